@@ -1,0 +1,236 @@
+"""Broadcasting and validation helpers shared by every model function.
+
+Model functions accept scalars, numpy arrays or xarray DataArrays and return
+the same kind. The pattern is::
+
+    args, kind = unpack(gen=gen, lanes=lanes)      # numpy arrays, broadcast
+    ... pure numpy on args ...
+    return pack(result, kind)                       # back to the caller's kind
+
+With DataArray inputs the arrays are aligned and broadcast by dimension name
+(xarray's rules), so sweeps are plain broadcasting over named axes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How to rebuild outputs in the caller's array type."""
+
+    kind: str  # "scalar", "numpy" or "xarray"
+    shape: tuple
+    dims: tuple = ()
+    coords: object = None
+
+
+def _is_dataarray(x) -> bool:
+    return type(x).__name__ == "DataArray" and hasattr(x, "dims")
+
+
+def unpack(**inputs):
+    """Broadcast named inputs to numpy arrays of one shape.
+
+    Parameters
+    ----------
+    **inputs
+        Scalars, array-likes or DataArrays (mixing is allowed; scalars and
+        numpy arrays broadcast against the DataArrays' trailing dimensions as
+        numpy would).
+
+    Returns
+    -------
+    dict of numpy.ndarray, Kind
+    """
+    das = {k: v for k, v in inputs.items() if _is_dataarray(v)}
+    if das:
+        import xarray as xr
+
+        aligned = xr.broadcast(*xr.align(*das.values(), join="exact"))
+        template = aligned[0]
+        # transpose all to the template's dim order
+        arrays = {k: np.asarray(a.transpose(*template.dims).values) for k, a in zip(das, aligned)}
+        shape = template.shape
+        out = {}
+        for k, v in inputs.items():
+            if k in arrays:
+                out[k] = arrays[k]
+            else:
+                a = np.asarray(v)
+                if a.ndim > len(shape):
+                    raise ValueError(f"{k}: array with {a.ndim} dimensions cannot broadcast against named dimensions {template.dims}")
+                out[k] = np.broadcast_to(a, shape)
+        return out, Kind("xarray", shape, tuple(template.dims), template.coords)
+    arrays = {k: np.asarray(v) for k, v in inputs.items()}
+    try:
+        bcast = np.broadcast_arrays(*arrays.values()) if arrays else []
+    except ValueError:
+        shapes = ", ".join(f"{k}{np.shape(v)}" for k, v in arrays.items())
+        raise ValueError(f"inputs do not broadcast together: {shapes}") from None
+    out = dict(zip(arrays, bcast))
+    shape = bcast[0].shape if bcast else ()
+    if shape == ():
+        return out, Kind("scalar", ())
+    return out, Kind("numpy", shape)
+
+
+def pack(value, kind: Kind, name: str | None = None, units: str | None = None, long_name: str | None = None):
+    """Return `value` (a numpy array) as the caller's kind of array.
+
+    Parameters
+    ----------
+    value : numpy.ndarray
+        Result with the broadcast shape (or broadcastable to it).
+    kind : Kind
+        From :func:`unpack`.
+    name, units, long_name : str, optional
+        Set on a DataArray result (``attrs["units"]``, ``attrs["long_name"]``).
+
+    Returns
+    -------
+    float, numpy.ndarray or xarray.DataArray
+    """
+    value = np.asarray(value)
+    if kind.kind == "scalar":
+        v = value.reshape(())[()]
+        if isinstance(v, (np.floating, np.integer, np.bool_, np.str_)):
+            return v.item()
+        return v
+    value = np.broadcast_to(value, kind.shape)
+    if kind.kind == "numpy":
+        return np.array(value)
+    import xarray as xr
+
+    attrs = {}
+    if units is not None:
+        attrs["units"] = units
+    if long_name is not None:
+        attrs["long_name"] = long_name
+    return xr.DataArray(np.array(value), dims=kind.dims, coords=kind.coords, name=name, attrs=attrs)
+
+
+# ---------------------------------------------------------------------------
+# validation: one-line ValueErrors naming the parameter and what is allowed
+# ---------------------------------------------------------------------------
+
+
+def _fmt(v) -> str:
+    v = v.item() if hasattr(v, "item") else v
+    if isinstance(v, float) and np.isfinite(v) and v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    if isinstance(v, float):
+        return f"{v:g}"
+    return repr(v)
+
+
+def _show(values) -> str:
+    vals = np.unique(np.asarray(values).ravel())
+    shown = ", ".join(_fmt(v) for v in vals[:5])
+    return shown + (", ..." if vals.size > 5 else "")
+
+
+def check_finite(name: str, a) -> None:
+    """Raise ValueError if `a` holds NaN or infinity."""
+    a = np.asarray(a)
+    if a.dtype.kind in "fc" and not np.all(np.isfinite(a)):
+        raise ValueError(f"{name}: must be finite, got {_show(a[~np.isfinite(a)])}")
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"{name}: must be a number, got {_show(a)}")
+
+
+def check_in(name: str, a, allowed, describe: str | None = None) -> None:
+    """Raise ValueError unless every element of `a` is one of `allowed`."""
+    a = np.asarray(a)
+    if a.dtype.kind not in "biuf" and not all(isinstance(x, (int, float)) for x in allowed):
+        bad = ~np.isin(a, list(allowed))
+    else:
+        check_finite(name, a)
+        bad = ~np.isin(a, np.asarray(list(allowed), dtype=float))
+    if np.any(bad):
+        allowed_s = describe or ", ".join(str(x) for x in allowed)
+        raise ValueError(f"{name}: {_show(a[bad])} not allowed; allowed: {allowed_s}")
+
+
+def check_range(name: str, a, lo=None, hi=None, lo_open=False, hi_open=False, unit: str = "") -> None:
+    """Raise ValueError unless `lo <= a <= hi` (or strict, per the flags)."""
+    check_finite(name, a)
+    a = np.asarray(a, dtype=float)
+    bad = np.zeros(a.shape, dtype=bool)
+    if lo is not None:
+        bad |= (a <= lo) if lo_open else (a < lo)
+    if hi is not None:
+        bad |= (a >= hi) if hi_open else (a > hi)
+    if np.any(bad):
+        lo_s = "" if lo is None else (f"> {lo:g}" if lo_open else f">= {lo:g}")
+        hi_s = "" if hi is None else (f"< {hi:g}" if hi_open else f"<= {hi:g}")
+        rng = " and ".join(x for x in (lo_s, hi_s) if x)
+        u = f" {unit}" if unit else ""
+        raise ValueError(f"{name}: {_show(a[bad])}{u} out of range; must be {rng}{u}")
+
+
+def check_integer(name: str, a) -> None:
+    """Raise ValueError unless every element of `a` is a whole number."""
+    check_finite(name, a)
+    a = np.asarray(a, dtype=float)
+    bad = a != np.round(a)
+    if np.any(bad):
+        raise ValueError(f"{name}: must be a whole number, got {_show(a[bad])}")
+
+
+def check_choice(name: str, value, allowed) -> None:
+    """Raise ValueError unless the scalar option `value` is one of `allowed`."""
+    if value not in allowed:
+        raise ValueError(f"{name}: {value!r} not allowed; allowed: {', '.join(map(repr, allowed))}")
+
+
+def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: dict | None = None):
+    """Build an xarray Dataset from numpy results in the caller's layout.
+
+    Parameters
+    ----------
+    variables : dict
+        ``name -> (array, units, long_name, leading)``; with ``leading`` True
+        the array has an extra first axis named by `leading`.
+    kind : Kind
+        From :func:`unpack`: DataArray inputs give their dims and coords,
+        numpy inputs ``dim_0, dim_1, ...``, scalars none.
+    leading : (name, labels), optional
+        The extra leading dimension (e.g. ``("direction", ["upstream",
+        "downstream"])``).
+    attrs : dict, optional
+        Dataset attributes.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    import xarray as xr
+
+    if kind.kind == "xarray":
+        dims, coords = kind.dims, dict(kind.coords.items())
+    elif kind.kind == "numpy":
+        dims, coords = tuple(f"dim_{i}" for i in range(len(kind.shape))), {}
+    else:
+        dims, coords = (), {}
+    data_vars = {}
+    for name, (arr, units, long_name, lead) in variables.items():
+        arr = np.asarray(arr)
+        if lead:
+            arr = np.broadcast_to(arr, (len(leading[1]), *kind.shape))
+            d = (leading[0], *dims)
+        else:
+            arr = np.broadcast_to(arr, kind.shape)
+            d = dims
+        a = {"long_name": long_name}
+        if units:
+            a["units"] = units
+        data_vars[name] = (d, np.array(arr), a)
+    if leading is not None:
+        coords[leading[0]] = (leading[0], list(leading[1]))
+    ds = xr.Dataset(data_vars, coords=coords)
+    ds.attrs.update(attrs or {})
+    return ds

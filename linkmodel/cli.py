@@ -1,0 +1,309 @@
+"""The ``linkmodel`` command line.
+
+Every subcommand prints a readable table by default and, with ``--json``,
+one JSON document with values in SI units (bytes, seconds, B/s). Bad input
+gives one line on stderr naming the option and what is allowed, and exit
+code 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+import numpy as np
+
+from linkmodel import __version__
+from linkmodel.units import format_bytes, format_si, parse_quantity
+
+
+class UsageError(Exception):
+    """A bad command-line value; printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage block
+        raise UsageError(f"{self.prog}: error: {message}")
+
+
+def _flag_message(exc: ValueError, flags: dict[str, str]) -> str:
+    """Rename a library parameter at the start of a message to its flag."""
+    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    name, sep, rest = msg.partition(":")
+    if sep and name in flags:
+        return f"{flags[name]}:{rest}"
+    return msg
+
+
+def _int(text: str, flag: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{flag}: {text!r} is not a number") from None
+    if not math.isfinite(value) or value != int(value):
+        raise UsageError(f"{flag}: {text!r} is not a whole number")
+    return int(value)
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {k: _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (np.generic,)):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None  # JSON has no infinity: null means "no limit"
+    return x
+
+
+# ---------------------------------------------------------------------------
+# linkmodel link
+# ---------------------------------------------------------------------------
+
+_LINK_FLAGS = {
+    "gen": "--gen", "lanes": "--lanes", "mps": "--mps", "mrrs": "--mrrs", "rcb": "--rcb", "size": "--size",
+    "offset": "--offset", "direction": "--direction", "addressing": "--addressing", "flit": "--flit",
+    "clocking": "--clocking", "dllp_policy": "--dllp-policy", "tag_bits": "--tag-bits", "round_trip": "--round-trip",
+    "replay": "--replay", "flit_error_rate": "--flit-error-rate", "completion_split": "--completion-split",
+    "packing": "--packing", "replay_round_trip": "--replay-round-trip", "write_fraction": "--write-fraction",
+}
+
+_ROWS = (
+    ("encoding_overhead", "line encoding"),
+    ("flit_overhead", "flit DLP + CRC + FEC"),
+    ("skp_overhead", "SKP ordered sets"),
+    ("replay_overhead", "replay"),
+    ("dllp_overhead", "DLLPs (Ack, UpdateFC)"),
+    ("framing_overhead", "TLP framing"),
+    ("header_overhead", "TLP headers"),
+    ("padding_overhead", "DW padding, NOP fill"),
+    ("idle", "idle"),
+    ("payload", "payload"),
+)
+
+
+def _add_link_parser(sub):
+    p = sub.add_parser(
+        "link", help="per-direction bandwidth budget of a PCIe link",
+        description="Per-direction bandwidth budget of a PCIe link carrying back-to-back transfers.",
+    )
+    p.add_argument("--gen", required=True, help="PCIe generation: 1-7 (8 provisional)")
+    p.add_argument("--lanes", required=True, help="link width: 1, 2, 4, 8, 16")
+    p.add_argument("--size", default="128KiB", help="bytes per transfer, e.g. 4096, 4KiB, 128KiB (default 128KiB)")
+    p.add_argument("--mps", default="256", help="Max_Payload_Size in bytes: 128-4096 (default 256, an assumed common setting)")
+    p.add_argument("--mrrs", default="512", help="Max_Read_Request_Size in bytes (default 512, the spec default)")
+    p.add_argument("--rcb", default="64", help="Read Completion Boundary in bytes: 64 or 128 (default 64)")
+    p.add_argument("--offset", default="0", help="start address modulo 4 KiB in bytes (default 0)")
+    p.add_argument("--direction", default="write",
+                   help="write (posted MWr upstream), read (MRd up, CplD down), both (default write)")
+    p.add_argument("--write-fraction", default=None, help="share of transfers that are writes, 0-1 (overrides --direction)")
+    p.add_argument("--addressing", default="64", help="address width of requests: 32 or 64 (default 64)")
+    p.add_argument("--ecrc", action="store_true", help="attach ECRC to every TLP")
+    p.add_argument("--flit", default="auto", help="flit mode: auto (the generation's rule), on, off")
+    p.add_argument("--clocking", default="common", help="common, srns or sris (sets the SKP cadence)")
+    p.add_argument("--dllp-policy", default="spec", help="spec, per_tlp, none, pcie_bench (default spec)")
+    p.add_argument("--completion-split", default="mps", help="mps or rcb (default mps)")
+    p.add_argument("--packing", default="continuous", help="flit packing: continuous or per_transfer")
+    p.add_argument("--replay", default="go_back_n", help="go_back_n or selective (default go_back_n)")
+    p.add_argument("--flit-error-rate", default=None, help="probability a flit is replayed (default: spec bound)")
+    p.add_argument("--replay-round-trip", default="100ns", help="time to learn of a failed flit (default 100ns, assumed)")
+    p.add_argument("--tag-bits", default="10", help="requester tag width: 5, 8, 10, 14 (default 10)")
+    p.add_argument("--round-trip", default="1us", help="read request round trip, e.g. 1us (default 1us, assumed); 0 disables")
+    p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
+    p.set_defaults(func=_cmd_link)
+
+
+def _link_inputs(args) -> dict:
+    flags = {"on": True, "off": False, "auto": None}
+    if args.flit not in flags:
+        raise UsageError(f"--flit: {args.flit!r} not allowed; allowed: auto, on, off")
+    kw = dict(
+        gen=_int(args.gen, "--gen"),
+        lanes=_int(args.lanes, "--lanes"),
+        size=parse_quantity(args.size, "size", "--size"),
+        mps=parse_quantity(args.mps, "size", "--mps"),
+        mrrs=parse_quantity(args.mrrs, "size", "--mrrs"),
+        rcb=parse_quantity(args.rcb, "size", "--rcb"),
+        offset=parse_quantity(args.offset, "size", "--offset"),
+        transfer=args.direction,
+        addressing=_int(args.addressing, "--addressing"),
+        ecrc=bool(args.ecrc),
+        flit=flags[args.flit],
+        clocking=args.clocking,
+        dllp_policy=args.dllp_policy,
+        completion_split=args.completion_split,
+        packing=args.packing,
+        replay=args.replay,
+        replay_round_trip=parse_quantity(args.replay_round_trip, "time", "--replay-round-trip"),
+        tag_bits=_int(args.tag_bits, "--tag-bits"),
+        round_trip=parse_quantity(args.round_trip, "time", "--round-trip"),
+    )
+    if args.write_fraction is not None:
+        kw["write_fraction"] = parse_quantity(args.write_fraction, "ratio", "--write-fraction")
+    if args.flit_error_rate is not None:
+        kw["flit_error_rate"] = parse_quantity(args.flit_error_rate, "ratio", "--flit-error-rate")
+    return kw
+
+
+def _cmd_link(args) -> int:
+    from linkmodel.pcie import latency, link, phy
+
+    kw = _link_inputs(args)
+    try:
+        ds = link(**kw)
+        reads_only = kw.get("write_fraction", 0.0 if kw["transfer"] == "read" else 1.0) == 0.0
+        lat_kw = dict(gen=kw["gen"], lanes=kw["lanes"], size=kw["size"], mps=kw["mps"], mrrs=kw["mrrs"],
+                      flit=kw["flit"], addressing=kw["addressing"], transfer="read" if reads_only else "write")
+        lat = latency.breakdown(**lat_kw)
+    except ValueError as exc:
+        raise UsageError(_flag_message(exc, _LINK_FLAGS)) from None
+    gen = phy.GENERATIONS[kw["gen"]]
+    per_dir = {}
+    for d in ds.direction.values:
+        sel = ds.sel(direction=d)
+        per_dir[str(d)] = {
+            "line_rate": float(sel.line_rate),
+            **{name: float(sel[name]) for name, _ in _ROWS},
+            "tlps_per_transfer": float(sel.tlps_per_transfer),
+            "bytes_per_transfer": float(sel.bytes_per_transfer),
+        }
+    doc = {
+        "gen": kw["gen"], "lanes": kw["lanes"], "rate": gen.rate, "modulation": gen.modulation,
+        "encoding": gen.encoding, "flit": bool(ds.flit), "provisional": bool(ds.provisional),
+        "mps": kw["mps"], "mrrs": kw["mrrs"], "size": kw["size"], "direction": kw["transfer"],
+        "write_fraction": kw.get("write_fraction"),
+        "line_rate": float(ds.line_rate),
+        "raw_bandwidth": float(ds.raw_bandwidth),
+        "effective_bandwidth": float(ds.effective_bandwidth),
+        "efficiency": float(ds.efficiency),
+        "transfer_rate": float(ds.transfer_rate),
+        "binding": str(ds.binding.values),
+        "ceilings": {
+            "link_upstream": float(ds.ceiling_link_upstream),
+            "link_downstream": float(ds.ceiling_link_downstream),
+            "tags": float(ds.ceiling_tags),
+        },
+        "per_direction": per_dir,
+        "latency": {k: float(lat[k]) for k in lat.data_vars},
+        "assumptions": {k: ds.attrs[k] for k in ("clocking", "dllp_policy", "completion_split", "packing", "replay")},
+        "units": {"bandwidth": "B/s", "size": "B", "rate": "T/s", "time": "s", "transfer_rate": "1/s",
+                  "null": "no limit"},
+    }
+    if args.json:
+        print(json.dumps(_jsonable(doc), indent=2))
+        return 0
+    mode = "flit mode" if doc["flit"] else "non-flit"
+    sym = gen.rate / gen.bits_per_symbol
+    what = {"write": "posted writes (MWr)", "read": "reads (MRd + CplD)", "both": "reads and writes"}[kw["transfer"]]
+    print(f"PCIe Gen{kw['gen']} x{kw['lanes']}: {gen.rate / 1e9:g} GT/s {gen.modulation} ({sym / 1e9:g} GBd), "
+          f"{gen.encoding}, {mode}" + ("  [PROVISIONAL: Gen8 figures rest on assumptions]" if doc["provisional"] else ""))
+    print(f"{format_bytes(kw['size'])} {what}, MPS {kw['mps']:g} B, MRRS {kw['mrrs']:g} B; per direction:")
+    print(f"{'':26}{'upstream':>22}{'downstream':>22}")
+
+    def row(label, key):
+        cells = []
+        for d in ("upstream", "downstream"):
+            v = per_dir[d][key]
+            cells.append(f"{v / 1e9:10.3f} GB/s {100 * v / doc['line_rate']:6.2f}%")
+        print(f"{label:26}" + "".join(f"{c:>22}" for c in cells))
+
+    row("line rate", "line_rate")
+    for key, label in _ROWS:
+        row(("  " if key != "payload" else "") + label, key)
+    print(f"raw bandwidth        {doc['raw_bandwidth'] / 1e9:10.3f} GB/s per direction")
+    print(f"effective bandwidth  {doc['effective_bandwidth'] / 1e9:10.3f} GB/s "
+          f"({100 * doc['efficiency']:.2f} % of raw), {doc['transfer_rate']:.4g} transfers/s")
+    ceil = ", ".join(f"{k} {'no limit' if not math.isfinite(v) else format_si(v, 'B/s')}" for k, v in doc["ceilings"].items())
+    print(f"ceilings             {ceil}")
+    print(f"binding              {doc['binding']}")
+    print(f"latency (idle link)  {format_si(doc['latency']['total'], 's')} one {'round trip' if lat.attrs['transfer'] == 'read' else 'way'} "
+          f"(serialization {format_si(doc['latency']['serialization'], 's')}, "
+          f"flit wait+accumulation {format_si(doc['latency']['flit_alignment'] + doc['latency']['flit_accumulation'], 's')})")
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# linkmodel generations
+# ---------------------------------------------------------------------------
+
+
+def _add_generations_parser(sub):
+    p = sub.add_parser("generations", help="table of PCIe generations and raw bandwidths",
+                       description="PCIe Gen1-Gen8: rates, signalling, encoding and per-direction bandwidths.")
+    p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
+    p.set_defaults(func=_cmd_generations)
+
+
+def _cmd_generations(args) -> int:
+    from linkmodel.pcie import flit, link, phy
+
+    lanes = np.array(phy.ALLOWED_LANES)
+    rows = []
+    for g, info in phy.GENERATIONS.items():
+        raw = phy.raw_bandwidth(g, lanes)
+        tlp = flit.tlp_bandwidth(g, lanes) if info.flit_mode == "mandatory" else None
+        eff = link(g, 4, 128 * 1024, 512)
+        rows.append({
+            "gen": g, "rate": info.rate, "modulation": info.modulation, "symbol_rate": info.rate / info.bits_per_symbol,
+            "encoding": info.encoding, "flit_mode": info.flit_mode, "provisional": info.provisional,
+            "raw_bandwidth": {f"x{n}": float(r) for n, r in zip(lanes, raw)},
+            "flit_tlp_bandwidth": None if tlp is None else {f"x{n}": float(t) for n, t in zip(lanes, tlp)},
+            "x4_128KiB_write_mps512": float(eff.effective_bandwidth),
+            "source": info.source,
+        })
+    if args.json:
+        print(json.dumps(_jsonable({"generations": rows, "units": {"rate": "T/s", "bandwidth": "B/s"}}), indent=2))
+        return 0
+    print("Per-direction raw bandwidth after line encoding (GB/s); last column: 128 KiB writes, x4, MPS 512")
+    print(f"{'gen':>4} {'GT/s':>6} {'mod':>5} {'GBd':>5} {'encoding':>10} {'flit':>10}"
+          + "".join(f"{'x' + str(n):>9}" for n in lanes) + f"{'x4 eff':>9}")
+    for r in rows:
+        flag = "*" if r["provisional"] else ""
+        print(f"{str(r['gen']) + flag:>4} {r['rate'] / 1e9:6g} {r['modulation']:>5} {r['symbol_rate'] / 1e9:5g} "
+              f"{r['encoding']:>10} {r['flit_mode']:>10}"
+              + "".join(f"{v / 1e9:9.3f}" for v in r["raw_bandwidth"].values())
+              + f"{r['x4_128KiB_write_mps512'] / 1e9:9.3f}")
+    print("* provisional: only the 256 GT/s rate is published; PAM4 and the 6.x flit are assumed.")
+    print("Flit mode (Gen6+) carries at most 236/256 of raw as TLP bytes, e.g. Gen6 x16 118.0 GB/s.")
+    return 0
+
+
+# ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = _Parser(prog="linkmodel", description="Analytical performance models for PCIe links and SSDs.")
+    parser.add_argument("--version", action="version", version=f"linkmodel {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_generations_parser(sub)
+    _add_link_parser(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``linkmodel`` console script; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        msg = str(exc)
+        print(msg if msg.startswith("linkmodel") else f"linkmodel: error: {msg}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # a library error not mapped to a flag
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"linkmodel: error: {msg}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Flit mode: the 256-byte flit, TLP packing, flit errors and replay.
+
+Flit layout [SPEC62 §4.2.3.3]: bytes 0-235 carry TLPs (236 B), 236-241 the
+data-link payload (DLP, 6 B: flit header with the 10-bit flit sequence number
+and Ack/Nak, plus one DLLP payload such as an Optimized_Update_FC), 242-249 an
+8-byte CRC over the 242 TLP+DLP bytes, 250-255 the FEC (3 interleaved groups
+of 2 B). The ECC bytes are present at every rate in flit mode.
+
+Consequences modelled here:
+
+* TLP-byte ceiling = raw bandwidth x 236/256 (Gen6 x16: 118.0 GB/s/direction);
+  Acks and credit updates ride in the DLP, so there are no separate DLLPs.
+* No per-TLP framing; TLPs are packed back to back and may span flits.
+* At most 8 TLPs (including partial ones) may start in each flit half
+  (bytes 0-127 and 128-235) [SPEC62 §4.2.3.4.1]: TLPs shorter than 16 B
+  cannot fill a flit.
+* Idle TLP bytes are filled with NOP TLPs [SPEC62 §4.2.3.4.1]; with
+  ``packing="per_transfer"`` each transfer starts in a fresh flit and its
+  last flit is NOP-padded.
+* Flit errors: after FEC a flit fails with probability below 3e-5 at the
+  64 GT/s FBER target of 1e-6 [SPEC62 §4.2.3.1.1; ch8]; failed flits are
+  replayed, either only the failed flit (selective Nak) or every flit sent
+  since (standard Nak, go-back-N) [SPEC62 §4.2.3.4.2.1].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from linkmodel._array import check_choice, check_range, pack, unpack
+from linkmodel.pcie import phy
+
+FLIT_BYTES = 256
+TLP_BYTES = 236
+DLP_BYTES = 6
+CRC_BYTES = 8
+FEC_BYTES = 6
+FEC_GROUPS = 3  # 3-way interleaved single-symbol-correcting codes [SPEC62 §4.2.3.4.3]
+HALF_BYTES = (128, 108)  # TLP bytes in flit halves 0-127 and 128-235
+MAX_TLPS_PER_HALF = 8  # [SPEC62 §4.2.3.4.1]
+#: Post-FEC flit error probability bound at FBER 1e-6 [SPEC62 §4.2.3.1.1]
+FLIT_ERROR_BOUND_PAM4 = 3e-5
+REPLAY_MODES = ("go_back_n", "selective")
+PACKINGS = ("continuous", "per_transfer")
+
+
+def resolve_flit(g, flit):
+    """Flit mode per element: the generation's rule, or the user's choice.
+
+    Parameters
+    ----------
+    g : ndarray of int
+        Validated generations.
+    flit : None or ndarray of bool
+        None: flit mode where mandatory (64 GT/s and above), else non-flit.
+
+    Returns
+    -------
+    ndarray of bool
+
+    Raises
+    ------
+    ValueError
+        If non-flit mode is requested at a rate where flit mode is mandatory.
+    """
+    mandatory = phy._flit_mandatory(g)
+    if flit is None:
+        return mandatory
+    f = np.asarray(flit)
+    if f.dtype.kind == "f" and np.any(np.isnan(f)):
+        raise ValueError("flit: must be true or false")
+    f = f.astype(bool)
+    if np.any(mandatory & ~f):
+        raise ValueError("flit: non-flit mode is not allowed at 64 GT/s and above (gen >= 6); flit mode is mandatory there")
+    return np.broadcast_to(f, np.broadcast(g, f).shape)
+
+
+def tlp_bandwidth(gen, lanes):
+    """Ceiling on TLP bytes per second in flit mode, before SKP [B/s].
+
+    raw_bandwidth x 236/256: Gen6 x16 118.0 GB/s, Gen6 x4 29.5 GB/s per
+    direction.
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+    lanes : int or array-like or xarray.DataArray
+        Link width.
+
+    Returns
+    -------
+    tlp_bandwidth : broadcast kind of the inputs
+        [B/s].
+    """
+    a, k = unpack(gen=gen, lanes=lanes)
+    g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
+    raw = phy._rate(g) * n / 8 * phy._encoding_efficiency(g)
+    return pack(raw * TLP_BYTES / FLIT_BYTES, k, "tlp_bandwidth", "B/s", "flit-mode TLP byte ceiling")
+
+
+def _packing_efficiency(mean_tlp_bytes):
+    """Usable share of the 236 TLP bytes given the 8-TLPs-per-half rule."""
+    s = np.asarray(mean_tlp_bytes, dtype=float)
+    used = np.minimum(HALF_BYTES[0], MAX_TLPS_PER_HALF * s) + np.minimum(HALF_BYTES[1], MAX_TLPS_PER_HALF * s)
+    return used / TLP_BYTES
+
+
+def packing_efficiency(mean_tlp_bytes):
+    """Share of a flit's 236 TLP bytes that TLPs of a given size can fill [1].
+
+    At most 8 TLPs may start in each flit half [SPEC62 §4.2.3.4.1], so a
+    stream of TLPs shorter than 16 B (e.g. 12-byte 3DW MRd) leaves NOP fill:
+    12-byte TLPs fill (96 + 96)/236 = 81 %.
+
+    Parameters
+    ----------
+    mean_tlp_bytes : float or array-like or xarray.DataArray
+        Mean TLP size in the stream [B], > 0.
+
+    Returns
+    -------
+    efficiency : same kind as the input
+        [1].
+    """
+    a, k = unpack(mean_tlp_bytes=mean_tlp_bytes)
+    check_range("mean_tlp_bytes", a["mean_tlp_bytes"], lo=0, lo_open=True, unit="B")
+    return pack(_packing_efficiency(a["mean_tlp_bytes"]), k, "packing_efficiency", "1")
+
+
+def _default_flit_error_rate(g):
+    """Flit replay probability used when the caller gives none [1]."""
+    ber = phy._bit_error_rate(g)
+    pam4 = phy._encoding_index(g) == 2
+    # NRZ rates: no FEC benefit is claimed; any bit error fails the flit CRC.
+    nrz = -np.expm1(FLIT_BYTES * 8 * np.log1p(-ber))
+    return np.where(pam4, FLIT_ERROR_BOUND_PAM4, nrz)
+
+
+def default_flit_error_rate(gen):
+    """Flit replay probability assumed when none is given [1].
+
+    * 64 GT/s and above (PAM4, FBER 1e-6): the spec's post-FEC bound 3e-5
+      [SPEC62 §4.2.3.1.1] - conservative, it is an upper bound.
+    * 2.5-32 GT/s in flit mode (BER 1e-12 [SPEC62 ch8]): 1 - (1 - BER)^2048,
+      about 2.0e-9.
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+
+    Returns
+    -------
+    flit_error_rate : same kind as `gen`
+        [1].
+    """
+    a, k = unpack(gen=gen)
+    return pack(_default_flit_error_rate(phy.check_gen(a["gen"])), k, "flit_error_rate", "1")
+
+
+def flit_error_probability(fber):
+    """Probability that a flit is uncorrectable by FEC and must be replayed.
+
+    An **independent-error** estimate: each lane byte is hit by an error
+    event with probability ``q = 1 - (1 - FBER)^8``; the 3-way interleave puts
+    the symbols of a burst of up to 16 bits on one lane into different
+    codewords [SPEC62 §4.2.3.4.4], so each event costs each codeword at most
+    one symbol. A codeword (one of 3 groups of
+    86/85/85 bytes) fails when it holds two or more symbol errors; the flit
+    fails when any codeword fails (the CRC then detects it).
+
+    Correlated errors across lanes (common-mode noise, DFE error propagation)
+    are what the spec's bound of 3e-5 at FBER 1e-6 covers; this estimate is
+    far lower (about 7e-7) and should be read as a best case.
+
+    Parameters
+    ----------
+    fber : float or array-like or xarray.DataArray
+        First-bit error rate per lane [1], 0 <= fber < 1.
+
+    Returns
+    -------
+    probability : same kind as `fber`
+        [1].
+    """
+    a, k = unpack(fber=fber)
+    check_range("fber", a["fber"], lo=0, hi=1, hi_open=True)
+    q = -np.expm1(8 * np.log1p(-a["fber"]))
+    sizes = (86, 85, 85)
+    ok = np.ones_like(q)
+    for n in sizes:
+        ok = ok * stats.binom.cdf(1, n, q)  # P(at most one symbol error)
+    return pack(1.0 - ok, k, "flit_error_probability", "1")
+
+
+def _replay_efficiency(p, window, mode):
+    if mode == "selective":
+        return 1.0 - p
+    w = np.maximum(window, 1.0)
+    return (1.0 - p) / (1.0 - p + p * w)
+
+
+def replay_efficiency(error_rate, window=1.0, mode="go_back_n"):
+    """Goodput share left by replays [1].
+
+    Selective replay re-sends only the failed unit: efficiency ``1 - p``.
+    Go-back-N re-sends the whole window of W units sent before the Nak
+    arrives: efficiency ``(1 - p) / (1 - p + p W)``.
+
+    Parameters
+    ----------
+    error_rate : float or array-like or xarray.DataArray
+        Probability p that a unit (flit or TLP) must be replayed [1].
+    window : float or array-like or xarray.DataArray
+        Units in flight during one replay round trip [1] (>= 1).
+    mode : {"go_back_n", "selective"}
+        Replay policy.
+
+    Returns
+    -------
+    efficiency : broadcast kind of the inputs
+        [1].
+    """
+    check_choice("replay", mode, REPLAY_MODES)
+    a, k = unpack(error_rate=error_rate, window=window)
+    check_range("error_rate", a["error_rate"], lo=0, hi=1, hi_open=True)
+    check_range("window", a["window"], lo=1)
+    return pack(_replay_efficiency(a["error_rate"], a["window"], mode), k, "replay_efficiency", "1")

@@ -1,0 +1,118 @@
+"""Transaction-layer packet sizes and non-flit per-TLP framing.
+
+Sources:
+
+* Header sizes: [SPEC62] Table 2-5 (base header sizes, the same in flit and
+  non-flit mode): MRd/MWr with 32-bit address 3 DW, with 64-bit address 4 DW;
+  Cpl/CplD 3 DW. ECRC (TLP digest) adds 1 DW [SPEC62 §2.2.1; MS3 ch5].
+* Non-flit framing: 8 bytes per TLP at every rate [MS3 pp.414-416]:
+  2.5/5 GT/s: STP symbol 1 B + sequence number 2 B + LCRC 4 B + END 1 B;
+  8-32 GT/s: 4-byte STP token (carrying the 12-bit sequence number and the
+  TLP length) + LCRC 4 B, no END. Intel quotes the same 5-7 DW per-TLP
+  overhead (3DW header, 4DW header, 4DW + ECRC) [INTEL-683390].
+* Flit mode has no STP tokens, no per-TLP sequence number and no LCRC
+  [SPEC62 §4.2.3.4.1]: per-TLP framing is zero.
+* TLP length is counted in DW: a payload that does not fill whole DWs is
+  padded (byte enables mark the valid bytes) [SPEC62 §2.2.5].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkmodel._array import check_in, pack, unpack
+
+DW = 4  # bytes per double word
+#: Non-flit per-TLP framing bytes (STP/SDP + sequence + LCRC [+ END]) [MS3 pp.414-416]
+NONFLIT_FRAMING = 8
+#: TLP digest (ECRC) bytes [SPEC62 §2.2.1]
+ECRC = 4
+#: Base header sizes in bytes [SPEC62 Table 2-5]
+HEADER_MEM_32 = 3 * DW
+HEADER_MEM_64 = 4 * DW
+HEADER_CPL = 3 * DW
+ALLOWED_ADDRESSING = (32, 64)
+
+
+def request_header_bytes(addressing=64, ecrc=False, ohc_dw=0):
+    """Header (+digest) bytes of a memory request TLP (MRd or MWr).
+
+    Parameters
+    ----------
+    addressing : {32, 64} or array-like
+        Address width [bit]: 3 DW header for 32-bit, 4 DW for 64-bit.
+    ecrc : bool or array-like
+        Whether a 1-DW ECRC digest (flit mode: TS=001b trailer) is attached.
+    ohc_dw : int or array-like
+        Flit-mode Orthogonal Header Content DWs (0 for aligned, whole-DW
+        transfers without PASID [SPEC62 §2.2.1.2]).
+
+    Returns
+    -------
+    bytes : broadcast kind of the inputs
+        [B].
+    """
+    a, k = unpack(addressing=addressing, ecrc=ecrc, ohc_dw=ohc_dw)
+    check_in("addressing", a["addressing"], ALLOWED_ADDRESSING, "32, 64")
+    hdr = np.where(a["addressing"] == 64, HEADER_MEM_64, HEADER_MEM_32)
+    return pack(hdr + ECRC * a["ecrc"].astype(np.int64) + DW * a["ohc_dw"], k, "request_header_bytes", "B")
+
+
+def completion_header_bytes(ecrc=False, ohc_dw=0):
+    """Header (+digest) bytes of a completion TLP (Cpl/CplD): 3 DW base.
+
+    Parameters
+    ----------
+    ecrc : bool or array-like
+        Whether a 1-DW ECRC digest is attached.
+    ohc_dw : int or array-like
+        Flit-mode OHC DWs (OHC-A5 only "when required" [SPEC62 §2.2.9.2]).
+
+    Returns
+    -------
+    bytes : broadcast kind of the inputs
+        [B].
+    """
+    a, k = unpack(ecrc=ecrc, ohc_dw=ohc_dw)
+    return pack(HEADER_CPL + ECRC * a["ecrc"].astype(np.int64) + DW * a["ohc_dw"], k, "completion_header_bytes", "B")
+
+
+def framing_bytes(flit):
+    """Per-TLP data-link framing bytes: 8 in non-flit mode, 0 in flit mode.
+
+    Parameters
+    ----------
+    flit : bool or array-like
+        Whether the link runs in flit mode.
+
+    Returns
+    -------
+    bytes : same kind as `flit`
+        [B].
+    """
+    a, k = unpack(flit=flit)
+    return pack(np.where(a["flit"].astype(bool), 0, NONFLIT_FRAMING), k, "framing_bytes", "B")
+
+
+def dw_padded(size, offset=0):
+    """Bytes a transfer occupies in TLP payloads once padded to whole DWs.
+
+    ``4 * (ceil((offset + size) / 4) - floor(offset / 4))``: padding only at
+    the first and last DW of the transfer, wherever it is split into TLPs
+    (split points are multiples of MPS/MRRS/RCB, all DW multiples).
+
+    Parameters
+    ----------
+    size : float or array-like
+        Transfer size [B].
+    offset : float or array-like
+        Start address modulo 4 KiB [B].
+
+    Returns
+    -------
+    bytes : broadcast kind of the inputs
+        [B].
+    """
+    a, k = unpack(size=size, offset=offset)
+    s, o = a["size"], a["offset"]
+    return pack(DW * (np.ceil((o + s) / DW) - np.floor(o / DW)), k, "dw_padded", "B")

@@ -1,0 +1,190 @@
+"""Link latency: serialization, flit alignment and accumulation, FEC, hops.
+
+One-way latency of a transfer on an otherwise idle link, from the moment its
+first TLP is ready at the transmitter to the moment its last byte has been
+checked at the receiver::
+
+    latency = flit_alignment + serialization + flit_accumulation + fec_decode
+              + propagation + hops
+
+* ``serialization``: the transfer's TLP bytes (headers, framing, payload) at
+  the link's TLP byte rate (raw bandwidth, x 236/256 in flit mode).
+* ``flit_alignment`` (flit mode): a TLP that becomes ready while a flit is
+  being sent waits for the next flit boundary, half a flit time on average.
+* ``flit_accumulation`` (flit mode): the receiver must hold a whole flit to
+  check its CRC and FEC before releasing its TLP bytes [SPEC62 §4.2.3.3]; the
+  rest of the last flit after the transfer's last byte. One flit takes
+  ``256 x 8 / (rate x lanes)``: 2 ns at Gen6 x16, 32 ns at Gen6 x1 (x 130/128
+  at 8-32 GT/s).
+* ``fec_decode``: the spec gives no figure [SPEC62 §4.2.3.1.1: "lightweight"];
+  the default is 0 and the value is the caller's to supply.
+* ``propagation``: channel length / signal velocity. Default velocity
+  c / sqrt(4.0) = 1.5e8 m/s (6.7 ns/m), the textbook value for an FR-4-class
+  dielectric (ASSUMPTION, relative permittivity 4.0).
+* ``hops``: switches and retimers, each a per-hop latency the caller gives
+  (vendor figures vary; none is built in).
+
+Non-flit links check each TLP's LCRC when it has fully arrived, which the
+serialization term already covers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkmodel._array import check_range, dataset, pack, unpack
+from linkmodel.pcie import flit as _flit
+from linkmodel.pcie import framing as _framing
+from linkmodel.pcie import phy
+from linkmodel.pcie import transactions as _tx
+
+SPEED_OF_LIGHT = 299_792_458.0  # [m/s], exact (SI definition)
+#: ASSUMPTION: relative permittivity of an FR-4-class PCB dielectric
+DEFAULT_PERMITTIVITY = 4.0
+DEFAULT_VELOCITY = SPEED_OF_LIGHT / np.sqrt(DEFAULT_PERMITTIVITY)
+
+
+def flit_time(gen, lanes):
+    """Time to send one 256-byte flit [s].
+
+    ``256 x 8 / (rate x lanes x encoding_efficiency)``.
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+    lanes : int or array-like or xarray.DataArray
+        Link width.
+
+    Returns
+    -------
+    flit_time : broadcast kind of the inputs
+        [s]; Gen6 x16 2.0 ns, Gen6 x1 32 ns.
+    """
+    a, k = unpack(gen=gen, lanes=lanes)
+    g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
+    raw = phy._rate(g) * n / 8 * phy._encoding_efficiency(g)
+    return pack(_flit.FLIT_BYTES / raw, k, "flit_time", "s", "time to send one flit")
+
+
+def breakdown(
+    gen,
+    lanes,
+    size,
+    mps=256,
+    *,
+    transfer="write",
+    flit=None,
+    addressing=64,
+    channel_length=0.0,
+    velocity=DEFAULT_VELOCITY,
+    fec_decode=0.0,
+    switches=0,
+    switch_latency=None,
+    retimers=0,
+    retimer_latency=None,
+    mrrs=512,
+    completer_latency=0.0,
+):
+    """Latency breakdown of one transfer on an idle link.
+
+    Parameters
+    ----------
+    gen, lanes : int or array-like or xarray.DataArray
+        PCIe generation and width.
+    size : float or array-like or xarray.DataArray
+        Transfer size [B].
+    mps : int or array-like
+        Max_Payload_Size [B].
+    transfer : {"write", "read"}
+        ``"write"``: one-way posted write. ``"read"``: MRd requests out,
+        ``completer_latency`` at the completer, CplD back (a round trip).
+    flit : bool or array-like, optional
+        Flit mode; default the generation's rule.
+    addressing : {32, 64}
+        Address width of the requests [bit].
+    channel_length : float or array-like
+        One-way channel length [m].
+    velocity : float or array-like
+        Signal velocity [m/s].
+    fec_decode : float or array-like
+        FEC decode latency per flit-mode link crossing [s] (no spec figure).
+    switches, retimers : int or array-like
+        Number of switches / retimers crossed one way.
+    switch_latency, retimer_latency : float or array-like, optional
+        Per-hop latency [s]; required when the matching count is > 0.
+    mrrs : int or array-like
+        Max_Read_Request_Size [B] (reads).
+    completer_latency : float or array-like
+        Time the completer takes to answer a read [s] (e.g. host memory).
+
+    Returns
+    -------
+    xarray.Dataset
+        Variables ``flit_alignment``, ``serialization``,
+        ``flit_accumulation``, ``fec_decode``, ``propagation``, ``hops``,
+        ``completer`` and ``total`` [s].
+    """
+    if transfer not in ("write", "read"):
+        raise ValueError(f"transfer: {transfer!r} not allowed; allowed: 'write', 'read'")
+    for name, count, lat in (("switch", switches, switch_latency), ("retimer", retimers, retimer_latency)):
+        if lat is None and np.any(np.asarray(count) > 0):
+            raise ValueError(f"{name}_latency: required when {name}es > 0 (no default per-hop latency is built in)"
+                             if name == "switch" else f"{name}_latency: required when {name}s > 0 (no default per-hop latency is built in)")
+    inputs = dict(gen=gen, lanes=lanes, size=size, mps=mps, addressing=addressing, channel_length=channel_length,
+                  velocity=velocity, fec_decode=fec_decode, switches=switches,
+                  switch_latency=0.0 if switch_latency is None else switch_latency, retimers=retimers,
+                  retimer_latency=0.0 if retimer_latency is None else retimer_latency, mrrs=mrrs,
+                  completer_latency=completer_latency, flit=np.nan if flit is None else flit)
+    a, kind = unpack(**inputs)
+    g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
+    s = _tx.check_size(a["size"])
+    m, r = _tx.check_mps(a["mps"]), _tx.check_mrrs(a["mrrs"])
+    for name in ("channel_length", "fec_decode", "switch_latency", "retimer_latency", "completer_latency",
+                 "switches", "retimers"):
+        check_range(name, a[name], lo=0)
+    check_range("velocity", a["velocity"], lo=0, lo_open=True, hi=SPEED_OF_LIGHT, unit="m/s")
+    f = _flit.resolve_flit(g, None if flit is None else a["flit"])
+    raw = phy._rate(g) * n / 8 * phy._encoding_efficiency(g)
+    t_flit = _flit.FLIT_BYTES / raw
+    tlp_rate = np.where(f, raw * _flit.TLP_BYTES / _flit.FLIT_BYTES, raw)
+    fr = np.where(f, 0, _framing.NONFLIT_FRAMING)
+    h_req = np.where(a["addressing"] == 64, _framing.HEADER_MEM_64, _framing.HEADER_MEM_32)
+    padded = _framing.DW * np.ceil(s / _framing.DW)
+
+    def one_way(nbytes):
+        ser = nbytes / tlp_rate
+        flits = np.ceil(nbytes / _flit.TLP_BYTES)
+        acc = np.where(f, flits * t_flit - ser, 0.0)
+        align = np.where(f, t_flit / 2, 0.0)
+        return align, ser, acc
+
+    if transfer == "write":
+        nbytes = padded + _tx._n_chunks(s, m, 0) * (h_req + fr)
+        align, ser, acc = one_way(nbytes)
+        crossings = 1
+        completer = np.zeros_like(ser)
+    else:
+        req = _tx._n_chunks(s, r, 0) * (h_req + fr)
+        cpl = padded + _tx._n_chunks(s, np.minimum(m, r), 0) * (_framing.HEADER_CPL + fr)
+        a1, s1, c1 = one_way(req)
+        a2, s2, c2 = one_way(cpl)
+        align, ser, acc = a1 + a2, s1 + s2, c1 + c2
+        crossings = 2
+        completer = np.asarray(a["completer_latency"], dtype=float)
+    fec = np.where(f, a["fec_decode"], 0.0) * crossings
+    prop = a["channel_length"] / a["velocity"] * crossings
+    hops = (a["switches"] * a["switch_latency"] + a["retimers"] * a["retimer_latency"]) * crossings
+    parts = {
+        "flit_alignment": align, "serialization": ser, "flit_accumulation": acc, "fec_decode": fec,
+        "propagation": prop, "hops": hops, "completer": completer,
+    }
+    parts["total"] = sum(np.asarray(v, dtype=float) for v in parts.values())
+    long = {
+        "flit_alignment": "wait for the next flit boundary", "serialization": "TLP bytes at the link's TLP rate",
+        "flit_accumulation": "rest of the last flit before its CRC/FEC check", "fec_decode": "FEC decode",
+        "propagation": "signal flight time", "hops": "switches and retimers", "completer": "completer response",
+        "total": "total latency",
+    }
+    return dataset({k: (v, "s", long[k], False) for k, v in parts.items()}, kind,
+                   attrs={"model": "linkmodel.pcie.latency.breakdown", "transfer": transfer})

@@ -1,0 +1,456 @@
+"""The PCIe link model: a chain of named stages, one xarray Dataset out.
+
+Stages, in order (each a small function below):
+
+1. ``phy``        line rate = rate x lanes / 8; raw = line rate x encoding
+2. ``skp``        SKP ordered sets take a share of every lane's time
+3. ``flit``       flit mode: 20 of every 256 bytes are DLP + CRC + FEC
+4. ``transactions`` the transfer becomes MWr / MRd / CplD TLPs per direction
+5. ``packing``    flit mode: NOP fill (8-TLPs-per-half rule, per-transfer fill)
+6. ``replay``     flits (or TLPs) that fail are replayed
+7. ``dllp``       non-flit Ack / UpdateFC DLLPs, per the chosen policy
+8. ``tags``       outstanding-read limit ``tags x request size / round trip``
+
+The binding stage is whichever ceiling is lowest: the upstream link, the
+downstream link, or the tags. Every byte of line rate is accounted for in
+each direction::
+
+    line_rate = encoding + skp + flit + replay + dllp + framing + headers
+                + padding + payload + idle
+
+All quantities are SI: bytes, seconds, B/s.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkmodel._array import Kind, check_choice, check_range, dataset, unpack
+from linkmodel.pcie import dllp as _dllp
+from linkmodel.pcie import flit as _flit
+from linkmodel.pcie import framing as _framing
+from linkmodel.pcie import phy
+from linkmodel.pcie import skp as _skp
+from linkmodel.pcie import transactions as _tx
+
+DIRECTIONS = ("upstream", "downstream")
+BINDINGS = np.array(["link_upstream", "link_downstream", "tags"])
+CREDIT_MODES = ("infinite", "finite")
+
+#: ASSUMPTION: time from sending a flit or TLP to learning it must be replayed
+#: (error detection, Nak in the next flit or DLLP, both PHY pipelines, a short
+#: channel). No published figure; a few flit times at Gen6. It only sets the
+#: go-back-N window, worth < 0.05 % of bandwidth at the spec's error bounds.
+DEFAULT_REPLAY_ROUND_TRIP = 100e-9
+#: ASSUMPTION: non-posted read round trip seen by the device's DMA engine
+#: (request out, host memory access, completions back). Idle PCIe latency is
+#: quoted at 0.3-0.4 us and grows under load (reference dossier pcie.md §5.3,
+#: order of magnitude only); 1 us is the dossier's worked-example value.
+DEFAULT_ROUND_TRIP = 1e-6
+#: ASSUMPTION: 256 B is the most common server setting (spec reset default is
+#: 128 B; flit-capable functions must support >= 512 B [SPEC62 ch7]).
+DEFAULT_MPS = 256
+
+_UNITS = {
+    "line_rate": ("B/s", "bytes per second on the wire per direction, before line encoding"),
+    "raw_bandwidth": ("B/s", "per-direction bandwidth after line encoding"),
+    "effective_bandwidth": ("B/s", "payload bytes per second of the requested transfer, busiest data direction"),
+    "efficiency": ("1", "effective_bandwidth / raw_bandwidth"),
+    "transfer_rate": ("1/s", "transfers completed per second"),
+    "ceiling_link_upstream": ("B/s", "effective_bandwidth the upstream direction allows"),
+    "ceiling_link_downstream": ("B/s", "effective_bandwidth the downstream direction allows"),
+    "ceiling_tags": ("B/s", "effective_bandwidth the outstanding-read limit allows (inf: no reads)"),
+    "binding": ("", "stage whose ceiling binds"),
+    "flit": ("", "link runs in flit mode"),
+    "provisional": ("", "figures rest on assumptions (Gen8)"),
+    "skp_fraction": ("1", "share of lane time in SKP ordered sets"),
+    "replay_efficiency": ("1", "goodput share left by replays"),
+    "payload": ("B/s", "payload bytes per second in this direction"),
+    "encoding_overhead": ("B/s", "line encoding (8b/10b, 128b/130b)"),
+    "skp_overhead": ("B/s", "SKP ordered sets (and EDS tokens)"),
+    "flit_overhead": ("B/s", "flit DLP + CRC + FEC bytes"),
+    "replay_overhead": ("B/s", "replayed flits / TLPs"),
+    "dllp_overhead": ("B/s", "Ack / UpdateFC DLLPs (non-flit)"),
+    "framing_overhead": ("B/s", "per-TLP STP/sequence/LCRC/END (non-flit)"),
+    "header_overhead": ("B/s", "TLP headers (and ECRC), including read requests"),
+    "padding_overhead": ("B/s", "DW padding and NOP fill"),
+    "idle": ("B/s", "capacity left unused in this direction"),
+    "tlps_per_transfer": ("1", "TLPs per transfer in this direction"),
+    "bytes_per_transfer": ("B", "TLP-layer bytes per transfer in this direction"),
+}
+BREAKDOWN = (
+    "encoding_overhead", "skp_overhead", "flit_overhead", "replay_overhead", "dllp_overhead",
+    "framing_overhead", "header_overhead", "padding_overhead", "payload", "idle",
+)
+
+
+def link(
+    gen,
+    lanes,
+    size,
+    mps=DEFAULT_MPS,
+    *,
+    transfer: str = "write",
+    write_fraction=None,
+    mrrs=512,
+    rcb=64,
+    offset=0,
+    addressing=64,
+    ecrc=False,
+    flit=None,
+    clocking: str = "common",
+    dllp_policy: str = "spec",
+    completion_split: str = "mps",
+    completion_credits: str = "infinite",
+    packing: str = "continuous",
+    replay: str = "go_back_n",
+    flit_error_rate=None,
+    bit_error_rate=None,
+    replay_round_trip=DEFAULT_REPLAY_ROUND_TRIP,
+    tag_bits=10,
+    round_trip=DEFAULT_ROUND_TRIP,
+    outstanding=None,
+):
+    """Per-direction bandwidth budget of a PCIe link for a stream of transfers.
+
+    Back-to-back transfers of `size` bytes saturate the link (a bandwidth
+    test, fio at high queue depth). The result says what each direction's
+    line rate is spent on, the payload rate delivered, and which stage binds.
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation 1..7 (8 provisional).
+    lanes : int or array-like or xarray.DataArray
+        Link width: 1, 2, 4, 8, 16.
+    size : float or array-like or xarray.DataArray
+        Bytes per transfer [B] (e.g. ``128 * KiB``).
+    mps : int or array-like or xarray.DataArray
+        Max_Payload_Size [B]: 128..4096. Default 256 (ASSUMPTION: common
+        server setting).
+    transfer : {"write", "read", "both"}
+        Posted memory writes (MWr upstream), non-posted reads (MRd upstream,
+        CplD downstream), or both at once in equal amounts. Ignored when
+        `write_fraction` is given.
+    write_fraction : float or array-like or xarray.DataArray, optional
+        Share of transfers that are writes [1], 0..1 (the rest are reads).
+    mrrs : int or array-like or xarray.DataArray
+        Max_Read_Request_Size [B], default 512 (spec default).
+    rcb : {64, 128} or array-like
+        Read Completion Boundary [B] (root complex: 64 or 128).
+    offset : float or array-like
+        Start address modulo 4 KiB [B]; 0 = aligned.
+    addressing : {32, 64} or array-like
+        Address width [bit] of memory requests (4DW headers for 64).
+    ecrc : bool or array-like
+        Attach a 1-DW ECRC digest to every TLP.
+    flit : bool or array-like, optional
+        Flit mode. Default: the generation's rule (mandatory at 64 GT/s and
+        above, off below; at 2.5-32 GT/s it is available between 6.x ports).
+    clocking : {"common", "srns", "sris"}
+        Reference-clock architecture (sets the SKP cadence).
+    dllp_policy : {"spec", "per_tlp", "none", "pcie_bench"}
+        How often Ack/UpdateFC DLLPs are sent (non-flit); see
+        :mod:`linkmodel.pcie.dllp`.
+    completion_split : {"mps", "rcb"}
+        Completions as large as MPS, or one per RCB.
+    completion_credits : {"infinite", "finite"}
+        Whether the requester advertises infinite completion credits (all
+        endpoints and non-P2P root complexes do [SPEC62 Table 2-50]) or
+        returns UpdateFC-Cpl DLLPs.
+    packing : {"continuous", "per_transfer"}
+        Flit mode: TLPs of consecutive transfers share flits, or each transfer
+        starts a new flit and NOP-fills its last one.
+    replay : {"go_back_n", "selective"}
+        Replay policy after a failed flit/TLP (non-flit links only do
+        go-back-N).
+    flit_error_rate : float or array-like, optional
+        Probability a flit must be replayed [1]. Default
+        :func:`linkmodel.pcie.flit.default_flit_error_rate` (3e-5 bound at
+        64 GT/s and above).
+    bit_error_rate : float or array-like, optional
+        Non-flit bit error rate [1]; default the spec's 1e-12.
+    replay_round_trip : float or array-like
+        Time to learn of a failed flit/TLP [s] (go-back-N window).
+    tag_bits : {5, 8, 10, 14} or array-like
+        Requester tag width (32 / 256 / 768 / 15,360 usable tags).
+    round_trip : float or array-like
+        Read request round trip [s]; 0 disables the tag ceiling.
+    outstanding : float or array-like, optional
+        Device limit on outstanding reads [1], below the tag count.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimension ``direction`` (upstream, downstream) plus the inputs'
+        dimensions (named dims of DataArrays; ``dim_0``... for numpy arrays).
+        Variables: ``line_rate``, ``raw_bandwidth``, ``effective_bandwidth``,
+        ``efficiency``, ``transfer_rate``, ``ceiling_*``, ``binding``, and per
+        direction the breakdown ``encoding_overhead`` ... ``idle`` that sums
+        to ``line_rate``. Units in each variable's ``attrs["units"]``.
+
+    Raises
+    ------
+    ValueError
+        One line naming the parameter and what is allowed.
+
+    Examples
+    --------
+    >>> from linkmodel.units import KiB
+    >>> ds = link(6, 4, 128 * KiB, mps=512)
+    >>> round(float(ds.effective_bandwidth) / 1e9, 2)
+    28.49
+    """
+    check_choice("clocking", clocking, _skp.CLOCKINGS)
+    _dllp.check_policy(dllp_policy)
+    check_choice("completion_split", completion_split, _tx.COMPLETION_SPLITS)
+    check_choice("completion_credits", completion_credits, CREDIT_MODES)
+    check_choice("packing", packing, _flit.PACKINGS)
+    check_choice("replay", replay, _flit.REPLAY_MODES)
+    if write_fraction is None:
+        write_fraction = _tx.transfer_write_fraction(transfer)
+    inputs = dict(
+        gen=gen, lanes=lanes, size=size, mps=mps, write_fraction=write_fraction, mrrs=mrrs, rcb=rcb,
+        offset=offset, addressing=addressing, ecrc=ecrc, replay_round_trip=replay_round_trip,
+        tag_bits=tag_bits, round_trip=round_trip,
+    )
+    optional = dict(flit=flit, flit_error_rate=flit_error_rate, bit_error_rate=bit_error_rate, outstanding=outstanding)
+    inputs.update({k: v for k, v in optional.items() if v is not None})
+    a, kind = unpack(**inputs)
+    out = _evaluate(
+        a, kind, clocking=_skp.check_clocking(clocking), dllp_policy=dllp_policy, completion_split=completion_split,
+        completion_credits=completion_credits, packing=packing, replay=replay,
+        given={k for k, v in optional.items() if v is not None},
+    )
+    return _to_dataset(out, kind, dict(
+        clocking=clocking, dllp_policy=dllp_policy, completion_split=completion_split,
+        completion_credits=completion_credits, packing=packing, replay=replay,
+    ))
+
+
+def _validate(a, given):
+    v = {}
+    v["g"] = phy.check_gen(a["gen"])
+    v["n"] = phy.check_lanes(a["lanes"]).astype(float)
+    v["size"] = _tx.check_size(a["size"])
+    v["mps"] = _tx.check_mps(a["mps"])
+    v["mrrs"] = _tx.check_mrrs(a["mrrs"])
+    v["rcb"] = _tx.check_rcb(a["rcb"])
+    v["offset"] = _tx.check_offset(a["offset"])
+    check_range("write_fraction", a["write_fraction"], lo=0, hi=1)
+    v["w"] = np.asarray(a["write_fraction"], dtype=float)
+    from linkmodel._array import check_in
+
+    check_in("addressing", a["addressing"], _framing.ALLOWED_ADDRESSING, "32, 64")
+    check_in("ecrc", np.asarray(a["ecrc"]).astype(int), (0, 1), "true, false")
+    check_range("replay_round_trip", a["replay_round_trip"], lo=0, unit="s")
+    check_range("round_trip", a["round_trip"], lo=0, unit="s")
+    v["tags"] = _tx.check_tag_bits(a["tag_bits"])
+    if "outstanding" in given:
+        check_range("outstanding", a["outstanding"], lo=1)
+        v["tags"] = np.minimum(v["tags"], np.asarray(a["outstanding"], dtype=float))
+    v["flit"] = _flit.resolve_flit(v["g"], a["flit"] if "flit" in given else None)
+    if "flit_error_rate" in given:
+        check_range("flit_error_rate", a["flit_error_rate"], lo=0, hi=1, hi_open=True)
+        v["fer"] = np.asarray(a["flit_error_rate"], dtype=float)
+    else:
+        v["fer"] = _flit._default_flit_error_rate(v["g"])
+    if "bit_error_rate" in given:
+        check_range("bit_error_rate", a["bit_error_rate"], lo=0, hi=1, hi_open=True)
+        v["ber"] = np.asarray(a["bit_error_rate"], dtype=float)
+    else:
+        v["ber"] = phy._bit_error_rate(v["g"])
+    v["addressing"] = np.asarray(a["addressing"])
+    v["ecrc"] = np.asarray(a["ecrc"]).astype(bool)
+    v["replay_rtt"] = np.asarray(a["replay_round_trip"], dtype=float)
+    v["rtt"] = np.asarray(a["round_trip"], dtype=float)
+    return v
+
+
+def _stage_phy(v):
+    g, n = v["g"], v["n"]
+    line = phy._rate(g) * n / 8.0
+    raw = line * phy._encoding_efficiency(g)
+    return line, raw
+
+
+def _stage_transactions(v, completion_split):
+    """Per average transfer: TLPs and bytes in each direction."""
+    s, o, w, f = v["size"], v["offset"], v["w"], v["flit"]
+    n_w = _tx._n_chunks(s, v["mps"], o)
+    n_r = _tx._n_chunks(s, v["mrrs"], o)
+    n_c = _tx._n_chunks(s, _tx._completion_unit(v["mps"], v["mrrs"], v["rcb"], completion_split), o)
+    padded = _framing.DW * (np.ceil((o + s) / _framing.DW) - np.floor(o / _framing.DW))
+    h_req = np.where(v["addressing"] == 64, _framing.HEADER_MEM_64, _framing.HEADER_MEM_32) + _framing.ECRC * v["ecrc"]
+    h_cpl = _framing.HEADER_CPL + _framing.ECRC * v["ecrc"]
+    fr = np.where(f, 0, _framing.NONFLIT_FRAMING)
+    r = 1.0 - w
+    t = {
+        "n_w": n_w, "n_r": n_r, "n_c": n_c,
+        # per write transfer / per read transfer, TLP bytes in each direction
+        "write_up": padded + n_w * (h_req + fr),
+        "read_up": n_r * (h_req + fr),
+        "read_down": padded + n_c * (h_cpl + fr),
+        "up": {
+            "tlps": w * n_w + r * n_r,
+            "payload": w * s,
+            "padding": w * (padded - s),
+            "headers": w * n_w * h_req + r * n_r * h_req,
+            "framing": (w * n_w + r * n_r) * fr,
+        },
+        "down": {
+            "tlps": r * n_c,
+            "payload": r * s,
+            "padding": r * (padded - s),
+            "headers": r * n_c * h_cpl,
+            "framing": r * n_c * fr,
+        },
+    }
+    return t
+
+
+def _stage_packing(v, t, packing):
+    """Flit NOP fill: per-transfer flit padding and the 8-TLPs-per-half rule."""
+    f, w = v["flit"], v["w"]
+    r = 1.0 - w
+    tb = _flit.TLP_BYTES
+    for d in ("up", "down"):
+        t[d]["nop"] = np.zeros_like(t[d]["payload"])
+    if packing == "per_transfer":
+        def fill(x):
+            return np.where(x > 0, np.ceil(x / tb) * tb - x, 0.0)
+        t["up"]["nop"] = np.where(f, w * fill(t["write_up"]) + r * fill(t["read_up"]), 0.0)
+        t["down"]["nop"] = np.where(f, r * fill(t["read_down"]), 0.0)
+    for d in ("up", "down"):
+        x = t[d]
+        x["bytes"] = x["payload"] + x["padding"] + x["headers"] + x["framing"] + x["nop"]
+        tlp_bytes = x["bytes"] - x["nop"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = np.where(x["tlps"] > 0, tlp_bytes / np.where(x["tlps"] > 0, x["tlps"], 1.0), tb)
+        x["mean_tlp"] = mean
+        x["pack"] = np.where(f, _flit._packing_efficiency(mean), 1.0)
+
+
+def _stage_replay(v, t, raw_after_skp, replay):
+    """Goodput share left by replays, per direction."""
+    f = v["flit"]
+    for d in ("up", "down"):
+        x = t[d]
+        # flit mode: unit = one flit; non-flit: unit = one TLP of mean size
+        unit_bytes = np.where(f, _flit.FLIT_BYTES, x["mean_tlp"])
+        p_tlp = -np.expm1(8 * unit_bytes * np.log1p(-v["ber"]))
+        p = np.where(f, v["fer"], np.where(x["tlps"] > 0, p_tlp, 0.0))
+        window = v["replay_rtt"] * raw_after_skp / unit_bytes
+        mode = np.where(f, replay == "selective", False)
+        x["replay_eff"] = np.where(mode, _flit._replay_efficiency(p, window, "selective"),
+                                   _flit._replay_efficiency(p, window, "go_back_n"))
+
+
+def _stage_dllp(v, t, policy, credits):
+    """DLLP kinds per direction: [(TLPs answered per transfer, max DLLPs/s)]."""
+    g, n, f = v["g"], v["n"], v["flit"]
+    limit = _dllp._latency_limit(g, n, v["mps"])
+    sym = 8.0 / (phy._rate(g) * phy._encoding_efficiency(g))  # s per symbol per lane
+    cap = 1.0 / (limit * sym)  # at most one DLLP of a kind per latency limit
+    w, r = v["w"], 1.0 - v["w"]
+    none = np.zeros_like(cap)
+    if policy in ("none", "pcie_bench"):
+        kinds = {"up": [], "down": []}
+    else:
+        if policy == "per_tlp":
+            cap = np.full_like(cap, np.inf)
+        off = ~f  # flit mode carries Acks and credits in the DLP
+        up_tlps = np.where(off, t["up"]["tlps"], 0.0)
+        down_tlps = np.where(off, t["down"]["tlps"], 0.0)
+        kinds = {
+            # downstream DLLPs answer upstream MWr / MRd
+            "down": [(up_tlps, cap), (np.where(off, w * t["n_w"], 0.0), cap), (np.where(off, r * t["n_r"], 0.0), cap)],
+            # upstream DLLPs answer downstream CplD
+            "up": [(down_tlps, cap)]
+            + ([(np.where(off, r * t["n_c"], 0.0), cap)] if credits == "finite" else []),
+        }
+    if policy == "pcie_bench":
+        frac = np.where(f, 0.0, 2 * _dllp.DLLP_BYTES / limit)
+    else:
+        frac = none
+    return kinds, frac
+
+
+def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, completion_credits, packing, replay, given):
+    v = _validate(a, given)
+    f = v["flit"]
+    line, raw = _stage_phy(v)
+    skp_frac = _skp._skp_fraction(v["g"], v["n"], f, clocking)
+    after_skp = raw * (1.0 - skp_frac)
+    tlp_space = np.where(f, after_skp * _flit.TLP_BYTES / _flit.FLIT_BYTES, after_skp)
+    t = _stage_transactions(v, completion_split)
+    _stage_packing(v, t, packing)
+    _stage_replay(v, t, after_skp, replay)
+    kinds, pb_frac = _stage_dllp(v, t, dllp_policy, completion_credits)
+
+    x_dir = {}
+    for d in ("up", "down"):
+        c = tlp_space * t[d]["pack"] * t[d]["replay_eff"] * (1.0 - pb_frac)
+        x_dir[d] = _dllp._max_rate_under_dllps(c, t[d]["bytes"], kinds[d])
+    read_tlps = (1.0 - v["w"]) * t["n_r"]
+    with np.errstate(divide="ignore"):
+        x_tags = np.where((read_tlps > 0) & (v["rtt"] > 0), v["tags"] / (np.where(v["rtt"] > 0, v["rtt"], 1.0) * np.where(read_tlps > 0, read_tlps, 1.0)), np.inf)
+    stack = np.stack([x_dir["up"], x_dir["down"], x_tags])
+    idx = np.argmin(stack, axis=0)
+    x = np.min(stack, axis=0)
+    if not np.all(np.isfinite(x)):  # cannot happen for valid input; never hand back inf silently
+        raise ValueError("link: no finite ceiling for these inputs")
+    data_scale = v["size"] * np.maximum(v["w"], 1.0 - v["w"])
+
+    res = {
+        "line_rate": line,
+        "raw_bandwidth": raw,
+        "effective_bandwidth": x * data_scale,
+        "efficiency": x * data_scale / raw,
+        "transfer_rate": x,
+        "ceiling_link_upstream": x_dir["up"] * data_scale,
+        "ceiling_link_downstream": x_dir["down"] * data_scale,
+        "ceiling_tags": x_tags * data_scale,
+        "binding": BINDINGS[idx],
+        "flit": f,
+        "provisional": phy._provisional(v["g"]),
+    }
+    per_dir = {name: [] for name in (*BREAKDOWN, "skp_fraction", "replay_efficiency", "tlps_per_transfer", "bytes_per_transfer")}
+    for d in ("up", "down"):
+        td = t[d]
+        used = x * td["bytes"]
+        nop_pack = used * (1.0 / td["pack"] - 1.0)
+        dl = _dllp._dllp_rate(x, kinds[d]) + pb_frac * tlp_space
+        busy = used + nop_pack + dl
+        replayed = busy * (1.0 / td["replay_eff"] - 1.0)
+        per_dir["encoding_overhead"].append(line - raw)
+        per_dir["skp_overhead"].append(raw * skp_frac)
+        per_dir["flit_overhead"].append(after_skp - tlp_space)
+        per_dir["replay_overhead"].append(replayed)
+        per_dir["dllp_overhead"].append(dl)
+        per_dir["framing_overhead"].append(x * td["framing"])
+        per_dir["header_overhead"].append(x * td["headers"])
+        per_dir["padding_overhead"].append(x * (td["padding"] + td["nop"]) + nop_pack)
+        per_dir["payload"].append(x * td["payload"])
+        per_dir["idle"].append(tlp_space - busy - replayed)
+        per_dir["skp_fraction"].append(skp_frac)
+        per_dir["replay_efficiency"].append(td["replay_eff"])
+        per_dir["tlps_per_transfer"].append(td["tlps"])
+        per_dir["bytes_per_transfer"].append(td["bytes"])
+    for name, pair in per_dir.items():
+        res[name] = np.stack(np.broadcast_arrays(*pair))
+    # guard: the idle share can only go negative by float rounding
+    res["idle"] = np.where(np.abs(res["idle"]) < 1e-9 * line, 0.0, res["idle"])
+    return res
+
+
+_SCALAR_VARS = (
+    "line_rate", "raw_bandwidth", "effective_bandwidth", "efficiency", "transfer_rate",
+    "ceiling_link_upstream", "ceiling_link_downstream", "ceiling_tags", "binding", "flit", "provisional",
+)
+
+
+def _to_dataset(res, kind: Kind, options):
+    variables = {name: (arr, *_UNITS[name], name not in _SCALAR_VARS) for name, arr in res.items()}
+    return dataset(variables, kind, leading=("direction", DIRECTIONS), attrs={
+        "model": "linkmodel.pcie.link", **options, "breakdown": "line_rate = " + " + ".join(BREAKDOWN)})

@@ -1,0 +1,322 @@
+"""Physical layer: generations, signalling, line encoding, raw bandwidth.
+
+All rates are per lane and per direction (PCIe links are dual simplex).
+
+Sources (see ``docs/sources.md`` for the full key):
+
+* [SPEC62] PCI Express Base Specification 6.2: Table 4-1 (valid encoding and
+  data stream mode per rate), ch8 introduction (PAM4 at 64 GT/s, 2 bits per
+  unit interval, Nyquist 16 GHz; FBER 1e-6 at 64 GT/s vs BER 1e-12 at
+  2.5-32 GT/s).
+* [SN-7] PCI-SIG press release of 2025-06-16: PCIe 7.0 at 128.0 GT/s, PAM4,
+  flit-based encoding.
+* [SR-8] PCIe 8.0 announcement (2025-08): 256.0 GT/s. Modulation and flit
+  format are not published: Gen8 is **provisional** here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from linkmodel._array import check_in, pack, unpack
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Physical-layer facts of one PCIe generation.
+
+    Attributes
+    ----------
+    gen : int
+        Generation number.
+    rate : float
+        Signalling rate per lane [T/s] (bits on the wire per second).
+    modulation : str
+        ``"NRZ"`` (1 bit per unit interval) or ``"PAM4"`` (2 bits).
+    bits_per_symbol : int
+        Bits carried per unit interval.
+    encoding : str
+        Line encoding: ``"8b/10b"``, ``"128b/130b"`` or ``"1b/1b"``.
+    encoding_efficiency : float
+        Payload-capable bits per line bit [1].
+    flit_mode : str
+        ``"optional"`` (flit mode only if both ports are 6.x and negotiate it;
+        the line encoding stays underneath) or ``"mandatory"``.
+    bit_error_rate : float
+        Bit-error-rate target of the electrical spec [1]: BER 1e-12 for
+        2.5-32 GT/s, first-bit error rate (FBER) 1e-6 for PAM4 rates.
+    provisional : bool
+        True where the facts are not published (Gen8).
+    source : str
+        Where the facts come from.
+    """
+
+    gen: int
+    rate: float
+    modulation: str
+    bits_per_symbol: int
+    encoding: str
+    encoding_efficiency: float
+    flit_mode: str
+    bit_error_rate: float
+    provisional: bool
+    source: str
+
+
+GENERATIONS: dict[int, Generation] = {
+    1: Generation(1, 2.5e9, "NRZ", 1, "8b/10b", 8 / 10, "optional", 1e-12, False, "SPEC62 Table 4-1; ch8"),
+    2: Generation(2, 5.0e9, "NRZ", 1, "8b/10b", 8 / 10, "optional", 1e-12, False, "SPEC62 Table 4-1; ch8"),
+    3: Generation(3, 8.0e9, "NRZ", 1, "128b/130b", 128 / 130, "optional", 1e-12, False, "SPEC62 Table 4-1; ch8"),
+    4: Generation(4, 16.0e9, "NRZ", 1, "128b/130b", 128 / 130, "optional", 1e-12, False, "SPEC62 Table 4-1; ch8"),
+    5: Generation(5, 32.0e9, "NRZ", 1, "128b/130b", 128 / 130, "optional", 1e-12, False, "SPEC62 Table 4-1; ch8"),
+    6: Generation(6, 64.0e9, "PAM4", 2, "1b/1b", 1.0, "mandatory", 1e-6, False, "SPEC62 Table 4-1; ch8 (FBER 1e-6)"),
+    # Gen7: rate, PAM4 and flit-based encoding from PCI-SIG's release [SN-7]. That
+    # it reuses the 6.x flit (and its FBER target) is an ASSUMPTION (no 7.0 text seen).
+    7: Generation(7, 128.0e9, "PAM4", 2, "1b/1b", 1.0, "mandatory", 1e-6, False,
+                  "SN-7 (rate, PAM4, flit); 6.x flit layout and FBER assumed"),
+    # Gen8: only the 256 GT/s target is announced [SR-8]. PAM4, 1b/1b and the 6.x
+    # flit are ASSUMPTIONS; results for gen 8 carry provisional=True.
+    8: Generation(8, 256.0e9, "PAM4", 2, "1b/1b", 1.0, "mandatory", 1e-6, True,
+                  "SR-8 (rate only); modulation, encoding and flit assumed = Gen7 (PROVISIONAL)"),
+}
+
+ALLOWED_GENS = tuple(GENERATIONS)
+ALLOWED_LANES = (1, 2, 4, 8, 16)
+GEN_DESCRIPTION = "1, 2, 3, 4, 5, 6, 7 (8 is provisional)"
+LANES_DESCRIPTION = "1, 2, 4, 8, 16"
+
+
+def _table(attr: str) -> np.ndarray:
+    out = np.full(max(GENERATIONS) + 1, np.nan)
+    for g, info in GENERATIONS.items():
+        out[g] = float(getattr(info, attr))
+    return out
+
+
+_RATE = _table("rate")
+_BPS = _table("bits_per_symbol")
+_ENC = _table("encoding_efficiency")
+_BER = _table("bit_error_rate")
+_FLIT_MANDATORY = np.array([False] + [GENERATIONS[g].flit_mode == "mandatory" for g in sorted(GENERATIONS)])
+_PROVISIONAL = np.array([False] + [GENERATIONS[g].provisional for g in sorted(GENERATIONS)])
+#: 0 = 8b/10b, 1 = 128b/130b, 2 = 1b/1b (index used by per-encoding tables)
+ENCODINGS = ("8b/10b", "128b/130b", "1b/1b")
+_ENC_INDEX = np.array([-1] + [ENCODINGS.index(GENERATIONS[g].encoding) for g in sorted(GENERATIONS)])
+
+
+def check_gen(gen) -> np.ndarray:
+    """Validate generation numbers; return them as an integer array.
+
+    Raises
+    ------
+    ValueError
+        If any value is not one of 1..8.
+    """
+    check_in("gen", gen, ALLOWED_GENS, GEN_DESCRIPTION)
+    return np.asarray(gen).astype(np.int64)
+
+
+def check_lanes(lanes) -> np.ndarray:
+    """Validate link widths; return them as an integer array.
+
+    Raises
+    ------
+    ValueError
+        If any value is not 1, 2, 4, 8 or 16.
+    """
+    check_in("lanes", lanes, ALLOWED_LANES, LANES_DESCRIPTION)
+    return np.asarray(lanes).astype(np.int64)
+
+
+# -- element-wise lookups on validated integer arrays (internal, no checks) --
+
+
+def _rate(g):
+    return _RATE[g]
+
+
+def _encoding_efficiency(g):
+    return _ENC[g]
+
+
+def _encoding_index(g):
+    return _ENC_INDEX[g]
+
+
+def _flit_mandatory(g):
+    return _FLIT_MANDATORY[g]
+
+
+def _provisional(g):
+    return _PROVISIONAL[g]
+
+
+def _bit_error_rate(g):
+    return _BER[g]
+
+
+# -- public, broadcasting ------------------------------------------------------
+
+
+def rate(gen):
+    """Signalling rate per lane.
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation, 1..8 (8 provisional).
+
+    Returns
+    -------
+    rate : same kind as `gen`
+        Transfers per second per lane [T/s], e.g. 32e9 for Gen5.
+    """
+    a, k = unpack(gen=gen)
+    return pack(_rate(check_gen(a["gen"])), k, "rate", "T/s", "signalling rate per lane")
+
+
+def symbol_rate(gen):
+    """Unit intervals per second per lane [Bd].
+
+    PAM4 carries two bits per unit interval, so Gen6 (64 GT/s) signals at
+    32 GBd, like Gen5's NRZ, with a 16 GHz Nyquist frequency [SPEC62 ch8].
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+
+    Returns
+    -------
+    symbol_rate : same kind as `gen`
+        [Bd].
+    """
+    a, k = unpack(gen=gen)
+    g = check_gen(a["gen"])
+    return pack(_RATE[g] / _BPS[g], k, "symbol_rate", "Bd", "unit intervals per second per lane")
+
+
+def nyquist_frequency(gen):
+    """Nyquist frequency of the lane signal [Hz]: symbol_rate / 2.
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+
+    Returns
+    -------
+    nyquist_frequency : same kind as `gen`
+        [Hz].
+    """
+    a, k = unpack(gen=gen)
+    g = check_gen(a["gen"])
+    return pack(_RATE[g] / _BPS[g] / 2, k, "nyquist_frequency", "Hz", "Nyquist frequency")
+
+
+def encoding_efficiency(gen):
+    """Line-encoding efficiency [1]: 8/10, 128/130 or 1 (1b/1b).
+
+    In flit mode at 2.5-32 GT/s the same line encoding stays underneath the
+    flits [SPEC62 Table 4-1], so the value depends only on the generation.
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+
+    Returns
+    -------
+    encoding_efficiency : same kind as `gen`
+        [1].
+    """
+    a, k = unpack(gen=gen)
+    return pack(_ENC[check_gen(a["gen"])], k, "encoding_efficiency", "1", "line-encoding efficiency")
+
+
+def line_rate(gen, lanes):
+    """Bytes per second on the wire, per direction, before line encoding.
+
+    ``rate x lanes / 8``. Gen6 x16: 128 GB/s per direction, the PCI-SIG
+    headline 256 GB/s counting both directions.
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+    lanes : int or array-like or xarray.DataArray
+        Link width: 1, 2, 4, 8 or 16.
+
+    Returns
+    -------
+    line_rate : broadcast kind of the inputs
+        [B/s], per direction.
+    """
+    a, k = unpack(gen=gen, lanes=lanes)
+    g, n = check_gen(a["gen"]), check_lanes(a["lanes"])
+    return pack(_RATE[g] * n / 8.0, k, "line_rate", "B/s", "line rate per direction")
+
+
+def raw_bandwidth(gen, lanes):
+    """Raw bandwidth per direction after line encoding.
+
+    ``rate x lanes x encoding_efficiency / 8``: Gen3 x8 7.877 GB/s, Gen5 x4
+    15.754 GB/s, Gen6 x4 32 GB/s (1b/1b; the flit's own overhead is counted
+    separately by :mod:`linkmodel.pcie.flit`).
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+    lanes : int or array-like or xarray.DataArray
+        Link width: 1, 2, 4, 8 or 16.
+
+    Returns
+    -------
+    raw_bandwidth : broadcast kind of the inputs
+        [B/s], per direction.
+    """
+    a, k = unpack(gen=gen, lanes=lanes)
+    g, n = check_gen(a["gen"]), check_lanes(a["lanes"])
+    return pack(_RATE[g] * n / 8.0 * _ENC[g], k, "raw_bandwidth", "B/s", "raw bandwidth per direction after line encoding")
+
+
+def symbol_time(gen):
+    """Time to send one 8-bit symbol on one lane, after encoding [s].
+
+    The unit of the spec's Ack/UpdateFC latency tables: 4 ns at 2.5 GT/s
+    (a 10-bit 8b/10b symbol), 2 ns at 5 GT/s, 1.016 ns at 8 GT/s (8 bits plus
+    the 128b/130b sync-header share).
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+
+    Returns
+    -------
+    symbol_time : same kind as `gen`
+        [s].
+    """
+    a, k = unpack(gen=gen)
+    g = check_gen(a["gen"])
+    return pack(8.0 / (_RATE[g] * _ENC[g]), k, "symbol_time", "s", "time of one symbol on one lane")
+
+
+def is_provisional(gen):
+    """True where the generation's figures rest on assumptions (Gen8).
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+
+    Returns
+    -------
+    provisional : same kind as `gen`
+        bool.
+    """
+    a, k = unpack(gen=gen)
+    return pack(_PROVISIONAL[check_gen(a["gen"])], k, "provisional", None, "figures rest on assumptions")
