@@ -33,49 +33,73 @@ def _is_dataarray(x) -> bool:
 
 
 def unpack(**inputs):
-    """Broadcast named inputs to numpy arrays of one shape.
+    """Turn named inputs into numpy arrays that broadcast to one shape.
+
+    Inputs keep their own shapes (a scalar stays 0-d), so arithmetic on them
+    only materializes full-size arrays where the inputs actually vary; the
+    common shape is recorded in the returned :class:`Kind`.
 
     Parameters
     ----------
     **inputs
-        Scalars, array-likes or DataArrays (mixing is allowed; scalars and
-        numpy arrays broadcast against the DataArrays' trailing dimensions as
-        numpy would).
+        Scalars, array-likes or DataArrays. DataArrays are aligned (exactly)
+        and broadcast by dimension name; numpy arrays and scalars broadcast
+        against the trailing dimensions as numpy would.
 
     Returns
     -------
     dict of numpy.ndarray, Kind
+
+    Raises
+    ------
+    ValueError
+        If the inputs do not broadcast together.
     """
     das = {k: v for k, v in inputs.items() if _is_dataarray(v)}
     if das:
         import xarray as xr
 
-        aligned = xr.broadcast(*xr.align(*das.values(), join="exact"))
-        template = aligned[0]
-        # transpose all to the template's dim order
-        arrays = {k: np.asarray(a.transpose(*template.dims).values) for k, a in zip(das, aligned)}
-        shape = template.shape
+        try:
+            aligned = xr.align(*das.values(), join="exact")
+        except ValueError as exc:
+            raise ValueError(f"inputs {', '.join(das)}: coordinates do not match ({exc})") from None
+        dims: list = []
+        sizes: dict = {}
+        coords: dict = {}
+        for da in aligned:
+            for d, n in zip(da.dims, da.shape):
+                if d not in sizes:
+                    dims.append(d)
+                    sizes[d] = n
+            for name, c in da.coords.items():
+                coords.setdefault(name, c)
+        shape = tuple(sizes[d] for d in dims)
         out = {}
+        for k, da in zip(das, aligned):
+            order = [d for d in dims if d in da.dims]
+            vals = np.asarray(da.transpose(*order).values)
+            out[k] = vals.reshape([sizes[d] if d in da.dims else 1 for d in dims])
         for k, v in inputs.items():
-            if k in arrays:
-                out[k] = arrays[k]
-            else:
-                a = np.asarray(v)
-                if a.ndim > len(shape):
-                    raise ValueError(f"{k}: array with {a.ndim} dimensions cannot broadcast against named dimensions {template.dims}")
-                out[k] = np.broadcast_to(a, shape)
-        return out, Kind("xarray", shape, tuple(template.dims), template.coords)
+            if k in out:
+                continue
+            a = np.asarray(v)
+            try:
+                ok = np.broadcast_shapes(shape, a.shape) == shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(f"{k}: array of shape {a.shape} cannot broadcast against named dimensions {tuple(dims)}")
+            out[k] = a
+        return out, Kind("xarray", shape, tuple(dims), coords)
     arrays = {k: np.asarray(v) for k, v in inputs.items()}
     try:
-        bcast = np.broadcast_arrays(*arrays.values()) if arrays else []
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
     except ValueError:
         shapes = ", ".join(f"{k}{np.shape(v)}" for k, v in arrays.items())
         raise ValueError(f"inputs do not broadcast together: {shapes}") from None
-    out = dict(zip(arrays, bcast))
-    shape = bcast[0].shape if bcast else ()
     if shape == ():
-        return out, Kind("scalar", ())
-    return out, Kind("numpy", shape)
+        return arrays, Kind("scalar", ())
+    return arrays, Kind("numpy", shape)
 
 
 def pack(value, kind: Kind, name: str | None = None, units: str | None = None, long_name: str | None = None):
@@ -211,7 +235,7 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
     import xarray as xr
 
     if kind.kind == "xarray":
-        dims, coords = kind.dims, dict(kind.coords.items())
+        dims, coords = kind.dims, dict(kind.coords)
     elif kind.kind == "numpy":
         dims, coords = tuple(f"dim_{i}" for i in range(len(kind.shape))), {}
     else:
@@ -219,16 +243,14 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
     data_vars = {}
     for name, (arr, units, long_name, lead) in variables.items():
         arr = np.asarray(arr)
-        if lead:
-            arr = np.broadcast_to(arr, (len(leading[1]), *kind.shape))
-            d = (leading[0], *dims)
-        else:
-            arr = np.broadcast_to(arr, kind.shape)
-            d = dims
+        target = (len(leading[1]), *kind.shape) if lead else kind.shape
+        d = (leading[0], *dims) if lead else dims
+        if arr.shape != target or not arr.flags.writeable:
+            arr = np.array(np.broadcast_to(arr, target))  # a real, writable array of the full shape
         a = {"long_name": long_name}
         if units:
             a["units"] = units
-        data_vars[name] = (d, np.array(arr), a)
+        data_vars[name] = (d, arr, a)
     if leading is not None:
         coords[leading[0]] = (leading[0], list(leading[1]))
     ds = xr.Dataset(data_vars, coords=coords)

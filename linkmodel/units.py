@@ -203,6 +203,8 @@ def parse_quantity(text, kind: str, name: str) -> float:
             raise ValueError(f"{name}: empty value; expected a {kind} such as {example}")
         if _NUMBER.match(raw):
             value = float(raw)
+        elif raw.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise ValueError(f"{name}: {raw!r} is not a finite number")
         else:
             import pint
 

@@ -8,7 +8,7 @@ Modules, one per phenomenon: :mod:`~linkmodel.pcie.phy` (rates, encoding),
 :mod:`~linkmodel.pcie.latency` and the composed :func:`link` budget.
 """
 
-from linkmodel.pcie.link import link
+from linkmodel.pcie.budget import link
 from linkmodel.pcie.phy import GENERATIONS, line_rate, raw_bandwidth
 
 __all__ = ["GENERATIONS", "line_rate", "link", "raw_bandwidth"]

@@ -100,6 +100,31 @@ def tlp_bandwidth(gen, lanes):
     return pack(raw * TLP_BYTES / FLIT_BYTES, k, "tlp_bandwidth", "B/s", "flit-mode TLP byte ceiling")
 
 
+def data_link_bandwidth(gen, lanes):
+    """TLP + DLP bytes per second in flit mode, before SKP [B/s].
+
+    raw_bandwidth x 242/256: the "242B/256B" figure that many tables quote as
+    Gen6 bandwidth (Gen6 x1 7.5625 GB/s, x16 121.0 GB/s). The 6 DLP bytes carry
+    Acks and credits, not TLPs; use :func:`tlp_bandwidth` for TLP capacity.
+
+    Parameters
+    ----------
+    gen : int or array-like or xarray.DataArray
+        PCIe generation.
+    lanes : int or array-like or xarray.DataArray
+        Link width.
+
+    Returns
+    -------
+    data_link_bandwidth : broadcast kind of the inputs
+        [B/s].
+    """
+    a, k = unpack(gen=gen, lanes=lanes)
+    g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
+    raw = phy._rate(g) * n / 8 * phy._encoding_efficiency(g)
+    return pack(raw * (TLP_BYTES + DLP_BYTES) / FLIT_BYTES, k, "data_link_bandwidth", "B/s", "flit TLP + DLP bytes")
+
+
 def _packing_efficiency(mean_tlp_bytes):
     """Usable share of the 236 TLP bytes given the 8-TLPs-per-half rule."""
     s = np.asarray(mean_tlp_bytes, dtype=float)
