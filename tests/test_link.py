@@ -256,3 +256,16 @@ def test_bad_input_names_parameter(kw, msg):
     args.update(kw)
     with pytest.raises(ValueError, match=msg):
         link(**args)
+
+
+def test_blocked_evaluation_equals_unblocked(monkeypatch):
+    import linkmodel.pcie.budget as budget
+
+    rng = np.random.default_rng(1)
+    n = 5000
+    cfg = dict(gen=rng.integers(1, 8, n), lanes=rng.choice([1, 2, 4, 8, 16], n), size=rng.integers(1, 1 << 20, n),
+               mps=rng.choice([128, 256, 512, 1024], n), write_fraction=rng.random(n))
+    whole = link(**cfg)
+    monkeypatch.setattr(budget, "BLOCK", 97)
+    blocked = link(**cfg)
+    xr.testing.assert_identical(whole, blocked)
