@@ -242,6 +242,8 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
         dims, coords = (), {}
     data_vars = {}
     for name, (arr, units, long_name, lead) in variables.items():
+        if name in coords:
+            continue  # an input swept under this name: its coordinate already holds the values
         arr = np.asarray(arr)
         target = (len(leading[1]), *kind.shape) if lead else kind.shape
         d = (leading[0], *dims) if lead else dims

@@ -71,3 +71,11 @@ def test_flit_error_probability_independent_errors():
 def test_nonflit_not_allowed_at_gen6():
     with pytest.raises(ValueError, match="flit: non-flit mode is not allowed at 64 GT/s"):
         flit.resolve_flit(np.array([6]), np.array([False]))
+
+
+def test_sequence_number_and_fber_targets():
+    from linkmodel.pcie import phy
+
+    assert flit.FLIT_SEQUENCE_BITS == 10  # #24
+    assert phy.GENERATIONS[6].bit_error_rate == 1e-6  # #25 FBER at 64 GT/s
+    assert phy.GENERATIONS[5].bit_error_rate == 1e-12  # BER at 2.5-32 GT/s

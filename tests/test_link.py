@@ -269,3 +269,14 @@ def test_blocked_evaluation_equals_unblocked(monkeypatch):
     monkeypatch.setattr(budget, "BLOCK", 97)
     blocked = link(**cfg)
     xr.testing.assert_identical(whole, blocked)
+
+
+def test_gen6_x16_vs_pcie_bench_preliminary():
+    # pcie.md §6.4: Gen6 x16, MPS 256, 4096-byte writes: 1024 Gb/s x 236/256 x (1 - SKP) x 256/272
+    # = 885.5 Gb/s (derived), where pcie-bench's "preliminary" Gen6 (Gen5 model with 242/256) gives
+    # 798.4 Gb/s, ~10 % low (#62: its TLP_bw 873.29 Gb/s already charges non-flit DLLPs and framing)
+    ds = link(6, 16, 4096, mps=256, flit_error_rate=0.0)
+    gbps = float(ds.effective_bandwidth) * 8 / 1e9
+    assert gbps == pytest.approx(1024 * 236 / 256 * (1 - 40 / 12008) * 256 / 272, rel=1e-9)
+    assert gbps == pytest.approx(885.5, abs=0.1)
+    assert gbps / 798.4 > 1.10

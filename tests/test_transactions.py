@@ -65,3 +65,15 @@ def test_bad_input(kw, msg):
 def test_bad_mps(mps):
     with pytest.raises(ValueError, match=r"mps: \d+ not allowed; allowed: 128, 256, 512, 1024, 2048, 4096"):
         tx.tlp_counts(4096, mps=mps)
+
+
+def test_spec_defaults_and_credit_unit():
+    # #44 MPS default 128 B / MRRS default 512 B; #46 one data credit = 16 B
+    import inspect
+
+    from linkmodel.pcie import link
+
+    assert tx.SPEC_DEFAULT_MPS == 128 and tx.SPEC_DEFAULT_MRRS == 512
+    assert inspect.signature(link).parameters["mrrs"].default == 512
+    assert tx.FC_DATA_CREDIT_BYTES == 16
+    assert tx.FLIT_MIN_MPS_SUPPORTED == 512

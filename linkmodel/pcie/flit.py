@@ -26,7 +26,6 @@ Consequences modelled here:
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from linkmodel._array import check_choice, check_range, pack, unpack
 from linkmodel.pcie import phy
@@ -37,6 +36,7 @@ DLP_BYTES = 6
 CRC_BYTES = 8
 FEC_BYTES = 6
 FEC_GROUPS = 3  # 3-way interleaved single-symbol-correcting codes [SPEC62 §4.2.3.4.3]
+FLIT_SEQUENCE_BITS = 10  # flit sequence number width [SPEC62 §4.2.3.4.2.1]
 HALF_BYTES = (128, 108)  # TLP bytes in flit halves 0-127 and 128-235
 MAX_TLPS_PER_HALF = 8  # [SPEC62 §4.2.3.4.1]
 #: Post-FEC flit error probability bound at FBER 1e-6 [SPEC62 §4.2.3.1.1]
@@ -212,6 +212,8 @@ def flit_error_probability(fber):
     """
     a, k = unpack(fber=fber)
     check_range("fber", a["fber"], lo=0, hi=1, hi_open=True)
+    from scipy import stats  # imported here: scipy.stats is slow to import
+
     q = -np.expm1(8 * np.log1p(-a["fber"]))
     sizes = (86, 85, 85)
     ok = np.ones_like(q)

@@ -34,6 +34,10 @@ import numpy as np
 from linkmodel._array import check_choice, check_in, check_range, pack, unpack
 
 ALLOWED_MPS = (128, 256, 512, 1024, 2048, 4096)
+SPEC_DEFAULT_MPS = 128  # Device Control reset value [SPEC62 ch7]
+SPEC_DEFAULT_MRRS = 512  # Device Control reset value [SPEC62 ch7]
+FLIT_MIN_MPS_SUPPORTED = 512  # flit-capable functions advertise MPS Supported >= 512 B [SPEC62 ch7]
+FC_DATA_CREDIT_BYTES = 16  # one data credit = 4 DW [SPEC62 §2.6.1]; credit stalls are not modelled
 ALLOWED_MRRS = ALLOWED_MPS
 ALLOWED_RCB = (64, 128)
 COMPLETION_SPLITS = ("mps", "rcb")

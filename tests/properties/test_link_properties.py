@@ -1,6 +1,7 @@
 """Property tests: invariants of the link model over random configurations."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -54,3 +55,18 @@ def test_bigger_mps_never_hurts_writes(gen, lanes, size):
     mps = np.array([128, 256, 512, 1024, 2048, 4096])
     eff = link(gen, lanes, size, mps=mps).effective_bandwidth.values
     assert np.all(np.diff(eff) >= -1e-9 * eff[1:])
+
+
+@given(st.integers(1, 1 << 20), st.sampled_from([128, 256, 512, 1024, 2048, 4096]), st.sampled_from([32, 64]),
+       st.sampled_from([3, 5, 6]))
+def test_symbolic_equals_numeric(size, mps, addressing, gen):
+    from linkmodel.pcie import symbolic
+
+    flit = gen >= 6
+    ds = link(gen, 4, size, mps=mps, addressing=addressing, dllp_policy="none", flit_error_rate=0.0,
+              bit_error_rate=0.0).sel(direction="upstream")
+    capacity = float(ds.raw_bandwidth * (1 - ds.skp_fraction)) * (236 / 256 if flit else 1.0)
+    fn = symbolic.lambdify(symbolic.write_stream_efficiency(), "S", "M", "H", "F")
+    padded = 4 * np.ceil(size / 4)
+    expected = fn(padded, mps, 16 if addressing == 64 else 12, 0 if flit else 8) * size / padded
+    assert float(ds.payload) / capacity == pytest.approx(float(expected), rel=1e-12)
