@@ -179,8 +179,17 @@ def check_in(name: str, a, allowed, describe: str | None = None) -> None:
         raise ValueError(f"{name}: {_show(a[bad])} not allowed; allowed: {allowed_s}")
 
 
-def check_range(name: str, a, lo=None, hi=None, lo_open=False, hi_open=False, unit: str = "") -> None:
-    """Raise ValueError unless `lo <= a <= hi` (or strict, per the flags)."""
+def check_range(name: str, a, lo=None, hi=None, lo_open=False, hi_open=False, unit: str = "",
+                allow_inf: bool = False) -> None:
+    """Raise ValueError unless `lo <= a <= hi` (or strict, per the flags).
+
+    NaN is always an error; +inf only with ``allow_inf`` (e.g. "no limit").
+    """
+    if allow_inf:
+        b = np.asarray(a, dtype=float)
+        if np.any(np.isnan(b)):
+            raise ValueError(f"{name}: must not be NaN")
+        a = np.where(np.isposinf(b), np.finfo(float).max, b)
     check_finite(name, a)
     a = np.asarray(a, dtype=float)
     bad = np.zeros(a.shape, dtype=bool)

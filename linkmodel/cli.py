@@ -79,6 +79,7 @@ _ROWS = (
     ("dllp_overhead", "DLLPs (Ack, UpdateFC)"),
     ("framing_overhead", "TLP framing"),
     ("header_overhead", "TLP headers"),
+    ("command_overhead", "command TLPs (NVMe)"),
     ("padding_overhead", "DW padding, NOP fill"),
     ("idle", "idle"),
     ("payload", "payload"),
@@ -274,11 +275,106 @@ def _cmd_generations(args) -> int:
 # ---------------------------------------------------------------------------
 
 
+# ---------------------------------------------------------------------------
+# linkmodel validate / check
+# ---------------------------------------------------------------------------
+
+_UNIT_OF = {"seq_read": ("GB/s", 1e9), "seq_write": ("GB/s", 1e9), "rand_read": ("kIOPS", 1e3),
+            "rand_write": ("kIOPS", 1e3), "mixed_70_30": ("kIOPS", 1e3), "active_power": ("W", 1.0),
+            "seq_read_power": ("W", 1.0), "seq_write_power": ("W", 1.0), "read_efficiency": ("MB/s/W", 1e6),
+            "idle_power": ("W", 1.0), "read_latency": ("us", 1e-6), "write_latency": ("us", 1e-6),
+            "dwpd": ("", 1.0), "tbw_random": ("TB", 1e12), "tbw_seq": ("TB", 1e12)}
+
+
+def _add_validate_parser(sub):
+    p = sub.add_parser("validate", help="every bundled part: published vs predicted, error, binding stage",
+                       description="Compare the model with every published figure of every bundled part.")
+    p.add_argument("--json", action="store_true", help="print JSON records (SI units) instead of a table")
+    p.add_argument("--part", action="append", default=None, help="only this part id (repeatable)")
+    p.set_defaults(func=_cmd_validate)
+
+
+def _print_records(records):
+    print(f"{'part':28}{'TB':>7} {'metric':16}{'published':>12}{'predicted':>12}{'error':>9}  binding")
+    for r in records:
+        unit, scale = _UNIT_OF.get(r.metric, ("", 1.0))
+        pub = f"{r.published / scale:.4g}"
+        pred = "-" if r.predicted is None else f"{r.predicted / scale:.4g}"
+        err = "-" if r.error is None else f"{100 * r.error:+.1f}%"
+        flag = "" if r.confirmed else " (unconfirmed)"
+        print(f"{r.part:28}{r.capacity / 1e12:7.2f} {r.metric:16}{pub:>12}{pred:>12}{err:>9}  {r.binding}{flag}"
+              + (f"  [{unit}]" if unit else ""))
+
+
+def _print_summary(summ):
+    print()
+    print(f"{'metric class':24}{'n':>4}{'median |err|':>14}{'worst |err|':>13}  {'target':>7}  worst case")
+    for name, s in summ.items():
+        target = "" if s["target"] is None else f"+-{100 * s['target']:.0f}%"
+        within = "" if s["within_target"] is None else f" ({s['within_target']}/{s['n']} within)"
+        print(f"{name:24}{s['n']:4d}{100 * s['median_abs_error']:13.1f}%{100 * s['worst_abs_error']:12.1f}%  "
+              f"{target:>7}  {s['worst']}{within}")
+
+
+def _cmd_validate(args) -> int:
+    from linkmodel import specs, validate
+
+    parts = specs.bundled_parts()
+    if args.part:
+        known = {p.id: p for p in parts}
+        for pid in args.part:
+            if pid not in known:
+                raise UsageError(f"--part: unknown part {pid!r}; known: {', '.join(sorted(known))}")
+        parts = [known[pid] for pid in args.part]
+    records = validate.validate(parts)
+    if args.json:
+        print(json.dumps(_jsonable([r.as_dict() for r in records]), indent=2))
+        return 0
+    _print_records(records)
+    _print_summary(validate.summary(records))
+    return 0
+
+
+def _add_check_parser(sub):
+    p = sub.add_parser("check", help="validate and sanity-check one spec file (any path)",
+                       description="Predict a spec file's published figures and check each against the physical "
+                                   "ceilings: what must be true to reach it.")
+    p.add_argument("path", help="a part spec file (.toml)")
+    p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
+    p.set_defaults(func=_cmd_check)
+
+
+def _cmd_check(args) -> int:
+    from linkmodel import sanity, specs, validate
+
+    part = specs.load_part(args.path)
+    records = validate.validate_part(part)
+    checks = sanity.check_part(part)
+    if args.json:
+        print(json.dumps(_jsonable({"part": part.id, "records": [r.as_dict() for r in records],
+                                    "checks": [c.as_dict() for c in checks]}), indent=2))
+        return 0
+    print(f"{part.vendor} {part.model} ({part.id}), {args.path}")
+    _print_records(records)
+    print()
+    print("Sanity check: the physical ceiling of each published figure and what must be true to reach it")
+    for c in checks:
+        unit, scale = _UNIT_OF.get(c.metric, ("", 1.0))
+        verdict = "possible" if c.possible else "NOT POSSIBLE as specified"
+        print(f"- {c.metric} {c.published / scale:.4g} {unit} at {c.capacity / 1e12:g} TB: {verdict}; "
+              f"link ceiling {c.link_ceiling / scale:.4g} {unit} at MPS {c.mps:g} B")
+        for req in c.requirements:
+            print(f"    needs: {req}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = _Parser(prog="linkmodel", description="Analytical performance models for PCIe links and SSDs.")
     parser.add_argument("--version", action="version", version=f"linkmodel {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_validate_parser(sub)
+    _add_check_parser(sub)
     _add_generations_parser(sub)
     _add_link_parser(sub)
     return parser
@@ -297,7 +393,10 @@ def main(argv=None) -> int:
         msg = str(exc)
         print(msg if msg.startswith("linkmodel") else f"linkmodel: error: {msg}", file=sys.stderr)
         return 2
-    except ValueError as exc:  # a library error not mapped to a flag
+    except KeyError as exc:  # unknown catalogue/part ids
+        print(f"linkmodel: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # a library error not mapped to a flag (SpecError included)
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"linkmodel: error: {msg}", file=sys.stderr)
         return 2

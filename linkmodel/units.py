@@ -147,6 +147,10 @@ QUANTITY_KINDS: dict[str, tuple[str, str]] = {
     "power": ("watt", "25 W, 800 mW"),
     "energy": ("joule", "5 pJ, 1 nJ"),
     "length": ("meter", "0.3 m, 10 in"),
+    "energy_per_byte": ("joule / byte", "5 pJ/bit, 1 nJ/B"),
+    "efficiency": ("byte / second / watt", "608 MB/s/W"),
+    "iops_per_watt": ("1 / second / watt", "150 kIOPS/W"),
+    "power_per_byte": ("watt / byte", "0.15 W/GiB"),
     "ratio": ("dimensionless", "0.28, 28%"),
 }
 

@@ -16,7 +16,7 @@ downstream link, or the tags. Every byte of line rate is accounted for in
 each direction::
 
     line_rate = encoding + skp + flit + replay + dllp + framing + headers
-                + padding + payload + idle
+                + command + padding + payload + idle
 
 All quantities are SI: bytes, seconds, B/s.
 """
@@ -73,6 +73,7 @@ _UNITS = {
     "dllp_overhead": ("B/s", "Ack / UpdateFC DLLPs (non-flit)"),
     "framing_overhead": ("B/s", "per-TLP STP/sequence/LCRC/END (non-flit)"),
     "header_overhead": ("B/s", "TLP headers (and ECRC), including read requests"),
+    "command_overhead": ("B/s", "side-band command TLPs (e.g. NVMe doorbells, SQEs, CQEs, interrupts)"),
     "padding_overhead": ("B/s", "DW padding and NOP fill"),
     "idle": ("B/s", "capacity left unused in this direction"),
     "tlps_per_transfer": ("1", "TLPs per transfer in this direction"),
@@ -80,7 +81,7 @@ _UNITS = {
 }
 BREAKDOWN = (
     "encoding_overhead", "skp_overhead", "flit_overhead", "replay_overhead", "dllp_overhead",
-    "framing_overhead", "header_overhead", "padding_overhead", "payload", "idle",
+    "framing_overhead", "header_overhead", "command_overhead", "padding_overhead", "payload", "idle",
 )
 
 
@@ -110,6 +111,10 @@ def link(
     tag_bits=10,
     round_trip=DEFAULT_ROUND_TRIP,
     outstanding=None,
+    command_upstream_tlps=0.0,
+    command_upstream_bytes=0.0,
+    command_downstream_tlps=0.0,
+    command_downstream_bytes=0.0,
 ):
     """Per-direction bandwidth budget of a PCIe link for a stream of transfers.
 
@@ -178,6 +183,14 @@ def link(
         Read request round trip [s]; 0 disables the tag ceiling.
     outstanding : float or array-like, optional
         Device limit on outstanding reads [1], below the tag count.
+    command_upstream_tlps, command_downstream_tlps : float or array-like
+        Side-band TLPs per transfer in each direction [1] (e.g. NVMe
+        doorbells, SQE fetches, completions, interrupts; see
+        :mod:`linkmodel.nvme`). They pay per-TLP framing and trigger Acks
+        like any TLP.
+    command_upstream_bytes, command_downstream_bytes : float or array-like
+        Header + payload bytes of those TLPs per transfer [B] (framing is
+        added here). Reported as ``command_overhead``.
 
     Returns
     -------
@@ -212,7 +225,9 @@ def link(
     inputs = dict(
         gen=gen, lanes=lanes, size=size, mps=mps, write_fraction=write_fraction, mrrs=mrrs, rcb=rcb,
         offset=offset, addressing=addressing, ecrc=ecrc, replay_round_trip=replay_round_trip,
-        tag_bits=tag_bits, round_trip=round_trip,
+        tag_bits=tag_bits, round_trip=round_trip, command_upstream_tlps=command_upstream_tlps,
+        command_upstream_bytes=command_upstream_bytes, command_downstream_tlps=command_downstream_tlps,
+        command_downstream_bytes=command_downstream_bytes,
     )
     optional = dict(flit=flit, flit_error_rate=flit_error_rate, bit_error_rate=bit_error_rate, outstanding=outstanding)
     inputs.update({k: v for k, v in optional.items() if v is not None})
@@ -287,6 +302,11 @@ def _validate(a, given):
     if "outstanding" in given:
         check_range("outstanding", a["outstanding"], lo=1)
         v["tags"] = np.minimum(v["tags"], np.asarray(a["outstanding"], dtype=float))
+    for d in ("upstream", "downstream"):
+        for q, unit in (("tlps", ""), ("bytes", "B")):
+            name = f"command_{d}_{q}"
+            check_range(name, a[name], lo=0, unit=unit)
+            v[name] = np.asarray(a[name], dtype=float)
     v["flit"] = _flit.resolve_flit(v["g"], a["flit"] if "flit" in given else None)
     if "flit_error_rate" in given:
         check_range("flit_error_rate", a["flit_error_rate"], lo=0, hi=1, hi_open=True)
@@ -330,18 +350,20 @@ def _stage_transactions(v, completion_split):
         "read_up": n_r * (h_req + fr),
         "read_down": padded + n_c * (h_cpl + fr),
         "up": {
-            "tlps": w * n_w + r * n_r,
+            "tlps": w * n_w + r * n_r + v["command_upstream_tlps"],
             "payload": w * s,
             "padding": w * (padded - s),
             "headers": w * n_w * h_req + r * n_r * h_req,
-            "framing": (w * n_w + r * n_r) * fr,
+            "command": v["command_upstream_bytes"],
+            "framing": (w * n_w + r * n_r + v["command_upstream_tlps"]) * fr,
         },
         "down": {
-            "tlps": r * n_c,
+            "tlps": r * n_c + v["command_downstream_tlps"],
             "payload": r * s,
             "padding": r * (padded - s),
             "headers": r * n_c * h_cpl,
-            "framing": r * n_c * fr,
+            "command": v["command_downstream_bytes"],
+            "framing": (r * n_c + v["command_downstream_tlps"]) * fr,
         },
     }
     return t
@@ -361,7 +383,7 @@ def _stage_packing(v, t, packing):
         t["down"]["nop"] = np.where(f, r * fill(t["read_down"]), 0.0)
     for d in ("up", "down"):
         x = t[d]
-        x["bytes"] = x["payload"] + x["padding"] + x["headers"] + x["framing"] + x["nop"]
+        x["bytes"] = x["payload"] + x["padding"] + x["headers"] + x["command"] + x["framing"] + x["nop"]
         tlp_bytes = x["bytes"] - x["nop"]
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = np.where(x["tlps"] > 0, tlp_bytes / np.where(x["tlps"] > 0, x["tlps"], 1.0), tb)
@@ -471,6 +493,7 @@ def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, complet
         per_dir["dllp_overhead"][i] = dl
         per_dir["framing_overhead"][i] = x * td["framing"]
         per_dir["header_overhead"][i] = x * td["headers"]
+        per_dir["command_overhead"][i] = x * td["command"]
         per_dir["padding_overhead"][i] = x * (td["padding"] + td["nop"]) + nop_pack
         per_dir["payload"][i] = x * td["payload"]
         per_dir["idle"][i] = tlp_space - busy - replayed

@@ -1,0 +1,137 @@
+"""Spec-sheet sanity checks: is a published figure physically possible, and what must be true?
+
+For every published performance figure of a part:
+
+* the **link ceiling** at the part's MPS, with and without NVMe command
+  traffic, and the smallest MPS at which the link could carry the figure (the
+  hard physical bound: no design behind the link can beat it);
+* what the back end must provide to reach it under the model's catalogue
+  values: dies (array time), channel bandwidth, energy per I/O within the power
+  cap, and controller IOPS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from linkmodel import nvme
+from linkmodel.pcie import link
+from linkmodel.pcie.transactions import ALLOWED_MPS
+from linkmodel.specs import Part, catalogue
+from linkmodel.ssd import design, drive
+
+PERF_METRICS = {"seq_read", "seq_write", "rand_read", "rand_write", "mixed_70_30"}
+
+
+@dataclass(frozen=True)
+class Check:
+    """The sanity check of one published figure (SI units)."""
+
+    part: str
+    metric: str
+    capacity: float
+    published: float
+    mps: float
+    link_ceiling: float
+    link_ceiling_data_only: float
+    min_mps: float | None
+    min_mps_data_only: float | None
+    possible: bool
+    requirements: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """JSON-ready dict."""
+        return asdict(self)
+
+
+def _per_io(metric: str, value: float, size: float) -> float:
+    """Published figure as I/Os per second."""
+    return value / size if metric.startswith("seq") else value
+
+
+def _as_metric(metric: str, iops: float, size: float) -> float:
+    return iops * size if metric.startswith("seq") else iops
+
+
+def link_ceilings(gen: int, lanes: int, size: float, read_fraction: float, mps_values=ALLOWED_MPS, mrrs=512.0):
+    """IOPS ceilings of the link over MPS values, with and without NVMe traffic.
+
+    Returns
+    -------
+    (with_nvme, data_only) : two numpy arrays over `mps_values` [1/s]
+    """
+    mps = np.asarray(mps_values, dtype=float)
+    with_nvme = nvme.io_link_ceiling(gen, lanes, size, mps, read_fraction=read_fraction, mrrs=mrrs).transfer_rate
+    data_only = link(gen, lanes, size, mps, write_fraction=read_fraction, mrrs=mrrs).transfer_rate
+    return np.asarray(with_nvme, dtype=float), np.asarray(data_only, dtype=float)
+
+
+def check_part(part: Part, cat=None) -> list[Check]:
+    """Sanity-check every published performance figure of a part.
+
+    Returns
+    -------
+    list of Check
+    """
+    cat = catalogue() if cat is None else cat
+    out = []
+    for pub in part.published:
+        if pub.metric not in PERF_METRICS:
+            continue
+        params, _ = design.params_from_part(part, pub.capacity, cat)
+        base = drive.WORKLOADS[pub.metric]
+        wl = drive.Workload(pub.metric, pub.block_size, base.read_fraction, base.random)
+        need = _per_io(pub.metric, pub.value, wl.size)
+        gen, lanes, mps = int(params["gen"]), int(params["lanes"]), params["mps"]
+        with_nvme, data_only = link_ceilings(gen, lanes, wl.size, wl.read_fraction, mrrs=params["mrrs"])
+        mps_list = np.asarray(ALLOWED_MPS, dtype=float)
+        i = list(mps_list).index(mps)
+        ok_n = np.nonzero(with_nvme >= need)[0]
+        ok_d = np.nonzero(data_only >= need)[0]
+        min_mps = float(mps_list[ok_n[0]]) if ok_n.size else None
+        min_mps_d = float(mps_list[ok_d[0]]) if ok_d.size else None
+        reqs = []
+        unit = "GB/s" if pub.metric.startswith("seq") else "M IOPS"
+        scale = 1e9 if pub.metric.startswith("seq") else 1e6
+
+        def fmt(iops):
+            return f"{_as_metric(pub.metric, iops, wl.size) / scale:.3f} {unit}"
+
+        if min_mps_d is None:
+            reqs.append(f"more than PCIe Gen{gen} x{lanes} can carry at any MPS (data-only ceiling "
+                        f"{fmt(data_only[-1])} at MPS 4096)")
+        else:
+            if min_mps_d > mps or min_mps_d > 128:
+                below = mps_list[mps_list < min_mps_d]
+                detail = f" (data-only ceiling at MPS {below[-1]:g} B is {fmt(data_only[len(below) - 1])})" if below.size else ""
+                reqs.append(f"MPS >= {min_mps_d:g} B on the link for the data alone{detail}")
+            if min_mps is None:
+                reqs.append(f"less NVMe command traffic than the defaults (one doorbell, SQE fetch, CQE and "
+                            f"interrupt per I/O): with it the link tops out at {fmt(with_nvme[-1])}")
+            elif min_mps != min_mps_d:
+                reqs.append(f"MPS >= {min_mps:g} B once NVMe command traffic is counted "
+                            f"(or batched doorbells / coalesced completions)")
+        ds = drive.evaluate(params, wl)
+        die_time = float(ds.active_dies) / float(ds.iops)
+        dies_needed = need * die_time
+        if dies_needed > params["dies"]:
+            reqs.append(f"{dies_needed:.0f} NAND dies busy at once with {part.get('nand')} timing "
+                        f"(the SKU has {params['dies']:.0f})")
+        ch_ceiling = float(ds.ceiling_channels)
+        if ch_ceiling < need:
+            reqs.append(f"{need / ch_ceiling * params['channel_rate'] / 1e6:.0f} MT/s NAND channels "
+                        f"(has {params['channels']:.0f} x {params['channel_rate'] / 1e6:.0f} MT/s)")
+        budget = params["power_cap"] - float(ds.static_power)
+        e_max = budget / need
+        if float(ds.energy_per_io) > e_max:
+            reqs.append(f"<= {e_max * 1e9:.2f} nJ of NAND/bus energy per I/O to stay within "
+                        f"{params['power_cap']:g} W (model: {float(ds.energy_per_io) * 1e9:.2f} nJ)")
+        if params["controller_iops"] < need:
+            reqs.append(f"a controller doing {need / 1e6:.2f} M IOPS (catalogue: {params['controller_iops'] / 1e6:.2f} M)")
+        out.append(Check(part.id, pub.metric, pub.capacity, pub.value, mps,
+                         _as_metric(pub.metric, float(with_nvme[i]), wl.size),
+                         _as_metric(pub.metric, float(data_only[i]), wl.size), min_mps, min_mps_d,
+                         min_mps_d is not None, reqs))
+    return out

@@ -1,0 +1,197 @@
+"""From a part spec file (+ the shared catalogue) to drive-model parameters.
+
+Every parameter the drive model needs comes from exactly one place, and
+:func:`params_from_part` says which: a fact of the part, an assumption of the
+part (with its basis), a catalogue value (shared by every part using that
+NAND or controller), or a shared default of this module (an assumption
+applied to every part alike, with its basis). There are no per-part tuning
+knobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from linkmodel.specs import CatalogueEntry, Part, SpecError, catalogue
+from linkmodel.ssd import nand as _nand
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A shared default: its value (SI) and basis."""
+
+    value: float
+    basis: str
+
+
+#: Shared defaults, applied to every part that does not give the value itself.
+SHARED = {
+    "mps_gen5_plus": Shared(512.0, "ASSUMPTION: vendors' benchmark hosts run MPS >= 512 B on Gen5/Gen6 (published "
+                                   "Gen5 x4 figures of 14.5-14.8 GB/s and Gen6 x4 figures of 28-28.4 GB/s exceed the "
+                                   "MPS-256 ceilings of 14.36 and 27.66 GB/s; flit-capable ports support >= 512 B)"),
+    "mps_older": Shared(256.0, "ASSUMPTION: common server setting below Gen5"),
+    "mrrs": Shared(512.0, "PCIe Device Control reset value [SPEC62 ch7]"),
+    "reserve_fraction": Shared(0.02, "ASSUMPTION: NAND held back from the FTL (bad-block spares, parity, metadata, "
+                                     "GC free blocks); basis: the Micron 9550 MAX 3.2 TB sequential/random TBW "
+                                     "ratio 2.12 implies uniform-random WAF at alpha_eff = 1.352 vs alpha = 1.374 "
+                                     "(1.6 % held back), rounded up"),
+    "dram_per_nand_byte": Shared(1 / 1000, "~1 B of DRAM per 1 KB of NAND at a 4 KiB indirection unit (4-byte "
+                                           "entry per 4 KiB; Micron IU blog, reference ssd_modeling.md §3.4)"),
+    "dram_power_per_byte": Shared(0.054 / 2**30, "ASSUMPTION: 0.054 W per GiB of DRAM: SimpleSSD's DDR IDD0 of 40 mA "
+                                                 "at 1.35 V per 8 Gb (1 GiB) device (ssd_modeling.md §6.1); an SSD's "
+                                                 "mapping-table traffic keeps DRAM near activate/precharge current"),
+    "phy_energy_per_bit": Shared(5e-12, "ASSUMPTION: 5 pJ/bit for a complete PCIe Gen5/Gen6 PHY lane-direction "
+                                        "(TX+RX+CDR+PLL), mid of the 4-8 pJ/b budget range in ssd_modeling.md §6.3; "
+                                        "an L0 link burns it at full rate whatever the traffic"),
+    "indirection_unit_tlc": Shared(4096.0, "ASSUMPTION: 4 KiB mapping unit on TLC enterprise drives (4 KiB random "
+                                           "write figures without read-modify-write)"),
+    "indirection_unit_qlc": Shared(16384.0, "large QLC drives map 16 KiB or more to bound DRAM (Micron IU blog; "
+                                            "QLC random-write figures quoted at 16 KiB)"),
+}
+
+#: Catalogue NAND field -> drive parameter name (same name unless listed).
+_NAND_PARAMS = ("planes", "page_size", "spare_fraction", "t_read", "t_prog", "t_erase", "block_pages",
+                "independent_plane_reads", "command_time", "read_power", "program_power", "erase_power",
+                "standby_power", "io_energy")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one drive parameter came from."""
+
+    source: str  # "fact", "assumed", "catalogue", "shared", "derived"
+    detail: str
+
+
+def _lookup(table: dict[str, CatalogueEntry], key: str, part: Part, kind: str) -> CatalogueEntry:
+    if key not in table:
+        raise SpecError(f"{part.path}: {kind}: unknown catalogue id {key!r}; known: {', '.join(sorted(table))}")
+    return table[key]
+
+
+def params_from_part(part: Part, capacity: float | None = None, cat=None):
+    """Drive-model parameters for one SKU of a part, and their provenance.
+
+    Parameters
+    ----------
+    part : Part
+        From :func:`linkmodel.specs.load_part`.
+    capacity : float, optional
+        User capacity of the SKU [B]; default the part's headline capacity.
+    cat : dict, optional
+        Catalogue (default :func:`linkmodel.specs.catalogue`).
+
+    Returns
+    -------
+    params : dict
+        Keys of :data:`linkmodel.ssd.drive.PARAMETERS`, SI floats.
+    provenance : dict
+        Parameter -> :class:`Provenance`.
+    """
+    cat = catalogue() if cat is None else cat
+    nand = _lookup(cat["nand"], part.get("nand"), part, "nand")
+    ctrl = _lookup(cat["controller"], part.get("controller"), part, "controller")
+    prov: dict[str, Provenance] = {}
+    params: dict[str, float] = {}
+
+    def from_part(key, name=None):
+        v = part.fields[key]
+        params[name or key] = float(v.value)
+        prov[name or key] = Provenance("assumed" if v.assumed else "fact", v.basis)
+
+    def from_cat(entry: CatalogueEntry, key, name=None):
+        v = entry.fields[key]
+        params[name or key] = float(v.value)
+        prov[name or key] = Provenance("catalogue", f"{entry.kind} {entry.id}: "
+                                       + ("ASSUMPTION: " if v.assumed else "") + v.basis)
+
+    def shared(name, key):
+        params[name] = SHARED[key].value
+        prov[name] = Provenance("shared", SHARED[key].basis)
+
+    from_part("gen")
+    from_part("lanes")
+    if "mps" in part.fields:
+        from_part("mps")
+    else:
+        shared("mps", "mps_gen5_plus" if params["gen"] >= 5 else "mps_older")
+    if "mrrs" in part.fields:
+        from_part("mrrs")
+    else:
+        shared("mrrs", "mrrs")
+
+    # channels and their rate
+    if "channels" in part.fields:
+        from_part("channels")
+    else:
+        from_cat(ctrl, "channels")
+    if "channel_rate" in part.fields:
+        from_part("channel_rate")
+    else:
+        rate = min(ctrl.get("max_channel_rate"), nand.get("interface_rate"))
+        params["channel_rate"] = rate
+        prov["channel_rate"] = Provenance("derived", f"min(controller {ctrl.id} max {ctrl.get('max_channel_rate') / 1e6:g} "
+                                          f"MT/s, NAND {nand.id} interface {nand.get('interface_rate') / 1e6:g} MT/s)")
+
+    # capacity, raw capacity, dies
+    headline = part.get("capacity")
+    cap = headline if capacity is None else float(capacity)
+    params["user_capacity"] = cap
+    prov["user_capacity"] = Provenance("fact", "SKU capacity")
+    if "raw_capacity" in part.fields and cap == headline:
+        from_part("raw_capacity")
+    elif "raw_capacity" in part.fields:
+        params["raw_capacity"] = part.get("raw_capacity") * cap / headline
+        prov["raw_capacity"] = Provenance("derived", "the part's raw/user ratio applied to this SKU")
+    else:
+        params["raw_capacity"] = float(_nand.raw_capacity_rule(cap))
+        prov["raw_capacity"] = Provenance("shared", _nand.raw_capacity_rule.__doc__.split("ASSUMPTION, basis:")[1]
+                                          .split("Parameters")[0].strip().replace("\n    ", " "))
+    die_cap = nand.get("die_capacity")
+    params["dies"] = float(_nand.dies(params["raw_capacity"], die_cap))
+    prov["dies"] = Provenance("derived", f"raw capacity / {die_cap * 8 / 2**30:g} Gibit dies ({nand.id})")
+    if params["dies"] < params["channels"]:
+        raise SpecError(f"{part.path}: capacity {cap / 1e12:g} TB gives {params['dies']:g} dies of {nand.id}, "
+                        f"fewer than its {params['channels']:g} channels")
+
+    # NAND die parameters
+    for key in _NAND_PARAMS:
+        from_cat(nand, key)
+    bits = {"SLC": 1, "MLC": 2, "TLC": 3, "QLC": 4}[nand.get("cell")]
+    params["bits_per_cell"] = float(bits)
+    prov["bits_per_cell"] = Provenance("catalogue", f"nand {nand.id}: {nand.get('cell')}")
+
+    # controller
+    for key, name, default in (("iops_limit", "controller_iops", np.inf),
+                               ("bandwidth_limit", "controller_bandwidth", np.inf)):
+        if key in ctrl.fields:
+            from_cat(ctrl, key, name)
+        else:
+            params[name] = default
+            prov[name] = Provenance("catalogue", f"controller {ctrl.id}: no published limit, not modelled as binding")
+    from_cat(ctrl, "active_power", "controller_power")
+
+    # DRAM, PHY, power cap, reserve, IU
+    if "indirection_unit" in part.fields:
+        from_part("indirection_unit")
+    else:
+        shared("indirection_unit", "indirection_unit_qlc" if bits >= 4 else "indirection_unit_tlc")
+    if "dram" in part.fields:
+        dram = part.get("dram")
+        dram_basis = "part"
+    else:
+        dram = params["raw_capacity"] * SHARED["dram_per_nand_byte"].value * 4096.0 / params["indirection_unit"]
+        dram_basis = SHARED["dram_per_nand_byte"].basis
+    params["dram_power"] = dram * SHARED["dram_power_per_byte"].value
+    prov["dram_power"] = Provenance("shared", f"{dram / 2**30:.1f} GiB DRAM ({dram_basis}) x "
+                                    + SHARED["dram_power_per_byte"].basis)
+    from linkmodel.pcie import phy
+
+    line_bits = float(phy.line_rate(int(params["gen"]), int(params["lanes"]))) * 8
+    params["phy_power"] = 2 * line_bits * SHARED["phy_energy_per_bit"].value
+    prov["phy_power"] = Provenance("shared", "both directions at the line rate x " + SHARED["phy_energy_per_bit"].basis)
+    from_part("power_cap")
+    shared("reserve_fraction", "reserve_fraction")
+    return params, prov

@@ -1,0 +1,276 @@
+"""End-to-end SSD model: a chain of named stages over one workload.
+
+Each stage has a *capacity* and a *demand per I/O*; its ceiling is
+``capacity / demand`` I/Os per second, and the drive runs at the lowest
+ceiling (the binding stage)::
+
+    stage        capacity                         demand per I/O
+    -----------  -------------------------------  ---------------------------------------
+    link         PCIe budget incl. NVMe commands  (computed by linkmodel.nvme / pcie.link)
+    controller   IOPS limit, bandwidth limit      1 command, `size` bytes
+    channels     N_ch channels (busy time)        bytes x (1 + spare) / rate + commands x t_cmd
+    dies         N_die dies (busy time)           array time: reads, programs, GC reads, erases
+    power        power_cap - static power [W]     energy per I/O [J]
+
+Writes carry their write amplification (WAF): the dies program ``WAF x
+size`` bytes and read ``(WAF - 1) x size`` bytes of valid data for garbage
+collection, which also crosses the channels twice. Sequential writes have
+WAF 1. Random writes smaller than the indirection unit (IU) read-modify-write
+a whole IU.
+
+Power: static power (controller, DRAM, PCIe PHY, NAND standby) plus the
+energy of each I/O (array reads, programs, erases, NAND bus I/O). The power
+cap therefore bounds how many die operations can run at once
+(``active_dies``); average power at the operating point never exceeds it.
+
+All inputs broadcast (scalars, numpy arrays, xarray DataArrays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from linkmodel._array import check_range, dataset, unpack
+
+STAGES = ("link", "controller_iops", "controller_bandwidth", "channels", "dies", "power")
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A workload: I/O size, read share, access pattern.
+
+    Attributes
+    ----------
+    name : str
+    size : float
+        Bytes per I/O [B].
+    read_fraction : float
+        Share of I/Os that are reads [1].
+    random : bool
+        Random (True) or sequential access.
+    """
+
+    name: str
+    size: float
+    read_fraction: float
+    random: bool
+
+
+KiB = 1024
+WORKLOADS = {
+    "seq_read": Workload("seq_read", 128 * KiB, 1.0, False),
+    "seq_write": Workload("seq_write", 128 * KiB, 0.0, False),
+    "rand_read": Workload("rand_read", 4 * KiB, 1.0, True),
+    "rand_write": Workload("rand_write", 4 * KiB, 0.0, True),
+    "mixed_70_30": Workload("mixed_70_30", 4 * KiB, 0.7, True),
+}
+
+#: Drive parameters (all SI, all broadcastable) and their units.
+PARAMETERS = {
+    "gen": "1", "lanes": "1", "mps": "B", "mrrs": "B",
+    "channels": "1", "channel_rate": "T/s", "dies": "1",
+    "planes": "1", "page_size": "B", "spare_fraction": "1", "bits_per_cell": "1",
+    "t_read": "s", "t_prog": "s", "t_erase": "s", "block_pages": "1", "independent_plane_reads": "1",
+    "command_time": "s", "read_power": "W", "program_power": "W", "erase_power": "W",
+    "standby_power": "W", "io_energy": "J/B",
+    "controller_iops": "1/s", "controller_bandwidth": "B/s", "controller_power": "W",
+    "dram_power": "W", "phy_power": "W", "power_cap": "W",
+    "user_capacity": "B", "raw_capacity": "B", "reserve_fraction": "1", "indirection_unit": "B",
+}
+
+_OUT = {
+    "iops": ("1/s", "I/Os per second at the binding stage"),
+    "throughput": ("B/s", "data bytes per second"),
+    "power": ("W", "average power at the operating point"),
+    "efficiency": ("B/s/W", "throughput per watt"),
+    "iops_per_watt": ("1/s/W", "I/Os per second per watt"),
+    "binding": ("", "stage whose ceiling binds"),
+    "waf": ("1", "write amplification of the workload's writes"),
+    "active_dies": ("1", "dies busy on average (Little's law)"),
+    "static_power": ("W", "controller + DRAM + PHY + NAND standby"),
+    "energy_per_io": ("J", "dynamic energy per I/O"),
+    "ceiling_link": ("1/s", "IOPS the PCIe link allows (with NVMe command traffic)"),
+    "ceiling_controller_iops": ("1/s", "IOPS the controller's processing allows"),
+    "ceiling_controller_bandwidth": ("1/s", "IOPS the controller's data path allows"),
+    "ceiling_channels": ("1/s", "IOPS the NAND channels allow"),
+    "ceiling_dies": ("1/s", "IOPS the NAND dies allow"),
+    "ceiling_power": ("1/s", "IOPS the power cap allows"),
+    "link_binding": ("", "what binds inside the link model"),
+}
+
+
+def _waf(alpha):
+    from linkmodel.ssd.waf import _waf_lambertw
+
+    return _waf_lambertw(alpha)
+
+
+def evaluate(params: dict, workload: Workload, **link_kw):
+    """Predict one workload for drives described by broadcastable parameters.
+
+    Parameters
+    ----------
+    params : dict
+        Every key of :data:`PARAMETERS` (SI units), scalars or arrays or
+        DataArrays. :func:`linkmodel.ssd.design.params_from_part` builds it from a
+        spec file.
+    workload : Workload
+        The workload.
+    **link_kw
+        Passed to :func:`linkmodel.nvme.io_link_ceiling` (NVMe batching,
+        ``round_trip``, ``tag_bits`` ...).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``iops`` [1/s], ``throughput`` [B/s], ``power`` [W], ``efficiency``
+        [B/s/W], ``iops_per_watt``, ``binding``, every stage's
+        ``ceiling_*`` [1/s], ``waf``, ``active_dies``, ``static_power``,
+        ``energy_per_io``. Units in attrs.
+    """
+    from linkmodel import nvme
+
+    missing = [k for k in PARAMETERS if k not in params]
+    if missing:
+        raise ValueError(f"params: missing {', '.join(missing)}")
+    unknown = [k for k in params if k not in PARAMETERS]
+    if unknown:
+        raise ValueError(f"params: unknown {unknown[0]!r}; allowed: {', '.join(PARAMETERS)}")
+    a, kind = unpack(**params)
+    _validate(a)
+    s = float(workload.size)
+    r = float(workload.read_fraction)
+    w = 1.0 - r
+
+    # ---- link (with NVMe command traffic) ----
+    # inputs keep their own (broadcastable) shapes; the link model broadcasts them the same way
+    link_ds = nvme.io_link_ceiling(a["gen"], a["lanes"], s, a["mps"], read_fraction=r, mrrs=a["mrrs"], **link_kw)
+    c_link = np.asarray(link_ds.transfer_rate.values, dtype=float)
+    link_binding = np.asarray(link_ds.binding.values)
+
+    # ---- write amplification ----
+    usable = a["raw_capacity"] * (1.0 - a["reserve_fraction"])
+    alpha = usable / a["user_capacity"]
+    iu_factor = np.maximum(1.0, a["indirection_unit"] / s) if workload.random else 1.0
+    waf_gc = _waf(np.maximum(alpha, 1.0 + 1e-9)) if workload.random else np.ones_like(alpha)
+    waf = waf_gc * iu_factor
+    gc_read = waf_gc - 1.0  # valid data relocated per unit programmed by the host stream
+    iu_read = (iu_factor - 1.0) / iu_factor if workload.random else 0.0  # RMW: read the rest of the IU
+
+    p, page, bits = a["planes"], a["page_size"], a["bits_per_cell"]
+    mp_page = p * page  # bytes sensed by a multi-plane read
+    prog_unit = p * page * bits  # bytes written by a one-shot multi-plane program
+    block_bytes = p * a["block_pages"] * page  # bytes erased by a multi-plane erase
+
+    # ---- die time per I/O [die-seconds] ----
+    if workload.random:
+        pages = np.ceil(s / page)
+        read_die = pages * a["t_read"] / a["independent_plane_reads"]
+        read_sense_bytes = pages * page  # a random read senses whole pages
+    else:
+        read_die = s / mp_page * a["t_read"]
+        read_sense_bytes = s
+    written = s * waf  # bytes programmed per host write
+    relocated = written * (gc_read / waf_gc + iu_read)  # bytes read back for GC and RMW per host write
+    write_die = written / prog_unit * a["t_prog"] + relocated / mp_page * a["t_read"] + written / block_bytes * a["t_erase"]
+    die_time = r * read_die + w * write_die
+
+    # ---- channel time per I/O [channel-seconds] ----
+    spare = 1.0 + a["spare_fraction"]
+    read_ch = s * spare / a["channel_rate"] + np.ceil(s / page) * a["command_time"]
+    write_bytes_ch = written + relocated  # data in, GC/RMW data out (no copyback)
+    write_ch = write_bytes_ch * spare / a["channel_rate"] + (written + relocated) / page * a["command_time"]
+    ch_time = r * read_ch + w * write_ch
+
+    # ---- energy per I/O [J] ----
+    e_read_byte = a["read_power"] * a["t_read"] / mp_page  # per byte sensed
+    e_prog_byte = a["program_power"] * a["t_prog"] / prog_unit
+    e_erase_byte = a["erase_power"] * a["t_erase"] / block_bytes
+    e_read = read_sense_bytes * e_read_byte + s * spare * a["io_energy"]
+    e_write = (written * (e_prog_byte + e_erase_byte) + relocated * e_read_byte
+               + write_bytes_ch * spare * a["io_energy"])
+    energy = r * e_read + w * e_write
+    static = a["controller_power"] + a["dram_power"] + a["phy_power"] + a["standby_power"] * a["dies"]
+
+    # ---- ceilings [I/Os per second] ----
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ceilings = {
+            "link": c_link,
+            "controller_iops": a["controller_iops"] + 0.0 * c_link,
+            "controller_bandwidth": a["controller_bandwidth"] / s + 0.0 * c_link,
+            "channels": a["channels"] / ch_time,
+            "dies": a["dies"] / die_time,
+            "power": np.maximum(a["power_cap"] - static, 0.0) / energy,
+        }
+    stack = np.stack(np.broadcast_arrays(*[np.asarray(ceilings[k], dtype=float) for k in STAGES]))
+    idx = np.argmin(stack, axis=0)
+    iops = np.min(stack, axis=0)
+    power = static + iops * energy
+    res = {
+        "iops": iops,
+        "throughput": iops * s,
+        "power": power,
+        "efficiency": iops * s / power,
+        "iops_per_watt": iops / power,
+        "binding": np.array(STAGES)[idx],
+        "waf": waf,
+        "active_dies": iops * die_time,
+        "static_power": static,
+        "energy_per_io": energy,
+        "link_binding": link_binding,
+    }
+    for k in STAGES:
+        res[f"ceiling_{k}"] = ceilings[k]
+    variables = {k: (v, *_OUT[k], False) for k, v in res.items()}
+    ds = dataset(variables, kind, attrs={"model": "linkmodel.ssd.drive", "workload": workload.name,
+                                         "size": s, "read_fraction": r, "random": int(workload.random)})
+    return ds
+
+
+def _validate(a):
+    for name in ("channels", "channel_rate", "dies", "planes", "page_size", "bits_per_cell", "t_read", "t_prog",
+                 "t_erase", "block_pages", "independent_plane_reads", "controller_iops", "controller_bandwidth",
+                 "power_cap", "user_capacity", "raw_capacity", "indirection_unit"):
+        check_range(name, a[name], lo=0, lo_open=True, unit=PARAMETERS[name] if PARAMETERS[name] != "1" else "",
+                    allow_inf=name.startswith("controller_"))
+    for name in ("spare_fraction", "command_time", "read_power", "program_power", "erase_power", "standby_power",
+                 "io_energy", "controller_power", "dram_power", "phy_power"):
+        check_range(name, a[name], lo=0)
+    check_range("reserve_fraction", a["reserve_fraction"], lo=0, hi=1, hi_open=True)
+    alpha = a["raw_capacity"] * (1.0 - a["reserve_fraction"]) / a["user_capacity"]
+    if np.any(alpha <= 1.0):
+        raise ValueError("raw_capacity: usable NAND (raw x (1 - reserve_fraction)) must exceed the user capacity")
+    if np.any(np.asarray(a["independent_plane_reads"]) > np.asarray(a["planes"])):
+        raise ValueError("independent_plane_reads: cannot exceed planes")
+
+
+def predict(params: dict, workloads=None, **link_kw):
+    """Every workload for one set of drive parameters, stacked on a ``workload`` axis.
+
+    Parameters
+    ----------
+    params : dict
+        See :func:`evaluate`.
+    workloads : iterable of Workload, optional
+        Default: :data:`WORKLOADS` (seq read/write 128 KiB, random read/write
+        4 KiB, 70/30 mix).
+    **link_kw
+        Passed to the link stage.
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`evaluate`, with a ``workload`` dimension.
+    """
+    import xarray as xr
+
+    wls = list(WORKLOADS.values()) if workloads is None else list(workloads)
+    parts = [evaluate(params, wl, **link_kw) for wl in wls]
+    ds = xr.concat(parts, dim="workload", combine_attrs="drop_conflicts")
+    ds = ds.assign_coords(workload=[wl.name for wl in wls])
+    ds = ds.assign_coords(size=("workload", [wl.size for wl in wls]),
+                          read_fraction=("workload", [wl.read_fraction for wl in wls]))
+    ds.attrs["model"] = "linkmodel.ssd.drive"
+    return ds

@@ -1,0 +1,69 @@
+"""Spec-sheet sanity checks (issue: cases derived by hand)."""
+
+import pytest
+
+from linkmodel.sanity import check_part
+from linkmodel.specs import load_part
+
+SKP_X4 = 40 / (187 * 256 / 4 + 40)  # SPEC62 Table 4-21, Gen6 x4
+
+
+def _part(tmp_path, gen, metric, value, nand="samsung-v9-tlc", ctrl="samsung-pm1763-ctrl"):
+    text = f"""schema = "linkmodel-spec/1"
+id = "t"
+vendor = "T"
+model = "T"
+source = "test"
+[facts]
+gen = {gen}
+lanes = 4
+capacity = "15.36 TB"
+power_cap = "25 W"
+nand = "{nand}"
+controller = "{ctrl}"
+[[published]]
+metric = "{metric}"
+value = "{value}"
+kind = "up_to"
+source = "test"
+"""
+    path = tmp_path / "t.toml"
+    path.write_text(text)
+    return load_part(path)
+
+
+def test_gen6_x4_28_4_gbs_needs_mps_512(tmp_path):
+    # hand: 32 GB/s x (1 - SKP) x 236/256 x 256/272 = 27.67 GB/s at MPS 256 < 28.4; x 512/528 = 28.51 at MPS 512
+    (c,) = check_part(_part(tmp_path, 6, "seq_read", "28.4 GB/s"))
+    assert c.min_mps_data_only == 512
+    assert c.possible
+    hand_256 = 32e9 * (1 - SKP_X4) * 236 / 256 * 256 / 272
+    assert hand_256 == pytest.approx(27.67e9, rel=1e-3)
+    assert any("MPS >= 512 B" in r and "27.6" in r for r in c.requirements), c.requirements
+
+
+def test_gen5_x4_14_8_gbs_needs_mps_512(tmp_path):
+    # hand: 15.754 GB/s x 256/(256 + 24) = 14.40 GB/s at MPS 256 (before DLLP and SKP) < 14.8
+    (c,) = check_part(_part(tmp_path, 5, "seq_read", "14.8 GB/s", "kioxia-bics8-tlc", "kioxia-gen5-16ch"))
+    assert 15.754e9 * 256 / 280 < 14.8e9
+    assert c.min_mps_data_only == 512
+    assert any("MPS >= 512 B" in r for r in c.requirements)
+
+
+def test_gen6_x4_7m_4k_reads_exceed_mps_512(tmp_path):
+    # hand: at MPS 512 a 4 KiB read is 8 MWr TLPs with 16-byte headers:
+    # 32 GB/s x (1 - SKP) x 236/256 / 4224 B = 6.96 M < 7.0 M; MPS 1024: / 4160 B = 7.07 M
+    (c,) = check_part(_part(tmp_path, 6, "rand_read", "7.0 MIOPS"))
+    hand_512 = 32e9 * (1 - SKP_X4) * 236 / 256 / 4224
+    assert hand_512 == pytest.approx(6.96e6, rel=1e-3)
+    assert c.link_ceiling_data_only < 7.0e6
+    assert c.link_ceiling_data_only == pytest.approx(hand_512, rel=1e-3)  # replay loss < 0.05 %
+    assert c.min_mps_data_only == 1024
+    assert c.link_ceiling < c.link_ceiling_data_only  # NVMe command traffic lowers it further
+    assert c.possible  # a larger MPS makes it physically possible
+
+
+def test_beyond_any_mps_is_impossible(tmp_path):
+    (c,) = check_part(_part(tmp_path, 5, "seq_read", "16 GB/s", "kioxia-bics8-tlc", "kioxia-gen5-16ch"))
+    assert not c.possible
+    assert any("more than PCIe Gen5 x4 can carry" in r for r in c.requirements)

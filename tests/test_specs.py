@@ -1,0 +1,144 @@
+"""Spec files: every bundled part loads; broken files give clear one-line errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from linkmodel import specs
+from linkmodel.cli import main
+from linkmodel.specs import SpecError, load_part
+from linkmodel.ssd import design
+
+SPECS = sorted(specs.specs_dir().glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
+def test_bundled_part_loads_and_resolves(path):
+    part = load_part(path)
+    assert part.id == path.stem
+    for p in part.published:
+        assert p.source.strip()
+    for key, v in part.fields.items():
+        assert v.basis.strip(), key
+    cat = specs.catalogue()
+    for cap in part.capacities():
+        params, prov = design.params_from_part(part, cap, cat)
+        assert set(prov) == set(params)
+
+
+def test_required_parts_present():
+    ids = {p.id for p in specs.bundled_parts()}
+    must = {"samsung-pm1763", "samsung-pm1753", "samsung-pm1743", "kioxia-cm9-r", "kioxia-cm9-25tb-kvcache",
+            "ymtc-pe522"}
+    assert must <= ids
+    assert len(ids - must) >= 6
+    cells = {specs.catalogue()["nand"][p.get("nand")].get("cell") for p in specs.bundled_parts()}
+    assert {"TLC", "QLC"} <= cells
+    gens = {p.get("gen") for p in specs.bundled_parts()}
+    assert {5, 6} <= gens
+
+
+def test_catalogue_values_have_sources():
+    cat = specs.catalogue()
+    for kind in ("nand", "controller"):
+        for entry in cat[kind].values():
+            for key, v in entry.fields.items():
+                assert v.basis.strip(), (entry.id, key)
+
+
+BASE = """schema = "linkmodel-spec/1"
+id = "test-part"
+vendor = "Test"
+model = "T1"
+source = "made up for a test"
+
+[facts]
+gen = 5
+lanes = 4
+capacity = "15.36 TB"
+power_cap = "25 W"
+nand = "kioxia-bics8-tlc"
+controller = "kioxia-gen5-16ch"
+
+[[published]]
+metric = "seq_read"
+value = "14.8 GB/s"
+kind = "up_to"
+source = "made up"
+"""
+
+BROKEN = [
+    ("missing required", BASE.replace('gen = 5\n', ''), "facts.gen: required field missing"),
+    ("wrong type", BASE.replace('gen = 5', 'gen = "five"'), "facts.gen: expected a whole number"),
+    ("bad generation", BASE.replace('gen = 5', 'gen = 9'), "facts.gen: 9 not allowed"),
+    ("negative", BASE.replace('"15.36 TB"', '"-1 TB"'), "facts.capacity: must be positive"),
+    ("unknown unit", BASE.replace('"15.36 TB"', '"15.36 XB"'), "facts.capacity: cannot read '15.36 XB': unknown unit"),
+    ("ambiguous unit", BASE.replace('"15.36 TB"', '"15.36 KB"'), "unknown unit 'KB'"),
+    ("wrong dimension", BASE.replace('"25 W"', '"25 GB"'), "facts.power_cap: '25 GB' is not a power"),
+    ("unknown key", BASE.replace('lanes = 4', 'lanes = 4\nflux = 3'), "facts.flux: unknown key"),
+    ("unknown top key", BASE + "\ncolour = 'red'\n", "colour: unknown key"),
+    ("bad TOML", BASE.replace('gen = 5', 'gen = = 5'), "not valid TOML"),
+    ("no source", BASE.replace('source = "made up for a test"\n', ''), "facts.source.gen: missing"),
+    ("fact and assumption", BASE + '\n[assumed]\ngen = { value = 5, basis = "x" }\n', "assumed.gen: also given as a fact"),
+    ("assumption without basis", BASE + '\n[assumed]\nmps = { value = "512 B" }\n', "assumed.mps: expected"),
+    ("unknown metric", BASE.replace('metric = "seq_read"', 'metric = "speed"'), "published[0].metric: 'speed' not allowed"),
+    ("published wrong unit", BASE.replace('"14.8 GB/s"', '"14.8 GB"'), "published[0].value: '14.8 GB' is not a bandwidth"),
+    ("published missing value", BASE.replace('value = "14.8 GB/s"\n', ''), "published[0].value: required field missing"),
+    ("bad kind", BASE.replace('kind = "up_to"', 'kind = "maybe"'), "published[0].kind: 'maybe' not allowed"),
+    ("wrong schema", BASE.replace('linkmodel-spec/1', 'other/2'), "schema: expected"),
+    ("bad mps", BASE.replace('lanes = 4', 'lanes = 4\nmps = "300 B"'), "facts.mps: '300 B' not allowed"),
+]
+
+
+@pytest.mark.parametrize("name, text, message", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_spec_files(tmp_path, name, text, message):
+    path = tmp_path / "broken.toml"
+    path.write_text(text)
+    with pytest.raises(SpecError) as info:
+        load_part(path)
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert msg.startswith(str(path)), msg
+    assert message in msg, msg
+
+
+@pytest.mark.parametrize("name, text, message", BROKEN[:6], ids=[b[0] for b in BROKEN[:6]])
+def test_cli_check_broken_file_exit_2_no_traceback(tmp_path, name, text, message):
+    path = tmp_path / "broken.toml"
+    path.write_text(text)
+    proc = subprocess.run([sys.executable, "-m", "linkmodel", "check", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and str(path) in lines[0]
+
+
+def test_unknown_catalogue_id(tmp_path, capsys):
+    path = tmp_path / "p.toml"
+    path.write_text(BASE.replace('"kioxia-bics8-tlc"', '"no-such-nand"'))
+    code = main(["check", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "nand: unknown catalogue id 'no-such-nand'" in err
+
+
+def test_spec_outside_repository_works(tmp_path, capsys):
+    path = tmp_path / "elsewhere.toml"
+    path.write_text(BASE)
+    assert main(["check", str(path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["part"] == "test-part"
+    assert doc["records"][0]["metric"] == "seq_read"
+
+
+def test_missing_file(capsys):
+    code = main(["check", "/nonexistent/part.toml"])
+    assert code == 2 and "no such file" in capsys.readouterr().err
+
+
+def test_unknown_bundled_part():
+    with pytest.raises(KeyError, match="unknown part 'nope'; known:"):
+        specs.load("nope")
+    assert Path(specs.specs_dir()).is_dir()
