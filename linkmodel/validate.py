@@ -31,7 +31,7 @@ PREDICTED = {
 #: metric -> class used in the summary
 CLASSES = {
     "seq_read": "sequential read", "seq_write": "sequential write",
-    "rand_read": "random read", "rand_write": "random write", "mixed_70_30": "random write",
+    "rand_read": "random read", "rand_write": "random write", "mixed_70_30": "mixed read/write",
     "active_power": "power and efficiency", "seq_read_power": "power and efficiency",
     "seq_write_power": "power and efficiency", "read_efficiency": "power and efficiency",
 }
@@ -109,6 +109,12 @@ def validate_part(part: Part, cat=None) -> list[Record]:
         if pub.metric not in PREDICTED:
             records.append(Record(part.id, pub.capacity, pub.metric, pub.value, None, None, "not modelled yet",
                                   pub.kind, pub.confirmed, pub.block_size, pub.source))
+            continue
+        if pub.metric == "active_power" and "power_cap" in part.fields and pub.value == part.get("power_cap"):
+            # the part's power cap *is* this figure: comparing the model's peak power with it would be circular
+            records.append(Record(part.id, pub.capacity, pub.metric, pub.value, None, None,
+                                  "input: this figure is the model's power cap", pub.kind, pub.confirmed,
+                                  pub.block_size, pub.source))
             continue
         wl_name, quantity = PREDICTED[pub.metric]
         key = (pub.capacity, wl_name, pub.block_size)
