@@ -377,7 +377,7 @@ NAND_FIELDS: dict[str, FieldType] = {
     "block_pages": FieldType("int", True),
     "independent_plane_reads": FieldType("int", True),
     "read_power": FieldType("power", True),
-    "program_power": FieldType("power", True),
+    "program_power": FieldType("power"),  # default: the calibrated shared value
     "erase_power": FieldType("power", True),
     "standby_power": FieldType("power", True, positive=False),
     "io_energy": FieldType("energy_per_byte", True),

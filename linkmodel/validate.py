@@ -133,6 +133,13 @@ def validate_part(part: Part, cat=None) -> list[Record]:
         else:
             predicted = float(hit[quantity])
             binding = str(hit.binding.values)
+        cap = part.get("power_cap")
+        if quantity == "power" and binding.endswith("power") and np.isclose(pub.value, cap):
+            # power-bound prediction of a figure equal to the cap: equal by construction, not a check
+            records.append(Record(part.id, pub.capacity, pub.metric, pub.value, predicted, None,
+                                  "power (= the power cap by construction)", pub.kind, pub.confirmed,
+                                  pub.block_size, pub.source))
+            continue
         records.append(Record(part.id, pub.capacity, pub.metric, pub.value, predicted, predicted / pub.value - 1.0,
                               binding, pub.kind, pub.confirmed, pub.block_size, pub.source))
     return records

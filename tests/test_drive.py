@@ -13,6 +13,7 @@ BASE = dict(
     spare_fraction=0.1, bits_per_cell=3, t_read=50e-6, t_prog=1e-3, t_erase=4e-3, block_pages=1536,
     independent_plane_reads=4, command_time=0.0, read_power=0.0, program_power=0.0, erase_power=0.0,
     standby_power=0.0, io_energy=0.0, controller_iops=np.inf, controller_bandwidth=np.inf, controller_power=5.0,
+    controller_energy=0.0,
     dram_power=0.0, phy_power=0.0, power_cap=25.0, user_capacity=1e12, raw_capacity=1.28e12, reserve_fraction=0.0,
     indirection_unit=4096,
 )

@@ -53,15 +53,14 @@ SHARED = {
 
 #: Catalogue NAND field -> drive parameter name (same name unless listed).
 _NAND_PARAMS = ("planes", "page_size", "spare_fraction", "t_read", "t_prog", "t_erase", "block_pages",
-                "independent_plane_reads", "command_time", "read_power", "program_power", "erase_power",
-                "standby_power", "io_energy")
+                "independent_plane_reads", "command_time", "read_power", "erase_power", "standby_power", "io_energy")
 
 
 @dataclass(frozen=True)
 class Provenance:
     """Where one drive parameter came from."""
 
-    source: str  # "fact", "assumed", "catalogue", "shared", "derived"
+    source: str  # "fact", "assumed", "catalogue", "shared", "derived", "calibrated"
     detail: str
 
 
@@ -159,6 +158,15 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None):
     # NAND die parameters
     for key in _NAND_PARAMS:
         from_cat(nand, key)
+    from linkmodel.calibrate import stored
+
+    calibrated = stored()
+    if "program_power" in nand.fields:
+        from_cat(nand, "program_power")
+    else:
+        params["program_power"] = calibrated["program_power"]
+        prov["program_power"] = Provenance("calibrated", "shared die program power, calibrated once for all parts "
+                                           "(data/catalogue/calibration.toml)")
     bits = {"SLC": 1, "MLC": 2, "TLC": 3, "QLC": 4}[nand.get("cell")]
     params["bits_per_cell"] = float(bits)
     prov["bits_per_cell"] = Provenance("catalogue", f"nand {nand.id}: {nand.get('cell')}")
@@ -172,6 +180,9 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None):
             params[name] = default
             prov[name] = Provenance("catalogue", f"controller {ctrl.id}: no published limit, not modelled as binding")
     from_cat(ctrl, "active_power", "controller_power")
+    params["controller_energy"] = calibrated["controller_energy"]
+    prov["controller_energy"] = Provenance("calibrated", "shared controller data-path energy per byte, calibrated "
+                                           "once for all parts (data/catalogue/calibration.toml)")
 
     # DRAM, PHY, power cap, reserve, IU
     if "indirection_unit" in part.fields:

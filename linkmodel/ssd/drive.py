@@ -19,7 +19,8 @@ WAF 1. Random writes smaller than the indirection unit (IU) read-modify-write
 a whole IU.
 
 Power: static power (controller, DRAM, PCIe PHY, NAND standby) plus the
-energy of each I/O (array reads, programs, erases, NAND bus I/O). The power
+energy of each I/O (array reads, programs, erases, NAND bus I/O, and the
+controller's data path per byte: ECC decoding, buffering, DMA). The power
 cap therefore bounds how many die operations can run at once
 (``active_dies``); average power at the operating point never exceeds it.
 
@@ -75,7 +76,7 @@ PARAMETERS = {
     "t_read": "s", "t_prog": "s", "t_erase": "s", "block_pages": "1", "independent_plane_reads": "1",
     "command_time": "s", "read_power": "W", "program_power": "W", "erase_power": "W",
     "standby_power": "W", "io_energy": "J/B",
-    "controller_iops": "1/s", "controller_bandwidth": "B/s", "controller_power": "W",
+    "controller_iops": "1/s", "controller_bandwidth": "B/s", "controller_power": "W", "controller_energy": "J/B",
     "dram_power": "W", "phy_power": "W", "power_cap": "W",
     "user_capacity": "B", "raw_capacity": "B", "reserve_fraction": "1", "indirection_unit": "B",
 }
@@ -191,7 +192,7 @@ def evaluate(params: dict, workload: Workload, **link_kw):
     e_read = read_sense_bytes * e_read_byte + s * spare * a["io_energy"]
     e_write = (written * (e_prog_byte + e_erase_byte) + relocated * e_read_byte
                + write_bytes_ch * spare * a["io_energy"])
-    energy = r * e_read + w * e_write
+    energy = r * e_read + w * e_write + s * a["controller_energy"]  # data path: ECC, buffers, DMA
     static = a["controller_power"] + a["dram_power"] + a["phy_power"] + a["standby_power"] * a["dies"]
 
     # ---- ceilings [I/Os per second] ----
@@ -236,7 +237,7 @@ def _validate(a):
         check_range(name, a[name], lo=0, lo_open=True, unit=PARAMETERS[name] if PARAMETERS[name] != "1" else "",
                     allow_inf=name.startswith("controller_"))
     for name in ("spare_fraction", "command_time", "read_power", "program_power", "erase_power", "standby_power",
-                 "io_energy", "controller_power", "dram_power", "phy_power"):
+                 "io_energy", "controller_power", "controller_energy", "dram_power", "phy_power"):
         check_range(name, a[name], lo=0)
     check_range("reserve_fraction", a["reserve_fraction"], lo=0, hi=1, hi_open=True)
     alpha = a["raw_capacity"] * (1.0 - a["reserve_fraction"]) / a["user_capacity"]
