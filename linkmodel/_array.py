@@ -158,8 +158,10 @@ def _show(values) -> str:
 
 
 def check_finite(name: str, a) -> None:
-    """Raise ValueError if `a` holds NaN or infinity."""
+    """Raise ValueError if `a` holds NaN or infinity, or is not numeric (bools included)."""
     a = np.asarray(a)
+    if a.dtype.kind == "b":
+        raise ValueError(f"{name}: must be a number, got {_show(a)}")
     if a.dtype.kind in "fc" and not np.all(np.isfinite(a)):
         raise ValueError(f"{name}: must be finite, got {_show(a[~np.isfinite(a)])}")
     if a.dtype.kind not in "biuf":
@@ -267,3 +269,15 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
     ds = xr.Dataset(data_vars, coords=coords)
     ds.attrs.update(attrs or {})
     return ds
+
+
+def check_bool(name: str, a) -> np.ndarray:
+    """Validate a boolean option (True/False, or 0/1); return a bool array."""
+    arr = np.asarray(a)
+    if arr.dtype.kind == "b":
+        return arr
+    if arr.dtype.kind in "iuf":
+        if np.any(np.isnan(arr.astype(float))) or not np.all(np.isin(arr, (0, 1))):
+            raise ValueError(f"{name}: must be true or false, got {_show(arr)}")
+        return arr.astype(bool)
+    raise ValueError(f"{name}: must be true or false, got {_show(arr)}")

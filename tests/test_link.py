@@ -11,9 +11,14 @@ from linkmodel.units import GB, KiB, us
 SKP_X4 = 40 / (187 * 256 / 4 + 40)  # SPEC62 Table 4-21: 187 flits between 40-byte SKP OS at x4
 
 
-def _replay_loss(raw, lanes_bytes_per_s=None):
-    """Go-back-N loss at the default 3e-5 flit error bound and 100 ns window (hand formula)."""
-    p = 3e-5
+def _replay_loss(raw):
+    """Go-back-N loss with the default 100 ns window at the default flit error rate (hand formulas):
+    independent byte errors q = 8e-6 at FBER 1e-6; a flit fails with >= 2 symbol errors in a codeword."""
+    q = 1 - (1 - 1e-6) ** 8
+    ok = 1.0
+    for n in (86, 85, 85):
+        ok *= (1 - q) ** n + n * q * (1 - q) ** (n - 1)
+    p = 1 - ok
     w = 100e-9 * raw / 256
     return 1 - (1 - p) / (1 - p + p * w)
 
@@ -160,8 +165,10 @@ def test_pcie_bench_tlp_bandwidth():
 def test_spec_policy_differs_from_pcie_bench_by_its_dllp_charge():
     """pcie-bench charges 8/T per Ack and per UpdateFC on *every* direction and does not divide by
     the lane count. Under the spec policy a write stream's Acks and UpdateFC-P travel downstream,
-    one 8-byte DLLP per latency limit T striped over all N lanes: 2 x 8/(N T) of the downstream
-    direction and nothing upstream. So the spec's write bandwidth is higher by exactly 1/(1 - 16/T)."""
+    one 8-byte DLLP per latency limit T (symbol times of 8 UI = 1 ns at 8 GT/s) striped over all N
+    lanes: 2 x 8/(N T) symbol times of each lane's T, i.e. 2 x 8/(N T) x 130/128 of the downstream
+    raw bandwidth (raw excludes the 128b/130b sync bits), and nothing upstream. So the spec's write
+    bandwidth is higher by exactly 1/(1 - 16/T)."""
     t = 203  # SPEC62 Table 3-12, 8 GT/s+, x8, MPS 256
     kw = dict(mps=256, mrrs=512, rcb=64, round_trip=0)
     spec = link(3, 8, 4096, dllp_policy="spec", **kw)
@@ -171,7 +178,7 @@ def test_spec_policy_differs_from_pcie_bench_by_its_dllp_charge():
     assert ratio > 1.08  # pcie-bench is ~7.9 % low for Gen3 x8 writes
     assert float(spec.dllp_overhead.sel(direction="upstream")) == 0.0
     down = spec.sel(direction="downstream")
-    assert float(down.dllp_overhead / down.raw_bandwidth) == pytest.approx(2 * 8 / (8 * t), rel=1e-9)
+    assert float(down.dllp_overhead / down.raw_bandwidth) == pytest.approx(2 * 8 / (8 * t) * 130 / 128, rel=1e-9)
 
 
 # --------------------------------------------------------------------------

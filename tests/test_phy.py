@@ -72,10 +72,11 @@ def test_pam4_symbol_rate_and_nyquist():
 
 
 def test_symbol_times_mindshare():
-    # MindShare p.240: symbol time Gen1 4 ns, Gen2 2 ns (Gen3 ~1 ns ignoring sync bits)
+    # MindShare p.240: symbol time Gen1 4 ns, Gen2 2 ns, Gen3 1 ns
     assert phy.symbol_time(1) == pytest.approx(4 * ns)
     assert phy.symbol_time(2) == pytest.approx(2 * ns)
-    assert phy.symbol_time(3) == pytest.approx(1 * ns * 130 / 128)
+    assert phy.symbol_time(3) == pytest.approx(1 * ns)  # 8 UI at 8 GT/s (MindShare: 1 ns)
+    assert phy.symbol_time(6) == pytest.approx(0.125 * ns)
 
 
 def test_gen8_is_provisional():

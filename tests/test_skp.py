@@ -27,15 +27,18 @@ def test_flit_128b130b_x16_srns():
 
 
 def test_nonflit_8b10b():
-    # #37: 4-symbol SKP OS every 1180-1538 symbol times (longest used), SRIS < 154
+    # #37: 4-symbol SKP OS every 1180-1538 symbol times (longest used), SRIS < 154 (153 used)
     assert skp.skp_fraction(1, 4) == pytest.approx(4 / 1538)
-    assert skp.skp_fraction(2, 4, clocking="sris") == pytest.approx(4 / 154)
+    assert skp.skp_fraction(2, 4, clocking="sris") == pytest.approx(4 / 153)
 
 
 def test_nonflit_128b130b():
-    # #38: one 16-symbol SKP block every 370-375 blocks (longest used) plus its 4-byte EDS token
-    assert skp.skp_fraction(3, 8) == pytest.approx(20 / (375 * 16))
-    assert skp.skp_fraction(5, 8, clocking="sris") == pytest.approx(20 / (37 * 16))
+    # #38: one 16-symbol SKP block per lane every 370-375 blocks (longest used), plus the 4-byte EDS token
+    # that precedes it in the data stream (one DW striped over the N lanes: 4/N bytes per lane).
+    # pcie.md §2.3's estimate: ~1/372 = 0.27 %; x16: (16 + 0.25) / 6000 = 0.271 %
+    assert skp.skp_fraction(3, 16) == pytest.approx((16 + 4 / 16) / (375 * 16))
+    assert skp.skp_fraction(3, 16) == pytest.approx(1 / 372, rel=0.01)
+    assert skp.skp_fraction(5, 1, clocking="sris") == pytest.approx((16 + 4) / (37 * 16))
 
 
 def test_common_clock_equals_srns():

@@ -41,11 +41,14 @@ def test_write_stream_symbolic_equals_numeric(gen, flit):
 
 
 def test_dllp_fraction_symbolic_equals_numeric():
-    frac = symbolic.lambdify(symbolic.dllp_fraction_spec(), "N", "T")
+    frac = symbolic.lambdify(symbolic.dllp_fraction_spec(), "N", "T", "sigma")
     for lanes, t in [(1, 512), (4, 214), (8, 203), (16, 168)]:
         ds = link(3, lanes, 1 << 20, mps=256).sel(direction="downstream")
-        # Ack + UpdateFC-P for a saturated upstream write stream: two kinds at the T cadence
-        assert float(ds.dllp_overhead / ds.raw_bandwidth) == pytest.approx(2 * frac(lanes, t), rel=1e-12)
+        # Ack + UpdateFC-P for a saturated upstream write stream: two kinds at the T cadence (Table 3-12)
+        assert float(ds.dllp_overhead / ds.raw_bandwidth) == pytest.approx(2 * frac(lanes, t, 128 / 130), rel=1e-12)
+    # 8b/10b: a symbol time is one raw byte per lane (Gen1 x8, MPS 256: T = 107, Table 3-10)
+    ds = link(1, 8, 1 << 20, mps=256).sel(direction="downstream")
+    assert float(ds.dllp_overhead / ds.raw_bandwidth) == pytest.approx(2 * frac(8, 107, 1.0), rel=1e-12)
 
 
 def test_skp_symbolic_equals_numeric():

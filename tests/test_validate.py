@@ -14,7 +14,7 @@ def test_validate_json_records(capsys):
     assert records
     for r in records:
         assert {"part", "metric", "published", "predicted", "error", "binding"} <= set(r)
-        if r["predicted"] is not None:
+        if r["error"] is not None:
             assert r["error"] == pytest.approx(r["predicted"] / r["published"] - 1)
     metrics = {r["metric"] for r in records}
     assert {"seq_read", "seq_write", "rand_read", "rand_write"} <= metrics

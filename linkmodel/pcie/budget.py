@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkmodel._array import Kind, check_choice, check_range, dataset, unpack
+from linkmodel._array import Kind, check_bool, check_choice, check_range, dataset, unpack
 from linkmodel.pcie import dllp as _dllp
 from linkmodel.pcie import flit as _flit
 from linkmodel.pcie import framing as _framing
@@ -170,11 +170,13 @@ def link(
         Replay policy after a failed flit/TLP (non-flit links only do
         go-back-N).
     flit_error_rate : float or array-like, optional
-        Probability a flit must be replayed [1]. Default
-        :func:`linkmodel.pcie.flit.default_flit_error_rate` (3e-5 bound at
-        64 GT/s and above).
+        Probability a flit must be replayed [1], <= 0.1. Default
+        :func:`linkmodel.pcie.flit.flit_error_probability` of `bit_error_rate`
+        (independent errors; pass ``flit.FLIT_ERROR_BOUND_PAM4`` = 3e-5 for the
+        spec's pessimistic bound at 64 GT/s).
     bit_error_rate : float or array-like, optional
-        Non-flit bit error rate [1]; default the spec's 1e-12.
+        (First-)bit error rate per lane [1], <= 1e-6. Default the generation's
+        target: 1e-12 at 2.5-32 GT/s, FBER 1e-6 at 64 GT/s and above.
     replay_round_trip : float or array-like
         Time to learn of a failed flit/TLP [s] (go-back-N window).
     tag_bits : {5, 8, 10, 14} or array-like
@@ -295,9 +297,9 @@ def _validate(a, given):
     from linkmodel._array import check_in
 
     check_in("addressing", a["addressing"], _framing.ALLOWED_ADDRESSING, "32, 64")
-    check_in("ecrc", np.asarray(a["ecrc"]).astype(int), (0, 1), "true, false")
-    check_range("replay_round_trip", a["replay_round_trip"], lo=0, unit="s")
-    check_range("round_trip", a["round_trip"], lo=0, unit="s")
+    v["ecrc"] = check_bool("ecrc", a["ecrc"])
+    check_range("replay_round_trip", a["replay_round_trip"], lo=0, hi=1e-3, unit="s")
+    check_range("round_trip", a["round_trip"], lo=0, hi=1.0, unit="s")
     v["tags"] = _tx.check_tag_bits(a["tag_bits"])
     if "outstanding" in given:
         check_range("outstanding", a["outstanding"], lo=1)
@@ -308,18 +310,20 @@ def _validate(a, given):
             check_range(name, a[name], lo=0, unit=unit)
             v[name] = np.asarray(a[name], dtype=float)
     v["flit"] = _flit.resolve_flit(v["g"], a["flit"] if "flit" in given else None)
-    if "flit_error_rate" in given:
-        check_range("flit_error_rate", a["flit_error_rate"], lo=0, hi=1, hi_open=True)
-        v["fer"] = np.asarray(a["flit_error_rate"], dtype=float)
-    else:
-        v["fer"] = _flit._default_flit_error_rate(v["g"])
+    if np.any((np.asarray(a["tag_bits"]) == 14) & ~v["flit"]):
+        raise ValueError("tag_bits: 14-bit tags need flit mode (non-flit headers carry at most 10 tag bits); "
+                         "allowed without flit mode: 5, 8, 10")
     if "bit_error_rate" in given:
-        check_range("bit_error_rate", a["bit_error_rate"], lo=0, hi=1, hi_open=True)
+        check_range("bit_error_rate", a["bit_error_rate"], lo=0, hi=1e-6)
         v["ber"] = np.asarray(a["bit_error_rate"], dtype=float)
     else:
         v["ber"] = phy._bit_error_rate(v["g"])
+    if "flit_error_rate" in given:
+        check_range("flit_error_rate", a["flit_error_rate"], lo=0, hi=0.1)
+        v["fer"] = np.asarray(a["flit_error_rate"], dtype=float)
+    else:
+        v["fer"] = _flit._flit_error_probability(v["ber"])
     v["addressing"] = np.asarray(a["addressing"])
-    v["ecrc"] = np.asarray(a["ecrc"]).astype(bool)
     v["replay_rtt"] = np.asarray(a["replay_round_trip"], dtype=float)
     v["rtt"] = np.asarray(a["round_trip"], dtype=float)
     return v
@@ -343,17 +347,26 @@ def _stage_transactions(v, completion_split):
     h_cpl = _framing.HEADER_CPL + _framing.ECRC * v["ecrc"]
     fr = np.where(f, 0, _framing.NONFLIT_FRAMING)
     r = 1.0 - w
+    # flit mode: a memory request whose first or last DW is partial carries 1 DW of OHC-A1 for its
+    # byte enables [SPEC62 §2.2.1.2, §2.2.5]; only a transfer's first and last TLP can be partial
+    part_first = (o % _framing.DW) != 0
+    part_last = ((o + s) % _framing.DW) != 0
+
+    def ohc(n):
+        return np.where(f, np.where(n == 1, part_first | part_last, part_first * 1.0 + part_last * 1.0), 0.0) * _framing.DW
+
+    ohc_w, ohc_r = ohc(n_w), ohc(n_r)
     t = {
         "n_w": n_w, "n_r": n_r, "n_c": n_c,
         # per write transfer / per read transfer, TLP bytes in each direction
-        "write_up": padded + n_w * (h_req + fr),
-        "read_up": n_r * (h_req + fr),
+        "write_up": padded + n_w * (h_req + fr) + ohc_w,
+        "read_up": n_r * (h_req + fr) + ohc_r,
         "read_down": padded + n_c * (h_cpl + fr),
         "up": {
             "tlps": w * n_w + r * n_r + v["command_upstream_tlps"],
             "payload": w * s,
             "padding": w * (padded - s),
-            "headers": w * n_w * h_req + r * n_r * h_req,
+            "headers": w * (n_w * h_req + ohc_w) + r * (n_r * h_req + ohc_r),
             "command": v["command_upstream_bytes"],
             "framing": (w * n_w + r * n_r + v["command_upstream_tlps"]) * fr,
         },
@@ -410,7 +423,7 @@ def _stage_dllp(v, t, policy, credits):
     """DLLP kinds per direction: [(TLPs answered per transfer, max DLLPs/s)]."""
     g, n, f = v["g"], v["n"], v["flit"]
     limit = _dllp._latency_limit(g, n, v["mps"])
-    sym = 8.0 / (phy._rate(g) * phy._encoding_efficiency(g))  # s per symbol per lane
+    sym = phy._symbol_time(g)  # s per symbol per lane (8 or 10 UI)
     cap = 1.0 / (limit * sym)  # at most one DLLP of a kind per latency limit
     w, r = v["w"], 1.0 - v["w"]
     none = np.zeros_like(cap)

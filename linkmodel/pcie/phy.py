@@ -284,11 +284,12 @@ def raw_bandwidth(gen, lanes):
 
 
 def symbol_time(gen):
-    """Time to send one 8-bit symbol on one lane, after encoding [s].
+    """Symbol time: the time to place one symbol on one lane [s].
 
-    The unit of the spec's Ack/UpdateFC latency tables: 4 ns at 2.5 GT/s
-    (a 10-bit 8b/10b symbol), 2 ns at 5 GT/s, 1.016 ns at 8 GT/s (8 bits plus
-    the 128b/130b sync-header share).
+    The unit of the spec's Ack/UpdateFC latency tables. The spec defines it as
+    10 UI for 8b/10b and 8 UI (8 bits) for 128b/130b and 1b/1b: 4 ns at
+    2.5 GT/s, 2 ns at 5 GT/s, 1 ns at 8 GT/s (MindShare p.240), 0.125 ns at
+    64 GT/s.
 
     Parameters
     ----------
@@ -302,7 +303,11 @@ def symbol_time(gen):
     """
     a, k = unpack(gen=gen)
     g = check_gen(a["gen"])
-    return pack(8.0 / (_RATE[g] * _ENC[g]), k, "symbol_time", "s", "time of one symbol on one lane")
+    return pack(_symbol_time(g), k, "symbol_time", "s", "time of one symbol on one lane")
+
+
+def _symbol_time(g):
+    return np.where(_ENC_INDEX[g] == 0, 10.0, 8.0) / _RATE[g]
 
 
 def is_provisional(gen):

@@ -7,6 +7,7 @@ mode / encoding        SKP ordered set (per lane)              interval (common 
 =====================  ======================================  =====================================
 non-flit 8b/10b        COM + 3 SKP = 4 symbols                 1180-1538 / < 154 symbol times [SPEC62 §4.2.8.4]
 non-flit 128b/130b     16 symbols (one block) + 4 B EDS token  370-375 / < 38 blocks [SPEC62 §4.2.8.4; MS3 pp.412-441]
+                       (the EDS DW is striped over the lanes)
 flit, 8b/10b           4 symbols, placed on a flit boundary    1180-1538 / < 154 symbol times [SPEC62 §4.2.3.4.5]
 flit, 128b/130b        16 symbols (one block)                  Table 4-21, flits between ordered sets
 flit, 1b/1b            40 bytes (transmit)                     Table 4-21 [SPEC62 §4.2.3.1.5, §4.2.3.4.5]
@@ -28,7 +29,7 @@ from linkmodel.pcie import phy
 CLOCKINGS = ("common", "srns", "sris")
 
 SKP_8B10B_SYMBOLS = 4  # COM + 3 SKP [SPEC62 §4.2.8.4]
-SKP_8B10B_INTERVAL = {"srns": 1538, "sris": 154}  # symbol times, longest allowed
+SKP_8B10B_INTERVAL = {"srns": 1538, "sris": 153}  # symbol times, longest allowed (SRIS: < 154)
 SKP_128B130B_BYTES = 16  # nominal SKP OS, one block [MS3 p.412]
 EDS_BYTES = 4  # EDS token before each SKP OS in a non-flit data stream [MS3 pp.413-418]
 SKP_128B130B_INTERVAL = {"srns": 375, "sris": 37}  # blocks, longest allowed (< 38 for SRIS)
@@ -63,7 +64,8 @@ def _skp_fraction(g, lanes, flit, clk):
     enc = phy._encoding_index(g)
     # non-flit
     nf_8b10b = SKP_8B10B_SYMBOLS / SKP_8B10B_INTERVAL[clk]
-    nf_128 = (SKP_128B130B_BYTES + EDS_BYTES) / (SKP_128B130B_INTERVAL[clk] * SKP_128B130B_BYTES)
+    # the 4-byte EDS token is one DW of the data stream, striped over all lanes: 4/N bytes per lane
+    nf_128 = (SKP_128B130B_BYTES + EDS_BYTES / lanes) / (SKP_128B130B_INTERVAL[clk] * SKP_128B130B_BYTES)
     # flit mode: per-lane bytes between ordered sets = flits * 256 / lanes
     per_lane_128 = _flit_interval(lanes, clk, "128b/130b") * FLIT_BYTES / lanes
     per_lane_1b1b = _flit_interval(lanes, clk, "1b/1b") * FLIT_BYTES / lanes

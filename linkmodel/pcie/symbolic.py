@@ -27,7 +27,7 @@ def symbols():
     """
     import sympy as sp
 
-    names = "P H F eta S M N T K L R n_tags rtt"
+    names = "P H F eta S M N T K L R n_tags rtt sigma"
     return {str(s): s for s in sp.symbols(names, positive=True, real=True)}
 
 
@@ -96,12 +96,15 @@ def write_stream_efficiency():
 
 
 def dllp_fraction_spec():
-    """Share of a direction taken by one DLLP kind at its latency-limit cadence.
+    """Share of a direction's raw bandwidth taken by one DLLP kind at its latency-limit cadence.
 
-    ``8 / (N T)``: an 8-byte DLLP striped over N lanes every T symbol times.
+    ``8 / (N T sigma)``: an 8-byte DLLP striped over N lanes every T symbol
+    times, where ``sigma`` is the raw (post-encoding) bytes one lane carries
+    per symbol time: 1 for 8b/10b (a symbol time is 10 UI), 128/130 for
+    128b/130b (a symbol time is 8 UI, of which 2/130 go to sync bits).
     """
     s = symbols()
-    return 8 / (s["N"] * s["T"])
+    return 8 / (s["N"] * s["T"] * s["sigma"])
 
 
 def skp_fraction_flit():
