@@ -83,12 +83,9 @@ def unpack(**inputs):
             if k in out:
                 continue
             a = np.asarray(v)
-            try:
-                ok = np.broadcast_shapes(shape, a.shape) == shape
-            except ValueError:
-                ok = False
-            if not ok:
-                raise ValueError(f"{k}: array of shape {a.shape} cannot broadcast against named dimensions {tuple(dims)}")
+            if a.ndim > 0:
+                raise ValueError(f"{k}: an unnamed array cannot be combined with DataArray inputs (which axis would "
+                                 f"it follow?); wrap it in a DataArray with named dims")
             out[k] = a
         return out, Kind("xarray", shape, tuple(dims), coords)
     arrays = {k: np.asarray(v) for k, v in inputs.items()}

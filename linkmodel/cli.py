@@ -25,6 +25,9 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, no usage block
+        if "expected one argument" in message:
+            message += " (a value starting with '-' must be attached: --round-trip=-1us; negative values are " \
+                       "not allowed anyway)"
         raise UsageError(f"{self.prog}: error: {message}")
 
 
@@ -44,6 +47,8 @@ def _int(text: str, flag: str) -> int:
         raise UsageError(f"{flag}: {text!r} is not a number") from None
     if not math.isfinite(value) or value != int(value):
         raise UsageError(f"{flag}: {text!r} is not a whole number")
+    if abs(value) > 2**31:
+        raise UsageError(f"{flag}: {text!r} is out of range")
     return int(value)
 
 
@@ -98,7 +103,7 @@ def _add_link_parser(sub):
     p.add_argument("--mrrs", default="512", help="Max_Read_Request_Size in bytes (default 512, the spec default)")
     p.add_argument("--rcb", default="64", help="Read Completion Boundary in bytes: 64 or 128 (default 64)")
     p.add_argument("--offset", default="0", help="start address modulo 4 KiB in bytes (default 0)")
-    p.add_argument("--direction", default="write",
+    p.add_argument("--direction", default=None,
                    help="write (posted MWr upstream), read (MRd up, CplD down), both (default write)")
     p.add_argument("--write-fraction", default=None, help="share of transfers that are writes, 0-1 (overrides --direction)")
     p.add_argument("--addressing", default="64", help="address width of requests: 32 or 64 (default 64)")
@@ -121,14 +126,20 @@ def _link_inputs(args) -> dict:
     flags = {"on": True, "off": False, "auto": None}
     if args.flit not in flags:
         raise UsageError(f"--flit: {args.flit!r} not allowed; allowed: auto, on, off")
+    if args.direction is not None and args.write_fraction is not None:
+        raise UsageError("--write-fraction: give either --direction or --write-fraction, not both")
+    if args.direction is None:
+        args.direction = "write"
+    if args.direction not in ("write", "read", "both"):
+        raise UsageError(f"--direction: {args.direction!r} not allowed; allowed: 'write', 'read', 'both'")
     kw = dict(
         gen=_int(args.gen, "--gen"),
         lanes=_int(args.lanes, "--lanes"),
-        size=parse_quantity(args.size, "size", "--size"),
-        mps=parse_quantity(args.mps, "size", "--mps"),
-        mrrs=parse_quantity(args.mrrs, "size", "--mrrs"),
-        rcb=parse_quantity(args.rcb, "size", "--rcb"),
-        offset=parse_quantity(args.offset, "size", "--offset"),
+        size=parse_quantity(args.size, "bytes", "--size"),
+        mps=parse_quantity(args.mps, "bytes", "--mps"),
+        mrrs=parse_quantity(args.mrrs, "bytes", "--mrrs"),
+        rcb=parse_quantity(args.rcb, "bytes", "--rcb"),
+        offset=parse_quantity(args.offset, "bytes", "--offset"),
         transfer=args.direction,
         addressing=_int(args.addressing, "--addressing"),
         ecrc=bool(args.ecrc),
@@ -167,6 +178,8 @@ def _cmd_link(args) -> int:
         sel = ds.sel(direction=d)
         per_dir[str(d)] = {
             "line_rate": float(sel.line_rate),
+            "raw_bandwidth": float(sel.raw_bandwidth),
+            "efficiency": float(sel.payload / sel.raw_bandwidth),
             **{name: float(sel[name]) for name, _ in _ROWS},
             "tlps_per_transfer": float(sel.tlps_per_transfer),
             "bytes_per_transfer": float(sel.bytes_per_transfer),
@@ -208,6 +221,7 @@ def _cmd_link(args) -> int:
         cells = []
         for d in ("upstream", "downstream"):
             v = per_dir[d][key]
+            v = 0.0 if abs(v) < 1e-9 * doc["line_rate"] else v  # float rounding shows as -0.000
             cells.append(f"{v / 1e9:10.3f} GB/s {100 * v / doc['line_rate']:6.2f}%")
         print(f"{label:26}" + "".join(f"{c:>22}" for c in cells))
 
@@ -387,6 +401,7 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
+            print("linkmodel: error: a command is required: validate, check, generations, link", file=sys.stderr)
             return 2
         return int(args.func(args) or 0)
     except UsageError as exc:

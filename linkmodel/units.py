@@ -139,7 +139,8 @@ percent = 0.01 = %
 #: Canonical SI unit for each kind of quantity parsed at the edges, with an
 #: example shown in error messages.
 QUANTITY_KINDS: dict[str, tuple[str, str]] = {
-    "size": ("byte", "4096, 128KiB, 2MB"),
+    "size": ("byte", "4096, 128KiB, 2MB, 1 Tibit"),
+    "bytes": ("byte", "4096, 128KiB, 2MB"),  # a size given in bytes only (command-line transfer sizes)
     "bandwidth": ("byte / second", "14 GB/s, 28400 MB/s"),
     "time": ("second", "50 us, 1.2 ms"),
     "rate": ("transfer / second", "32 GT/s"),
@@ -166,6 +167,7 @@ def _registry():
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_LEADING_NUMBER = re.compile(r"^[+-]?(\d|\.\d)")
 
 
 def parse_quantity(text, kind: str, name: str) -> float:
@@ -197,18 +199,21 @@ def parse_quantity(text, kind: str, name: str) -> float:
     if kind not in QUANTITY_KINDS:
         raise ValueError(f"parse_quantity: unknown kind {kind!r}; allowed: {', '.join(QUANTITY_KINDS)}")
     target, example = QUANTITY_KINDS[kind]
+    label = "size" if kind == "bytes" else kind
     if isinstance(text, bool):
-        raise ValueError(f"{name}: expected a {kind} such as {example}, got {text!r}")
+        raise ValueError(f"{name}: expected a {label} such as {example}, got {text!r}")
     if isinstance(text, (int, float)):
         value = float(text)
     else:
         raw = str(text).strip()
         if not raw:
-            raise ValueError(f"{name}: empty value; expected a {kind} such as {example}")
+            raise ValueError(f"{name}: empty value; expected a {label} such as {example}")
         if _NUMBER.match(raw):
             value = float(raw)
         elif raw.lower().lstrip("+-") in ("nan", "inf", "infinity"):
             raise ValueError(f"{name}: {raw!r} is not a finite number")
+        elif not _LEADING_NUMBER.match(raw):
+            raise ValueError(f"{name}: {raw!r} has no number; expected a {label} such as {example}")
         else:
             import pint
 
@@ -220,18 +225,21 @@ def parse_quantity(text, kind: str, name: str) -> float:
                 if isinstance(unit, (tuple, list)):
                     unit = ", ".join(map(str, unit))
                 raise ValueError(
-                    f"{name}: cannot read {raw!r}: unknown unit {str(unit)!r}; expected a {kind} such as {example}"
+                    f"{name}: cannot read {raw!r}: unknown unit {str(unit)!r}; expected a {label} such as {example}"
                 ) from None
             except Exception:  # tokenizer errors of many kinds
-                raise ValueError(f"{name}: cannot read {raw!r}; expected a {kind} such as {example}") from None
+                raise ValueError(f"{name}: cannot read {raw!r}; expected a {label} such as {example}") from None
             if not isinstance(q, ureg.Quantity):  # e.g. "2*3" parses to a plain number
                 value = float(q)
             else:
+                if kind == "bytes" and "bit" in str(q.units):
+                    raise ValueError(f"{name}: {raw!r} is in bits; sizes are in bytes: B, kB, MB, KiB, MiB "
+                                     f"(e.g. {example})")
                 try:
                     value = float(q.to(target).magnitude)
                 except pint.errors.DimensionalityError:
                     raise ValueError(
-                        f"{name}: {raw!r} is not a {kind} (it has units of {q.units:~}); expected e.g. {example}"
+                        f"{name}: {raw!r} is not a {label} (it has units of {q.units:~}); expected e.g. {example}"
                     ) from None
     if not math.isfinite(value):
         raise ValueError(f"{name}: {text!r} is not a finite number")

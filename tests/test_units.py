@@ -40,6 +40,8 @@ def test_parse(text, kind, expected):
 
 @pytest.mark.parametrize("text, kind, msg", [
     ("12XB", "size", "--size: cannot read '12XB': unknown unit 'XB'"),
+    ("4Kib", "bytes", "is in bits; sizes are in bytes"),  # a typo of KiB: 512 B would be silently wrong
+    ("KiB", "size", "has no number"),
     ("1 KB", "size", "unknown unit 'KB'"),  # ambiguous: write kB (1000) or KiB (1024)
     ("5 GB", "time", "is not a time"),
     ("50 us", "size", "is not a size"),

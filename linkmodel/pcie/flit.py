@@ -154,11 +154,14 @@ def packing_efficiency(mean_tlp_bytes):
 
 
 def _flit_error_probability(fber):
+    from scipy.special import betainc
+
     q = -np.expm1(8 * np.log1p(-np.asarray(fber, dtype=float)))  # a lane byte hit by an error event
-    ok = np.ones_like(q)
+    log_ok = np.zeros_like(q)
     for n in (86, 85, 85):  # the three interleaved codewords of a flit
-        ok = ok * ((1 - q) ** n + n * q * (1 - q) ** (n - 1))  # at most one symbol error: corrected
-    return 1.0 - ok
+        # P(two or more symbol errors among n) = I_q(2, n - 1), accurate for tiny q (no cancellation)
+        log_ok = log_ok + np.log1p(-betainc(2.0, n - 1.0, q))
+    return -np.expm1(log_ok)
 
 
 def _default_flit_error_rate(g):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkmodel._array import check_in, pack, unpack
+from linkmodel._array import check_bool, check_in, check_integer, check_range, pack, unpack
 
 DW = 4  # bytes per double word
 #: Non-flit per-TLP framing bytes (STP/SDP + sequence + LCRC [+ END]) [MS3 pp.414-416]
@@ -54,8 +54,15 @@ def request_header_bytes(addressing=64, ecrc=False, ohc_dw=0):
     """
     a, k = unpack(addressing=addressing, ecrc=ecrc, ohc_dw=ohc_dw)
     check_in("addressing", a["addressing"], ALLOWED_ADDRESSING, "32, 64")
+    e = check_bool("ecrc", a["ecrc"])
+    _check_ohc(a["ohc_dw"])
     hdr = np.where(a["addressing"] == 64, HEADER_MEM_64, HEADER_MEM_32)
-    return pack(hdr + ECRC * a["ecrc"].astype(np.int64) + DW * a["ohc_dw"], k, "request_header_bytes", "B")
+    return pack(hdr + ECRC * e.astype(np.int64) + DW * a["ohc_dw"], k, "request_header_bytes", "B")
+
+
+def _check_ohc(ohc_dw):
+    check_range("ohc_dw", ohc_dw, lo=0, hi=7)
+    check_integer("ohc_dw", ohc_dw)
 
 
 def completion_header_bytes(ecrc=False, ohc_dw=0):
@@ -74,7 +81,9 @@ def completion_header_bytes(ecrc=False, ohc_dw=0):
         [B].
     """
     a, k = unpack(ecrc=ecrc, ohc_dw=ohc_dw)
-    return pack(HEADER_CPL + ECRC * a["ecrc"].astype(np.int64) + DW * a["ohc_dw"], k, "completion_header_bytes", "B")
+    e = check_bool("ecrc", a["ecrc"])
+    _check_ohc(a["ohc_dw"])
+    return pack(HEADER_CPL + ECRC * e.astype(np.int64) + DW * a["ohc_dw"], k, "completion_header_bytes", "B")
 
 
 def framing_bytes(flit):
@@ -91,7 +100,7 @@ def framing_bytes(flit):
         [B].
     """
     a, k = unpack(flit=flit)
-    return pack(np.where(a["flit"].astype(bool), 0, NONFLIT_FRAMING), k, "framing_bytes", "B")
+    return pack(np.where(check_bool("flit", a["flit"]), 0, NONFLIT_FRAMING), k, "framing_bytes", "B")
 
 
 def dw_padded(size, offset=0):
@@ -113,6 +122,8 @@ def dw_padded(size, offset=0):
     bytes : broadcast kind of the inputs
         [B].
     """
+    from linkmodel.pcie.transactions import check_offset, check_size
+
     a, k = unpack(size=size, offset=offset)
-    s, o = a["size"], a["offset"]
+    s, o = check_size(a["size"]), check_offset(a["offset"])
     return pack(DW * (np.ceil((o + s) / DW) - np.floor(o / DW)), k, "dw_padded", "B")

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkmodel._array import check_range, dataset, pack, unpack
+from linkmodel._array import check_in, check_integer, check_range, dataset, pack, unpack
 from linkmodel.pcie import flit as _flit
 from linkmodel.pcie import framing as _framing
 from linkmodel.pcie import phy
@@ -110,9 +110,11 @@ def breakdown(
     fec_decode : float or array-like
         FEC decode latency per flit-mode link crossing [s] (no spec figure).
     switches, retimers : int or array-like
-        Number of switches / retimers crossed one way.
+        Number of switches / retimers crossed one way (0-16).
     switch_latency, retimer_latency : float or array-like, optional
-        Per-hop latency [s]; required when the matching count is > 0.
+        Per-hop latency [s], port to port, including whatever flit
+        accumulation and FEC the device does on the next link; required when
+        the matching count is > 0.
     mrrs : int or array-like
         Max_Read_Request_Size [B] (reads).
     completer_latency : float or array-like
@@ -140,9 +142,12 @@ def breakdown(
     g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
     s = _tx.check_size(a["size"])
     m, r = _tx.check_mps(a["mps"]), _tx.check_mrrs(a["mrrs"])
-    for name in ("channel_length", "fec_decode", "switch_latency", "retimer_latency", "completer_latency",
-                 "switches", "retimers"):
-        check_range(name, a[name], lo=0)
+    check_in("addressing", a["addressing"], _framing.ALLOWED_ADDRESSING, "32, 64")
+    for name in ("channel_length", "fec_decode", "switch_latency", "retimer_latency", "completer_latency"):
+        check_range(name, a[name], lo=0, hi=1.0, unit="m" if name == "channel_length" else "s")
+    for name in ("switches", "retimers"):
+        check_range(name, a[name], lo=0, hi=16)
+        check_integer(name, a[name])
     check_range("velocity", a["velocity"], lo=0, lo_open=True, hi=SPEED_OF_LIGHT, unit="m/s")
     f = _flit.resolve_flit(g, None if flit is None else a["flit"])
     raw = phy._rate(g) * n / 8 * phy._encoding_efficiency(g)
@@ -151,6 +156,7 @@ def breakdown(
     fr = np.where(f, 0, _framing.NONFLIT_FRAMING)
     h_req = np.where(a["addressing"] == 64, _framing.HEADER_MEM_64, _framing.HEADER_MEM_32)
     padded = _framing.DW * np.ceil(s / _framing.DW)
+    ohc = np.where(f & (s % _framing.DW != 0), _framing.DW, 0.0)  # OHC-A1 on the partial last DW (flit mode)
 
     def one_way(nbytes):
         ser = nbytes / tlp_rate
@@ -160,12 +166,14 @@ def breakdown(
         return align, ser, acc
 
     if transfer == "write":
-        nbytes = padded + _tx._n_chunks(s, m, 0) * (h_req + fr)
+        nbytes = padded + _tx._n_chunks(s, m, 0) * (h_req + fr) + ohc
         align, ser, acc = one_way(nbytes)
         crossings = 1
         completer = np.zeros_like(ser)
     else:
-        req = _tx._n_chunks(s, r, 0) * (h_req + fr)
+        # the first read request starts the completions; later requests go out while completions
+        # stream back, so only the first request's serialization is on the critical path
+        req = h_req + fr + np.where(_tx._n_chunks(s, r, 0) == 1, ohc, 0.0)
         cpl = padded + _tx._n_chunks(s, np.minimum(m, r), 0) * (_framing.HEADER_CPL + fr)
         a1, s1, c1 = one_way(req)
         a2, s2, c2 = one_way(cpl)
