@@ -214,7 +214,7 @@ def link(
     >>> from linkmodel.units import KiB
     >>> ds = link(6, 4, 128 * KiB, mps=512)
     >>> round(float(ds.effective_bandwidth) / 1e9, 2)
-    28.5
+    28.51
     """
     check_choice("clocking", clocking, _skp.CLOCKINGS)
     _dllp.check_policy(dllp_policy)
