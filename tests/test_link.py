@@ -287,3 +287,74 @@ def test_gen6_x16_vs_pcie_bench_preliminary():
     assert gbps == pytest.approx(1024 * 236 / 256 * (1 - 40 / 12008) * 256 / 272, rel=1e-9)
     assert gbps == pytest.approx(885.5, abs=0.1)
     assert gbps / 798.4 > 1.10
+
+
+# --------------------------------------------------------------------------
+# hand-derived budgets for the options
+# --------------------------------------------------------------------------
+
+
+def test_spec_policy_read_dllps_both_directions():
+    """Gen4 x8, MPS 256, 4 KiB reads, MRRS 512, spec DLLP policy, no errors.
+
+    Downstream carries 16 CplD (256 B + 12 B header + 8 B framing = 4416 B per transfer) and the DLLPs
+    answering upstream's 8 MRd per transfer: an Ack and an UpdateFC-NP, each at most once per
+    latency limit T = 203 symbol times (Table 3-12, x8, MPS 256) of 8 UI = 0.5 ns: 2 x 8 B / 101.5 ns.
+    Upstream carries the MRds (8 x 24 B) and the Acks for the CplDs (no UpdateFC: infinite Cpl credits)."""
+    raw = 16e9 * 8 / 8 * 128 / 130
+    skp = (16 + 4 / 8) / (375 * 16)
+    cap_down = raw * (1 - skp)
+    dllp_down = 2 * 8 / (203 * 0.5e-9)
+    expected_rate = (cap_down - dllp_down) / 4416
+    ds = link(4, 8, 4096, mps=256, transfer="read", bit_error_rate=0.0, round_trip=0)
+    assert float(ds.transfer_rate) == pytest.approx(expected_rate, rel=1e-12)
+    assert float(ds.dllp_overhead.sel(direction="downstream")) == pytest.approx(dllp_down, rel=1e-12)
+    assert float(ds.dllp_overhead.sel(direction="upstream")) == pytest.approx(8 / (203 * 0.5e-9), rel=1e-12)
+
+
+def test_per_tlp_policy_one_ack_and_updatefc_per_tlp():
+    # Gen3 x8 posted writes, MPS 256, 4 KiB: 16 MWr per transfer, each answered by an Ack and an UpdateFC-P
+    ds = link(3, 8, 4096, mps=256, dllp_policy="per_tlp", bit_error_rate=0.0)
+    assert float(ds.dllp_overhead.sel(direction="downstream")) == pytest.approx(
+        float(ds.transfer_rate) * 16 * 2 * 8, rel=1e-12)
+
+
+def test_ecrc_and_offset_bytes():
+    # ECRC: one DW per TLP; 4096 B in 16 MWr of 256 B: 4096 + 16 x (16 + 4 + 8) = 4544 B (non-flit)
+    ds = link(5, 4, 4096, mps=256, ecrc=True)
+    assert float(ds.bytes_per_transfer.sel(direction="upstream")) == 4544
+    # starting 64 B past a 256-byte boundary, 4096 B touch 17 MPS-aligned pieces
+    ds = link(5, 4, 4096, mps=256, offset=64)
+    assert float(ds.tlps_per_transfer.sel(direction="upstream")) == 17
+
+
+def test_flit_ohc_for_partial_dws():
+    # flit mode: a 5-byte write is 2 DW of payload, a 4DW header and 1 DW of OHC-A1 (partial last DW):
+    # 8 + 16 + 4 = 28 B; a whole-DW 8-byte write needs no OHC: 24 B
+    assert float(link(6, 4, 5, 512).bytes_per_transfer.sel(direction="upstream")) == 28
+    assert float(link(6, 4, 8, 512).bytes_per_transfer.sel(direction="upstream")) == 24
+    # non-flit mode has byte enables in every header: no OHC, 8 + 16 + 8 framing = 32 B
+    assert float(link(5, 4, 5, 512).bytes_per_transfer.sel(direction="upstream")) == 32
+
+
+def test_sris_cadence_in_the_budget():
+    # flit 1b/1b SRIS x4: a 40-byte SKP OS every 18 flits (Table 4-21): 40 / (18 x 64 + 40) of the lane time
+    ds = link(6, 4, 1 << 20, mps=512, clocking="sris")
+    assert float(ds.skp_overhead / ds.raw_bandwidth) == pytest.approx(40 / (18 * 64 + 40), rel=1e-12)
+
+
+def test_selective_vs_go_back_n_replay():
+    p = 1e-3
+    sel = link(6, 4, 1 << 20, mps=512, flit_error_rate=p, replay="selective")
+    gbn = link(6, 4, 1 << 20, mps=512, flit_error_rate=p, replay="go_back_n")
+    assert float(sel.replay_efficiency.sel(direction="upstream")) == pytest.approx(1 - p, rel=1e-12)
+    # window: 100 ns at 32 GB/s x (1 - SKP) / 256 B per flit
+    w = 100e-9 * 32e9 * (1 - SKP_X4) / 256
+    assert float(gbn.replay_efficiency.sel(direction="upstream")) == pytest.approx((1 - p) / (1 - p + p * w), rel=1e-12)
+    assert float(gbn.effective_bandwidth) < float(sel.effective_bandwidth)
+
+
+def test_fourteen_bit_tags_need_flit_mode():
+    with pytest.raises(ValueError, match="tag_bits: 14-bit tags need flit mode"):
+        link(5, 4, 4096, transfer="read", tag_bits=14)
+    assert float(link(6, 4, 4096, transfer="read", tag_bits=14).ceiling_tags) > 0
