@@ -93,9 +93,7 @@ def tlp_bandwidth(gen, lanes):
     tlp_bandwidth : broadcast kind of the inputs
         [B/s].
     """
-    a, k = unpack(gen=gen, lanes=lanes)
-    g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
-    raw = phy._rate(g) * n / 8 * phy._encoding_efficiency(g)
+    raw, k = phy._raw_of(gen, lanes)
     return pack(raw * TLP_BYTES / FLIT_BYTES, k, "tlp_bandwidth", "B/s", "flit-mode TLP byte ceiling")
 
 
@@ -118,9 +116,7 @@ def data_link_bandwidth(gen, lanes):
     data_link_bandwidth : broadcast kind of the inputs
         [B/s].
     """
-    a, k = unpack(gen=gen, lanes=lanes)
-    g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
-    raw = phy._rate(g) * n / 8 * phy._encoding_efficiency(g)
+    raw, k = phy._raw_of(gen, lanes)
     return pack(raw * (TLP_BYTES + DLP_BYTES) / FLIT_BYTES, k, "data_link_bandwidth", "B/s", "flit TLP + DLP bytes")
 
 

@@ -61,9 +61,7 @@ def flit_time(gen, lanes):
     flit_time : broadcast kind of the inputs
         [s]; Gen6 x16 2.0 ns, Gen6 x1 32 ns.
     """
-    a, k = unpack(gen=gen, lanes=lanes)
-    g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
-    raw = phy._rate(g) * n / 8 * phy._encoding_efficiency(g)
+    raw, k = phy._raw_of(gen, lanes)
     return pack(_flit.FLIT_BYTES / raw, k, "flit_time", "s", "time to send one flit")
 
 

@@ -259,6 +259,13 @@ def line_rate(gen, lanes):
     return pack(_RATE[g] * n / 8.0, k, "line_rate", "B/s", "line rate per direction")
 
 
+def _raw_of(gen, lanes):
+    """Validated raw bandwidth [B/s] as a numpy array, and the callers' Kind."""
+    a, k = unpack(gen=gen, lanes=lanes)
+    g, n = check_gen(a["gen"]), check_lanes(a["lanes"])
+    return _RATE[g] * n / 8.0 * _ENC[g], k
+
+
 def raw_bandwidth(gen, lanes):
     """Raw bandwidth per direction after line encoding.
 
@@ -278,9 +285,8 @@ def raw_bandwidth(gen, lanes):
     raw_bandwidth : broadcast kind of the inputs
         [B/s], per direction.
     """
-    a, k = unpack(gen=gen, lanes=lanes)
-    g, n = check_gen(a["gen"]), check_lanes(a["lanes"])
-    return pack(_RATE[g] * n / 8.0 * _ENC[g], k, "raw_bandwidth", "B/s", "raw bandwidth per direction after line encoding")
+    raw, k = _raw_of(gen, lanes)
+    return pack(raw, k, "raw_bandwidth", "B/s", "raw bandwidth per direction after line encoding")
 
 
 def symbol_time(gen):
