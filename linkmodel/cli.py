@@ -382,6 +382,68 @@ def _cmd_check(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------
+# linkmodel whatif
+# ---------------------------------------------------------------------------
+
+
+def _add_whatif_parser(sub):
+    p = sub.add_parser("whatif", help="compare two parts and attribute the difference to design changes",
+                       description="Predict two parts under one power cap, their ratios per workload, and the "
+                                   "ratio after swapping the older design's link, NAND, controller and capacity "
+                                   "for the newer one's, one at a time.")
+    p.add_argument("new", help="part id or spec file of the newer design")
+    p.add_argument("old", help="part id or spec file of the older design")
+    p.add_argument("--power-cap", default=None, help="hold both to this power, e.g. 25W (default: each its own)")
+    p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
+    p.set_defaults(func=_cmd_whatif)
+
+
+def _part_arg(text: str):
+    from pathlib import Path
+
+    from linkmodel import specs
+
+    if text.endswith(".toml") or Path(text).exists():
+        return specs.load_part(text)
+    try:
+        return specs.load(text)
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
+
+
+def _cmd_whatif(args) -> int:
+    from linkmodel import whatif
+
+    new, old = _part_arg(args.new), _part_arg(args.old)
+    cap = None if args.power_cap is None else parse_quantity(args.power_cap, "power", "--power-cap")
+    if cap is not None and cap <= 0:
+        raise UsageError("--power-cap: must be positive")
+    cmp = whatif.compare(new, old, cap)
+    steps = whatif.attribute(new, old, cap)
+    if args.json:
+        print(json.dumps(_jsonable({"new_part": new.id, "old_part": old.id, "power_cap": cap, **cmp, "steps": steps}),
+                         indent=2))
+        return 0
+    held = f"both held to {cap:g} W" if cap is not None else "each at its own power cap"
+    print(f"{new.id} vs {old.id}, {held}")
+    print(f"{'workload':14}{'new':>12}{'old':>12}{'perf x':>9}{'W new':>8}{'W old':>8}{'eff x':>8}  binding (new / old)")
+    for wl, r in cmp["ratio"].items():
+        a, b = cmp["new"][wl], cmp["old"][wl]
+        unit, scale = ("GB/s", 1e9) if wl.startswith("seq") else ("kIOPS", 1e3)
+        va = a["throughput"] / scale if unit == "GB/s" else a["iops"] / scale
+        vb = b["throughput"] / scale if unit == "GB/s" else b["iops"] / scale
+        print(f"{wl:14}{va:>8.4g} {unit[:4]:<4}{vb:>7.4g}{r['performance']:>9.2f}{a['power']:>8.1f}{b['power']:>8.1f}"
+              f"{r['efficiency']:>8.2f}  {a['binding']} / {b['binding']}")
+    print("\nSwapping the old design toward the new one, a step at a time (cumulative ratio vs the old design):")
+    wls = list(cmp["ratio"])
+    print(f"{'step':14}" + "".join(f"{w:>22}" for w in wls))
+    for row in steps:
+        cells = [f"{row['ratio'][w]['performance']:.2f}x perf {row['ratio'][w]['efficiency']:.2f}x eff" for w in wls]
+        print(f"+ {row['step']:12}" + "".join(f"{c:>22}" for c in cells))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = _Parser(prog="linkmodel", description="Analytical performance models for PCIe links and SSDs.")
@@ -389,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_validate_parser(sub)
     _add_check_parser(sub)
+    _add_whatif_parser(sub)
     _add_generations_parser(sub)
     _add_link_parser(sub)
     return parser
@@ -401,7 +464,7 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
-            print("linkmodel: error: a command is required: validate, check, generations, link", file=sys.stderr)
+            print("linkmodel: error: a command is required: validate, check, whatif, generations, link", file=sys.stderr)
             return 2
         return int(args.func(args) or 0)
     except UsageError as exc:
