@@ -126,8 +126,13 @@ def check_part(part: Part, cat=None) -> list[Check]:
         budget = params["power_cap"] - float(ds.static_power)
         e_max = budget / need
         if float(ds.energy_per_io) > e_max:
-            reqs.append(f"<= {e_max * 1e9:.2f} nJ of NAND/bus energy per I/O to stay within "
-                        f"{params['power_cap']:g} W (model: {float(ds.energy_per_io) * 1e9:.2f} nJ)")
+            if pub.metric.startswith("seq"):
+                per, div = "byte", wl.size
+            else:
+                per, div = "I/O", 1.0
+            reqs.append(f"<= {e_max / div * 1e9:.3g} nJ of dynamic energy per {per} (NAND, bus, controller) to "
+                        f"stay within {params['power_cap']:g} W above {float(ds.static_power):.1f} W static "
+                        f"(model: {float(ds.energy_per_io) / div * 1e9:.3g} nJ)")
         if params["controller_iops"] < need:
             reqs.append(f"a controller doing {need / 1e6:.2f} M IOPS (catalogue: {params['controller_iops'] / 1e6:.2f} M)")
         out.append(Check(part.id, pub.metric, pub.capacity, pub.value, mps,
