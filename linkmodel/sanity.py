@@ -127,12 +127,12 @@ def check_part(part: Part, cat=None) -> list[Check]:
         e_max = budget / need
         if float(ds.energy_per_io) > e_max:
             if pub.metric.startswith("seq"):
-                per, div = "byte", wl.size
+                per, div, unit_e = "byte", wl.size / 1e9, "nJ"
             else:
-                per, div = "I/O", 1.0
-            reqs.append(f"<= {e_max / div * 1e9:.3g} nJ of dynamic energy per {per} (NAND, bus, controller) to "
+                per, div, unit_e = "I/O", 1e-6, "uJ"
+            reqs.append(f"<= {e_max / div:.3g} {unit_e} of dynamic energy per {per} (NAND, bus, controller) to "
                         f"stay within {params['power_cap']:g} W above {float(ds.static_power):.1f} W static "
-                        f"(model: {float(ds.energy_per_io) / div * 1e9:.3g} nJ)")
+                        f"(model: {float(ds.energy_per_io) / div:.3g} {unit_e})")
         if params["controller_iops"] < need:
             reqs.append(f"a controller doing {need / 1e6:.2f} M IOPS (catalogue: {params['controller_iops'] / 1e6:.2f} M)")
         out.append(Check(part.id, pub.metric, pub.capacity, pub.value, mps,
