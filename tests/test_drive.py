@@ -51,11 +51,15 @@ def test_rand_read_die_bound_with_independent_planes():
 
 def test_rand_write_with_lambert_w_waf():
     # alpha = 1.28 -> WAF 2.4814 (ssd_modeling.md §3.1); per host 4 KiB write the dies program 4096 x WAF bytes,
-    # read back (WAF - 1)/WAF of that for GC (multi-plane page reads) and erase what they program
+    # relocate (WAF - 1)/WAF of that for GC and erase what they program. The victim holds x = 1 - 1/WAF
+    # = 0.597 valid units (#8); a 16 KiB page of four 4 KiB units is read if any is valid and yields
+    # x / (1 - (1 - x)^4) of its bytes; each page read is one single-plane tR, 4 at a time per die
     waf = 2.481361
+    x = 1 - 1 / waf
     written = 4096 * waf
     relocated = written * (waf - 1) / waf
-    die_time = written / (4 * 16384 * 3) * 1e-3 + relocated / (4 * 16384) * 50e-6 + written / (4 * 1536 * 16384) * 4e-3
+    page_reads = relocated / (16384 * x / (1 - (1 - x) ** 4))
+    die_time = written / (4 * 16384 * 3) * 1e-3 + page_reads * 50e-6 / 4 + written / (4 * 1536 * 16384) * 4e-3
     ds = run("rand_write")
     assert float(ds.waf) == pytest.approx(waf, rel=1e-6)
     assert float(ds.iops) == pytest.approx(32 / die_time, rel=1e-6)

@@ -13,10 +13,11 @@ ceiling (the binding stage)::
     power        power_cap - static power [W]     energy per I/O [J]
 
 Writes carry their write amplification (WAF): the dies program ``WAF x
-size`` bytes and read ``(WAF - 1) x size`` bytes of valid data for garbage
-collection, which also crosses the channels twice. Sequential writes have
-WAF 1. Random writes smaller than the indirection unit (IU) read-modify-write
-a whole IU.
+size`` bytes and relocate ``(WAF - 1) x size`` bytes of valid data for
+garbage collection, read as scattered units with single-plane page reads and
+crossing the channels twice (no copyback). Sequential writes have WAF 1.
+Random writes smaller than the indirection unit (IU) read-modify-write a whole
+IU.
 
 Power: static power (controller, DRAM, PCIe PHY, NAND standby) plus the
 energy of each I/O (array reads, programs, erases, NAND bus I/O, and the
@@ -154,13 +155,13 @@ def evaluate(params: dict, workload: Workload, **link_kw):
     # ---- write amplification ----
     usable = a["raw_capacity"] * (1.0 - a["reserve_fraction"])
     alpha = usable / a["user_capacity"]
-    iu_factor = np.maximum(1.0, a["indirection_unit"] / s) if workload.random else 1.0
+    iu = a["indirection_unit"]
+    iu_factor = np.maximum(1.0, iu / s) if workload.random else 1.0  # read-modify-write of a larger IU
     waf_gc = _waf(np.maximum(alpha, 1.0 + 1e-9)) if workload.random else np.ones_like(alpha)
     waf = waf_gc * iu_factor
-    gc_read = waf_gc - 1.0  # valid data relocated per unit programmed by the host stream
-    iu_read = (iu_factor - 1.0) / iu_factor if workload.random else 0.0  # RMW: read the rest of the IU
 
     p, page, bits = a["planes"], a["page_size"], a["bits_per_cell"]
+    k = a["independent_plane_reads"]
     mp_page = p * page  # bytes sensed by a multi-plane read
     prog_unit = p * page * bits  # bytes written by a one-shot multi-plane program
     block_bytes = p * a["block_pages"] * page  # bytes erased by a multi-plane erase
@@ -168,29 +169,40 @@ def evaluate(params: dict, workload: Workload, **link_kw):
     # ---- die time per I/O [die-seconds] ----
     if workload.random:
         pages = np.ceil(s / page)
-        read_die = pages * a["t_read"] / a["independent_plane_reads"]
-        read_sense_bytes = pages * page  # a random read senses whole pages
+        read_die = pages * a["t_read"] / k
+        read_senses = pages  # single-plane page reads
     else:
         read_die = s / mp_page * a["t_read"]
-        read_sense_bytes = s
+        read_senses = s / page
     written = s * waf  # bytes programmed per host write
-    relocated = written * (gc_read / waf_gc + iu_read)  # bytes read back for GC and RMW per host write
-    write_die = written / prog_unit * a["t_prog"] + relocated / mp_page * a["t_read"] + written / block_bytes * a["t_erase"]
+    # garbage collection relocates the victim's valid units, scattered over its pages: a victim holds a
+    # fraction x = 1 - 1/WAF of valid units; a page with u units is read if any is valid and then
+    # yields x u / (1 - (1 - x)^u) of them (single-plane page reads, k at a time per die)
+    relocated = written * (waf_gc - 1.0) / waf_gc
+    x = 1.0 - 1.0 / waf_gc
+    u = np.maximum(1.0, page / iu)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yield_frac = np.where(x > 0, x / -np.expm1(u * np.log1p(-np.minimum(x, 1 - 1e-12))), 1.0)
+    gc_senses = relocated / (page * yield_frac)
+    rmw_senses = np.where(iu_factor > 1.0, 1.0, 0.0) * np.ceil(iu / page) if workload.random else 0.0
+    rmw_bytes = s * (iu_factor - 1.0)  # rest of the IU read back for a read-modify-write
+    write_die = (written / prog_unit * a["t_prog"] + (gc_senses + rmw_senses) * a["t_read"] / k
+                 + written / block_bytes * a["t_erase"])
     die_time = r * read_die + w * write_die
 
     # ---- channel time per I/O [channel-seconds] ----
     spare = 1.0 + a["spare_fraction"]
     read_ch = s * spare / a["channel_rate"] + np.ceil(s / page) * a["command_time"]
-    write_bytes_ch = written + relocated  # data in, GC/RMW data out (no copyback)
-    write_ch = write_bytes_ch * spare / a["channel_rate"] + (written + relocated) / page * a["command_time"]
+    write_bytes_ch = written + relocated + rmw_bytes  # data in, GC and RMW data out (no copyback)
+    write_ch = write_bytes_ch * spare / a["channel_rate"] + (written / page + gc_senses + rmw_senses) * a["command_time"]
     ch_time = r * read_ch + w * write_ch
 
     # ---- energy per I/O [J] ----
-    e_read_byte = a["read_power"] * a["t_read"] / mp_page  # per byte sensed
+    e_sense = a["read_power"] * a["t_read"] / p  # one plane sensing one page
     e_prog_byte = a["program_power"] * a["t_prog"] / prog_unit
     e_erase_byte = a["erase_power"] * a["t_erase"] / block_bytes
-    e_read = read_sense_bytes * e_read_byte + s * spare * a["io_energy"]
-    e_write = (written * (e_prog_byte + e_erase_byte) + relocated * e_read_byte
+    e_read = read_senses * e_sense + s * spare * a["io_energy"]
+    e_write = (written * (e_prog_byte + e_erase_byte) + (gc_senses + rmw_senses) * e_sense
                + write_bytes_ch * spare * a["io_energy"])
     energy = r * e_read + w * e_write + s * a["controller_energy"]  # data path: ECC, buffers, DMA
     static = a["controller_power"] + a["dram_power"] + a["phy_power"] + a["standby_power"] * a["dies"]
