@@ -54,8 +54,10 @@ def samples(parts=None, cat=None) -> list[Sample]:
     out = []
     for part in parts:
         for pub in part.published:
-            if pub.metric not in METRICS or pub.kind not in VENDOR_KINDS:
-                continue
+            if pub.metric not in METRICS or pub.kind not in VENDOR_KINDS or not pub.confirmed:
+                continue  # unconfirmed (secondary-source) figures do not set shared constants
+            if pub.metric.endswith("_power") and np.isclose(pub.value, part.get("power_cap")):
+                continue  # a power figure equal to the cap: a power-bound prediction equals it by construction
             params, _ = design.params_from_part(part, pub.capacity, cat)
             params = dict(params, program_power=pp, controller_energy=ce)
             wl_name = {"seq_write": "seq_write", "read_efficiency": "seq_read", "seq_read_power": "seq_read",

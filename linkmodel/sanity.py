@@ -80,7 +80,11 @@ def check_part(part: Part, cat=None) -> list[Check]:
     for pub in part.published:
         if pub.metric not in PERF_METRICS:
             continue
-        params, _ = design.params_from_part(part, pub.capacity, cat)
+        with design.about(part, pub.capacity):
+            params, _ = design.params_from_part(part, pub.capacity, cat)
+            ds = drive.evaluate(params, drive.Workload(pub.metric, pub.block_size,
+                                                       drive.WORKLOADS[pub.metric].read_fraction,
+                                                       drive.WORKLOADS[pub.metric].random))
         base = drive.WORKLOADS[pub.metric]
         wl = drive.Workload(pub.metric, pub.block_size, base.read_fraction, base.random)
         need = _per_io(pub.metric, pub.value, wl.size)
@@ -113,8 +117,7 @@ def check_part(part: Part, cat=None) -> list[Check]:
             elif min_mps != min_mps_d:
                 reqs.append(f"MPS >= {min_mps:g} B once NVMe command traffic is counted "
                             f"(or batched doorbells / coalesced completions)")
-        ds = drive.evaluate(params, wl)
-        die_time = float(ds.active_dies) / float(ds.iops)
+        die_time = float(ds.die_time)
         dies_needed = need * die_time
         if dies_needed > params["dies"]:
             reqs.append(f"{dies_needed:.0f} NAND dies busy at once with {part.get('nand')} timing "

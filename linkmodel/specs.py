@@ -16,6 +16,7 @@ B/s). Errors name the file and the field and say what is allowed::
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,9 @@ def _convert(path: str, key: str, raw: Any, ft: FieldType):
     else:
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
             raise SpecError(f"{where}: expected a {ft.kind} such as \"{_example(ft.kind)}\", got {raw!r}")
+        if ft.kind != "ratio" and (not isinstance(raw, str) or _NUMBER_ONLY.match(raw.strip())):
+            # a bare number in a spec file is a unit left out: "25" could be W or mW, "15.36" TB or bytes
+            raise SpecError(f"{where}: a {ft.kind} needs a unit, e.g. \"{_example(ft.kind)}\"; got {raw!r}")
         try:
             value = parse_quantity(raw, ft.kind, key)
         except ValueError as exc:
@@ -90,10 +94,14 @@ def _convert(path: str, key: str, raw: Any, ft: FieldType):
     return value
 
 
+_NUMBER_ONLY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
 def _example(kind: str) -> str:
     from linkmodel.units import QUANTITY_KINDS
 
-    return QUANTITY_KINDS.get(kind, ("", "?"))[1].split(",")[0]
+    examples = [e.strip() for e in QUANTITY_KINDS.get(kind, ("", "?"))[1].split(",")]
+    return next((e for e in examples if any(c.isalpha() for c in e)), examples[0])
 
 
 # ---------------------------------------------------------------------------

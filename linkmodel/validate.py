@@ -91,8 +91,9 @@ def predict_part(part: Part, capacity: float | None = None, cat=None, workloads=
     provenance : dict
         Where each parameter came from.
     """
-    params, prov = design.params_from_part(part, capacity, cat)
-    return drive.predict(params, workloads), prov
+    with design.about(part, capacity):
+        params, prov = design.params_from_part(part, capacity, cat)
+        return drive.predict(params, workloads), prov
 
 
 def validate_part(part: Part, cat=None) -> list[Record]:
@@ -119,14 +120,15 @@ def validate_part(part: Part, cat=None) -> list[Record]:
         wl_name, quantity = PREDICTED[pub.metric]
         key = (pub.capacity, wl_name, pub.block_size)
         if key not in cache:
-            params, _ = design.params_from_part(part, pub.capacity, cat)
-            if wl_name is None:
-                ds = drive.predict(params)
-                i = int(np.argmax(ds.power.values))
-                cache[key] = (float(ds.power.values[i]), f"{ds.workload.values[i]}: {ds.binding.values[i]}")
-            else:
-                ds = drive.evaluate(params, _workload(wl_name, pub.block_size))
-                cache[key] = ds
+            with design.about(part, pub.capacity):
+                params, _ = design.params_from_part(part, pub.capacity, cat)
+                if wl_name is None:
+                    ds = drive.predict(params)
+                    i = int(np.argmax(ds.power.values))
+                    cache[key] = (float(ds.power.values[i]), f"{ds.workload.values[i]}: {ds.binding.values[i]}")
+                else:
+                    ds = drive.evaluate(params, _workload(wl_name, pub.block_size))
+                    cache[key] = ds
         hit = cache[key]
         if isinstance(hit, tuple):
             predicted, binding = hit

@@ -64,8 +64,10 @@ def compare(new: Part, old: Part, power_cap: float | None = None, cat=None, new_
         ``{"new": {...}, "old": {...}, "ratio": {workload: {"performance", "efficiency"}}}``.
     """
     cat = catalogue() if cat is None else cat
-    a = _metrics(_params(new, power_cap, new_capacity, cat))
-    b = _metrics(_params(old, power_cap, old_capacity, cat))
+    with design.about(new, new_capacity):
+        a = _metrics(_params(new, power_cap, new_capacity, cat))
+    with design.about(old, old_capacity):
+        b = _metrics(_params(old, power_cap, old_capacity, cat))
     ratio = {wl: {"performance": a[wl]["throughput"] / b[wl]["throughput"],
                   "efficiency": a[wl]["efficiency"] / b[wl]["efficiency"]} for wl in a}
     return {"new": a, "old": b, "ratio": ratio}
@@ -81,15 +83,18 @@ def attribute(new: Part, old: Part, power_cap: float | None = None, cat=None, ne
         step equal to :func:`compare`'s ratios.
     """
     cat = catalogue() if cat is None else cat
-    p_new = _params(new, power_cap, new_capacity, cat)
-    p_old = _params(old, power_cap, old_capacity, cat)
-    base = _metrics(p_old)
+    with design.about(new, new_capacity):
+        p_new = _params(new, power_cap, new_capacity, cat)
+    with design.about(old, old_capacity):
+        p_old = _params(old, power_cap, old_capacity, cat)
+        base = _metrics(p_old)
     current = dict(p_old)
     rows = []
     for name, keys in STEPS:
         for k in keys:
             current[k] = p_new[k]
-        m = _metrics(current)
+        with design.about(new, new_capacity):
+            m = _metrics(current)
         rows.append({"step": name, "ratio": {wl: {"performance": m[wl]["throughput"] / base[wl]["throughput"],
                                                   "efficiency": m[wl]["efficiency"] / base[wl]["efficiency"],
                                                   "binding": m[wl]["binding"]} for wl in m}})

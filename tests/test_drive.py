@@ -76,6 +76,36 @@ def test_power_cap_throttles_and_is_met_exactly():
     assert float(ds.active_dies) < 32
 
 
+def test_energy_per_random_write_by_hand():
+    # Every energy term of one 4 KiB random write at alpha = 1.28 (WAF 2.4814), derived term by term:
+    # programs and erases of the WAF x 4096 B written, single-plane senses of the GC victim's pages,
+    # bus I/O (with 10 % ECC spare) and controller data-path energy on every byte crossing the NAND
+    # interface: the programmed bytes plus the relocated bytes read back (no copyback).
+    waf = 2.481361
+    x = 1 - 1 / waf
+    written = 4096 * waf
+    relocated = written * (waf - 1) / waf
+    page_reads = relocated / (16384 * x / (1 - (1 - x) ** 4))
+    e_prog = 0.2 * 1e-3 / (4 * 16384 * 3)  # J/B: 0.2 W for 1 ms over a 4-plane TLC one-shot program
+    e_erase = 0.1 * 4e-3 / (4 * 1536 * 16384)  # J/B: 0.1 W for 4 ms over a 4-plane block
+    e_sense = 0.15 * 50e-6 / 4  # J: 0.15 W for 50 us, one plane of four
+    nand_bytes = written + relocated
+    expected = written * (e_prog + e_erase) + page_reads * e_sense + nand_bytes * 1.1 * 2e-11 + nand_bytes * 3e-10
+    ds = run("rand_write", program_power=0.2, erase_power=0.1, read_power=0.15, io_energy=2e-11,
+             controller_energy=3e-10)
+    assert float(ds.energy_per_io) == pytest.approx(expected, rel=1e-6)
+    # and a 4 KiB random read: one single-plane sense, 4096 x 1.1 bytes on the bus, 4096 through the controller
+    rd = run("rand_read", read_power=0.15, io_energy=2e-11, controller_energy=3e-10)
+    assert float(rd.energy_per_io) == pytest.approx(e_sense + 4096 * 1.1 * 2e-11 + 4096 * 3e-10, rel=1e-12)
+
+
+def test_power_cap_at_or_below_static_power_is_an_error():
+    # 5 W controller + 1 W DRAM: a 6 W cap leaves nothing for I/O; the error names the cap and the parts
+    with pytest.raises(ValueError, match=r"power_cap: 6 W does not exceed the drive's static power 6 W"):
+        run("seq_read", dram_power=1.0, power_cap=6.0)
+    assert float(run("seq_read", dram_power=1.0, power_cap=6.5).power) <= 6.5
+
+
 def test_small_writes_read_modify_write_the_indirection_unit():
     ds4 = run("rand_write", indirection_unit=4096)
     ds16 = run("rand_write", indirection_unit=16384)
@@ -141,3 +171,15 @@ def test_more_resources_never_lower_throughput(name, dies, channels, lanes, cap)
         assert float(bigger.throughput) >= float(base.throughput) * (1 - 1e-12), key
     assert float(base.power) <= cap * (1 + 1e-12)
     assert np.isfinite(float(base.throughput)) and float(base.throughput) > 0
+
+
+@given(WORKLOAD_NAMES, st.floats(1e-3, 30.0), st.floats(0.0, 1e-3), st.floats(0.0, 1.0),
+       st.sampled_from([4096, 16384]))
+def test_average_power_never_exceeds_the_cap(name, headroom, standby, ctrl_nj, iu):
+    # caps from just above the static power (8 W + standby) upward, so the power stage really binds
+    cfg = dict(POWERED, standby_power=standby, controller_energy=ctrl_nj * 1e-9, indirection_unit=iu)
+    static = 5.0 + 1.0 + 2.0 + standby * 32
+    ds = drive.evaluate(dict(cfg, power_cap=static + headroom), drive.WORKLOADS[name])
+    assert float(ds.power) <= (static + headroom) * (1 + 1e-12)
+    assert float(ds.static_power) == pytest.approx(static, rel=1e-12)
+    assert np.isfinite(float(ds.iops)) and float(ds.iops) > 0

@@ -90,7 +90,31 @@ BROKEN = [
     ("bad kind", BASE.replace('kind = "up_to"', 'kind = "maybe"'), "published[0].kind: 'maybe' not allowed"),
     ("wrong schema", BASE.replace('linkmodel-spec/1', 'other/2'), "schema: expected"),
     ("bad mps", BASE.replace('lanes = 4', 'lanes = 4\nmps = "300 B"'), "facts.mps: '300 B' not allowed"),
+    ("number without unit", BASE.replace('"25 W"', '25'), 'facts.power_cap: a power needs a unit, e.g. "25 W"'),
+    ("string without unit", BASE.replace('"15.36 TB"', '"15.36"'), "facts.capacity: a size needs a unit"),
 ]
+
+# Files that load, field by field, but describe no drive the model can run: the error names the file
+# (and the SKU when the model, not the loader, finds the problem).
+UNRUNNABLE = [
+    ("cap below static power", BASE.replace('"25 W"', '"5 W"'),
+     "(15.36 TB SKU): power_cap: 5 W does not exceed the drive's static power"),
+    ("capacity of one byte", BASE.replace('"15.36 TB"', '"1 B"'), "dies of kioxia-bics8-tlc, fewer than its 16 channels"),
+    ("capacity too large for the cap", BASE.replace('"15.36 TB"', '"100 PB"'), "does not exceed the drive's static power"),
+    ("raw below user", BASE.replace('lanes = 4', 'lanes = 4\nraw_capacity = "10 TB"').replace(
+        'source]\n', 'source]\nraw_capacity = "made up"\n', 1), "raw_capacity: usable NAND"),
+]
+
+
+@pytest.mark.parametrize("name, text, message", UNRUNNABLE, ids=[u[0] for u in UNRUNNABLE])
+def test_cli_check_unrunnable_file_exit_2_one_line(tmp_path, name, text, message):
+    path = tmp_path / "unrunnable.toml"
+    path.write_text(text)
+    for cmd in (["check", str(path)], ["check", str(path), "--json"]):
+        proc = subprocess.run([sys.executable, "-W", "error", "-m", "linkmodel", *cmd], capture_output=True, text=True)
+        assert proc.returncode == 2, proc.stdout
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0] and str(path) in lines[0], proc.stderr
 
 
 @pytest.mark.parametrize("name, text, message", BROKEN, ids=[b[0] for b in BROKEN])

@@ -21,7 +21,9 @@ IU.
 
 Power: static power (controller, DRAM, PCIe PHY, NAND standby) plus the
 energy of each I/O (array reads, programs, erases, NAND bus I/O, and the
-controller's data path per byte: ECC decoding, buffering, DMA). The power
+controller's data path per byte crossing its NAND interface: ECC decoding
+and encoding, buffering, DMA; GC relocation and read-modify-write bytes
+included). The power
 cap therefore bounds how many die operations can run at once
 (``active_dies``); average power at the operating point never exceeds it.
 
@@ -91,6 +93,7 @@ _OUT = {
     "binding": ("", "stage whose ceiling binds"),
     "waf": ("1", "write amplification of the workload's writes"),
     "active_dies": ("1", "dies busy on average (Little's law)"),
+    "die_time": ("s", "die busy time per I/O (array reads, programs, GC reads, erases)"),
     "static_power": ("W", "controller + DRAM + PHY + NAND standby"),
     "energy_per_io": ("J", "dynamic energy per I/O"),
     "ceiling_link": ("1/s", "IOPS the PCIe link allows (with NVMe command traffic)"),
@@ -204,8 +207,20 @@ def evaluate(params: dict, workload: Workload, **link_kw):
     e_read = read_senses * e_sense + s * spare * a["io_energy"]
     e_write = (written * (e_prog_byte + e_erase_byte) + (gc_senses + rmw_senses) * e_sense
                + write_bytes_ch * spare * a["io_energy"])
-    energy = r * e_read + w * e_write + s * a["controller_energy"]  # data path: ECC, buffers, DMA
+    # controller data path (ECC decode/encode, buffers, DMA) per byte crossing its NAND interface: a read's
+    # data; a write's programmed bytes plus the GC-relocated and read-modify-write bytes it reads back
+    ctrl_bytes = r * s + w * write_bytes_ch
+    energy = r * e_read + w * e_write + ctrl_bytes * a["controller_energy"]
     static = a["controller_power"] + a["dram_power"] + a["phy_power"] + a["standby_power"] * a["dies"]
+    short = np.asarray(a["power_cap"] - static <= 0.0)
+    if np.any(short):
+        i = np.unravel_index(np.argmax(short), short.shape) if short.ndim else ()
+        parts = {k: np.broadcast_to(np.asarray(v, dtype=float), short.shape)[i] for k, v in (
+            ("cap", a["power_cap"]), ("static", static), ("controller", a["controller_power"]),
+            ("DRAM", a["dram_power"]), ("PHY", a["phy_power"]), ("standby", a["standby_power"] * a["dies"]))}
+        raise ValueError(f"power_cap: {parts['cap']:.4g} W does not exceed the drive's static power "
+                         f"{parts['static']:.4g} W (controller {parts['controller']:.3g} + DRAM {parts['DRAM']:.3g} + "
+                         f"PHY {parts['PHY']:.3g} + NAND standby {parts['standby']:.3g} W); no I/O could run")
 
     # ---- ceilings [I/Os per second] ----
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -230,6 +245,7 @@ def evaluate(params: dict, workload: Workload, **link_kw):
         "binding": np.array(STAGES)[idx],
         "waf": waf,
         "active_dies": iops * die_time,
+        "die_time": die_time + 0.0 * iops,
         "static_power": static,
         "energy_per_io": energy,
         "link_binding": link_binding,

@@ -177,5 +177,5 @@ def raw_capacity_rule(user_capacity):
     """
     a, k = unpack(user_capacity=user_capacity)
     check_range("user_capacity", a["user_capacity"], lo=0, lo_open=True, unit="B")
-    tib = 2.0 ** np.ceil(np.log2(a["user_capacity"] / 1e12 - 1e-9))
+    tib = 2.0 ** np.ceil(np.log2(a["user_capacity"] / 1e12) - 1e-9)
     return pack(tib * 2**40, k, "raw_capacity", "B")
