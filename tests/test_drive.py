@@ -113,6 +113,31 @@ def test_small_writes_read_modify_write_the_indirection_unit():
     assert float(ds16.iops) < float(ds4.iops)
 
 
+def test_unaligned_writes_rewrite_whole_mapping_units():
+    # a 6 KiB write covers two 4 KiB units (8 KiB rewritten): factor 8/6 on top of GC's WAF; 8 KiB: none
+    wl = drive.Workload("w6k", 6144, 0.0, True)
+    ds6 = drive.evaluate(dict(BASE), wl)
+    ds8 = drive.evaluate(dict(BASE), drive.Workload("w8k", 8192, 0.0, True))
+    assert float(ds6.waf) == pytest.approx(2.481361 * 8 / 6, rel=1e-6)
+    assert float(ds8.waf) == pytest.approx(2.481361, rel=1e-6)
+
+
+def test_large_random_reads_use_multi_plane_reads():
+    # 64 KiB = four 16 KiB pages on a 4-plane die: one multi-plane tR (50 us), not four single-plane reads
+    # even when the die can run only one independent plane read at a time
+    wl = drive.Workload("r64k", 65536, 1.0, True)
+    ds = drive.evaluate(dict(BASE, independent_plane_reads=1), wl)
+    assert float(ds.die_time) == pytest.approx(50e-6, rel=1e-12)
+    assert float(ds.waf) == 1.0  # no writes, no amplification
+
+
+def test_busy_dies_do_not_also_draw_standby():
+    # 1 mW standby per die: a read's 50 us of die time replaces 50 nJ of standby with its sensing energy
+    rd = run("rand_read", read_power=0.15, standby_power=1e-3)
+    assert float(rd.energy_per_io) == pytest.approx(0.15 * 50e-6 / 4 - 1e-3 * 50e-6 / 4, rel=1e-12)
+    assert float(rd.static_power) == pytest.approx(5.0 + 32e-3, rel=1e-12)
+
+
 def test_sweep_over_named_axes():
     dies = xr.DataArray([16, 32, 64], dims="dies", coords={"dies": [16, 32, 64]})
     cap = xr.DataArray([10.0, 25.0], dims="power_cap", coords={"power_cap": [10.0, 25.0]})

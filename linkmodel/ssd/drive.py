@@ -91,11 +91,11 @@ _OUT = {
     "efficiency": ("B/s/W", "throughput per watt"),
     "iops_per_watt": ("1/s/W", "I/Os per second per watt"),
     "binding": ("", "stage whose ceiling binds"),
-    "waf": ("1", "write amplification of the workload's writes"),
+    "waf": ("1", "write amplification of the workload's writes (1 for read-only workloads)"),
     "active_dies": ("1", "dies busy on average (Little's law)"),
     "die_time": ("s", "die busy time per I/O (array reads, programs, GC reads, erases)"),
     "static_power": ("W", "controller + DRAM + PHY + NAND standby"),
-    "energy_per_io": ("J", "dynamic energy per I/O"),
+    "energy_per_io": ("J", "energy an I/O adds over the idle drive (operations less the standby they replace)"),
     "ceiling_link": ("1/s", "IOPS the PCIe link allows (with NVMe command traffic)"),
     "ceiling_controller_iops": ("1/s", "IOPS the controller's processing allows"),
     "ceiling_controller_bandwidth": ("1/s", "IOPS the controller's data path allows"),
@@ -159,7 +159,9 @@ def evaluate(params: dict, workload: Workload, **link_kw):
     usable = a["raw_capacity"] * (1.0 - a["reserve_fraction"])
     alpha = usable / a["user_capacity"]
     iu = a["indirection_unit"]
-    iu_factor = np.maximum(1.0, iu / s) if workload.random else 1.0  # read-modify-write of a larger IU
+    # a random write touches ceil(s / IU) whole mapping units (aligned start) and rewrites them all:
+    # read-modify-write of whatever part of them it does not cover
+    iu_factor = np.ceil(s / iu - 1e-12) * iu / s if workload.random else 1.0
     waf_gc = _waf(np.maximum(alpha, 1.0 + 1e-9)) if workload.random else np.ones_like(alpha)
     waf = waf_gc * iu_factor
 
@@ -172,8 +174,9 @@ def evaluate(params: dict, workload: Workload, **link_kw):
     # ---- die time per I/O [die-seconds] ----
     if workload.random:
         pages = np.ceil(s / page)
-        read_die = pages * a["t_read"] / k
-        read_senses = pages  # single-plane page reads
+        # k single-plane reads at a time, or multi-plane reads of p pages, whichever is quicker
+        read_die = np.minimum(pages / k, np.ceil(pages / p)) * a["t_read"]
+        read_senses = pages  # pages sensed (one plane each)
     else:
         read_die = s / mp_page * a["t_read"]
         read_senses = s / page
@@ -187,8 +190,8 @@ def evaluate(params: dict, workload: Workload, **link_kw):
     with np.errstate(divide="ignore", invalid="ignore"):
         yield_frac = np.where(x > 0, x / -np.expm1(u * np.log1p(-np.minimum(x, 1 - 1e-12))), 1.0)
     gc_senses = relocated / (page * yield_frac)
-    rmw_senses = np.where(iu_factor > 1.0, 1.0, 0.0) * np.ceil(iu / page) if workload.random else 0.0
-    rmw_bytes = s * (iu_factor - 1.0)  # rest of the IU read back for a read-modify-write
+    rmw_bytes = s * (iu_factor - 1.0)  # rest of the IU(s) read back for a read-modify-write
+    rmw_senses = np.ceil(rmw_bytes / page - 1e-12) if workload.random else 0.0
     write_die = (written / prog_unit * a["t_prog"] + (gc_senses + rmw_senses) * a["t_read"] / k
                  + written / block_bytes * a["t_erase"])
     die_time = r * read_die + w * write_die
@@ -201,6 +204,8 @@ def evaluate(params: dict, workload: Workload, **link_kw):
     ch_time = r * read_ch + w * write_ch
 
     # ---- energy per I/O [J] ----
+    # ASSUMPTION: read_power is a die's power during a multi-plane read; sensing one plane costs 1/p of
+    # it (sensing and bit-line precharge scale with the planes sensed; datasheets quote one ICC figure)
     e_sense = a["read_power"] * a["t_read"] / p  # one plane sensing one page
     e_prog_byte = a["program_power"] * a["t_prog"] / prog_unit
     e_erase_byte = a["erase_power"] * a["t_erase"] / block_bytes
@@ -210,8 +215,11 @@ def evaluate(params: dict, workload: Workload, **link_kw):
     # controller data path (ECC decode/encode, buffers, DMA) per byte crossing its NAND interface: a read's
     # data; a write's programmed bytes plus the GC-relocated and read-modify-write bytes it reads back
     ctrl_bytes = r * s + w * write_bytes_ch
-    energy = r * e_read + w * e_write + ctrl_bytes * a["controller_energy"]
+    energy_op = r * e_read + w * e_write + ctrl_bytes * a["controller_energy"]
     static = a["controller_power"] + a["dram_power"] + a["phy_power"] + a["standby_power"] * a["dies"]
+    # a die busy with an operation draws that operation's power instead of standby: the energy an I/O adds
+    # over an idle drive is its operation energy less the standby energy of its die time
+    energy = energy_op - a["standby_power"] * die_time
     short = np.asarray(a["power_cap"] - static <= 0.0)
     if np.any(short):
         i = np.unravel_index(np.argmax(short), short.shape) if short.ndim else ()
@@ -230,7 +238,7 @@ def evaluate(params: dict, workload: Workload, **link_kw):
             "controller_bandwidth": a["controller_bandwidth"] / s + 0.0 * c_link,
             "channels": a["channels"] / ch_time,
             "dies": a["dies"] / die_time,
-            "power": np.maximum(a["power_cap"] - static, 0.0) / energy,
+            "power": np.where(energy > 0, (a["power_cap"] - static) / np.where(energy > 0, energy, 1.0), np.inf),
         }
     stack = np.stack(np.broadcast_arrays(*[np.asarray(ceilings[k], dtype=float) for k in STAGES]))
     idx = np.argmin(stack, axis=0)
@@ -243,7 +251,7 @@ def evaluate(params: dict, workload: Workload, **link_kw):
         "efficiency": iops * s / power,
         "iops_per_watt": iops / power,
         "binding": np.array(STAGES)[idx],
-        "waf": waf,
+        "waf": np.where(w > 0, waf, 1.0) + 0.0 * c_link,
         "active_dies": iops * die_time,
         "die_time": die_time + 0.0 * iops,
         "static_power": static,
