@@ -361,15 +361,27 @@ def _add_check_parser(sub):
 def _cmd_check(args) -> int:
     from linkmodel import sanity, specs, validate
 
+    from linkmodel.ssd import design, drive
+
     part = specs.load_part(args.path)
     records = validate.validate_part(part)
     checks = sanity.check_part(part)
+    with design.about(part):
+        params, prov = design.params_from_part(part)
+    inputs = [{"parameter": k, "value": params[k], "unit": drive.PARAMETERS[k], "source": prov[k].source,
+               "basis": prov[k].detail} for k in drive.PARAMETERS]
     if args.json:
         print(json.dumps(_jsonable({"part": part.id, "records": [r.as_dict() for r in records],
-                                    "checks": [c.as_dict() for c in checks]}), indent=2))
+                                    "checks": [c.as_dict() for c in checks], "inputs": inputs}), indent=2))
         return 0
     print(f"{part.vendor} {part.model} ({part.id}), {args.path}")
     _print_records(records)
+    print()
+    print(f"Model inputs at the headline capacity ({part.get('capacity') / 1e12:g} TB): value [SI unit], where it "
+          "comes from (--json has every basis in full)")
+    for row in inputs:
+        basis = row["basis"] if len(row["basis"]) <= 70 else row["basis"][:67] + "..."
+        print(f"  {row['parameter']:24} {row['value']:>11.4g} {row['unit']:5} {row['source']:24} {basis}")
     print()
     print("Sanity check: the physical ceiling of each published figure and what must be true to reach it")
     for c in checks:

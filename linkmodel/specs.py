@@ -127,6 +127,11 @@ class Value:
     assumed: bool
     basis: str
 
+    @property
+    def secondary(self) -> bool:
+        """A fact whose source is marked ``"secondary: ..."`` (seen only in secondary sources)."""
+        return not self.assumed and self.basis.strip().lower().startswith("secondary")
+
 
 def _read_toml(path: Path) -> dict:
     try:

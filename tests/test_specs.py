@@ -101,9 +101,22 @@ UNRUNNABLE = [
      "(15.36 TB SKU): power_cap: 5 W does not exceed the drive's static power"),
     ("capacity of one byte", BASE.replace('"15.36 TB"', '"1 B"'), "dies of kioxia-bics8-tlc, fewer than its 16 channels"),
     ("capacity too large for the cap", BASE.replace('"15.36 TB"', '"100 PB"'), "does not exceed the drive's static power"),
-    ("raw below user", BASE.replace('lanes = 4', 'lanes = 4\nraw_capacity = "10 TB"').replace(
-        'source]\n', 'source]\nraw_capacity = "made up"\n', 1), "raw_capacity: usable NAND"),
+    ("raw below user", BASE.replace('lanes = 4', 'lanes = 4\nraw_capacity = "10 TB"'), "raw_capacity: usable NAND"),
+    ("link faster than the controller", BASE.replace('gen = 5', 'gen = 6'), "gen: 6 exceeds controller kioxia-gen5-16ch"),
+    ("link wider than the controller", BASE.replace('lanes = 4', 'lanes = 8'), "lanes: 8 exceeds controller"),
 ]
+
+
+def test_check_lists_model_inputs_with_provenance(tmp_path, capsys):
+    path = tmp_path / "p.toml"
+    path.write_text(BASE.replace('lanes = 4', 'lanes = 4\nchannels = 8')
+                    + '\n[facts.source]\nchannels = "secondary: a forum post"\n')
+    assert main(["check", str(path), "--json"]) == 0
+    rows = {r["parameter"]: r for r in json.loads(capsys.readouterr().out)["inputs"]}
+    assert rows["channels"]["source"] == "fact (secondary source)" and rows["channels"]["value"] == 8
+    assert rows["gen"]["source"] == "fact"
+    assert rows["program_power"]["source"] == "calibrated"
+    assert rows["controller_power"]["source"] == "catalogue"
 
 
 @pytest.mark.parametrize("name, text, message", UNRUNNABLE, ids=[u[0] for u in UNRUNNABLE])

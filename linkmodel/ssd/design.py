@@ -31,13 +31,16 @@ class Shared:
 SHARED = {
     "mps_gen5_plus": Shared(512.0, "ASSUMPTION: vendors' benchmark hosts run MPS >= 512 B on Gen5/Gen6 (published "
                                    "Gen5 x4 figures of 14.5-14.8 GB/s and Gen6 x4 figures of 28-28.4 GB/s exceed the "
-                                   "MPS-256 ceilings of 14.36 and 27.66 GB/s; flit-capable ports support >= 512 B)"),
+                                   "MPS-256 ceilings of 14.36 and 27.66 GB/s; flit-capable ports support >= 512 B). "
+                                   "Inferred from published sequential-read figures, so agreement on those figures "
+                                   "is not independent evidence for the link model"),
     "mps_older": Shared(256.0, "ASSUMPTION: common server setting below Gen5"),
     "mrrs": Shared(512.0, "PCIe Device Control reset value [SPEC62 ch7]"),
     "reserve_fraction": Shared(0.02, "ASSUMPTION: NAND held back from the FTL (bad-block spares, parity, metadata, "
                                      "GC free blocks); basis: the Micron 9550 MAX 3.2 TB sequential/random TBW "
                                      "ratio 2.12 implies uniform-random WAF at alpha_eff = 1.352 vs alpha = 1.374 "
-                                     "(1.6 % held back), rounded up"),
+                                     "(1.6 % held back), rounded up. One SKU's ratio only: uncertain by about its "
+                                     "own size"),
     "dram_per_nand_byte": Shared(1 / 1000, "~1 B of DRAM per 1 KB of NAND at a 4 KiB indirection unit (4-byte "
                                            "entry per 4 KiB; Micron IU blog, reference ssd_modeling.md §3.4)"),
     "dram_power_per_byte": Shared(0.054 / 2**30, "ASSUMPTION: 0.054 W per GiB of DRAM: SimpleSSD's DDR IDD0 of 40 mA "
@@ -61,7 +64,7 @@ _NAND_PARAMS = ("planes", "page_size", "spare_fraction", "t_read", "t_prog", "t_
 class Provenance:
     """Where one drive parameter came from."""
 
-    source: str  # "fact", "assumed", "catalogue", "shared", "derived", "calibrated"
+    source: str  # "fact", "fact (secondary source)", "assumed", "catalogue", "shared", "derived", "calibrated"
     detail: str
 
 
@@ -103,13 +106,17 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     def from_part(key, name=None):
         v = part.fields[key]
         params[name or key] = float(v.value)
-        prov[name or key] = Provenance("assumed" if v.assumed else "fact", v.basis)
+        prov[name or key] = Provenance(_kind(v), v.basis)
 
     def from_cat(entry: CatalogueEntry, key, name=None):
         v = entry.fields[key]
         params[name or key] = float(v.value)
+        marked = not v.assumed or "ASSUMPTION" in v.basis.upper()
         prov[name or key] = Provenance("catalogue", f"{entry.kind} {entry.id}: "
-                                       + ("ASSUMPTION: " if v.assumed else "") + v.basis)
+                                       + ("" if marked else "ASSUMPTION: ") + v.basis)
+
+    def _kind(v):
+        return "assumed" if v.assumed else ("fact (secondary source)" if v.secondary else "fact")
 
     def shared(name, key):
         params[name] = SHARED[key].value
@@ -143,7 +150,10 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     headline = part.get("capacity")
     cap = headline if capacity is None else float(capacity)
     params["user_capacity"] = cap
-    prov["user_capacity"] = Provenance("fact", "SKU capacity")
+    if capacity is None or cap == headline:
+        prov["user_capacity"] = Provenance(_kind(part.fields["capacity"]), part.fields["capacity"].basis)
+    else:
+        prov["user_capacity"] = Provenance("fact", "SKU capacity of a published figure")
     if "raw_capacity" in part.fields and cap == headline:
         from_part("raw_capacity")
     elif "raw_capacity" in part.fields:
@@ -159,6 +169,12 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     if params["dies"] < params["channels"]:
         raise SpecError(f"{part.path}: capacity {cap / 1e12:g} TB needs {params['raw_capacity'] / 1e12:.4g} TB of NAND "
                         f"= {params['dies'] + 0.0:g} dies of {nand.id}, fewer than its {params['channels']:g} channels")
+
+    # the link cannot be faster or wider than the controller's host interface
+    for key in ("gen", "lanes"):
+        if key in ctrl.fields and params[key] > float(ctrl.get(key)):
+            raise SpecError(f"{part.path}: {key}: {params[key]:g} exceeds controller {ctrl.id}'s "
+                            f"{key} {float(ctrl.get(key)):g}")
 
     # NAND die parameters
     for key in _NAND_PARAMS:
