@@ -387,6 +387,8 @@ NAND_FIELDS: dict[str, FieldType] = {
     "t_read": FieldType("time", True),
     "t_prog": FieldType("time", True),
     "t_erase": FieldType("time", True),
+    "t_read_slc": FieldType("time", True),  # the die run in SLC mode (one bit per cell)
+    "t_prog_slc": FieldType("time", True),
     "block_pages": FieldType("int", True),
     "independent_plane_reads": FieldType("int", True),
     "read_power": FieldType("power", True),

@@ -74,7 +74,11 @@ def _lookup(table: dict[str, CatalogueEntry], key: str, part: Part, kind: str) -
     return table[key]
 
 
-def params_from_part(part: Part, capacity: float | None = None, cat=None, constants: dict | None = None):
+CELL_MODES = ("native", "slc")
+
+
+def params_from_part(part: Part, capacity: float | None = None, cat=None, constants: dict | None = None,
+                     cell_mode: str = "native"):
     """Drive-model parameters for one SKU of a part, and their provenance.
 
     Parameters
@@ -89,6 +93,12 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         Override the calibrated shared constants ``program_power`` [W] and
         ``controller_energy`` [J/B] (scalars or DataArrays; used by
         :mod:`linkmodel.calibrate` to evaluate its grid).
+    cell_mode : {"native", "slc"}
+        ``"slc"`` runs every die in SLC mode (one bit per cell, the catalogue's
+        ``t_read_slc`` and ``t_prog_slc``) on the SKU's own dies: NAND and
+        user capacity are a third (TLC) or a quarter (QLC) of native, with the
+        same over-provisioning ratio. The write ceilings are then those of an
+        SLC-mode drive or the burst ceiling of an SLC cache.
 
     Returns
     -------
@@ -191,6 +201,18 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     bits = {"SLC": 1, "MLC": 2, "TLC": 3, "QLC": 4}[nand.get("cell")]
     params["bits_per_cell"] = float(bits)
     prov["bits_per_cell"] = Provenance("catalogue", f"nand {nand.id}: {nand.get('cell')}")
+    if cell_mode not in CELL_MODES:
+        raise ValueError(f"cell_mode: {cell_mode!r} not allowed; allowed: {', '.join(CELL_MODES)}")
+    if cell_mode == "slc" and bits > 1:
+        for key, name in (("t_read_slc", "t_read"), ("t_prog_slc", "t_prog")):
+            from_cat(nand, key, name)
+        params["bits_per_cell"] = 1.0
+        prov["bits_per_cell"] = Provenance("derived", f"SLC mode of {nand.get('cell')} nand {nand.id}")
+        params["raw_capacity"] = params["raw_capacity"] / bits
+        prov["raw_capacity"] = Provenance("derived", f"native raw capacity / {bits} bits per cell (SLC mode)")
+        params["user_capacity"] = params["user_capacity"] / bits
+        prov["user_capacity"] = Provenance("derived", f"SKU capacity / {bits}: the same dies in SLC mode, same "
+                                           "over-provisioning ratio")
 
     # controller
     for key, name, default in (("iops_limit", "controller_iops", np.inf),
