@@ -1,12 +1,17 @@
-"""Calibration of the two shared power constants no vendor publishes.
+"""Calibration of the three shared power constants no vendor publishes.
 
-Die program power (W per die while programming) and the controller's
-data-path energy (J per data byte: ECC decoding, buffering, DMA) are not
-published for any current part, yet they set every power-capped figure. They
-are calibrated *once, for all parts*, by least squares of the log errors over
-the power-sensitive vendor figures of the bundled parts (sequential write,
-read efficiency, read and write power), on a grid. The same two numbers then
-serve every part; nothing is per part.
+Die program power (W per die while programming), the fixed share of a
+controller's full-load power (drawn at idle too) and the data-path energy per
+byte the model does not itemise (DRAM buffer traffic, NAND I/O beyond the bus
+energy) are not published for any current part, yet they set every
+power-capped figure. They are calibrated *once, for all parts*, by least
+squares of the log errors over the power-sensitive vendor figures of the
+bundled parts (sequential write, read efficiency, read and write power, idle
+power), on a grid. The same three numbers then serve every part; nothing is
+per part.
+
+Only confirmed vendor figures take part, and no power figure equal to the
+part's power cap (a power-bound prediction equals it by construction).
 
 Run ``python -m linkmodel.calibrate`` to re-derive them and print the
 leave-one-out check: for each part, the constants re-derived without that
@@ -25,11 +30,21 @@ import numpy as np
 from linkmodel.specs import bundled_parts, catalogue, data_dir
 from linkmodel.ssd import design, drive
 
-#: vendor figures the power constants move
-METRICS = ("seq_write", "read_efficiency", "seq_read_power", "seq_write_power")
+#: vendor figures the power constants move: metric -> (workload, predicted quantity)
+METRICS = {
+    "seq_write": ("seq_write", "throughput"),
+    "read_efficiency": ("seq_read", "efficiency"),
+    "seq_read_power": ("seq_read", "power"),
+    "seq_write_power": ("seq_write", "power"),
+    "idle_power": ("seq_read", "static_power"),
+}
 VENDOR_KINDS = ("up_to", "typical", "max", "derived")
-GRID_PROGRAM_POWER = np.round(np.arange(0.02, 0.5001, 0.01), 4)  # W per die
-GRID_CONTROLLER_ENERGY = np.round(np.arange(0.0, 1.0001e-9, 0.02e-9), 13)  # J per byte
+#: the grid: constant -> values (SI)
+GRID = {
+    "program_power": np.round(np.arange(0.02, 0.5001, 0.01), 4),  # W per die
+    "controller_fixed_fraction": np.round(np.arange(0.0, 1.0001, 0.02), 4),  # 1
+    "controller_energy": np.round(np.arange(0.0, 1.0001e-9, 0.02e-9), 13),  # J per byte
+}
 
 
 @dataclass(frozen=True)
@@ -40,34 +55,30 @@ class Sample:
     metric: str
     capacity: float
     published: float
-    grid: np.ndarray  # predictions, shape (program_power, controller_energy)
+    grid: np.ndarray  # predictions, one axis per constant in GRID order
 
 
 def samples(parts=None, cat=None) -> list[Sample]:
-    """Predictions of every power-sensitive vendor figure over the grid."""
+    """Predictions of every power-sensitive confirmed vendor figure over the grid."""
     import xarray as xr
 
     cat = catalogue() if cat is None else cat
     parts = bundled_parts() if parts is None else parts
-    pp = xr.DataArray(GRID_PROGRAM_POWER, dims="program_power")
-    ce = xr.DataArray(GRID_CONTROLLER_ENERGY, dims="controller_energy")
+    axes = {k: xr.DataArray(v, dims=k) for k, v in GRID.items()}
     out = []
     for part in parts:
         for pub in part.published:
             if pub.metric not in METRICS or pub.kind not in VENDOR_KINDS or not pub.confirmed:
                 continue  # unconfirmed (secondary-source) figures do not set shared constants
-            if pub.metric.endswith("_power") and np.isclose(pub.value, part.get("power_cap")):
+            if pub.metric != "idle_power" and pub.metric.endswith("_power") \
+                    and np.isclose(pub.value, part.get("power_cap")):
                 continue  # a power figure equal to the cap: a power-bound prediction equals it by construction
-            params, _ = design.params_from_part(part, pub.capacity, cat)
-            params = dict(params, program_power=pp, controller_energy=ce)
-            wl_name = {"seq_write": "seq_write", "read_efficiency": "seq_read", "seq_read_power": "seq_read",
-                       "seq_write_power": "seq_write"}[pub.metric]
+            params, _ = design.params_from_part(part, pub.capacity, cat, constants=axes)
+            wl_name, q = METRICS[pub.metric]
             base = drive.WORKLOADS[wl_name]
             ds = drive.evaluate(params, drive.Workload(wl_name, pub.block_size, base.read_fraction, base.random))
-            q = {"seq_write": "throughput", "read_efficiency": "efficiency", "seq_read_power": "power",
-                 "seq_write_power": "power"}[pub.metric]
-            grid = ds[q].transpose("program_power", "controller_energy").values
-            out.append(Sample(part.id, pub.metric, pub.capacity, pub.value, np.asarray(grid, dtype=float)))
+            da = ds[q].broadcast_like(ds["power"]).transpose(*GRID)
+            out.append(Sample(part.id, pub.metric, pub.capacity, pub.value, np.asarray(da.values, dtype=float)))
     return out
 
 
@@ -82,26 +93,30 @@ def fit(samples_, exclude: str | None = None):
 
     Returns
     -------
-    (program_power [W], controller_energy [J/B], rms log error)
+    (dict of constant -> value (SI), rms log error)
     """
     used = [s for s in samples_ if s.part != exclude]
     cost = sum(np.log(s.grid / s.published) ** 2 for s in used)
-    i, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
-    return float(GRID_PROGRAM_POWER[i]), float(GRID_CONTROLLER_ENERGY[j]), float(np.sqrt(cost[i, j] / len(used)))
+    idx = np.unravel_index(int(np.argmin(cost)), cost.shape)
+    best = {k: float(GRID[k][i]) for k, i in zip(GRID, idx)}
+    return best, float(np.sqrt(cost[idx] / len(used)))
+
+
+def _index(constants: dict) -> tuple:
+    return tuple(int(np.argmin(np.abs(GRID[k] - constants[k]))) for k in GRID)
 
 
 def leave_one_out(samples_) -> list[dict]:
     """For each part: constants fitted without it, and its errors under them."""
     rows = []
     for pid in sorted({s.part for s in samples_}):
-        pp, ce, _ = fit(samples_, exclude=pid)
-        i = int(np.argmin(np.abs(GRID_PROGRAM_POWER - pp)))
-        j = int(np.argmin(np.abs(GRID_CONTROLLER_ENERGY - ce)))
+        best, _ = fit(samples_, exclude=pid)
+        idx = _index(best)
         for s in samples_:
             if s.part == pid:
                 rows.append({"part": pid, "metric": s.metric, "capacity": s.capacity, "published": s.published,
-                             "predicted": float(s.grid[i, j]), "error": float(s.grid[i, j] / s.published - 1),
-                             "program_power": pp, "controller_energy": ce})
+                             "predicted": float(s.grid[idx]), "error": float(s.grid[idx] / s.published - 1),
+                             **best})
     return rows
 
 
@@ -110,21 +125,29 @@ def stored() -> dict:
     path = data_dir() / "catalogue" / "calibration.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return {"program_power": float(data["program_power"]["value_w"]),
+            "controller_fixed_fraction": float(data["controller_fixed_fraction"]["value"]),
             "controller_energy": float(data["controller_energy"]["value_j_per_byte"])}
+
+
+def _fmt(c: dict) -> str:
+    return (f"pp {c['program_power']:.2f} W, f {c['controller_fixed_fraction']:.2f}, "
+            f"e {c['controller_energy'] * 1e9:.2f} nJ/B")
 
 
 def main() -> None:  # pragma: no cover - a reporting script
     """Re-derive the constants and print the leave-one-out check."""
     s = samples()
-    pp, ce, rms = fit(s)
+    best, rms = fit(s)
     print(f"{len(s)} vendor figures from {len({x.part for x in s})} parts")
-    print(f"program_power = {pp:.2f} W per die, controller_energy = {ce * 1e9:.2f} nJ/B ({ce * 1e12 / 8:.1f} pJ/bit); "
-          f"rms log error {rms:.3f}")
-    print(f"stored: {stored()}")
+    print(f"fit: {_fmt(best)}; rms log error {rms:.3f}")
+    print(f"stored: {_fmt(stored())}")
+    idx = _index(best)
+    print("in-sample errors:")
+    for x in s:
+        print(f"  {x.part:26} {x.capacity / 1e12:7.2f} TB {x.metric:16} {100 * (x.grid[idx] / x.published - 1):+6.1f}%")
     print("leave-one-out (constants re-derived without the part):")
     for r in leave_one_out(s):
-        print(f"  {r['part']:26} {r['capacity'] / 1e12:7.2f} TB {r['metric']:16} {100 * r['error']:+6.1f}%  "
-              f"(pp {r['program_power']:.2f} W, ce {r['controller_energy'] * 1e9:.2f} nJ/B)")
+        print(f"  {r['part']:26} {r['capacity'] / 1e12:7.2f} TB {r['metric']:16} {100 * r['error']:+6.1f}%  ({_fmt(r)})")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -358,6 +358,32 @@ def _add_check_parser(sub):
     p.set_defaults(func=_cmd_check)
 
 
+_STATE_COLS = {"seq_read": ("GB/s", 1e9), "seq_write": ("GB/s", 1e9), "rand_read": ("kIOPS", 1e3),
+               "rand_write": ("kIOPS", 1e3)}
+
+
+def _power_state_rows(part) -> list[dict]:
+    """Predictions at each NVMe power state of a part (SI units)."""
+    from linkmodel.ssd import design, drive
+
+    rows = []
+    for i, cap in enumerate(part.get("power_states")):
+        row = {"state": f"PS{i}", "power_cap": cap, "error": None}
+        try:
+            params, _ = design.params_from_part(part, power_state=i)
+            ds = drive.predict(params, [drive.WORKLOADS[w] for w in _STATE_COLS])
+        except ValueError as exc:
+            row["error"] = str(exc)
+            rows.append(row)
+            continue
+        for wl in _STATE_COLS:
+            sel = ds.sel(workload=wl)
+            value = float(sel.throughput) if wl.startswith("seq") else float(sel.iops)
+            row[wl] = {"value": value, "power": float(sel.power), "binding": str(sel.binding.values)}
+        rows.append(row)
+    return rows
+
+
 def _cmd_check(args) -> int:
     from linkmodel import sanity, specs, validate
 
@@ -368,15 +394,27 @@ def _cmd_check(args) -> int:
     checks = sanity.check_part(part)
     with design.about(part):
         params, prov = design.params_from_part(part)
+    states = _power_state_rows(part) if part.get("power_states") else []
     inputs = [{"parameter": k, "value": params[k], "unit": drive.PARAMETERS[k], "source": prov[k].source,
                "basis": prov[k].detail} for k in drive.PARAMETERS]
     if args.json:
         print(json.dumps(_jsonable({"part": part.id, "records": [r.as_dict() for r in records],
-                                    "checks": [c.as_dict() for c in checks], "inputs": inputs}), indent=2))
+                                    "checks": [c.as_dict() for c in checks], "inputs": inputs,
+                                    "power_states": states}), indent=2))
         return 0
     print(f"{part.vendor} {part.model} ({part.id}), {args.path}")
     _print_records(records)
     print()
+    if part.get("power_states"):
+        print("NVMe power states (headline capacity): predicted throughput and power per state")
+        for row in _power_state_rows(part):
+            if row["error"]:
+                print(f"  {row['state']:4} {row['power_cap']:5.1f} W  not reachable in the model: {row['error']}")
+                continue
+            cells = "  ".join(f"{wl} {row[wl]['value'] / s_:.4g} {u} ({row[wl]['binding']}, {row[wl]['power']:.1f} W)"
+                              for wl, (u, s_) in _STATE_COLS.items())
+            print(f"  {row['state']:4} {row['power_cap']:5.1f} W  {cells}")
+        print()
     print(f"Model inputs at the headline capacity ({part.get('capacity') / 1e12:g} TB): value [SI unit], where it "
           "comes from (--json has every basis in full)")
     for row in inputs:

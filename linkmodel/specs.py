@@ -50,6 +50,11 @@ class FieldType:
 
 def _convert(path: str, key: str, raw: Any, ft: FieldType):
     where = f"{path}: {key}"
+    if ft.kind.endswith("_list"):  # a non-empty array of quantities, e.g. power states
+        if not isinstance(raw, list) or not raw:
+            raise SpecError(f"{where}: expected a non-empty array such as [\"25 W\", \"15 W\"], got {raw!r}")
+        item = FieldType(ft.kind[: -len("_list")], positive=ft.positive)
+        return tuple(_convert(path, f"{key}[{i}]", x, item) for i, x in enumerate(raw))
     if ft.kind == "str":
         if not isinstance(raw, str) or not raw.strip():
             raise SpecError(f"{where}: expected a non-empty string, got {raw!r}")
@@ -206,6 +211,7 @@ PART_FIELDS: dict[str, FieldType] = {
     "capacity": FieldType("size", True, doc="user capacity of the SKU the figures refer to"),
     "raw_capacity": FieldType("size", doc="NAND capacity (default: next power-of-two TiB count)"),
     "power_cap": FieldType("power", True, doc="maximum average active power the drive is held to"),
+    "power_states": FieldType("power_list", doc="maximum power of each operational NVMe power state, PS0 first"),
     "dram": FieldType("size", doc="DRAM capacity (default 1 GB per TB of NAND)"),
     "indirection_unit": FieldType("size", doc="mapping granularity (default 4 KiB)"),
     "dwpd": FieldType("number", doc="rated drive writes per day"),

@@ -26,6 +26,7 @@ PREDICTED = {
     "seq_write_power": ("seq_write", "power"),
     "read_efficiency": ("seq_read", "efficiency"),
     "active_power": (None, "power"),  # the highest average power over the standard workloads
+    "idle_power": ("seq_read", "static_power"),  # the drive's static power (link up, no I/O)
 }
 
 #: metric -> class used in the summary
@@ -34,6 +35,7 @@ CLASSES = {
     "rand_read": "random read", "rand_write": "random write", "mixed_70_30": "mixed read/write",
     "active_power": "power and efficiency", "seq_read_power": "power and efficiency",
     "seq_write_power": "power and efficiency", "read_efficiency": "power and efficiency",
+    "idle_power": "power and efficiency",
 }
 
 #: accuracy targets per class (absolute error), from the issue
@@ -134,7 +136,7 @@ def validate_part(part: Part, cat=None) -> list[Record]:
             predicted, binding = hit
         else:
             predicted = float(hit[quantity])
-            binding = str(hit.binding.values)
+            binding = "static power" if quantity == "static_power" else str(hit.binding.values)
         cap = part.get("power_cap")
         if quantity == "power" and binding.endswith("power") and np.isclose(pub.value, cap):
             # power-bound prediction of a figure equal to the cap: equal by construction, not a check

@@ -116,7 +116,7 @@ def test_check_lists_model_inputs_with_provenance(tmp_path, capsys):
     assert rows["channels"]["source"] == "fact (secondary source)" and rows["channels"]["value"] == 8
     assert rows["gen"]["source"] == "fact"
     assert rows["program_power"]["source"] == "calibrated"
-    assert rows["controller_power"]["source"] == "catalogue"
+    assert rows["controller_power"]["source"] == "calibrated"  # a calibrated share of the catalogue figure
 
 
 @pytest.mark.parametrize("name, text, message", UNRUNNABLE, ids=[u[0] for u in UNRUNNABLE])

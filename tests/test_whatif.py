@@ -12,12 +12,14 @@ def test_pm1763_vs_pm1753_at_25w():
     new, old = specs.load("samsung-pm1763"), specs.load("samsung-pm1753")
     cmp = whatif.compare(new, old, 25.0)
     steps = whatif.attribute(new, old, 25.0)
-    # sequential reads are link-bound on both: the ratio is the Gen6 x4 / Gen5 x4 link ratio at MPS 512
+    # sequential reads can gain at most the Gen6 x4 / Gen5 x4 link ratio at MPS 512 (the PM1753 is link-bound)
     # hand: (32 GB/s x 236/256 x 512/528) / (15.754 GB/s x 512/536), ~1.9 (both within 1 % of SKP/DLLP/NVMe)
     hand = (32e9 * 236 / 256 * 512 / 528) / (32e9 * 4 / 8 * 128 / 130 * 512 / 536)
-    assert cmp["ratio"]["seq_read"]["performance"] == pytest.approx(hand, rel=0.01)
+    assert cmp["old"]["seq_read"]["binding"] == "link"
+    assert cmp["ratio"]["seq_read"]["performance"] <= hand * 1.01
+    if cmp["new"]["seq_read"]["binding"] == "link":
+        assert cmp["ratio"]["seq_read"]["performance"] == pytest.approx(hand, rel=0.01)
     assert steps[0]["step"] == "PCIe link"
-    assert steps[0]["ratio"]["seq_read"]["performance"] == pytest.approx(cmp["ratio"]["seq_read"]["performance"])
     last = steps[-1]["ratio"]
     for wl, r in cmp["ratio"].items():
         assert last[wl]["performance"] == pytest.approx(r["performance"], rel=1e-9)

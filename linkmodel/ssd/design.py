@@ -77,8 +77,27 @@ def _lookup(table: dict[str, CatalogueEntry], key: str, part: Part, kind: str) -
 CELL_MODES = ("native", "slc")
 
 
+def power_states(part: Part):
+    """The part's NVMe operational power states as a ``power_state`` DataArray [W].
+
+    Pass it as ``power_cap`` to :func:`linkmodel.ssd.drive.predict` to get every
+    prediction per power state. Without a ``power_states`` field, the part's
+    ``power_cap`` is its only state (PS0).
+
+    Returns
+    -------
+    xarray.DataArray
+        Dimension ``power_state`` with coordinates ``"PS0"``, ``"PS1"``, ... [W].
+    """
+    import xarray as xr
+
+    caps = part.get("power_states") or (part.get("power_cap"),)
+    return xr.DataArray(list(caps), dims="power_state", coords={"power_state": [f"PS{i}" for i in range(len(caps))]},
+                        attrs={"units": "W", "long_name": "maximum power of the NVMe power state"})
+
+
 def params_from_part(part: Part, capacity: float | None = None, cat=None, constants: dict | None = None,
-                     cell_mode: str = "native"):
+                     cell_mode: str = "native", power_state: int | None = None):
     """Drive-model parameters for one SKU of a part, and their provenance.
 
     Parameters
@@ -90,9 +109,13 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     cat : dict, optional
         Catalogue (default :func:`linkmodel.specs.catalogue`).
     constants : dict, optional
-        Override the calibrated shared constants ``program_power`` [W] and
-        ``controller_energy`` [J/B] (scalars or DataArrays; used by
+        Override the calibrated shared constants ``program_power`` [W],
+        ``controller_fixed_fraction`` [1] and ``controller_energy`` (the
+        un-itemised data-path energy) [J/B] (scalars or DataArrays; used by
         :mod:`linkmodel.calibrate` to evaluate its grid).
+    power_state : int, optional
+        Hold the drive to NVMe power state ``PS<power_state>`` of the part's
+        ``power_states`` list instead of its ``power_cap``.
     cell_mode : {"native", "slc"}
         ``"slc"`` runs every die in SLC mode (one bit per cell, the catalogue's
         ``t_read_slc`` and ``t_prog_slc``) on the SKU's own dies: NAND and
@@ -222,18 +245,29 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         else:
             params[name] = default
             prov[name] = Provenance("catalogue", f"controller {ctrl.id}: no published limit, not modelled as binding")
-    # ASSUMPTION: the catalogue's controller power is charged as fixed power (a loaded controller's figure;
-    # idle figures are rarely published), and every per-byte cost the model does not itemise (ECC and
-    # buffer work above that figure, DRAM buffer traffic, NAND I/O termination) is one shared per-byte
-    # energy, calibrated once for all parts. Splitting the figure into fixed + per-byte shares instead
-    # leaves measured read power 60-100 % above the model's (NAND array and bus energy alone do not
-    # account for it), so the data say the per-byte cost comes on top of the controller figure.
-    from_cat(ctrl, "active_power", "controller_power")
-    params["controller_energy"] = calibrated["controller_energy"]
-    prov["controller_energy"] = Provenance("calibrated", "shared data-path energy per byte crossing the NAND "
-                                           "interface (ECC, buffering, DMA, DRAM and NAND I/O not itemised), "
-                                           "calibrated once for all parts (data/catalogue/calibration.toml)")
+    # The catalogue's controller power is its power at full load. A shared fraction f of it is fixed (cores,
+    # clocks, SRAM, leakage: drawn at idle too); the rest, (1 - f) x P, is its data path (ECC, buffers, DMA),
+    # spent per byte crossing its NAND interface and reaching P at its host interface's line rate in one
+    # direction (the controller's gen and lanes, else the part's). A second shared constant, e, is the
+    # per-byte energy the model does not itemise elsewhere (DRAM buffer traffic, NAND I/O beyond io_energy).
+    # f and e are calibrated once for all parts: f against published idle power, e (with the die program
+    # power) against published power-sensitive figures (data/catalogue/calibration.toml).
     from linkmodel.pcie import phy
+
+    p_full = float(ctrl.get("active_power"))
+    c_gen = int(ctrl.get("gen")) if "gen" in ctrl.fields else int(params["gen"])
+    c_lanes = int(ctrl.get("lanes")) if "lanes" in ctrl.fields else int(params["lanes"])
+    b_full = float(phy.line_rate(c_gen, c_lanes))
+    f = calibrated["controller_fixed_fraction"]
+    params["controller_power"] = f * p_full
+    params["controller_energy"] = (1.0 - f) * p_full / b_full + calibrated["controller_energy"]
+    basis = ctrl.fields["active_power"]
+    src = f"controller {ctrl.id}: " + ("ASSUMPTION: " if basis.assumed else "") + basis.basis
+    prov["controller_power"] = Provenance("calibrated", f"fixed share f of its {p_full:g} W full-load power ({src}); "
+                                          "f shared by all parts, calibrated on published idle power")
+    prov["controller_energy"] = Provenance("calibrated", f"(1 - f) x {p_full:g} W / {b_full / 1e9:.4g} GB/s (Gen{c_gen} "
+                                           f"x{c_lanes} line rate: full load, ASSUMPTION) + the shared un-itemised "
+                                           "data-path energy per byte (calibrated)")
 
     # DRAM, PHY, power cap, reserve, IU
     if "indirection_unit" in part.fields:
@@ -253,6 +287,16 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     params["phy_power"] = 2 * line_bits * SHARED["phy_energy_per_bit"].value
     prov["phy_power"] = Provenance("shared", "both directions at the line rate x " + SHARED["phy_energy_per_bit"].basis)
     from_part("power_cap")
+    if power_state is not None:
+        states = part.get("power_states")
+        if not states:
+            raise SpecError(f"{part.path}: power_state: the part lists no power_states")
+        if isinstance(power_state, bool) or not isinstance(power_state, int) or not 0 <= power_state < len(states):
+            raise SpecError(f"{part.path}: power_state: {power_state!r} not allowed; allowed: 0-{len(states) - 1} "
+                            f"(PS0-PS{len(states) - 1})")
+        params["power_cap"] = float(states[power_state])
+        v = part.fields["power_states"]
+        prov["power_cap"] = Provenance(_kind(v), f"NVMe power state PS{power_state}: {v.basis}")
     shared("reserve_fraction", "reserve_fraction")
     return params, prov
 
