@@ -318,6 +318,8 @@ def _print_records(records):
         flag = "" if r.confirmed else " (unconfirmed)"
         print(f"{r.part:28}{r.capacity / 1e12:7.2f} {r.metric:16}{pub:>12}{pred:>12}{err:>9}  {r.binding}{flag}"
               + (f"  [{unit}]" if unit else ""))
+        if r.why:
+            print(f"{'':36}why: {r.why}")
 
 
 def _print_summary(summ):

@@ -8,7 +8,7 @@ reduces the records per metric class (median and worst absolute error).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -62,6 +62,7 @@ class Record:
     confirmed: bool
     block_size: float
     source: str
+    why: str = ""  # for a prediction outside its class target: what the miss rests on
 
     def as_dict(self) -> dict:
         """JSON-ready dict."""
@@ -108,6 +109,7 @@ def validate_part(part: Part, cat=None) -> list[Record]:
     cat = catalogue() if cat is None else cat
     records = []
     cache: dict = {}
+    provs: dict = {}
     for pub in part.published:
         if pub.metric not in PREDICTED:
             records.append(Record(part.id, pub.capacity, pub.metric, pub.value, None, None, "not modelled yet",
@@ -144,9 +146,64 @@ def validate_part(part: Part, cat=None) -> list[Record]:
                                   "power (= the power cap by construction)", pub.kind, pub.confirmed,
                                   pub.block_size, pub.source))
             continue
-        records.append(Record(part.id, pub.capacity, pub.metric, pub.value, predicted, predicted / pub.value - 1.0,
-                              binding, pub.kind, pub.confirmed, pub.block_size, pub.source))
+        rec = Record(part.id, pub.capacity, pub.metric, pub.value, predicted, predicted / pub.value - 1.0,
+                     binding, pub.kind, pub.confirmed, pub.block_size, pub.source)
+        if pub.capacity not in provs:
+            provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)[1]
+        records.append(replace(rec, why=explain(rec, provs[pub.capacity])))
     return records
+
+
+#: for each binding stage: the inputs a prediction bound there rests on (for reads, for writes)
+_STAGE_INPUTS = {
+    "link": (("mps",), ("mps",)),
+    "controller_iops": (("controller_iops",), ("controller_iops",)),
+    "controller_bandwidth": (("controller_bandwidth",), ("controller_bandwidth",)),
+    "channels": (("channels", "channel_rate"), ("channels", "channel_rate")),
+    "dies": (("t_read", "independent_plane_reads"), ("t_prog",)),
+    "power": (("controller_energy", "read_power"), ("t_prog", "program_power")),
+    "static": (("controller_power", "dram_power", "phy_power"), ()),
+}
+#: random writes also rest on the over-provisioning (WAF) and the mapping unit (read-modify-write)
+_RANDOM_WRITE_INPUTS = ("raw_capacity", "reserve_fraction", "indirection_unit")
+_SHORT = 60
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHORT else text[: _SHORT - 3] + "..."
+
+
+def explain(record: Record, prov: dict) -> str:
+    """Why a prediction misses its class target, from the binding stage and the inputs' provenance.
+
+    Over-predictions bound by the link or an unlimited controller point at a
+    limit the model does not have (no published controller IOPS or bandwidth
+    limit); otherwise the miss rests on the inputs of the binding stage, listed
+    with where they come from.
+    """
+    if record.error is None:
+        return ""
+    target = TARGETS.get(CLASSES.get(record.metric, ""), TARGETS["all vendor figures"])
+    if abs(record.error) <= target:
+        return ""
+    stage = record.binding.split(": ")[-1].split(" ")[0]
+    if record.error > 0 and stage == "link":
+        limit = prov.get("controller_iops")
+        return ("published below the link ceiling: a limit the model lacks (controller processing or firmware; "
+                + (f"{_short(limit.detail)})" if limit else "none published)"))
+    reads = record.metric.startswith(("seq_read", "rand_read", "read_")) or record.metric == "idle_power"
+    keys = _STAGE_INPUTS.get(stage, ((), ()))[0 if reads else 1]
+    if record.metric in ("rand_write", "mixed_70_30"):
+        keys = keys + _RANDOM_WRITE_INPUTS
+    parts = []
+    for k in keys:
+        p = prov.get(k)
+        if p is not None and p.source != "fact":
+            detail = p.detail.split(": ", 1)[1] if p.source == "catalogue" and ": " in p.detail else p.detail
+            parts.append(f"{k} ({p.source}: {_short(detail)})")
+    if record.metric == "mixed_70_30":
+        parts.insert(0, "read/program interference not modelled (issue: latency and queue depth)")
+    return ("rests on " + "; ".join(parts)) if parts else f"{stage}-bound on published inputs"
 
 
 def validate(parts=None, cat=None) -> list[Record]:

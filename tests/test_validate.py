@@ -39,3 +39,20 @@ def test_summary_classes():
     assert "sequential read" in summ and "all vendor figures" in summ
     for s in summ.values():
         assert 0 <= s["median_abs_error"] <= s["worst_abs_error"]
+
+
+def test_every_miss_says_why():
+    # a prediction outside its class target carries an explanation; one inside carries none
+    for r in validate.validate():
+        if r.error is None:
+            assert r.why == ""
+            continue
+        target = validate.TARGETS.get(validate.CLASSES.get(r.metric, ""), validate.TARGETS["all vendor figures"])
+        assert bool(r.why) == (abs(r.error) > target), (r.part, r.metric, r.why)
+
+
+def test_over_prediction_at_the_link_points_at_an_unmodelled_limit():
+    rec = validate.Record("x", 1e12, "rand_read", 2.0e6, 3.5e6, 0.75, "link", "up_to", True, 4096, "s")
+    prov = {"controller_iops": validate.design.Provenance("catalogue", "controller c: no published limit")}
+    assert "a limit the model lacks" in validate.explain(rec, prov)
+    assert "no published limit" in validate.explain(rec, prov)
