@@ -47,6 +47,13 @@ def test_gen5_x4_14_8_gbs_needs_mps_512(tmp_path):
     (c,) = check_part(_part(tmp_path, 5, "seq_read", "14.8 GB/s", "kioxia-bics8-tlc", "kioxia-gen5-16ch"))
     assert 15.754e9 * 256 / 280 < 14.8e9
     assert c.min_mps_data_only == 512
+    # the model's MPS-256 data-only ceiling: raw x (1 - one SKP block per 375 data blocks) x 256/280 = 14.365 GB/s,
+    # less the EDS token before each SKP and the replay allowance (< 0.05 %)
+    from linkmodel.sanity import link_ceilings
+
+    _, data_only = link_ceilings(5, 4, 131072, 1.0, mrrs=512)
+    assert data_only[1] * 131072 == pytest.approx(15.754e9 * (1 - 1 / 376) * 256 / 280, rel=5e-4)
+    assert data_only[1] * 131072 == pytest.approx(14.36e9, abs=0.01e9)
     assert any("MPS >= 512 B" in r for r in c.requirements)
 
 
