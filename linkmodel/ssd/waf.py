@@ -91,3 +91,56 @@ def victim_valid_fraction(alpha):
     a, k = unpack(alpha=alpha)
     check_range("alpha", a["alpha"], lo=1, lo_open=True)
     return pack(1.0 - 1.0 / _waf_lambertw(a["alpha"]), k, "victim_valid_fraction", "1")
+
+
+def waf_agarwal(alpha):
+    """Agarwal & Marrow's (GLOBECOM 2010) uniform-random WAF (1 + rho) / (2 rho) [1].
+
+    ``rho = alpha - 1``. Too optimistic at low over-provisioning: 2.17 at
+    rho = 0.3 against the simulated 2.35 (Xiang & Kurkoski); kept for
+    comparison with tools that use it.
+
+    Parameters
+    ----------
+    alpha : float or array-like or xarray.DataArray
+        Physical / user capacity [1], > 1.
+
+    Returns
+    -------
+    waf : same kind as `alpha`
+        [1].
+    """
+    a, k = unpack(alpha=alpha)
+    check_range("alpha", a["alpha"], lo=1, lo_open=True)
+    rho = a["alpha"] - 1.0
+    return pack((1.0 + rho) / (2.0 * rho), k, "waf", "1", "write amplification (Agarwal-Marrow)")
+
+
+def alpha_effective(alpha, reserve_fraction=0.0):
+    """Alpha left for host data once the GC free-block reserve is set aside [1].
+
+    ``alpha_eff = alpha x (1 - reserve_fraction)``: the FTL keeps free blocks
+    (GC threshold), open blocks, bad-block spares, parity and metadata out of
+    the pool that garbage collection works on. E.g. 3 of 512 blocks at
+    alpha 1.07 leave 1.0637, and FIFO then measures the Lambert-W WAF there,
+    8.52 rather than 7.82 (reference dossier ssd_modeling.md §2, §9 #13).
+
+    Parameters
+    ----------
+    alpha : float or array-like or xarray.DataArray
+        Physical / user capacity [1], > 1.
+    reserve_fraction : float or array-like or xarray.DataArray
+        Share of the physical capacity held back [1], 0 <= r < 1.
+
+    Returns
+    -------
+    alpha_eff : broadcast kind of the inputs
+        [1]; must still exceed 1.
+    """
+    a, k = unpack(alpha=alpha, reserve_fraction=reserve_fraction)
+    check_range("alpha", a["alpha"], lo=1, lo_open=True)
+    check_range("reserve_fraction", a["reserve_fraction"], lo=0, hi=1, hi_open=True)
+    eff = a["alpha"] * (1.0 - a["reserve_fraction"])
+    if np.any(eff <= 1.0):
+        raise ValueError("reserve_fraction: leaves no over-provisioning (alpha x (1 - reserve_fraction) <= 1)")
+    return pack(eff, k, "alpha_effective", "1")

@@ -1,0 +1,104 @@
+"""Endurance: rated TBW from DWPD, and DWPD from P/E cycles, over-provisioning and WAF.
+
+Rated endurance (vendors' definition)::
+
+    TBW = C_user x DWPD x 365 x years                         [B written by the host]
+
+Physical endurance: the NAND takes ``PE`` program/erase cycles per cell, so
+over ``years`` the host can write ``PE x C_raw x eta / WAF`` bytes, i.e.::
+
+    DWPD = PE x (C_raw / C_user) x eta / (WAF x 365 x years)
+
+with ``eta <= 1`` the wear-levelling efficiency (reference dossier
+ssd_modeling.md §3.6: PE 3000, alpha 1.28, uniform 4 KiB random writes,
+5 years -> 0.848 DWPD; sequential 2.104). ``WAF`` is the total write
+amplification (GC x mapping-unit read-modify-write x parity ...).
+
+All functions broadcast over scalars, numpy arrays and xarray DataArrays.
+"""
+
+from __future__ import annotations
+
+from linkmodel._array import check_range, pack, unpack
+
+DAYS_PER_YEAR = 365.0  # the rating convention (no leap days) [JESD218; vendor TBW tables]
+
+
+def tbw(capacity, dwpd, years=5.0):
+    """Rated total bytes written from a DWPD rating [B].
+
+    Parameters
+    ----------
+    capacity : float or array-like or xarray.DataArray
+        User capacity [B].
+    dwpd : float or array-like or xarray.DataArray
+        Drive writes per day [1/day].
+    years : float or array-like or xarray.DataArray
+        Warranty period [year].
+
+    Returns
+    -------
+    tbw : broadcast kind of the inputs
+        [B]; 3.2 TB at 3 DWPD over 5 years: 17,520 TB (Micron 9550 MAX spec).
+    """
+    a, k = unpack(capacity=capacity, dwpd=dwpd, years=years)
+    check_range("capacity", a["capacity"], lo=0, lo_open=True, unit="B")
+    check_range("dwpd", a["dwpd"], lo=0)
+    check_range("years", a["years"], lo=0, lo_open=True)
+    return pack(a["capacity"] * a["dwpd"] * DAYS_PER_YEAR * a["years"], k, "tbw", "B", "rated bytes written")
+
+
+def dwpd(pe_cycles, alpha, waf, years=5.0, wear_leveling=1.0):
+    """Drive writes per day the NAND's P/E cycles allow [1/day].
+
+    Parameters
+    ----------
+    pe_cycles : float or array-like or xarray.DataArray
+        Program/erase cycles per cell the NAND is rated for [1].
+    alpha : float or array-like or xarray.DataArray
+        Raw NAND / user capacity [1] (the physical ratio, parity and spares included).
+    waf : float or array-like or xarray.DataArray
+        Total write amplification of the workload [1], >= 1.
+    years : float or array-like or xarray.DataArray
+        Warranty period [year].
+    wear_leveling : float or array-like or xarray.DataArray
+        Wear-levelling efficiency eta [1], 0 < eta <= 1.
+
+    Returns
+    -------
+    dwpd : broadcast kind of the inputs
+        [1/day]; 0.848 at PE 3000, alpha 1.28, WAF 2.481, 5 years.
+    """
+    a, k = unpack(pe_cycles=pe_cycles, alpha=alpha, waf=waf, years=years, wear_leveling=wear_leveling)
+    check_range("pe_cycles", a["pe_cycles"], lo=0, lo_open=True)
+    check_range("alpha", a["alpha"], lo=1)
+    check_range("waf", a["waf"], lo=1)
+    check_range("years", a["years"], lo=0, lo_open=True)
+    check_range("wear_leveling", a["wear_leveling"], lo=0, lo_open=True, hi=1)
+    value = a["pe_cycles"] * a["alpha"] * a["wear_leveling"] / (a["waf"] * DAYS_PER_YEAR * a["years"])
+    return pack(value, k, "dwpd", "1/day", "drive writes per day the NAND endures")
+
+
+def pe_cycles_needed(dwpd_rating, alpha, waf, years=5.0, wear_leveling=1.0):
+    """P/E cycles a DWPD rating needs from the NAND [1] (the inverse of :func:`dwpd`).
+
+    Parameters
+    ----------
+    dwpd_rating : float or array-like or xarray.DataArray
+        Rated drive writes per day [1/day].
+    alpha, waf, years, wear_leveling
+        As :func:`dwpd`.
+
+    Returns
+    -------
+    pe_cycles : broadcast kind of the inputs
+        [1].
+    """
+    a, k = unpack(dwpd=dwpd_rating, alpha=alpha, waf=waf, years=years, wear_leveling=wear_leveling)
+    check_range("dwpd", a["dwpd"], lo=0)
+    check_range("alpha", a["alpha"], lo=1)
+    check_range("waf", a["waf"], lo=1)
+    check_range("years", a["years"], lo=0, lo_open=True)
+    check_range("wear_leveling", a["wear_leveling"], lo=0, lo_open=True, hi=1)
+    value = a["dwpd"] * a["waf"] * DAYS_PER_YEAR * a["years"] / (a["alpha"] * a["wear_leveling"])
+    return pack(value, k, "pe_cycles", "1", "P/E cycles the rating needs")
