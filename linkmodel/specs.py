@@ -239,7 +239,8 @@ METRICS: dict[str, tuple[str, str]] = {
     "tbw_seq": ("size", "rated terabytes written, sequential workload [B]"),
 }
 PUBLISHED_KINDS = ("up_to", "typical", "max", "measured", "derived")
-PUBLISHED_KEYS = {"metric", "value", "kind", "capacity", "block_size", "queue_depth", "source", "confirmed", "note"}
+PUBLISHED_KEYS = {"metric", "value", "kind", "capacity", "block_size", "queue_depth", "source", "confirmed", "note",
+                  "sets"}
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,9 @@ class Published:
     confirmed : bool
         False for figures seen only in secondary sources.
     note : str
+    sets : str
+        Non-empty when a shared catalogue value is inferred from this figure
+        (named here): validation then does not score it, being circular.
     """
 
     metric: str
@@ -276,6 +280,7 @@ class Published:
     source: str
     confirmed: bool
     note: str = ""
+    sets: str = ""
 
 
 @dataclass(frozen=True)
@@ -369,7 +374,8 @@ def load_part(path) -> Part:
         source = _convert(ps, f"{where}.source", e["source"], FieldType("str"))
         confirmed = _convert(ps, f"{where}.confirmed", e.get("confirmed", True), FieldType("bool"))
         note = _convert(ps, f"{where}.note", e["note"], FieldType("str")) if "note" in e else ""
-        published.append(Published(metric, value, kind, cap, block, qd, source, confirmed, note))
+        sets = _convert(ps, f"{where}.sets", e["sets"], FieldType("str")) if "sets" in e else ""
+        published.append(Published(metric, value, kind, cap, block, qd, source, confirmed, note, sets))
     return Part(
         id=data["id"], vendor=data["vendor"], model=data["model"], path=ps, fields=fields,
         published=tuple(published), segment=str(data.get("segment", "")), notes=str(data.get("notes", "")),

@@ -27,6 +27,10 @@ PREDICTED = {
     "read_efficiency": ("seq_read", "efficiency"),
     "active_power": (None, "power"),  # the highest average power over the standard workloads
     "idle_power": ("seq_read", "static_power"),  # the drive's static power (link up, no I/O)
+    # endurance (linkmodel.ssd.design.endurance): random = uniform IU-aligned random writes
+    "dwpd": ("endurance", "dwpd_random"),
+    "tbw_random": ("endurance", "tbw_random"),
+    "tbw_seq": ("endurance", "tbw_sequential"),
 }
 
 #: metric -> class used in the summary
@@ -36,6 +40,7 @@ CLASSES = {
     "active_power": "power and efficiency", "seq_read_power": "power and efficiency",
     "seq_write_power": "power and efficiency", "read_efficiency": "power and efficiency",
     "idle_power": "power and efficiency",
+    "dwpd": "endurance", "tbw_random": "endurance", "tbw_seq": "endurance",
 }
 
 #: accuracy targets per class (absolute error), from the issue
@@ -121,7 +126,23 @@ def validate_part(part: Part, cat=None) -> list[Record]:
                                   "input: this figure is the model's power cap", pub.kind, pub.confirmed,
                                   pub.block_size, pub.source))
             continue
+        if pub.sets:
+            records.append(Record(part.id, pub.capacity, pub.metric, pub.value, None, None,
+                                  f"input: sets {pub.sets}", pub.kind, pub.confirmed, pub.block_size, pub.source))
+            continue
         wl_name, quantity = PREDICTED[pub.metric]
+        if wl_name == "endurance":
+            if ("endurance", pub.capacity) not in cache:
+                cache[("endurance", pub.capacity)] = design.endurance(part, pub.capacity, cat)
+            e = cache[("endurance", pub.capacity)]
+            rec = Record(part.id, pub.capacity, pub.metric, pub.value, e[quantity], e[quantity] / pub.value - 1.0,
+                         f"P/E {e['pe_cycles']:.0f}, WAF "
+                         + (f"{e['waf_random']:.2f}" if "random" in quantity else f"{e['waf_sequential']:.2f}"),
+                         pub.kind, pub.confirmed, pub.block_size, pub.source)
+            if pub.capacity not in provs:
+                provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)[1]
+            records.append(replace(rec, why=explain(rec, provs[pub.capacity])))
+            continue
         key = (pub.capacity, wl_name, pub.block_size)
         if key not in cache:
             with design.about(part, pub.capacity):
@@ -186,6 +207,11 @@ def explain(record: Record, prov: dict) -> str:
     target = TARGETS.get(CLASSES.get(record.metric, ""), TARGETS["all vendor figures"])
     if abs(record.error) <= target:
         return ""
+    if CLASSES.get(record.metric) == "endurance":
+        parts = [f"{k} ({prov[k].source}: {_short(prov[k].detail)})" for k in ("raw_capacity", "reserve_fraction")
+                 if k in prov]
+        return ("rests on the NAND's P/E cycles (catalogue, one value per cell type), the workload the rating "
+                "assumes (model: uniform random writes of one mapping unit) and " + "; ".join(parts))
     stage = record.binding.split(": ")[-1].split(" ")[0]
     if record.error > 0 and stage == "link":
         limit = prov.get("controller_iops")

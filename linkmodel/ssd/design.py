@@ -316,3 +316,68 @@ def about(part: Part, capacity: float | None = None):
     except ValueError as exc:
         sku = f" ({capacity / 1e12:g} TB SKU)" if capacity is not None else ""
         raise SpecError(f"{part.path}{sku}: {exc}") from None
+
+
+#: warranty period when a part does not state one (the DWPD rating convention of every bundled part that does)
+WARRANTY_YEARS_DEFAULT = Shared(5.0, "ASSUMPTION: 5-year warranty, the enterprise DWPD convention (every bundled part "
+                                     "that states its period states 5 years)")
+
+
+def endurance(part: Part, capacity: float | None = None, cat=None, write_path=None) -> dict:
+    """Endurance of one SKU from its NAND's P/E cycles, over-provisioning and write path.
+
+    Two workloads, as vendors rate them (reference dossier ssd_modeling.md
+    §3.6): random writes of one mapping unit (IU-aligned, uniform over the
+    user space: GC write amplification only) and sequential writes (WAF 1).
+    Parity and metadata of `write_path` apply to both.
+
+    Parameters
+    ----------
+    part : Part
+    capacity : float, optional
+        SKU user capacity [B].
+    cat : dict, optional
+        The catalogue.
+    write_path : WritePath, optional
+        Default conventional, uniform, Lambert-W.
+
+    Returns
+    -------
+    dict
+        ``alpha`` (raw / user), ``alpha_effective``, ``pe_cycles``, ``years``,
+        ``waf_random``, ``waf_sequential``, ``dwpd_random``, ``dwpd_sequential``
+        [1/day], ``tbw_random``, ``tbw_sequential`` [B], and when the part
+        states a DWPD rating, ``pe_needed`` (P/E cycles the rating needs under
+        random writes) and ``dwpd_rated``; ``provenance`` of pe_cycles and years.
+    """
+    from linkmodel.ssd import endurance as _end
+    from linkmodel.ssd import writepath as _wp
+
+    cat = catalogue() if cat is None else cat
+    wp = _wp.UNIFORM if write_path is None else write_path
+    with about(part, capacity):
+        params, _ = params_from_part(part, capacity, cat)
+        nand = _lookup(cat["nand"], part.get("nand"), part, "nand")
+        if "pe_cycles" not in nand.fields:
+            raise SpecError(f"{part.path}: nand {nand.id}: no pe_cycles in the catalogue")
+        pe = float(nand.get("pe_cycles"))
+        years = float(part.get("warranty_years", WARRANTY_YEARS_DEFAULT.value))
+        alpha = params["raw_capacity"] / params["user_capacity"]
+        alpha_eff = alpha * (1.0 - params["reserve_fraction"])
+        extra = (1.0 + wp.parity) * (1.0 + wp.metadata)
+        waf_r = float(_wp.waf_gc(alpha_eff, wp)) * extra
+        waf_s = extra
+        out = {"alpha": alpha, "alpha_effective": alpha_eff, "pe_cycles": pe, "years": years,
+               "waf_random": waf_r, "waf_sequential": waf_s,
+               "dwpd_random": float(_end.dwpd(pe, alpha, waf_r, years)),
+               "dwpd_sequential": float(_end.dwpd(pe, alpha, waf_s, years))}
+        out["tbw_random"] = float(_end.tbw(params["user_capacity"], out["dwpd_random"], years))
+        out["tbw_sequential"] = float(_end.tbw(params["user_capacity"], out["dwpd_sequential"], years))
+        if "dwpd" in part.fields:
+            out["dwpd_rated"] = float(part.get("dwpd"))
+            out["pe_needed"] = float(_end.pe_cycles_needed(out["dwpd_rated"], alpha, waf_r, years))
+        v = nand.fields["pe_cycles"]
+        out["provenance"] = {"pe_cycles": f"nand {nand.id}: " + v.basis,
+                             "years": (part.fields["warranty_years"].basis if "warranty_years" in part.fields
+                                       else WARRANTY_YEARS_DEFAULT.basis)}
+    return out

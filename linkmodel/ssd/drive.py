@@ -106,13 +106,7 @@ _OUT = {
 }
 
 
-def _waf(alpha):
-    from linkmodel.ssd.waf import _waf_lambertw
-
-    return _waf_lambertw(alpha)
-
-
-def evaluate(params: dict, workload: Workload, **link_kw):
+def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     """Predict one workload for drives described by broadcastable parameters.
 
     Parameters
@@ -123,6 +117,10 @@ def evaluate(params: dict, workload: Workload, **link_kw):
         spec file.
     workload : Workload
         The workload.
+    write_path : linkmodel.ssd.writepath.WritePath, optional
+        Placement (conventional, FDP, ZNS), GC model, traffic classes, parity
+        and metadata of random writes; default conventional, uniform traffic,
+        Lambert-W, no parity.
     **link_kw
         Passed to :func:`linkmodel.nvme.io_link_ceiling` (NVMe batching,
         ``round_trip``, ``tag_bits`` ...).
@@ -161,9 +159,15 @@ def evaluate(params: dict, workload: Workload, **link_kw):
     iu = a["indirection_unit"]
     # a random write touches ceil(s / IU) whole mapping units (aligned start) and rewrites them all:
     # read-modify-write of whatever part of them it does not cover
-    iu_factor = np.ceil(s / iu - 1e-12) * iu / s if workload.random else 1.0
-    waf_gc = _waf(np.maximum(alpha, 1.0 + 1e-9)) if workload.random else np.ones_like(alpha)
-    waf = waf_gc * iu_factor
+    from linkmodel.ssd import writepath as _wp
+
+    wp = _wp.UNIFORM if write_path is None else write_path
+    # (ZNS: the host appends to zones sequentially, whatever its own access pattern: no device mapping units)
+    iu_factor = np.ceil(s / iu - 1e-12) * iu / s if workload.random and wp.placement != "zns" else 1.0
+    extra = (1.0 + wp.parity) * (1.0 + wp.metadata)  # parity and metadata bytes per data byte
+    waf_gc = (np.asarray(_wp.waf_gc(alpha, wp), dtype=float) if workload.random
+              else np.ones_like(np.asarray(alpha, dtype=float)))
+    waf = waf_gc * iu_factor * extra
 
     p, page, bits = a["planes"], a["page_size"], a["bits_per_cell"]
     k = a["independent_plane_reads"]
@@ -283,7 +287,7 @@ def _validate(a):
         raise ValueError("independent_plane_reads: cannot exceed planes")
 
 
-def predict(params: dict, workloads=None, **link_kw):
+def predict(params: dict, workloads=None, write_path=None, **link_kw):
     """Every workload for one set of drive parameters, stacked on a ``workload`` axis.
 
     Parameters
@@ -293,6 +297,8 @@ def predict(params: dict, workloads=None, **link_kw):
     workloads : iterable of Workload, optional
         Default: :data:`WORKLOADS` (seq read/write 128 KiB, random read/write
         4 KiB, 70/30 mix).
+    write_path : WritePath, optional
+        See :func:`evaluate`.
     **link_kw
         Passed to the link stage.
 
@@ -304,7 +310,7 @@ def predict(params: dict, workloads=None, **link_kw):
     import xarray as xr
 
     wls = list(WORKLOADS.values()) if workloads is None else list(workloads)
-    parts = [evaluate(params, wl, **link_kw) for wl in wls]
+    parts = [evaluate(params, wl, write_path, **link_kw) for wl in wls]
     ds = xr.concat(parts, dim="workload", combine_attrs="drop_conflicts")
     ds = ds.assign_coords(workload=[wl.name for wl in wls])
     ds = ds.assign_coords(size=("workload", [wl.size for wl in wls]),
