@@ -439,6 +439,74 @@ def _cmd_check(args) -> int:
 # ---------------------------------------------------------------------------
 
 
+def _add_endurance_parser(sub):
+    p = sub.add_parser("endurance", help="endurance and write placement (conventional, FDP, ZNS) of one or two parts",
+                       description="For each part: rated vs predicted DWPD, the P/E cycles the rating needs, the "
+                                   "over-provisioning 1 and 3 DWPD need on its NAND, and 4 KiB random writes under "
+                                   "conventional, FDP (with --hot) and ZNS placement. With two parts (a 1/3 DWPD "
+                                   "pair): predicted vs published random-write and DWPD ratios.")
+    p.add_argument("parts", nargs="+", help="one or two part ids or spec files")
+    p.add_argument("--hot", default=None,
+                   help="two traffic classes: share of writes to share of space, e.g. 0.8:0.2 (default uniform)")
+    p.add_argument("--host-waf", default="1", help="ZNS host-side writes per application write (default 1)")
+    p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
+    p.set_defaults(func=_cmd_endurance)
+
+
+def _cmd_endurance(args) -> int:
+    from linkmodel import writeview
+
+    if len(args.parts) > 2:
+        raise UsageError("parts: give one part, or two for a pair comparison")
+    parts = [_part_arg(x) for x in args.parts]
+    hot = None
+    if args.hot is not None:
+        try:
+            r, f = (float(x) for x in args.hot.split(":"))
+        except ValueError:
+            raise UsageError(f"--hot: cannot read {args.hot!r}; expected write-share:space-share, e.g. 0.8:0.2") from None
+        if not (0 < r < 1 and 0 < f < 1):
+            raise UsageError(f"--hot: both shares must be between 0 and 1, got {args.hot!r}")
+        hot = (r, f)
+    try:
+        host_waf = float(args.host_waf)
+    except ValueError:
+        raise UsageError(f"--host-waf: expected a number >= 1, got {args.host_waf!r}") from None
+    if not host_waf >= 1:
+        raise UsageError(f"--host-waf: expected a number >= 1, got {args.host_waf!r}")
+    reports = [writeview.part_report(p, hot=hot, host_waf=host_waf) for p in parts]
+    pair = writeview.pair_report(parts[0], parts[1]) if len(parts) == 2 else None
+    if args.json:
+        print(json.dumps(_jsonable({"parts": reports, "pair": pair}), indent=2))
+        return 0
+    for r in reports:
+        e = r["endurance"]
+        print(f"{r['part']}: {r['capacity'] / 1e12:g} TB on {r['raw_capacity'] / 1e12:.4g} TB of NAND "
+              f"(alpha {e['alpha']:.3f}, {e['alpha_effective']:.3f} after the GC reserve), P/E {e['pe_cycles']:.0f}, "
+              f"{e['years']:g} years")
+        rated = f"rated {e['dwpd_rated']:g}, " if "dwpd_rated" in e else ""
+        print(f"  DWPD: {rated}predicted {e['dwpd_random']:.3g} under uniform random writes (WAF "
+              f"{e['waf_random']:.2f}), {e['dwpd_sequential']:.3g} sequential")
+        if "pe_needed" in e:
+            print(f"  the rating needs {e['pe_needed']:.0f} P/E cycles under uniform random writes")
+        for t, v in r["op_for_dwpd"].items():
+            print(f"  {t} DWPD on this NAND needs alpha {v['alpha']:.3f}: {v['user_capacity'] / 1e12:.4g} TB of user "
+                  "capacity")
+        print(f"  {'4 KiB random writes':22}{'capacity':>12}{'device WAF':>12}{'IOPS':>12}{'binding':>10}{'DWPD':>8}")
+        for name, v in r["placements"].items():
+            print(f"  {name:22}{v['capacity'] / 1e12:9.4g} TB{v['waf']:12.2f}{v['rand_write_iops'] / 1e3:10.1f} k"
+                  f"{v['binding']:>10}{v['dwpd']:8.3g}")
+        print()
+    if pair:
+        a, b = pair["parts"]
+        print(f"{a} / {b}:")
+        for key, label in (("rand_write", "random-write IOPS"), ("dwpd", "DWPD")):
+            pub = pair[key]["published"]
+            pub_s = "-" if pub is None else f"{pub:.3f}"
+            print(f"  {label:18} published {pub_s:>6}  predicted {pair[key]['predicted']:.3f}")
+    return 0
+
+
 def _add_whatif_parser(sub):
     p = sub.add_parser("whatif", help="compare two parts and attribute the difference to design changes",
                        description="Predict two parts under one power cap, their ratios per workload, and the "
@@ -505,6 +573,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check_parser(sub)
     _add_whatif_parser(sub)
     _add_generations_parser(sub)
+    _add_endurance_parser(sub)
     _add_link_parser(sub)
     return parser
 
@@ -516,7 +585,7 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
-            print("linkmodel: error: a command is required: validate, check, whatif, generations, link", file=sys.stderr)
+            print("linkmodel: error: a command is required: validate, check, whatif, endurance, generations, link", file=sys.stderr)
             return 2
         return int(args.func(args) or 0)
     except UsageError as exc:

@@ -102,3 +102,59 @@ def pe_cycles_needed(dwpd_rating, alpha, waf, years=5.0, wear_leveling=1.0):
     check_range("wear_leveling", a["wear_leveling"], lo=0, lo_open=True, hi=1)
     value = a["dwpd"] * a["waf"] * DAYS_PER_YEAR * a["years"] / (a["alpha"] * a["wear_leveling"])
     return pack(value, k, "pe_cycles", "1", "P/E cycles the rating needs")
+
+
+def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear_leveling=1.0):
+    """Raw / user capacity ratio a DWPD rating needs under uniform random writes [1].
+
+    Solves ``PE x alpha x eta / (A(alpha (1 - reserve)) x 365 x years) = DWPD``
+    for alpha, with A the Lambert-W WAF (IU-aligned writes, large GC units).
+    The left side grows with alpha, so the root is unique (bisection).
+
+    Parameters
+    ----------
+    dwpd_target : float or array-like or xarray.DataArray
+        Drive writes per day to reach [1/day].
+    pe_cycles : float or array-like or xarray.DataArray
+        NAND P/E cycles [1].
+    years, wear_leveling
+        As :func:`dwpd`.
+    reserve_fraction : float or array-like or xarray.DataArray
+        NAND held back from garbage collection [1].
+
+    Returns
+    -------
+    alpha : broadcast kind of the inputs
+        [1]. A target the P/E cycles cannot reach below alpha 1000 raises
+        ValueError.
+    """
+    import numpy as np
+
+    from linkmodel.ssd.waf import _waf_lambertw
+
+    a, k = unpack(dwpd=dwpd_target, pe_cycles=pe_cycles, years=years, reserve_fraction=reserve_fraction,
+                  wear_leveling=wear_leveling)
+    check_range("dwpd", a["dwpd"], lo=0, lo_open=True)
+    check_range("pe_cycles", a["pe_cycles"], lo=0, lo_open=True)
+    check_range("years", a["years"], lo=0, lo_open=True)
+    check_range("reserve_fraction", a["reserve_fraction"], lo=0, hi=1, hi_open=True)
+    check_range("wear_leveling", a["wear_leveling"], lo=0, lo_open=True, hi=1)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in a.values()))
+    target, pe, yr, res, eta = (np.broadcast_to(np.asarray(a[n], dtype=float), shape)
+                                for n in ("dwpd", "pe_cycles", "years", "reserve_fraction", "wear_leveling"))
+
+    def achieved(alpha):
+        eff = np.maximum(alpha * (1.0 - res), 1.0 + 1e-12)
+        return pe * alpha * eta / (_waf_lambertw(eff) * DAYS_PER_YEAR * yr)
+
+    lo = np.full(shape, 1.0 / (1.0 - res) + 1e-9)
+    hi = np.full(shape, 1e3)
+    if np.any(achieved(hi) < target):
+        raise ValueError("dwpd: unreachable with these P/E cycles at any over-provisioning below alpha 1000")
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        ok = achieved(mid) >= target
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    out = 0.5 * (lo + hi)
+    return pack(out if out.ndim else float(out), k, "alpha", "1", "raw / user capacity for the DWPD rating")

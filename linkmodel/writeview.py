@@ -1,0 +1,111 @@
+"""Write-path and endurance views of a part: what ``linkmodel endurance`` prints.
+
+For one part: its endurance under the default write path (rated vs predicted
+DWPD, the P/E cycles the rating needs, the over-provisioning 1 and 3 DWPD
+need on the same NAND), and a comparison of write placements (conventional,
+FDP, ZNS) for 4 KiB random writes: capacity exposed, device WAF, random-write
+IOPS and the stage that binds, DWPD. For two parts on the same NAND (a 1/3
+DWPD pair): predicted vs published random-write and DWPD ratios.
+
+All values SI (B, 1/s, W, 1/day).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from linkmodel.specs import Part, catalogue
+from linkmodel.ssd import design, drive, endurance, writepath
+
+
+def _rand_write(params, wp, size=4096.0):
+    wl = drive.Workload("rand_write", size, 0.0, True)
+    ds = drive.evaluate(params, wl, wp)
+    return {"iops": float(ds.iops), "throughput": float(ds.throughput), "power": float(ds.power),
+            "waf": float(ds.waf), "binding": str(ds.binding.values)}
+
+
+def part_report(part: Part, capacity: float | None = None, hot: tuple | None = None, host_waf: float = 1.0,
+                cat=None) -> dict:
+    """Endurance and write placements of one SKU.
+
+    Parameters
+    ----------
+    part : Part
+    capacity : float, optional
+        SKU user capacity [B] (default headline).
+    hot : (float, float), optional
+        ``(r, f)``: share r of the writes to share f of the space (two classes);
+        FDP then gets one reclaim-unit handle per class. Default uniform.
+    host_waf : float
+        ZNS host-side writes per application write [1].
+    cat : dict, optional
+
+    Returns
+    -------
+    dict
+    """
+    cat = catalogue() if cat is None else cat
+    rates, fractions = ((1.0,), (1.0,)) if hot is None else ((hot[0], 1.0 - hot[0]), (hot[1], 1.0 - hot[1]))
+    with design.about(part, capacity):
+        params, prov = design.params_from_part(part, capacity, cat)
+        end = design.endurance(part, capacity, cat)
+        out = {"part": part.id, "capacity": params["user_capacity"], "raw_capacity": params["raw_capacity"],
+               "endurance": {k: v for k, v in end.items() if k != "provenance"},
+               "provenance": end["provenance"]}
+        need = {}
+        for target in (1.0, 3.0):
+            alpha = float(endurance.alpha_for_dwpd(target, end["pe_cycles"], end["years"],
+                                                   params["reserve_fraction"]))
+            need[f"{target:g}"] = {"alpha": alpha, "user_capacity": params["raw_capacity"] / alpha}
+        out["op_for_dwpd"] = need
+        placements = {}
+        conventional = writepath.WritePath(rates=rates, fractions=fractions)
+        paths = [("conventional", conventional)]
+        if hot is not None:
+            paths.append(("fdp", replace(conventional, placement="fdp")))
+        paths.append(("zns", replace(conventional, placement="zns", host_waf=host_waf)))
+        for name, wp in paths:
+            rw = _rand_write(params, wp)  # under ZNS the device WAF does not depend on the OP
+            if name == "zns":  # the over-provisioning comes back as capacity
+                cap = float(writepath.zns_capacity(params["raw_capacity"], params["reserve_fraction"], wp))
+            else:
+                cap = params["user_capacity"]
+            dwpd_dev = float(endurance.dwpd(end["pe_cycles"], params["raw_capacity"] / cap, rw["waf"], end["years"]))
+            placements[name] = {"capacity": cap, "waf": rw["waf"], "host_waf": wp.host_waf,
+                                "rand_write_iops": rw["iops"] / wp.host_waf, "rand_write_power": rw["power"],
+                                "binding": rw["binding"], "dwpd": dwpd_dev / wp.host_waf}
+        out["placements"] = placements
+    return out
+
+
+def pair_report(a: Part, b: Part, cat=None) -> dict:
+    """Two parts (a 1/3 DWPD pair on the same NAND): published vs predicted ratios a / b.
+
+    Returns
+    -------
+    dict
+        ``rand_write`` and ``dwpd``: ``{"published", "predicted"}`` ratios (None
+        where a part publishes no figure), plus each part's alpha and WAF.
+    """
+    cat = catalogue() if cat is None else cat
+
+    def figures(part):
+        with design.about(part):
+            params, _ = design.params_from_part(part, None, cat)
+            end = design.endurance(part, None, cat)
+            rw = _rand_write(params, writepath.UNIFORM)
+        pub = {p.metric: p.value for p in part.published if p.capacity == part.get("capacity") and p.block_size == 4096}
+        pub_rw = pub.get("rand_write")
+        return {"alpha": end["alpha"], "waf": rw["waf"], "rand_write": rw["iops"], "dwpd": end["dwpd_random"],
+                "published_rand_write": pub_rw, "rated_dwpd": end.get("dwpd_rated")}
+
+    fa, fb = figures(a), figures(b)
+
+    def ratio(x, y):
+        return None if x is None or y is None else x / y
+
+    return {"parts": [a.id, b.id], "a": fa, "b": fb,
+            "rand_write": {"published": ratio(fa["published_rand_write"], fb["published_rand_write"]),
+                           "predicted": ratio(fa["rand_write"], fb["rand_write"])},
+            "dwpd": {"published": ratio(fa["rated_dwpd"], fb["rated_dwpd"]), "predicted": ratio(fa["dwpd"], fb["dwpd"])}}

@@ -1,0 +1,95 @@
+"""The write path in the drive model, ZNS/FDP placement, and the endurance command."""
+
+import json
+
+import pytest
+
+from linkmodel import specs, writeview
+from linkmodel.cli import main
+from linkmodel.ssd import design, drive, endurance, waf, writepath
+from linkmodel.ssd.writepath import WritePath
+
+
+def test_total_waf_is_the_product_of_its_factors():
+    # 4 KiB writes on a 16 KiB unit (x4), Lambert-W 2.481 at alpha 1.28, 1/15 parity, 1 % metadata
+    wp = WritePath(parity=1 / 15, metadata=0.01)
+    assert writepath.waf_total(1.28, 4096, 16384, wp) == pytest.approx(2.481361 * 4 * (16 / 15) * 1.01, rel=1e-6)
+
+
+def test_placements():
+    hot = dict(rates=(0.8, 0.2), fractions=(0.2, 0.8))
+    # #45: ideal ZNS / FDP placement -> device WAF about 1: ZNS exactly 1; FDP with one handle per class is the
+    # separated-pool WAF (1.866 at 80/20, alpha 1.28), below the mixed stream's 2.820
+    assert writepath.waf_gc(1.28, WritePath(placement="zns")) == 1.0
+    assert writepath.waf_gc(1.28, WritePath(placement="fdp", **hot)) == pytest.approx(1.866, abs=0.005)
+    assert writepath.waf_gc(1.28, WritePath(**hot)) == pytest.approx(2.820, abs=0.01)
+    assert writepath.waf_total(1.28, 4096, 16384, WritePath(placement="zns")) == 1.0  # zone appends: no RMW
+    # ZNS returns the over-provisioning as capacity: 64 TiB of NAND with a 2 % reserve exposes 68.96 TB
+    assert writepath.zns_capacity(64 * 2**40, 0.02) == pytest.approx(64 * 2**40 * 0.98)
+
+
+@pytest.mark.parametrize("kw, msg", [
+    (dict(placement="smr"), "placement: 'smr' not allowed"),
+    (dict(gc_model="meanfield", rates=(0.5, 0.5), fractions=(0.1, 0.9)), "gc_model: 'meanfield' is for uniform"),
+    (dict(host_waf=2.0), "host_waf: only a ZNS host"),
+    (dict(rates=(0.5, 0.6), fractions=(0.5, 0.5)), "rates: class shares must sum to 1"),
+])
+def test_bad_write_paths(kw, msg):
+    with pytest.raises(ValueError, match=msg):
+        WritePath(**kw)
+
+
+def test_drive_random_writes_follow_the_write_path():
+    params, _ = design.params_from_part(specs.load("kioxia-cm9-r"))
+    wl = drive.WORKLOADS["rand_write"]
+    conv = drive.evaluate(params, wl)
+    zns = drive.evaluate(params, wl, WritePath(placement="zns"))
+    seq = drive.evaluate(params, drive.Workload("seq4k", 4096, 0.0, False))
+    # ZNS turns 4 KiB random writes into appends: the same NAND work as 4 KiB sequential writes
+    assert float(zns.waf) == 1.0
+    assert float(zns.energy_per_io) == pytest.approx(float(seq.energy_per_io), rel=1e-9)
+    # conventional: WAF = Lambert-W at alpha_eff = 16 TiB x 0.98 / 15.36 TB
+    alpha_eff = 16 * 2**40 * 0.98 / 15.36e12
+    assert float(conv.waf) == pytest.approx(float(waf.waf_uniform(alpha_eff)), rel=1e-9)
+    assert float(zns.iops) > float(conv.iops)
+    # parity adds program work
+    par = drive.evaluate(params, wl, WritePath(parity=1 / 15))
+    assert float(par.waf) == pytest.approx(float(conv.waf) * 16 / 15, rel=1e-9)
+    assert float(par.iops) < float(conv.iops)
+
+
+def test_op_for_dwpd_round_trips():
+    # #19 backwards: 0.848 DWPD at P/E 3000 over 5 years needs alpha 1.28
+    assert endurance.alpha_for_dwpd(0.848, 3000) == pytest.approx(1.28, abs=0.001)
+    with pytest.raises(ValueError, match="dwpd: unreachable"):
+        endurance.alpha_for_dwpd(1000, 100)
+
+
+def test_part_endurance_uses_the_rating_convention():
+    # CM9-R: 15.36 TB on 16 TiB (alpha 1.1453), 2 % reserve -> alpha_eff 1.1224, WAF 4.764; P/E 8500 over 5 years:
+    # DWPD = 8500 x 1.1453 / (4.764 x 365 x 5) = 1.120
+    e = design.endurance(specs.load("kioxia-cm9-r"))
+    assert e["alpha"] == pytest.approx(16 * 2**40 / 15.36e12)
+    assert e["dwpd_random"] == pytest.approx(8500 * 1.14532 / (4.7642 * 365 * 5), rel=1e-3)
+    assert e["dwpd_rated"] == 1.0
+
+
+def test_pair_report_9650():
+    r = writeview.pair_report(specs.load("micron-9650-pro"), specs.load("micron-9650-max"))
+    assert r["rand_write"]["published"] == pytest.approx(570 / 900)  # both published at 4 KiB
+    assert r["dwpd"]["published"] == pytest.approx(1 / 3)
+    assert 0 < r["rand_write"]["predicted"] < 1
+
+
+def test_endurance_cli(capsys):
+    assert main(["endurance", "dapustor-r6060", "--hot", "0.8:0.2", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    placements = doc["parts"][0]["placements"]
+    assert set(placements) == {"conventional", "fdp", "zns"}
+    assert placements["zns"]["waf"] == 1.0 and placements["zns"]["capacity"] > placements["conventional"]["capacity"]
+    assert placements["fdp"]["waf"] < placements["conventional"]["waf"]
+    assert main(["endurance", "micron-9650-pro", "micron-9650-max"]) == 0
+    assert "random-write IOPS  published  0.633" in capsys.readouterr().out
+    for bad, msg in ((["--hot", "2:1"], "--hot: both shares"), (["--host-waf", "0.5"], "--host-waf")):
+        assert main(["endurance", "dapustor-r6060", *bad]) == 2
+        assert msg in capsys.readouterr().err
