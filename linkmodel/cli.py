@@ -496,6 +496,12 @@ def _cmd_endurance(args) -> int:
         for name, v in r["placements"].items():
             print(f"  {name:22}{v['capacity'] / 1e12:9.4g} TB{v['waf']:12.2f}{v['rand_write_iops'] / 1e3:10.1f} k"
                   f"{v['binding']:>10}{v['dwpd']:8.3g}")
+        c = r.get("slc_cache")
+        if c:
+            caps = ", ".join(f"{v / 1e12:.3g} TB at {float(k):.0%} full" for k, v in c["burst_capacity"].items())
+            print(f"  SLC cache: absorbs {caps}; sequential writes {c['burst_rate'] / 1e9:.3g} GB/s into it "
+                  f"({c['burst_binding']}), {c['native_rate'] / 1e9:.3g} GB/s native, {c['folded_rate'] / 1e9:.3g} GB/s "
+                  f"when every byte is folded; a burst lasts {c['burst_seconds_half_full']:.0f} s half full")
         print()
     if pair:
         a, b = pair["parts"]

@@ -76,7 +76,32 @@ def part_report(part: Part, capacity: float | None = None, hot: tuple | None = N
                                 "rand_write_iops": rw["iops"] / wp.host_waf, "rand_write_power": rw["power"],
                                 "binding": rw["binding"], "dwpd": dwpd_dev / wp.host_waf}
         out["placements"] = placements
+        if params["bits_per_cell"] > 1:
+            out["slc_cache"] = slc_cache_report(part, params, capacity, cat)
     return out
+
+
+def _internal(ds) -> float:
+    """Bytes/s the drive's own resources allow (channels, dies, power), the host link aside."""
+    return float(min(ds.ceiling_channels, ds.ceiling_dies, ds.ceiling_power)) * float(ds.attrs["size"])
+
+
+def slc_cache_report(part: Part, params: dict, capacity, cat) -> dict:
+    """Dynamic SLC cache of one SKU: burst capacity and rates (see :mod:`linkmodel.ssd.slc_cache`)."""
+    from linkmodel.ssd import slc_cache
+
+    slc, _ = design.params_from_part(part, capacity, cat, cell_mode="slc")
+    native_w = drive.evaluate(params, drive.WORKLOADS["seq_write"])
+    slc_w = drive.evaluate(slc, drive.WORKLOADS["seq_write"])
+    slc_r = drive.evaluate(slc, drive.WORKLOADS["seq_read"])
+    fold = float(slc_cache.folded_rate(_internal(slc_w), _internal(slc_r), _internal(native_w)))
+    burst = float(slc_w.throughput)
+    caps = {f"{fill:g}": float(slc_cache.burst_capacity(params["raw_capacity"], params["bits_per_cell"],
+                                                        fill * params["user_capacity"], params["reserve_fraction"]))
+            for fill in (0.0, 0.5, 0.9)}
+    return {"burst_capacity": caps, "burst_rate": burst, "burst_binding": str(slc_w.binding.values),
+            "native_rate": float(native_w.throughput), "folded_rate": fold,
+            "burst_seconds_half_full": float(slc_cache.burst_duration(caps["0.5"], burst))}
 
 
 def pair_report(a: Part, b: Part, cat=None) -> dict:

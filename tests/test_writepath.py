@@ -93,3 +93,25 @@ def test_endurance_cli(capsys):
     for bad, msg in ((["--hot", "2:1"], "--hot: both shares"), (["--host-waf", "0.5"], "--host-waf")):
         assert main(["endurance", "dapustor-r6060", *bad]) == 2
         assert msg in capsys.readouterr().err
+
+
+def test_slc_cache_by_hand():
+    from linkmodel.ssd import slc_cache
+
+    # 64 TiB of QLC holding 30 TB, 2 % reserve: (70.37 TB x 0.98 - 30 TB) / 4 bits = 9.74 TB of SLC burst
+    assert slc_cache.burst_capacity(64 * 2**40, 4, 30e12, 0.02) == pytest.approx((64 * 2**40 * 0.98 - 30e12) / 4)
+    # folding: an SLC program at 12 GB/s, an SLC read at 30 GB/s and a native program at 4 GB/s per byte
+    assert slc_cache.folded_rate(12e9, 30e9, 4e9) == pytest.approx(1 / (1 / 12e9 + 1 / 30e9 + 1 / 4e9))
+    assert slc_cache.burst_duration(9e12, 12e9) == pytest.approx(750.0)
+    assert slc_cache.burst_duration(9e12, 12e9, 3e9) == pytest.approx(1000.0)
+    with pytest.raises(ValueError, match="stored: more user data"):
+        slc_cache.burst_capacity(1e12, 3, 2e12)
+    with pytest.raises(ValueError, match="fold_rate"):
+        slc_cache.burst_duration(1e12, 1e9, 2e9)
+
+
+def test_slc_cache_in_the_endurance_view():
+    c = writeview.part_report(specs.load("dapustor-r6060"))["slc_cache"]
+    # SLC programs are faster than native QLC programs; folding costs more than writing natively
+    assert c["burst_rate"] > c["native_rate"] > c["folded_rate"]
+    assert c["burst_capacity"]["0"] > c["burst_capacity"]["0.5"] > c["burst_capacity"]["0.9"] > 0
