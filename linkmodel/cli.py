@@ -486,7 +486,8 @@ def _cmd_endurance(args) -> int:
               f"{e['years']:g} years")
         rated = f"rated {e['dwpd_rated']:g}, " if "dwpd_rated" in e else ""
         print(f"  DWPD: {rated}predicted {e['dwpd_random']:.3g} under uniform random writes (WAF "
-              f"{e['waf_random']:.2f}), {e['dwpd_sequential']:.3g} sequential")
+              f"{e['waf_random']:.2f}), {e['dwpd_jesd219']:.3g} under the JESD219 mix (WAF {e['waf_jesd219']:.2f}), "
+              f"{e['dwpd_sequential']:.3g} sequential")
         if "pe_needed" in e:
             print(f"  the rating needs {e['pe_needed']:.0f} P/E cycles under uniform random writes")
         for t, v in r["op_for_dwpd"].items():

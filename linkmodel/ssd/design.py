@@ -346,7 +346,9 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
     dict
         ``alpha`` (raw / user), ``alpha_effective``, ``pe_cycles``, ``years``,
         ``waf_random``, ``waf_sequential``, ``dwpd_random``, ``dwpd_sequential``
-        [1/day], ``tbw_random``, ``tbw_sequential`` [B], and when the part
+        [1/day], ``waf_jesd219``, ``dwpd_jesd219`` (the JEDEC enterprise mix,
+        skewed traffic in one stream, its sizes over the mapping unit),
+        ``tbw_random``, ``tbw_sequential`` [B], and when the part
         states a DWPD rating, ``pe_needed`` (P/E cycles the rating needs under
         random writes) and ``dwpd_rated``; ``provenance`` of pe_cycles and years.
     """
@@ -371,6 +373,12 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
                "waf_random": waf_r, "waf_sequential": waf_s,
                "dwpd_random": float(_end.dwpd(pe, alpha, waf_r, years)),
                "dwpd_sequential": float(_end.dwpd(pe, alpha, waf_s, years))}
+        from linkmodel.ssd import traffic as _tr
+
+        j = _tr.JESD219  # the JEDEC enterprise workload: skewed, mixed in one stream, its size mix over the IU
+        out["waf_jesd219"] = (float(_tr.waf_mixed(alpha_eff, j["rates"], j["fractions"]))
+                              * float(_tr.iu_factor(j["sizes"], params["indirection_unit"])) * extra)
+        out["dwpd_jesd219"] = float(_end.dwpd(pe, alpha, out["waf_jesd219"], years))
         out["tbw_random"] = float(_end.tbw(params["user_capacity"], out["dwpd_random"], years))
         out["tbw_sequential"] = float(_end.tbw(params["user_capacity"], out["dwpd_sequential"], years))
         if "dwpd" in part.fields:
