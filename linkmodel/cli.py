@@ -448,9 +448,36 @@ def _add_endurance_parser(sub):
     p.add_argument("parts", nargs="+", help="one or two part ids or spec files")
     p.add_argument("--hot", default=None,
                    help="two traffic classes: share of writes to share of space, e.g. 0.8:0.2 (default uniform)")
-    p.add_argument("--host-waf", default="1", help="ZNS host-side writes per application write (default 1)")
+    p.add_argument("--host-waf", default="1", help="ZNS host-side writes per application write (default 1): the "
+                                                    "drive also serves the host's relocation reads and writes")
+    p.add_argument("--capacity", default=None, help="SKU user capacity, e.g. '7.68 TB' (default: the headline SKU)")
+    p.add_argument("--gc-model", default="lambertw", choices=("lambertw", "meanfield"),
+                   help="large GC units (Lambert-W closed form) or finite ones (Van Houdt mean field)")
+    p.add_argument("--pages-per-block", default="1024",
+                   help="mapping units per GC unit for --gc-model meanfield (default 1024)")
+    p.add_argument("--choices", default="100", help="d-choices of the GC victim selection (default 100: greedy)")
+    p.add_argument("--parity", default="0", help="RAIN parity bytes per data byte, e.g. 0.0667 for 15+1 (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
     p.set_defaults(func=_cmd_endurance)
+
+
+def _capacity_arg(text: str) -> float:
+    try:
+        float(text)
+    except ValueError:
+        return parse_quantity(text, "size", "--capacity")
+    raise UsageError(f"--capacity: give a unit, e.g. '7.68 TB' (got {text!r})")
+
+
+def _number_arg(flag: str, text: str, lo: float, integer: bool = False) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise UsageError(f"{flag}: expected a number >= {lo:g}, got {text!r}") from None
+    if not (math.isfinite(v) and v >= lo) or (integer and v != int(v)):
+        kind = "a whole number" if integer else "a finite number"
+        raise UsageError(f"{flag}: expected {kind} >= {lo:g}, got {text!r}")
+    return v
 
 
 def _cmd_endurance(args) -> int:
@@ -468,13 +495,19 @@ def _cmd_endurance(args) -> int:
         if not (0 < r < 1 and 0 < f < 1):
             raise UsageError(f"--hot: both shares must be between 0 and 1, got {args.hot!r}")
         hot = (r, f)
-    try:
-        host_waf = float(args.host_waf)
-    except ValueError:
-        raise UsageError(f"--host-waf: expected a number >= 1, got {args.host_waf!r}") from None
-    if not host_waf >= 1:
-        raise UsageError(f"--host-waf: expected a number >= 1, got {args.host_waf!r}")
-    reports = [writeview.part_report(p, hot=hot, host_waf=host_waf) for p in parts]
+    from linkmodel.ssd.writepath import WritePath
+
+    host_waf = _number_arg("--host-waf", args.host_waf, 1.0)
+    base = WritePath(gc_model=args.gc_model,
+                     pages_per_block=_number_arg("--pages-per-block", args.pages_per_block, 2.0, integer=True),
+                     choices=_number_arg("--choices", args.choices, 1.0),
+                     parity=_number_arg("--parity", args.parity, 0.0))
+    capacity = None
+    if args.capacity is not None:
+        if len(parts) > 1:
+            raise UsageError("--capacity: applies to one part; give one part with it")
+        capacity = _capacity_arg(args.capacity)
+    reports = [writeview.part_report(p, capacity=capacity, hot=hot, host_waf=host_waf, base=base) for p in parts]
     pair = writeview.pair_report(parts[0], parts[1]) if len(parts) == 2 else None
     if args.json:
         print(json.dumps(_jsonable({"parts": reports, "pair": pair}), indent=2))

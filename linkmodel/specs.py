@@ -215,6 +215,8 @@ PART_FIELDS: dict[str, FieldType] = {
     "dram": FieldType("size", doc="DRAM capacity (default 1 GB per TB of NAND)"),
     "indirection_unit": FieldType("size", doc="mapping granularity (default 4 KiB)"),
     "dwpd": FieldType("number", doc="rated drive writes per day"),
+    "slc_cache": FieldType("number", doc="share of host writes that pass through an SLC write cache and are folded "
+                                         "later, 0-1 (default 0: no cache)"),
     "warranty_years": FieldType("number", doc="warranty period for the endurance rating"),
     "form_factor": FieldType("str"),
     "dual_port": FieldType("bool"),

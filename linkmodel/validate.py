@@ -141,7 +141,13 @@ def validate_part(part: Part, cat=None) -> list[Record]:
                          pub.kind, pub.confirmed, pub.block_size, pub.source)
             if pub.capacity not in provs:
                 provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)[1]
-            records.append(replace(rec, why=explain(rec, provs[pub.capacity])))
+            why = explain(rec, provs[pub.capacity])
+            if why and pub.metric == "dwpd" and "pe_needed" in e:
+                why += (f"; the rating needs {e['pe_needed']:.0f} P/E cycles under that workload (catalogue "
+                        f"{e['pe_cycles']:.0f}: {_short(e['provenance']['pe_cycles'])}), or the vendor rates a "
+                        f"gentler workload (sequential writes: {e['dwpd_sequential']:.3g} DWPD, JESD219 mix: "
+                        f"{e['dwpd_jesd219']:.3g})")
+            records.append(replace(rec, why=why))
             continue
         key = (pub.capacity, wl_name, pub.block_size)
         if key not in cache:
@@ -210,8 +216,9 @@ def explain(record: Record, prov: dict) -> str:
     if CLASSES.get(record.metric) == "endurance":
         parts = [f"{k} ({prov[k].source}: {_short(prov[k].detail)})" for k in ("raw_capacity", "reserve_fraction")
                  if k in prov]
-        return ("rests on the NAND's P/E cycles (catalogue, one value per cell type), the workload the rating "
-                "assumes (model: uniform random writes of one mapping unit) and " + "; ".join(parts))
+        return ("rests on the NAND's P/E cycles (catalogue: the die's own where published, else one value per "
+                "cell type), the workload the rating assumes (model: uniform random writes of one mapping unit) and "
+                + "; ".join(parts))
     stage = record.binding.split(": ")[-1].split(" ")[0]
     if record.error > 0 and stage == "link":
         limit = prov.get("controller_iops")

@@ -26,7 +26,7 @@ def _rand_write(params, wp, size=4096.0):
 
 
 def part_report(part: Part, capacity: float | None = None, hot: tuple | None = None, host_waf: float = 1.0,
-                cat=None) -> dict:
+                cat=None, base: writepath.WritePath | None = None) -> dict:
     """Endurance and write placements of one SKU.
 
     Parameters
@@ -38,8 +38,12 @@ def part_report(part: Part, capacity: float | None = None, hot: tuple | None = N
         ``(r, f)``: share r of the writes to share f of the space (two classes);
         FDP then gets one reclaim-unit handle per class. Default uniform.
     host_waf : float
-        ZNS host-side writes per application write [1].
+        ZNS host-side writes per application write [1]; the drive carries the
+        host's relocation reads and writes, IOPS are per application write.
     cat : dict, optional
+    base : WritePath, optional
+        GC model, pages per block, d-choices, parity and metadata applied to
+        every placement (default Lambert-W, no parity).
 
     Returns
     -------
@@ -60,10 +64,14 @@ def part_report(part: Part, capacity: float | None = None, hot: tuple | None = N
             need[f"{target:g}"] = {"alpha": alpha, "user_capacity": params["raw_capacity"] / alpha}
         out["op_for_dwpd"] = need
         placements = {}
-        conventional = writepath.WritePath(rates=rates, fractions=fractions)
+        conventional = replace(base or writepath.UNIFORM, rates=rates, fractions=fractions)
+        if hot is not None and conventional.gc_model == "meanfield":
+            conventional = replace(conventional, gc_model="lambertw")  # the mean field is for uniform traffic
         paths = [("conventional", conventional)]
         if hot is not None:
             paths.append(("fdp", replace(conventional, placement="fdp")))
+            paths.append(("fdp, no OP moved", replace(conventional, placement="fdp", op_split="proportional")))
+        paths.append(("fdp, handle-aligned", replace(conventional, placement="fdp", aligned=True)))
         paths.append(("zns", replace(conventional, placement="zns", host_waf=host_waf)))
         for name, wp in paths:
             rw = _rand_write(params, wp)  # under ZNS the device WAF does not depend on the OP
@@ -72,8 +80,10 @@ def part_report(part: Part, capacity: float | None = None, hot: tuple | None = N
             else:
                 cap = params["user_capacity"]
             dwpd_dev = float(endurance.dwpd(end["pe_cycles"], params["raw_capacity"] / cap, rw["waf"], end["years"]))
+            # under ZNS the drive also carries the host's relocation I/O: evaluate's IOPS are per application
+            # write, and the NAND takes host_waf device writes per application write
             placements[name] = {"capacity": cap, "waf": rw["waf"], "host_waf": wp.host_waf,
-                                "rand_write_iops": rw["iops"] / wp.host_waf, "rand_write_power": rw["power"],
+                                "rand_write_iops": rw["iops"], "rand_write_power": rw["power"],
                                 "binding": rw["binding"], "dwpd": dwpd_dev / wp.host_waf}
         out["placements"] = placements
         if params["bits_per_cell"] > 1:

@@ -26,10 +26,10 @@ def test_lambert_w_table(alpha, expected):
 
 
 def test_mqsim_convention():
-    # #7: sf = (T-U)/T = 0.07 -> alpha = 1/0.93 = 1.0753 -> 7.318 (the reference rounds alpha to 1.0753)
+    # #7: sf = (T-U)/T = 0.07 -> alpha = 1/0.93 = 1.07527 -> 7.318 (+-0.001)
     alpha = waf.alpha_from_op(0.07, "physical")
-    assert alpha == pytest.approx(1.0753, abs=1e-4)
-    assert waf.waf_uniform(1.0753) == pytest.approx(7.318, abs=0.005)
+    assert alpha == pytest.approx(1 / 0.93, rel=1e-12)
+    assert waf.waf_uniform(alpha) == pytest.approx(7.318, abs=0.001)
 
 
 def test_victim_valid_fraction():

@@ -51,13 +51,16 @@ SHARED = {
                                         "an L0 link burns it at full rate whatever the traffic"),
     "indirection_unit_tlc": Shared(4096.0, "ASSUMPTION: 4 KiB mapping unit on TLC enterprise drives (4 KiB random "
                                            "write figures without read-modify-write)"),
+    "slc_fraction": Shared(0.0, "no SLC write cache: enterprise drives publish steady-state write figures with "
+                                "none, and a part with one says so in its spec file (slc_cache)"),
     "indirection_unit_qlc": Shared(16384.0, "large QLC drives map 16 KiB or more to bound DRAM (Micron IU blog; "
                                             "QLC random-write figures quoted at 16 KiB)"),
 }
 
 #: Catalogue NAND field -> drive parameter name (same name unless listed).
 _NAND_PARAMS = ("planes", "page_size", "spare_fraction", "t_read", "t_prog", "t_erase", "block_pages",
-                "independent_plane_reads", "command_time", "read_power", "erase_power", "standby_power", "io_energy")
+                "independent_plane_reads", "command_time", "read_power", "erase_power", "standby_power", "io_energy",
+                "t_read_slc", "t_prog_slc")
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,16 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         v = part.fields["power_states"]
         prov["power_cap"] = Provenance(_kind(v), f"NVMe power state PS{power_state}: {v.basis}")
     shared("reserve_fraction", "reserve_fraction")
+    if cell_mode == "slc":
+        params["slc_fraction"] = 0.0
+        prov["slc_fraction"] = Provenance("derived", "SLC mode: every write is already an SLC program")
+    elif "slc_cache" in part.fields:
+        from_part("slc_cache", "slc_fraction")
+        if not 0.0 <= params["slc_fraction"] <= 1.0:
+            raise SpecError(f"{part.path}: slc_cache: {params['slc_fraction']:g} out of range; must be a share of "
+                            "host writes between 0 and 1")
+    else:
+        shared("slc_fraction", "slc_fraction")
     return params, prov
 
 
@@ -366,9 +379,10 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
         years = float(part.get("warranty_years", WARRANTY_YEARS_DEFAULT.value))
         alpha = params["raw_capacity"] / params["user_capacity"]
         alpha_eff = alpha * (1.0 - params["reserve_fraction"])
-        extra = (1.0 + wp.parity) * (1.0 + wp.metadata)
-        waf_r = float(_wp.waf_gc(alpha_eff, wp)) * extra
-        waf_s = extra
+        extra = _wp.multiplier(wp)
+        slc = params["slc_fraction"]  # host bytes through an SLC cache are programmed twice (writepath docs)
+        waf_r = (float(_wp.waf_gc(alpha_eff, wp)) + slc) * extra
+        waf_s = (1.0 + slc) * extra
         out = {"alpha": alpha, "alpha_effective": alpha_eff, "pe_cycles": pe, "years": years,
                "waf_random": waf_r, "waf_sequential": waf_s,
                "dwpd_random": float(_end.dwpd(pe, alpha, waf_r, years)),
@@ -376,7 +390,7 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
         from linkmodel.ssd import traffic as _tr
 
         j = _tr.JESD219  # the JEDEC enterprise workload: skewed, mixed in one stream, its size mix over the IU
-        out["waf_jesd219"] = (float(_tr.waf_mixed(alpha_eff, j["rates"], j["fractions"]))
+        out["waf_jesd219"] = ((float(_tr.waf_mixed(alpha_eff, j["rates"], j["fractions"])) + slc)
                               * float(_tr.iu_factor(j["sizes"], params["indirection_unit"])) * extra)
         out["dwpd_jesd219"] = float(_end.dwpd(pe, alpha, out["waf_jesd219"], years))
         out["tbw_random"] = float(_end.tbw(params["user_capacity"], out["dwpd_random"], years))

@@ -17,7 +17,12 @@ size`` bytes and relocate ``(WAF - 1) x size`` bytes of valid data for
 garbage collection, read as scattered units with single-plane page reads and
 crossing the channels twice (no copyback). Sequential writes have WAF 1.
 Random writes smaller than the indirection unit (IU) read-modify-write a whole
-IU.
+IU. A drive with an SLC cache (``slc_fraction`` of host writes pass through
+it) programs that share once in SLC mode, reads it back and programs it again
+natively (folding). Under ZNS with host-side garbage collection (``host_waf``
+h > 1) each application write costs the drive h writes and h - 1 reads of the
+same size (the host reads back still-valid data and rewrites it); IOPS,
+throughput and efficiency are then per *application* I/O.
 
 Power: static power (controller, DRAM, PCIe PHY, NAND standby) plus the
 energy of each I/O (array reads, programs, erases, NAND bus I/O, and the
@@ -77,6 +82,7 @@ PARAMETERS = {
     "channels": "1", "channel_rate": "T/s", "dies": "1",
     "planes": "1", "page_size": "B", "spare_fraction": "1", "bits_per_cell": "1",
     "t_read": "s", "t_prog": "s", "t_erase": "s", "block_pages": "1", "independent_plane_reads": "1",
+    "t_read_slc": "s", "t_prog_slc": "s", "slc_fraction": "1",
     "command_time": "s", "read_power": "W", "program_power": "W", "erase_power": "W",
     "standby_power": "W", "io_energy": "J/B",
     "controller_iops": "1/s", "controller_bandwidth": "B/s", "controller_power": "W", "controller_energy": "J/B",
@@ -143,8 +149,17 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
         raise ValueError(f"params: unknown {unknown[0]!r}; allowed: {', '.join(PARAMETERS)}")
     a, kind = unpack(**params)
     _validate(a)
+    from linkmodel.ssd import writepath as _wp
+
+    wp = _wp.UNIFORM if write_path is None else write_path
     s = float(workload.size)
-    r = float(workload.read_fraction)
+    r_app = float(workload.read_fraction)
+    w_app = 1.0 - r_app
+    # ZNS host GC: per application I/O the drive serves the application's own I/O plus, per write, h - 1
+    # relocation reads and h - 1 relocation writes of the same size (h = 1: nothing extra)
+    h = float(wp.host_waf)
+    n_io = r_app + w_app * (2.0 * h - 1.0)  # drive I/Os per application I/O
+    r = (r_app + w_app * (h - 1.0)) / n_io
     w = 1.0 - r
 
     # ---- link (with NVMe command traffic) ----
@@ -159,15 +174,13 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     iu = a["indirection_unit"]
     # a random write touches ceil(s / IU) whole mapping units (aligned start) and rewrites them all:
     # read-modify-write of whatever part of them it does not cover
-    from linkmodel.ssd import writepath as _wp
-
-    wp = _wp.UNIFORM if write_path is None else write_path
     # (ZNS: the host appends to zones sequentially, whatever its own access pattern: no device mapping units)
     iu_factor = np.ceil(s / iu - 1e-12) * iu / s if workload.random and wp.placement != "zns" else 1.0
     extra = (1.0 + wp.parity) * (1.0 + wp.metadata)  # parity and metadata bytes per data byte
     waf_gc = (np.asarray(_wp.waf_gc(alpha, wp), dtype=float) if workload.random
               else np.ones_like(np.asarray(alpha, dtype=float)))
-    waf = waf_gc * iu_factor * extra
+    slc = a["slc_fraction"]
+    waf = iu_factor * extra * (waf_gc + slc)  # NAND bytes programmed per host byte (writepath.waf_total)
 
     p, page, bits = a["planes"], a["page_size"], a["bits_per_cell"]
     k = a["independent_plane_reads"]
@@ -184,7 +197,8 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     else:
         read_die = s / mp_page * a["t_read"]
         read_senses = s / page
-    written = s * waf  # bytes programmed per host write
+    written = s * iu_factor * extra * waf_gc  # bytes programmed natively per host write
+    slc_bytes = s * iu_factor * extra * slc  # bytes through the SLC cache: programmed in SLC mode, read back
     # garbage collection relocates the victim's valid units, scattered over its pages: a victim holds a
     # fraction x = 1 - 1/WAF of valid units; a page with u units is read if any is valid and then
     # yields x u / (1 - (1 - x)^u) of them (single-plane page reads, k at a time per die)
@@ -196,15 +210,20 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     gc_senses = relocated / (page * yield_frac)
     rmw_bytes = s * (iu_factor - 1.0)  # rest of the IU(s) read back for a read-modify-write
     rmw_senses = np.ceil(rmw_bytes / page - 1e-12) if workload.random else 0.0
+    # SLC cache: one-bit programs of every plane, then multi-plane SLC reads when folding (its erases are
+    # of SLC-mode blocks holding 1/bits of a native block: counted with the native erase per byte x bits)
+    slc_die = slc_bytes / mp_page * (a["t_prog_slc"] + a["t_read_slc"]) + slc_bytes * bits / block_bytes * a["t_erase"]
     write_die = (written / prog_unit * a["t_prog"] + (gc_senses + rmw_senses) * a["t_read"] / k
-                 + written / block_bytes * a["t_erase"])
+                 + written / block_bytes * a["t_erase"] + slc_die)
     die_time = r * read_die + w * write_die
 
     # ---- channel time per I/O [channel-seconds] ----
     spare = 1.0 + a["spare_fraction"]
     read_ch = s * spare / a["channel_rate"] + np.ceil(s / page) * a["command_time"]
-    write_bytes_ch = written + relocated + rmw_bytes  # data in, GC and RMW data out (no copyback)
-    write_ch = write_bytes_ch * spare / a["channel_rate"] + (written / page + gc_senses + rmw_senses) * a["command_time"]
+    # data in, GC and RMW data out (no copyback); SLC-cached data in twice (SLC, then native) and out once
+    write_bytes_ch = written + relocated + rmw_bytes + 2.0 * slc_bytes
+    write_ch = write_bytes_ch * spare / a["channel_rate"] + (
+        written / page + gc_senses + rmw_senses + 2.0 * slc_bytes / page) * a["command_time"]
     ch_time = r * read_ch + w * write_ch
 
     # ---- energy per I/O [J] ----
@@ -214,7 +233,9 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     e_prog_byte = a["program_power"] * a["t_prog"] / prog_unit
     e_erase_byte = a["erase_power"] * a["t_erase"] / block_bytes
     e_read = read_senses * e_sense + s * spare * a["io_energy"]
-    e_write = (written * (e_prog_byte + e_erase_byte) + (gc_senses + rmw_senses) * e_sense
+    e_slc = (slc_bytes / mp_page * (a["program_power"] * a["t_prog_slc"] + a["read_power"] * a["t_read_slc"])
+             + slc_bytes * bits * e_erase_byte)
+    e_write = (written * (e_prog_byte + e_erase_byte) + (gc_senses + rmw_senses) * e_sense + e_slc
                + write_bytes_ch * spare * a["io_energy"])
     # controller data path (ECC decode/encode, buffers, DMA) per byte crossing its NAND interface: a read's
     # data; a write's programmed bytes plus the GC-relocated and read-modify-write bytes it reads back
@@ -244,6 +265,10 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
             "dies": a["dies"] / die_time,
             "power": np.where(energy > 0, (a["power_cap"] - static) / np.where(energy > 0, energy, 1.0), np.inf),
         }
+    if n_io != 1.0:  # drive I/Os -> application I/Os (ZNS host GC)
+        ceilings = {key: np.asarray(v, dtype=float) / n_io for key, v in ceilings.items()}
+        energy = energy * n_io
+        die_time = die_time * n_io
     stack = np.stack(np.broadcast_arrays(*[np.asarray(ceilings[k], dtype=float) for k in STAGES]))
     idx = np.argmin(stack, axis=0)
     iops = np.min(stack, axis=0)
@@ -255,7 +280,7 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
         "efficiency": iops * s / power,
         "iops_per_watt": iops / power,
         "binding": np.array(STAGES)[idx],
-        "waf": np.where(w > 0, waf, 1.0) + 0.0 * c_link,
+        "waf": np.where(w_app > 0, waf, 1.0) + 0.0 * c_link,
         "active_dies": iops * die_time,
         "die_time": die_time + 0.0 * iops,
         "static_power": static,
@@ -266,13 +291,15 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
         res[f"ceiling_{k}"] = ceilings[k]
     variables = {k: (v, *_OUT[k], False) for k, v in res.items()}
     ds = dataset(variables, kind, attrs={"model": "linkmodel.ssd.drive", "workload": workload.name,
-                                         "size": s, "read_fraction": r, "random": int(workload.random)})
+                                         "size": s, "read_fraction": r_app, "random": int(workload.random),
+                                         "placement": wp.placement, "host_waf": h})
     return ds
 
 
 def _validate(a):
     for name in ("channels", "channel_rate", "dies", "planes", "page_size", "bits_per_cell", "t_read", "t_prog",
-                 "t_erase", "block_pages", "independent_plane_reads", "controller_iops", "controller_bandwidth",
+                 "t_erase", "t_read_slc", "t_prog_slc", "block_pages", "independent_plane_reads", "controller_iops",
+                 "controller_bandwidth",
                  "power_cap", "user_capacity", "raw_capacity", "indirection_unit"):
         check_range(name, a[name], lo=0, lo_open=True, unit=PARAMETERS[name] if PARAMETERS[name] != "1" else "",
                     allow_inf=name.startswith("controller_"))
@@ -280,6 +307,7 @@ def _validate(a):
                  "io_energy", "controller_power", "controller_energy", "dram_power", "phy_power"):
         check_range(name, a[name], lo=0)
     check_range("reserve_fraction", a["reserve_fraction"], lo=0, hi=1, hi_open=True)
+    check_range("slc_fraction", a["slc_fraction"], lo=0, hi=1)
     alpha = a["raw_capacity"] * (1.0 - a["reserve_fraction"]) / a["user_capacity"]
     if np.any(alpha <= 1.0):
         raise ValueError("raw_capacity: usable NAND (raw x (1 - reserve_fraction)) must exceed the user capacity")

@@ -125,8 +125,8 @@ def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear
     Returns
     -------
     alpha : broadcast kind of the inputs
-        [1]. A target the P/E cycles cannot reach below alpha 1000 raises
-        ValueError.
+        [1]. Any target is reachable with enough NAND; the bracket grows
+        until it holds the root.
     """
     import numpy as np
 
@@ -147,10 +147,16 @@ def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear
         eff = np.maximum(alpha * (1.0 - res), 1.0 + 1e-12)
         return pe * alpha * eta / (_waf_lambertw(eff) * DAYS_PER_YEAR * yr)
 
-    lo = np.full(shape, 1.0 / (1.0 - res) + 1e-9)
-    hi = np.full(shape, 1e3)
-    if np.any(achieved(hi) < target):
-        raise ValueError("dwpd: unreachable with these P/E cycles at any over-provisioning below alpha 1000")
+    lo = np.full(shape, 1.0 / (1.0 - res))  # alpha_eff = 1: no spare space, achieved -> 0
+    hi = 2.0 * lo
+    # achieved() grows without bound (WAF -> 1, alpha x PE): double the bracket until it holds the target
+    for _ in range(64):
+        short = achieved(hi) < target
+        if not np.any(short):
+            break
+        hi = np.where(short, 2.0 * hi, hi)
+    else:
+        raise ValueError("dwpd: unreachable with these P/E cycles below alpha 1e19 (raw / user capacity)")
     for _ in range(200):
         mid = 0.5 * (lo + hi)
         ok = achieved(mid) >= target

@@ -57,15 +57,17 @@ def _classes(rates, fractions):
 def _mixed(alpha, r, f):
     """Bisection on log A for every alpha (broadcast array)."""
     alpha = np.asarray(alpha, dtype=float)
-    lo = np.zeros_like(alpha)  # log A
-    hi = np.full_like(alpha, np.log(1e6))
+    lo = np.zeros_like(alpha)  # log A; g > 0 at A = 1
+    # upper bracket: 1 / (1 - exp(-y)) <= 1 + 1/y makes the right side <= 1 + A / alpha, which is below A
+    # once A > alpha / (alpha - 1): the root lies below that bound (finite for every alpha > 1)
+    hi = np.log(alpha / (alpha - 1.0)) + 1e-9
     heat = (r / f)[..., :]
 
     def g(log_a):
         a = np.exp(log_a)[..., None]
         return np.sum(r / -np.expm1(-heat * alpha[..., None] / a), axis=-1) - a[..., 0]
 
-    for _ in range(200):
+    for _ in range(120):
         mid = 0.5 * (lo + hi)
         pos = g(mid) > 0
         lo = np.where(pos, mid, lo)
@@ -142,9 +144,10 @@ def waf_separated(alpha, rates, fractions):
     -------
     waf : same kind as `alpha`
         [1]; 1.866 for 80/20 at alpha 1.28.
-    pool_alpha : numpy.ndarray
+    pool_alpha : numpy.ndarray or xarray.DataArray
         ``alpha_i`` of each pool at the optimum, shape ``alpha.shape + (classes,)``
-        (1.69 and 1.18 for 80/20 at 1.28).
+        (a DataArray with a trailing ``traffic_class`` dim for DataArray input;
+        1.69 and 1.18 for 80/20 at 1.28).
     """
     r, f = _classes(rates, fractions)
     a, k = unpack(alpha=alpha)
@@ -154,7 +157,13 @@ def waf_separated(alpha, rates, fractions):
     pools = np.empty(al.shape + (r.size,))
     for idx in np.ndindex(al.shape):
         out[idx], pools[idx] = _separated_one(float(al[idx]), r, f)
-    return pack(out if out.ndim else float(out), k, "waf", "1", "write amplification, classes in separate pools"), pools
+    waf_out = pack(out if out.ndim else float(out), k, "waf", "1", "write amplification, classes in separate pools")
+    if k.kind == "xarray":
+        import xarray as xr
+
+        pools = xr.DataArray(pools.reshape(k.shape + (r.size,)), dims=k.dims + ("traffic_class",), coords=k.coords,
+                             name="pool_alpha", attrs={"units": "1", "long_name": "physical / user capacity per pool"})
+    return waf_out, pools
 
 
 def iu_factor(sizes, indirection_unit):
@@ -178,7 +187,8 @@ def iu_factor(sizes, indirection_unit):
     """
     s = np.asarray(list(sizes), dtype=float)
     w = np.asarray(list(sizes.values()), dtype=float)
-    if np.any(s <= 0) or np.any(w < 0) or abs(w.sum() - 1.0) > 1e-9:
+    if (s.size == 0 or not np.all(np.isfinite(s)) or not np.all(np.isfinite(w)) or np.any(s <= 0) or np.any(w < 0)
+            or abs(w.sum() - 1.0) > 1e-9):
         raise ValueError("sizes: positive sizes [B] mapped to shares summing to 1")
     a, k = unpack(indirection_unit=indirection_unit)
     check_range("indirection_unit", a["indirection_unit"], lo=0, lo_open=True, unit="B")

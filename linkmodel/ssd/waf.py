@@ -53,8 +53,34 @@ def alpha_from_op(op, convention="user"):
 
 
 def _waf_lambertw(alpha):
-    w = lambertw(-alpha * np.exp(-alpha), 0).real
-    return alpha / (alpha + w)
+    """Lambert-W WAF without cancellation near alpha = 1.
+
+    With ``x = 1 - 1/A`` the victim's valid share, the closed form is the
+    non-trivial root of ``x = exp(-alpha (1 - x))``, i.e. ``u = 1/A`` solves
+    ``alpha = -log1p(-u) / u`` (increasing in u on (0, 1)). scipy's W0 near
+    its branch point loses half the digits as alpha -> 1 (``alpha + W`` cancels),
+    so W0 only seeds the guess; Newton on ``log1p(-u) + alpha u = 0`` then
+    converges to machine precision for every alpha > 1 (e.g. A = 5.0e8 at
+    alpha = 1 + 1e-9, where the series gives u = 2e - 8e^2/3).
+    """
+    alpha = np.asarray(alpha, dtype=float)
+    e = alpha - 1.0
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        w = lambertw(-alpha * np.exp(-alpha), 0).real
+        u = np.where(e < 1e-3, 2.0 * e - 8.0 / 3.0 * e * e, (alpha + w) / alpha)
+        u = np.clip(np.nan_to_num(u, nan=0.5), 1e-300, 1.0 - 1e-16)
+        for _ in range(40):
+            f = np.log1p(-u) + alpha * u
+            fp = alpha - 1.0 / (1.0 - u)
+            step = np.where(fp != 0, f / np.where(fp != 0, fp, 1.0), 0.0)
+            new = u - step
+            # keep the iterate inside (0, 1): fall back to bisection-like halving toward the bound
+            new = np.where(new <= 0, 0.5 * u, np.where(new >= 1, 0.5 * (u + 1.0), new))
+            done = np.all(np.abs(new - u) <= 1e-13 * np.abs(u))  # rounding floor near u -> 1
+            u = new
+            if done:
+                break
+    return 1.0 / u
 
 
 def waf_uniform(alpha):

@@ -12,16 +12,42 @@ ssd_modeling.md §3.4; Micron's indirection-unit note)::
     GC units, d-choices); hot/cold classes mixed in the stream give the
     mixed LRW fixed point (:mod:`linkmodel.ssd.traffic`).
   - ``"fdp"``: NVMe Flexible Data Placement with one reclaim-unit handle per
-    traffic class: classes in separate pools (device GC remains); with one
-    class it is the conventional uniform case.
+    traffic class: classes in separate pools (device GC remains). How the
+    spare space is shared between the pools is the device's choice
+    (``op_split``): ``"optimal"`` moves it where it saves most (dossier §3.3
+    separated optimum; 1.866 for 80/20 at alpha 1.28), ``"proportional"``
+    gives each pool spare space in proportion to its data, so every pool runs
+    at the drive's alpha and the WAF is the uniform one (2.481 there; the
+    dossier's "without optimal OP redistribution", §3.5). ``aligned=True``:
+    the host writes and deallocates each handle's reclaim units whole
+    (FIFO-like, e.g. CacheLib): nothing is relocated, WAF_GC = 1 (dossier
+    §3.5 and §9 #45: 1.02 measured on a dedicated stream). With one class and
+    not aligned it is the conventional uniform case.
   - ``"zns"``: zoned namespaces: the host writes zones sequentially and
-    resets them whole, so the device relocates nothing (WAF_GC = 1); the
-    host's own garbage collection or compaction (``host_waf``) moves to the
-    host, and the over-provisioning comes back as capacity (dossier §3.5).
+    resets them whole, so the device relocates nothing (WAF_GC = 1) and the
+    over-provisioning comes back as capacity (dossier §3.5). The relocation
+    work moves to the host: with ``host_waf`` = h host writes per
+    application write, the host reads back h - 1 bytes of still-valid data
+    and writes them again (its compaction or GC), so the drive, its link and
+    its dies carry h writes and h - 1 reads per application write
+    (:func:`linkmodel.ssd.drive.evaluate` charges them). h = 1 is the best
+    case (an application that only appends and deletes whole zones).
 
 * ``WAF_IU``: read-modify-write of mapping units larger than the write.
 * ``parity``: RAIN/die-parity bytes per data byte (e.g. 1/15 for 15+1).
 * ``metadata``: mapping-table and journal bytes per data byte.
+* SLC cache: a share ``slc_fraction`` of the host writes lands in an SLC
+  cache first and is folded into native cells later, so it is programmed
+  twice. Only host data passes through the cache (GC relocates native to
+  native), so it *adds* ``slc_fraction`` to WAF_GC rather than multiplying
+  the total as the dossier's product form (§3.4) would:
+  ``WAF = WAF_IU x (1 + parity) x (1 + metadata) x (WAF_GC + slc_fraction)``.
+  These are NAND bytes programmed, as the drive's NAND-write counters count
+  them. ASSUMPTION for endurance: an SLC-mode program wears a cell like a
+  native one per byte (it cycles b times the cells for the same data but
+  stresses each less; how vendors weigh this is not published). The cache
+  is a property of the drive (``slc_fraction`` in the drive parameters, the
+  ``slc_cache`` field of a spec file), not of the placement.
 
 Every function broadcasts over ``alpha`` and the sizes.
 """
@@ -37,6 +63,7 @@ from linkmodel.ssd import meanfield, traffic, waf
 
 PLACEMENTS = ("conventional", "fdp", "zns")
 GC_MODELS = ("lambertw", "meanfield")
+OP_SPLITS = ("optimal", "proportional")
 
 
 @dataclass(frozen=True)
@@ -50,9 +77,9 @@ class WritePath:
         Large GC units (closed form) or finite ones (mean field; uniform
         traffic only).
     pages_per_block : float
-        Mapping units per GC unit ``b`` for the mean field [1].
+        Mapping units per GC unit ``b`` for the mean field [1], a whole number >= 2.
     choices : float
-        d-choices of the GC victim selection [1] (about 100 = greedy).
+        d-choices of the GC victim selection [1], >= 1 (about 100 = greedy).
     rates, fractions : tuple of float
         Share of writes and of the logical space per traffic class [1];
         ``(1.0,), (1.0,)`` is uniform.
@@ -60,6 +87,10 @@ class WritePath:
         Extra NAND bytes per data byte [1].
     host_waf : float
         ZNS: host-side writes per application write (compaction, host GC) [1].
+    op_split : {"optimal", "proportional"}
+        FDP: how the device shares spare space between reclaim-unit pools.
+    aligned : bool
+        FDP: handles written and deallocated in whole reclaim units (device WAF_GC 1).
     """
 
     placement: str = "conventional"
@@ -71,18 +102,29 @@ class WritePath:
     parity: float = 0.0
     metadata: float = 0.0
     host_waf: float = 1.0
+    op_split: str = "optimal"
+    aligned: bool = False
 
     def __post_init__(self):
         check_choice("placement", self.placement, PLACEMENTS)
         check_choice("gc_model", self.gc_model, GC_MODELS)
+        check_choice("op_split", self.op_split, OP_SPLITS)
         traffic._classes(self.rates, self.fractions)
         if self.gc_model == "meanfield" and len(self.rates) > 1:
             raise ValueError("gc_model: 'meanfield' is for uniform traffic; use 'lambertw' with traffic classes")
+        check_range("pages_per_block", self.pages_per_block, lo=2)
+        if float(self.pages_per_block) != round(float(self.pages_per_block)):
+            raise ValueError(f"pages_per_block: must be a whole number of mapping units, got {self.pages_per_block!r}")
+        check_range("choices", self.choices, lo=1)
         for name in ("parity", "metadata"):
             check_range(name, getattr(self, name), lo=0)
         check_range("host_waf", self.host_waf, lo=1)
+        if not isinstance(self.aligned, bool):
+            raise ValueError(f"aligned: must be True or False, got {self.aligned!r}")
         if self.placement != "zns" and self.host_waf != 1.0:
             raise ValueError("host_waf: only a ZNS host does its own garbage collection; leave it 1")
+        if self.placement != "fdp" and (self.aligned or self.op_split != "optimal"):
+            raise ValueError("aligned, op_split: FDP options; use placement='fdp'")
 
 
 UNIFORM = WritePath()
@@ -100,18 +142,18 @@ def waf_gc(alpha, write_path: WritePath = UNIFORM):
     Returns
     -------
     waf_gc : same kind as `alpha`
-        [1]; 1 under ZNS.
+        [1]; 1 under ZNS and aligned FDP.
     """
     wp = write_path
     a, k = unpack(alpha=alpha)
     check_range("alpha", a["alpha"], lo=1, lo_open=True)
     al = np.asarray(a["alpha"], dtype=float)
     uniform = len(wp.rates) == 1
-    if wp.placement == "zns":
+    if wp.placement == "zns" or (wp.placement == "fdp" and wp.aligned):
         out = np.ones_like(al)
     elif wp.gc_model == "meanfield":
         out = np.asarray(meanfield.waf_meanfield(al, wp.pages_per_block, wp.choices), dtype=float)
-    elif uniform:
+    elif uniform or (wp.placement == "fdp" and wp.op_split == "proportional"):
         out = waf._waf_lambertw(al)
     elif wp.placement == "fdp":
         out = np.asarray(traffic.waf_separated(al, wp.rates, wp.fractions)[0], dtype=float)
@@ -120,11 +162,12 @@ def waf_gc(alpha, write_path: WritePath = UNIFORM):
     return pack(out if out.ndim else float(out), k, "waf_gc", "1", "garbage-collection write amplification")
 
 
-def waf_total(alpha, size, indirection_unit, write_path: WritePath = UNIFORM):
+def waf_total(alpha, size, indirection_unit, write_path: WritePath = UNIFORM, slc_fraction=0.0):
     """Total device write amplification of random writes of one size [1].
 
-    ``WAF_GC x WAF_IU x (1 + parity) x (1 + metadata)``, ``WAF_IU = ceil(size
-    / IU) IU / size`` (1 under ZNS: zone appends are sequential).
+    ``WAF_IU x (1 + parity) x (1 + metadata) x (WAF_GC + slc_fraction)``,
+    ``WAF_IU = ceil(size / IU) IU / size`` (1 under ZNS: zone appends are
+    sequential).
 
     Parameters
     ----------
@@ -135,21 +178,29 @@ def waf_total(alpha, size, indirection_unit, write_path: WritePath = UNIFORM):
     indirection_unit : float or array-like or xarray.DataArray
         Mapping unit [B].
     write_path : WritePath
+    slc_fraction : float or array-like or xarray.DataArray
+        Share of host writes that pass through an SLC cache [1], 0-1.
 
     Returns
     -------
     waf : broadcast kind of the inputs
         NAND bytes per host byte [1] (the host's own ``host_waf`` not included).
     """
-    a, k = unpack(alpha=alpha, size=size, indirection_unit=indirection_unit)
+    a, k = unpack(alpha=alpha, size=size, indirection_unit=indirection_unit, slc_fraction=slc_fraction)
     check_range("size", a["size"], lo=0, lo_open=True, unit="B")
     check_range("indirection_unit", a["indirection_unit"], lo=0, lo_open=True, unit="B")
+    check_range("slc_fraction", a["slc_fraction"], lo=0, hi=1)
     gc = np.asarray(waf_gc(a["alpha"], write_path), dtype=float)
     iu = np.ceil(a["size"] / a["indirection_unit"] - 1e-12) * a["indirection_unit"] / a["size"]
     if write_path.placement == "zns":  # zone appends are sequential: no read-modify-write of mapping units
         iu = np.ones_like(iu)
-    out = gc * iu * (1.0 + write_path.parity) * (1.0 + write_path.metadata)
+    out = iu * multiplier(write_path) * (gc + a["slc_fraction"])
     return pack(out, k, "waf", "1", "total device write amplification")
+
+
+def multiplier(write_path: WritePath = UNIFORM) -> float:
+    """Parity and metadata bytes on top of each data byte: ``(1 + parity) x (1 + metadata)`` [1]."""
+    return (1.0 + write_path.parity) * (1.0 + write_path.metadata)
 
 
 def zns_capacity(raw_capacity, reserve_fraction=0.0, write_path: WritePath = UNIFORM):
