@@ -68,6 +68,79 @@ def link_ceilings(gen: int, lanes: int, size: float, read_fraction: float, mps_v
     return np.asarray(with_nvme, dtype=float), np.asarray(data_only, dtype=float)
 
 
+def random_write_waf_bound(part: Part, capacity: float, rand_write: float, block_size: float, params: dict):
+    """What a published random-write figure implies about write amplification, from the part's own figures.
+
+    The same NAND, controller and power budget that write sequentially at the
+    part's published ``seq_write`` must, for random writes, program ``WAF``
+    bytes per host byte (and read back the relocated ones on top). So, even
+    if garbage-collection reads cost nothing,
+
+        rand_write x size x WAF_IU x WAF <= seq_write     =>     WAF <= WAF_max,
+
+    and under uniform random writes (Lambert-W, ``1/A = u`` with
+    ``alpha = -log(1 - u) / u``) that needs ``alpha_eff >= -WAF_max log(1 -
+    1/WAF_max)``. Not applied when the sequential figure is within 10 % of the
+    link ceiling (the NAND could then program faster than the figure shows).
+
+    Parameters
+    ----------
+    part : Part
+    capacity : float
+        SKU user capacity [B].
+    rand_write : float
+        Published random-write IOPS [1/s].
+    block_size : float
+        Its I/O size [B].
+    params : dict
+        The SKU's drive parameters (:func:`linkmodel.ssd.design.params_from_part`).
+
+    Returns
+    -------
+    dict or None
+        ``seq_write`` [B/s], ``waf_max``, ``waf_model`` (uniform random at the
+        model's alpha_eff), ``alpha_eff_model``, ``alpha_eff_min`` and
+        ``raw_min`` [B] (NAND the figure needs with the model's reserve), or
+        None when the part publishes no sequential write for that capacity.
+    """
+    from linkmodel.ssd import waf as _waf
+
+    seq = [p.value for p in part.published if p.metric == "seq_write" and p.capacity == capacity]
+    if not seq or rand_write <= 0:
+        return None
+    seq_write = max(seq)
+    link_seq = float(nvme.io_link_ceiling(int(params["gen"]), int(params["lanes"]), 131072.0, params["mps"],
+                                          read_fraction=0.0, mrrs=params["mrrs"]).transfer_rate) * 131072.0
+    if seq_write >= 0.9 * link_seq:
+        return None
+    iu = params["indirection_unit"]
+    iu_factor = np.ceil(block_size / iu - 1e-12) * iu / block_size
+    waf_max = seq_write / (rand_write * block_size * iu_factor)
+    alpha_model = params["raw_capacity"] * (1.0 - params["reserve_fraction"]) / params["user_capacity"]
+    out = {"seq_write": seq_write, "waf_max": waf_max, "waf_model": float(_waf.waf_uniform(alpha_model)),
+           "alpha_eff_model": alpha_model}
+    if waf_max > 1.0:
+        a_min = -waf_max * np.log1p(-1.0 / waf_max)
+        out["alpha_eff_min"] = float(a_min)
+        out["raw_min"] = float(a_min * params["user_capacity"] / (1.0 - params["reserve_fraction"]))
+    else:
+        out["alpha_eff_min"] = None
+        out["raw_min"] = None
+    return out
+
+
+def describe_waf_bound(b: dict, raw_model: float) -> str:
+    """One sentence: what a random-write figure needs, from :func:`random_write_waf_bound`."""
+    head = (f"at {b['seq_write'] / 1e9:.3g} GB/s of NAND writes (the part's own sequential write) this figure allows "
+            f"WAF <= {b['waf_max']:.2f} even with free GC reads")
+    if b["alpha_eff_min"] is None:
+        return head + ": below 1, so it cannot be steady-state random writes over the full span"
+    return (head + f"; uniform random writes reach that only at alpha_eff >= {b['alpha_eff_min']:.3f}, i.e. >= "
+            f"{b['raw_min'] / 1e12:.4g} TB of NAND (model: {raw_model / 1e12:.4g} TB, alpha_eff "
+            f"{b['alpha_eff_model']:.3f}, WAF {b['waf_model']:.2f}); otherwise the test is not uniform full-span "
+            "steady state")
+
+
 def check_part(part: Part, cat=None) -> list[Check]:
     """Sanity-check every published performance figure of a part.
 
@@ -136,6 +209,10 @@ def check_part(part: Part, cat=None) -> list[Check]:
             reqs.append(f"<= {e_max / div:.3g} {unit_e} of dynamic energy per {per} (NAND, bus, controller) to "
                         f"stay within {params['power_cap']:g} W above {float(ds.static_power):.1f} W static "
                         f"(model: {float(ds.energy_per_io) / div:.3g} {unit_e})")
+        if pub.metric == "rand_write":
+            b = random_write_waf_bound(part, pub.capacity, pub.value, wl.size, params)
+            if b is not None and b["waf_max"] < b["waf_model"]:
+                reqs.append(describe_waf_bound(b, params["raw_capacity"]))
         if params["controller_iops"] < need:
             reqs.append(f"a controller doing {need / 1e6:.2f} M IOPS (catalogue: {params['controller_iops'] / 1e6:.2f} M)")
         out.append(Check(part.id, pub.metric, pub.capacity, pub.value, mps,

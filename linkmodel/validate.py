@@ -140,8 +140,8 @@ def validate_part(part: Part, cat=None) -> list[Record]:
                          + (f"{e['waf_random']:.2f}" if "random" in quantity else f"{e['waf_sequential']:.2f}"),
                          pub.kind, pub.confirmed, pub.block_size, pub.source)
             if pub.capacity not in provs:
-                provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)[1]
-            why = explain(rec, provs[pub.capacity])
+                provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)
+            why = explain(rec, provs[pub.capacity][1])
             if why and pub.metric == "dwpd" and "pe_needed" in e:
                 why += (f"; the rating needs {e['pe_needed']:.0f} P/E cycles under that workload (catalogue "
                         f"{e['pe_cycles']:.0f}: {_short(e['provenance']['pe_cycles'])}), or the vendor rates a "
@@ -176,8 +176,16 @@ def validate_part(part: Part, cat=None) -> list[Record]:
         rec = Record(part.id, pub.capacity, pub.metric, pub.value, predicted, predicted / pub.value - 1.0,
                      binding, pub.kind, pub.confirmed, pub.block_size, pub.source)
         if pub.capacity not in provs:
-            provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)[1]
-        records.append(replace(rec, why=explain(rec, provs[pub.capacity])))
+            provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)
+        params, prov = provs[pub.capacity]
+        why = explain(rec, prov)
+        if why and pub.metric == "rand_write" and rec.error < 0:
+            from linkmodel import sanity
+
+            b = sanity.random_write_waf_bound(part, pub.capacity, pub.value, pub.block_size, params)
+            if b is not None and b["waf_max"] < b["waf_model"]:
+                why += "; " + sanity.describe_waf_bound(b, params["raw_capacity"])
+        records.append(replace(rec, why=why))
     return records
 
 

@@ -19,8 +19,8 @@
 import numpy as np
 import xarray as xr
 
-from linkmodel import specs, writeview
-from linkmodel.ssd import endurance, meanfield, traffic, waf
+from linkmodel import sanity, specs, writeview
+from linkmodel.ssd import design, endurance, meanfield, traffic, waf, writepath
 
 alpha = xr.DataArray(np.round(np.arange(1.05, 2.001, 0.05), 3), dims="alpha")
 alpha = alpha.assign_coords(alpha=alpha.values)
@@ -49,16 +49,37 @@ for r, f in ((0.8, 0.2), (0.9, 0.1)):
 # 4 KiB random writes on the R6060 (16 KiB mapping unit, 61.44 TB on 64 TiB of
 # QLC): the conventional FTL pays read-modify-write (x4) on top of garbage
 # collection; a ZNS host appends to zones, so the device relocates nothing and
-# the over-provisioning comes back as capacity. With `host_waf` the host's own
-# compaction is charged back.
+# the over-provisioning comes back as capacity. With `host_waf` = h the host's
+# own compaction is charged back: per application write the drive serves h
+# zone appends and h - 1 reads of still-valid data (link, dies and power all
+# see them). FDP with handle-aligned deallocation also relocates nothing, but
+# the 16 KiB mapping unit still costs x4 for 4 KiB writes.
 
 # %%
 r6060 = specs.load("dapustor-r6060")
 for host_waf in (1.0, 2.0):
     rep = writeview.part_report(r6060, host_waf=host_waf)
     for name, v in rep["placements"].items():
-        print(f"host WAF {host_waf:g} {name:13} capacity {v['capacity'] / 1e12:6.2f} TB  device WAF {v['waf']:6.2f}  "
+        print(f"host WAF {host_waf:g} {name:20} capacity {v['capacity'] / 1e12:6.2f} TB  device WAF {v['waf']:6.2f}  "
               f"4 KiB writes {v['rand_write_iops'] / 1e3:8.1f} k/s ({v['binding']})  DWPD {v['dwpd']:.3f}")
+
+# %% [markdown]
+# ## FDP: who moves the spare space?
+#
+# With one reclaim-unit handle per traffic class the device keeps hot and cold
+# data apart. How much that saves depends on whether it also moves spare space
+# to the hot pool (the optimal split) or leaves each pool the spare space of
+# its share of the data (then every pool runs at the drive's alpha and the WAF
+# is the uniform one: separation alone only removes the mixing penalty).
+
+# %%
+hot = dict(rates=(0.8, 0.2), fractions=(0.2, 0.8))
+for label, wp in (("conventional (mixed)", writepath.WritePath(**hot)),
+                  ("FDP, spare space in proportion",
+                   writepath.WritePath(placement="fdp", op_split="proportional", **hot)),
+                  ("FDP, optimal split", writepath.WritePath(placement="fdp", **hot)),
+                  ("FDP, handle-aligned", writepath.WritePath(placement="fdp", aligned=True, **hot))):
+    print(f"{label:32} WAF_GC at alpha 1.28: {writepath.waf_gc(1.28, wp):.3f}")
 
 # %% [markdown]
 # ## 1 vs 3 DWPD on the same NAND
@@ -88,6 +109,25 @@ for a_id, b_id in (("micron-9650-pro", "micron-9650-max"), ("kioxia-cm9-r", "kio
 # would be needed; the spec-sheet workload is not documented well enough to
 # say which (skew, measurement before full steady state, or more NAND in the
 # 1 DWPD drive than the power-of-two rule assumes).
+#
+# The parts' own figures say the same without the model's power or die
+# constants: a drive that writes sequentially at S B/s cannot program more
+# than S B/s of NAND under random writes either, so a published random-write
+# rate R (4 KiB) allows WAF <= S / (4096 R) even if garbage-collection reads
+# were free. Where that is below the uniform-random WAF at the assumed
+# over-provisioning, the figure needs more NAND (or gentler traffic):
+
+# %%
+for part in specs.bundled_parts():
+    for pub in part.published:
+        if pub.metric != "rand_write":
+            continue
+        params, _ = design.params_from_part(part, pub.capacity)
+        b = sanity.random_write_waf_bound(part, pub.capacity, pub.value, pub.block_size, params)
+        if b is not None and b["waf_max"] < b["waf_model"]:
+            print(f"{part.id:22} {pub.capacity / 1e12:7.2f} TB: WAF <= {b['waf_max']:.2f} (uniform at the model's OP: "
+                  f"{b['waf_model']:.2f}) -> needs >= {b['raw_min'] / 1e12:.4g} TB of NAND, model "
+                  f"{params['raw_capacity'] / 1e12:.4g} TB")
 
 # %%
 try:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from linkmodel import sanity, specs
 from linkmodel.sanity import check_part
 from linkmodel.specs import load_part
 
@@ -74,3 +75,21 @@ def test_beyond_any_mps_is_impossible(tmp_path):
     (c,) = check_part(_part(tmp_path, 5, "seq_read", "16 GB/s", "kioxia-bics8-tlc", "kioxia-gen5-16ch"))
     assert not c.possible
     assert any("more than PCIe Gen5 x4 can carry" in r for r in c.requirements)
+
+
+def test_random_write_waf_bound_by_hand():
+    from linkmodel.ssd import design
+
+    part = specs.load("kioxia-cd9p-r")
+    params, _ = design.params_from_part(part, 7.68e12)
+    b = sanity.random_write_waf_bound(part, 7.68e12, 450e3, 4096, params)
+    # its own sequential write, 7.0 GB/s, programs at most 7.0e9 / (450e3 x 4096) = 3.798 NAND bytes per host byte
+    assert b["seq_write"] == 7.0e9
+    assert b["waf_max"] == pytest.approx(7.0e9 / (450e3 * 4096), rel=1e-12)
+    # uniform random (1/A = u, alpha = -ln(1 - u)/u) needs alpha_eff >= -3.7977 ln(1 - 1/3.7977) = 1.16057
+    assert b["alpha_eff_min"] == pytest.approx(1.16057, abs=1e-5)
+    assert b["raw_min"] == pytest.approx(1.16057 * 7.68e12 / 0.98, rel=1e-4)
+    # it is reported where the figure exceeds what the model's NAND allows
+    text = " ".join(r for c in sanity.check_part(part) if c.metric == "rand_write" and c.capacity == 7.68e12
+                    for r in c.requirements)
+    assert "WAF <= 3.80" in text
