@@ -547,6 +547,66 @@ def _cmd_endurance(args) -> int:
     return 0
 
 
+def _add_latency_parser(sub):
+    p = sub.add_parser("latency", help="QD1 latency breakdown and latency/IOPS vs queue depth of a part",
+                       description="The QD1 latency of a random I/O step by step (host, doorbell, SQE fetch, "
+                                   "firmware, NAND, ECC, PCIe, completion), then mean latency, p99/p99.9 and IOPS "
+                                   "vs queue depth (mean-value analysis of dies, channels, link and controller).")
+    p.add_argument("part", help="a part id or spec file")
+    p.add_argument("--io", default="read", choices=("read", "write"), help="random reads or writes (default read)")
+    p.add_argument("--size", default="4KiB", help="I/O size (default 4KiB)")
+    p.add_argument("--capacity", default=None, help="SKU user capacity, e.g. '7.68 TB' (default: the headline SKU)")
+    p.add_argument("--qd", default="1,2,4,8,16,32,64,128,256", help="queue depths, comma-separated")
+    p.add_argument("--write-ack", default="buffer", choices=("buffer", "through"),
+                   help="acknowledge writes from the protected buffer (default) or after the program")
+    p.add_argument("--polling", action="store_true", help="the host polls completions (no MSI-X)")
+    p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of tables")
+    p.set_defaults(func=_cmd_latency)
+
+
+def _cmd_latency(args) -> int:
+    from linkmodel.ssd import design, latency
+
+    part = _part_arg(args.part)
+    try:
+        qds = [int(x) for x in args.qd.split(",")]
+    except ValueError:
+        raise UsageError(f"--qd: expected comma-separated whole numbers >= 1, got {args.qd!r}") from None
+    if not qds or min(qds) < 1:
+        raise UsageError(f"--qd: expected comma-separated whole numbers >= 1, got {args.qd!r}")
+    size = parse_quantity(args.size, "size", "--size")
+    capacity = None if args.capacity is None else _capacity_arg(args.capacity)
+    path = latency.HostPath(write_ack=args.write_ack, interrupts=not args.polling,
+                            host_complete=0.3e-6 if args.polling else latency.DEFAULT_PATH.host_complete)
+    with design.about(part, capacity):
+        params, prov = design.params_from_part(part, capacity)
+        br = latency.qd1(params, args.io, size, path)
+        delay, st, _ = latency.stations(params, args.io, size, path)
+        curve = latency.queue_depth_curve(params, args.io, sorted(set(qds)), size, path)
+        tails = latency.tail(curve, st, (0.99, 0.999))
+    steps = {k: float(br[k]) for k in br.data_vars}
+    rows = [{"queue_depth": int(q), "latency": float(curve.latency[i]), "p99": float(tails[i, 0]),
+             "p999": float(tails[i, 1]), "iops": float(curve.iops[i])} for i, q in enumerate(curve.queue_depth.values)]
+    if args.json:
+        print(json.dumps(_jsonable({"part": part.id, "capacity": params["user_capacity"], "io": args.io,
+                                    "size": size, "breakdown": steps, "curve": rows,
+                                    "assumptions": latency.DEFAULTS}), indent=2))
+        return 0
+    print(f"{part.id} ({params['user_capacity'] / 1e12:g} TB): QD1 random {args.io}, {format_bytes(size)}"
+          + (f", written through" if args.io == "write" and args.write_ack == "through" else ""))
+    for k, v in steps.items():
+        if k != "total" and v > 0:
+            print(f"  {k:15}{v * 1e6:9.3f} us")
+    print(f"  {'total':15}{steps['total'] * 1e6:9.3f} us")
+    print("  (host and controller terms are shared assumptions: linkmodel.ssd.latency.DEFAULTS)")
+    print()
+    print(f"{'queue depth':>12}{'mean':>11}{'p99':>11}{'p99.9':>11}{'IOPS':>12}")
+    for r in rows:
+        print(f"{r['queue_depth']:12d}{r['latency'] * 1e6:8.1f} us{r['p99'] * 1e6:8.1f} us"
+              f"{r['p999'] * 1e6:8.1f} us{r['iops'] / 1e3:10.1f} k")
+    return 0
+
+
 def _add_whatif_parser(sub):
     p = sub.add_parser("whatif", help="compare two parts and attribute the difference to design changes",
                        description="Predict two parts under one power cap, their ratios per workload, and the "
@@ -614,6 +674,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_whatif_parser(sub)
     _add_generations_parser(sub)
     _add_endurance_parser(sub)
+    _add_latency_parser(sub)
     _add_link_parser(sub)
     return parser
 
@@ -625,7 +686,7 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
-            print("linkmodel: error: a command is required: validate, check, whatif, endurance, generations, link", file=sys.stderr)
+            print("linkmodel: error: a command is required: validate, check, whatif, endurance, latency, generations, link", file=sys.stderr)
             return 2
         return int(args.func(args) or 0)
     except UsageError as exc:

@@ -1,0 +1,349 @@
+"""I/O latency of a drive: the QD1 breakdown, and latency and IOPS vs queue depth.
+
+QD1 read (4 KiB random, reference dossier ssd_modeling.md §5.1)::
+
+    host submit -> SQ doorbell (MWr) -> SQE fetch (MRd + host memory + CplD)
+    -> firmware / FTL lookup (+ a mapping-table read on a cache miss)
+    -> NAND command + tR + channel transfer (+ ECC spare bytes) -> ECC decode
+    -> data to the host (MWr TLPs) -> CQE (MWr) -> MSI-X (MWr) -> host completion
+
+QD1 write acknowledged from a power-loss-protected buffer (``write_ack="buffer"``)::
+
+    host submit -> doorbell -> SQE fetch -> firmware -> data fetch (MRd + host memory + CplD)
+    -> buffer write -> CQE -> MSI-X -> host completion
+
+``write_ack="through"`` (no power-loss protection) adds the NAND program of
+the data: command, channel transfer and ``t_prog`` before the CQE.
+
+Link crossings come from :func:`linkmodel.pcie.latency.breakdown` (flit
+alignment, serialization, accumulation) plus a per-crossing port latency
+(PHY and controller pipelines at both ends). The host and controller terms
+are shared defaults, labelled assumptions with their bases
+(:data:`DEFAULTS`); a part or a study overrides them through
+:class:`HostPath`.
+
+Latency vs queue depth: :func:`queue_depth_curve` turns the drive model's
+per-I/O service times (dies with independent plane reads, channels, link,
+controller) into the closed network of :mod:`linkmodel.ssd.queueing`,
+whose delay is the rest of the QD1 latency, and caps throughput at the
+power ceiling. Tail latency (:func:`tail`) convolves, per station class, an
+M/D/1 waiting-time shape whose mean matches the network's.
+
+All SI (s, B, 1/s); every function broadcasts over the drive parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from linkmodel._array import check_choice, check_range, dataset, unpack
+
+
+@dataclass(frozen=True)
+class HostPath:
+    """Host and controller latency terms (SI seconds, probabilities) and the write acknowledgement.
+
+    Attributes
+    ----------
+    host_submit : float
+        Host software from the application's call to the SQ doorbell write [s].
+    host_complete : float
+        Host from the interrupt (or poll) to the application [s].
+    port_latency : float
+        PHY + link-controller pipelines of one link crossing, both ends [s].
+    host_memory : float
+        Host memory's answer to a device read (root complex + DRAM) [s].
+    firmware_read, firmware_write : float
+        Controller command handling and FTL work on the critical path [s].
+    ecc_decode : float
+        LDPC decode of the read data [s].
+    buffer_write : float
+        Writing the data into the protected buffer [s].
+    mapping_miss : float
+        Share of reads whose mapping entry is not cached [1] (each then reads a
+        mapping page first: tR + transfer).
+    interrupts : bool
+        MSI-X per completion (False: the host polls the CQ).
+    write_ack : {"buffer", "through"}
+        Acknowledge writes from the power-loss-protected buffer or after the program.
+    """
+
+    host_submit: float = 1.0e-6
+    host_complete: float = 1.5e-6
+    port_latency: float = 0.15e-6
+    host_memory: float = 0.5e-6
+    firmware_read: float = 5.0e-6
+    firmware_write: float = 5.0e-6
+    ecc_decode: float = 1.0e-6
+    buffer_write: float = 0.5e-6
+    mapping_miss: float = 0.0
+    interrupts: bool = True
+    write_ack: str = "buffer"
+
+    def __post_init__(self):
+        for f in fields(self):
+            if f.name in ("interrupts", "write_ack"):
+                continue
+            v = getattr(self, f.name)
+            if f.name == "mapping_miss":
+                check_range(f.name, v, lo=0, hi=1)
+            else:
+                check_range(f.name, v, lo=0, hi=1e-2, unit="s")
+        if not isinstance(self.interrupts, bool):
+            raise ValueError(f"interrupts: must be True or False, got {self.interrupts!r}")
+        check_choice("write_ack", self.write_ack, ("buffer", "through"))
+
+
+#: Basis of each default of :class:`HostPath` (all ASSUMPTIONS: no drive vendor publishes its breakdown).
+DEFAULTS = {
+    "host_submit": "ASSUMPTION: 1 us of host software to the doorbell (Linux io_uring/libaio class); the Intel "
+                   "Optane P4800X's 10 us QD1 read and write (ssd_modeling.md §5.4), media time nearly nil, bounds "
+                   "host + link + controller together at about 10 us",
+    "host_complete": "ASSUMPTION: 1.5 us from the MSI-X to the application (interrupt, CQ processing, wake-up); "
+                     "within the same 10 us Optane bound",
+    "port_latency": "ASSUMPTION: 150 ns per link crossing for the PHY and link-controller pipelines at both ends "
+                    "(on top of the serialization and flit terms of linkmodel.pcie.latency)",
+    "host_memory": "ASSUMPTION: 0.5 us for host memory to answer a device read (root complex + DRAM); small DMA "
+                   "reads on Xeon hosts take several hundred ns (pcie-bench, Neugebauer et al., SIGCOMM 2018)",
+    "firmware_read": "ASSUMPTION: 5 us of controller firmware and FTL lookup per read; the Optane bound above "
+                     "leaves about 5 us for the controller, and NVMeVirt's fitted 13-37 us 'firmware' times of "
+                     "older drives (ssd_modeling.md §5.1) include work a modern controller does in hardware",
+    "firmware_write": "ASSUMPTION: 5 us, as firmware_read (Optane P4800X writes also 10 us at QD1)",
+    "ecc_decode": "ASSUMPTION: 1 us of LDPC hard-decision decode for a 4 KiB codeword (no figure published)",
+    "buffer_write": "ASSUMPTION: 0.5 us to write 4 KiB into the controller's protected DRAM/SRAM buffer",
+    "mapping_miss": "default 0: enterprise drives keep the whole mapping table in DRAM (1 B per 1 KB of NAND, "
+                    "ssd_modeling.md §3.4)",
+    "interrupts": "default MSI-X per completion (the NVMe default: coalescing off)",
+    "write_ack": "default: acknowledged from the power-loss-protected buffer (enterprise drives have PLP; "
+                 "datasheet write latencies of 10-25 us are far below any tPROG)",
+}
+
+DEFAULT_PATH = HostPath()
+IOS = ("read", "write")
+
+
+def _link(gen, lanes, mps, mrrs, nbytes, transfer, completer=0.0):
+    from linkmodel.pcie import latency as _pl
+
+    return np.asarray(_pl.breakdown(gen, lanes, nbytes, mps, transfer=transfer, mrrs=mrrs,
+                                    completer_latency=completer).total.values, dtype=float)
+
+
+def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
+    """QD1 latency of one random I/O and its breakdown [s].
+
+    Parameters
+    ----------
+    params : dict
+        Drive parameters (:data:`linkmodel.ssd.drive.PARAMETERS`, SI), e.g.
+        from :func:`linkmodel.ssd.design.params_from_part`.
+    io : {"read", "write"}
+    size : float
+        I/O size [B].
+    path : HostPath
+        Host and controller terms, write acknowledgement.
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per step (``host_submit``, ``doorbell``, ``sqe_fetch``,
+        ``firmware``, ``mapping``, ``nand_command``, ``media``, ``channel``,
+        ``ecc``, ``data_transfer``, ``buffer``, ``cqe``, ``interrupt``,
+        ``host_complete``) and ``total`` [s]; steps that do not apply are 0.
+    """
+    check_choice("io", io, IOS)
+    a, kind = unpack(**{k: params[k] for k in ("gen", "lanes", "mps", "mrrs", "channel_rate", "spare_fraction",
+                                               "page_size", "t_read", "t_prog", "command_time")}, size=size)
+    check_range("size", a["size"], lo=0, lo_open=True, unit="B")
+    p = path
+    gen, lanes, mps, mrrs, s = a["gen"], a["lanes"], a["mps"], a["mrrs"], a["size"]
+    port = p.port_latency
+    z = np.zeros(kind.shape)
+    steps = {k: z for k in ("host_submit", "doorbell", "sqe_fetch", "firmware", "mapping", "nand_command", "media",
+                            "channel", "ecc", "data_transfer", "buffer", "cqe", "interrupt", "host_complete")}
+    steps["host_submit"] = z + p.host_submit
+    steps["doorbell"] = _link(gen, lanes, mps, mrrs, 4, "write") + port
+    steps["sqe_fetch"] = _link(gen, lanes, mps, mrrs, 64, "read", p.host_memory) + 2 * port
+    ch_rate = a["channel_rate"] * 1.0
+    pages = np.ceil(s / a["page_size"])
+    xfer = s * (1.0 + a["spare_fraction"]) / ch_rate
+    if io == "read":
+        steps["firmware"] = z + p.firmware_read
+        page_xfer = np.minimum(a["page_size"], 4096.0) * (1.0 + a["spare_fraction"]) / ch_rate
+        steps["mapping"] = z + p.mapping_miss * (a["command_time"] + a["t_read"] + page_xfer + p.ecc_decode)
+        steps["nand_command"] = pages * a["command_time"] + z
+        steps["media"] = a["t_read"] + z
+        steps["channel"] = xfer + z
+        steps["ecc"] = z + p.ecc_decode
+        steps["data_transfer"] = _link(gen, lanes, mps, mrrs, s, "write") + port
+    else:
+        steps["firmware"] = z + p.firmware_write
+        steps["data_transfer"] = _link(gen, lanes, mps, mrrs, s, "read", p.host_memory) + 2 * port
+        steps["buffer"] = z + p.buffer_write
+        if p.write_ack == "through":
+            steps["nand_command"] = pages * a["command_time"] + z
+            steps["channel"] = xfer + z
+            steps["media"] = a["t_prog"] + z
+    steps["cqe"] = _link(gen, lanes, mps, mrrs, 16, "write") + port
+    steps["interrupt"] = (_link(gen, lanes, mps, mrrs, 4, "write") + port) if p.interrupts else z
+    steps["host_complete"] = z + p.host_complete
+    total = sum(steps.values())
+    long = {
+        "host_submit": "host software to the doorbell", "doorbell": "SQ tail doorbell (MWr)",
+        "sqe_fetch": "SQE fetch (MRd, host memory, CplD)", "firmware": "controller firmware / FTL",
+        "mapping": "mapping-table read on a cache miss (expected)", "nand_command": "NAND command cycles",
+        "media": "array time (tR, or tPROG when written through)", "channel": "NAND channel transfer",
+        "ecc": "ECC decode", "data_transfer": "data over PCIe", "buffer": "write into the protected buffer",
+        "cqe": "completion entry (MWr)", "interrupt": "MSI-X (MWr)", "host_complete": "host completion path",
+    }
+    variables = {k: (v, "s", long[k], False) for k, v in steps.items()}
+    variables["total"] = (total, "s", f"QD1 {io} latency", False)
+    return dataset(variables, kind, attrs={"model": "linkmodel.ssd.latency.qd1", "io": io,
+                                           "write_ack": p.write_ack if io == "write" else ""})
+
+
+def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
+    """The closed network of one random-I/O workload: delay and station classes (see :mod:`queueing`).
+
+    Reads: ``dies`` (dies x independent plane reads servers, service tR +
+    command), ``channels`` (per-I/O channel time), ``link`` (1 / link IOPS
+    ceiling with NVMe traffic), ``controller`` (1 / its IOPS limit). Buffered
+    writes: one ``backend`` server whose service is 1 / the drive's write
+    ceiling (programs, GC and power drain the buffer). The delay is the rest
+    of the QD1 latency.
+
+    Returns
+    -------
+    delay : array [s]
+    stations : dict of name -> (count, service [s])
+    ceiling : array [1/s]
+        The drive model's throughput ceiling for the workload (power included).
+    """
+    from linkmodel.ssd import drive
+
+    check_choice("io", io, IOS)
+    wl = drive.Workload(f"rand_{io}", float(size), 1.0 if io == "read" else 0.0, True)
+    ds = drive.evaluate(params, wl)
+    l1 = np.asarray(qd1(params, io, size, path).total, dtype=float)
+    ceiling = np.asarray(ds.iops, dtype=float)
+    with np.errstate(divide="ignore"):
+        inv = {k: np.where(np.isfinite(np.asarray(ds[f"ceiling_{k}"], dtype=float)),
+                           1.0 / np.asarray(ds[f"ceiling_{k}"], dtype=float), 0.0) for k in ("link", "controller_iops")}
+    if io == "read":
+        a, _ = unpack(**{k: params[k] for k in ("dies", "independent_plane_reads", "t_read", "command_time",
+                                                "channels", "page_size")}, size=size)
+        pages = np.ceil(a["size"] / a["page_size"])
+        die_s = a["t_read"] + pages * a["command_time"]
+        ch_s = np.asarray(a["channels"] / np.asarray(ds.ceiling_channels, dtype=float), dtype=float)
+        st = {"dies": (a["dies"] * a["independent_plane_reads"], die_s), "channels": (a["channels"], ch_s),
+              "link": (1.0, inv["link"]), "controller": (1.0, inv["controller_iops"])}
+        inside = die_s + ch_s + inv["link"] + inv["controller_iops"]
+    else:
+        st = {"backend": (1.0, 1.0 / ceiling)}
+        inside = 1.0 / ceiling
+    delay = np.maximum(l1 - inside, 0.0)
+    return delay, st, ceiling
+
+
+def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32, 64, 128, 256), size=4096.0,
+                      path: HostPath = DEFAULT_PATH, service="deterministic"):
+    """Mean latency and IOPS vs queue depth for random I/O of one size.
+
+    Parameters
+    ----------
+    params : dict
+        Drive parameters.
+    io : {"read", "write"}
+    queue_depths : sequence of int
+    size : float
+        I/O size [B].
+    path : HostPath
+    service : {"deterministic", "exponential"}
+        See :func:`linkmodel.ssd.queueing.mva`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``latency`` [s] and ``iops`` [1/s] over ``queue_depth`` (throughput
+        capped at the drive model's ceiling, latency then QD / IOPS), the MVA's
+        per-station ``utilization_*`` and ``residence_*``, and ``ceiling``.
+    """
+    from linkmodel.ssd import queueing
+
+    delay, st, ceiling = stations(params, io, size, path)
+    ds = queueing.mva(queue_depths, delay, st, service)
+    capped = np.minimum(ds.iops.values, ceiling)
+    qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
+    ds["iops"] = (ds.iops.dims, capped, ds.iops.attrs)
+    ds["latency"] = (ds.latency.dims, qd / capped, ds.latency.attrs)
+    ds["ceiling"] = (ds.iops.dims[1:], np.broadcast_to(ceiling, ds.iops.shape[1:]),
+                     {"units": "1/s", "long_name": "drive throughput ceiling (power included)"})
+    ds.attrs.update(io=io, size=float(size))
+    return ds
+
+
+def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15):
+    """Latency percentiles at each queue depth of a :func:`queue_depth_curve` [s].
+
+    Each station class adds its service and a waiting time: the waiting time
+    of an M/D/1 queue (a geometric number of residual services, uniform on
+    ``[0, S]``) whose utilization is set so its mean equals the MVA's mean
+    wait there; the classes are taken as independent and convolved (FFT).
+    Checked against a discrete-event simulation (tests/qsim.py): p99 within
+    15 % while the bottleneck is below saturation; once it saturates
+    (e.g. QD 256 on 8 channels) the open-queue shape overstates p99 by up to
+    about 30 % (a closed population bounds every queue): conservative. A
+    single saturated server (the write buffer's drain) holds every I/O in
+    flight in one FIFO cycle: its wait is taken at its mean.
+
+    Parameters
+    ----------
+    curve : xarray.Dataset
+        From :func:`queue_depth_curve` (scalar drive parameters).
+    stations_ : dict
+        The station classes used for it (:func:`stations`).
+    quantiles : sequence of float
+    grid : int
+        FFT grid points.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(queue_depth, quantile)`` [s].
+    """
+    q = np.asarray(quantiles, dtype=float)
+    check_range("quantiles", q, lo=0, lo_open=True, hi=1, hi_open=True)
+    out = np.empty((curve.sizes["queue_depth"], q.size))
+    for i in range(curve.sizes["queue_depth"]):
+        waits = []
+        span = 0.0
+        fixed = float(curve.latency[i]) - sum(float(curve[f"residence_{k}"][i]) for k in stations_)
+        for k, (m_k, s_k) in stations_.items():
+            s_k = float(np.asarray(s_k))
+            fixed += s_k
+            w = float(curve[f"residence_{k}"][i]) - s_k
+            if s_k <= 0 or w <= 1e-15 * s_k:
+                continue
+            if float(np.asarray(m_k)) == 1 and float(curve[f"utilization_{k}"][i]) > 0.95:
+                # one saturated server: every I/O in flight queues there in turn (a closed FIFO cycle), so
+                # the wait is close to its mean for all of them
+                fixed += w
+                continue
+            rho = 2 * w / (s_k + 2 * w)
+            span = max(span, 30 * w, np.log(1e-7) / np.log(rho) * s_k / 2)
+            waits.append((s_k, rho))
+        if not waits:
+            out[i] = fixed
+            continue
+        dt = span / grid
+        total = np.ones(grid + 1, dtype=complex)
+        for s_k, rho in waits:
+            m = max(1, int(round(s_k / dt)))
+            u = np.zeros(2 * grid)
+            u[:m] = 1.0 / m
+            total *= (1 - rho) / (1 - rho * np.fft.rfft(u))
+        cdf = np.cumsum(np.fft.irfft(total, 2 * grid))
+        out[i] = fixed + np.searchsorted(cdf, q) * dt
+    return out

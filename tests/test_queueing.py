@@ -1,0 +1,162 @@
+"""Latency and queue depth: MQSim-derived oracles (ssd_modeling.md §9 #23-#33), a discrete-event simulation
+(tests/qsim.py) as the oracle for the network model, and the QD1 breakdown of the bundled parts."""
+
+import math
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from linkmodel import specs, validate
+from linkmodel.cli import main
+from linkmodel.ssd import design, latency, queueing
+from qsim import simulate
+
+# MQSim's defaults: 64 dies, tR 75 us; 8 channels at 333 MT/s x 8 bit: t_RC = floor(1000/333) x 2 = 6 ns per
+# 2 bytes (#23), so 8 KiB takes 4096 x 6 ns = 24.576 us; PCIe 4 x 1 GB/s with 128 B TLPs + 28 B overhead:
+# ceil(8192 x 156/128 / 4) ns = 2.496 us (#25); read command overhead 0.29 us
+T_CH_8K = 8192 / 2 * 6e-9
+T_PCIE_8K = math.ceil(8192 * 156 / 128 / 4) * 1e-9
+MQSIM = {"dies": (64, 75e-6), "channels": (8, T_CH_8K), "link": (1, T_PCIE_8K)}
+
+
+def test_mqsim_channel_and_pcie_times():
+    assert T_CH_8K == pytest.approx(24.576e-6)  # #23
+    assert T_PCIE_8K == pytest.approx(2.496e-6)  # #25
+
+
+def test_mqsim_qd1_reads():
+    # #26: 8 KiB QD1 read 102 us (model 102.4); #27: 4 KiB 88 us (model 88.8): 75 + transfer + PCIe + 0.29
+    qd1_8k = queueing.mva(1, 0.29e-6, MQSIM)
+    assert float(qd1_8k.latency[0]) == pytest.approx(102.4e-6, abs=1e-6)
+    four = {"dies": (64, 75e-6), "channels": (8, T_CH_8K / 2), "link": (1, T_PCIE_8K / 2)}
+    assert float(queueing.mva(1, 0.29e-6, four).latency[0]) == pytest.approx(88.8e-6, abs=1e-6)
+
+
+def test_exact_mva_oracle():
+    # #31: exact MVA, MQSim geometry (Z 0.3 us), QD1 / QD256: 102.4 us / ~315 K IOPS (+-0.5 %)
+    st = {"dies": (64, 75e-6), "channels": (8, 24.6e-6), "link": (1, 2.5e-6)}
+    ds = queueing.mva([1, 16, 64, 256], 0.3e-6, st, service="exponential")
+    assert float(ds.latency[0]) == pytest.approx(102.4e-6, rel=0.005)
+    assert float(ds.iops[3]) == pytest.approx(315e3, rel=0.005)
+    # the dossier's MVA table (§5.3): 128.8 us at QD16, 240 us at QD64, 813 us at QD256 (lower ends)
+    assert ds.latency.values[1:] * 1e6 == pytest.approx([128.8, 240, 813], rel=0.005)
+    # #32: Little's law, IOPS = QD / latency
+    assert ds.iops.values == pytest.approx(ds.queue_depth.values / ds.latency.values, rel=1e-12)
+
+
+def test_busy_dies_oracle():
+    # #33: N (1 - (1 - 1/N)^QD), N = 64: 14.26 / 40.64 / 62.86
+    assert queueing.busy_dies(64, np.array([16, 64, 256])) == pytest.approx([14.26, 40.64, 62.86], abs=0.01)
+
+
+CONFIGS = {  # (delay, dies, t_die, channels, t_channel, t_link)
+    "mqsim": (0.3e-6, 64, 75e-6, 8, 24.6e-6, 2.5e-6),
+    "gen5-tlc": (8e-6, 128, 50e-6, 16, 1.9e-6, 0.3e-6),
+    "few-dies": (5e-6, 16, 60e-6, 8, 3e-6, 0.3e-6),
+}
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_mean_latency_matches_simulation(name):
+    z, nd, td, nc, tc, tl = CONFIGS[name]
+    st = {"dies": (nd, td), "channels": (nc, tc), "link": (1, tl)}
+    qds = [1, 4, 16, 64, 256]
+    ds = queueing.mva(qds, z, st)
+    tails = latency.tail(ds, st, (0.99,))
+    for i, qd in enumerate(qds):
+        sim = simulate(qd, z, nd, td, nc, tc, tl, ios=30_000, warmup=4_000)
+        assert float(ds.latency[i]) == pytest.approx(sim["mean"], rel=0.05), (name, qd)
+        util = max(float(ds[f"utilization_{k}"][i]) for k in st)
+        if util < 0.9:  # below saturation: p99 within 15 %
+            assert tails[i, 0] == pytest.approx(sim["p99"], rel=0.15), (name, qd)
+        else:  # saturated bottleneck: the open-queue tail shape is conservative
+            assert tails[i, 0] >= sim["p99"] * 0.95, (name, qd)
+
+
+def test_exponential_service_matches_simulation():
+    z, nd, td, nc, tc, tl = CONFIGS["few-dies"]
+    st = {"dies": (nd, td), "channels": (nc, tc), "link": (1, tl)}
+    ds = queueing.mva([4, 32], z, st, service="exponential")
+    for i, qd in enumerate([4, 32]):
+        sim = simulate(qd, z, nd, td, nc, tc, tl, ios=30_000, warmup=4_000, service="exponential", seed=3)
+        assert float(ds.latency[i]) == pytest.approx(sim["mean"], rel=0.05)
+
+
+def test_mva_broadcasts_and_checks():
+    t_die = xr.DataArray([50e-6, 75e-6], dims="t_read", coords={"t_read": [50e-6, 75e-6]})
+    ds = queueing.mva([1, 8], 1e-6, {"dies": (32, t_die), "channels": (8, 2e-6)})
+    assert ds.latency.dims == ("queue_depth", "t_read")
+    assert ds.latency.sel(queue_depth=1).values == pytest.approx([53e-6, 78e-6])
+    # more queue depth never lowers throughput; latency never below QD1
+    assert np.all(np.diff(ds.iops.values, axis=0) >= 0)
+    for bad, msg in (({"queue_depths": 0}, "queue_depths"), ({"service": "pareto"}, "service"),
+                     ({"delay": -1.0}, "delay")):
+        kw = {"queue_depths": 1, "delay": 0.0, "stations": {"dies": (4, 1e-5)}, **bad}
+        with pytest.raises(ValueError, match=msg):
+            queueing.mva(**kw)
+    with pytest.raises(ValueError, match="count"):
+        queueing.mva(1, 0.0, {"dies": (0, 1e-5)})
+
+
+def test_qd1_breakdown_of_a_part_by_hand():
+    part = specs.load("kioxia-cm9-r")
+    params, _ = design.params_from_part(part)
+    br = latency.qd1(params, "read")
+    # BiCS8 (catalogue): tR 50 us, 16 KiB pages, 11 % spare; Gen5 controller channels at 2400 MT/s x 8 bit
+    assert float(br.media) == pytest.approx(50e-6)
+    assert float(br.channel) == pytest.approx(4096 * 1.11 / params["channel_rate"])
+    assert float(br.total) == pytest.approx(sum(float(br[k]) for k in br.data_vars if k != "total"))
+    # a buffered write never waits for the NAND; written through it pays tPROG
+    w = latency.qd1(params, "write")
+    assert float(w.media) == 0.0
+    through = latency.qd1(params, "write", path=latency.HostPath(write_ack="through"))
+    assert float(through.total) - float(w.total) == pytest.approx(
+        params["t_prog"] + params["command_time"] + 4096 * 1.11 / params["channel_rate"])
+
+
+def test_pe522_five_microsecond_write():
+    # "as low as 5 us": the link terms of a Gen5 x4 write (doorbell, SQE fetch, data fetch, CQE) are about 2 us
+    # with host memory answering in 0.5 us; 5 us then leaves about 3 us for host software and the controller:
+    # only a buffered write with polling and a hardware write path fits; a program (tPROG ~1 ms) is ruled out
+    params, _ = design.params_from_part(specs.load("ymtc-pe522"))
+    fast = latency.HostPath(host_submit=0.5e-6, host_complete=0.3e-6, interrupts=False, firmware_write=1.0e-6)
+    br = latency.qd1(params, "write", path=fast)
+    link = float(br.doorbell + br.sqe_fetch + br.data_transfer + br.cqe)
+    assert 1e-6 < link < 3e-6
+    assert float(br.total) <= 5e-6
+    assert float(latency.qd1(params, "write").total) > 5e-6  # default host path: interrupts, 5 us firmware
+    through = latency.qd1(params, "write", path=latency.HostPath(write_ack="through"))
+    assert float(through.total) > 100 * 5e-6
+
+
+def test_validate_scores_qd1_latency():
+    recs = [r for r in validate.validate([specs.load("micron-9550-max")]) if r.metric.endswith("latency")]
+    assert {r.metric for r in recs} == {"read_latency", "write_latency"}
+    read = next(r for r in recs if r.metric == "read_latency")
+    assert read.published == pytest.approx(60e-6) and read.predicted is not None
+    assert read.error == pytest.approx(read.predicted / 60e-6 - 1)
+
+
+def test_queue_depth_curve_of_a_part():
+    params, _ = design.params_from_part(specs.load("micron-9550-max"))
+    c = latency.queue_depth_curve(params, "read", (1, 16, 256, 4096))
+    qd1 = float(latency.qd1(params, "read").total)
+    assert float(c.latency[0]) == pytest.approx(qd1, rel=1e-9)  # QD1: the breakdown's total
+    assert np.all(np.diff(c.iops.values) >= 0) and float(c.iops[-1]) <= float(c.ceiling) * (1 + 1e-12)
+    assert c.iops.values == pytest.approx(c.queue_depth.values / c.latency.values)  # Little's law
+    w = latency.queue_depth_curve(params, "write", (1, 1024))
+    assert float(w.iops[-1]) == pytest.approx(float(w.ceiling), rel=1e-6)  # the buffer drains at the ceiling
+
+
+def test_latency_cli(capsys):
+    assert main(["latency", "micron-9550-max"]) == 0
+    out = capsys.readouterr().out
+    assert "media" in out and "queue depth" in out
+    assert main(["latency", "micron-9550-max", "--json", "--io", "write"]) == 0
+    import json
+
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["breakdown"]["total"] > 0 and len(doc["curve"]) > 3
+    assert main(["latency", "micron-9550-max", "--qd", "0"]) == 2
+    assert "--qd" in capsys.readouterr().err
