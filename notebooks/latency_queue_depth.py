@@ -1,0 +1,93 @@
+# %% [markdown]
+# # Latency and queue depth
+#
+# What sits on the critical path of a QD1 read or write, how latency and IOPS
+# grow with queue depth, and where the tail goes. Everything comes from
+# `linkmodel.ssd.latency` (QD1 breakdown, queue-depth curve, tail) and
+# `linkmodel.ssd.queueing` (mean-value analysis), on the bundled parts.
+
+# %%
+import numpy as np
+import xarray as xr
+
+from linkmodel import specs
+from linkmodel.ssd import design, latency, queueing
+
+part = specs.load("micron-9550-max")
+params, _ = design.params_from_part(part)
+read = latency.qd1(params, "read")
+write = latency.qd1(params, "write")
+print(f"{part.id}: QD1 4 KiB read {float(read.total) * 1e6:.1f} us (published 60), "
+      f"write {float(write.total) * 1e6:.1f} us (published 15)")
+(read.to_array("step") * 1e6).to_pandas().round(3)
+
+# %% [markdown]
+# The read is the array time plus about 12 us of host, link, firmware and ECC;
+# the write never waits for the NAND (acknowledged from the power-loss-protected
+# buffer). Written through, it would pay a full program:
+
+# %%
+through = latency.qd1(params, "write", path=latency.HostPath(write_ack="through"))
+print(f"written through: {float(through.total) * 1e6:.0f} us")
+
+# %% [markdown]
+# ## QD1 latency of every part that publishes one
+
+# %%
+for p in specs.bundled_parts():
+    pubs = {pub.metric: pub.value for pub in p.published if pub.metric in ("read_latency", "write_latency")}
+    if not pubs:
+        continue
+    prm, _ = design.params_from_part(p)
+    row = []
+    for io in ("read", "write"):
+        pred = float(latency.qd1(prm, io).total)
+        pub = pubs.get(f"{io}_latency")
+        row.append(f"{io} {pred * 1e6:5.1f} us" + (f" (published {pub * 1e6:.0f})" if pub else ""))
+    print(f"{p.id:24} " + "   ".join(row))
+
+# %% [markdown]
+# ## IOPS and latency vs queue depth
+#
+# Mean-value analysis of dies (independent plane reads), channels, link and
+# controller; the delay is the rest of the QD1 latency. Little's law ties the
+# two curves together; the tail (p99, p99.9) convolves an M/D/1 waiting-time
+# shape per station class whose mean matches the analysis.
+
+# %%
+qds = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
+curve = latency.queue_depth_curve(params, "read", qds)
+_, st, _ = latency.stations(params, "read")
+tails = latency.tail(curve, st, (0.99, 0.999))
+table = xr.Dataset({"mean_us": curve.latency * 1e6, "kiops": curve.iops / 1e3,
+                    "p99_us": ("queue_depth", tails[:, 0] * 1e6), "p999_us": ("queue_depth", tails[:, 1] * 1e6)})
+table.to_pandas().round(1)
+
+# %% [markdown]
+# The same analysis over a design axis: four NAND read times, one call.
+
+# %%
+t_read = xr.DataArray([30e-6, 45e-6, 60e-6, 90e-6], dims="t_read", coords={"t_read": [30, 45, 60, 90]})
+sweep = queueing.mva(qds, 10e-6, {"dies": (256 * 6, t_read), "channels": (16, 1.9e-6), "link": (1, 0.28e-6)})
+(sweep.latency * 1e6).to_pandas().round(1)
+
+# %%
+try:
+    import matplotlib.pyplot as plt
+except ImportError:  # plotting is optional (pip install linkmodel[notebooks])
+    plt = None
+if plt is not None:
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    ax1.plot(curve.iops / 1e6, curve.latency * 1e6, "o-", label="mean")
+    ax1.plot(curve.iops / 1e6, tails[:, 0] * 1e6, "s--", label="p99")
+    ax1.plot(curve.iops / 1e6, tails[:, 1] * 1e6, "^:", label="p99.9")
+    ax1.set_xlabel("4 KiB random reads [M IOPS]")
+    ax1.set_ylabel("latency [us]")
+    ax1.set_title(f"{part.id}: latency vs throughput")
+    ax1.legend()
+    ax2.semilogx(qds, np.asarray(curve.iops) / 1e6, "o-")
+    ax2.set_xlabel("queue depth")
+    ax2.set_ylabel("M IOPS")
+    ax2.set_title("IOPS vs queue depth")
+    fig.tight_layout()
+    fig.savefig("latency_queue_depth.png", dpi=100)
