@@ -560,8 +560,28 @@ def _add_latency_parser(sub):
     p.add_argument("--write-ack", default="buffer", choices=("buffer", "through"),
                    help="acknowledge writes from the protected buffer (default) or after the program")
     p.add_argument("--polling", action="store_true", help="the host polls completions (no MSI-X)")
+    p.add_argument("--write-iops", default=None,
+                   help="reads only: random 4 KiB host writes per second running alongside (e.g. 100k): the read "
+                        "wait behind programs and erases, with and without suspend")
+    p.add_argument("--suspend", default="20us,100us",
+                   help="program and erase suspend latency for --write-iops (default 20us,100us)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of tables")
     p.set_defaults(func=_cmd_latency)
+
+
+def _rate_arg(flag: str, text: str) -> float:
+    t = text.strip().lower()
+    mult = 1.0
+    for suffix, m in (("k", 1e3), ("m", 1e6)):
+        if t.endswith(suffix):
+            t, mult = t[:-1], m
+    try:
+        v = float(t) * mult
+    except ValueError:
+        raise UsageError(f"{flag}: expected a rate such as 100000 or 100k, got {text!r}") from None
+    if not (math.isfinite(v) and v >= 0):
+        raise UsageError(f"{flag}: expected a finite rate >= 0, got {text!r}")
+    return v
 
 
 def _cmd_latency(args) -> int:
@@ -584,13 +604,31 @@ def _cmd_latency(args) -> int:
         delay, st, _ = latency.stations(params, args.io, size, path)
         curve = latency.queue_depth_curve(params, args.io, sorted(set(qds)), size, path)
         tails = latency.tail(curve, st, (0.99, 0.999))
+        interference = None
+        if args.write_iops is not None:
+            if args.io != "read":
+                raise UsageError("--write-iops: shows what writes do to reads; use it with --io read")
+            parts_ = args.suspend.split(",")
+            if len(parts_) != 2:
+                raise UsageError(f"--suspend: expected program,erase latencies such as 20us,100us, got {args.suspend!r}")
+            sus = tuple(parse_quantity(x, "time", "--suspend") for x in parts_)
+            rate = _rate_arg("--write-iops", args.write_iops)
+            try:
+                plain = latency.read_interference(params, rate)
+                susp = latency.read_interference(params, rate, suspend=sus)
+            except ValueError as exc:
+                raise UsageError(f"--write-iops: {str(exc).split(': ', 1)[-1]}") from None
+            interference = {"write_iops": rate, "program_busy": float(plain.program_busy),
+                            "erase_busy": float(plain.erase_busy), "suspend": list(sus),
+                            "no_suspend": {k: float(plain[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")},
+                            "with_suspend": {k: float(susp[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")}}
     steps = {k: float(br[k]) for k in br.data_vars}
     rows = [{"queue_depth": int(q), "latency": float(curve.latency[i]), "p99": float(tails[i, 0]),
              "p999": float(tails[i, 1]), "iops": float(curve.iops[i])} for i, q in enumerate(curve.queue_depth.values)]
     if args.json:
         print(json.dumps(_jsonable({"part": part.id, "capacity": params["user_capacity"], "io": args.io,
                                     "size": size, "breakdown": steps, "curve": rows,
-                                    "assumptions": latency.DEFAULTS}), indent=2))
+                                    "interference": interference, "assumptions": latency.DEFAULTS}), indent=2))
         return 0
     print(f"{part.id} ({params['user_capacity'] / 1e12:g} TB): QD1 random {args.io}, {format_bytes(size)}"
           + (f", written through" if args.io == "write" and args.write_ack == "through" else ""))
@@ -604,6 +642,16 @@ def _cmd_latency(args) -> int:
     for r in rows:
         print(f"{r['queue_depth']:12d}{r['latency'] * 1e6:8.1f} us{r['p99'] * 1e6:8.1f} us"
               f"{r['p999'] * 1e6:8.1f} us{r['iops'] / 1e3:10.1f} k")
+    if interference:
+        i = interference
+        print()
+        print(f"with {i['write_iops'] / 1e3:g} k random 4 KiB writes/s alongside: each die programs "
+              f"{i['program_busy']:.1%} and erases {i['erase_busy']:.2%} of the time; a read waits in addition")
+        for label, key in (("no suspend", "no_suspend"),
+                           (f"suspend {i['suspend'][0] * 1e6:g}/{i['suspend'][1] * 1e6:g} us", "with_suspend")):
+            w = i[key]
+            print(f"  {label:22} mean {w['mean_wait'] * 1e6:8.2f} us   p99 {w['wait_q99'] * 1e6:8.1f} us   "
+                  f"p99.9 {w['wait_q99.9'] * 1e6:8.1f} us")
     return 0
 
 

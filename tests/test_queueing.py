@@ -160,3 +160,60 @@ def test_latency_cli(capsys):
     assert doc["breakdown"]["total"] > 0 and len(doc["curve"]) > 3
     assert main(["latency", "micron-9550-max", "--qd", "0"]) == 2
     assert "--qd" in capsys.readouterr().err
+
+
+def _interference_sim(u_p, t_prog, u_e, t_erase, suspend=None, horizon=3000.0, reads=400_000, seed=5):
+    """Programs and erases arrive at random (Poisson) and run one at a time (FIFO among themselves);
+    a read arriving at a random moment waits for the operation in progress only (read priority), or for
+    its suspend latency. Returns the sampled waits."""
+    rng = np.random.default_rng(seed)
+    lam_p, lam_e = u_p / t_prog, u_e / t_erase
+    n_p, n_e = rng.poisson(lam_p * horizon), rng.poisson(lam_e * horizon)
+    arr = np.concatenate([rng.uniform(0, horizon, n_p), rng.uniform(0, horizon, n_e)])
+    dur = np.concatenate([np.full(n_p, t_prog), np.full(n_e, t_erase)])
+    kind = np.concatenate([np.zeros(n_p), np.ones(n_e)])
+    order = np.argsort(arr)
+    arr, dur, kind = arr[order], dur[order], kind[order]
+    start = np.empty_like(arr)
+    free = 0.0
+    for i in range(arr.size):  # FIFO single server
+        start[i] = max(arr[i], free)
+        free = start[i] + dur[i]
+    end = start + dur
+    t = np.sort(rng.uniform(0.1 * horizon, 0.9 * horizon, reads))
+    j = np.searchsorted(start, t, side="right") - 1  # the last operation started before t
+    busy = (j >= 0) & (end[np.maximum(j, 0)] > t)
+    resid = np.where(busy, end[np.maximum(j, 0)] - t, 0.0)
+    if suspend is not None:
+        sus = np.where(kind[np.maximum(j, 0)] == 0, suspend[0], suspend[1])
+        resid = np.where(busy, np.minimum(resid, sus), 0.0)
+    return resid
+
+
+def test_read_interference_against_simulation():
+    params, _ = design.params_from_part(specs.load("micron-9550-max"))
+    for rate in (50e3, 300e3):
+        ds = latency.read_interference(params, rate)
+        sim = _interference_sim(float(ds.program_busy), params["t_prog"], float(ds.erase_busy), params["t_erase"])
+        assert float(ds.mean_wait) == pytest.approx(sim.mean(), rel=0.05)
+        assert float(ds["wait_q99.9"]) == pytest.approx(np.quantile(sim, 0.999), rel=0.05)
+        sus = latency.read_interference(params, rate, suspend=(20e-6, 100e-6))
+        sim_s = _interference_sim(float(ds.program_busy), params["t_prog"], float(ds.erase_busy),
+                                  params["t_erase"], suspend=(20e-6, 100e-6))
+        assert float(sus.mean_wait) == pytest.approx(sim_s.mean(), rel=0.05)
+        assert float(sus.mean_wait) < float(ds.mean_wait) / 10  # suspend cuts the wait by tPROG / (2 t_sus)
+
+
+def test_read_interference_by_hand():
+    # 9550 MAX 25.6 TB, 100 K random 4 KiB writes/s at the model's WAF: programs per die per second =
+    # 100e3 x 4096 x WAF / (256 dies x 6 planes x 16 KiB x 3 bits); busy share = that x tPROG
+    params, _ = design.params_from_part(specs.load("micron-9550-max"))
+    waf = 2.0
+    ds = latency.read_interference(params, 100e3, waf=waf)
+    per_die = 100e3 * 4096 * waf / params["dies"]
+    u_p = per_die / (params["planes"] * params["page_size"] * 3) * params["t_prog"]
+    assert float(ds.program_busy) == pytest.approx(u_p, rel=1e-12)
+    u_e = per_die / (params["planes"] * params["page_size"] * params["block_pages"]) * params["t_erase"]
+    assert float(ds.mean_wait) == pytest.approx(u_p * params["t_prog"] / 2 + u_e * params["t_erase"] / 2)
+    with pytest.raises(ValueError, match="write_iops"):
+        latency.read_interference(params, 1e9)

@@ -347,3 +347,101 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15):
         cdf = np.cumsum(np.fft.irfft(total, 2 * grid))
         out[i] = fixed + np.searchsorted(cdf, q) * dt
     return out
+
+
+def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.99, 0.999), suspend=None,
+                      waf=None):
+    """Extra read latency from programs and erases on the same die, with and without suspend [s].
+
+    Host writes of ``write_size`` bytes at ``write_iops`` (random, so each
+    programs ``write_size x WAF`` bytes, garbage collection included) keep
+    each die programming a share ``U_p = rate x WAF x size / (dies x one-shot
+    program bytes) x tPROG`` of the time and erasing ``U_e`` (same with the
+    block bytes and tBERS). Reads go ahead of queued programs (read-priority
+    scheduling) but not of the operation in progress, so a read arriving at a
+    random moment (Poisson arrivals see time averages) waits
+
+    * without suspend: the residual of the program (uniform on [0, tPROG])
+      with probability U_p, of the erase with probability U_e:
+      mean ``U_p tPROG / 2 + U_e tBERS / 2``,
+      ``P(wait > t) = U_p (1 - t/tPROG)+ + U_e (1 - t/tBERS)+``;
+    * with suspend: the time to suspend instead, ``suspend = (program,
+      erase)`` seconds (MQSim's defaults: 100 us and 700 us, ssd_modeling.md
+      §1.1): mean ``U_p t_sp + U_e t_se``.
+
+    Parameters
+    ----------
+    params : dict
+        Drive parameters.
+    write_iops : float or array-like or xarray.DataArray
+        Host write rate [1/s].
+    write_size : float
+        Host write size [B].
+    quantiles : sequence of float
+        Percentiles of the added wait to report.
+    suspend : (float, float), optional
+        Program and erase suspend latency [s]; None: no suspend.
+    waf : float or array-like, optional
+        Write amplification of the writes [1]; default the drive model's for
+        uniform random writes of `write_size` (1 for writes of a whole IU or more
+        that are sequential is the caller's to pass).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``program_busy``, ``erase_busy`` [1] (per die), ``mean_wait`` [s] and
+        ``wait_q<percent>`` [s] for each quantile.
+    """
+    from linkmodel.ssd import drive
+
+    if waf is None:
+        waf = np.asarray(drive.evaluate(params, drive.Workload("w", float(write_size), 0.0, True)).waf, dtype=float)
+    a, kind = unpack(write_iops=write_iops, waf=waf,
+                     **{k: params[k] for k in ("dies", "planes", "page_size", "bits_per_cell", "t_prog", "t_erase",
+                                               "block_pages")})
+    check_range("write_iops", a["write_iops"], lo=0, unit="1/s")
+    check_range("waf", a["waf"], lo=1)
+    q = np.asarray(quantiles, dtype=float)
+    check_range("quantiles", q, lo=0, lo_open=True, hi=1, hi_open=True)
+    if suspend is not None:
+        if len(suspend) != 2:
+            raise ValueError("suspend: (program suspend latency, erase suspend latency) in seconds")
+        check_range("suspend", np.asarray(suspend, dtype=float), lo=0, hi=1.0, unit="s")
+    written = a["write_iops"] * float(write_size) * a["waf"] / a["dies"]  # bytes programmed per die per second
+    u_p = written / (a["planes"] * a["page_size"] * a["bits_per_cell"]) * a["t_prog"]
+    u_e = written / (a["planes"] * a["page_size"] * a["block_pages"]) * a["t_erase"]
+    if np.any(u_p + u_e >= 1.0):
+        raise ValueError("write_iops: the dies would be busy programming and erasing all the time (program + "
+                         "erase share >= 1); lower the write rate")
+    t_p, t_e = a["t_prog"], a["t_erase"]
+    if suspend is None:
+        mean = u_p * t_p / 2 + u_e * t_e / 2
+    else:
+        mean = u_p * suspend[0] + u_e * suspend[1]
+    shape = np.broadcast_shapes(np.shape(u_p), np.shape(u_e), np.shape(t_p), np.shape(t_e))
+    up, ue, tp, te = (np.broadcast_to(np.asarray(v, dtype=float), shape) for v in (u_p, u_e, t_p, t_e))
+    out = {}
+    for qq in q:
+        p_exceed = 1.0 - qq
+        if suspend is None:
+            # P(wait > t) is piecewise linear and falls from U_p + U_e at t = 0: solve it on each piece
+            lo_t, hi_t = np.minimum(tp, te), np.maximum(tp, te)
+            u_lo = np.where(tp <= te, up, ue)  # the shorter operation's share
+            u_hi = np.where(tp <= te, ue, up)
+            # beyond the shorter operation only the longer one's residual remains
+            t2 = hi_t * (1.0 - p_exceed / np.where(u_hi > 0, u_hi, 1.0))
+            t1 = (up + ue - p_exceed) / (u_lo / lo_t + u_hi / hi_t)
+            t = np.where(up + ue <= p_exceed, 0.0, np.where(t1 <= lo_t, t1, np.where(u_hi > p_exceed, t2, lo_t)))
+        else:
+            sp, se = float(suspend[0]), float(suspend[1])
+            short, long_ = (sp, se) if sp <= se else (se, sp)
+            u_short, u_long = (up, ue) if sp <= se else (ue, up)
+            t = np.where(u_long > p_exceed, long_, np.where(u_short + u_long > p_exceed, short, 0.0))
+        out[qq] = t
+    variables = {"program_busy": (u_p, "1", "share of time a die programs", False),
+                 "erase_busy": (u_e, "1", "share of time a die erases", False),
+                 "mean_wait": (mean, "s", "mean added read wait", False)}
+    for qq, t in out.items():
+        variables[f"wait_q{qq * 100:g}"] = (t, "s", f"{qq:.4g} quantile of the added read wait", False)
+    return dataset(variables, kind, attrs={"model": "linkmodel.ssd.latency.read_interference",
+                                           "suspend": "none" if suspend is None else f"{suspend[0]:g} s, {suspend[1]:g} s"})
