@@ -71,6 +71,22 @@ t_read = xr.DataArray([30e-6, 45e-6, 60e-6, 90e-6], dims="t_read", coords={"t_re
 sweep = queueing.mva(qds, 10e-6, {"dies": (256 * 6, t_read), "channels": (16, 1.9e-6), "link": (1, 0.28e-6)})
 (sweep.latency * 1e6).to_pandas().round(1)
 
+# %% [markdown]
+# ## Reads behind programs and erases
+#
+# With random writes running alongside, a read that lands on a die in the
+# middle of a program waits for it (read-priority scheduling, no suspend), or
+# only for the suspend latency. The mean barely moves; the tail is the
+# program time.
+
+# %%
+for rate in (50e3, 150e3, 300e3):
+    plain = latency.read_interference(params, rate)
+    sus = latency.read_interference(params, rate, suspend=(20e-6, 100e-6))
+    print(f"{rate / 1e3:5.0f} k writes/s: die programming {float(plain.program_busy):.1%}; added read wait mean "
+          f"{float(plain.mean_wait) * 1e6:5.2f} us, p99 {float(plain['wait_q99']) * 1e6:6.1f} us, p99.9 "
+          f"{float(plain['wait_q99.9']) * 1e6:6.1f} us; with 20 us suspend p99.9 {float(sus['wait_q99.9']) * 1e6:.0f} us")
+
 # %%
 try:
     import matplotlib.pyplot as plt
