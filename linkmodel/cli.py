@@ -595,33 +595,39 @@ def _cmd_latency(args) -> int:
     if not qds or min(qds) < 1:
         raise UsageError(f"--qd: expected comma-separated whole numbers >= 1, got {args.qd!r}")
     size = parse_quantity(args.size, "size", "--size")
+    if not size > 0:
+        raise UsageError(f"--size: must be > 0, got {args.size!r}")
     capacity = None if args.capacity is None else _capacity_arg(args.capacity)
     path = latency.HostPath(write_ack=args.write_ack, interrupts=not args.polling,
                             host_complete=0.3e-6 if args.polling else latency.DEFAULT_PATH.host_complete)
     with design.about(part, capacity):
         params, prov = design.params_from_part(part, capacity)
+    try:
         br = latency.qd1(params, args.io, size, path)
         delay, st, _ = latency.stations(params, args.io, size, path)
         curve = latency.queue_depth_curve(params, args.io, sorted(set(qds)), size, path)
         tails = latency.tail(curve, st, (0.99, 0.999))
-        interference = None
-        if args.write_iops is not None:
-            if args.io != "read":
-                raise UsageError("--write-iops: shows what writes do to reads; use it with --io read")
-            parts_ = args.suspend.split(",")
-            if len(parts_) != 2:
-                raise UsageError(f"--suspend: expected program,erase latencies such as 20us,100us, got {args.suspend!r}")
-            sus = tuple(parse_quantity(x, "time", "--suspend") for x in parts_)
-            rate = _rate_arg("--write-iops", args.write_iops)
-            try:
-                plain = latency.read_interference(params, rate)
-                susp = latency.read_interference(params, rate, suspend=sus)
-            except ValueError as exc:
-                raise UsageError(f"--write-iops: {str(exc).split(': ', 1)[-1]}") from None
-            interference = {"write_iops": rate, "program_busy": float(plain.program_busy),
-                            "erase_busy": float(plain.erase_busy), "suspend": list(sus),
-                            "no_suspend": {k: float(plain[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")},
-                            "with_suspend": {k: float(susp[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")}}
+    except ValueError as exc:
+        msg = str(exc)
+        raise UsageError(f"--{msg}" if msg.startswith("size:") else msg) from None
+    interference = None
+    if args.write_iops is not None:
+        if args.io != "read":
+            raise UsageError("--write-iops: shows what writes do to reads; use it with --io read")
+        parts_ = args.suspend.split(",")
+        if len(parts_) != 2:
+            raise UsageError(f"--suspend: expected program,erase latencies such as 20us,100us, got {args.suspend!r}")
+        sus = tuple(parse_quantity(x, "time", "--suspend") for x in parts_)
+        rate = _rate_arg("--write-iops", args.write_iops)
+        try:
+            plain = latency.read_interference(params, rate)
+            susp = latency.read_interference(params, rate, suspend=sus)
+        except ValueError as exc:
+            raise UsageError(f"--write-iops: {str(exc).split(': ', 1)[-1]}") from None
+        interference = {"write_iops": rate, "program_busy": float(plain.program_busy),
+                        "erase_busy": float(plain.erase_busy), "suspend": list(sus),
+                        "no_suspend": {k: float(plain[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")},
+                        "with_suspend": {k: float(susp[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")}}
     steps = {k: float(br[k]) for k in br.data_vars}
     rows = [{"queue_depth": int(q), "latency": float(curve.latency[i]), "p99": float(tails[i, 0]),
              "p999": float(tails[i, 1]), "iops": float(curve.iops[i])} for i, q in enumerate(curve.queue_depth.values)]
@@ -631,7 +637,7 @@ def _cmd_latency(args) -> int:
                                     "interference": interference, "assumptions": latency.DEFAULTS}), indent=2))
         return 0
     print(f"{part.id} ({params['user_capacity'] / 1e12:g} TB): QD1 random {args.io}, {format_bytes(size)}"
-          + (f", written through" if args.io == "write" and args.write_ack == "through" else ""))
+          + (", written through" if args.io == "write" and args.write_ack == "through" else ""))
     for k, v in steps.items():
         if k != "total" and v > 0:
             print(f"  {k:15}{v * 1e6:9.3f} us")

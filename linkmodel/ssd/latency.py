@@ -131,6 +131,14 @@ def _link(gen, lanes, mps, mrrs, nbytes, transfer, completer=0.0):
                                     completer_latency=completer).total.values, dtype=float)
 
 
+def _check_one_die(size, params):
+    limit = np.asarray(params["planes"], dtype=float) * np.asarray(params["page_size"], dtype=float)
+    if np.any(np.asarray(size, dtype=float) > limit):
+        raise ValueError(f"size: {float(np.max(size)):g} B is more than one die's multi-plane page "
+                         f"({float(np.min(limit)):g} B); the latency model covers I/Os served by one die (larger "
+                         "ones are striped over dies and channels, which it does not model)")
+
+
 def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
     """QD1 latency of one random I/O and its breakdown [s].
 
@@ -141,7 +149,7 @@ def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
         from :func:`linkmodel.ssd.design.params_from_part`.
     io : {"read", "write"}
     size : float
-        I/O size [B].
+        I/O size [B], at most one die's multi-plane page (planes x page size).
     path : HostPath
         Host and controller terms, write acknowledgement.
 
@@ -157,6 +165,7 @@ def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
     a, kind = unpack(**{k: params[k] for k in ("gen", "lanes", "mps", "mrrs", "channel_rate", "spare_fraction",
                                                "page_size", "t_read", "t_prog", "command_time")}, size=size)
     check_range("size", a["size"], lo=0, lo_open=True, unit="B")
+    _check_one_die(a["size"], params)
     p = path
     gen, lanes, mps, mrrs, s = a["gen"], a["lanes"], a["mps"], a["mrrs"], a["size"]
     port = p.port_latency
