@@ -193,7 +193,7 @@ def check_part(part: Part, cat=None) -> list[Check]:
         die_time = float(ds.die_time)
         dies_needed = need * die_time
         if dies_needed > params["dies"]:
-            reqs.append(f"{dies_needed:.0f} NAND dies busy at once with {part.get('nand')} timing "
+            reqs.append(f"{dies_needed:.0f} NAND dies busy at once with {design.nand_id(part, pub.capacity)} timing "
                         f"(the SKU has {params['dies']:.0f})")
         ch_ceiling = float(ds.ceiling_channels)
         if ch_ceiling < need:

@@ -55,6 +55,15 @@ def _convert(path: str, key: str, raw: Any, ft: FieldType):
             raise SpecError(f"{where}: expected a non-empty array such as [\"25 W\", \"15 W\"], got {raw!r}")
         item = FieldType(ft.kind[: -len("_list")], positive=ft.positive)
         return tuple(_convert(path, f"{key}[{i}]", x, item) for i, x in enumerate(raw))
+    if ft.kind == "nand_map":  # SKU capacity -> catalogue id, e.g. { "1.92 TB" = "kioxia-bics5-tlc" }
+        if not isinstance(raw, dict) or not raw:
+            raise SpecError(f"{where}: expected a table of capacity = catalogue id, e.g. "
+                            f"{{ \"1.92 TB\" = \"kioxia-bics5-tlc\" }}, got {raw!r}")
+        out = {}
+        for cap, nid in raw.items():
+            c = _convert(path, f"{key}.{cap!r}", cap, FieldType("size"))
+            out[c] = _convert(path, f"{key}.{cap!r}", nid, FieldType("str"))
+        return out
     if ft.kind == "str":
         if not isinstance(raw, str) or not raw.strip():
             raise SpecError(f"{where}: expected a non-empty string, got {raw!r}")
@@ -206,6 +215,8 @@ PART_FIELDS: dict[str, FieldType] = {
     "mrrs": FieldType("size", choices=(128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0), doc="Max_Read_Request_Size"),
     "controller": FieldType("str", True, doc="controller catalogue id"),
     "nand": FieldType("str", True, doc="NAND catalogue id"),
+    "nand_by_capacity": FieldType("nand_map", doc="NAND catalogue id per SKU capacity where SKUs differ "
+                                                  "(the others use `nand`)"),
     "channels": FieldType("int", doc="NAND channels used (default: the controller's)"),
     "channel_rate": FieldType("rate", doc="NAND bus rate (default: min of controller and NAND)"),
     "capacity": FieldType("size", True, doc="user capacity of the SKU the figures refer to"),
@@ -215,7 +226,7 @@ PART_FIELDS: dict[str, FieldType] = {
     "dram": FieldType("size", doc="DRAM capacity (default 1 GB per TB of NAND)"),
     "indirection_unit": FieldType("size", doc="mapping granularity (default 4 KiB)"),
     "dwpd": FieldType("number", doc="rated drive writes per day"),
-    "slc_cache": FieldType("number", doc="share of host writes that pass through an SLC write cache and are folded "
+    "slc_cache": FieldType("number", positive=False, doc="share of host writes that pass through an SLC write cache and are folded "
                                          "later, 0-1 (default 0: no cache)"),
     "warranty_years": FieldType("number", doc="warranty period for the endurance rating"),
     "form_factor": FieldType("str"),

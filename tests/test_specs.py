@@ -179,3 +179,18 @@ def test_unknown_bundled_part():
     with pytest.raises(KeyError, match="unknown part 'nope'; known:"):
         specs.load("nope")
     assert Path(specs.specs_dir()).is_dir()
+
+
+def test_nand_by_capacity(tmp_path):
+    part = specs.load("kioxia-cd9p-r")
+    # the source: BiCS8 for 7.68 TB and above, BiCS5 for the 1.92 and 3.84 TB SKUs
+    assert design.nand_id(part, 1.92e12) == "kioxia-bics5-tlc"
+    assert design.nand_id(part, 7.68e12) == "kioxia-bics8-tlc"
+    assert design.nand_id(part) == "kioxia-bics8-tlc"
+    small, _ = design.params_from_part(part, 1.92e12)
+    assert small["t_read"] == pytest.approx(56e-6)  # BiCS5's ISSCC tR
+    text = Path(part.path).read_text().replace('"1.92 TB" = "kioxia-bics5-tlc"', '"1.92" = "kioxia-bics5-tlc"')
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text)
+    with pytest.raises(SpecError, match="nand_by_capacity.*needs a unit"):
+        load_part(bad)

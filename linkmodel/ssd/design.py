@@ -80,6 +80,16 @@ def _lookup(table: dict[str, CatalogueEntry], key: str, part: Part, kind: str) -
 CELL_MODES = ("native", "slc")
 
 
+def nand_id(part: Part, capacity: float | None = None) -> str:
+    """The NAND catalogue id of one SKU: ``nand_by_capacity`` where it lists the SKU, else ``nand``."""
+    cap = part.get("capacity") if capacity is None else float(capacity)
+    by_cap = part.get("nand_by_capacity") if "nand_by_capacity" in part.fields else {}
+    for c, nid in by_cap.items():
+        if abs(c - cap) <= 1e-9 * cap:
+            return nid
+    return part.get("nand")
+
+
 def power_states(part: Part):
     """The part's NVMe operational power states as a ``power_state`` DataArray [W].
 
@@ -134,7 +144,7 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         Parameter -> :class:`Provenance`.
     """
     cat = catalogue() if cat is None else cat
-    nand = _lookup(cat["nand"], part.get("nand"), part, "nand")
+    nand = _lookup(cat["nand"], nand_id(part, capacity), part, "nand")
     ctrl = _lookup(cat["controller"], part.get("controller"), part, "controller")
     prov: dict[str, Provenance] = {}
     params: dict[str, float] = {}
@@ -372,7 +382,7 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
     wp = _wp.UNIFORM if write_path is None else write_path
     with about(part, capacity):
         params, _ = params_from_part(part, capacity, cat)
-        nand = _lookup(cat["nand"], part.get("nand"), part, "nand")
+        nand = _lookup(cat["nand"], nand_id(part, capacity), part, "nand")
         if "pe_cycles" not in nand.fields:
             raise SpecError(f"{part.path}: nand {nand.id}: no pe_cycles in the catalogue")
         pe = float(nand.get("pe_cycles"))
