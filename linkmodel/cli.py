@@ -624,7 +624,11 @@ def _cmd_latency(args) -> int:
             susp = latency.read_interference(params, rate, suspend=sus)
         except ValueError as exc:
             raise UsageError(f"--write-iops: {str(exc).split(': ', 1)[-1]}") from None
+        t_plain = latency.tail(curve, st, (0.99, 0.999), interference=plain)
+        t_sus = latency.tail(curve, st, (0.99, 0.999), interference=susp)
         interference = {"write_iops": rate, "program_busy": float(plain.program_busy),
+                        "p99_no_suspend": t_plain[:, 0].tolist(), "p999_no_suspend": t_plain[:, 1].tolist(),
+                        "p99_suspend": t_sus[:, 0].tolist(), "p999_suspend": t_sus[:, 1].tolist(),
                         "erase_busy": float(plain.erase_busy), "suspend": list(sus),
                         "no_suspend": {k: float(plain[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")},
                         "with_suspend": {k: float(susp[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")}}
@@ -658,6 +662,12 @@ def _cmd_latency(args) -> int:
             w = i[key]
             print(f"  {label:22} mean {w['mean_wait'] * 1e6:8.2f} us   p99 {w['wait_q99'] * 1e6:8.1f} us   "
                   f"p99.9 {w['wait_q99.9'] * 1e6:8.1f} us")
+        print(f"{'queue depth':>12}{'p99':>11}{'p99.9':>11}{'p99 susp.':>11}{'p99.9 susp.':>13}"
+              "   (reads, writes alongside)")
+        for j, r in enumerate(rows):
+            print(f"{r['queue_depth']:12d}{i['p99_no_suspend'][j] * 1e6:8.1f} us"
+                  f"{i['p999_no_suspend'][j] * 1e6:8.1f} us{i['p99_suspend'][j] * 1e6:8.1f} us"
+                  f"{i['p999_suspend'][j] * 1e6:10.1f} us")
     return 0
 
 

@@ -217,3 +217,19 @@ def test_read_interference_by_hand():
     assert float(ds.mean_wait) == pytest.approx(u_p * params["t_prog"] / 2 + u_e * params["t_erase"] / 2)
     with pytest.raises(ValueError, match="write_iops"):
         latency.read_interference(params, 1e9)
+
+
+def test_tail_with_writes_alongside():
+    params, _ = design.params_from_part(specs.load("micron-9550-max"))
+    curve = latency.queue_depth_curve(params, "read", (1, 64))
+    _, st, _ = latency.stations(params, "read")
+    plain = latency.read_interference(params, 300e3)
+    sus = latency.read_interference(params, 300e3, suspend=(20e-6, 100e-6))
+    qd1 = float(latency.qd1(params, "read").total)
+    # QD1: nothing queues, so a percentile is the QD1 latency plus that percentile of the program/erase wait
+    t = latency.tail(curve, st, (0.99, 0.999), interference=plain)
+    assert t[0] == pytest.approx([qd1 + float(plain["wait_q99"]), qd1 + float(plain["wait_q99.9"])], rel=0.01)
+    ts = latency.tail(curve, st, (0.999,), interference=sus)
+    assert ts[0, 0] == pytest.approx(qd1 + 20e-6, rel=0.01)
+    # writes alongside never shorten the tail
+    assert np.all(t >= latency.tail(curve, st, (0.99, 0.999)) - 1e-9)

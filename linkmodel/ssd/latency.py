@@ -293,7 +293,7 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
     return ds
 
 
-def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15):
+def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interference=None):
     """Latency percentiles at each queue depth of a :func:`queue_depth_curve` [s].
 
     Each station class adds its service and a waiting time: the waiting time
@@ -315,7 +315,10 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15):
         The station classes used for it (:func:`stations`).
     quantiles : sequence of float
     grid : int
-        FFT grid points.
+        FFT grid points (at least; raised so the shortest service spans 4 points).
+    interference : xarray.Dataset, optional
+        From :func:`read_interference` (scalar): reads also wait behind
+        programs and erases, convolved in as an independent term.
 
     Returns
     -------
@@ -325,9 +328,16 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15):
     q = np.asarray(quantiles, dtype=float)
     check_range("quantiles", q, lo=0, lo_open=True, hi=1, hi_open=True)
     out = np.empty((curve.sizes["queue_depth"], q.size))
+    extra = None
+    if interference is not None:
+        ia = interference.attrs
+        extra = [(float(interference.program_busy), float(ia["t_prog"]), ia.get("suspend_program")),
+                 (float(interference.erase_busy), float(ia["t_erase"]), ia.get("suspend_erase"))]
     for i in range(curve.sizes["queue_depth"]):
         waits = []
         span = 0.0
+        if extra is not None:
+            span = max((t if s_ is None else s_) * 1.05 for _, t, s_ in extra)
         fixed = float(curve.latency[i]) - sum(float(curve[f"residence_{k}"][i]) for k in stations_)
         for k, (m_k, s_k) in stations_.items():
             s_k = float(np.asarray(s_k))
@@ -343,17 +353,33 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15):
             rho = 2 * w / (s_k + 2 * w)
             span = max(span, 30 * w, np.log(1e-7) / np.log(rho) * s_k / 2)
             waits.append((s_k, rho))
-        if not waits:
+        if not waits and extra is None:
             out[i] = fixed
             continue
-        dt = span / grid
-        total = np.ones(grid + 1, dtype=complex)
+        services = [w_[0] for w_ in waits]
+        n = grid
+        if services:
+            n = max(grid, int(2 ** np.ceil(np.log2(4 * span / min(services)))))
+        n = min(n, 2**22)
+        dt = span / n
+        total = np.ones(n + 1, dtype=complex)
+        if extra is not None:
+            v = np.zeros(2 * n)
+            v[0] += 1.0 - sum(u for u, _, _ in extra)
+            for u, t_op, t_sus in extra:
+                if t_sus is None:  # residual of the operation in progress: uniform on [0, t_op]
+                    m = max(1, int(round(t_op / dt)))
+                    v[:m] += u / m
+                else:  # suspended after t_sus
+                    v[min(int(round(t_sus / dt)), 2 * n - 1)] += u
+            total *= np.fft.rfft(v)
+        grid_ = n
         for s_k, rho in waits:
             m = max(1, int(round(s_k / dt)))
-            u = np.zeros(2 * grid)
+            u = np.zeros(2 * grid_)
             u[:m] = 1.0 / m
             total *= (1 - rho) / (1 - rho * np.fft.rfft(u))
-        cdf = np.cumsum(np.fft.irfft(total, 2 * grid))
+        cdf = np.cumsum(np.fft.irfft(total, 2 * grid_))
         out[i] = fixed + np.searchsorted(cdf, q) * dt
     return out
 
@@ -452,5 +478,10 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
                  "mean_wait": (mean, "s", "mean added read wait", False)}
     for qq, t in out.items():
         variables[f"wait_q{qq * 100:g}"] = (t, "s", f"{qq:.4g} quantile of the added read wait", False)
-    return dataset(variables, kind, attrs={"model": "linkmodel.ssd.latency.read_interference",
-                                           "suspend": "none" if suspend is None else f"{suspend[0]:g} s, {suspend[1]:g} s"})
+    attrs = {"model": "linkmodel.ssd.latency.read_interference",
+             "suspend": "none" if suspend is None else f"{suspend[0]:g} s, {suspend[1]:g} s"}
+    if np.ndim(t_p) == 0 and np.ndim(t_e) == 0:  # for tail(): the operation times of a scalar drive
+        attrs.update(t_prog=float(t_p), t_erase=float(t_e))
+        if suspend is not None:
+            attrs.update(suspend_program=float(suspend[0]), suspend_erase=float(suspend[1]))
+    return dataset(variables, kind, attrs=attrs)
