@@ -453,10 +453,13 @@ def _add_endurance_parser(sub):
     p.add_argument("--capacity", default=None, help="SKU user capacity, e.g. '7.68 TB' (default: the headline SKU)")
     p.add_argument("--gc-model", default="lambertw", choices=("lambertw", "meanfield"),
                    help="large GC units (Lambert-W closed form) or finite ones (Van Houdt mean field)")
-    p.add_argument("--pages-per-block", default="1024",
+    p.add_argument("--pages-per-block", default=None,
                    help="mapping units per GC unit for --gc-model meanfield (default 1024)")
-    p.add_argument("--choices", default="100", help="d-choices of the GC victim selection (default 100: greedy)")
-    p.add_argument("--parity", default="0", help="RAIN parity bytes per data byte, e.g. 0.0667 for 15+1 (default 0)")
+    p.add_argument("--choices", default=None,
+                   help="d-choices of the GC victim selection for --gc-model meanfield (default 100: greedy)")
+    p.add_argument("--parity", default="0", help="RAIN parity bytes per data byte, e.g. 0.0667 for 15+1 (default 0; "
+                                                 "on top of the shared reserve, which stands for unpublished parity)")
+    p.add_argument("--metadata", default="0", help="mapping/journal bytes per data byte (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
     p.set_defaults(func=_cmd_endurance)
 
@@ -498,10 +501,22 @@ def _cmd_endurance(args) -> int:
     from linkmodel.ssd.writepath import WritePath
 
     host_waf = _number_arg("--host-waf", args.host_waf, 1.0)
+    if args.gc_model != "meanfield":
+        for flag, v in (("--pages-per-block", args.pages_per_block), ("--choices", args.choices)):
+            if v is not None:
+                raise UsageError(f"{flag}: applies to --gc-model meanfield only")
+    if args.gc_model == "meanfield" and hot is not None:
+        raise UsageError("--gc-model: the mean field is for uniform traffic; leave out --hot or use lambertw")
+    parity = _number_arg("--parity", args.parity, 0.0)
+    metadata = _number_arg("--metadata", args.metadata, 0.0)
+    for flag, v in (("--parity", parity), ("--metadata", metadata)):
+        if v > 1.0:
+            raise UsageError(f"{flag}: expected at most 1 byte per data byte (1 = mirroring), got {v:g}")
     base = WritePath(gc_model=args.gc_model,
-                     pages_per_block=_number_arg("--pages-per-block", args.pages_per_block, 2.0, integer=True),
-                     choices=_number_arg("--choices", args.choices, 1.0),
-                     parity=_number_arg("--parity", args.parity, 0.0))
+                     pages_per_block=_number_arg("--pages-per-block", args.pages_per_block or "1024", 2.0,
+                                                 integer=True),
+                     choices=_number_arg("--choices", args.choices or "100", 1.0),
+                     parity=parity, metadata=metadata)
     capacity = None
     if args.capacity is not None:
         if len(parts) > 1:
@@ -533,7 +548,9 @@ def _cmd_endurance(args) -> int:
         c = r.get("slc_cache")
         if c:
             caps = ", ".join(f"{v / 1e12:.3g} TB at {float(k):.0%} full" for k, v in c["burst_capacity"].items())
-            print(f"  SLC cache: absorbs {caps}; sequential writes {c['burst_rate'] / 1e9:.3g} GB/s into it "
+            head = ("  SLC cache (declared: {:.0%} of writes pass through it)".format(c["slc_fraction"])
+                    if c["declared"] else "  SLC cache (the part declares none; what a dynamic one would do)")
+            print(f"{head}: absorbs {caps}; sequential writes {c['burst_rate'] / 1e9:.3g} GB/s into it "
                   f"({c['burst_binding']}), {c['native_rate'] / 1e9:.3g} GB/s native, {c['folded_rate'] / 1e9:.3g} GB/s "
                   f"when every byte is folded; a burst lasts {c['burst_seconds_half_full']:.0f} s half full")
         print()

@@ -53,20 +53,22 @@ def part_report(part: Part, capacity: float | None = None, hot: tuple | None = N
     rates, fractions = ((1.0,), (1.0,)) if hot is None else ((hot[0], 1.0 - hot[0]), (hot[1], 1.0 - hot[1]))
     with design.about(part, capacity):
         params, prov = design.params_from_part(part, capacity, cat)
-        end = design.endurance(part, capacity, cat)
+        base_wp = base or writepath.UNIFORM
+        # the endurance lines use the same GC model, parity and metadata as the placement table (uniform traffic)
+        end = design.endurance(part, capacity, cat, write_path=replace(base_wp, rates=(1.0,), fractions=(1.0,)))
         out = {"part": part.id, "capacity": params["user_capacity"], "raw_capacity": params["raw_capacity"],
                "endurance": {k: v for k, v in end.items() if k != "provenance"},
                "provenance": end["provenance"]}
         need = {}
         for target in (1.0, 3.0):
             alpha = float(endurance.alpha_for_dwpd(target, end["pe_cycles"], end["years"],
-                                                   params["reserve_fraction"]))
+                                                   params["reserve_fraction"],
+                                                   multiplier=writepath.multiplier(base_wp),
+                                                   slc_fraction=params["slc_fraction"]))
             need[f"{target:g}"] = {"alpha": alpha, "user_capacity": params["raw_capacity"] / alpha}
         out["op_for_dwpd"] = need
         placements = {}
-        conventional = replace(base or writepath.UNIFORM, rates=rates, fractions=fractions)
-        if hot is not None and conventional.gc_model == "meanfield":
-            conventional = replace(conventional, gc_model="lambertw")  # the mean field is for uniform traffic
+        conventional = replace(base_wp, rates=rates, fractions=fractions)
         paths = [("conventional", conventional)]
         if hot is not None:
             paths.append(("fdp", replace(conventional, placement="fdp")))
@@ -101,7 +103,7 @@ def slc_cache_report(part: Part, params: dict, capacity, cat) -> dict:
     from linkmodel.ssd import slc_cache
 
     slc, _ = design.params_from_part(part, capacity, cat, cell_mode="slc")
-    native_w = drive.evaluate(params, drive.WORKLOADS["seq_write"])
+    native_w = drive.evaluate(dict(params, slc_fraction=0.0), drive.WORKLOADS["seq_write"])  # native: no cache
     slc_w = drive.evaluate(slc, drive.WORKLOADS["seq_write"])
     slc_r = drive.evaluate(slc, drive.WORKLOADS["seq_read"])
     fold = float(slc_cache.folded_rate(_internal(slc_w), _internal(slc_r), _internal(native_w)))
@@ -109,7 +111,8 @@ def slc_cache_report(part: Part, params: dict, capacity, cat) -> dict:
     caps = {f"{fill:g}": float(slc_cache.burst_capacity(params["raw_capacity"], params["bits_per_cell"],
                                                         fill * params["user_capacity"], params["reserve_fraction"]))
             for fill in (0.0, 0.5, 0.9)}
-    return {"burst_capacity": caps, "burst_rate": burst, "burst_binding": str(slc_w.binding.values),
+    return {"declared": params["slc_fraction"] > 0, "slc_fraction": params["slc_fraction"],
+            "burst_capacity": caps, "burst_rate": burst, "burst_binding": str(slc_w.binding.values),
             "native_rate": float(native_w.throughput), "folded_rate": fold,
             "burst_seconds_half_full": float(slc_cache.burst_duration(caps["0.5"], burst))}
 

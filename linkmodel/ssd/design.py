@@ -352,7 +352,10 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
     Two workloads, as vendors rate them (reference dossier ssd_modeling.md
     §3.6): random writes of one mapping unit (IU-aligned, uniform over the
     user space: GC write amplification only) and sequential writes (WAF 1).
-    Parity and metadata of `write_path` apply to both.
+    Parity and metadata of `write_path` apply to both (as program bytes and as
+    NAND taken from the spare space); under ZNS there is no device GC, the
+    over-provisioning is capacity and DWPD counts application writes
+    (``host_waf`` NAND writes each).
 
     Parameters
     ----------
@@ -391,8 +394,18 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
         alpha_eff = alpha * (1.0 - params["reserve_fraction"])
         extra = _wp.multiplier(wp)
         slc = params["slc_fraction"]  # host bytes through an SLC cache are programmed twice (writepath docs)
-        waf_r = (float(_wp.waf_gc(alpha_eff, wp)) + slc) * extra
-        waf_s = (1.0 + slc) * extra
+        if wp.placement == "zns":
+            # no device GC; the over-provisioning is capacity: DWPD of that capacity, per application write
+            zcap = float(_wp.zns_capacity(params["raw_capacity"], params["reserve_fraction"], wp))
+            params = dict(params, user_capacity=zcap)
+            alpha = params["raw_capacity"] / zcap
+            alpha_eff = alpha * (1.0 - params["reserve_fraction"])
+        elif alpha_eff / extra <= 1.0:
+            raise ValueError("parity, metadata: with them the NAND no longer exceeds the user capacity")
+        # parity and metadata take NAND from the spare space as well as adding program bytes (no GC under ZNS)
+        gc = 1.0 if wp.placement == "zns" else float(_wp.waf_gc(alpha_eff / extra, wp))
+        waf_r = (gc + slc) * extra * wp.host_waf
+        waf_s = (1.0 + slc) * extra * wp.host_waf
         out = {"alpha": alpha, "alpha_effective": alpha_eff, "pe_cycles": pe, "years": years,
                "waf_random": waf_r, "waf_sequential": waf_s,
                "dwpd_random": float(_end.dwpd(pe, alpha, waf_r, years)),
@@ -400,11 +413,15 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
         from linkmodel.ssd import traffic as _tr
 
         j = _tr.JESD219  # the JEDEC enterprise workload: skewed, mixed in one stream, its size mix over the IU
-        out["waf_jesd219"] = ((float(_tr.waf_mixed(alpha_eff, j["rates"], j["fractions"])) + slc)
-                              * float(_tr.iu_factor(j["sizes"], params["indirection_unit"])) * extra)
+        if wp.placement == "zns":  # zone appends: no device GC, no mapping-unit read-modify-write
+            out["waf_jesd219"] = waf_s
+        else:
+            out["waf_jesd219"] = ((float(_tr.waf_mixed(alpha_eff / extra, j["rates"], j["fractions"])) + slc)
+                                  * float(_tr.iu_factor(j["sizes"], params["indirection_unit"])) * extra)
         out["dwpd_jesd219"] = float(_end.dwpd(pe, alpha, out["waf_jesd219"], years))
         out["tbw_random"] = float(_end.tbw(params["user_capacity"], out["dwpd_random"], years))
         out["tbw_sequential"] = float(_end.tbw(params["user_capacity"], out["dwpd_sequential"], years))
+        out["capacity"] = params["user_capacity"]
         if "dwpd" in part.fields:
             out["dwpd_rated"] = float(part.get("dwpd"))
             out["pe_needed"] = float(_end.pe_cycles_needed(out["dwpd_rated"], alpha, waf_r, years))

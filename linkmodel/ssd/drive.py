@@ -176,8 +176,13 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     # read-modify-write of whatever part of them it does not cover
     # (ZNS: the host appends to zones sequentially, whatever its own access pattern: no device mapping units)
     iu_factor = np.ceil(s / iu - 1e-12) * iu / s if workload.random and wp.placement != "zns" else 1.0
-    extra = (1.0 + wp.parity) * (1.0 + wp.metadata)  # parity and metadata bytes per data byte
-    waf_gc = (np.asarray(_wp.waf_gc(alpha, wp), dtype=float) if workload.random
+    extra = _wp.multiplier(wp)  # parity and metadata bytes per data byte
+    # parity and metadata given in the write path also occupy NAND: garbage collection works on what is left
+    # for data (the shared reserve_fraction already stands for a drive's unpublished parity and metadata)
+    alpha_data = alpha / extra
+    if np.any(alpha_data <= 1.0):
+        raise ValueError("parity, metadata: with them the NAND no longer exceeds the user capacity")
+    waf_gc = (np.asarray(_wp.waf_gc(alpha_data, wp), dtype=float) if workload.random
               else np.ones_like(np.asarray(alpha, dtype=float)))
     slc = a["slc_fraction"]
     waf = iu_factor * extra * (waf_gc + slc)  # NAND bytes programmed per host byte (writepath.waf_total)
@@ -202,7 +207,8 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     # garbage collection relocates the victim's valid units, scattered over its pages: a victim holds a
     # fraction x = 1 - 1/WAF of valid units; a page with u units is read if any is valid and then
     # yields x u / (1 - (1 - x)^u) of them (single-plane page reads, k at a time per die)
-    relocated = written * (waf_gc - 1.0) / waf_gc
+    # (data only: parity is recomputed for the new stripe, not relocated)
+    relocated = s * iu_factor * (1.0 + wp.metadata) * (waf_gc - 1.0)
     x = 1.0 - 1.0 / waf_gc
     u = np.maximum(1.0, page / iu)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -95,7 +95,7 @@ def pe_cycles_needed(dwpd_rating, alpha, waf, years=5.0, wear_leveling=1.0):
         [1].
     """
     a, k = unpack(dwpd=dwpd_rating, alpha=alpha, waf=waf, years=years, wear_leveling=wear_leveling)
-    check_range("dwpd", a["dwpd"], lo=0)
+    check_range("dwpd_rating", a["dwpd"], lo=0)
     check_range("alpha", a["alpha"], lo=1)
     check_range("waf", a["waf"], lo=1)
     check_range("years", a["years"], lo=0, lo_open=True)
@@ -104,12 +104,16 @@ def pe_cycles_needed(dwpd_rating, alpha, waf, years=5.0, wear_leveling=1.0):
     return pack(value, k, "pe_cycles", "1", "P/E cycles the rating needs")
 
 
-def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear_leveling=1.0):
+def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear_leveling=1.0, multiplier=1.0,
+                   slc_fraction=0.0):
     """Raw / user capacity ratio a DWPD rating needs under uniform random writes [1].
 
-    Solves ``PE x alpha x eta / (A(alpha (1 - reserve)) x 365 x years) = DWPD``
-    for alpha, with A the Lambert-W WAF (IU-aligned writes, large GC units).
-    The left side grows with alpha, so the root is unique (bisection).
+    Solves ``PE x alpha x eta / (WAF x 365 x years) = DWPD`` for alpha with
+    ``WAF = m x (A(alpha (1 - reserve) / m) + slc)``: A the Lambert-W WAF
+    (IU-aligned writes, large GC units), ``m`` the parity and metadata
+    multiplier (those bytes also take NAND from the spare space) and ``slc``
+    the share of writes through an SLC cache. The left side grows with alpha,
+    so the root is unique (bisection).
 
     Parameters
     ----------
@@ -121,6 +125,10 @@ def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear
         As :func:`dwpd`.
     reserve_fraction : float or array-like or xarray.DataArray
         NAND held back from garbage collection [1].
+    multiplier : float
+        ``(1 + parity) x (1 + metadata)`` [1] (:func:`linkmodel.ssd.writepath.multiplier`).
+    slc_fraction : float
+        Share of host writes through an SLC cache [1].
 
     Returns
     -------
@@ -134,7 +142,9 @@ def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear
 
     a, k = unpack(dwpd=dwpd_target, pe_cycles=pe_cycles, years=years, reserve_fraction=reserve_fraction,
                   wear_leveling=wear_leveling)
-    check_range("dwpd", a["dwpd"], lo=0, lo_open=True)
+    check_range("dwpd_target", a["dwpd"], lo=0, lo_open=True)
+    check_range("multiplier", multiplier, lo=1)
+    check_range("slc_fraction", slc_fraction, lo=0, hi=1)
     check_range("pe_cycles", a["pe_cycles"], lo=0, lo_open=True)
     check_range("years", a["years"], lo=0, lo_open=True)
     check_range("reserve_fraction", a["reserve_fraction"], lo=0, hi=1, hi_open=True)
@@ -144,10 +154,10 @@ def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear
                                 for n in ("dwpd", "pe_cycles", "years", "reserve_fraction", "wear_leveling"))
 
     def achieved(alpha):
-        eff = np.maximum(alpha * (1.0 - res), 1.0 + 1e-12)
-        return pe * alpha * eta / (_waf_lambertw(eff) * DAYS_PER_YEAR * yr)
+        eff = np.maximum(alpha * (1.0 - res) / multiplier, 1.0 + 1e-12)
+        return pe * alpha * eta / ((_waf_lambertw(eff) + slc_fraction) * multiplier * DAYS_PER_YEAR * yr)
 
-    lo = np.full(shape, 1.0 / (1.0 - res))  # alpha_eff = 1: no spare space, achieved -> 0
+    lo = np.full(shape, multiplier / (1.0 - res))  # alpha_eff = 1: no spare space, achieved -> 0
     hi = 2.0 * lo
     # achieved() grows without bound (WAF -> 1, alpha x PE): double the bracket until it holds the target
     for _ in range(64):

@@ -26,7 +26,7 @@ conserved). For a trial ``c`` the equations are a downward recursion from
 convex increasing ``c i (x - x_{i+1}) + x^d - 1`` (Newton from above);
 ``sum_i x_i`` falls as ``c`` grows, so one bracketed root find on ``c``
 (``0 < c <= alpha``) closes the system. The cost is linear in ``b``
-(about 25 ms at b = 4096, 0.4 s at 65,536), where integrating the ODE took
+(tens of ms at b = 4096, under a second at 65,536), where integrating the ODE took
 minutes at b = 4096; both agree to 1e-12 on the dossier's cases.
 ``alpha`` should be the *effective* alpha (after the GC free-block reserve,
 :func:`linkmodel.ssd.waf.alpha_effective`).
@@ -90,7 +90,7 @@ def waf_meanfield(alpha, pages_per_block, choices=100):
         Effective physical / user capacity ratio [1], > 1.
     pages_per_block : int or array-like or xarray.DataArray
         Mapping units per GC unit ``b`` [1], a whole number >= 2 (cost grows
-        linearly: about 6 us per unit).
+        linearly: about 10 us per unit).
     choices : float or array-like or xarray.DataArray
         Blocks sampled per GC decision ``d`` [1], >= 1 (1 = random victim,
         about 100 = greedy).

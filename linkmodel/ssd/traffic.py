@@ -42,8 +42,11 @@ JESD219 = {
 
 
 def _classes(rates, fractions):
-    r = np.asarray(rates, dtype=float)
-    f = np.asarray(fractions, dtype=float)
+    try:
+        r = np.asarray(rates, dtype=float)
+        f = np.asarray(fractions, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"rates, fractions: sequences of numbers, got {rates!r} and {fractions!r}") from None
     if r.ndim != 1 or f.shape != r.shape or r.size < 1:
         raise ValueError("rates, fractions: two 1-D sequences of the same length (one entry per traffic class)")
     for name, v in (("rates", r), ("fractions", f)):

@@ -80,6 +80,10 @@ def _waf_lambertw(alpha):
             u = new
             if done:
                 break
+    # beyond alpha ~ 37 the victim holds essentially nothing valid: u = 1 - exp(-alpha u) = 1 - exp(-alpha) to
+    # double precision (Newton from a clipped start fails there)
+    with np.errstate(over="ignore", under="ignore"):
+        u = np.where(alpha > 30.0, -np.expm1(-alpha), u)
     return 1.0 / u
 
 

@@ -22,7 +22,10 @@ ssd_modeling.md §3.4; Micron's indirection-unit note)::
     the host writes and deallocates each handle's reclaim units whole
     (FIFO-like, e.g. CacheLib): nothing is relocated, WAF_GC = 1 (dossier
     §3.5 and §9 #45: 1.02 measured on a dedicated stream). With one class and
-    not aligned it is the conventional uniform case.
+    not aligned it is the conventional uniform case. FDP keeps the block
+    interface and its mapping units, so writes smaller than the unit still
+    read-modify-write it (x4 for 4 KiB on 16 KiB); ZNS zone appends fill
+    each unit whole.
   - ``"zns"``: zoned namespaces: the host writes zones sequentially and
     resets them whole, so the device relocates nothing (WAF_GC = 1) and the
     over-provisioning comes back as capacity (dossier §3.5). The relocation
@@ -116,8 +119,11 @@ class WritePath:
         if float(self.pages_per_block) != round(float(self.pages_per_block)):
             raise ValueError(f"pages_per_block: must be a whole number of mapping units, got {self.pages_per_block!r}")
         check_range("choices", self.choices, lo=1)
+        for name in ("parity", "metadata", "pages_per_block", "choices", "host_waf"):
+            if not isinstance(getattr(self, name), (int, float)) or isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name}: must be a number, got {getattr(self, name)!r}")
         for name in ("parity", "metadata"):
-            check_range(name, getattr(self, name), lo=0)
+            check_range(name, getattr(self, name), lo=0, hi=1)
         check_range("host_waf", self.host_waf, lo=1)
         if not isinstance(self.aligned, bool):
             raise ValueError(f"aligned: must be True or False, got {self.aligned!r}")
