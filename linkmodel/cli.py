@@ -641,9 +641,13 @@ def _cmd_latency(args) -> int:
             susp = latency.read_interference(params, rate, suspend=sus)
         except ValueError as exc:
             raise UsageError(f"--write-iops: {str(exc).split(': ', 1)[-1]}") from None
-        t_plain = latency.tail(curve, st, (0.99, 0.999), interference=plain)
-        t_sus = latency.tail(curve, st, (0.99, 0.999), interference=susp)
+        c_plain = latency.queue_depth_curve(params, "read", sorted(set(qds)), size, path, interference=plain)
+        c_sus = latency.queue_depth_curve(params, "read", sorted(set(qds)), size, path, interference=susp)
+        t_plain = latency.tail(c_plain, st, (0.99, 0.999), interference=plain)
+        t_sus = latency.tail(c_sus, st, (0.99, 0.999), interference=susp)
         interference = {"write_iops": rate, "program_busy": float(plain.program_busy),
+                        "mean_no_suspend": c_plain.latency.values.tolist(),
+                        "mean_suspend": c_sus.latency.values.tolist(), "iops_no_suspend": c_plain.iops.values.tolist(),
                         "p99_no_suspend": t_plain[:, 0].tolist(), "p999_no_suspend": t_plain[:, 1].tolist(),
                         "p99_suspend": t_sus[:, 0].tolist(), "p999_suspend": t_sus[:, 1].tolist(),
                         "erase_busy": float(plain.erase_busy), "suspend": list(sus),
@@ -679,12 +683,12 @@ def _cmd_latency(args) -> int:
             w = i[key]
             print(f"  {label:22} mean {w['mean_wait'] * 1e6:8.2f} us   p99 {w['wait_q99'] * 1e6:8.1f} us   "
                   f"p99.9 {w['wait_q99.9'] * 1e6:8.1f} us")
-        print(f"{'queue depth':>12}{'p99':>11}{'p99.9':>11}{'p99 susp.':>11}{'p99.9 susp.':>13}"
-              "   (reads, writes alongside)")
+        print(f"{'queue depth':>12}{'mean':>11}{'p99':>11}{'p99.9':>11}{'read IOPS':>12}{'p99 susp.':>11}"
+              f"{'p99.9 susp.':>13}   (reads, writes alongside)")
         for j, r in enumerate(rows):
-            print(f"{r['queue_depth']:12d}{i['p99_no_suspend'][j] * 1e6:8.1f} us"
-                  f"{i['p999_no_suspend'][j] * 1e6:8.1f} us{i['p99_suspend'][j] * 1e6:8.1f} us"
-                  f"{i['p999_suspend'][j] * 1e6:10.1f} us")
+            print(f"{r['queue_depth']:12d}{i['mean_no_suspend'][j] * 1e6:8.1f} us{i['p99_no_suspend'][j] * 1e6:8.1f} us"
+                  f"{i['p999_no_suspend'][j] * 1e6:8.1f} us{i['iops_no_suspend'][j] / 1e3:10.1f} k"
+                  f"{i['p99_suspend'][j] * 1e6:8.1f} us{i['p999_suspend'][j] * 1e6:10.1f} us")
     return 0
 
 

@@ -233,3 +233,24 @@ def test_tail_with_writes_alongside():
     assert ts[0, 0] == pytest.approx(qd1 + 20e-6, rel=0.01)
     # writes alongside never shorten the tail
     assert np.all(t >= latency.tail(curve, st, (0.99, 0.999)) - 1e-9)
+
+
+def test_queue_depth_curve_with_writes_alongside():
+    params, _ = design.params_from_part(specs.load("micron-9550-max"))
+    inter = latency.read_interference(params, 300e3)
+    c0 = latency.queue_depth_curve(params, "read", (1, 4096))
+    c1 = latency.queue_depth_curve(params, "read", (1, 4096), interference=inter)
+    u = float(inter.program_busy + inter.erase_busy)
+    # QD1: the read waits the mean residual and its tR is stretched by 1 / (1 - U)
+    stretch = params["t_read"] + params["command_time"]
+    expected = float(c0.latency[0]) + float(inter.mean_wait) + stretch * (1 / (1 - u) - 1)
+    assert float(c1.latency[0]) == pytest.approx(expected, rel=1e-9)
+    assert float(c1.iops[-1]) <= float(c0.iops[-1])
+    # the tail takes the interference distribution once: QD1 p99 = QD1 without writes, plus the stretch,
+    # plus the p99 of the program wait
+    _, st, _ = latency.stations(params, "read")
+    t = latency.tail(c1, st, (0.99,), interference=inter)
+    assert t[0, 0] == pytest.approx(float(c0.latency[0]) + stretch * (1 / (1 - u) - 1) + float(inter["wait_q99"]),
+                                    rel=0.01)
+    with pytest.raises(ValueError, match="interference"):
+        latency.queue_depth_curve(params, "write", (1,), interference=inter)

@@ -257,8 +257,16 @@ def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH
 
 
 def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32, 64, 128, 256), size=4096.0,
-                      path: HostPath = DEFAULT_PATH, service="deterministic"):
+                      path: HostPath = DEFAULT_PATH, service="deterministic", interference=None):
     """Mean latency and IOPS vs queue depth for random I/O of one size.
+
+    With ``interference`` (reads only; :func:`read_interference` of a write
+    load running alongside, e.g. another tenant's writes) each read also
+    waits the mean program/erase residual (added to the delay), and the dies
+    are free for reads only ``1 - program_busy - erase_busy`` of the time
+    (their read service is stretched by that factor). The power and channel
+    time the writes take are not removed from the reads' ceilings (an
+    optimistic simplification at high queue depth).
 
     Parameters
     ----------
@@ -282,6 +290,15 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
     from linkmodel.ssd import queueing
 
     delay, st, ceiling = stations(params, io, size, path)
+    if interference is not None:
+        if io != "read":
+            raise ValueError("interference: describes reads waiting behind writes; use io='read'")
+        free = 1.0 - np.asarray(interference.program_busy, dtype=float) - np.asarray(interference.erase_busy,
+                                                                                       dtype=float)
+        delay = delay + np.asarray(interference.mean_wait, dtype=float)
+        count, die_s = st["dies"]
+        st = dict(st, dies=(count, die_s / free))
+        ceiling = np.minimum(ceiling, np.asarray(count, dtype=float) * free / die_s)
     ds = queueing.mva(queue_depths, delay, st, service)
     capped = np.minimum(ds.iops.values, ceiling)
     qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
@@ -290,6 +307,9 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
     ds["ceiling"] = (ds.iops.dims[1:], np.broadcast_to(ceiling, ds.iops.shape[1:]),
                      {"units": "1/s", "long_name": "drive throughput ceiling (power included)"})
     ds.attrs.update(io=io, size=float(size))
+    if interference is not None and np.ndim(interference.mean_wait) == 0:
+        ds.attrs["interference_mean_wait"] = float(interference.mean_wait)  # in the delay (tail() takes it out)
+        ds.attrs["die_stretch"] = float(1.0 / free)  # read service on a die shared with programs
     return ds
 
 
@@ -333,14 +353,18 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
         ia = interference.attrs
         extra = [(float(interference.program_busy), float(ia["t_prog"]), ia.get("suspend_program")),
                  (float(interference.erase_busy), float(ia["t_erase"]), ia.get("suspend_erase"))]
+    # a curve built with the interference holds its mean in the delay: the distribution below replaces it
+    in_delay = float(curve.attrs.get("interference_mean_wait", 0.0)) if extra is not None else 0.0
     for i in range(curve.sizes["queue_depth"]):
         waits = []
         span = 0.0
         if extra is not None:
             span = max((t if s_ is None else s_) * 1.05 for _, t, s_ in extra)
-        fixed = float(curve.latency[i]) - sum(float(curve[f"residence_{k}"][i]) for k in stations_)
+        fixed = float(curve.latency[i]) - sum(float(curve[f"residence_{k}"][i]) for k in stations_) - in_delay
         for k, (m_k, s_k) in stations_.items():
             s_k = float(np.asarray(s_k))
+            if k == "dies":
+                s_k *= float(curve.attrs.get("die_stretch", 1.0))
             fixed += s_k
             w = float(curve[f"residence_{k}"][i]) - s_k
             if s_k <= 0 or w <= 1e-15 * s_k:
