@@ -241,16 +241,25 @@ def test_queue_depth_curve_with_writes_alongside():
     c0 = latency.queue_depth_curve(params, "read", (1, 4096))
     c1 = latency.queue_depth_curve(params, "read", (1, 4096), interference=inter)
     u = float(inter.program_busy + inter.erase_busy)
-    # QD1: the read waits the mean residual and its tR is stretched by 1 / (1 - U)
+    # QD1: the read waits the mean residual; its tR is stretched by 1 / (1 - U) and its channel transfer by
+    # 1 / (1 - channel share of the writes)
     stretch = params["t_read"] + params["command_time"]
-    expected = float(c0.latency[0]) + float(inter.mean_wait) + stretch * (1 / (1 - u) - 1)
+    _, st0, _ = latency.stations(params, "read")
+    ch = float(st0["channels"][1]) * (1 / (1 - float(inter.channel_busy)) - 1)
+    expected = float(c0.latency[0]) + float(inter.mean_wait) + stretch * (1 / (1 - u) - 1) + ch
     assert float(c1.latency[0]) == pytest.approx(expected, rel=1e-9)
-    assert float(c1.iops[-1]) <= float(c0.iops[-1])
+    # at depth the reads get what the cap leaves after static power and the writes' power
+    from linkmodel.ssd import drive
+
+    rd = drive.evaluate(params, drive.WORKLOADS["rand_read"])
+    budget = params["power_cap"] - float(rd.static_power) - float(inter.write_power)
+    assert float(c1.iops[-1]) <= budget / float(rd.energy_per_io) * (1 + 1e-9)
+    assert float(c1.iops[-1]) < float(c0.iops[-1])
     # the tail takes the interference distribution once: QD1 p99 = QD1 without writes, plus the stretch,
     # plus the p99 of the program wait
     _, st, _ = latency.stations(params, "read")
     t = latency.tail(c1, st, (0.99,), interference=inter)
-    assert t[0, 0] == pytest.approx(float(c0.latency[0]) + stretch * (1 / (1 - u) - 1) + float(inter["wait_q99"]),
-                                    rel=0.01)
+    assert t[0, 0] == pytest.approx(float(c0.latency[0]) + stretch * (1 / (1 - u) - 1) + ch
+                                    + float(inter["wait_q99"]), rel=0.01)
     with pytest.raises(ValueError, match="interference"):
         latency.queue_depth_curve(params, "write", (1,), interference=inter)

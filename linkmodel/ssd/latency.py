@@ -264,9 +264,9 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
     load running alongside, e.g. another tenant's writes) each read also
     waits the mean program/erase residual (added to the delay), and the dies
     are free for reads only ``1 - program_busy - erase_busy`` of the time
-    (their read service is stretched by that factor). The power and channel
-    time the writes take are not removed from the reads' ceilings (an
-    optimistic simplification at high queue depth).
+    (their read service is stretched by that factor); the channels likewise
+    lose the writes' share, and the reads' power ceiling is what the cap
+    leaves after the static power and the writes' power.
 
     Parameters
     ----------
@@ -295,10 +295,24 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
             raise ValueError("interference: describes reads waiting behind writes; use io='read'")
         free = 1.0 - np.asarray(interference.program_busy, dtype=float) - np.asarray(interference.erase_busy,
                                                                                        dtype=float)
+        from linkmodel.ssd import drive
+
         delay = delay + np.asarray(interference.mean_wait, dtype=float)
         count, die_s = st["dies"]
-        st = dict(st, dies=(count, die_s / free))
-        ceiling = np.minimum(ceiling, np.asarray(count, dtype=float) * free / die_s)
+        ch_free = 1.0 - np.asarray(interference.channel_busy, dtype=float)
+        n_ch, ch_s = st["channels"]
+        st = dict(st, dies=(count, die_s / free), channels=(n_ch, ch_s / ch_free))
+        rd = drive.evaluate(params, drive.Workload("rand_read", float(size), 1.0, True))
+        budget = (np.asarray(params["power_cap"], dtype=float) - np.asarray(rd.static_power, dtype=float)
+                  - np.asarray(interference.write_power, dtype=float))
+        if np.any(budget <= 0):
+            raise ValueError("interference: the writes alongside take the whole power budget; no reads could run")
+        power_ceiling = budget / np.asarray(rd.energy_per_io, dtype=float)
+        ceiling = np.minimum.reduce([np.asarray(rd.ceiling_link, dtype=float),
+                                     np.asarray(rd.ceiling_controller_iops, dtype=float),
+                                     np.asarray(rd.ceiling_controller_bandwidth, dtype=float),
+                                     np.asarray(rd.ceiling_channels, dtype=float) * ch_free,
+                                     np.asarray(count, dtype=float) * free / die_s, power_ceiling])
     ds = queueing.mva(queue_depths, delay, st, service)
     capped = np.minimum(ds.iops.values, ceiling)
     qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
@@ -448,13 +462,15 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
     Returns
     -------
     xarray.Dataset
-        ``program_busy``, ``erase_busy`` [1] (per die), ``mean_wait`` [s] and
-        ``wait_q<percent>`` [s] for each quantile.
+        ``program_busy``, ``erase_busy`` [1] (per die), ``channel_busy`` [1],
+        ``write_power`` [W] (the writes' power over idle), ``mean_wait`` [s]
+        and ``wait_q<percent>`` [s] for each quantile.
     """
     from linkmodel.ssd import drive
 
+    wds = drive.evaluate(params, drive.Workload("w", float(write_size), 0.0, True))
     if waf is None:
-        waf = np.asarray(drive.evaluate(params, drive.Workload("w", float(write_size), 0.0, True)).waf, dtype=float)
+        waf = np.asarray(wds.waf, dtype=float)
     a, kind = unpack(write_iops=write_iops, waf=waf,
                      **{k: params[k] for k in ("dies", "planes", "page_size", "bits_per_cell", "t_prog", "t_erase",
                                                "block_pages")})
@@ -497,7 +513,11 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
             u_short, u_long = (up, ue) if sp <= se else (ue, up)
             t = np.where(u_long > p_exceed, long_, np.where(u_short + u_long > p_exceed, short, 0.0))
         out[qq] = t
-    variables = {"program_busy": (u_p, "1", "share of time a die programs", False),
+    variables = {"write_power": (a["write_iops"] * np.asarray(wds.energy_per_io, dtype=float), "W",
+                                 "power the writes add over the idle drive", False),
+                 "channel_busy": (a["write_iops"] / np.asarray(wds.ceiling_channels, dtype=float), "1",
+                                  "share of channel time the writes take", False),
+                 "program_busy": (u_p, "1", "share of time a die programs", False),
                  "erase_busy": (u_e, "1", "share of time a die erases", False),
                  "mean_wait": (mean, "s", "mean added read wait", False)}
     for qq, t in out.items():
