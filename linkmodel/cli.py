@@ -582,6 +582,9 @@ def _add_latency_parser(sub):
                         "wait behind programs and erases, with and without suspend")
     p.add_argument("--suspend", default="20us,100us",
                    help="program and erase suspend latency for --write-iops (default 20us,100us)")
+    p.add_argument("--mix", default=None,
+                   help="read share of a closed-loop random read/write mix, e.g. 0.7: IOPS and read/write latency vs "
+                        "queue depth, reads waiting behind the writes' programs")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of tables")
     p.set_defaults(func=_cmd_latency)
 
@@ -653,13 +656,23 @@ def _cmd_latency(args) -> int:
                         "erase_busy": float(plain.erase_busy), "suspend": list(sus),
                         "no_suspend": {k: float(plain[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")},
                         "with_suspend": {k: float(susp[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")}}
+    mixed = None
+    if args.mix is not None:
+        mix = _number_arg("--mix", args.mix, 0.0)
+        if not 0 < mix <= 1:
+            raise UsageError(f"--mix: expected a read share in (0, 1], got {args.mix!r}")
+        m = latency.mixed_curve(params, mix, sorted(set(qds)), size, path)
+        mixed = [{"queue_depth": int(q), "iops": float(m.iops[j]), "latency": float(m.latency[j]),
+                  "read_latency": float(m.read_latency[j]), "write_latency": float(m.write_latency[j])}
+                 for j, q in enumerate(m.queue_depth.values)]
     steps = {k: float(br[k]) for k in br.data_vars}
     rows = [{"queue_depth": int(q), "latency": float(curve.latency[i]), "p99": float(tails[i, 0]),
              "p999": float(tails[i, 1]), "iops": float(curve.iops[i])} for i, q in enumerate(curve.queue_depth.values)]
     if args.json:
         print(json.dumps(_jsonable({"part": part.id, "capacity": params["user_capacity"], "io": args.io,
                                     "size": size, "breakdown": steps, "curve": rows,
-                                    "interference": interference, "assumptions": latency.DEFAULTS}), indent=2))
+                                    "interference": interference, "mixed": mixed,
+                                    "assumptions": latency.DEFAULTS}), indent=2))
         return 0
     print(f"{part.id} ({params['user_capacity'] / 1e12:g} TB): QD1 random {args.io}, {format_bytes(size)}"
           + (", written through" if args.io == "write" and args.write_ack == "through" else ""))
@@ -673,6 +686,13 @@ def _cmd_latency(args) -> int:
     for r in rows:
         print(f"{r['queue_depth']:12d}{r['latency'] * 1e6:8.1f} us{r['p99'] * 1e6:8.1f} us"
               f"{r['p999'] * 1e6:8.1f} us{r['iops'] / 1e3:10.1f} k")
+    if mixed:
+        print()
+        print(f"closed-loop mix, {float(args.mix):.0%} random reads / buffered random writes, {format_bytes(size)}:")
+        print(f"{'queue depth':>12}{'IOPS':>12}{'mean':>11}{'read':>11}{'write':>11}")
+        for r in mixed:
+            print(f"{r['queue_depth']:12d}{r['iops'] / 1e3:10.1f} k{r['latency'] * 1e6:8.1f} us"
+                  f"{r['read_latency'] * 1e6:8.1f} us{r['write_latency'] * 1e6:8.1f} us")
     if interference:
         i = interference
         print()

@@ -263,3 +263,23 @@ def test_queue_depth_curve_with_writes_alongside():
                                     + float(inter["wait_q99"]), rel=0.01)
     with pytest.raises(ValueError, match="interference"):
         latency.queue_depth_curve(params, "write", (1,), interference=inter)
+
+
+def test_mixed_closed_loop():
+    params, _ = design.params_from_part(specs.load("micron-9550-max"), 3.2e12)
+    qds = (1, 16, 256)
+    m = latency.mixed_curve(params, 0.7, qds)
+    # Little's law on the whole loop; the mix is what was asked for below the ceiling
+    assert m.iops.values == pytest.approx(np.array(qds) / m.latency.values, rel=1e-9)
+    for i, q in enumerate(qds):
+        x_r = float(m.reads_in_flight[i]) / float(m.read_latency[i])
+        if float(m.iops[i]) < m.attrs["ceiling"]:
+            assert x_r / float(m.iops[i]) == pytest.approx(0.7, rel=1e-3)
+    # reads alone: the read curve
+    reads = latency.mixed_curve(params, 1.0, (1, 64))
+    assert reads.iops.values == pytest.approx(latency.queue_depth_curve(params, "read", (1, 64)).iops.values)
+    # writes slow the reads down at depth
+    assert float(m.read_latency[-1]) > float(latency.queue_depth_curve(params, "read", (1, 4, 256)).latency[-1]) * 0.99
+    assert np.all(np.diff(m.iops.values) > 0)
+    with pytest.raises(ValueError, match="read_fraction"):
+        latency.mixed_curve(params, 0.0)

@@ -529,3 +529,93 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
         if suspend is not None:
             attrs.update(suspend_program=float(suspend[0]), suspend_erase=float(suspend[1]))
     return dataset(variables, kind, attrs=attrs)
+
+
+def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 64, 128, 256), size=4096.0,
+                path: HostPath = DEFAULT_PATH, suspend=None):
+    """A closed loop of random reads and buffered writes sharing one queue depth (e.g. fio 70/30).
+
+    At queue depth ``Q`` the I/Os in flight split into ``Q_r`` reads and
+    ``Q - Q_r`` writes such that reads are the share ``r`` of completions:
+    reads follow the read network of :func:`queue_depth_curve` with the
+    writes alongside (:func:`read_interference` at the write rate), writes
+    complete at their QD1 buffered latency; by Little's law ``X_r = Q_r /
+    L_r(Q_r)`` and ``X_w = (Q - Q_r) / L_w``, and ``Q_r`` solves
+    ``X_r = r (X_r + X_w)`` (bisection; populations between integers
+    interpolated). Throughput is then capped at the drive model's ceiling for
+    the mix.
+
+    Parameters
+    ----------
+    params : dict
+        Drive parameters (scalars).
+    read_fraction : float
+        Share of I/Os that are reads [1], 0 < r <= 1.
+    queue_depths : sequence of int
+    size : float
+        I/O size [B].
+    path : HostPath
+    suspend : (float, float), optional
+        Program and erase suspend latency [s] (see :func:`read_interference`).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``queue_depth``: ``iops`` [1/s], ``latency`` (mean) [s],
+        ``read_latency``, ``write_latency`` [s], ``reads_in_flight`` [1].
+    """
+    import xarray as xr
+
+    from linkmodel.ssd import drive
+
+    r = float(read_fraction)
+    check_range("read_fraction", r, lo=0, lo_open=True, hi=1)
+    qds = np.asarray(queue_depths, dtype=int)
+    if qds.ndim != 1 or qds.size == 0 or np.any(qds < 1):
+        raise ValueError("queue_depths: a 1-D sequence of whole numbers >= 1")
+    l_w = float(qd1(params, "write", size, path).total)
+    ceiling = float(drive.evaluate(params, drive.Workload("mixed", float(size), r, True)).iops)
+    w_ceiling = float(drive.evaluate(params, drive.Workload("w", float(size), 0.0, True)).iops)
+
+    def reads(q_r, x_w):
+        """Read throughput and latency at a (real) read population with writes at x_w alongside."""
+        if q_r <= 0:
+            return 0.0, float(qd1(params, "read", size, path).total)
+        inter = read_interference(params, min(x_w, 0.999 * w_ceiling), size, suspend=suspend) if x_w > 0 else None
+        lo, hi = max(1, int(np.floor(q_r))), max(1, int(np.ceil(q_r)))
+        c = queue_depth_curve(params, "read", sorted({lo, hi}), size, path, interference=inter)
+        lat = np.interp(q_r, c.queue_depth.values.astype(float), c.latency.values)
+        return q_r / lat, float(lat)
+
+    out = {k: np.empty(qds.size) for k in ("iops", "latency", "read_latency", "write_latency", "reads_in_flight")}
+    for i, q in enumerate(qds):
+        if r == 1.0:
+            q_r = float(q)
+            x_r, l_r = reads(q_r, 0.0)
+            x_w = 0.0
+        else:
+            lo, hi = 0.0, float(q)
+            for _ in range(30):
+                q_r = 0.5 * (lo + hi)
+                x_w = (q - q_r) / l_w
+                x_r, l_r = reads(q_r, x_w)
+                if x_r < r * (x_r + x_w):
+                    lo = q_r
+                else:
+                    hi = q_r
+            q_r = 0.5 * (lo + hi)
+            x_w = (q - q_r) / l_w
+            x_r, l_r = reads(q_r, x_w)
+        x = min(x_r + x_w, ceiling)
+        out["iops"][i] = x
+        out["latency"][i] = q / x
+        out["read_latency"][i] = l_r
+        out["write_latency"][i] = l_w if x_r + x_w <= ceiling else (q / x - r * l_r) / (1 - r) if r < 1 else 0.0
+        out["reads_in_flight"][i] = q_r
+    units = {"iops": ("1/s", "I/Os per second"), "latency": ("s", "mean latency"),
+             "read_latency": ("s", "mean read latency"), "write_latency": ("s", "mean write latency"),
+             "reads_in_flight": ("1", "reads among the I/Os in flight")}
+    return xr.Dataset({k: ("queue_depth", v, {"units": units[k][0], "long_name": units[k][1]}) for k, v in out.items()},
+                      coords={"queue_depth": qds},
+                      attrs={"model": "linkmodel.ssd.latency.mixed_curve", "read_fraction": r, "size": float(size),
+                             "ceiling": ceiling})
