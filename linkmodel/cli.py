@@ -582,6 +582,9 @@ def _add_latency_parser(sub):
                         "wait behind programs and erases, with and without suspend")
     p.add_argument("--suspend", default="20us,100us",
                    help="program and erase suspend latency for --write-iops (default 20us,100us)")
+    p.add_argument("--page-types", default=None,
+                   help="tR of each page type as multiples of the die's tR, e.g. 0.6,1,1.4 (LSB, CSB, MSB; default: "
+                        "one tR)")
     p.add_argument("--mix", default=None,
                    help="read share of a closed-loop random read/write mix, e.g. 0.7: IOPS and read/write latency vs "
                         "queue depth, reads waiting behind the writes' programs")
@@ -622,14 +625,23 @@ def _cmd_latency(args) -> int:
                             host_complete=0.3e-6 if args.polling else latency.DEFAULT_PATH.host_complete)
     with design.about(part, capacity):
         params, prov = design.params_from_part(part, capacity)
+    page_types = None
+    if args.page_types is not None:
+        try:
+            page_types = tuple(float(x) for x in args.page_types.split(","))
+        except ValueError:
+            raise UsageError(f"--page-types: expected comma-separated multipliers such as 0.6,1,1.4, "
+                             f"got {args.page_types!r}") from None
     try:
-        br = latency.qd1(params, args.io, size, path)
+        br = latency.qd1(params, args.io, size, path, page_types=page_types if args.io == "read" else None)
         delay, st, _ = latency.stations(params, args.io, size, path)
         curve = latency.queue_depth_curve(params, args.io, sorted(set(qds)), size, path)
-        tails = latency.tail(curve, st, (0.99, 0.999))
+        tails = latency.tail(curve, st, (0.99, 0.999), page_types=page_types if args.io == "read" else None,
+                             t_read=params["t_read"])
     except ValueError as exc:
         msg = str(exc)
-        raise UsageError(f"--{msg}" if msg.startswith("size:") else msg) from None
+        raise UsageError(f"--{msg.replace('page_types:', 'page-types:', 1)}" if msg.startswith(("size:", "page_types:"))
+                         else msg) from None
     interference = None
     if args.write_iops is not None:
         if args.io != "read":

@@ -283,3 +283,20 @@ def test_mixed_closed_loop():
     assert np.all(np.diff(m.iops.values) > 0)
     with pytest.raises(ValueError, match="read_fraction"):
         latency.mixed_curve(params, 0.0)
+
+
+def test_page_types_by_hand():
+    params, _ = design.params_from_part(specs.load("micron-9550-max"))
+    base = float(latency.qd1(params, "read").total)
+    # LSB/CSB/MSB at 0.6/1.0/1.4 x tR average to tR: the QD1 mean is unchanged, but one read in three pays
+    # 1.4 tR, so p99 at QD1 is the mean plus 0.4 tR
+    assert float(latency.qd1(params, "read", page_types=(0.6, 1.0, 1.4)).total) == pytest.approx(base)
+    c = latency.queue_depth_curve(params, "read", (1,))
+    _, st, _ = latency.stations(params, "read")
+    t = latency.tail(c, st, (0.99,), page_types=(0.6, 1.0, 1.4), t_read=params["t_read"])
+    assert t[0, 0] == pytest.approx(base + 0.4 * params["t_read"], rel=1e-3)
+    # slower pages on average lengthen the mean
+    assert float(latency.qd1(params, "read", page_types=(1.0, 2.0)).total) == pytest.approx(
+        base + 0.5 * params["t_read"])
+    with pytest.raises(ValueError, match="page_types"):
+        latency.qd1(params, "read", page_types=(0.0, 1.0))

@@ -139,7 +139,17 @@ def _check_one_die(size, params):
                          "ones are striped over dies and channels, which it does not model)")
 
 
-def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
+def _page_types(page_types):
+    if page_types is None:
+        return None
+    f = np.asarray(page_types, dtype=float)
+    if f.ndim != 1 or f.size < 1 or not np.all(np.isfinite(f)) or np.any(f <= 0):
+        raise ValueError("page_types: a 1-D sequence of positive tR multipliers, one per page type "
+                         "(e.g. (0.6, 1.0, 1.4) for LSB, CSB, MSB)")
+    return f
+
+
+def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
     """QD1 latency of one random I/O and its breakdown [s].
 
     Parameters
@@ -152,6 +162,11 @@ def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
         I/O size [B], at most one die's multi-plane page (planes x page size).
     path : HostPath
         Host and controller terms, write acknowledgement.
+    page_types : sequence of float, optional
+        tR of each page type as a multiple of ``t_read`` (a random read hits each
+        type equally often), e.g. LSB/CSB/MSB of TLC; ``media`` is then their mean.
+        Default: every page reads in ``t_read`` (no per-page figure is published
+        for the catalogue's dies; MQSim's defaults also use one tR).
 
     Returns
     -------
@@ -183,7 +198,8 @@ def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
         page_xfer = np.minimum(a["page_size"], 4096.0) * (1.0 + a["spare_fraction"]) / ch_rate
         steps["mapping"] = z + p.mapping_miss * (a["command_time"] + a["t_read"] + page_xfer + p.ecc_decode)
         steps["nand_command"] = pages * a["command_time"] + z
-        steps["media"] = a["t_read"] + z
+        f = _page_types(page_types)
+        steps["media"] = a["t_read"] * (1.0 if f is None else float(f.mean())) + z
         steps["channel"] = xfer + z
         steps["ecc"] = z + p.ecc_decode
         steps["data_transfer"] = _link(gen, lanes, mps, mrrs, s, "write") + port
@@ -327,7 +343,8 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
     return ds
 
 
-def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interference=None):
+def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interference=None, page_types=None,
+         t_read=None):
     """Latency percentiles at each queue depth of a :func:`queue_depth_curve` [s].
 
     Each station class adds its service and a waiting time: the waiting time
@@ -353,6 +370,11 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
     interference : xarray.Dataset, optional
         From :func:`read_interference` (scalar): reads also wait behind
         programs and erases, convolved in as an independent term.
+    page_types, t_read : optional
+        tR multipliers per page type (equal shares, relative to ``t_read``, as
+        in :func:`qd1`) and the die's ``t_read`` [s]: the curve's reads take
+        ``t_read``; each type's difference from it is convolved in (multipliers
+        averaging 1 keep the curve's mean).
 
     Returns
     -------
@@ -369,6 +391,15 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
                  (float(interference.erase_busy), float(ia["t_erase"]), ia.get("suspend_erase"))]
     # a curve built with the interference holds its mean in the delay: the distribution below replaces it
     in_delay = float(curve.attrs.get("interference_mean_wait", 0.0)) if extra is not None else 0.0
+    f = _page_types(page_types)
+    offsets = None
+    if f is not None:
+        if t_read is None:
+            raise ValueError("t_read: needed with page_types")
+        # the curve's reads take t_read; each page type takes f t_read: the fixed part drops to the fastest
+        # type and the non-negative offsets from it are convolved in
+        offsets = (f - f.min()) * float(t_read)
+        in_delay += (1.0 - float(f.min())) * float(t_read)
     for i in range(curve.sizes["queue_depth"]):
         waits = []
         span = 0.0
@@ -391,7 +422,9 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
             rho = 2 * w / (s_k + 2 * w)
             span = max(span, 30 * w, np.log(1e-7) / np.log(rho) * s_k / 2)
             waits.append((s_k, rho))
-        if not waits and extra is None:
+        if offsets is not None:
+            span = max(span, float(offsets.max()) * 1.05)
+        if not waits and extra is None and offsets is None:
             out[i] = fixed
             continue
         services = [w_[0] for w_ in waits]
@@ -410,6 +443,10 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
                     v[:m] += u / m
                 else:  # suspended after t_sus
                     v[min(int(round(t_sus / dt)), 2 * n - 1)] += u
+            total *= np.fft.rfft(v)
+        if offsets is not None:
+            v = np.zeros(2 * n)
+            np.add.at(v, np.minimum(np.round(offsets / dt).astype(int), 2 * n - 1), 1.0 / offsets.size)
             total *= np.fft.rfft(v)
         grid_ = n
         for s_k, rho in waits:
