@@ -577,6 +577,8 @@ def _add_latency_parser(sub):
     p.add_argument("--write-ack", default="buffer", choices=("buffer", "through"),
                    help="acknowledge writes from the protected buffer (default) or after the program")
     p.add_argument("--polling", action="store_true", help="the host polls completions (no MSI-X)")
+    p.add_argument("--mapping-miss", default="0",
+                   help="share of reads whose mapping entry is not cached (each reads a mapping page first; default 0)")
     p.add_argument("--write-iops", default=None,
                    help="reads only: random 4 KiB host writes per second running alongside (e.g. 100k): the read "
                         "wait behind programs and erases, with and without suspend")
@@ -621,10 +623,23 @@ def _cmd_latency(args) -> int:
     if not size > 0:
         raise UsageError(f"--size: must be > 0, got {args.size!r}")
     capacity = None if args.capacity is None else _capacity_arg(args.capacity)
-    path = latency.HostPath(write_ack=args.write_ack, interrupts=not args.polling,
+    miss = _number_arg("--mapping-miss", args.mapping_miss, 0.0)
+    if miss > 1:
+        raise UsageError(f"--mapping-miss: expected a share between 0 and 1, got {args.mapping_miss!r}")
+    path = latency.HostPath(write_ack=args.write_ack, interrupts=not args.polling, mapping_miss=miss,
                             host_complete=0.3e-6 if args.polling else latency.DEFAULT_PATH.host_complete)
     with design.about(part, capacity):
         params, prov = design.params_from_part(part, capacity)
+    if args.io != "read":
+        for flag, v in (("--page-types", args.page_types), ("--mix", args.mix), ("--write-iops", args.write_iops)):
+            if v is not None:
+                raise UsageError(f"{flag}: applies to reads; leave out --io write")
+    parts_ = args.suspend.split(",")
+    if len(parts_) != 2:
+        raise UsageError(f"--suspend: expected program,erase latencies such as 20us,100us, got {args.suspend!r}")
+    sus = tuple(parse_quantity(x, "time", "--suspend") for x in parts_)
+    if not all(0 <= x <= 0.01 for x in sus):
+        raise UsageError(f"--suspend: each latency must be between 0 and 10 ms, got {args.suspend!r}")
     page_types = None
     if args.page_types is not None:
         try:
@@ -633,33 +648,31 @@ def _cmd_latency(args) -> int:
             raise UsageError(f"--page-types: expected comma-separated multipliers such as 0.6,1,1.4, "
                              f"got {args.page_types!r}") from None
     try:
-        br = latency.qd1(params, args.io, size, path, page_types=page_types if args.io == "read" else None)
+        br = latency.qd1(params, args.io, size, path, page_types=page_types)
+        sustained, drain_bound = latency.sustained_qd1(params, args.io, size, path, page_types)
         delay, st, _ = latency.stations(params, args.io, size, path)
-        curve = latency.queue_depth_curve(params, args.io, sorted(set(qds)), size, path)
-        tails = latency.tail(curve, st, (0.99, 0.999), page_types=page_types if args.io == "read" else None,
-                             t_read=params["t_read"])
+        curve = latency.queue_depth_curve(params, args.io, sorted(set(qds)), size, path, page_types=page_types)
+        tails = latency.tail(curve, st, (0.99, 0.999), page_types=page_types, t_read=params["t_read"])
     except ValueError as exc:
         msg = str(exc)
         raise UsageError(f"--{msg.replace('page_types:', 'page-types:', 1)}" if msg.startswith(("size:", "page_types:"))
                          else msg) from None
     interference = None
     if args.write_iops is not None:
-        if args.io != "read":
-            raise UsageError("--write-iops: shows what writes do to reads; use it with --io read")
-        parts_ = args.suspend.split(",")
-        if len(parts_) != 2:
-            raise UsageError(f"--suspend: expected program,erase latencies such as 20us,100us, got {args.suspend!r}")
-        sus = tuple(parse_quantity(x, "time", "--suspend") for x in parts_)
         rate = _rate_arg("--write-iops", args.write_iops)
         try:
             plain = latency.read_interference(params, rate)
             susp = latency.read_interference(params, rate, suspend=sus)
         except ValueError as exc:
             raise UsageError(f"--write-iops: {str(exc).split(': ', 1)[-1]}") from None
-        c_plain = latency.queue_depth_curve(params, "read", sorted(set(qds)), size, path, interference=plain)
-        c_sus = latency.queue_depth_curve(params, "read", sorted(set(qds)), size, path, interference=susp)
-        t_plain = latency.tail(c_plain, st, (0.99, 0.999), interference=plain)
-        t_sus = latency.tail(c_sus, st, (0.99, 0.999), interference=susp)
+        c_plain = latency.queue_depth_curve(params, "read", sorted(set(qds)), size, path, interference=plain,
+                                            page_types=page_types)
+        c_sus = latency.queue_depth_curve(params, "read", sorted(set(qds)), size, path, interference=susp,
+                                          page_types=page_types)
+        t_plain = latency.tail(c_plain, st, (0.99, 0.999), interference=plain, page_types=page_types,
+                               t_read=params["t_read"])
+        t_sus = latency.tail(c_sus, st, (0.99, 0.999), interference=susp, page_types=page_types,
+                             t_read=params["t_read"])
         interference = {"write_iops": rate, "program_busy": float(plain.program_busy),
                         "mean_no_suspend": c_plain.latency.values.tolist(),
                         "mean_suspend": c_sus.latency.values.tolist(), "iops_no_suspend": c_plain.iops.values.tolist(),
@@ -673,10 +686,11 @@ def _cmd_latency(args) -> int:
         mix = _number_arg("--mix", args.mix, 0.0)
         if not 0 < mix <= 1:
             raise UsageError(f"--mix: expected a read share in (0, 1], got {args.mix!r}")
-        m = latency.mixed_curve(params, mix, sorted(set(qds)), size, path)
+        m = latency.mixed_curve(params, mix, sorted(set(qds)), size, path,
+                                suspend=sus if args.write_iops is not None or args.suspend != "20us,100us" else None)
         mixed = [{"queue_depth": int(q), "iops": float(m.iops[j]), "latency": float(m.latency[j]),
-                  "read_latency": float(m.read_latency[j]), "write_latency": float(m.write_latency[j])}
-                 for j, q in enumerate(m.queue_depth.values)]
+                  "read_latency": float(m.read_latency[j]), "write_latency": float(m.write_latency[j]),
+                  "reads_in_flight": float(m.reads_in_flight[j])} for j, q in enumerate(m.queue_depth.values)]
     steps = {k: float(br[k]) for k in br.data_vars}
     rows = [{"queue_depth": int(q), "latency": float(curve.latency[i]), "p99": float(tails[i, 0]),
              "p999": float(tails[i, 1]), "iops": float(curve.iops[i])} for i, q in enumerate(curve.queue_depth.values)]
@@ -692,6 +706,9 @@ def _cmd_latency(args) -> int:
         if k != "total" and v > 0:
             print(f"  {k:15}{v * 1e6:9.3f} us")
     print(f"  {'total':15}{steps['total'] * 1e6:9.3f} us")
+    if bool(drain_bound):
+        print(f"  sustained (steady state): {float(sustained) * 1e6:.3f} us, bound by the buffer drain "
+              "(1 / sustained random-write IOPS), as the QD1 row below")
     print("  (host and controller terms are shared assumptions: linkmodel.ssd.latency.DEFAULTS)")
     print()
     print(f"{'queue depth':>12}{'mean':>11}{'p99':>11}{'p99.9':>11}{'IOPS':>12}")
@@ -700,7 +717,9 @@ def _cmd_latency(args) -> int:
               f"{r['p999'] * 1e6:8.1f} us{r['iops'] / 1e3:10.1f} k")
     if mixed:
         print()
-        print(f"closed-loop mix, {float(args.mix):.0%} random reads / buffered random writes, {format_bytes(size)}:")
+        how = "with suspend" if args.suspend != "20us,100us" or args.write_iops is not None else "no suspend"
+        print(f"closed-loop mix, {float(args.mix):.0%} random reads / buffered random writes, {format_bytes(size)} "
+              f"({how}):")
         print(f"{'queue depth':>12}{'IOPS':>12}{'mean':>11}{'read':>11}{'write':>11}")
         for r in mixed:
             print(f"{r['queue_depth']:12d}{r['iops'] / 1e3:10.1f} k{r['latency'] * 1e6:8.1f} us"

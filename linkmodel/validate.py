@@ -143,9 +143,12 @@ def validate_part(part: Part, cat=None) -> list[Record]:
                     provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)
                 params, prov = provs[pub.capacity]
                 br = _lat.qd1(params, quantity, pub.block_size)
+                lat, drain = _lat.sustained_qd1(params, quantity, pub.block_size)
+            lat = float(lat)
             top = sorted(((float(br[k]), k) for k in br.data_vars if k != "total"), reverse=True)[:2]
-            rec = Record(part.id, pub.capacity, pub.metric, pub.value, float(br.total),
-                         float(br.total) / pub.value - 1.0, ", ".join(f"{k} {v * 1e6:.3g} us" for v, k in top),
+            binding = (f"buffer drain (1 / sustained write IOPS; buffered path {float(br.total) * 1e6:.3g} us)"
+                       if bool(drain) else ", ".join(f"{k} {v * 1e6:.3g} us" for v, k in top))
+            rec = Record(part.id, pub.capacity, pub.metric, pub.value, lat, lat / pub.value - 1.0, binding,
                          pub.kind, pub.confirmed, pub.block_size, pub.source)
             records.append(replace(rec, why=_explain_latency(rec, prov, br)))
             continue
@@ -281,7 +284,8 @@ def explain(record: Record, prov: dict) -> str:
             detail = p.detail.split(": ", 1)[1] if p.source == "catalogue" and ": " in p.detail else p.detail
             parts.append(f"{k} ({p.source}: {_short(detail)})")
     if record.metric == "mixed_70_30":
-        parts.insert(0, "read/program interference not modelled (issue: latency and queue depth)")
+        parts.insert(0, "the throughput ceiling, while the spec's queue depth is unstated (at a given depth: "
+                        "linkmodel latency PART --mix 0.7, reads waiting behind programs)")
     return ("rests on " + "; ".join(parts)) if parts else f"{stage}-bound on published inputs"
 
 

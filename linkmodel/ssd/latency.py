@@ -229,15 +229,40 @@ def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, pag
                                            "write_ack": p.write_ack if io == "write" else ""})
 
 
+def sustained_qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
+    """QD1 latency at steady state [s]: the breakdown's total, or for writes the buffer drain if slower.
+
+    A QD1 write loop at steady state cannot complete writes faster than the
+    buffer drains: ``max(L1, 1 / write ceiling)``. Vendors measure QD1
+    latency at steady state (after preconditioning), so this is what
+    :mod:`linkmodel.validate` compares with.
+
+    Returns
+    -------
+    (latency, drain_bound) : (array [s], bool array)
+    """
+    from linkmodel.ssd import drive
+
+    l1 = np.asarray(qd1(params, io, size, path, page_types).total, dtype=float)
+    if io == "read":
+        return l1, np.zeros(l1.shape, dtype=bool)
+    ceiling = np.asarray(drive.evaluate(params, drive.Workload("rand_write", float(size), 0.0, True)).iops,
+                         dtype=float)
+    return np.maximum(l1, 1.0 / ceiling), 1.0 / ceiling > l1
+
+
 def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
     """The closed network of one random-I/O workload: delay and station classes (see :mod:`queueing`).
 
     Reads: ``dies`` (dies x independent plane reads servers, service tR +
     command), ``channels`` (per-I/O channel time), ``link`` (1 / link IOPS
-    ceiling with NVMe traffic), ``controller`` (1 / its IOPS limit). Buffered
-    writes: one ``backend`` server whose service is 1 / the drive's write
-    ceiling (programs, GC and power drain the buffer). The delay is the rest
-    of the QD1 latency.
+    ceiling with NVMe traffic), ``controller`` (1 / its IOPS limit); the delay
+    is the rest of the QD1 latency. Buffered writes: the whole QD1 latency is
+    delay (the write waits for no NAND operation); sustained, the buffer drains
+    at the drive's write ceiling (programs, GC, power), the cap of
+    :func:`queue_depth_curve`, so a closed loop of writes runs at
+    ``min(QD / L1, ceiling)`` and even QD1 is drain-bound when ``1 / ceiling``
+    exceeds ``L1`` (:func:`sustained_qd1`).
 
     Returns
     -------
@@ -266,23 +291,34 @@ def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH
               "link": (1.0, inv["link"]), "controller": (1.0, inv["controller_iops"])}
         inside = die_s + ch_s + inv["link"] + inv["controller_iops"]
     else:
-        st = {"backend": (1.0, 1.0 / ceiling)}
-        inside = 1.0 / ceiling
-    delay = np.maximum(l1 - inside, 0.0)
-    return delay, st, ceiling
+        # buffered writes queue behind nothing on the way in; sustained, they complete no faster than the buffer
+        # drains (the drive's write ceiling), which queue_depth_curve applies as its cap
+        st = {"backend": (1.0, np.zeros_like(ceiling))}
+        inside = 0.0
+    delay = l1 - inside
+    if np.any(delay < 0):  # pragma: no cover - the QD1 breakdown contains every station's service
+        raise ValueError("stations: the QD1 latency is shorter than the station services it contains")
+    from linkmodel._array import pack
+
+    _, kind = unpack(**{k: params[k] for k in params}, size=size)
+    st = {k: (pack(np.asarray(m, dtype=float), kind), pack(np.asarray(v, dtype=float), kind))
+          for k, (m, v) in st.items()}
+    return pack(delay, kind), st, pack(ceiling, kind)
 
 
 def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32, 64, 128, 256), size=4096.0,
-                      path: HostPath = DEFAULT_PATH, service="deterministic", interference=None):
+                      path: HostPath = DEFAULT_PATH, service="deterministic", interference=None, page_types=None):
     """Mean latency and IOPS vs queue depth for random I/O of one size.
 
     With ``interference`` (reads only; :func:`read_interference` of a write
     load running alongside, e.g. another tenant's writes) each read also
-    waits the mean program/erase residual (added to the delay), and the dies
-    are free for reads only ``1 - program_busy - erase_busy`` of the time
-    (their read service is stretched by that factor); the channels likewise
-    lose the writes' share, and the reads' power ceiling is what the cap
-    leaves after the static power and the writes' power.
+    waits the mean program/erase residual (added to the delay: a read is not
+    slowed once it runs), and the reads' ceiling loses the die time the
+    programs and erases take (``1 - program_busy - erase_busy`` of the dies'
+    read capacity), the writes' channel share and their power (the reads get
+    what the cap leaves after the static power and the writes' power).
+    ``page_types`` (reads): tR multipliers per page type, as :func:`qd1`; the
+    die service is their mean.
 
     Parameters
     ----------
@@ -306,18 +342,24 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
     from linkmodel.ssd import queueing
 
     delay, st, ceiling = stations(params, io, size, path)
+    f = _page_types(page_types)
+    if f is not None:
+        if io != "read":
+            raise ValueError("page_types: apply to reads; use io='read'")
+        count, die_s = st["dies"]
+        st = dict(st, dies=(count, die_s + (float(f.mean()) - 1.0) * params["t_read"]))  # QD1 = qd1(page_types)
     if interference is not None:
         if io != "read":
             raise ValueError("interference: describes reads waiting behind writes; use io='read'")
+        if any(np.ndim(interference[k]) for k in ("mean_wait", "program_busy", "channel_busy", "write_power")):
+            raise ValueError("interference: one write load (scalar read_interference) per curve")
         free = 1.0 - np.asarray(interference.program_busy, dtype=float) - np.asarray(interference.erase_busy,
                                                                                        dtype=float)
         from linkmodel.ssd import drive
 
-        delay = delay + np.asarray(interference.mean_wait, dtype=float)
+        delay = delay + float(interference.mean_wait)
         count, die_s = st["dies"]
-        ch_free = 1.0 - np.asarray(interference.channel_busy, dtype=float)
-        n_ch, ch_s = st["channels"]
-        st = dict(st, dies=(count, die_s / free), channels=(n_ch, ch_s / ch_free))
+        ch_free = 1.0 - float(interference.channel_busy)
         rd = drive.evaluate(params, drive.Workload("rand_read", float(size), 1.0, True))
         budget = (np.asarray(params["power_cap"], dtype=float) - np.asarray(rd.static_power, dtype=float)
                   - np.asarray(interference.write_power, dtype=float))
@@ -328,18 +370,18 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
                                      np.asarray(rd.ceiling_controller_iops, dtype=float),
                                      np.asarray(rd.ceiling_controller_bandwidth, dtype=float),
                                      np.asarray(rd.ceiling_channels, dtype=float) * ch_free,
-                                     np.asarray(count, dtype=float) * free / die_s, power_ceiling])
+                                     np.asarray(count, dtype=float) * free / np.asarray(die_s, dtype=float),
+                                     power_ceiling])
     ds = queueing.mva(queue_depths, delay, st, service)
-    capped = np.minimum(ds.iops.values, ceiling)
+    capped = np.minimum(ds.iops.values, np.asarray(ceiling, dtype=float))
     qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
     ds["iops"] = (ds.iops.dims, capped, ds.iops.attrs)
     ds["latency"] = (ds.latency.dims, qd / capped, ds.latency.attrs)
-    ds["ceiling"] = (ds.iops.dims[1:], np.broadcast_to(ceiling, ds.iops.shape[1:]),
+    ds["ceiling"] = (ds.iops.dims[1:], np.broadcast_to(np.asarray(ceiling, dtype=float), ds.iops.shape[1:]),
                      {"units": "1/s", "long_name": "drive throughput ceiling (power included)"})
     ds.attrs.update(io=io, size=float(size))
     if interference is not None and np.ndim(interference.mean_wait) == 0:
         ds.attrs["interference_mean_wait"] = float(interference.mean_wait)  # in the delay (tail() takes it out)
-        ds.attrs["die_stretch"] = float(1.0 / free)  # read service on a die shared with programs
     return ds
 
 
@@ -372,9 +414,9 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
         programs and erases, convolved in as an independent term.
     page_types, t_read : optional
         tR multipliers per page type (equal shares, relative to ``t_read``, as
-        in :func:`qd1`) and the die's ``t_read`` [s]: the curve's reads take
-        ``t_read``; each type's difference from it is convolved in (multipliers
-        averaging 1 keep the curve's mean).
+        in :func:`qd1`) and the die's ``t_read`` [s]; the curve must have been
+        built with the same ``page_types`` (its dies at the mean tR); each
+        type's difference from the mean is convolved in.
 
     Returns
     -------
@@ -399,7 +441,7 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
         # the curve's reads take t_read; each page type takes f t_read: the fixed part drops to the fastest
         # type and the non-negative offsets from it are convolved in
         offsets = (f - f.min()) * float(t_read)
-        in_delay += (1.0 - float(f.min())) * float(t_read)
+        in_delay += (float(f.mean()) - float(f.min())) * float(t_read)
     for i in range(curve.sizes["queue_depth"]):
         waits = []
         span = 0.0
@@ -408,15 +450,15 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
         fixed = float(curve.latency[i]) - sum(float(curve[f"residence_{k}"][i]) for k in stations_) - in_delay
         for k, (m_k, s_k) in stations_.items():
             s_k = float(np.asarray(s_k))
-            if k == "dies":
-                s_k *= float(curve.attrs.get("die_stretch", 1.0))
+            if k == "dies" and f is not None:  # a curve with page types runs its dies at the mean tR
+                s_k += (float(f.mean()) - 1.0) * float(t_read)
             fixed += s_k
             w = float(curve[f"residence_{k}"][i]) - s_k
             if s_k <= 0 or w <= 1e-15 * s_k:
                 continue
-            if float(np.asarray(m_k)) == 1 and float(curve[f"utilization_{k}"][i]) > 0.95:
-                # one saturated server: every I/O in flight queues there in turn (a closed FIFO cycle), so
-                # the wait is close to its mean for all of them
+            if float(np.asarray(m_k)) == 1:
+                # one server (link, controller): the I/Os in flight pass it in turn (a closed FIFO cycle); its
+                # wait is taken at its mean (small below saturation, nearly fixed at it)
                 fixed += w
                 continue
             rho = 2 * w / (s_k + 2 * w)
@@ -576,11 +618,15 @@ def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 6
     ``Q - Q_r`` writes such that reads are the share ``r`` of completions:
     reads follow the read network of :func:`queue_depth_curve` with the
     writes alongside (:func:`read_interference` at the write rate), writes
-    complete at their QD1 buffered latency; by Little's law ``X_r = Q_r /
-    L_r(Q_r)`` and ``X_w = (Q - Q_r) / L_w``, and ``Q_r`` solves
+    complete at their QD1 buffered latency until the buffer drains no faster
+    than they arrive (``X_w <= `` the drive's write ceiling, then the writes in
+    flight wait for the drain); by Little's law ``X_r = Q_r / L_r(Q_r)`` and
+    ``X_w = min((Q - Q_r) / L_w, ceiling_w)``, and ``Q_r`` solves
     ``X_r = r (X_r + X_w)`` (bisection; populations between integers
     interpolated). Throughput is then capped at the drive model's ceiling for
-    the mix.
+    the mix, both classes' latencies growing in proportion. Writes at their
+    full ceiling leave the reads no die time, so the write rate the reads see
+    stays 0.1 % below it (an approximation, not a limit of the drive).
 
     Parameters
     ----------
@@ -599,7 +645,8 @@ def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 6
     -------
     xarray.Dataset
         Over ``queue_depth``: ``iops`` [1/s], ``latency`` (mean) [s],
-        ``read_latency``, ``write_latency`` [s], ``reads_in_flight`` [1].
+        ``read_latency``, ``write_latency`` [s] (0 with no writes),
+        ``reads_in_flight`` [1].
     """
     import xarray as xr
 
@@ -607,6 +654,10 @@ def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 6
 
     r = float(read_fraction)
     check_range("read_fraction", r, lo=0, lo_open=True, hi=1)
+    bad = [k for k, v in params.items() if np.ndim(v)]
+    if bad:
+        raise ValueError(f"params: mixed_curve takes one drive (scalar parameters); {bad[0]} is an array "
+                         "(loop over the sweep)")
     qds = np.asarray(queue_depths, dtype=int)
     if qds.ndim != 1 or qds.size == 0 or np.any(qds < 1):
         raise ValueError("queue_depths: a 1-D sequence of whole numbers >= 1")
@@ -634,20 +685,22 @@ def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 6
             lo, hi = 0.0, float(q)
             for _ in range(30):
                 q_r = 0.5 * (lo + hi)
-                x_w = (q - q_r) / l_w
+                x_w = min((q - q_r) / l_w, w_ceiling)
                 x_r, l_r = reads(q_r, x_w)
                 if x_r < r * (x_r + x_w):
                     lo = q_r
                 else:
                     hi = q_r
             q_r = 0.5 * (lo + hi)
-            x_w = (q - q_r) / l_w
+            x_w = min((q - q_r) / l_w, w_ceiling)
             x_r, l_r = reads(q_r, x_w)
-        x = min(x_r + x_w, ceiling)
+        total = x_r + x_w
+        scale = max(1.0, total / ceiling)  # above the mix's ceiling every I/O waits in proportion
+        x = total / scale
         out["iops"][i] = x
         out["latency"][i] = q / x
-        out["read_latency"][i] = l_r
-        out["write_latency"][i] = l_w if x_r + x_w <= ceiling else (q / x - r * l_r) / (1 - r) if r < 1 else 0.0
+        out["read_latency"][i] = l_r * scale
+        out["write_latency"][i] = (q - q_r) / x_w * scale if x_w > 0 else 0.0
         out["reads_in_flight"][i] = q_r
     units = {"iops": ("1/s", "I/Os per second"), "latency": ("s", "mean latency"),
              "read_latency": ("s", "mean read latency"), "write_latency": ("s", "mean write latency"),
