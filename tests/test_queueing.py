@@ -54,6 +54,7 @@ CONFIGS = {  # (delay, dies, t_die, channels, t_channel, t_link)
     "mqsim": (0.3e-6, 64, 75e-6, 8, 24.6e-6, 2.5e-6),
     "gen5-tlc": (8e-6, 128, 50e-6, 16, 1.9e-6, 0.3e-6),
     "few-dies": (5e-6, 16, 60e-6, 8, 3e-6, 0.3e-6),
+    "four-channels": (5e-6, 256, 40e-6, 4, 4e-6, 0.3e-6),  # the issue-5 reviewer's saturating case
 }
 
 
@@ -67,11 +68,10 @@ def test_mean_latency_matches_simulation(name):
     for i, qd in enumerate(qds):
         sim = simulate(qd, z, nd, td, nc, tc, tl, ios=30_000, warmup=4_000)
         assert float(ds.latency[i]) == pytest.approx(sim["mean"], rel=0.05), (name, qd)
-        util = max(float(ds[f"utilization_{k}"][i]) for k in st)
-        if util < 0.9:  # below saturation: p99 within 15 %
+        if (name, qd) == ("few-dies", 256):  # 16 saturated dies: the one case still outside 15 % (+33 %)
+            assert sim["p99"] <= tails[i, 0] <= 1.4 * sim["p99"], (name, qd)
+        else:  # p99 within 15 %, saturated stations included (closed-population shape there)
             assert tails[i, 0] == pytest.approx(sim["p99"], rel=0.15), (name, qd)
-        else:  # saturated bottleneck: the open-queue tail shape is conservative
-            assert tails[i, 0] >= sim["p99"] * 0.95, (name, qd)
 
 
 def test_exponential_service_matches_simulation():
