@@ -582,8 +582,9 @@ def _add_latency_parser(sub):
     p.add_argument("--write-iops", default=None,
                    help="reads only: random 4 KiB host writes per second running alongside (e.g. 100k): the read "
                         "wait behind programs and erases, with and without suspend")
-    p.add_argument("--suspend", default="20us,100us",
-                   help="program and erase suspend latency for --write-iops (default 20us,100us)")
+    p.add_argument("--suspend", default=None,
+                   help="program and erase suspend latency: shown beside no suspend with --write-iops (default "
+                        "20us,100us); with --mix, the mix runs with it (default: no suspend)")
     p.add_argument("--page-types", default=None,
                    help="tR of each page type as multiples of the die's tR, e.g. 0.6,1,1.4 (LSB, CSB, MSB; default: "
                         "one tR)")
@@ -603,7 +604,10 @@ def _rate_arg(flag: str, text: str) -> float:
     try:
         v = float(t) * mult
     except ValueError:
-        raise UsageError(f"{flag}: expected a rate such as 100000 or 100k, got {text!r}") from None
+        try:  # a rate with a unit, e.g. "100 kIOPS"
+            v = parse_quantity(text, "frequency", flag)
+        except ValueError:
+            raise UsageError(f"{flag}: expected a rate such as 100000, 100k or 100 kIOPS, got {text!r}") from None
     if not (math.isfinite(v) and v >= 0):
         raise UsageError(f"{flag}: expected a finite rate >= 0, got {text!r}")
     return v
@@ -634,7 +638,7 @@ def _cmd_latency(args) -> int:
         for flag, v in (("--page-types", args.page_types), ("--mix", args.mix), ("--write-iops", args.write_iops)):
             if v is not None:
                 raise UsageError(f"{flag}: applies to reads; leave out --io write")
-    parts_ = args.suspend.split(",")
+    parts_ = (args.suspend or "20us,100us").split(",")
     if len(parts_) != 2:
         raise UsageError(f"--suspend: expected program,erase latencies such as 20us,100us, got {args.suspend!r}")
     sus = tuple(parse_quantity(x, "time", "--suspend") for x in parts_)
@@ -687,7 +691,7 @@ def _cmd_latency(args) -> int:
         if not 0 < mix <= 1:
             raise UsageError(f"--mix: expected a read share in (0, 1], got {args.mix!r}")
         m = latency.mixed_curve(params, mix, sorted(set(qds)), size, path,
-                                suspend=sus if args.write_iops is not None or args.suspend != "20us,100us" else None)
+                                suspend=sus if args.suspend is not None else None)
         mixed = [{"queue_depth": int(q), "iops": float(m.iops[j]), "latency": float(m.latency[j]),
                   "read_latency": float(m.read_latency[j]), "write_latency": float(m.write_latency[j]),
                   "reads_in_flight": float(m.reads_in_flight[j])} for j, q in enumerate(m.queue_depth.values)]
@@ -717,7 +721,7 @@ def _cmd_latency(args) -> int:
               f"{r['p999'] * 1e6:8.1f} us{r['iops'] / 1e3:10.1f} k")
     if mixed:
         print()
-        how = "with suspend" if args.suspend != "20us,100us" or args.write_iops is not None else "no suspend"
+        how = "with suspend" if args.suspend is not None else "no suspend"
         print(f"closed-loop mix, {float(args.mix):.0%} random reads / buffered random writes, {format_bytes(size)} "
               f"({how}):")
         print(f"{'queue depth':>12}{'IOPS':>12}{'mean':>11}{'read':>11}{'write':>11}")

@@ -10,7 +10,8 @@ from linkmodel.ssd import drive
 
 BASE = dict(
     gen=6, lanes=16, mps=512, mrrs=512, channels=8, channel_rate=1.6e9, dies=32, planes=4, page_size=16384,
-    spare_fraction=0.1, bits_per_cell=3, t_read=50e-6, t_prog=1e-3, t_erase=4e-3, block_pages=1536, t_read_slc=25e-6, t_prog_slc=250e-6, slc_fraction=0.0,
+    spare_fraction=0.1, bits_per_cell=3, t_read=50e-6, t_prog=1e-3, t_erase=4e-3, block_pages=1536,
+    t_read_slc=25e-6, t_prog_slc=250e-6, slc_fraction=0.0,
     independent_plane_reads=4, command_time=0.0, read_power=0.0, program_power=0.0, erase_power=0.0,
     standby_power=0.0, io_energy=0.0, controller_iops=np.inf, controller_bandwidth=np.inf, controller_power=5.0,
     controller_energy=0.0,

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
+import test_drive
 from gcsim import simulate
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -124,15 +125,7 @@ def test_write_path_checks_at_construction(kw, msg):
 
 # the drive of tests/test_drive.py: 32 dies of 4 planes x 16 KiB TLC, tR 50 us, tPROG 1 ms, tBERS 4 ms,
 # 1536 pages per block, 8 channels at 1.6 GT/s, no power limits
-BASE = dict(
-    gen=6, lanes=16, mps=512, mrrs=512, channels=8, channel_rate=1.6e9, dies=32, planes=4, page_size=16384,
-    spare_fraction=0.1, bits_per_cell=3, t_read=50e-6, t_prog=1e-3, t_erase=4e-3, block_pages=1536,
-    t_read_slc=25e-6, t_prog_slc=250e-6, slc_fraction=0.0,
-    independent_plane_reads=4, command_time=0.0, read_power=0.0, program_power=0.0, erase_power=0.0,
-    standby_power=0.0, io_energy=0.0, controller_iops=np.inf, controller_bandwidth=np.inf, controller_power=5.0,
-    controller_energy=0.0, dram_power=0.0, phy_power=0.0, power_cap=25.0, user_capacity=1e12,
-    raw_capacity=1.28e12, reserve_fraction=0.0, indirection_unit=4096,
-)
+BASE = test_drive.BASE
 # a 4 KiB zone append: 4096 / (4 x 16384 x 3) x 1 ms program + 4096 / (4 x 1536 x 16384) x 4 ms erase
 APPEND = 4096 / (4 * 16384 * 3) * 1e-3 + 4096 / (4 * 1536 * 16384) * 4e-3  # 20.996 us of die time
 READ_4K = 50e-6 / 4  # one page, 4 independent plane reads per die: 12.5 us of die time
