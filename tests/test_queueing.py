@@ -66,12 +66,13 @@ def test_mean_latency_matches_simulation(name):
     ds = queueing.mva(qds, z, st)
     tails = latency.tail(ds, st, (0.99,))
     for i, qd in enumerate(qds):
-        sim = simulate(qd, z, nd, td, nc, tc, tl, ios=30_000, warmup=4_000)
+        # at QD 256 the die queues' imbalance decorrelates slowly (one 30,000-I/O run put few-dies' p99 at
+        # 3.2 ms, another seed at 4.2 ms; the model says 4.16 ms), so the oracle pools 8 replications there
+        runs, ios = (8, 60_000) if qd == 256 else (1, 30_000)
+        sim = simulate(qd, z, nd, td, nc, tc, tl, ios=ios, warmup=ios // 4, runs=runs)
         assert float(ds.latency[i]) == pytest.approx(sim["mean"], rel=0.05), (name, qd)
-        if (name, qd) == ("few-dies", 256):  # 16 saturated dies: the one case still outside 15 % (+33 %)
-            assert sim["p99"] <= tails[i, 0] <= 1.4 * sim["p99"], (name, qd)
-        else:  # p99 within 15 %, saturated stations included (closed-population shape there)
-            assert tails[i, 0] == pytest.approx(sim["p99"], rel=0.15), (name, qd)
+        # p99 within 15 %, saturated stations included (closed-population shape there)
+        assert tails[i, 0] == pytest.approx(sim["p99"], rel=0.15), (name, qd)
 
 
 def test_exponential_service_matches_simulation():
