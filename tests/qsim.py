@@ -80,3 +80,122 @@ def _run(qd, delay, dies, t_die, channels, t_channel, t_link, ios, warmup, servi
             heapq.heappush(events, (t + delay, seq, "die", t, next(draws)))
         seq += 1
     return np.asarray(lat), ios / (t_last - t_first)
+
+
+def simulate_with_writes(qd: int, delay: float, dies: int, t_die: float, channels: int, t_channel: float,
+                         t_link: float, program_rate: float, t_prog: float, t_channel_prog: float = 0.0,
+                         erase_rate: float = 0.0, t_erase: float = 0.0, suspend: float | None = None,
+                         ios: int = 50_000, warmup: int = 10_000, seed: int = 1, runs: int = 1) -> dict:
+    """Closed-loop reads as :func:`simulate` (fixed services), with programs and erases arriving at every die
+    as Poisson streams (``program_rate``, ``erase_rate`` per die [1/s]) from writes running alongside.
+
+    A program first moves its data over its die's channel (``t_channel_prog``, FIFO with the reads'
+    transfers), then joins its die. A die serves reads before waiting programs and erases (read priority)
+    but never interrupts the operation in progress, unless ``suspend`` [s] is given: then a read arriving
+    at a programming or erasing die starts after ``suspend`` seconds and the operation resumes after the
+    read (its remaining time kept). Returns the reads' ``mean``, ``p99``, ``p999`` [s] and ``iops`` [1/s].
+    """
+    out = [_run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rate, t_prog, t_channel_prog,
+                       erase_rate, t_erase, suspend, ios, warmup, seed + k) for k in range(runs)]
+    lat = np.concatenate([o[0] for o in out])
+    return {"mean": float(lat.mean()), "p99": float(np.quantile(lat, 0.99)),
+            "p999": float(np.quantile(lat, 0.999)), "iops": float(np.mean([o[1] for o in out]))}
+
+
+def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rate, t_prog, t_channel_prog,
+                erase_rate, t_erase, suspend, ios, warmup, seed):
+    from collections import deque
+
+    rng = np.random.default_rng(seed)
+    reads_q = [deque() for _ in range(dies)]  # submission times of reads waiting at each die
+    ops_q = [deque() for _ in range(dies)]  # durations of programs/erases waiting at each die
+    busy = [None] * dies  # None, ("read", start, end) or ("op", end, remaining-if-suspended)
+    ch_free = [0.0] * channels
+    link_free = 0.0
+    events: list = []
+    seq = 0
+
+    def push(t, kind, *data):
+        nonlocal seq
+        heapq.heappush(events, (t, seq, kind, data))
+        seq += 1
+
+    def start_next(t, d):
+        if reads_q[d]:
+            start = reads_q[d].popleft()
+            busy[d] = ("read", start, t + t_die)
+            push(t + t_die, "die_done", d)
+        elif ops_q[d]:
+            dur = ops_q[d].popleft()
+            busy[d] = ("op", t + dur, None)
+            push(t + dur, "die_done", d)
+        else:
+            busy[d] = None
+
+    total_rate = dies * (program_rate + erase_rate)
+    if total_rate > 0:
+        push(rng.exponential(1.0 / total_rate), "write_op")
+    for _ in range(qd):
+        push(delay, "read_at_die", 0.0)
+    done = 0
+    lat = []
+    t_first = t_last = None
+    stale = set()  # die_done events cancelled by a suspend: (die, end time)
+    while done < ios + warmup:
+        t, _, kind, data = heapq.heappop(events)
+        if kind == "write_op":
+            d = int(rng.integers(dies))
+            if rng.random() < program_rate / (program_rate + erase_rate):
+                c = d % channels
+                s = max(t, ch_free[c])
+                ch_free[c] = s + t_channel_prog
+                push(ch_free[c], "op_at_die", d, t_prog)
+            else:
+                push(t, "op_at_die", d, t_erase)
+            push(t + rng.exponential(1.0 / total_rate), "write_op")
+        elif kind == "op_at_die":
+            d, dur = data
+            ops_q[d].append(dur)
+            if busy[d] is None:
+                start_next(t, d)
+        elif kind == "read_at_die":
+            (start,) = data
+            d = int(rng.integers(dies))
+            if busy[d] is None:
+                reads_q[d].append(start)
+                start_next(t, d)
+            elif suspend is not None and busy[d][0] == "op" and busy[d][2] is None:
+                remaining = busy[d][1] - t
+                stale.add((d, busy[d][1]))
+                ops_q[d].appendleft(remaining)  # resumes after the read(s)
+                reads_q[d].append(start)
+                busy[d] = ("suspending", t + suspend, None)
+                push(t + suspend, "die_done", d)
+            else:
+                reads_q[d].append(start)
+        elif kind == "die_done":
+            (d,) = data
+            if (d, t) in stale:
+                stale.discard((d, t))
+                continue
+            if busy[d][0] == "read":
+                c = d % channels
+                s = max(t, ch_free[c])
+                ch_free[c] = s + t_channel
+                push(ch_free[c], "at_link", busy[d][1])
+            start_next(t, d)
+        elif kind == "at_link":
+            (start,) = data
+            s = max(t, link_free)
+            link_free = s + t_link
+            push(link_free, "end", start)
+        else:  # a read completes: record, resubmit
+            (start,) = data
+            done += 1
+            if done == warmup:
+                t_first = t
+            elif done > warmup:
+                lat.append(t - start)
+                t_last = t
+            push(t + delay, "read_at_die", t)
+    return np.asarray(lat), ios / (t_last - t_first)

@@ -239,10 +239,13 @@ def test_tail_with_writes_alongside():
     sus = latency.read_interference(params, 300e3, suspend=(20e-6, 100e-6))
     qd1 = float(latency.qd1(params, "read").total)
     # QD1: nothing queues, so a percentile is the QD1 latency plus that percentile of the program/erase wait
+    # (and a read's transfer may wait for a program's data on its channel: at most one channel_transfer more)
     t = latency.tail(curve, st, (0.99, 0.999), interference=plain)
-    assert t[0] == pytest.approx([qd1 + float(plain["wait_q99"]), qd1 + float(plain["wait_q99.9"])], rel=0.01)
+    ch = float(plain.channel_transfer)
+    for got, q in zip(t[0], ("wait_q99", "wait_q99.9")):
+        assert qd1 + float(plain[q]) * 0.99 <= got <= qd1 + float(plain[q]) + ch
     ts = latency.tail(curve, st, (0.999,), interference=sus)
-    assert ts[0, 0] == pytest.approx(qd1 + 20e-6, rel=0.01)
+    assert qd1 + 20e-6 * 0.99 <= ts[0, 0] <= qd1 + 20e-6 + ch
     # writes alongside never shorten the tail
     assert np.all(t >= latency.tail(curve, st, (0.99, 0.999)) - 1e-9)
 
@@ -254,7 +257,9 @@ def test_queue_depth_curve_with_writes_alongside():
     c1 = latency.queue_depth_curve(params, "read", (1, 4096), interference=inter)
     # QD1: the read waits the program/erase residual, then runs as usual (reads are not slowed once running);
     # checked against a die simulation in test_read_interference_against_simulation
-    assert float(c1.latency[0]) == pytest.approx(float(c0.latency[0]) + float(inter.mean_wait), rel=1e-9)
+    # and its transfer waits for a program's data on the channel with the writes' channel share: half a transfer
+    ch_wait = float(inter.channel_busy) * float(inter.channel_transfer) / 2
+    assert float(c1.latency[0]) == pytest.approx(float(c0.latency[0]) + float(inter.mean_wait) + ch_wait, rel=1e-9)
     # at depth the reads get what the cap leaves after static power and the writes' power
     from linkmodel.ssd import drive
 
@@ -262,10 +267,12 @@ def test_queue_depth_curve_with_writes_alongside():
     budget = params["power_cap"] - float(rd.static_power) - float(inter.write_power)
     assert float(c1.iops[-1]) <= budget / float(rd.energy_per_io) * (1 + 1e-9)
     assert float(c1.iops[-1]) < float(c0.iops[-1])
-    # the tail takes the interference distribution once: QD1 p99 = QD1 without writes + the p99 of the wait
+    # the tail takes the interference distribution once: QD1 p99 = QD1 without writes + the p99 of the die's
+    # wait, plus at most one program's channel time
     _, st, _ = latency.stations(params, "read")
     t = latency.tail(c1, st, (0.99,), interference=inter)
-    assert t[0, 0] == pytest.approx(float(c0.latency[0]) + float(inter["wait_q99"]), rel=0.01)
+    base = float(c0.latency[0]) + float(inter["wait_q99"])
+    assert base * 0.99 <= t[0, 0] <= base + float(inter.channel_transfer)
     with pytest.raises(ValueError, match="interference"):
         latency.queue_depth_curve(params, "write", (1,), interference=inter)
     many = latency.read_interference(params, xr.DataArray([1e4, 1e5], dims="w"))
@@ -332,3 +339,38 @@ def test_page_types_by_hand():
         base + 0.5 * params["t_read"])
     with pytest.raises(ValueError, match="page_types"):
         latency.qd1(params, "read", page_types=(0.0, 1.0))
+
+
+@pytest.mark.parametrize("write_iops,suspend", [(40e3, None), (80e3, None), (80e3, 20e-6)])
+def test_reads_with_writes_alongside_match_simulation(write_iops, suspend):
+    """Reads vs queue depth with writes running alongside, against tests/qsim.simulate_with_writes: programs and
+    erases arrive at every die as Poisson streams, their data takes the channel first, a die serves reads before
+    waiting programs but never interrupts one (or suspends it after `suspend`)."""
+    from qsim import simulate_with_writes
+
+    # the 9550 MAX's NAND and link on 64 single-plane dies, power uncapped (the simulation has no power model)
+    params, _ = design.params_from_part(specs.load("micron-9550-max"))
+    params = dict(params, dies=64, planes=1, independent_plane_reads=1, power_cap=200.0)
+    inter = latency.read_interference(params, write_iops, suspend=None if suspend is None else (suspend, suspend))
+    delay, st, _ = latency.stations(params, "read")
+    nd, td = (float(v) for v in st["dies"])
+    nc, tc = (float(v) for v in st["channels"])
+    program_rate = float(inter.program_busy) / params["t_prog"]
+    erase_rate = float(inter.erase_busy) / params["t_erase"]
+    qds = (1, 4, 16, 64, 128, 256)
+    curve = latency.queue_depth_curve(params, "read", qds, interference=inter)
+    p99 = latency.tail(curve, st, (0.99,), interference=inter)[:, 0]
+    for i, qd in enumerate(qds):
+        sim = simulate_with_writes(qd, float(delay), int(nd), td, int(nc), tc, float(st["link"][1]), program_rate,
+                                   params["t_prog"], float(inter.channel_transfer), erase_rate, params["t_erase"],
+                                   suspend=suspend, ios=40_000, warmup=5_000, runs=2)
+        if suspend is not None and qd == 256:
+            # every read arriving at a programming die suspends it, so at depth the simulated programs fall behind
+            # the write rate; the model keeps them at it (sustained writes), leaving the reads less die time
+            assert sim["mean"] <= float(curve.latency[i]) <= 1.1 * sim["mean"], qd
+        else:
+            assert float(curve.latency[i]) == pytest.approx(sim["mean"], rel=0.05), qd
+        if qd < 256:
+            assert p99[i] == pytest.approx(sim["p99"], rel=0.15), qd
+        else:  # the dies' read utilization near 0.6: the model is conservative, +11 to +18 %
+            assert sim["p99"] <= p99[i] <= 1.25 * sim["p99"], qd

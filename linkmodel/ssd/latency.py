@@ -348,6 +348,7 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
             raise ValueError("page_types: apply to reads; use io='read'")
         count, die_s = st["dies"]
         st = dict(st, dies=(count, die_s + (float(f.mean()) - 1.0) * params["t_read"]))  # QD1 = qd1(page_types)
+    background = None
     if interference is not None:
         if io != "read":
             raise ValueError("interference: describes reads waiting behind writes; use io='read'")
@@ -357,7 +358,10 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
                                                                                        dtype=float)
         from linkmodel.ssd import drive
 
-        delay = delay + float(interference.mean_wait)
+        # a read's transfer may also wait for a program's data on its channel: share channel_busy, residual
+        # uniform over one program transfer
+        background = {"dies": float(interference.mean_wait),
+                      "channels": float(interference.channel_busy) * float(interference.channel_transfer) / 2}
         count, die_s = st["dies"]
         ch_free = 1.0 - float(interference.channel_busy)
         rd = drive.evaluate(params, drive.Workload("rand_read", float(size), 1.0, True))
@@ -372,7 +376,7 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
                                      np.asarray(rd.ceiling_channels, dtype=float) * ch_free,
                                      np.asarray(count, dtype=float) * free / np.asarray(die_s, dtype=float),
                                      power_ceiling])
-    ds = queueing.mva(queue_depths, delay, st, service)
+    ds = queueing.mva(queue_depths, delay, st, service, background=background)
     capped = np.minimum(ds.iops.values, np.asarray(ceiling, dtype=float))
     qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
     ds["iops"] = (ds.iops.dims, capped, ds.iops.attrs)
@@ -381,7 +385,8 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
                      {"units": "1/s", "long_name": "drive throughput ceiling (power included)"})
     ds.attrs.update(io=io, size=float(size))
     if interference is not None and np.ndim(interference.mean_wait) == 0:
-        ds.attrs["interference_mean_wait"] = float(interference.mean_wait)  # in the delay (tail() takes it out)
+        ds.attrs["interference_mean_wait"] = float(interference.mean_wait)  # in the dies' residence (for tail())
+        ds.attrs["interference_channel_wait"] = background["channels"]  # in the channels' residence
     return ds
 
 
@@ -467,8 +472,17 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
         ia = interference.attrs
         extra = [(float(interference.program_busy), float(ia["t_prog"]), ia.get("suspend_program")),
                  (float(interference.erase_busy), float(ia["t_erase"]), ia.get("suspend_erase"))]
-    # a curve built with the interference holds its mean in the delay: the distribution below replaces it
-    in_delay = float(curve.attrs.get("interference_mean_wait", 0.0)) if extra is not None else 0.0
+        ch_extra = (float(interference.channel_busy), float(interference.channel_transfer))
+    # a curve built with the interference holds its mean wait in the dies' residence: the distribution below
+    # replaces it (the reads queued behind a program stay in the dies' queueing wait)
+    in_dies = float(curve.attrs.get("interference_mean_wait", 0.0)) if extra is not None else 0.0
+    in_channels = float(curve.attrs.get("interference_channel_wait", 0.0)) if extra is not None else 0.0
+    in_delay = 0.0
+    # a read that finds a program (erase) in progress, with residual R, also waits for the reads that reached
+    # its server during the elapsed part t - R: about rho (t - R), rho the server's read utilization; so its
+    # wait R + rho (t - R) is uniform on [rho t, t] (the residual and the backlog are not independent)
+    rho_die = (np.clip(curve["utilization_dies"].values, 0.0, 0.999) if in_dies > 0 and "dies" in stations_
+               else np.zeros(curve.sizes["queue_depth"]))
     f = _page_types(page_types)
     offsets = None
     if f is not None:
@@ -490,6 +504,13 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
                 s_k += (float(f.mean()) - 1.0) * float(t_read)
             fixed += s_k
             w = float(curve[f"residence_{k}"][i]) - s_k
+            if k == "dies" and extra is not None:
+                # the mean program/erase wait and the reads that queued during the operation's elapsed part
+                # (see below) are held by the operation's distribution; the rest of the queue keeps its shape
+                w -= in_dies + sum(u * t * rho_die[i] / 2 for u, t, s_ in extra if s_ is None and in_dies > 0)
+                w = max(w, 0.0)
+            if k == "channels" and extra is not None:
+                w = max(w - in_channels, 0.0)  # held by the program-transfer distribution below
             if s_k <= 0 or w <= 1e-15 * s_k:
                 continue
             if float(np.asarray(m_k)) == 1:
@@ -523,12 +544,20 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
             v = np.zeros(2 * n)
             v[0] += 1.0 - sum(u for u, _, _ in extra)
             for u, t_op, t_sus in extra:
-                if t_sus is None:  # residual of the operation in progress: uniform on [0, t_op]
-                    m = max(1, int(round(t_op / dt)))
-                    v[:m] += u / m
+                if t_sus is None:  # residual of the operation in progress (and the backlog behind it)
+                    lo_ = int(round(rho_die[i] * t_op / dt))
+                    m = max(1, int(round(t_op / dt)) - lo_)
+                    v[lo_:lo_ + m] += u / m
                 else:  # suspended after t_sus
                     v[min(int(round(t_sus / dt)), 2 * n - 1)] += u
             total *= np.fft.rfft(v)
+            u_ch, t_ch = ch_extra
+            if u_ch > 0 and t_ch > 0:  # a program's data on the read's channel: residual uniform on [0, t_ch]
+                v = np.zeros(2 * n)
+                v[0] += 1.0 - u_ch
+                m = max(1, int(round(t_ch / dt)))
+                v[:m] += u_ch / m
+                total *= np.fft.rfft(v)
         if offsets is not None:
             v = np.zeros(2 * n)
             np.add.at(v, np.minimum(np.round(offsets / dt).astype(int), 2 * n - 1), 1.0 / offsets.size)
@@ -589,8 +618,9 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
     -------
     xarray.Dataset
         ``program_busy``, ``erase_busy`` [1] (per die), ``channel_busy`` [1],
+        ``channel_transfer`` [s] (channel time per program, GC's share included),
         ``write_power`` [W] (the writes' power over idle), ``mean_wait`` [s]
-        and ``wait_q<percent>`` [s] for each quantile.
+        (at the die) and ``wait_q<percent>`` [s] for each quantile (at the die).
     """
     from linkmodel.ssd import drive
 
@@ -599,7 +629,7 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
         waf = np.asarray(wds.waf, dtype=float)
     a, kind = unpack(write_iops=write_iops, waf=waf,
                      **{k: params[k] for k in ("dies", "planes", "page_size", "bits_per_cell", "t_prog", "t_erase",
-                                               "block_pages")})
+                                               "block_pages", "channels")})
     check_range("write_iops", a["write_iops"], lo=0, unit="1/s")
     check_range("waf", a["waf"], lo=1)
     q = np.asarray(quantiles, dtype=float)
@@ -615,6 +645,10 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
         raise ValueError("write_iops: the dies would be busy programming and erasing all the time (program + "
                          "erase share >= 1); lower the write rate")
     t_p, t_e = a["t_prog"], a["t_erase"]
+    # channel time per program: the writes' channel share (data, GC relocation, commands) over the programs
+    ch_busy = a["write_iops"] / np.asarray(wds.ceiling_channels, dtype=float)
+    programs = a["dies"] * u_p / t_p  # programs per second, whole drive
+    ch_per_program = np.where(programs > 0, ch_busy * a["channels"] / np.where(programs > 0, programs, 1.0), 0.0)
     if suspend is None:
         mean = u_p * t_p / 2 + u_e * t_e / 2
     else:
@@ -641,11 +675,12 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
         out[qq] = t
     variables = {"write_power": (a["write_iops"] * np.asarray(wds.energy_per_io, dtype=float), "W",
                                  "power the writes add over the idle drive", False),
-                 "channel_busy": (a["write_iops"] / np.asarray(wds.ceiling_channels, dtype=float), "1",
-                                  "share of channel time the writes take", False),
+                 "channel_busy": (ch_busy, "1", "share of channel time the writes take", False),
                  "program_busy": (u_p, "1", "share of time a die programs", False),
                  "erase_busy": (u_e, "1", "share of time a die erases", False),
-                 "mean_wait": (mean, "s", "mean added read wait", False)}
+                 "mean_wait": (mean, "s", "mean added read wait", False),
+                 "channel_transfer": (ch_per_program, "s", "channel time per program (its data, garbage "
+                                      "collection's share included; a read's transfer may wait for it)", False)}
     for qq, t in out.items():
         variables[f"wait_q{qq * 100:g}"] = (t, "s", f"{qq:.4g} quantile of the added read wait", False)
     attrs = {"model": "linkmodel.ssd.latency.read_interference",

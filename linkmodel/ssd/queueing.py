@@ -26,6 +26,17 @@ for the queued ones in full and for the one in service by its residual
     R_k(n) = D_k (1 + Q_k(n-1) - U_k(n-1)) + D_k U_k(n-1) (1 + cv^2) / 2,
     U_k(n-1) = X(n-1) D_k.
 
+Work the station does besides these I/Os (*background*: a die's programs and
+erases for writes running alongside reads) is served after the queued I/Os
+(read priority) but never interrupted: an arriving I/O also waits for the
+background operation in progress, ``W_b`` on average (the share of time a
+server is busy with it times its mean residual). That wait is part of the
+station's residence, so the I/Os arriving meanwhile queue behind the waiting
+one, as in the non-preemptive priority queue, where the high class's wait is
+``(W_b + its own residual) / (1 - its utilization)``::
+
+    R_k(n) = [as above] + W_b,k / m_k
+
 Mean latency at queue depth ``n`` is ``n / X(n)``. All inputs broadcast; the
 recursion runs once up to the largest queue depth asked for.
 """
@@ -39,7 +50,7 @@ from linkmodel._array import check_choice, check_integer, check_range, dataset, 
 SERVICES = ("deterministic", "exponential")
 
 
-def mva(queue_depths, delay, stations: dict, service="deterministic"):
+def mva(queue_depths, delay, stations: dict, service="deterministic", background=None):
     """Mean latency, IOPS and per-station load of a closed network at each queue depth.
 
     Parameters
@@ -54,6 +65,11 @@ def mva(queue_depths, delay, stations: dict, service="deterministic"):
         scalar, array or DataArray.
     service : {"deterministic", "exponential"}
         Service-time distribution at every station (exact MVA for exponential).
+    background : dict of str -> float or array-like or xarray.DataArray, optional
+        Per station class: the mean wait [s] of an arriving I/O for background
+        work in progress at its server (>= 0), e.g. ``{"dies": u_p tPROG / 2}``.
+        The background work's share of server time is not taken off here (the
+        caller caps throughput at what it leaves).
 
     Returns
     -------
@@ -76,8 +92,16 @@ def mva(queue_depths, delay, stations: dict, service="deterministic"):
         if not isinstance(spec, tuple) or len(spec) != 2:
             raise ValueError(f"stations: {name!r} must be (count, service time)")
         inputs[f"count_{name}"], inputs[f"service_{name}"] = spec
+    background = dict(background or {})
+    unknown = [k for k in background if k not in stations]
+    if unknown:
+        raise ValueError(f"background: {unknown[0]!r} is not a station class; classes: {', '.join(stations)}")
+    for name, wait in background.items():
+        inputs[f"background_{name}"] = wait
     a, kind = unpack(**inputs)
     check_range("delay", a["delay"], lo=0, unit="s")
+    for name in background:
+        check_range(f"background[{name!r}]", a[f"background_{name}"], lo=0, unit="s")
     names = list(stations)
     for name in names:
         check_range(f"stations[{name!r}] count", a[f"count_{name}"], lo=1)
@@ -87,6 +111,8 @@ def mva(queue_depths, delay, stations: dict, service="deterministic"):
     m = {k: np.broadcast_to(np.asarray(a[f"count_{k}"], dtype=float), shape) for k in names}
     d = {k: np.broadcast_to(np.asarray(a[f"service_{k}"], dtype=float), shape) / m[k] for k in names}
     residual = 0.5 if service == "deterministic" else 1.0  # (1 + cv^2) / 2
+    w_b = {k: np.broadcast_to(np.asarray(a[f"background_{k}"], dtype=float), shape) / m[k] if k in background
+           else 0.0 for k in names}
 
     n_max = int(qd.max())
     want = {int(q): i for i, q in enumerate(qd)}
@@ -100,7 +126,7 @@ def mva(queue_depths, delay, stations: dict, service="deterministic"):
         r = {}
         for k in names:
             u_prev = x * d[k]
-            r[k] = d[k] * (1.0 + q[k] - u_prev) + d[k] * u_prev * residual
+            r[k] = d[k] * (1.0 + q[k] - u_prev) + d[k] * u_prev * residual + w_b[k]
         total = z + sum(m[k] * r[k] for k in names)
         x = n / total
         for k in names:
