@@ -83,27 +83,31 @@ def _run(qd, delay, dies, t_die, channels, t_channel, t_link, ios, warmup, servi
 
 
 def simulate_with_writes(qd: int, delay: float, dies: int, t_die: float, channels: int, t_channel: float,
-                         t_link: float, program_rate: float, t_prog: float, t_channel_prog: float = 0.0,
-                         erase_rate: float = 0.0, t_erase: float = 0.0, suspend: float | None = None,
+                         t_link: float, program_rate: float, t_prog: float, channel_busy: float = 0.0,
+                         t_channel_chunk: float = 0.0,
+                         erase_rate: float = 0.0, t_erase: float = 0.0, gc_read_rate: float = 0.0,
+                         suspend: float | None = None,
                          ios: int = 50_000, warmup: int = 10_000, seed: int = 1, runs: int = 1) -> dict:
     """Closed-loop reads as :func:`simulate` (fixed services), with programs and erases arriving at every die
     as Poisson streams (``program_rate``, ``erase_rate`` per die [1/s]) from writes running alongside.
 
-    A program first moves its data over its die's channel (``t_channel_prog``, FIFO with the reads'
-    transfers), then joins its die. A die serves reads before waiting programs and erases (read priority)
+    The writes' data keeps each channel busy a share ``channel_busy``, as transfers of ``t_channel_chunk``
+    seconds arriving at random (FIFO with the reads' transfers). A die serves reads before waiting programs and erases (read priority)
     but never interrupts the operation in progress, unless ``suspend`` [s] is given: then a read arriving
     at a programming or erasing die starts after ``suspend`` seconds and the operation resumes after the
-    read (its remaining time kept). Returns the reads' ``mean``, ``p99``, ``p999`` [s] and ``iops`` [1/s].
+    read (its remaining time kept). Garbage collection's reads (``gc_read_rate`` per die [1/s], ``t_die``
+    each) queue with the programs and are never suspended. Returns the reads' ``mean``, ``p99``, ``p999`` [s] and ``iops`` [1/s].
     """
-    out = [_run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rate, t_prog, t_channel_prog,
-                       erase_rate, t_erase, suspend, ios, warmup, seed + k) for k in range(runs)]
+    out = [_run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rate, t_prog, channel_busy,
+                       t_channel_chunk, erase_rate, t_erase, gc_read_rate, suspend, ios, warmup, seed + k) for k in range(runs)]
     lat = np.concatenate([o[0] for o in out])
     return {"mean": float(lat.mean()), "p99": float(np.quantile(lat, 0.99)),
-            "p999": float(np.quantile(lat, 0.999)), "iops": float(np.mean([o[1] for o in out]))}
+            "p999": float(np.quantile(lat, 0.999)), "iops": float(np.mean([o[1] for o in out])),
+            "backlog": float(np.mean([o[2] for o in out]))}
 
 
-def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rate, t_prog, t_channel_prog,
-                erase_rate, t_erase, suspend, ios, warmup, seed):
+def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rate, t_prog, channel_busy,
+                t_channel_chunk, erase_rate, t_erase, gc_read_rate, suspend, ios, warmup, seed):
     from collections import deque
 
     rng = np.random.default_rng(seed)
@@ -126,15 +130,18 @@ def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rat
             busy[d] = ("read", start, t + t_die)
             push(t + t_die, "die_done", d)
         elif ops_q[d]:
-            dur = ops_q[d].popleft()
-            busy[d] = ("op", t + dur, None)
+            dur, can_suspend = ops_q[d].popleft()
+            busy[d] = ("op", t + dur, None, can_suspend)
             push(t + dur, "die_done", d)
         else:
             busy[d] = None
 
-    total_rate = dies * (program_rate + erase_rate)
+    total_rate = dies * (program_rate + erase_rate + gc_read_rate)
     if total_rate > 0:
         push(rng.exponential(1.0 / total_rate), "write_op")
+    if channel_busy > 0:
+        chunk_gap = t_channel_chunk / (channel_busy * channels)  # mean time between chunks, all channels
+        push(rng.exponential(chunk_gap), "chunk")
     for _ in range(qd):
         push(delay, "read_at_die", 0.0)
     done = 0
@@ -145,17 +152,21 @@ def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rat
         t, _, kind, data = heapq.heappop(events)
         if kind == "write_op":
             d = int(rng.integers(dies))
-            if rng.random() < program_rate / (program_rate + erase_rate):
-                c = d % channels
-                s = max(t, ch_free[c])
-                ch_free[c] = s + t_channel_prog
-                push(ch_free[c], "op_at_die", d, t_prog)
+            x = rng.random() * (program_rate + erase_rate + gc_read_rate)
+            if x < program_rate:
+                push(t, "op_at_die", d, t_prog, True)
+            elif x < program_rate + erase_rate:
+                push(t, "op_at_die", d, t_erase, True)
             else:
-                push(t, "op_at_die", d, t_erase)
+                push(t, "op_at_die", d, t_die, False)
             push(t + rng.exponential(1.0 / total_rate), "write_op")
+        elif kind == "chunk":  # write data on a channel
+            c = int(rng.integers(channels))
+            ch_free[c] = max(t, ch_free[c]) + t_channel_chunk
+            push(t + rng.exponential(chunk_gap), "chunk")
         elif kind == "op_at_die":
-            d, dur = data
-            ops_q[d].append(dur)
+            d, dur, can_suspend = data
+            ops_q[d].append((dur, can_suspend))
             if busy[d] is None:
                 start_next(t, d)
         elif kind == "read_at_die":
@@ -164,12 +175,12 @@ def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rat
             if busy[d] is None:
                 reads_q[d].append(start)
                 start_next(t, d)
-            elif suspend is not None and busy[d][0] == "op" and busy[d][2] is None:
+            elif suspend is not None and busy[d][0] == "op" and busy[d][3]:
                 remaining = busy[d][1] - t
                 stale.add((d, busy[d][1]))
-                ops_q[d].appendleft(remaining)  # resumes after the read(s)
+                ops_q[d].appendleft((remaining, True))  # resumes after the read(s)
                 reads_q[d].append(start)
-                busy[d] = ("suspending", t + suspend, None)
+                busy[d] = ("suspending", t + suspend)
                 push(t + suspend, "die_done", d)
             else:
                 reads_q[d].append(start)
@@ -198,4 +209,5 @@ def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rat
                 lat.append(t - start)
                 t_last = t
             push(t + delay, "read_at_die", t)
-    return np.asarray(lat), ios / (t_last - t_first)
+    backlog = sum(len(o) for o in ops_q)  # programs/erases/GC reads still waiting at the end
+    return np.asarray(lat), ios / (t_last - t_first), backlog

@@ -174,16 +174,17 @@ def test_latency_cli(capsys):
         assert msg in err and "Traceback" not in err, (bad, err)
 
 
-def _interference_sim(u_p, t_prog, u_e, t_erase, suspend=None, horizon=3000.0, reads=400_000, seed=5):
-    """Programs and erases arrive at random (Poisson) and run one at a time (FIFO among themselves);
-    a read arriving at a random moment waits for the operation in progress only (read priority), or for
-    its suspend latency. Returns the sampled waits."""
+def _interference_sim(u_p, t_prog, u_e, t_erase, suspend=None, u_r=0.0, t_read=1.0, horizon=3000.0,
+                      reads=400_000, seed=5):
+    """Programs, erases and GC reads arrive at random (Poisson) and run one at a time (FIFO among
+    themselves); a read arriving at a random moment waits for the operation in progress only (read
+    priority), or for its suspend latency (GC reads are not suspended). Returns the sampled waits."""
     rng = np.random.default_rng(seed)
-    lam_p, lam_e = u_p / t_prog, u_e / t_erase
-    n_p, n_e = rng.poisson(lam_p * horizon), rng.poisson(lam_e * horizon)
-    arr = np.concatenate([rng.uniform(0, horizon, n_p), rng.uniform(0, horizon, n_e)])
-    dur = np.concatenate([np.full(n_p, t_prog), np.full(n_e, t_erase)])
-    kind = np.concatenate([np.zeros(n_p), np.ones(n_e)])
+    lam_p, lam_e, lam_r = u_p / t_prog, u_e / t_erase, u_r / t_read
+    n_p, n_e, n_r = rng.poisson(lam_p * horizon), rng.poisson(lam_e * horizon), rng.poisson(lam_r * horizon)
+    arr = np.concatenate([rng.uniform(0, horizon, n) for n in (n_p, n_e, n_r)])
+    dur = np.concatenate([np.full(n_p, t_prog), np.full(n_e, t_erase), np.full(n_r, t_read)])
+    kind = np.concatenate([np.zeros(n_p), np.ones(n_e), np.full(n_r, 2)])
     order = np.argsort(arr)
     arr, dur, kind = arr[order], dur[order], kind[order]
     start = np.empty_like(arr)
@@ -197,7 +198,8 @@ def _interference_sim(u_p, t_prog, u_e, t_erase, suspend=None, horizon=3000.0, r
     busy = (j >= 0) & (end[np.maximum(j, 0)] > t)
     resid = np.where(busy, end[np.maximum(j, 0)] - t, 0.0)
     if suspend is not None:
-        sus = np.where(kind[np.maximum(j, 0)] == 0, suspend[0], suspend[1])
+        k = kind[np.maximum(j, 0)]
+        sus = np.where(k == 0, suspend[0], np.where(k == 1, suspend[1], np.inf))
         resid = np.where(busy, np.minimum(resid, sus), 0.0)
     return resid
 
@@ -206,13 +208,16 @@ def test_read_interference_against_simulation():
     params, _ = design.params_from_part(specs.load("micron-9550-max"))
     for rate in (50e3, 300e3):
         ds = latency.read_interference(params, rate)
-        sim = _interference_sim(float(ds.program_busy), params["t_prog"], float(ds.erase_busy), params["t_erase"])
+        gc = {"u_r": float(ds.gc_read_busy), "t_read": params["t_read"]}
+        sim = _interference_sim(float(ds.program_busy), params["t_prog"], float(ds.erase_busy), params["t_erase"],
+                                **gc)
         assert float(ds.mean_wait) == pytest.approx(sim.mean(), rel=0.05)
         assert float(ds["wait_q99.9"]) == pytest.approx(np.quantile(sim, 0.999), rel=0.05)
         sus = latency.read_interference(params, rate, suspend=(20e-6, 100e-6))
         sim_s = _interference_sim(float(ds.program_busy), params["t_prog"], float(ds.erase_busy),
-                                  params["t_erase"], suspend=(20e-6, 100e-6))
+                                  params["t_erase"], suspend=(20e-6, 100e-6), **gc)
         assert float(sus.mean_wait) == pytest.approx(sim_s.mean(), rel=0.05)
+        assert float(sus["wait_q99.9"]) == pytest.approx(np.quantile(sim_s, 0.999), rel=0.05)
         assert float(sus.mean_wait) < float(ds.mean_wait) / 10  # suspend cuts the wait by tPROG / (2 t_sus)
 
 
@@ -226,7 +231,13 @@ def test_read_interference_by_hand():
     u_p = per_die / (params["planes"] * params["page_size"] * 3) * params["t_prog"]
     assert float(ds.program_busy) == pytest.approx(u_p, rel=1e-12)
     u_e = per_die / (params["planes"] * params["page_size"] * params["block_pages"]) * params["t_erase"]
-    assert float(ds.mean_wait) == pytest.approx(u_p * params["t_prog"] / 2 + u_e * params["t_erase"] / 2)
+    # GC reads: a victim holds x = 1 - 1/WAF = 0.5 valid 4 KiB units, scattered; a 16 KiB page (u = 4 units) is
+    # read if any is valid and yields x u / (1 - (1 - x)^4) = 2 / 0.9375 = 2.1333 units: 4096 x (WAF - 1)
+    # relocated bytes per write = 1 unit take 1 / 2.1333 = 0.46875 page reads, 6 planes read at once
+    u_r = 100e3 * 0.46875 * params["t_read"] / 6 / params["dies"]
+    assert float(ds.gc_read_busy) == pytest.approx(u_r, rel=1e-12)
+    assert float(ds.mean_wait) == pytest.approx(u_p * params["t_prog"] / 2 + u_e * params["t_erase"] / 2
+                                                + u_r * params["t_read"] / 2)
     with pytest.raises(ValueError, match="write_iops"):
         latency.read_interference(params, 1e9)
 
@@ -245,7 +256,9 @@ def test_tail_with_writes_alongside():
     for got, q in zip(t[0], ("wait_q99", "wait_q99.9")):
         assert qd1 + float(plain[q]) * 0.99 <= got <= qd1 + float(plain[q]) + ch
     ts = latency.tail(curve, st, (0.999,), interference=sus)
-    assert qd1 + 20e-6 * 0.99 <= ts[0, 0] <= qd1 + 20e-6 + ch
+    w999 = float(sus["wait_q99.9"])  # the 20 us suspend, or a GC read in progress (never suspended)
+    assert 20e-6 < w999 < params["t_read"]
+    assert qd1 + w999 * 0.99 <= ts[0, 0] <= qd1 + w999 + ch
     # writes alongside never shorten the tail
     assert np.all(t >= latency.tail(curve, st, (0.99, 0.999)) - 1e-9)
 
@@ -362,12 +375,16 @@ def test_reads_with_writes_alongside_match_simulation(write_iops, suspend):
     p99 = latency.tail(curve, st, (0.99,), interference=inter)[:, 0]
     for i, qd in enumerate(qds):
         sim = simulate_with_writes(qd, float(delay), int(nd), td, int(nc), tc, float(st["link"][1]), program_rate,
-                                   params["t_prog"], float(inter.channel_transfer), erase_rate, params["t_erase"],
+                                   params["t_prog"], float(inter.channel_busy), float(inter.channel_transfer),
+                                   erase_rate, params["t_erase"], float(inter.gc_read_busy) / td,
                                    suspend=suspend, ios=40_000, warmup=5_000, runs=2)
         if suspend is not None and qd == 256:
             # every read arriving at a programming die suspends it, so at depth the simulated programs fall behind
-            # the write rate; the model keeps them at it (sustained writes), leaving the reads less die time
-            assert sim["mean"] <= float(curve.latency[i]) <= 1.1 * sim["mean"], qd
+            # the write rate (their backlog grows with the run: about 1,100 after 45,000 reads, 4,000 after
+            # 165,000) and the reads run above the ceiling that leaves the writes their die time; the model keeps
+            # the programs at the write rate, so it is slower there (+11 %)
+            assert sim["iops"] > float(curve.ceiling) and sim["backlog"] > 500
+            assert sim["mean"] <= float(curve.latency[i]) <= 1.15 * sim["mean"], qd
         else:
             assert float(curve.latency[i]) == pytest.approx(sim["mean"], rel=0.05), qd
         if qd < 256:

@@ -112,6 +112,29 @@ _OUT = {
 }
 
 
+def gc_page_reads(relocated, waf_gc, page, iu):
+    """Pages sensed to relocate ``relocated`` bytes of valid data [1].
+
+    A victim block holds a share ``x = 1 - 1/WAF_GC`` of valid mapping units,
+    scattered; a page of ``u = page / iu`` units is read if any is valid and
+    yields ``x u / (1 - (1 - x)^u)`` units' worth of them.
+
+    Parameters
+    ----------
+    relocated : float or array-like
+        Valid bytes relocated [B].
+    waf_gc : float or array-like
+        Garbage-collection write amplification [1], >= 1.
+    page, iu : float or array-like
+        Page size and mapping unit [B].
+    """
+    x = 1.0 - 1.0 / waf_gc
+    u = np.maximum(1.0, page / iu)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yield_frac = np.where(x > 0, x / -np.expm1(u * np.log1p(-np.minimum(x, 1 - 1e-12))), 1.0)
+    return relocated / (page * yield_frac)
+
+
 def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     """Predict one workload for drives described by broadcastable parameters.
 
@@ -209,11 +232,7 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     # yields x u / (1 - (1 - x)^u) of them (single-plane page reads, k at a time per die)
     # (data only: parity is recomputed for the new stripe, not relocated)
     relocated = s * iu_factor * (1.0 + wp.metadata) * (waf_gc - 1.0)
-    x = 1.0 - 1.0 / waf_gc
-    u = np.maximum(1.0, page / iu)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        yield_frac = np.where(x > 0, x / -np.expm1(u * np.log1p(-np.minimum(x, 1 - 1e-12))), 1.0)
-    gc_senses = relocated / (page * yield_frac)
+    gc_senses = gc_page_reads(relocated, waf_gc, page, iu)
     rmw_bytes = s * (iu_factor - 1.0)  # rest of the IU(s) read back for a read-modify-write
     rmw_senses = np.ceil(rmw_bytes / page - 1e-12) if workload.random else 0.0
     # SLC cache: one-bit programs of every plane, then multi-plane SLC reads when folding (its erases are

@@ -354,8 +354,8 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
             raise ValueError("interference: describes reads waiting behind writes; use io='read'")
         if any(np.ndim(interference[k]) for k in ("mean_wait", "program_busy", "channel_busy", "write_power")):
             raise ValueError("interference: one write load (scalar read_interference) per curve")
-        free = 1.0 - np.asarray(interference.program_busy, dtype=float) - np.asarray(interference.erase_busy,
-                                                                                       dtype=float)
+        free = (1.0 - np.asarray(interference.program_busy, dtype=float)
+                - np.asarray(interference.erase_busy, dtype=float) - np.asarray(interference.gc_read_busy, dtype=float))
         from linkmodel.ssd import drive
 
         # a read's transfer may also wait for a program's data on its channel: share channel_busy, residual
@@ -471,7 +471,8 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
     if interference is not None:
         ia = interference.attrs
         extra = [(float(interference.program_busy), float(ia["t_prog"]), ia.get("suspend_program")),
-                 (float(interference.erase_busy), float(ia["t_erase"]), ia.get("suspend_erase"))]
+                 (float(interference.erase_busy), float(ia["t_erase"]), ia.get("suspend_erase")),
+                 (float(interference.gc_read_busy), float(ia["t_read"]), None)]
         ch_extra = (float(interference.channel_busy), float(interference.channel_transfer))
     # a curve built with the interference holds its mean wait in the dies' residence: the distribution below
     # replaces it (the reads queued behind a program stay in the dies' queueing wait)
@@ -585,17 +586,20 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
     programs ``write_size x WAF`` bytes, garbage collection included) keep
     each die programming a share ``U_p = rate x WAF x size / (dies x one-shot
     program bytes) x tPROG`` of the time and erasing ``U_e`` (same with the
-    block bytes and tBERS). Reads go ahead of queued programs (read-priority
+    block bytes and tBERS), and reads for garbage collection (relocation,
+    read-modify-write, SLC folding: the rest of the drive model's die time per
+    write, page reads of tR each) a share ``U_r``. Reads go ahead of queued programs (read-priority
     scheduling) but not of the operation in progress, so a read arriving at a
     random moment (Poisson arrivals see time averages) waits
 
     * without suspend: the residual of the program (uniform on [0, tPROG])
       with probability U_p, of the erase with probability U_e:
-      mean ``U_p tPROG / 2 + U_e tBERS / 2``,
-      ``P(wait > t) = U_p (1 - t/tPROG)+ + U_e (1 - t/tBERS)+``;
+      mean ``U_p tPROG / 2 + U_e tBERS / 2 + U_r tR / 2``,
+      ``P(wait > t) = U_p (1 - t/tPROG)+ + U_e (1 - t/tBERS)+ + U_r (1 - t/tR)+``;
     * with suspend: the time to suspend instead, ``suspend = (program,
       erase)`` seconds (MQSim's defaults: 100 us and 700 us, ssd_modeling.md
-      §1.1): mean ``U_p t_sp + U_e t_se``.
+      §1.1): mean ``U_p t_sp + U_e t_se + U_r tR / 2`` (a background read is
+      not suspended).
 
     Parameters
     ----------
@@ -617,19 +621,20 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
     Returns
     -------
     xarray.Dataset
-        ``program_busy``, ``erase_busy`` [1] (per die), ``channel_busy`` [1],
-        ``channel_transfer`` [s] (channel time per program, GC's share included),
+        ``program_busy``, ``erase_busy``, ``gc_read_busy`` [1] (per read server), ``channel_busy`` [1],
+        ``channel_transfer`` [s] (one page on a channel: the unit write data moves in),
         ``write_power`` [W] (the writes' power over idle), ``mean_wait`` [s]
         (at the die) and ``wait_q<percent>`` [s] for each quantile (at the die).
     """
     from linkmodel.ssd import drive
 
     wds = drive.evaluate(params, drive.Workload("w", float(write_size), 0.0, True))
-    if waf is None:
+    waf_given = waf is not None
+    if not waf_given:
         waf = np.asarray(wds.waf, dtype=float)
     a, kind = unpack(write_iops=write_iops, waf=waf,
                      **{k: params[k] for k in ("dies", "planes", "page_size", "bits_per_cell", "t_prog", "t_erase",
-                                               "block_pages", "channels")})
+                                               "block_pages", "channel_rate", "spare_fraction")})
     check_range("write_iops", a["write_iops"], lo=0, unit="1/s")
     check_range("waf", a["waf"], lo=1)
     q = np.asarray(quantiles, dtype=float)
@@ -641,52 +646,72 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
     written = a["write_iops"] * float(write_size) * a["waf"] / a["dies"]  # bytes programmed per die per second
     u_p = written / (a["planes"] * a["page_size"] * a["bits_per_cell"]) * a["t_prog"]
     u_e = written / (a["planes"] * a["page_size"] * a["block_pages"]) * a["t_erase"]
-    if np.any(u_p + u_e >= 1.0):
+    # background reads: with the drive's own WAF, the rest of a write's die time in the drive model (GC
+    # relocation reads, read-modify-write reads, SLC folding); with a WAF given, GC relocation reads for it;
+    # page reads of tR each on one read server (a die reads k planes at once, so die time is senses tR / k)
+    if waf_given:
+        senses = drive.gc_page_reads(float(write_size) * (a["waf"] - 1.0), a["waf"], a["page_size"],
+                                     np.asarray(params["indirection_unit"], dtype=float))
+        bg_die = senses * np.asarray(params["t_read"], dtype=float) / np.asarray(params["independent_plane_reads"],
+                                                                                dtype=float)
+    else:
+        own = (float(write_size) * a["waf"] / (a["planes"] * a["page_size"] * a["bits_per_cell"]) * a["t_prog"]
+               + float(write_size) * a["waf"] / (a["planes"] * a["page_size"] * a["block_pages"]) * a["t_erase"])
+        bg_die = np.maximum(np.asarray(wds.die_time, dtype=float) - own, 0.0)
+    u_r = bg_die * a["write_iops"] / a["dies"]
+    if np.any(u_p + u_e + u_r >= 1.0):
         raise ValueError("write_iops: the dies would be busy programming and erasing all the time (program + "
                          "erase share >= 1); lower the write rate")
     t_p, t_e = a["t_prog"], a["t_erase"]
-    # channel time per program: the writes' channel share (data, GC relocation, commands) over the programs
+    # the writes' channel share (program data in, GC relocation data out, commands), moved a page at a time
+    # (the controller interleaves reads' transfers between pages): a read's transfer may wait for one page
     ch_busy = a["write_iops"] / np.asarray(wds.ceiling_channels, dtype=float)
-    programs = a["dies"] * u_p / t_p  # programs per second, whole drive
-    ch_per_program = np.where(programs > 0, ch_busy * a["channels"] / np.where(programs > 0, programs, 1.0), 0.0)
+    page_transfer = a["page_size"] * (1.0 + a["spare_fraction"]) / a["channel_rate"]
+    t_r = np.asarray(params["t_read"], dtype=float)
     if suspend is None:
         mean = u_p * t_p / 2 + u_e * t_e / 2
     else:
         mean = u_p * suspend[0] + u_e * suspend[1]
-    shape = np.broadcast_shapes(np.shape(u_p), np.shape(u_e), np.shape(t_p), np.shape(t_e))
-    up, ue, tp, te = (np.broadcast_to(np.asarray(v, dtype=float), shape) for v in (u_p, u_e, t_p, t_e))
+    mean = mean + u_r * t_r / 2  # a background read is short and not suspended
+    # P(wait > t) = sum over the operations of share x (1 - t / T)+ for a residual uniform on [0, T], or
+    # share x [t < t_suspend] for a suspended one: decreasing in t; each quantile by bisection
+    ops = [(u_r, t_r, False)]
+    if suspend is None:
+        ops += [(u_p, t_p, False), (u_e, t_e, False)]
+    else:
+        ops += [(u_p, float(suspend[0]), True), (u_e, float(suspend[1]), True)]
+    shape = np.broadcast_shapes(*(np.shape(u) for u, _, _ in ops), *(np.shape(t) for _, t, _ in ops))
+    ops = [(np.broadcast_to(np.asarray(u, dtype=float), shape), np.broadcast_to(np.asarray(t, dtype=float), shape),
+            point) for u, t, point in ops]
+
+    def exceed(t):
+        return sum(u * ((t < t_op) if point else np.clip(1.0 - t / t_op, 0.0, None)) for u, t_op, point in ops)
+
     out = {}
     for qq in q:
-        p_exceed = 1.0 - qq
-        if suspend is None:
-            # P(wait > t) is piecewise linear and falls from U_p + U_e at t = 0: solve it on each piece
-            lo_t, hi_t = np.minimum(tp, te), np.maximum(tp, te)
-            u_lo = np.where(tp <= te, up, ue)  # the shorter operation's share
-            u_hi = np.where(tp <= te, ue, up)
-            # beyond the shorter operation only the longer one's residual remains
-            t2 = hi_t * (1.0 - p_exceed / np.where(u_hi > 0, u_hi, 1.0))
-            t1 = (up + ue - p_exceed) / (u_lo / lo_t + u_hi / hi_t)
-            t = np.where(up + ue <= p_exceed, 0.0, np.where(t1 <= lo_t, t1, np.where(u_hi > p_exceed, t2, lo_t)))
-        else:
-            sp, se = float(suspend[0]), float(suspend[1])
-            short, long_ = (sp, se) if sp <= se else (se, sp)
-            u_short, u_long = (up, ue) if sp <= se else (ue, up)
-            t = np.where(u_long > p_exceed, long_, np.where(u_short + u_long > p_exceed, short, 0.0))
-        out[qq] = t
+        lo_t = np.zeros(shape)
+        hi_t = np.max([t_op for _, t_op, _ in ops], axis=0) * np.ones(shape)
+        for _ in range(60):
+            mid = 0.5 * (lo_t + hi_t)
+            above = exceed(mid) > 1.0 - qq
+            lo_t, hi_t = np.where(above, mid, lo_t), np.where(above, hi_t, mid)
+        out[qq] = np.where(exceed(np.zeros(shape)) <= 1.0 - qq, 0.0, hi_t)
     variables = {"write_power": (a["write_iops"] * np.asarray(wds.energy_per_io, dtype=float), "W",
                                  "power the writes add over the idle drive", False),
                  "channel_busy": (ch_busy, "1", "share of channel time the writes take", False),
                  "program_busy": (u_p, "1", "share of time a die programs", False),
                  "erase_busy": (u_e, "1", "share of time a die erases", False),
+                 "gc_read_busy": (u_r, "1", "share of time a read server senses for garbage collection, "
+                                  "read-modify-write or SLC folding", False),
                  "mean_wait": (mean, "s", "mean added read wait", False),
-                 "channel_transfer": (ch_per_program, "s", "channel time per program (its data, garbage "
-                                      "collection's share included; a read's transfer may wait for it)", False)}
+                 "channel_transfer": (page_transfer, "s", "one page's transfer on a channel, the unit the "
+                                      "writes' data moves in (a read's transfer may wait for one)", False)}
     for qq, t in out.items():
         variables[f"wait_q{qq * 100:g}"] = (t, "s", f"{qq:.4g} quantile of the added read wait", False)
     attrs = {"model": "linkmodel.ssd.latency.read_interference",
              "suspend": "none" if suspend is None else f"{suspend[0]:g} s, {suspend[1]:g} s"}
-    if np.ndim(t_p) == 0 and np.ndim(t_e) == 0:  # for tail(): the operation times of a scalar drive
-        attrs.update(t_prog=float(t_p), t_erase=float(t_e))
+    if np.ndim(t_p) == 0 and np.ndim(t_e) == 0 and np.ndim(t_r) == 0:  # for tail(): the operation times of a scalar drive
+        attrs.update(t_prog=float(t_p), t_erase=float(t_e), t_read=float(t_r))
         if suspend is not None:
             attrs.update(suspend_program=float(suspend[0]), suspend_erase=float(suspend[1]))
     return dataset(variables, kind, attrs=attrs)
