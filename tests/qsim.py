@@ -211,3 +211,132 @@ def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rat
             push(t + delay, "read_at_die", t)
     backlog = sum(len(o) for o in ops_q)  # programs/erases/GC reads still waiting at the end
     return np.asarray(lat), ios / (t_last - t_first), backlog
+
+
+def simulate_mix(qd: int, read_fraction: float, delay: float, dies: int, t_die: float, channels: int,
+                 t_channel: float, t_link: float, write_latency: float, per_write: dict, t_prog: float,
+                 t_erase: float, t_channel_chunk: float, buffer_programs: int, ios: int = 50_000,
+                 warmup: int = 10_000, seed: int = 1) -> dict:
+    """A closed loop of ``qd`` I/Os, each a read with probability ``read_fraction``, else a buffered write.
+
+    Reads run as in :func:`simulate_with_writes`. A write completes ``write_latency`` seconds after it is
+    issued if the buffer has room (fewer than ``buffer_programs`` programs issued and not finished), else
+    when a program finishes and frees room (FIFO). Each acknowledged write leaves the back end work: per
+    write ``per_write["programs"]``, ``["erases"]``, ``["gc_reads"]`` operations on random dies (credits
+    accumulate; an operation is issued when one is due) and ``["chunks"]`` transfers of ``t_channel_chunk``
+    on random channels. Dies serve reads before background operations and never interrupt one.
+
+    Returns
+    -------
+    dict
+        ``iops`` [1/s], ``mean``, ``read_mean``, ``write_mean``, ``read_p99`` [s].
+    """
+    from collections import deque
+
+    rng = np.random.default_rng(seed)
+    reads_q = [deque() for _ in range(dies)]
+    ops_q = [deque() for _ in range(dies)]
+    busy: list = [None] * dies
+    ch_free = [0.0] * channels
+    link_free = 0.0
+    events: list = []
+    seq = 0
+    credit = {k: 0.0 for k in ("programs", "erases", "gc_reads", "chunks")}
+    pending = 0  # programs issued, not finished
+    blocked: deque = deque()  # writes waiting for buffer room: their submission times
+
+    def push(t, kind, *data):
+        nonlocal seq
+        heapq.heappush(events, (t, seq, kind, data))
+        seq += 1
+
+    def start_next(t, d):
+        if reads_q[d]:
+            start = reads_q[d].popleft()
+            busy[d] = ("read", start)
+            push(t + t_die, "die_done", d)
+        elif ops_q[d]:
+            dur, kind = ops_q[d].popleft()
+            busy[d] = (kind, None)
+            push(t + dur, "die_done", d)
+        else:
+            busy[d] = None
+
+    def op(t, d, dur, kind):
+        ops_q[d].append((dur, kind))
+        if busy[d] is None:
+            start_next(t, d)
+
+    def acknowledge(t, start):
+        """The write's data is in the buffer: leave its back-end work, complete after write_latency."""
+        nonlocal pending
+        for k in credit:
+            credit[k] += per_write[k]
+        while credit["programs"] >= 1:
+            credit["programs"] -= 1
+            pending += 1
+            op(t, int(rng.integers(dies)), t_prog, "program")
+        while credit["erases"] >= 1:
+            credit["erases"] -= 1
+            op(t, int(rng.integers(dies)), t_erase, "erase")
+        while credit["gc_reads"] >= 1:
+            credit["gc_reads"] -= 1
+            op(t, int(rng.integers(dies)), t_die, "gc_read")
+        while credit["chunks"] >= 1:
+            credit["chunks"] -= 1
+            c = int(rng.integers(channels))
+            ch_free[c] = max(t, ch_free[c]) + t_channel_chunk
+
+    def submit(t):
+        if rng.random() < read_fraction:
+            push(t + delay, "read_at_die", t)
+        elif pending < buffer_programs and not blocked:
+            acknowledge(t, t)
+            push(t + write_latency, "end", t, "w")
+        else:
+            blocked.append(t)
+
+    for _ in range(qd):
+        submit(0.0)
+    done = 0
+    lat = {"r": [], "w": []}
+    t_first = t_last = None
+    while done < ios + warmup:
+        t, _, kind, data = heapq.heappop(events)
+        if kind == "read_at_die":
+            (start,) = data
+            d = int(rng.integers(dies))
+            reads_q[d].append(start)
+            if busy[d] is None:
+                start_next(t, d)
+        elif kind == "die_done":
+            (d,) = data
+            what, start = busy[d]
+            if what == "read":
+                c = d % channels
+                ch_free[c] = max(t, ch_free[c]) + t_channel
+                push(ch_free[c], "at_link", start)
+            elif what == "program":
+                pending -= 1
+                while blocked and pending < buffer_programs:
+                    s0 = blocked.popleft()
+                    acknowledge(t, s0)
+                    push(t + write_latency, "end", s0, "w")
+            start_next(t, d)
+        elif kind == "at_link":
+            (start,) = data
+            link_free = max(t, link_free) + t_link
+            push(link_free, "end", start, "r")
+        else:
+            start, io = data
+            done += 1
+            if done == warmup:
+                t_first = t
+            elif done > warmup:
+                lat[io].append(t - start)
+                t_last = t
+            submit(t)
+    r, w = np.asarray(lat["r"]), np.asarray(lat["w"])
+    both = np.concatenate([r, w])
+    return {"iops": ios / (t_last - t_first), "mean": float(both.mean()), "read_mean": float(r.mean()),
+            "write_mean": float(w.mean()) if w.size else 0.0, "read_p99": float(np.quantile(r, 0.99))}

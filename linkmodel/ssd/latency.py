@@ -307,7 +307,8 @@ def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH
 
 
 def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32, 64, 128, 256), size=4096.0,
-                      path: HostPath = DEFAULT_PATH, service="deterministic", interference=None, page_types=None):
+                      path: HostPath = DEFAULT_PATH, service="deterministic", interference=None, page_types=None,
+                      writes_yield=False):
     """Mean latency and IOPS vs queue depth for random I/O of one size.
 
     With ``interference`` (reads only; :func:`read_interference` of a write
@@ -318,7 +319,10 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
     read capacity), the writes' channel share and their power (the reads get
     what the cap leaves after the static power and the writes' power).
     ``page_types`` (reads): tR multipliers per page type, as :func:`qd1`; the
-    die service is their mean.
+    die service is their mean. ``writes_yield=True``: the writes are throttled
+    to what the reads leave (reads first at the dies, a write buffer that
+    fills), so only their waits come off the reads, not their die time,
+    channel share or power; the caller bounds the total (:func:`mixed_curve`).
 
     Parameters
     ----------
@@ -370,6 +374,8 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
         if np.any(budget <= 0):
             raise ValueError("interference: the writes alongside take the whole power budget; no reads could run")
         power_ceiling = budget / np.asarray(rd.energy_per_io, dtype=float)
+        if writes_yield:
+            free, ch_free, power_ceiling = 1.0, 1.0, np.asarray(rd.ceiling_power, dtype=float)
         ceiling = np.minimum.reduce([np.asarray(rd.ceiling_link, dtype=float),
                                      np.asarray(rd.ceiling_controller_iops, dtype=float),
                                      np.asarray(rd.ceiling_controller_bandwidth, dtype=float),
@@ -730,8 +736,10 @@ def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 6
     flight wait for the drain); by Little's law ``X_r = Q_r / L_r(Q_r)`` and
     ``X_w = min((Q - Q_r) / L_w, ceiling_w)``, and ``Q_r`` solves
     ``X_r = r (X_r + X_w)`` (bisection; populations between integers
-    interpolated). Throughput is then capped at the drive model's ceiling for
-    the mix, both classes' latencies growing in proportion. Writes at their
+    interpolated). Above the drive model's ceiling for the mix the back end
+    is saturated: throughput is the ceiling, the reads (first at the dies)
+    hold the population their share of it needs on their curve, and the
+    buffered writes, waiting for the drain, hold the rest. Writes at their
     full ceiling leave the reads no die time, so the write rate the reads see
     stays 0.1 % below it (an approximation, not a limit of the drive).
 
@@ -778,7 +786,7 @@ def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 6
             return 0.0, float(qd1(params, "read", size, path).total)
         inter = read_interference(params, min(x_w, 0.999 * w_ceiling), size, suspend=suspend) if x_w > 0 else None
         lo, hi = max(1, int(np.floor(q_r))), max(1, int(np.ceil(q_r)))
-        c = queue_depth_curve(params, "read", sorted({lo, hi}), size, path, interference=inter)
+        c = queue_depth_curve(params, "read", sorted({lo, hi}), size, path, interference=inter, writes_yield=True)
         lat = np.interp(q_r, c.queue_depth.values.astype(float), c.latency.values)
         return q_r / lat, float(lat)
 
@@ -802,12 +810,31 @@ def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 6
             x_w = min((q - q_r) / l_w, w_ceiling)
             x_r, l_r = reads(q_r, x_w)
         total = x_r + x_w
-        scale = max(1.0, total / ceiling)  # above the mix's ceiling every I/O waits in proportion
-        x = total / scale
+        if total > ceiling and r < 1.0:
+            # the back end is saturated: the buffer fills and the writes wait for its drain, while the reads
+            # keep their priority at the dies; so the reads hold the population that carries their share of
+            # the ceiling (on their curve, with the writes alongside) and the writes hold the rest
+            x = ceiling
+            x_w = (1.0 - r) * x
+            lo, hi = 0.0, float(q)
+            for _ in range(40):
+                q_r = 0.5 * (lo + hi)
+                if reads(q_r, x_w)[0] < r * x:
+                    lo = q_r
+                else:
+                    hi = q_r
+            q_r = hi
+            l_r = q_r / (r * x)
+            w_lat = (q - q_r) / x_w
+        else:
+            scale = max(1.0, total / ceiling)  # reads only: above the ceiling every read waits in proportion
+            x = total / scale
+            l_r = l_r * scale
+            w_lat = (q - q_r) / x_w if x_w > 0 else 0.0
         out["iops"][i] = x
         out["latency"][i] = q / x
-        out["read_latency"][i] = l_r * scale
-        out["write_latency"][i] = (q - q_r) / x_w * scale if x_w > 0 else 0.0
+        out["read_latency"][i] = l_r
+        out["write_latency"][i] = w_lat
         out["reads_in_flight"][i] = q_r
     units = {"iops": ("1/s", "I/Os per second"), "latency": ("s", "mean latency"),
              "read_latency": ("s", "mean read latency"), "write_latency": ("s", "mean write latency"),
