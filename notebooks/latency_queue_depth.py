@@ -120,3 +120,39 @@ if plt is not None:
     ax2.set_title("IOPS vs queue depth")
     fig.tight_layout()
     fig.savefig("latency_queue_depth.png", dpi=100)
+
+# %% [markdown]
+# ## The tail with writes alongside
+#
+# p99 of 4 KiB reads vs queue depth, alone and with 300 k random writes/s
+# running alongside, without and with program suspend (20 us, erases 100 us).
+# Without suspend the tail sits at the program time from QD1 on; with
+# suspend it stays within tens of microseconds of the read-only tail until
+# the dies queue. (The model's mean and p99 are checked against a
+# discrete-event simulation of the same reads with programs and erases in
+# `tests/test_queueing.py`.)
+
+# %%
+loads = {"reads only": None,
+         "300 k writes/s": latency.read_interference(params, 300e3),
+         "300 k writes/s, suspend": latency.read_interference(params, 300e3, suspend=(20e-6, 100e-6))}
+qd_tail = [1, 4, 16, 64, 256]
+p99 = {}
+for name, inter in loads.items():
+    c = latency.queue_depth_curve(params, "read", qd_tail, interference=inter)
+    p99[name] = latency.tail(c, st, (0.99,), interference=inter)[:, 0]
+xr.Dataset({k: ("queue_depth", v * 1e6) for k, v in p99.items()},
+           coords={"queue_depth": qd_tail}).to_pandas().round(1)
+
+# %%
+if plt is not None:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, v in p99.items():
+        ax.semilogx(qd_tail, v * 1e6, "o-", label=name)
+    ax.set_xlabel("queue depth")
+    ax.set_ylabel("p99 read latency [us]")
+    ax.set_yscale("log")
+    ax.set_title(f"{part.id}: p99 of 4 KiB reads")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig("latency_tail_writes.png", dpi=100)
