@@ -682,7 +682,8 @@ def _cmd_latency(args) -> int:
                         "mean_suspend": c_sus.latency.values.tolist(), "iops_no_suspend": c_plain.iops.values.tolist(),
                         "p99_no_suspend": t_plain[:, 0].tolist(), "p999_no_suspend": t_plain[:, 1].tolist(),
                         "p99_suspend": t_sus[:, 0].tolist(), "p999_suspend": t_sus[:, 1].tolist(),
-                        "erase_busy": float(plain.erase_busy), "suspend": list(sus),
+                        "erase_busy": float(plain.erase_busy), "gc_read_busy": float(plain.gc_read_busy),
+                        "channel_busy": float(plain.channel_busy), "suspend": list(sus),
                         "no_suspend": {k: float(plain[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")},
                         "with_suspend": {k: float(susp[k]) for k in ("mean_wait", "wait_q99", "wait_q99.9")}}
     mixed = None
@@ -732,7 +733,8 @@ def _cmd_latency(args) -> int:
         i = interference
         print()
         print(f"with {i['write_iops'] / 1e3:g} k random 4 KiB writes/s alongside: each die programs "
-              f"{i['program_busy']:.1%} and erases {i['erase_busy']:.2%} of the time; a read waits in addition")
+              f"{i['program_busy']:.1%}, erases {i['erase_busy']:.2%} and reads for GC {i['gc_read_busy']:.2%} of "
+              f"the time, each channel carries write data {i['channel_busy']:.1%}; a read waits in addition")
         for label, key in (("no suspend", "no_suspend"),
                            (f"suspend {i['suspend'][0] * 1e6:g}/{i['suspend'][1] * 1e6:g} us", "with_suspend")):
             w = i[key]
