@@ -110,7 +110,8 @@ def power_states(part: Part):
 
 
 def params_from_part(part: Part, capacity: float | None = None, cat=None, constants: dict | None = None,
-                     cell_mode: str = "native", power_state: int | None = None):
+                     cell_mode: str = "native", power_state: int | None = None, *, nand: str | None = None,
+                     controller: str | None = None, gen: int | None = None, lanes: int | None = None):
     """Drive-model parameters for one SKU of a part, and their provenance.
 
     Parameters
@@ -135,6 +136,14 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         user capacity are a third (TLC) or a quarter (QLC) of native, with the
         same over-provisioning ratio. The write ceilings are then those of an
         SLC-mode drive or the burst ceiling of an SLC cache.
+    nand, controller : str, optional
+        What-if: build the SKU from this NAND or controller catalogue id
+        instead of the part's (dies re-derived from the raw capacity).
+    gen, lanes : int, optional
+        What-if: give the SKU this PCIe link instead of the part's. A link
+        beyond the controller's host interface is taken as the same
+        controller design with that interface (ASSUMPTION): its data-path
+        power then reaches its full-load figure at the new link's line rate.
 
     Returns
     -------
@@ -144,8 +153,10 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         Parameter -> :class:`Provenance`.
     """
     cat = catalogue() if cat is None else cat
-    nand = _lookup(cat["nand"], nand_id(part, capacity), part, "nand")
-    ctrl = _lookup(cat["controller"], part.get("controller"), part, "controller")
+    whatif_link = {k: v for k, v in (("gen", gen), ("lanes", lanes)) if v is not None}
+    nand = _lookup(cat["nand"], nand_id(part, capacity) if nand is None else nand, part, "nand")
+    ctrl = _lookup(cat["controller"], part.get("controller") if controller is None else controller, part,
+                   "controller")
     prov: dict[str, Provenance] = {}
     params: dict[str, float] = {}
 
@@ -170,6 +181,15 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
 
     from_part("gen")
     from_part("lanes")
+    for key, v in whatif_link.items():
+        from linkmodel.pcie import phy as _phy
+
+        try:
+            (_phy.check_gen if key == "gen" else _phy.check_lanes)(v)
+        except ValueError as e:
+            raise SpecError(f"{part.path}: what-if {e}") from None
+        params[key] = float(v)
+        prov[key] = Provenance("assumed", f"what-if: {key} {v} instead of the part's {part.get(key):g}")
     if "mps" in part.fields:
         from_part("mps")
     else:
@@ -218,7 +238,7 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
 
     # the link cannot be faster or wider than the controller's host interface
     for key in ("gen", "lanes"):
-        if key in ctrl.fields and params[key] > float(ctrl.get(key)):
+        if key in ctrl.fields and params[key] > float(ctrl.get(key)) and key not in whatif_link:
             raise SpecError(f"{part.path}: {key}: {params[key]:g} exceeds controller {ctrl.id}'s "
                             f"{key} {float(ctrl.get(key)):g}")
 
@@ -270,6 +290,8 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     p_full = float(ctrl.get("active_power"))
     c_gen = int(ctrl.get("gen")) if "gen" in ctrl.fields else int(params["gen"])
     c_lanes = int(ctrl.get("lanes")) if "lanes" in ctrl.fields else int(params["lanes"])
+    c_gen, c_lanes = (max(c_gen, int(params["gen"])) if "gen" in whatif_link else c_gen,
+                      max(c_lanes, int(params["lanes"])) if "lanes" in whatif_link else c_lanes)
     b_full = float(phy.line_rate(c_gen, c_lanes))
     f = calibrated["controller_fixed_fraction"]
     params["controller_power"] = f * p_full

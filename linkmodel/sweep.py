@@ -1,0 +1,370 @@
+"""Design-space sweeps: named axes in, one xarray Dataset out.
+
+A sweep starts from a part (a spec file: its NAND, controller, link, power
+cap and capacity, through :func:`linkmodel.ssd.design.params_from_part`) and
+varies named axes. Every combination of axis values is one drive design; the
+drive model (:func:`linkmodel.ssd.drive.evaluate`) is evaluated for all of
+them in one broadcast call per workload::
+
+    from linkmodel import sweep
+    ds = sweep.run("samsung-pm1763", {"gen": [5, 6], "power_cap": [15, 25, 40],
+                                      "nand": ["samsung-v8-tlc", "kioxia-bics8-tlc"]},
+                   workloads=["seq_read", "rand_read"])
+    ds.throughput.sel(workload="seq_read", power_cap=25)
+
+Axes are of two kinds.
+
+* *Design axes* (:data:`DESIGN_AXES`: ``nand``, ``controller``, ``capacity``,
+  ``gen``, ``lanes``) change what the part is built from; each combination of
+  their values is re-derived through ``params_from_part`` (dies from the raw
+  capacity and the die density, the channel rate from controller and NAND,
+  DRAM and PHY power, the default MPS ...). Catalogue ids for ``nand`` and
+  ``controller``; ``capacity`` in bytes; a link beyond the controller's host
+  interface is taken as the same controller design with that interface
+  (ASSUMPTION, see ``params_from_part``).
+* *Parameter axes*: any other key of :data:`linkmodel.ssd.drive.PARAMETERS`
+  (``power_cap``, ``dies``, ``channels``, ``channel_rate``, ``t_read`` ...),
+  in its SI unit, replacing that one parameter as it is (nothing is
+  re-derived from it).
+
+The result has one dimension per axis (a coordinate holding its values, with
+units) plus ``workload``; every output of the drive model with ``units`` and
+``long_name`` in its attrs; and ``binding``, the binding stage as a small
+integer code with CF ``flag_values``/``flag_meanings`` attrs (so a sweep of
+10^8 designs does not hold 10^8 strings; :func:`stage_names` decodes it).
+
+With ``chunks`` (a dict of axis -> chunk length) the Dataset is lazy and
+Dask-backed: nothing is computed until asked, each chunk is evaluated by the
+same broadcast call, so sweeps larger than memory run chunk by chunk (reduce
+them, or write them with ``to_zarr``/``to_netcdf``), and they run unchanged on
+a ``dask.distributed`` cluster. :func:`compute` shows a progress bar.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from linkmodel.ssd import drive
+
+#: Axes re-derived through :func:`linkmodel.ssd.design.params_from_part`, and their units.
+DESIGN_AXES = {"nand": "", "controller": "", "capacity": "B", "gen": "1", "lanes": "1"}
+#: Codes of the ``binding`` variable: index into this tuple.
+STAGES = drive.STAGES
+
+_P = "param_"  # prefix of the parameters' variables inside a lazy sweep's input Dataset
+_DROP = ("link_binding",)  # strings inside the link model: per-design detail, not a sweep output
+
+
+def _part(part):
+    from linkmodel import specs
+
+    return specs.load(part) if isinstance(part, str) else part
+
+
+def _check_axes(axes: dict):
+    if not isinstance(axes, dict) or not axes:
+        raise ValueError("axes: a dict of axis name -> list of values, e.g. {'power_cap': [15, 25, 40]}")
+    allowed = list(DESIGN_AXES) + [k for k in drive.PARAMETERS if k not in DESIGN_AXES and k != "user_capacity"]
+    for name, values in axes.items():
+        if name not in allowed:
+            raise ValueError(f"axes: unknown axis {name!r}; allowed: {', '.join(allowed)}")
+        vals = np.asarray(values)
+        if vals.ndim != 1 or vals.size == 0:
+            raise ValueError(f"axes[{name!r}]: a non-empty 1-D list of values")
+        if len(set(vals.tolist())) != vals.size:
+            raise ValueError(f"axes[{name!r}]: values repeat; each value once")
+        if name in ("nand", "controller"):
+            if not all(isinstance(v, str) for v in values):
+                raise ValueError(f"axes[{name!r}]: catalogue ids (strings)")
+        elif not np.issubdtype(vals.dtype, np.number) or not np.all(np.isfinite(vals.astype(float))):
+            raise ValueError(f"axes[{name!r}]: finite numbers in SI units ({drive.PARAMETERS.get(name) or DESIGN_AXES[name]})")
+
+
+def parameters(part, axes: dict, capacity: float | None = None, cat=None):
+    """The drive-model parameters of every design in a sweep, as DataArrays over the axes.
+
+    Parameters
+    ----------
+    part : str or Part
+        Part id (bundled) or :class:`linkmodel.specs.Part`: the base design.
+    axes : dict
+        Axis name -> values (see the module docstring).
+    capacity : float, optional
+        SKU capacity [B] of the base design (default the part's headline one).
+    cat : dict, optional
+        Catalogue (default the bundled one).
+
+    Returns
+    -------
+    dict
+        Every key of :data:`linkmodel.ssd.drive.PARAMETERS`: a float, or an
+        ``xarray.DataArray`` over the design axes it depends on, or over its
+        own parameter axis.
+    """
+    import xarray as xr
+
+    from linkmodel.specs import SpecError
+    from linkmodel.ssd import design
+
+    _check_axes(axes)
+    part = _part(part)
+    dnames = [k for k in axes if k in DESIGN_AXES]
+    shape = tuple(len(axes[k]) for k in dnames)
+    table: dict[str, np.ndarray] = {}
+    for idx in itertools.product(*(range(n) for n in shape)):
+        choice = {k: axes[k][i] for k, i in zip(dnames, idx)}
+        kw = {k: (int(v) if k in ("gen", "lanes") else v) for k, v in choice.items() if k != "capacity"}
+        cap = float(choice["capacity"]) if "capacity" in choice else capacity
+        try:
+            p, _ = design.params_from_part(part, cap, cat, **kw)
+        except (SpecError, ValueError) as e:
+            where = ", ".join(f"{k}={v}" for k, v in choice.items())
+            raise ValueError(f"sweep: design {where}: {e}") from None
+        for k, v in p.items():
+            table.setdefault(k, np.empty(shape))[idx] = v
+    coords = {k: _coord(k, axes[k]) for k in dnames}
+    params = {}
+    for k, arr in table.items():
+        if arr.size and np.all(arr == arr.flat[0]):
+            params[k] = float(arr.flat[0])  # the same for every design: keep it a scalar
+        else:
+            params[k] = xr.DataArray(arr, dims=dnames, coords=coords)
+    for k, values in axes.items():
+        if k not in DESIGN_AXES:
+            params[k] = xr.DataArray(np.asarray(values, dtype=float), dims=k, coords={k: _coord(k, values)})
+    return params
+
+
+def _coord(name, values):
+    import xarray as xr
+
+    units = DESIGN_AXES.get(name, drive.PARAMETERS.get(name, ""))
+    vals = np.asarray(values) if name in ("nand", "controller") else np.asarray(values, dtype=float)
+    long = {"nand": "NAND catalogue id", "controller": "controller catalogue id", "capacity": "user capacity",
+            "gen": "PCIe generation", "lanes": "PCIe lanes"}.get(name, f"drive parameter {name}")
+    return xr.Variable(name, vals, {"units": units, "long_name": long})
+
+
+def _workloads(workloads):
+    if isinstance(workloads, str | drive.Workload):
+        workloads = [workloads]
+    out = []
+    for w in workloads:
+        if isinstance(w, drive.Workload):
+            out.append(w)
+        elif w in drive.WORKLOADS:
+            out.append(drive.WORKLOADS[w])
+        else:
+            raise ValueError(f"workloads: unknown {w!r}; allowed: {', '.join(drive.WORKLOADS)} or a Workload")
+    if len({w.name for w in out}) != len(out):
+        raise ValueError("workloads: names repeat; each workload once")
+    return out
+
+
+def _evaluate(params: dict, wls, grid):
+    """Every workload on (in-memory) parameters: one Dataset over ('workload', *grid.dims).
+
+    ``grid`` holds every axis as a dim with its coordinate (a design's outputs may not vary along some).
+    """
+    import xarray as xr
+
+    parts = []
+    for w in wls:
+        ds = drive.evaluate(params, w).drop_vars(_DROP, errors="ignore")
+        codes = np.zeros(ds.binding.shape, dtype=np.int8)
+        for i, s in enumerate(STAGES):
+            codes[ds.binding.values == s] = i
+        ds["binding"] = (ds.binding.dims, codes)
+        parts.append(ds.expand_dims(workload=[w.name]))
+    out = xr.concat(parts, dim="workload", coords="minimal", compat="override", join="exact")
+    out = out.broadcast_like(grid)  # every output over every axis
+    return out.transpose("workload", *grid.dims)
+
+
+def _grid_view(axes: dict, dims: list[str]):
+    """A zero-byte DataArray spanning every axis (a broadcast view), with the axes' coordinates."""
+    import xarray as xr
+
+    coords = {k: _coord(k, axes[k]) for k in dims}
+    shape = tuple(len(axes[k]) for k in dims)
+    return xr.DataArray(np.broadcast_to(np.int8(0), shape), dims=dims, coords=coords)
+
+
+def _attrs(ds, part, wls, axes):
+    for k, (units, long) in drive._OUT.items():
+        if k in ds:
+            ds[k].attrs.update(units=units, long_name=long)
+    ds["binding"].attrs = {"long_name": "stage whose ceiling binds", "units": "1",
+                           "flag_values": np.arange(len(STAGES), dtype=np.int8),
+                           "flag_meanings": " ".join(STAGES)}
+    ds["workload"].attrs = {"long_name": "workload", "units": ""}
+    ds.attrs = {"model": "linkmodel.ssd.drive.evaluate via linkmodel.sweep.run", "part": part.id,
+                "axes": ", ".join(axes),
+                "workloads": "; ".join(f"{w.name}: {w.size:g} B, read share {w.read_fraction:g}, "
+                                       f"{'random' if w.random else 'sequential'}" for w in wls),
+                "assumptions": "design axes are re-derived through params_from_part (a link beyond the "
+                               "controller's host interface: the same controller design with that interface); "
+                               "parameter axes replace one drive parameter as it is"}
+    return ds
+
+
+def run(part, axes: dict, workloads=("seq_read", "seq_write", "rand_read", "rand_write"), capacity=None,
+        chunks: dict | None = None, cat=None):
+    """Evaluate the drive model over every combination of the axes' values.
+
+    Parameters
+    ----------
+    part : str or Part
+        Base design: a bundled part id or a loaded spec file.
+    axes : dict
+        Axis name -> 1-D values (order kept), design axes or drive parameters
+        in SI units (see the module docstring).
+    workloads : sequence of str or Workload
+        Names in :data:`linkmodel.ssd.drive.WORKLOADS` or Workload objects.
+    capacity : float, optional
+        Base SKU capacity [B] (a ``capacity`` axis overrides it).
+    chunks : dict, optional
+        Axis -> chunk length: a lazy, Dask-backed result (needs ``dask``).
+        Unlisted axes are one chunk.
+    cat : dict, optional
+        Catalogue (default the bundled one).
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``workload`` and the axes; every drive-model output (``iops``
+        [1/s], ``throughput`` [B/s], ``power`` [W], ``efficiency`` [B/s/W],
+        ``iops_per_watt``, every ``ceiling_*`` [1/s], ``waf``, ``active_dies``,
+        ``die_time``, ``static_power``, ``energy_per_io``) and ``binding``
+        (stage codes, :func:`stage_names`).
+    """
+    wls = _workloads(workloads)
+    part = _part(part)
+    params = parameters(part, axes, capacity, cat)
+    dims = list(axes)
+    if chunks is None:
+        return _attrs(_evaluate(params, wls, _grid_view(axes, dims)), part, wls, axes)
+    return _attrs(_lazy(params, wls, dims, axes, chunks), part, wls, axes)
+
+
+def _lazy(params, wls, dims, axes, chunks):
+    try:
+        import dask.array as da
+    except ImportError:  # pragma: no cover - dask is in the test extra
+        raise ValueError("chunks: a chunked sweep needs dask (pip install 'linkmodel[sweep]')") from None
+    import xarray as xr
+
+    if not isinstance(chunks, dict):
+        raise ValueError("chunks: a dict of axis name -> chunk length")
+    for k, n in chunks.items():
+        if k not in axes:
+            raise ValueError(f"chunks: {k!r} is not an axis; axes: {', '.join(axes)}")
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+            raise ValueError(f"chunks[{k!r}]: a whole number >= 1")
+    sizes = {k: len(axes[k]) for k in dims}
+    spec = {k: min(int(chunks.get(k, sizes[k])), sizes[k]) for k in dims}
+    # the inputs, lazily: each block gets its slice of every parameter (scalars ride along as attrs)
+    coords = {k: _coord(k, axes[k]) for k in dims}
+    arrays = {k: v for k, v in params.items() if isinstance(v, xr.DataArray)}
+    scalars = {k: v for k, v in params.items() if not isinstance(v, xr.DataArray)}
+    driver = xr.Dataset({_P + k: v.variable for k, v in arrays.items()}, coords=coords)
+    driver["_grid"] = xr.DataArray(da.zeros([sizes[k] for k in dims], chunks=[spec[k] for k in dims],
+                                            dtype=np.int8), dims=dims)
+    driver = driver.chunk(spec)
+    # the template: one design's outputs and their dtypes, spread lazily over the whole grid
+    probe = _evaluate({**scalars, **{k: v.isel({d: [0] for d in v.dims}).load() for k, v in arrays.items()}}, wls,
+                      _grid_view({k: [axes[k][0]] for k in dims}, dims))
+    shape = [len(wls)] + [sizes[k] for k in dims]
+    chunk_shape = [len(wls)] + [spec[k] for k in dims]
+    template = xr.Dataset(
+        {k: (("workload", *dims), da.empty(shape, chunks=chunk_shape, dtype=probe[k].dtype)) for k in probe.data_vars},
+        coords={"workload": [w.name for w in wls], **coords})
+    return xr.map_blocks(_block, driver, kwargs={"scalars": scalars, "wls": wls}, template=template)
+
+
+def _block(block, scalars, wls):
+    params = dict(scalars)
+    for k, v in block.data_vars.items():
+        if k.startswith(_P):
+            params[k[len(_P):]] = v.load()
+    grid = block["_grid"]
+    return _evaluate(params, wls, grid.copy(data=np.broadcast_to(np.int8(0), grid.shape)))
+
+
+def stage_names(binding):
+    """Decode ``binding`` codes into stage names (same shape, dtype str).
+
+    Parameters
+    ----------
+    binding : xarray.DataArray
+        The ``binding`` variable of a sweep (codes into :data:`STAGES`).
+    """
+    meanings = binding.attrs.get("flag_meanings", " ".join(STAGES)).split()
+    return binding.copy(data=np.asarray(meanings)[np.asarray(binding.values, dtype=int)])
+
+
+def compute(ds, progress=True):
+    """Compute a lazy sweep (or any Dask-backed object), with a progress bar.
+
+    The bar is Dask's (text, so it shows in a terminal and in a notebook).
+    With a ``dask.distributed`` Client active, the Client runs the graph and
+    ``distributed.progress`` shows the bar instead.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset or xarray.DataArray
+    progress : bool
+    """
+    try:
+        from distributed import default_client, progress as dprogress
+
+        client = default_client()
+    except (ImportError, ValueError):
+        client = None
+    if client is not None:
+        fut = client.compute(ds)
+        if progress:
+            dprogress(fut)
+        return fut.result()
+    if not progress:
+        return ds.compute()
+    from dask.diagnostics import ProgressBar
+
+    with ProgressBar(dt=0.5):
+        return ds.compute()
+
+
+def save(ds, path):
+    """Write a sweep to NetCDF (``.nc``) or Zarr (``.zarr``), values and attrs; lazy sweeps chunk by chunk.
+
+    Zarr is written in format 2 (its string coordinates, catalogue ids and
+    workload names, have no Zarr 3 specification yet), consolidated.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+    path : str or path-like
+        Ends in ``.nc`` or ``.zarr``.
+    """
+    p = str(path)
+    if p.endswith(".nc"):
+        ds.to_netcdf(p)
+    elif p.endswith(".zarr"):
+        ds.to_zarr(p, mode="w", zarr_format=2, consolidated=True)
+    else:
+        raise ValueError(f"path: {p!r} must end in .nc (NetCDF) or .zarr (Zarr)")
+
+
+def load(path, chunks=None):
+    """Read a sweep written by :func:`save` (``chunks``: lazily, as ``xarray.open_dataset``)."""
+    import xarray as xr
+
+    p = str(path)
+    if p.endswith(".nc"):
+        return xr.load_dataset(p) if chunks is None else xr.open_dataset(p, chunks=chunks)
+    if p.endswith(".zarr"):
+        ds = xr.open_zarr(p, consolidated=True, chunks=chunks)
+        return ds.load() if chunks is None else ds
+    raise ValueError(f"path: {p!r} must end in .nc (NetCDF) or .zarr (Zarr)")

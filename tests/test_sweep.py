@@ -1,0 +1,118 @@
+"""linkmodel.sweep: named axes -> one Dataset; lazy (Dask) == eager; a LocalCluster; NetCDF/Zarr round trips."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from linkmodel import specs, sweep
+from linkmodel.ssd import design, drive
+
+AXES = {"gen": [5, 6], "power_cap": [15.0, 25.0, 40.0], "nand": ["samsung-v8-tlc", "kioxia-bics8-tlc"],
+        "dies": [64.0, 128.0, 256.0]}
+WLS = ["seq_read", "rand_read", "rand_write"]
+
+
+@pytest.fixture(scope="module")
+def eager():
+    return sweep.run("samsung-pm1763", AXES, workloads=WLS)
+
+
+def test_dims_coords_units_and_binding(eager):
+    assert dict(eager.sizes) == {"workload": 3, "gen": 2, "power_cap": 3, "nand": 2, "dies": 3}
+    assert list(eager.workload.values) == WLS
+    assert eager.power_cap.attrs["units"] == "W" and eager.dies.attrs["units"] == "1"
+    assert eager.throughput.attrs["units"] == "B/s" and eager.power.attrs["units"] == "W"
+    for v in eager.data_vars.values():
+        assert v.dims == ("workload", "gen", "power_cap", "nand", "dies")
+        assert "long_name" in v.attrs
+    names = sweep.stage_names(eager.binding)
+    assert set(np.unique(names.values)) <= set(drive.STAGES)
+    assert eager.binding.dtype == np.int8
+
+
+def test_each_design_is_the_drive_model_of_that_design(eager):
+    """A sweep point is exactly the model of the part built with those choices."""
+    part = specs.load("samsung-pm1763")
+    p, _ = design.params_from_part(part, nand="kioxia-bics8-tlc", gen=5)
+    p = dict(p, power_cap=25.0, dies=128.0)
+    for w in WLS:
+        ref = drive.evaluate(p, drive.WORKLOADS[w])
+        got = eager.sel(workload=w, gen=5, power_cap=25.0, nand="kioxia-bics8-tlc", dies=128.0)
+        for k in ("iops", "throughput", "power", "ceiling_link", "ceiling_dies", "waf"):
+            assert float(got[k]) == pytest.approx(float(ref[k]), rel=1e-12), (w, k)
+        assert str(sweep.stage_names(got.binding).values) == str(ref.binding.values)
+
+
+def test_invariants(eager):
+    # more power or more dies never lower throughput; power never above the cap
+    assert np.all(eager.throughput.diff("power_cap") >= -1e-6 * eager.throughput.isel(power_cap=slice(1, None)))
+    # (more dies: never lower unless the power cap binds, where each idle die's standby takes a hair off the
+    # budget: tests/test_drive.py bounds that)
+    more = eager.throughput.diff("dies", label="upper")
+    power_bound = (eager.binding == drive.STAGES.index("power")).isel(dies=slice(1, None))
+    assert np.all((more >= 0) | power_bound)
+    assert np.all(eager.power <= eager.power_cap * (1 + 1e-9))
+    # the Gen6 link carries more than Gen5 (Gen5 x4 sequential reads are link-bound near 14.5 GB/s)
+    rd = eager.throughput.sel(workload="seq_read", power_cap=40.0, dies=256.0)
+    assert np.all(rd.sel(gen=6) > rd.sel(gen=5))
+    assert 14.0e9 < float(rd.sel(gen=5, nand="samsung-v8-tlc")) < 15.0e9
+
+
+def test_lazy_equals_eager_and_is_dask_backed(eager):
+    lazy = sweep.run("samsung-pm1763", AXES, workloads=WLS, chunks={"power_cap": 2, "dies": 1})
+    assert lazy.throughput.chunks is not None
+    assert lazy.throughput.data.npartitions == 2 * 3
+    got = sweep.compute(lazy, progress=False)
+    xr.testing.assert_identical(got, eager)
+
+
+def test_local_cluster(eager):
+    distributed = pytest.importorskip("distributed")
+    lazy = sweep.run("samsung-pm1763", AXES, workloads=WLS, chunks={"dies": 1})
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
+            distributed.Client(c):
+        got = sweep.compute(lazy, progress=False)
+    xr.testing.assert_identical(got, eager)
+
+
+@pytest.mark.parametrize("suffix", [".nc", ".zarr"])
+def test_round_trip(eager, tmp_path, suffix):
+    path = tmp_path / f"sweep{suffix}"
+    sweep.save(eager, path)
+    xr.testing.assert_identical(sweep.load(path), eager)
+    # a lazy sweep is written chunk by chunk and reads back the same
+    lazy = sweep.run("samsung-pm1763", AXES, workloads=WLS, chunks={"dies": 1})
+    path2 = tmp_path / f"lazy{suffix}"
+    sweep.save(lazy, path2)
+    xr.testing.assert_identical(sweep.load(path2), eager)
+
+
+def test_progress_bar(capsys):
+    lazy = sweep.run("samsung-pm1763", {"power_cap": [15.0, 25.0]}, workloads=["seq_read"], chunks={"power_cap": 1})
+    sweep.compute(lazy)
+    assert "100% Completed" in capsys.readouterr().out
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="axes: unknown axis 'lane'; allowed: nand, controller, capacity, gen, lanes"):
+        sweep.run("samsung-pm1763", {"lane": [4]})
+    with pytest.raises(ValueError, match=r"axes\['power_cap'\]: finite numbers"):
+        sweep.run("samsung-pm1763", {"power_cap": ["25 W"]})
+    with pytest.raises(ValueError, match=r"axes\['nand'\]: catalogue ids"):
+        sweep.run("samsung-pm1763", {"nand": [3]})
+    with pytest.raises(ValueError, match="sweep: design nand=nosuch: .*unknown catalogue id 'nosuch'"):
+        sweep.run("samsung-pm1763", {"nand": ["nosuch"]})
+    with pytest.raises(ValueError, match="sweep: design lanes=3: .*lanes"):
+        sweep.run("samsung-pm1763", {"lanes": [3]})
+    with pytest.raises(ValueError, match="values repeat"):
+        sweep.run("samsung-pm1763", {"power_cap": [25, 25]})
+    with pytest.raises(ValueError, match="workloads: unknown 'seqread'"):
+        sweep.run("samsung-pm1763", {"power_cap": [25]}, workloads=["seqread"])
+    with pytest.raises(ValueError, match="chunks: 'dies' is not an axis"):
+        sweep.run("samsung-pm1763", {"power_cap": [25]}, chunks={"dies": 1})
+    with pytest.raises(ValueError, match=r"chunks\['power_cap'\]: a whole number"):
+        sweep.run("samsung-pm1763", {"power_cap": [25]}, chunks={"power_cap": 0})
+    with pytest.raises(ValueError, match=r"path: 'x.csv' must end in .nc"):
+        sweep.save(xr.Dataset(), "x.csv")
+    with pytest.raises(ValueError, match="power_cap"):  # a drive-model range check names the parameter
+        sweep.run("samsung-pm1763", {"power_cap": [-5.0]})
