@@ -4,10 +4,20 @@ Run ``python benchmarks/run.py``. The last line printed is one JSON object
 with the measured figures (ratios are measured in this one run, on this
 machine). Not a test: nothing here asserts a time.
 
-Options: ``--n`` configurations in the broadcast call (default 1,000,000),
-``--loop`` configurations in the scalar loop (default 300). The broadcast
-call is repeated 5 times: the median is the headline figure and the first
-(cold) call is reported too.
+Three parts:
+
+* the PCIe link model: ``--n`` configurations in one broadcast call (default
+  1,000,000, median of 5 calls, the first (cold) one reported too) vs a
+  scalar loop over ``--loop`` of them (default 300);
+* the full SSD model (link with NVMe traffic, controller, channels, dies,
+  power; all five standard workloads per configuration): ``--ssd-n``
+  configurations (default 1,000,000) in one broadcast call per workload vs
+  a scalar loop over ``--ssd-loop`` of them (default 100);
+* a chunked Dask sweep (:mod:`linkmodel.sweep`) of ``--sweep-n``
+  configurations (default 10^8) reduced to per-power-cap maxima and binding
+  counts, in a child process so its peak resident memory is its own
+  (``dask_sweep_peak_rss_bytes``); a progress bar on stderr. ``--sweep-n 0``
+  skips it.
 """
 
 from __future__ import annotations
@@ -65,17 +75,122 @@ def bench_link(n: int, n_loop: int, repeats: int = 5) -> dict:
     }
 
 
+def _ssd_configs(n: int, seed: int = 1) -> dict:
+    """Random drive designs around the PM1763 (its catalogue NAND and controller constants)."""
+    from linkmodel import specs
+    from linkmodel.ssd import design
+
+    base, _ = design.params_from_part(specs.load("samsung-pm1763"))
+    rng = np.random.default_rng(seed)
+    cfg = dict(base)
+    cfg.update(gen=rng.choice([4.0, 5.0, 6.0], n), lanes=rng.choice([2.0, 4.0, 8.0], n),
+               channels=rng.choice([8.0, 16.0], n), channel_rate=rng.choice([1.6e9, 2.4e9, 3.6e9], n),
+               dies=rng.choice([64.0, 128.0, 256.0, 512.0], n), power_cap=rng.uniform(15.0, 40.0, n),
+               t_read=rng.uniform(30e-6, 80e-6, n), t_prog=rng.uniform(0.4e-3, 1.2e-3, n))
+    return cfg
+
+
+def bench_ssd(n: int, n_loop: int) -> dict:
+    from linkmodel.ssd import drive
+
+    cfg = _ssd_configs(n)
+    wls = list(drive.WORKLOADS.values())
+    for w in wls:  # warm up
+        drive.evaluate({k: v[:1000] if np.ndim(v) else v for k, v in cfg.items()}, w)
+    t0 = time.perf_counter()
+    for w in wls:
+        ds = drive.evaluate(cfg, w)
+        assert ds.iops.size == n
+        del ds
+    t_vec = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for i in range(n_loop):
+        one = {k: (float(v[i]) if np.ndim(v) else v) for k, v in cfg.items()}
+        for w in wls:
+            drive.evaluate(one, w)
+    t_loop = time.perf_counter() - t0
+    vec_rate, loop_rate = n / t_vec, n_loop / t_loop
+    return {"ssd_configs": n, "ssd_workloads_per_config": len(wls), "ssd_broadcast_seconds": round(t_vec, 3),
+            "ssd_configs_per_s": round(vec_rate), "ssd_loop_configs_per_s": round(loop_rate, 1),
+            "ssd_speedup_vs_loop": round(vec_rate / loop_rate, 1)}
+
+
+def _sweep_axes(n: int) -> dict:
+    """Axes whose product is about n configurations: power cap x dies x channel rate x tR x tPROG."""
+    k = max(1, round((n / 10) ** 0.25))
+    return {"power_cap": list(np.linspace(15.0, 40.0, 10)),
+            "dies": [float(d) for d in np.unique(np.round(np.geomspace(32, 1024, k)))] if k > 1 else [256.0],
+            "channel_rate": list(np.linspace(1.2e9, 4.8e9, k)),
+            "t_read": list(np.linspace(25e-6, 90e-6, k)),
+            "t_prog": list(np.linspace(0.3e-3, 1.5e-3, max(1, round(n / (10 * k**3)))))}
+
+
+def dask_sweep_child(n: int) -> dict:
+    """Run in a fresh process: a lazy sweep of ~n configurations, reduced, with a progress bar on stderr."""
+    import resource
+    import sys
+
+    import dask
+    from dask.diagnostics import ProgressBar
+
+    from linkmodel import sweep
+
+    axes = _sweep_axes(n)
+    size = int(np.prod([len(v) for v in axes.values()]))
+    per_chunk = 250_000
+    inner = len(axes["t_prog"]) * len(axes["t_read"])
+    chunks = {"power_cap": 1, "dies": 1, "channel_rate": max(1, per_chunk // inner)}
+    ds = sweep.run("samsung-pm1763", axes, workloads=["rand_read"], chunks=chunks)
+    best = ds.iops.max(["dies", "channel_rate", "t_read", "t_prog"])
+    counts = [(ds.binding == i).sum() for i in range(len(sweep.STAGES))]
+    t0 = time.perf_counter()
+    with dask.config.set(scheduler="threads"), ProgressBar(dt=2.0, out=sys.stderr):
+        best, *counts = dask.compute(best, *counts)
+    seconds = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    return {"dask_sweep_configs": size, "dask_sweep_chunks": int(ds.iops.data.npartitions),
+            "dask_sweep_seconds": round(seconds, 1), "dask_sweep_configs_per_s": round(size / seconds),
+            "dask_sweep_peak_rss_bytes": int(rss),
+            "dask_sweep_binding_counts": {s: int(c) for s, c in zip(sweep.STAGES, counts)},
+            "dask_sweep_best_rand_read_iops": [round(float(v)) for v in best.values.ravel()]}
+
+
+def bench_dask_sweep(n: int) -> dict:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, __file__, "--dask-child", str(n)], stdout=subprocess.PIPE, text=True,
+                          check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--loop", type=int, default=300)
+    parser.add_argument("--ssd-n", type=int, default=1_000_000)
+    parser.add_argument("--ssd-loop", type=int, default=100)
+    parser.add_argument("--sweep-n", type=int, default=100_000_000)
+    parser.add_argument("--dask-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.dask_child is not None:
+        print(json.dumps(dask_sweep_child(args.dask_child)))
+        return {}
     result = {"python": platform.python_version(), "numpy": np.__version__}
     result.update(bench_link(args.n, args.loop))
     print(f"link model: {args.n:,} configurations in one call: {result['link_broadcast_seconds']} s median, "
           f"{result['link_broadcast_cold_seconds']} s cold "
           f"({result['link_configs_per_s']:,}/s); scalar loop {result['link_loop_configs_per_s']}/s; "
-          f"speedup {result['link_speedup_vs_loop']}x")
+          f"speedup {result['link_speedup_vs_loop']}x", flush=True)
+    result.update(bench_ssd(args.ssd_n, args.ssd_loop))
+    print(f"SSD model: {args.ssd_n:,} configurations x {result['ssd_workloads_per_config']} workloads in "
+          f"{result['ssd_broadcast_seconds']} s ({result['ssd_configs_per_s']:,} configurations/s); scalar loop "
+          f"{result['ssd_loop_configs_per_s']}/s; speedup {result['ssd_speedup_vs_loop']}x", flush=True)
+    if args.sweep_n > 0:
+        result.update(bench_dask_sweep(args.sweep_n))
+        print(f"Dask sweep: {result['dask_sweep_configs']:,} configurations in {result['dask_sweep_chunks']} chunks, "
+              f"{result['dask_sweep_seconds']} s ({result['dask_sweep_configs_per_s']:,}/s), peak RSS "
+              f"{result['dask_sweep_peak_rss_bytes'] / 2**30:.2f} GiB", flush=True)
     print(json.dumps(result))
     return result
 

@@ -20,3 +20,13 @@ def test_ci_runs_the_readme_test_command():
 
 def test_readme_has_main_job_command():
     assert any("linkmodel" in c and "pip install" in c and "pytest" not in c for c in _readme_commands())
+
+
+def test_readme_python_examples_run(tmp_path, monkeypatch):
+    """Every ```python block of the README runs as written (in a scratch directory: one writes a file)."""
+    monkeypatch.chdir(tmp_path)
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
