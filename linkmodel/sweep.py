@@ -163,13 +163,66 @@ def _workloads(workloads):
     return out
 
 
-def _evaluate(params: dict, wls, grid):
+INFEASIBLE = len(STAGES)  # binding code of a design masked out (infeasible="mask")
+
+
+def _static_power(params: dict):
+    """Static power [W] of every design (controller + DRAM + PHY + NAND standby), over the dims it varies on."""
+    return (params["controller_power"] + params["dram_power"] + params["phy_power"]
+            + params["standby_power"] * params["dies"])
+
+
+def _feasible(params: dict):
+    """True where the power cap exceeds the static power (some I/O can run), and the static power."""
+    import xarray as xr
+
+    static = _static_power(params)
+    ok = params["power_cap"] - static > 0.0
+    return (ok if isinstance(ok, xr.DataArray) else bool(ok)), static
+
+
+def _check_feasible(params: dict, dims: list[str]):
+    """Raise naming the first design whose power cap is at or below its static power, and how many are."""
+    import xarray as xr
+
+    ok, static = _feasible(params)
+    if isinstance(ok, bool):
+        bad = not ok
+        n_bad, n, where = int(bad), 1, {}
+    else:
+        bad = bool((~ok).any())
+        n_bad, n = int((~ok).sum()), int(ok.size)
+        where = {}
+        if bad:
+            flat = int(np.argmax((~ok).values.ravel()))
+            idx = np.unravel_index(flat, ok.shape)
+            found = {d: ok[d].values[i] for d, i in zip(ok.dims, idx)}
+            where = {d: found[d] for d in dims if d in found}
+    if bad:
+        cap = params["power_cap"]
+        sel = {d: v for d, v in where.items()}
+        cap_v = float(cap.sel({d: v for d, v in sel.items() if d in cap.dims})) if isinstance(cap, xr.DataArray) \
+            else float(cap)
+        st_v = float(static.sel({d: v for d, v in sel.items() if d in static.dims})) \
+            if isinstance(static, xr.DataArray) else float(static)
+        at = ", ".join(f"{k}={v:g}" if not isinstance(v, str) else f"{k}={v}" for k, v in where.items())
+        raise ValueError(f"sweep: {n_bad} of {n} designs have a power_cap at or below their static power, so no "
+                         f"I/O could run (first: {at or 'the base design'}: {cap_v:.4g} W vs {st_v:.4g} W); drop "
+                         "those axis values, or pass infeasible='mask' to mark them (outputs NaN, binding "
+                         "'infeasible', a 'feasible' variable)")
+
+
+def _evaluate(params: dict, wls, grid, infeasible="error"):
     """Every workload on (in-memory) parameters: one Dataset over ('workload', *grid.dims).
 
     ``grid`` holds every axis as a dim with its coordinate (a design's outputs may not vary along some).
     """
     import xarray as xr
 
+    ok, static = _feasible(params)
+    masked = infeasible == "mask" and not (ok is True or (isinstance(ok, xr.DataArray) and bool(ok.all())))
+    if masked:  # evaluate the masked designs at a dummy cap, then blank them
+        params = dict(params, power_cap=xr.where(ok, params["power_cap"], static + 1.0))
     parts = []
     for w in wls:
         ds = drive.evaluate(params, w).drop_vars(_DROP, errors="ignore")
@@ -179,8 +232,16 @@ def _evaluate(params: dict, wls, grid):
         ds["binding"] = (ds.binding.dims, codes)
         parts.append(ds.expand_dims(workload=[w.name]))
     out = xr.concat(parts, dim="workload", coords="minimal", compat="override", join="exact")
+    if infeasible == "mask":
+        feasible = ok if isinstance(ok, xr.DataArray) else xr.DataArray(ok)
+        binding = out.binding.where(feasible, INFEASIBLE).astype(np.int8)
+        out = out.drop_vars("binding").where(feasible)
+        out["binding"] = binding
     out = out.broadcast_like(grid)  # every output over every axis
-    return out.transpose("workload", *grid.dims)
+    out = out.transpose("workload", *grid.dims)
+    if infeasible == "mask":
+        out["feasible"] = feasible.broadcast_like(grid).transpose(*grid.dims)  # a design's, not a workload's
+    return out
 
 
 def _grid_view(axes: dict, dims: list[str]):
@@ -197,8 +258,10 @@ def _attrs(ds, part, wls, axes):
         if k in ds:
             ds[k].attrs.update(units=units, long_name=long)
     ds["binding"].attrs = {"long_name": "stage whose ceiling binds", "units": "1",
-                           "flag_values": np.arange(len(STAGES), dtype=np.int8),
-                           "flag_meanings": " ".join(STAGES)}
+                           "flag_values": np.arange(len(STAGES) + 1, dtype=np.int8),
+                           "flag_meanings": " ".join((*STAGES, "infeasible"))}
+    if "feasible" in ds:
+        ds["feasible"].attrs = {"long_name": "power cap above the static power (some I/O can run)", "units": ""}
     ds["workload"].attrs = {"long_name": "workload", "units": ""}
     ds.attrs = {"model": "linkmodel.ssd.drive.evaluate via linkmodel.sweep.run", "part": part.id,
                 "axes": ", ".join(axes),
@@ -210,8 +273,11 @@ def _attrs(ds, part, wls, axes):
     return ds
 
 
+INFEASIBLE_CHOICES = ("error", "mask")
+
+
 def run(part, axes: dict, workloads=("seq_read", "seq_write", "rand_read", "rand_write"), capacity=None,
-        chunks: dict | None = None, cat=None):
+        chunks: dict | None = None, cat=None, infeasible="error"):
     """Evaluate the drive model over every combination of the axes' values.
 
     Parameters
@@ -230,6 +296,12 @@ def run(part, axes: dict, workloads=("seq_read", "seq_write", "rand_read", "rand
         Unlisted axes are one chunk.
     cat : dict, optional
         Catalogue (default the bundled one).
+    infeasible : {"error", "mask"}
+        Designs whose power cap is at or below their static power (no I/O
+        could run): ``"error"`` (default) raises naming the first and how
+        many; ``"mask"`` keeps them, marked: outputs NaN there, ``binding``
+        code :data:`INFEASIBLE` ("infeasible") and a boolean ``feasible``
+        variable.
 
     Returns
     -------
@@ -240,16 +312,21 @@ def run(part, axes: dict, workloads=("seq_read", "seq_write", "rand_read", "rand
         ``die_time``, ``static_power``, ``energy_per_io``) and ``binding``
         (stage codes, :func:`stage_names`).
     """
+    from linkmodel._array import check_choice
+
+    check_choice("infeasible", infeasible, INFEASIBLE_CHOICES)
     wls = _workloads(workloads)
     part = _part(part)
     params = parameters(part, axes, capacity, cat)
+    if infeasible == "error":
+        _check_feasible(params, list(axes))
     dims = list(axes)
     if chunks is None:
-        return _attrs(_evaluate(params, wls, _grid_view(axes, dims)), part, wls, axes)
-    return _attrs(_lazy(params, wls, dims, axes, chunks), part, wls, axes)
+        return _attrs(_evaluate(params, wls, _grid_view(axes, dims), infeasible), part, wls, axes)
+    return _attrs(_lazy(params, wls, dims, axes, chunks, infeasible), part, wls, axes)
 
 
-def _lazy(params, wls, dims, axes, chunks):
+def _lazy(params, wls, dims, axes, chunks, infeasible):
     try:
         import dask.array as da
     except ImportError:  # pragma: no cover - dask is in the test extra
@@ -275,22 +352,26 @@ def _lazy(params, wls, dims, axes, chunks):
     driver = driver.chunk(spec)
     # the template: one design's outputs and their dtypes, spread lazily over the whole grid
     probe = _evaluate({**scalars, **{k: v.isel({d: [0] for d in v.dims}).load() for k, v in arrays.items()}}, wls,
-                      _grid_view({k: [axes[k][0]] for k in dims}, dims))
-    shape = [len(wls)] + [sizes[k] for k in dims]
-    chunk_shape = [len(wls)] + [spec[k] for k in dims]
-    template = xr.Dataset(
-        {k: (("workload", *dims), da.empty(shape, chunks=chunk_shape, dtype=probe[k].dtype)) for k in probe.data_vars},
-        coords={"workload": [w.name for w in wls], **coords})
-    return xr.map_blocks(_block, driver, kwargs={"scalars": scalars, "wls": wls}, template=template)
+                      _grid_view({k: [axes[k][0]] for k in dims}, dims), "mask" if infeasible == "mask" else "ignore")
+    full = dict(sizes, workload=len(wls))
+    part_ = dict(spec, workload=len(wls))
+
+    def lazy(v):
+        return (v.dims, da.empty([full[d] for d in v.dims], chunks=[part_[d] for d in v.dims], dtype=v.dtype))
+
+    template = xr.Dataset({k: lazy(v) for k, v in probe.data_vars.items()},
+                          coords={"workload": [w.name for w in wls], **coords})
+    return xr.map_blocks(_block, driver, kwargs={"scalars": scalars, "wls": wls, "infeasible": infeasible},
+                         template=template)
 
 
-def _block(block, scalars, wls):
+def _block(block, scalars, wls, infeasible):
     params = dict(scalars)
     for k, v in block.data_vars.items():
         if k.startswith(_P):
             params[k[len(_P):]] = v.load()
     grid = block["_grid"]
-    return _evaluate(params, wls, grid.copy(data=np.broadcast_to(np.int8(0), grid.shape)))
+    return _evaluate(params, wls, grid.copy(data=np.broadcast_to(np.int8(0), grid.shape)), infeasible)
 
 
 def stage_names(binding):
@@ -301,7 +382,7 @@ def stage_names(binding):
     binding : xarray.DataArray
         The ``binding`` variable of a sweep (codes into :data:`STAGES`).
     """
-    meanings = binding.attrs.get("flag_meanings", " ".join(STAGES)).split()
+    meanings = binding.attrs.get("flag_meanings", " ".join((*STAGES, "infeasible"))).split()
     return binding.copy(data=np.asarray(meanings)[np.asarray(binding.values, dtype=int)])
 
 
@@ -368,3 +449,38 @@ def load(path, chunks=None):
         ds = xr.open_zarr(p, consolidated=True, chunks=chunks)
         return ds.load() if chunks is None else ds
     raise ValueError(f"path: {p!r} must end in .nc (NetCDF) or .zarr (Zarr)")
+
+
+def pareto(cost, value):
+    """Which designs are Pareto-optimal: no other design has lower-or-equal cost and higher-or-equal value,
+    one of them strictly (e.g. cost = power [W], value = throughput [B/s]).
+
+    Parameters
+    ----------
+    cost, value : array-like or xarray.DataArray
+        Same shape (any dims; flattened together). Finite.
+
+    Returns
+    -------
+    numpy.ndarray or xarray.DataArray
+        Boolean, same shape and kind as ``value``: True on the front.
+    """
+    c = np.asarray(cost, dtype=float)
+    v = np.asarray(value, dtype=float)
+    if c.shape != v.shape:
+        raise ValueError(f"cost, value: shapes differ ({c.shape} vs {v.shape})")
+    if not (np.all(np.isfinite(c)) and np.all(np.isfinite(v))):
+        raise ValueError("cost, value: finite numbers only")
+    flat_c, flat_v = c.ravel(), v.ravel()
+    order = np.lexsort((-flat_v, flat_c))  # by cost ascending, then value descending
+    best = -np.inf
+    front = np.zeros(flat_c.size, dtype=bool)
+    for i in order:  # a design is on the front if it beats every cheaper-or-equal one
+        if flat_v[i] > best:
+            front[i] = True
+            best = flat_v[i]
+    # equal cost: only the best value there (lexsort put it first); of exact duplicates, one is marked
+    out = front.reshape(c.shape)
+    if hasattr(value, "dims"):
+        return value.copy(data=out).rename("pareto")
+    return out

@@ -116,3 +116,35 @@ def test_errors():
         sweep.save(xr.Dataset(), "x.csv")
     with pytest.raises(ValueError, match="power_cap"):  # a drive-model range check names the parameter
         sweep.run("samsung-pm1763", {"power_cap": [-5.0]})
+
+
+def test_pareto_by_hand():
+    # (cost, value): (1, 1) front; (2, 1) dominated by (1, 1); (2, 3) front; (3, 2) dominated by (2, 3);
+    # (4, 5) front; (4, 4) dominated at equal cost
+    cost = np.array([1, 2, 2, 3, 4, 4])
+    value = np.array([1, 1, 3, 2, 5, 4])
+    assert sweep.pareto(cost, value).tolist() == [True, False, True, False, True, False]
+    da = xr.DataArray(value.reshape(2, 3), dims=("a", "b"))
+    got = sweep.pareto(xr.DataArray(cost.reshape(2, 3), dims=("a", "b")), da)
+    assert got.dims == ("a", "b") and got.values.ravel().tolist() == [True, False, True, False, True, False]
+    with pytest.raises(ValueError, match="shapes differ"):
+        sweep.pareto([1, 2], [1])
+
+
+def test_infeasible_designs_error_or_masked():
+    # Gen7 x8: the PHY alone draws 2 x 128 GT/s x 8 lanes x 5 pJ/b = 10.2 W; with the controller and DRAM a
+    # 15 W cap leaves nothing for I/O
+    axes = {"gen": [6, 7], "lanes": [4, 8], "power_cap": [15.0, 25.0]}
+    with pytest.raises(ValueError, match=r"sweep: 1 of 8 designs .* \(first: gen=7, lanes=8, power_cap=15: 15 W "
+                                         r"vs 15\.9\d W\).*infeasible='mask'"):
+        sweep.run("samsung-pm1763", axes, workloads=["seq_read"])
+    ds = sweep.run("samsung-pm1763", axes, workloads=["seq_read"], infeasible="mask")
+    bad = dict(gen=7, lanes=8, power_cap=15.0)
+    assert not bool(ds.feasible.sel(bad)) and int(ds.feasible.sum()) == 7
+    assert np.isnan(float(ds.throughput.sel(workload="seq_read", **bad)))
+    assert str(sweep.stage_names(ds.binding).sel(workload="seq_read", **bad).values) == "infeasible"
+    assert np.all(np.isfinite(ds.throughput.where(ds.feasible, 0.0)))
+    lazy = sweep.run("samsung-pm1763", axes, workloads=["seq_read"], infeasible="mask", chunks={"gen": 1})
+    xr.testing.assert_identical(sweep.compute(lazy, progress=False), ds)
+    with pytest.raises(ValueError, match="infeasible"):
+        sweep.run("samsung-pm1763", axes, infeasible="nan")
