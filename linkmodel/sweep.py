@@ -22,6 +22,9 @@ Axes are of two kinds.
   ``controller``; ``capacity`` in bytes; a link beyond the controller's host
   interface is taken as the same controller design with that interface
   (ASSUMPTION, see ``params_from_part``).
+* *Workload axes* (:data:`WORKLOAD_AXES`): ``size`` [B] and ``read_fraction``
+  [1] replace every workload's I/O size or read share (``rand_read`` with a
+  ``read_fraction`` axis is a random mix).
 * *Parameter axes*: any other key of :data:`linkmodel.ssd.drive.PARAMETERS`
   (``power_cap``, ``dies``, ``channels``, ``channel_rate``, ``t_read`` ...),
   in its SI unit, replacing that one parameter as it is (nothing is
@@ -50,6 +53,8 @@ from linkmodel.ssd import drive
 
 #: Axes re-derived through :func:`linkmodel.ssd.design.params_from_part`, and their units.
 DESIGN_AXES = {"nand": "", "controller": "", "capacity": "B", "gen": "1", "lanes": "1"}
+#: Axes that replace every workload's I/O size [B] or read share [1].
+WORKLOAD_AXES = {"size": "B", "read_fraction": "1"}
 #: Codes of the ``binding`` variable: index into this tuple.
 STAGES = drive.STAGES
 
@@ -66,7 +71,8 @@ def _part(part):
 def _check_axes(axes: dict):
     if not isinstance(axes, dict) or not axes:
         raise ValueError("axes: a dict of axis name -> list of values, e.g. {'power_cap': [15, 25, 40]}")
-    allowed = list(DESIGN_AXES) + [k for k in drive.PARAMETERS if k not in DESIGN_AXES and k != "user_capacity"]
+    allowed = (list(DESIGN_AXES) + list(WORKLOAD_AXES)
+               + [k for k in drive.PARAMETERS if k not in DESIGN_AXES and k != "user_capacity"])
     for name, values in axes.items():
         if name not in allowed:
             raise ValueError(f"axes: unknown axis {name!r}; allowed: {', '.join(allowed)}")
@@ -79,7 +85,8 @@ def _check_axes(axes: dict):
             if not all(isinstance(v, str) for v in values):
                 raise ValueError(f"axes[{name!r}]: catalogue ids (strings)")
         elif not np.issubdtype(vals.dtype, np.number) or not np.all(np.isfinite(vals.astype(float))):
-            raise ValueError(f"axes[{name!r}]: finite numbers in SI units ({drive.PARAMETERS.get(name) or DESIGN_AXES[name]})")
+            unit = drive.PARAMETERS.get(name) or DESIGN_AXES.get(name) or WORKLOAD_AXES[name]
+            raise ValueError(f"axes[{name!r}]: finite numbers in SI units ({unit})")
 
 
 def parameters(part, axes: dict, capacity: float | None = None, cat=None):
@@ -140,10 +147,11 @@ def parameters(part, axes: dict, capacity: float | None = None, cat=None):
 def _coord(name, values):
     import xarray as xr
 
-    units = DESIGN_AXES.get(name, drive.PARAMETERS.get(name, ""))
+    units = DESIGN_AXES.get(name, WORKLOAD_AXES.get(name, drive.PARAMETERS.get(name, "")))
     vals = np.asarray(values) if name in ("nand", "controller") else np.asarray(values, dtype=float)
     long = {"nand": "NAND catalogue id", "controller": "controller catalogue id", "capacity": "user capacity",
-            "gen": "PCIe generation", "lanes": "PCIe lanes"}.get(name, f"drive parameter {name}")
+            "gen": "PCIe generation", "lanes": "PCIe lanes", "size": "I/O size",
+            "read_fraction": "share of I/Os that are reads"}.get(name, f"drive parameter {name}")
     return xr.Variable(name, vals, {"units": units, "long_name": long})
 
 
@@ -223,8 +231,11 @@ def _evaluate(params: dict, wls, grid, infeasible="error"):
     masked = infeasible == "mask" and not (ok is True or (isinstance(ok, xr.DataArray) and bool(ok.all())))
     if masked:  # evaluate the masked designs at a dummy cap, then blank them
         params = dict(params, power_cap=xr.where(ok, params["power_cap"], static + 1.0))
+    over = {k: params[k] for k in WORKLOAD_AXES if k in params}
+    params = {k: v for k, v in params.items() if k not in WORKLOAD_AXES}
     parts = []
     for w in wls:
+        w = drive.Workload(w.name, over.get("size", w.size), over.get("read_fraction", w.read_fraction), w.random)
         ds = drive.evaluate(params, w).drop_vars(_DROP, errors="ignore")
         codes = np.zeros(ds.binding.shape, dtype=np.int8)
         for i, s in enumerate(STAGES):

@@ -148,3 +148,22 @@ def test_infeasible_designs_error_or_masked():
     xr.testing.assert_identical(sweep.compute(lazy, progress=False), ds)
     with pytest.raises(ValueError, match="infeasible"):
         sweep.run("samsung-pm1763", axes, infeasible="nan")
+
+
+def test_workload_axes():
+    """size and read_fraction axes replace the workloads' own; each point is that workload evaluated alone."""
+    p, _ = design.params_from_part(specs.load("micron-9550-max"))
+    ds = sweep.run("micron-9550-max", {"size": [512.0, 4096.0, 131072.0], "read_fraction": [0.0, 0.7, 1.0]},
+                   workloads=["rand_read"])
+    assert ds.size.attrs["units"] == "B" and ds.read_fraction.attrs["units"] == "1"
+    for sz in (512.0, 131072.0):
+        for rf in (0.0, 0.7):
+            ref = drive.evaluate(p, drive.Workload("x", sz, rf, True))
+            got = ds.sel(workload="rand_read", size=sz, read_fraction=rf)
+            assert float(got.iops) == pytest.approx(float(ref.iops), rel=1e-12)
+            assert float(got.waf) == pytest.approx(float(ref.waf), rel=1e-12)
+    lazy = sweep.run("micron-9550-max", {"size": [512.0, 4096.0, 131072.0], "read_fraction": [0.0, 0.7, 1.0]},
+                     workloads=["rand_read"], chunks={"size": 1})
+    xr.testing.assert_identical(sweep.compute(lazy, progress=False), ds)
+    with pytest.raises(ValueError, match="read_fraction"):
+        sweep.run("micron-9550-max", {"read_fraction": [1.5]}, workloads=["rand_read"])

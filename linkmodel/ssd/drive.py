@@ -53,10 +53,10 @@ class Workload:
     Attributes
     ----------
     name : str
-    size : float
-        Bytes per I/O [B].
-    read_fraction : float
-        Share of I/Os that are reads [1].
+    size : float or array-like or xarray.DataArray
+        Bytes per I/O [B]; broadcasts with the drive parameters.
+    read_fraction : float or array-like or xarray.DataArray
+        Share of I/Os that are reads [1]; broadcasts likewise.
     random : bool
         Random (True) or sequential access.
     """
@@ -170,13 +170,15 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     unknown = [k for k in params if k not in PARAMETERS]
     if unknown:
         raise ValueError(f"params: unknown {unknown[0]!r}; allowed: {', '.join(PARAMETERS)}")
-    a, kind = unpack(**params)
+    a, kind = unpack(**params, size=workload.size, read_fraction=workload.read_fraction)
     _validate(a)
+    check_range("size", a["size"], lo=0, lo_open=True, unit="B")
+    check_range("read_fraction", a["read_fraction"], lo=0, hi=1)
     from linkmodel.ssd import writepath as _wp
 
     wp = _wp.UNIFORM if write_path is None else write_path
-    s = float(workload.size)
-    r_app = float(workload.read_fraction)
+    s = a["size"]  # the workload's size and read share broadcast like every other input
+    r_app = a["read_fraction"]
     w_app = 1.0 - r_app
     # ZNS host GC: per application I/O the drive serves the application's own I/O plus, per write, h - 1
     # relocation reads and h - 1 relocation writes of the same size (h = 1: nothing extra)
@@ -290,7 +292,7 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
             "dies": a["dies"] / die_time,
             "power": np.where(energy > 0, (a["power_cap"] - static) / np.where(energy > 0, energy, 1.0), np.inf),
         }
-    if n_io != 1.0:  # drive I/Os -> application I/Os (ZNS host GC)
+    if np.any(n_io != 1.0):  # drive I/Os -> application I/Os (ZNS host GC)
         ceilings = {key: np.asarray(v, dtype=float) / n_io for key, v in ceilings.items()}
         energy = energy * n_io
         die_time = die_time * n_io
@@ -315,9 +317,12 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     for k in STAGES:
         res[f"ceiling_{k}"] = ceilings[k]
     variables = {k: (v, *_OUT[k], False) for k, v in res.items()}
-    ds = dataset(variables, kind, attrs={"model": "linkmodel.ssd.drive", "workload": workload.name,
-                                         "size": s, "read_fraction": r_app, "random": int(workload.random),
-                                         "placement": wp.placement, "host_waf": h})
+    attrs = {"model": "linkmodel.ssd.drive", "workload": workload.name, "random": int(workload.random),
+             "placement": wp.placement, "host_waf": h}
+    for k, v in (("size", s), ("read_fraction", r_app)):
+        if np.ndim(v) == 0:
+            attrs[k] = float(v)
+    ds = dataset(variables, kind, attrs=attrs)
     return ds
 
 
