@@ -1,0 +1,259 @@
+"""How many drives meet a storage demand, and which constraint binds.
+
+For a demand (read and write bandwidth at an I/O size, capacity, bytes
+written per day) and a drive (sequential read and write bandwidth, IOPS at
+that I/O size, capacity, rated DWPD), ai_workloads.md §2.6::
+
+    N = max( ceil(read BW / drive seq read BW),   ceil(read IOPS / drive read IOPS at the I/O size),
+             ceil(write BW x WAF / drive seq write BW), ceil(write IOPS / drive write IOPS at the I/O size),
+             ceil(capacity / (drive capacity x utilization)),
+             ceil(bytes per day x WAF / (drive capacity x DWPD)) )
+
+:func:`count` does the arithmetic for given drive figures; :func:`capability`
+gets a part's figures from the SSD model (its binding stage included, so a
+drive held back by its power cap says so), and :func:`for_parts` sizes a
+demand on every bundled part.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkmodel._array import check_range, dataset, unpack
+
+CONSTRAINTS = ("read bandwidth", "read IOPS", "write bandwidth", "write IOPS", "capacity", "endurance")
+_KEYS = ("n_read_bandwidth", "n_read_iops", "n_write_bandwidth", "n_write_iops", "n_capacity", "n_endurance")
+
+
+def iops_for_bandwidth(bandwidth, size):
+    """I/Os per second that carry ``bandwidth`` [B/s] in I/Os of ``size`` [B] [1/s]."""
+    x, kind = unpack(bandwidth=bandwidth, size=size)
+    check_range("bandwidth", x["bandwidth"], lo=0, unit="B/s")
+    check_range("size", x["size"], lo=0, lo_open=True, unit="B")
+    from linkmodel._array import pack
+
+    return pack(x["bandwidth"] / x["size"], kind, "iops", "1/s")
+
+
+def outstanding_ios(iops, latency):
+    """I/Os in flight to sustain ``iops`` [1/s] at a mean ``latency`` [s] (Little's law) [1]."""
+    x, kind = unpack(iops=iops, latency=latency)
+    check_range("iops", x["iops"], lo=0, unit="1/s")
+    check_range("latency", x["latency"], lo=0, unit="s")
+    from linkmodel._array import pack
+
+    return pack(x["iops"] * x["latency"], kind, "outstanding_ios", "1")
+
+
+def count(read_bandwidth, write_bandwidth, io_size, capacity, bytes_written_per_day, drive_read_bandwidth,
+          drive_write_bandwidth, drive_read_iops, drive_write_iops, drive_capacity, drive_dwpd, waf=1.0,
+          utilization=1.0):
+    """Drives needed for a demand, per constraint, and the binding one.
+
+    Parameters
+    ----------
+    read_bandwidth, write_bandwidth : float or array-like or xarray.DataArray
+        Demand [B/s].
+    io_size : float or array-like
+        Bytes per I/O [B].
+    capacity : float or array-like
+        Bytes to hold [B].
+    bytes_written_per_day : float or array-like
+        Host bytes written per day [B/day].
+    drive_read_bandwidth, drive_write_bandwidth : float or array-like
+        A drive's sequential read and write bandwidth [B/s].
+    drive_read_iops, drive_write_iops : float or array-like
+        A drive's read and write I/Os per second at ``io_size`` [1/s].
+    drive_capacity : float or array-like
+        [B].
+    drive_dwpd : float or array-like
+        Rated drive writes per day [1/day].
+    waf : float or array-like
+        Write amplification of the tier's writes relative to the drive's
+        ratings [1] (1: the ratings' own; appends of large chunks are gentler
+        than the random writes a DWPD rating assumes, so 1 is conservative).
+    utilization : float or array-like
+        Usable share of each drive's capacity [1], 0-1.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``n_read_bandwidth`` ... ``n_endurance`` [1] (whole drives), ``drives`` [1]
+        (their maximum) and ``binding`` (the constraint needing the most; ties go to the first of
+        :data:`CONSTRAINTS`).
+    """
+    x, kind = unpack(read_bandwidth=read_bandwidth, write_bandwidth=write_bandwidth, io_size=io_size,
+                     capacity=capacity, bytes_written_per_day=bytes_written_per_day,
+                     drive_read_bandwidth=drive_read_bandwidth, drive_write_bandwidth=drive_write_bandwidth,
+                     drive_read_iops=drive_read_iops, drive_write_iops=drive_write_iops,
+                     drive_capacity=drive_capacity, drive_dwpd=drive_dwpd, waf=waf, utilization=utilization)
+    for k in ("read_bandwidth", "write_bandwidth", "capacity", "bytes_written_per_day"):
+        check_range(k, x[k], lo=0)
+    for k in ("io_size", "drive_read_bandwidth", "drive_write_bandwidth", "drive_read_iops", "drive_write_iops",
+              "drive_capacity", "drive_dwpd"):
+        check_range(k, x[k], lo=0, lo_open=True)
+    check_range("waf", x["waf"], lo=1)
+    check_range("utilization", x["utilization"], lo=0, lo_open=True, hi=1)
+    io = x["io_size"]
+    need = {
+        "n_read_bandwidth": x["read_bandwidth"] / x["drive_read_bandwidth"],
+        "n_read_iops": x["read_bandwidth"] / io / x["drive_read_iops"],
+        "n_write_bandwidth": x["write_bandwidth"] * x["waf"] / x["drive_write_bandwidth"],
+        "n_write_iops": x["write_bandwidth"] / io / x["drive_write_iops"],
+        "n_capacity": x["capacity"] / (x["drive_capacity"] * x["utilization"]),
+        "n_endurance": x["bytes_written_per_day"] * x["waf"] / (x["drive_capacity"] * x["drive_dwpd"]),
+    }
+    # whole drives; a ratio a hair above an integer from float rounding is that integer
+    whole = {k: np.ceil(np.round(v, 9)) for k, v in need.items()}
+    stack = np.stack(np.broadcast_arrays(*[np.asarray(whole[k], dtype=float) for k in _KEYS]))
+    raw = np.stack(np.broadcast_arrays(*[np.asarray(need[k], dtype=float) for k in _KEYS]))
+    drives = stack.max(axis=0)
+    # the binding constraint: the most drives; among equal counts the largest unrounded need
+    masked = np.where(stack == drives, raw, -np.inf)
+    binding = np.asarray(CONSTRAINTS)[np.argmax(masked, axis=0)]
+    variables = {k: (whole[k] + 0.0 * drives, "1", f"drives for {c}", False) for k, c in zip(_KEYS, CONSTRAINTS)}
+    variables["drives"] = (drives, "1", "drives needed", False)
+    variables["binding"] = (binding, "", "constraint that needs the most drives", False)
+    return dataset(variables, kind)
+
+
+def rated_dwpd(part, capacity=None):
+    """A part's rated DWPD for one SKU: its published ``dwpd`` figure for that capacity, else for any SKU.
+
+    Returns
+    -------
+    (float, str)
+        DWPD [1/day] and where it came from; (nan, reason) if the part publishes none.
+    """
+    cap = part.get("capacity") if capacity is None else float(capacity)
+    figs = [p for p in part.published if p.metric == "dwpd"]
+    same = [p for p in figs if abs(p.capacity - cap) <= 1e-9 * cap]
+    if same:
+        return float(same[0].value), f"published ({same[0].source})"
+    if figs:
+        return float(figs[0].value), f"published for the {figs[0].capacity / 1e12:g} TB SKU ({figs[0].source})"
+    return float("nan"), "not published"
+
+
+def capability(part, io_size, capacity=None, power_cap=None, dwpd=None):
+    """A part's figures for sizing, from the SSD model, at one I/O size.
+
+    Reads of ``io_size`` are random (a prefix load gathers blocks from
+    anywhere); writes are appends (sequential) of ``io_size``. Sequential
+    bandwidths are the standard 128 KiB workloads.
+
+    Parameters
+    ----------
+    part : Part or str
+    io_size : float
+        [B].
+    capacity : float, optional
+        SKU capacity [B] (default headline).
+    power_cap : float, optional
+        Hold the drive to this power [W] (default the part's cap).
+    dwpd : float, optional
+        Rated DWPD [1/day] (default the part's published figure, else the
+        model's uniform-random DWPD).
+
+    Returns
+    -------
+    dict
+        ``read_bandwidth``, ``write_bandwidth`` [B/s], ``read_iops``, ``write_iops`` [1/s],
+        ``capacity`` [B], ``dwpd`` [1/day], ``dwpd_source``, stage bindings ``read_bandwidth_stage`` ...,
+        ``static_power`` [W], energies per I/O ``read_energy``, ``write_energy`` [J] at ``io_size``.
+    """
+    from linkmodel import specs
+    from linkmodel.ssd import design, drive
+
+    part = specs.load(part) if isinstance(part, str) else part
+    check_range("io_size", np.asarray(io_size, dtype=float), lo=0, lo_open=True, unit="B")
+    with design.about(part, capacity):
+        params, _ = design.params_from_part(part, capacity)
+        if power_cap is not None:
+            check_range("power_cap", np.asarray(power_cap, dtype=float), lo=0, lo_open=True, unit="W")
+            params = dict(params, power_cap=float(power_cap))
+        runs = {"read_bandwidth": drive.WORKLOADS["seq_read"], "write_bandwidth": drive.WORKLOADS["seq_write"],
+                "read_iops": drive.Workload("io_read", float(io_size), 1.0, True),
+                "write_iops": drive.Workload("io_append", float(io_size), 0.0, False)}
+        out = {}
+        for k, w in runs.items():
+            ds = drive.evaluate(params, w)
+            out[k] = float(ds.throughput if "bandwidth" in k else ds.iops)
+            out[f"{k}_stage"] = str(ds.binding.values)
+            if k == "read_iops":
+                out["read_energy"] = float(ds.energy_per_io)
+                out["static_power"] = float(ds.static_power)
+            if k == "write_iops":
+                out["write_energy"] = float(ds.energy_per_io)
+        out["capacity"] = float(params["user_capacity"])
+    if dwpd is None:
+        d, src = rated_dwpd(part, out["capacity"])
+        if not np.isfinite(d):
+            d = float(design.endurance(part, out["capacity"])["dwpd_random"])
+            src = "model (uniform random writes; the part publishes no DWPD)"
+        out["dwpd"], out["dwpd_source"] = d, src
+    else:
+        check_range("dwpd", np.asarray(dwpd, dtype=float), lo=0, lo_open=True)
+        out["dwpd"], out["dwpd_source"] = float(dwpd), "given"
+    out["power_cap"] = float(params["power_cap"])
+    return out
+
+
+def for_parts(demand, parts=None, power_cap=None, waf=1.0, utilization=1.0):
+    """Drives of each part needed for a demand (one scalar demand, e.g. from :func:`linkmodel.ai.kvtier.demand`).
+
+    Parameters
+    ----------
+    demand : xarray.Dataset or dict
+        ``read_bandwidth``, ``write_bandwidth`` [B/s], ``io_size`` [B], ``capacity`` [B],
+        ``bytes_written_per_day`` [B/day] (scalars).
+    parts : iterable of Part or str, optional
+        Default every bundled part (headline SKU).
+    power_cap : float, optional
+        Hold every drive to this power [W].
+    waf, utilization : float
+        See :func:`count`.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``part``: per-constraint counts, ``drives``, ``binding`` (``"power"`` when the binding
+        bandwidth or IOPS figure of the drive is itself held by its power cap), ``drive_stage`` (what
+        binds inside the drive for that figure), ``fleet_power`` [W] (the drives sharing the load),
+        and the drive figures used.
+    """
+    import xarray as xr
+
+    from linkmodel import specs
+
+    d = {k: float(np.asarray(demand[k])) for k in ("read_bandwidth", "write_bandwidth", "io_size", "capacity",
+                                                    "bytes_written_per_day")}
+    parts = specs.bundled_parts() if parts is None else [specs.load(p) if isinstance(p, str) else p for p in parts]
+    rows = []
+    for p in parts:
+        cap = capability(p, d["io_size"], power_cap=power_cap)
+        n = count(**d, drive_read_bandwidth=cap["read_bandwidth"], drive_write_bandwidth=cap["write_bandwidth"],
+                  drive_read_iops=cap["read_iops"], drive_write_iops=cap["write_iops"],
+                  drive_capacity=cap["capacity"], drive_dwpd=cap["dwpd"], waf=waf, utilization=utilization)
+        binding = str(n.binding.values)
+        key = {"read bandwidth": "read_bandwidth", "read IOPS": "read_iops", "write bandwidth": "write_bandwidth",
+               "write IOPS": "write_iops"}.get(binding)
+        stage = cap[f"{key}_stage"] if key else ""
+        if stage == "power":
+            binding = "power"
+        drives = float(n.drives)
+        rate_r, rate_w = d["read_bandwidth"] / d["io_size"], d["write_bandwidth"] / d["io_size"]
+        fleet_power = drives * cap["static_power"] + rate_r * cap["read_energy"] + rate_w * cap["write_energy"]
+        rows.append({**{k: float(n[k]) for k in _KEYS}, "drives": drives, "binding": binding, "drive_stage": stage,
+                     "fleet_power": fleet_power, "capacity": cap["capacity"], "dwpd": cap["dwpd"],
+                     "read_iops": cap["read_iops"], "read_bandwidth": cap["read_bandwidth"],
+                     "write_bandwidth": cap["write_bandwidth"], "write_iops": cap["write_iops"],
+                     "power_cap": cap["power_cap"], "dwpd_source": cap["dwpd_source"]})
+    units = {"drives": "1", "fleet_power": "W", "capacity": "B", "dwpd": "1/day", "read_iops": "1/s",
+             "write_iops": "1/s", "read_bandwidth": "B/s", "write_bandwidth": "B/s", "power_cap": "W",
+             **{k: "1" for k in _KEYS}}
+    ds = xr.Dataset({k: ("part", [r[k] for r in rows]) for k in rows[0]}, coords={"part": [p.id for p in parts]})
+    for k, u in units.items():
+        ds[k].attrs["units"] = u
+    ds.attrs.update({f"demand_{k}": v for k, v in d.items()}, waf=waf, utilization=utilization)
+    return ds

@@ -1,0 +1,298 @@
+"""LLM catalogue and KV-cache bytes per token (MHA/GQA/MQA and MLA), with storage formats.
+
+Bytes per token of KV cache (ai_workloads.md §1.1):
+
+* MHA / GQA / MQA: ``2 L H_kv d_h`` elements (K and V of every KV head in
+  every layer); MHA has ``H_kv = H_q``, MQA ``H_kv = 1``;
+* MLA (DeepSeek-V2/V3): ``L (d_c + d_rope)`` elements, the compressed latent
+  and the decoupled RoPE key.
+
+A :class:`KVFormat` says how the elements are stored: bits per element, an
+optional overhead per group of elements (a scale, a norm: e.g. one FP32 norm
+per 128-value vector for TurboQuant-style quantizers), and for MLA the bits of
+the RoPE part (DeepSeek-V3.2 keeps it in BF16 while the latent is FP8). The
+compression factor ``c`` is BF16 bytes over stored bytes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from linkmodel._array import check_range, pack, unpack
+
+ATTENTION = ("gqa", "mla")
+
+
+@dataclass(frozen=True)
+class MoE:
+    """Mixture-of-experts geometry: expert FFN width ``expert_ffn`` (a SwiGLU expert is three
+    ``hidden x expert_ffn`` matrices), routed ``experts`` per MoE layer, ``top_k`` per token, ``moe_layers``."""
+
+    expert_ffn: int
+    experts: int
+    top_k: int
+    moe_layers: int
+
+
+@dataclass(frozen=True)
+class Model:
+    """One LLM: attention geometry, parameter counts, MoE layout, source.
+
+    Attributes
+    ----------
+    id, name : str
+    attention : {"gqa", "mla"}
+        ``"gqa"`` covers MHA, GQA and MQA (only ``kv_heads`` differs).
+    layers : int
+        Layers keeping a full KV cache.
+    hidden : int
+        Model width ``d`` [1].
+    q_heads, kv_heads : int
+    head_dim : int
+        [1]; for MLA unused (0).
+    kv_lora_rank, qk_rope_head_dim : int
+        MLA latent and RoPE-key widths [1] (0 for GQA).
+    params : float
+        Total parameters [1].
+    active_params : float
+        Parameters used per token [1] (= params for dense models).
+    moe : MoE or None
+    source : str
+    """
+
+    id: str
+    name: str
+    attention: str
+    layers: int
+    hidden: int
+    q_heads: int
+    kv_heads: int
+    head_dim: int
+    kv_lora_rank: int
+    qk_rope_head_dim: int
+    params: float
+    active_params: float
+    moe: MoE | None
+    source: str
+
+    def kv_elements(self):
+        """(main, rope) elements of KV cache per token per layer [1]."""
+        if self.attention == "mla":
+            return float(self.kv_lora_rank), float(self.qk_rope_head_dim)
+        return 2.0 * self.kv_heads * self.head_dim, 0.0
+
+
+@dataclass(frozen=True)
+class KVFormat:
+    """How KV elements are stored.
+
+    Attributes
+    ----------
+    name : str
+    bits : float
+        Bits per element [bit] (BF16 16, FP8 8, TurboQuant 2.5-4).
+    group : int
+        Elements per group carrying ``group_overhead_bits`` (a vector's norm or a block's scale) [1].
+    group_overhead_bits : float
+        [bit] per group (0: none).
+    rope_bits : float or None
+        Bits per MLA RoPE-key element [bit]; None: as ``bits``.
+    source : str
+    """
+
+    name: str
+    bits: float
+    group: int = 128
+    group_overhead_bits: float = 0.0
+    rope_bits: float | None = None
+    source: str = ""
+
+    def __post_init__(self):
+        if not (np.isfinite(self.bits) and 0 < self.bits <= 32):
+            raise ValueError(f"bits: {self.bits!r} not allowed; allowed: 0 < bits <= 32 (bits per stored element)")
+        if isinstance(self.group, bool) or not isinstance(self.group, int | np.integer) or self.group < 1:
+            raise ValueError(f"group: {self.group!r} not allowed; a whole number of elements >= 1")
+        if not (np.isfinite(self.group_overhead_bits) and self.group_overhead_bits >= 0):
+            raise ValueError(f"group_overhead_bits: {self.group_overhead_bits!r} not allowed; >= 0 bits per group")
+        if self.rope_bits is not None and not (np.isfinite(self.rope_bits) and 0 < self.rope_bits <= 32):
+            raise ValueError(f"rope_bits: {self.rope_bits!r} not allowed; 0 < rope_bits <= 32, or None")
+
+
+#: Named KV storage formats (sources: ai_workloads.md §3).
+FORMATS = {
+    "bf16": KVFormat("bf16", 16.0, source="BF16/FP16: 2 bytes per element"),
+    "fp8": KVFormat("fp8", 8.0, source="FP8 E4M3 KV cache (vLLM/SGLang); per-tensor scale negligible"),
+    "fp8-mla": KVFormat("fp8-mla", 8.0, group=128, group_overhead_bits=32.0, rope_bits=16.0,
+                        source="DeepSeek-V3.2 FlashMLA record: FP8 latent, one FP32 scale per 128 values, BF16 "
+                               "RoPE part: 656 B per layer-token (FlashMLA README)"),
+    "turboquant-4": KVFormat("turboquant-4", 4.0, source="TurboQuant at 4 bits per channel (arXiv 2504.19874)"),
+    "turboquant-3.5": KVFormat("turboquant-3.5", 3.5, source="TurboQuant at 3.5 bits per channel: quality-neutral "
+                               "(arXiv 2504.19874)"),
+    "turboquant-3": KVFormat("turboquant-3", 3.0, source="TurboQuant at 3 bits per channel"),
+    "turboquant-2.5": KVFormat("turboquant-2.5", 2.5, source="TurboQuant at 2.5 bits: marginal degradation "
+                               "(arXiv 2504.19874)"),
+    "turboquant-3.5-norm": KVFormat("turboquant-3.5-norm", 3.5, group=128, group_overhead_bits=32.0,
+                                    source="TurboQuant 3.5 bits with one FP32 norm per 128-value vector "
+                                           "(implementations keep a norm per vector; ai_workloads.md §3)"),
+    "kivi-2": KVFormat("kivi-2", 2.0, group=32, group_overhead_bits=32.0,
+                       source="KIVI 2-bit keys and values, FP16 scale and zero point per 32-value group "
+                              "(arXiv 2402.02750; the full-precision residual window is not counted)"),
+}
+
+
+def kv_format(fmt) -> KVFormat:
+    """A KVFormat from a name in :data:`FORMATS` or a KVFormat."""
+    if isinstance(fmt, KVFormat):
+        return fmt
+    if fmt in FORMATS:
+        return FORMATS[fmt]
+    raise ValueError(f"kv format: unknown {fmt!r}; allowed: {', '.join(FORMATS)} or a KVFormat")
+
+
+def _models_path():
+    from linkmodel.specs import data_dir
+
+    return data_dir() / "ai" / "models.toml"
+
+
+_FIELDS = {"name": str, "attention": str, "layers": int, "hidden": int, "q_heads": int, "kv_heads": int,
+           "head_dim": int, "kv_lora_rank": int, "qk_rope_head_dim": int, "params": float, "active_params": float,
+           "moe": dict, "source": str}
+_REQUIRED = ("name", "attention", "layers", "hidden", "q_heads", "kv_heads", "params", "source")
+
+
+def load_models(path=None) -> dict[str, Model]:
+    """Read a model catalogue (default the bundled ``data/ai/models.toml``).
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the model and the field, for bad TOML, unknown or
+        missing fields, wrong types or out-of-range values.
+    """
+    path = _models_path() if path is None else path
+    try:
+        with open(path, "rb") as f:
+            raw = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ValueError(f"{path}: {e}") from None
+    raw.pop("schema", None)
+    out = {}
+    for mid, t in raw.items():
+        where = f"{path}: [{mid}]"
+        if not isinstance(t, dict):
+            raise ValueError(f"{where}: a table of fields expected")
+        unknown = [k for k in t if k not in _FIELDS]
+        if unknown:
+            raise ValueError(f"{where}: unknown field {unknown[0]!r}; allowed: {', '.join(_FIELDS)}")
+        missing = [k for k in _REQUIRED if k not in t]
+        if missing:
+            raise ValueError(f"{where}: missing field {missing[0]!r}")
+        for k, v in t.items():
+            want = _FIELDS[k]
+            ok = isinstance(v, want) if want is not float else isinstance(v, int | float)
+            if not ok or isinstance(v, bool):
+                raise ValueError(f"{where}: {k}: {v!r} is not a {want.__name__}")
+            if want in (int, float) and not v > 0 and not (k in ("kv_lora_rank", "qk_rope_head_dim", "head_dim")
+                                                            and v == 0):
+                raise ValueError(f"{where}: {k}: {v!r} must be > 0")
+        if t["attention"] not in ATTENTION:
+            raise ValueError(f"{where}: attention: {t['attention']!r} not allowed; allowed: {', '.join(ATTENTION)}")
+        if t["attention"] == "mla" and not (t.get("kv_lora_rank", 0) > 0 and t.get("qk_rope_head_dim", 0) > 0):
+            raise ValueError(f"{where}: an MLA model needs kv_lora_rank and qk_rope_head_dim")
+        if t["attention"] == "gqa" and not t.get("head_dim", 0) > 0:
+            raise ValueError(f"{where}: a GQA model needs head_dim")
+        moe = None
+        if "moe" in t:
+            m = t["moe"]
+            keys = ("expert_ffn", "experts", "top_k", "moe_layers")
+            bad = [k for k in m if k not in keys] + [k for k in keys if k not in m]
+            if bad:
+                raise ValueError(f"{where}: moe: needs exactly {', '.join(keys)} (problem: {bad[0]!r})")
+            if any(isinstance(m[k], bool) or not isinstance(m[k], int) or m[k] < 1 for k in keys):
+                raise ValueError(f"{where}: moe: whole numbers >= 1")
+            if m["top_k"] > m["experts"] or m["moe_layers"] > t["layers"]:
+                raise ValueError(f"{where}: moe: top_k <= experts and moe_layers <= layers")
+            moe = MoE(**m)
+        if t["kv_heads"] > t["q_heads"]:
+            raise ValueError(f"{where}: kv_heads: {t['kv_heads']} exceeds q_heads {t['q_heads']}")
+        out[mid] = Model(id=mid, name=t["name"], attention=t["attention"], layers=t["layers"], hidden=t["hidden"],
+                         q_heads=t["q_heads"], kv_heads=t["kv_heads"], head_dim=t.get("head_dim", 0),
+                         kv_lora_rank=t.get("kv_lora_rank", 0), qk_rope_head_dim=t.get("qk_rope_head_dim", 0),
+                         params=float(t["params"]), active_params=float(t.get("active_params", t["params"])),
+                         moe=moe, source=t["source"])
+    return out
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> dict[str, Model]:
+    return load_models()
+
+
+def models() -> dict[str, Model]:
+    """The bundled model catalogue: id -> Model."""
+    return dict(_bundled())
+
+
+def model(m) -> Model:
+    """A Model from a catalogue id or a Model."""
+    if isinstance(m, Model):
+        return m
+    cat = _bundled()
+    if m not in cat:
+        raise ValueError(f"model: unknown {m!r}; known: {', '.join(cat)}")
+    return cat[m]
+
+
+def kv_bytes_per_token(m, fmt="bf16"):
+    """KV-cache bytes per token of a model in a storage format [B].
+
+    ``layers x (main x bits + main / group x overhead + rope x rope_bits) / 8``
+    with (main, rope) = (2 H_kv d_h, 0) for GQA or (d_c, d_rope) for MLA.
+
+    Parameters
+    ----------
+    m : str or Model
+    fmt : str or KVFormat
+        Storage format (default BF16).
+
+    Returns
+    -------
+    float
+        [B]; e.g. 327,680 for Llama 3.1 70B in BF16, 70,272 for DeepSeek-V3's MLA latent.
+    """
+    mod, f = model(m), kv_format(fmt)
+    main, rope = mod.kv_elements()
+    rope_bits = f.bits if f.rope_bits is None else f.rope_bits
+    bits = main * f.bits + main / f.group * f.group_overhead_bits + rope * rope_bits
+    return mod.layers * bits / 8.0
+
+
+def compression(m, fmt):
+    """Compression factor of a format against BF16 for a model [1] (BF16 bytes / stored bytes)."""
+    return kv_bytes_per_token(m, "bf16") / kv_bytes_per_token(m, fmt)
+
+
+def kv_bytes(m, tokens, fmt="bf16"):
+    """KV-cache bytes of ``tokens`` tokens [B] (broadcasts over ``tokens``).
+
+    Parameters
+    ----------
+    m : str or Model
+    tokens : float or array-like or xarray.DataArray
+        Tokens held [1], >= 0.
+    fmt : str or KVFormat
+    """
+    a, kind = unpack(tokens=tokens)
+    check_range("tokens", a["tokens"], lo=0)
+    return pack(a["tokens"] * kv_bytes_per_token(m, fmt), kind, "kv_bytes", "B")
+
+
+def weight_bytes(m, bits_per_param=16.0):
+    """Bytes of a model's weights at ``bits_per_param`` [B] (all parameters; MoE experts included)."""
+    check_range("bits_per_param", np.asarray(bits_per_param, dtype=float), lo=0, lo_open=True, hi=32)
+    return model(m).params * np.asarray(bits_per_param, dtype=float) / 8.0
