@@ -818,6 +818,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_endurance_parser(sub)
     _add_latency_parser(sub)
     _add_link_parser(sub)
+    from linkmodel import cli_ai
+
+    cli_ai.add_parser(sub)
     return parser
 
 
@@ -828,7 +831,7 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
-            print("linkmodel: error: a command is required: validate, check, whatif, endurance, latency, generations, link", file=sys.stderr)
+            print("linkmodel: error: a command is required: validate, check, whatif, endurance, latency, ai, generations, link", file=sys.stderr)
             return 2
         return int(args.func(args) or 0)
     except UsageError as exc:
