@@ -296,6 +296,9 @@ def _cmd_smallblock(args) -> int:
     links = ", ".join(f"Gen{o['gen']} x{o['lanes']}" for o in c["links"]) or "none searched"
     print(f"  link: Gen{c['link']['gen']:g} x{c['link']['lanes']:g} carries {c['link']['ceiling'] / 1e6:.1f} M; "
           f"enough with NVMe traffic: {links}")
+    m = c["mps_ceilings"]
+    print(f"  MPS (now {c['mps']:g} B): " + ", ".join(f"{k} B {v / 1e6:.1f} M" for k, v in m.items())
+          + " (no help once MPS holds a whole I/O)")
     print(f"  dies: {c['dies_needed']:.0f} needed at its tR (it has {c['dies']:.0f})")
     print(f"  power: {c['power_needed']:.0f} W needed (cap {c['power_cap']:g} W)")
     ctrl = "not published (not modelled)" if math.isinf(c["controller_iops"]) else f"{c['controller_iops'] / 1e6:g} M"

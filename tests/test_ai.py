@@ -203,6 +203,9 @@ def test_small_block_ceilings_and_closing():
     assert c["link"]["ceiling"] < 100e6
     assert {"gen": 7, "lanes": 4} in [{k: o[k] for k in ("gen", "lanes")} for o in c["links"]]
     assert not any(o["gen"] == 6 and o["lanes"] == 4 for o in c["links"])
+    # MPS: 512 B reads split into 4 TLPs at MPS 128, 2 at 256; from 512 on one TLP, so the ceiling stops growing
+    m = c["mps_ceilings"]
+    assert m[128] < m[256] < m[512] == m[4096]
     # Little's law at the QD1 latency
     assert c["outstanding_ios"] == pytest.approx(100e6 * c["qd1_latency"])
     assert c["gap"] > 1

@@ -90,7 +90,8 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
     -------
     dict
         ``iops`` (the design today) and ``gap`` (target / iops); ``links``: every (gen, lanes) whose
-        ceiling with NVMe traffic meets the target, with its ceiling; ``dies_needed`` (at the part's
+        ceiling with NVMe traffic meets the target, with its ceiling; ``mps_ceilings`` (the link
+        ceiling at MPS 128, 256, 512, 4096 B: a larger MPS stops helping once it holds one I/O); ``dies_needed`` (at the part's
         tR and independent plane reads: target x tR / planes read at once) vs ``dies``;
         ``power_needed`` [W] (static + target x energy per read) vs ``power_cap``;
         ``controller_iops_needed``; ``outstanding_ios`` (Little's law at the QD1 read latency);
@@ -114,6 +115,9 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
                                            **kw).transfer_rate)
             if c >= target_iops:
                 options.append({"gen": g, "lanes": n, "ceiling": c})
+    # MPS: a read's data is split into TLPs of at most MPS bytes; once MPS >= size, a larger one changes nothing
+    mps = {int(m_): float(nvme.io_link_ceiling(params["gen"], params["lanes"], float(size), m_, io="read",
+                                                mrrs=params["mrrs"]).transfer_rate) for m_ in (128, 256, 512, 4096)}
     pages = np.ceil(float(size) / params["page_size"])
     k = params["independent_plane_reads"]
     read_die = min(pages / k, np.ceil(pages / params["planes"])) * params["t_read"]  # die-seconds per read
@@ -122,7 +126,7 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
         "part": part.id, "size": float(size), "target_iops": float(target_iops), "iops": iops,
         "binding": str(ds.binding.values), "gap": float(target_iops) / iops,
         "link": {"gen": params["gen"], "lanes": params["lanes"], "ceiling": float(ds.ceiling_link)},
-        "links": options,
+        "links": options, "mps_ceilings": mps, "mps": params["mps"],
         "dies": params["dies"], "dies_needed": float(target_iops) * read_die,
         "power_cap": params["power_cap"],
         "power_needed": float(ds.static_power) + float(target_iops) * float(ds.energy_per_io),
