@@ -106,7 +106,8 @@ def add_parser(sub):
     k.add_argument("--admit", default="1", help="share of new KV written to the tier (default 1)")
     k.add_argument("--save-decode", action="store_true", help="decode-phase KV saved too")
     k.add_argument("--retention", default="0", help="tokens the tier keeps (capacity), e.g. 50M")
-    k.add_argument("--block", default="16", help=f"tokens per I/O block or an engine: {', '.join(kvtier.ENGINE_BLOCKS)}")
+    k.add_argument("--block", default="16",
+                   help=f"tokens per I/O block or an engine: {', '.join(kvtier.ENGINE_BLOCKS)}")
     k.add_argument("--layout", default="contiguous", choices=kvtier.LAYOUTS)
     k.add_argument("--tp", default="1", help="tensor-parallel degree (splits a block over min(tp, KV heads))")
     k.add_argument("--split-kv", action="store_true", help="K and V stored apart")
@@ -184,7 +185,8 @@ def _cmd_models(args) -> int:
     print(f"{'model':18} {'attn':5} {'layers':>6} {'KV heads':>8} {'KV/token':>12} {'vs BF16':>8} {'weights BF16':>13}")
     for r in rows:
         print(f"{r['id']:18} {r['attention']:5} {r['layers']:6d} {r['kv_heads']:8d} "
-              f"{r['kv_bytes_per_token'] / 1024:9.2f} KiB {r['compression']:7.3f}x {r['weight_bytes_bf16'] / 1e9:10.1f} GB")
+              f"{r['kv_bytes_per_token'] / 1024:9.2f} KiB {r['compression']:7.3f}x "
+              f"{r['weight_bytes_bf16'] / 1e9:10.1f} GB")
     return 0
 
 
@@ -230,11 +232,14 @@ def _cmd_kv(args) -> int:
           f"{demand['bytes_written_per_day'] / 1e12:.1f} TB written per day")
     print(f"  capacity {demand['capacity'] / 1e12:.3f} TB ({keep:,.0f} tokens kept)")
     print()
+    def stage(r):
+        return f" ({r['drive_stage']})" if r["drive_stage"] and r["binding"] != "power" else ""
+
     print(f"{'part':26} {'TB':>6} {'DWPD':>5} {'drives':>6}  {'binding':16} {'rd BW':>5} {'rd IO':>5} {'wr BW':>5} "
           f"{'wr IO':>5} {'cap':>4} {'endur':>5} {'fleet W':>8}")
     for r in rows:
         print(f"{r['part']:26} {r['capacity'] / 1e12:6.2f} {r['dwpd']:5.2f} {r['drives']:6.0f}  "
-              f"{r['binding'] + (' (' + r['drive_stage'] + ')' if r['drive_stage'] and r['binding'] != 'power' else ''):16} "
+              f"{r['binding'] + stage(r):16} "
               f"{r['n_read_bandwidth']:5.0f} {r['n_read_iops']:5.0f} {r['n_write_bandwidth']:5.0f} "
               f"{r['n_write_iops']:5.0f} {r['n_capacity']:4.0f} {r['n_endurance']:5.0f} {r['fleet_power']:8.0f}")
     print("(columns: drives each constraint needs; DWPD as published for the SKU, else modelled: --json says which)")

@@ -63,9 +63,21 @@ _DROP = ("link_binding",)  # strings inside the link model: per-design detail, n
 
 
 def _part(part):
+    """A Part from a bundled id, a spec-file path (str or Path) or a Part."""
+    from pathlib import Path
+
     from linkmodel import specs
 
-    return specs.load(part) if isinstance(part, str) else part
+    if isinstance(part, Path) or (isinstance(part, str) and (part.endswith(".toml") or Path(part).exists())):
+        return specs.load_part(part)
+    if isinstance(part, str):
+        try:
+            return specs.load(part)
+        except KeyError as e:
+            raise ValueError(f"part: {e.args[0]}") from None
+    if not isinstance(part, specs.Part):
+        raise ValueError(f"part: {part!r} is not a part id, a spec-file path or a Part")
+    return part
 
 
 def _check_axes(axes: dict):
@@ -84,6 +96,9 @@ def _check_axes(axes: dict):
         if name in ("nand", "controller"):
             if not all(isinstance(v, str) for v in values):
                 raise ValueError(f"axes[{name!r}]: catalogue ids (strings)")
+        elif name in ("gen", "lanes") and not (np.issubdtype(vals.dtype, np.number)
+                                               and np.all(vals.astype(float) == np.round(vals.astype(float)))):
+            raise ValueError(f"axes[{name!r}]: whole numbers (PCIe {'generations' if name == 'gen' else 'lanes'})")
         elif not np.issubdtype(vals.dtype, np.number) or not np.all(np.isfinite(vals.astype(float))):
             unit = drive.PARAMETERS.get(name) or DESIGN_AXES.get(name) or WORKLOAD_AXES[name]
             raise ValueError(f"axes[{name!r}]: finite numbers in SI units ({unit})")
@@ -112,23 +127,27 @@ def parameters(part, axes: dict, capacity: float | None = None, cat=None):
     """
     import xarray as xr
 
-    from linkmodel.specs import SpecError
+    from linkmodel.specs import SpecError, catalogue
     from linkmodel.ssd import design
 
     _check_axes(axes)
     part = _part(part)
+    cat = catalogue() if cat is None else cat  # read once, not per design
     dnames = [k for k in axes if k in DESIGN_AXES]
     shape = tuple(len(axes[k]) for k in dnames)
     table: dict[str, np.ndarray] = {}
     for idx in itertools.product(*(range(n) for n in shape)):
-        choice = {k: axes[k][i] for k, i in zip(dnames, idx)}
+        choice = {k: axes[k][i] for k, i in zip(dnames, idx, strict=True)}
         kw = {k: (int(v) if k in ("gen", "lanes") else v) for k, v in choice.items() if k != "capacity"}
         cap = float(choice["capacity"]) if "capacity" in choice else capacity
         try:
             p, _ = design.params_from_part(part, cap, cat, **kw)
         except (SpecError, ValueError) as e:
-            where = ", ".join(f"{k}={v}" for k, v in choice.items())
-            raise ValueError(f"sweep: design {where}: {e}") from None
+            where = ", ".join(f"{k}={v}" for k, v in choice.items()) or "(the base design)"
+            hint = ""
+            if "exceeds controller" in str(e):
+                hint = " (a controller axis keeps the part's link: add a gen or lanes axis the controllers allow)"
+            raise ValueError(f"sweep: design {where}: {e}{hint}") from None
         for k, v in p.items():
             table.setdefault(k, np.empty(shape))[idx] = v
     coords = {k: _coord(k, axes[k]) for k in dnames}
@@ -158,6 +177,9 @@ def _coord(name, values):
 def _workloads(workloads):
     if isinstance(workloads, str | drive.Workload):
         workloads = [workloads]
+    workloads = list(workloads)
+    if not workloads:
+        raise ValueError(f"workloads: at least one; allowed: {', '.join(drive.WORKLOADS)} or a Workload")
     out = []
     for w in workloads:
         if isinstance(w, drive.Workload):
@@ -189,35 +211,42 @@ def _feasible(params: dict):
     return (ok if isinstance(ok, xr.DataArray) else bool(ok)), static
 
 
-def _check_feasible(params: dict, dims: list[str]):
-    """Raise naming the first design whose power cap is at or below its static power, and how many are."""
+def _check_feasible(params: dict, axes: dict):
+    """Raise naming the first design whose power cap is at or below its static power, and how many are.
+
+    Works on the static power over its own dims and the power cap over its own (never the whole grid, so a
+    lazy sweep of 10^9 designs is checked without building it).
+    """
     import xarray as xr
 
-    ok, static = _feasible(params)
-    if isinstance(ok, bool):
-        bad = not ok
-        n_bad, n, where = int(bad), 1, {}
+    static = _static_power(params)
+    cap = params["power_cap"]
+    st = static if isinstance(static, xr.DataArray) else xr.DataArray(float(static))
+    cp = cap if isinstance(cap, xr.DataArray) else xr.DataArray(float(cap))
+    total = int(np.prod([len(v) for v in axes.values()]))
+    if set(st.dims) & set(cp.dims):  # not from run() (the cap is its own axis or one value): broadcast them
+        st, cp = xr.broadcast(st, cp)
+        bad = (cp - st <= 0.0).values
+        n_bad = int(bad.sum()) * total // max(bad.size, 1)
+        i = np.unravel_index(int(np.argmax(bad)), bad.shape) if n_bad else None
+        at_st = at_cp = i
     else:
-        bad = bool((~ok).any())
-        n_bad, n = int((~ok).sum()), int(ok.size)
-        where = {}
-        if bad:
-            flat = int(np.argmax((~ok).values.ravel()))
-            idx = np.unravel_index(flat, ok.shape)
-            found = {d: ok[d].values[i] for d, i in zip(ok.dims, idx)}
-            where = {d: found[d] for d in dims if d in found}
-    if bad:
-        cap = params["power_cap"]
-        sel = {d: v for d, v in where.items()}
-        cap_v = float(cap.sel({d: v for d, v in sel.items() if d in cap.dims})) if isinstance(cap, xr.DataArray) \
-            else float(cap)
-        st_v = float(static.sel({d: v for d, v in sel.items() if d in static.dims})) \
-            if isinstance(static, xr.DataArray) else float(static)
-        at = ", ".join(f"{k}={v:g}" if not isinstance(v, str) else f"{k}={v}" for k, v in where.items())
-        raise ValueError(f"sweep: {n_bad} of {n} designs have a power_cap at or below their static power, so no "
-                         f"I/O could run (first: {at or 'the base design'}: {cap_v:.4g} W vs {st_v:.4g} W); drop "
-                         "those axis values, or pass infeasible='mask' to mark them (outputs NaN, binding "
-                         "'infeasible', a 'feasible' variable)")
+        caps = np.sort(cp.values.ravel())
+        counts = np.searchsorted(caps, st.values.ravel(), side="right")  # caps at or below each static power
+        n_bad = int(counts.sum()) * (total // max(st.size * cp.size, 1))
+        at_st = np.unravel_index(int(np.argmax(st.values)), st.shape) if n_bad else None
+        at_cp = np.unravel_index(int(np.argmin(cp.values)), cp.shape) if n_bad else None
+    if not n_bad:
+        return
+    where = {d: st[d].values[i] for d, i in zip(st.dims, at_st, strict=True) if d in st.coords}
+    where |= {d: cp[d].values[i] for d, i in zip(cp.dims, at_cp, strict=True) if d in cp.coords}
+    where = {d: where[d] for d in axes if d in where}
+    cap_v, st_v = float(cp.values[at_cp]), float(st.values[at_st])
+    at = ", ".join(f"{k}={v}" if isinstance(v, str) else f"{k}={v:g}" for k, v in where.items())
+    raise ValueError(f"sweep: {n_bad} of {total} designs have a power_cap at or below their static power, so no "
+                     f"I/O could run (e.g. {at or 'the base design'}: {cap_v:.4g} W vs {st_v:.4g} W); drop "
+                     "those axis values, or pass infeasible='mask' to mark them (outputs NaN, binding "
+                     "'infeasible', a 'feasible' variable)")
 
 
 def _evaluate(params: dict, wls, grid, infeasible="error"):
@@ -250,8 +279,9 @@ def _evaluate(params: dict, wls, grid, infeasible="error"):
         out["binding"] = binding
     out = out.broadcast_like(grid)  # every output over every axis
     out = out.transpose("workload", *grid.dims)
-    if infeasible == "mask":
-        out["feasible"] = feasible.broadcast_like(grid).transpose(*grid.dims)  # a design's, not a workload's
+    if infeasible == "mask":  # a design's, not a workload's: not over the workload axes
+        g = grid.isel({d: 0 for d in WORKLOAD_AXES if d in grid.dims}, drop=True)
+        out["feasible"] = feasible.broadcast_like(g).transpose(*g.dims)
     return out
 
 
@@ -276,8 +306,11 @@ def _attrs(ds, part, wls, axes):
     ds["workload"].attrs = {"long_name": "workload", "units": ""}
     ds.attrs = {"model": "linkmodel.ssd.drive.evaluate via linkmodel.sweep.run", "part": part.id,
                 "axes": ", ".join(axes),
-                "workloads": "; ".join(f"{w.name}: {w.size:g} B, read share {w.read_fraction:g}, "
-                                       f"{'random' if w.random else 'sequential'}" for w in wls),
+                "workloads": "; ".join(
+                    f"{w.name}: " + ("size from the size axis" if "size" in axes else f"{w.size:g} B")
+                    + ", read share " + ("from the read_fraction axis" if "read_fraction" in axes
+                                         else f"{w.read_fraction:g}")
+                    + f", {'random' if w.random else 'sequential'}" for w in wls),
                 "assumptions": "design axes are re-derived through params_from_part (a link beyond the "
                                "controller's host interface: the same controller design with that interface); "
                                "parameter axes replace one drive parameter as it is"}
@@ -330,7 +363,7 @@ def run(part, axes: dict, workloads=("seq_read", "seq_write", "rand_read", "rand
     part = _part(part)
     params = parameters(part, axes, capacity, cat)
     if infeasible == "error":
-        _check_feasible(params, list(axes))
+        _check_feasible(params, axes)
     dims = list(axes)
     if chunks is None:
         return _attrs(_evaluate(params, wls, _grid_view(axes, dims), infeasible), part, wls, axes)
@@ -393,8 +426,27 @@ def stage_names(binding):
     binding : xarray.DataArray
         The ``binding`` variable of a sweep (codes into :data:`STAGES`).
     """
-    meanings = binding.attrs.get("flag_meanings", " ".join((*STAGES, "infeasible"))).split()
-    return binding.copy(data=np.asarray(meanings)[np.asarray(binding.values, dtype=int)])
+    meanings = np.asarray(binding.attrs.get("flag_meanings", " ".join((*STAGES, "infeasible"))).split())
+
+    def decode(codes):
+        c = np.asarray(codes)
+        if not np.issubdtype(c.dtype, np.integer):
+            if not np.all(np.isfinite(c)) or np.any(c != np.round(c)):
+                raise ValueError("binding: codes must be whole numbers (not NaN, not a mean): decode before "
+                                 "masking or reducing, or reduce with a count per code")
+            c = c.astype(np.int64)
+        if c.size and (c.min() < 0 or c.max() >= meanings.size):
+            raise ValueError(f"binding: codes must be 0-{meanings.size - 1} (flag_meanings: {' '.join(meanings)})")
+        return meanings[c]
+
+    data = binding.data
+    try:
+        import dask.array as da
+    except ImportError:  # pragma: no cover
+        da = None
+    if da is not None and isinstance(data, da.Array):  # lazily, block by block
+        return binding.copy(data=data.map_blocks(decode, dtype=meanings.dtype))
+    return binding.copy(data=decode(data))
 
 
 def compute(ds, progress=True):
@@ -410,7 +462,14 @@ def compute(ds, progress=True):
     progress : bool
     """
     try:
-        from distributed import default_client, progress as dprogress
+        import dask
+    except ImportError:  # pragma: no cover
+        dask = None
+    if dask is None or not dask.is_dask_collection(ds):
+        return ds  # already in memory
+    try:
+        from distributed import default_client
+        from distributed import progress as dprogress
 
         client = default_client()
     except (ImportError, ValueError):
@@ -431,8 +490,12 @@ def compute(ds, progress=True):
 def save(ds, path):
     """Write a sweep to NetCDF (``.nc``) or Zarr (``.zarr``), values and attrs; lazy sweeps chunk by chunk.
 
-    Zarr is written in format 2 (its string coordinates, catalogue ids and
-    workload names, have no Zarr 3 specification yet), consolidated.
+    NetCDF is written as NetCDF4 through h5netcdf (chunk by chunk for a lazy
+    sweep; the ``sweep`` extra installs it); without it, xarray's default
+    engine is used, which may hold the whole file in memory (scipy's NetCDF3,
+    also limited to 4 GiB per variable): prefer Zarr for big sweeps. Zarr is
+    written in format 2 (its string coordinates, catalogue ids and workload
+    names, have no Zarr 3 specification yet), consolidated.
 
     Parameters
     ----------
@@ -442,7 +505,13 @@ def save(ds, path):
     """
     p = str(path)
     if p.endswith(".nc"):
-        ds.to_netcdf(p)
+        try:
+            import h5netcdf  # noqa: F401
+
+            engine = "h5netcdf"
+        except ImportError:  # pragma: no cover - in the sweep extra
+            engine = None
+        ds.to_netcdf(p, engine=engine)
     elif p.endswith(".zarr"):
         ds.to_zarr(p, mode="w", zarr_format=2, consolidated=True)
     else:

@@ -123,10 +123,10 @@ def test_worked_example_chat_tier():
 
 
 def test_fleet_arithmetic():
-    assert 528e6 / 96 == pytest.approx(5.5e6)  # 37: the Wiwynn SCADA box, per SSD
-    assert 96 * 30.72e12 / 1e15 == pytest.approx(2.949, abs=5e-4)
+    assert pytest.approx(5.5e6) == 528e6 / 96  # 37: the Wiwynn SCADA box, per SSD
+    assert pytest.approx(2.949, abs=5e-4) == 96 * 30.72e12 / 1e15
     # 38: bandwidth of 100 M and 200 M 512 B IOPS
-    assert 100e6 * 512 / 1e9 == pytest.approx(51.2) and 200e6 * 512 / 1e9 == pytest.approx(102.4)
+    assert pytest.approx(51.2) == 100e6 * 512 / 1e9 and pytest.approx(102.4) == 200e6 * 512 / 1e9
     assert float(drives.iops_for_bandwidth(51.2e9, 512)) == pytest.approx(100e6)
     # 39: Little's law
     assert float(drives.outstanding_ios(100e6, 50e-6)) == pytest.approx(5000)

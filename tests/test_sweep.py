@@ -135,7 +135,7 @@ def test_infeasible_designs_error_or_masked():
     # Gen7 x8: the PHY alone draws 2 x 128 GT/s x 8 lanes x 5 pJ/b = 10.2 W; with the controller and DRAM a
     # 15 W cap leaves nothing for I/O
     axes = {"gen": [6, 7], "lanes": [4, 8], "power_cap": [15.0, 25.0]}
-    with pytest.raises(ValueError, match=r"sweep: 1 of 8 designs .* \(first: gen=7, lanes=8, power_cap=15: 15 W "
+    with pytest.raises(ValueError, match=r"sweep: 1 of 8 designs .* \(e.g. gen=7, lanes=8, power_cap=15: 15 W "
                                          r"vs 15\.9\d W\).*infeasible='mask'"):
         sweep.run("samsung-pm1763", axes, workloads=["seq_read"])
     ds = sweep.run("samsung-pm1763", axes, workloads=["seq_read"], infeasible="mask")
@@ -167,3 +167,46 @@ def test_workload_axes():
     xr.testing.assert_identical(sweep.compute(lazy, progress=False), ds)
     with pytest.raises(ValueError, match="read_fraction"):
         sweep.run("micron-9550-max", {"read_fraction": [1.5]}, workloads=["rand_read"])
+
+
+def test_review_fixes(tmp_path):
+    # a what-if link slower than the controller's own keeps the controller's data-path energy
+    part = specs.load("samsung-pm1763")
+    base, _ = design.params_from_part(part)
+    slow, _ = design.params_from_part(part, gen=4, lanes=8)
+    fast, _ = design.params_from_part(part, gen=7, lanes=8)
+    assert slow["controller_energy"] == base["controller_energy"] > fast["controller_energy"]
+    # a what-if controller brings its own channels
+    p, _ = design.params_from_part(specs.load("samsung-pm1753"), controller="kioxia-gen5-8ch")
+    assert p["channels"] == 8
+    # non-integral PCIe generations or lanes are refused, not truncated
+    with pytest.raises(ValueError, match=r"axes\['gen'\]: whole numbers"):
+        sweep.run("samsung-pm1763", {"gen": [5.5, 6]})
+    # a spec file path (str or Path) works like a bundled id; an unknown id is a ValueError
+    path = specs.specs_dir() / "samsung-pm1763.toml"
+    a = sweep.run(path, {"power_cap": [25.0]}, workloads=["seq_read"])
+    b = sweep.run(str(path), {"power_cap": [25.0]}, workloads=["seq_read"])
+    xr.testing.assert_identical(a, b)
+    with pytest.raises(ValueError, match="part: unknown part 'nosuch'"):
+        sweep.run("nosuch", {"power_cap": [25.0]})
+    with pytest.raises(ValueError, match="workloads: at least one"):
+        sweep.run("samsung-pm1763", {"power_cap": [25.0]}, workloads=[])
+    # compute() on an in-memory Dataset returns it
+    assert sweep.compute(a, progress=False) is a
+    # stage_names refuses NaN or reduced codes, decodes lazily
+    with pytest.raises(ValueError, match="binding: codes must be whole numbers"):
+        sweep.stage_names(a.binding.where(a.binding > 100))
+    lazy = sweep.run("samsung-pm1763", {"power_cap": [15.0, 25.0]}, workloads=["seq_read"], chunks={"power_cap": 1})
+    names = sweep.stage_names(lazy.binding)
+    assert names.chunks is not None
+    assert names.compute().values.tolist() == sweep.stage_names(sweep.compute(lazy, progress=False).binding).values.tolist()
+    # the feasibility check of a huge lazy sweep looks at the static power and the cap, not the grid
+    big = {"power_cap": list(np.linspace(5.0, 40.0, 2000)), "dies": list(np.arange(16.0, 16.0 + 4000)),
+           "t_read": [40e-6, 50e-6]}
+    with pytest.raises(ValueError, match=r"sweep: \d+ of 16000000 designs"):
+        sweep.run("samsung-pm1763", big, workloads=["rand_read"], chunks={"power_cap": 10, "dies": 100})
+    # feasible is a design's property: not over the workload axes
+    m = sweep.run("samsung-pm1763", {"power_cap": [5.0, 25.0], "size": [512.0, 4096.0]}, workloads=["rand_read"],
+                  infeasible="mask")
+    assert m.feasible.dims == ("power_cap",)
+    assert "size from the size axis" in m.attrs["workloads"]

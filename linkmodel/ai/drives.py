@@ -111,7 +111,8 @@ def count(read_bandwidth, write_bandwidth, io_size, capacity, bytes_written_per_
     # the binding constraint: the most drives; among equal counts the largest unrounded need
     masked = np.where(stack == drives, raw, -np.inf)
     binding = np.asarray(CONSTRAINTS)[np.argmax(masked, axis=0)]
-    variables = {k: (whole[k] + 0.0 * drives, "1", f"drives for {c}", False) for k, c in zip(_KEYS, CONSTRAINTS)}
+    variables = {k: (whole[k] + 0.0 * drives, "1", f"drives for {c}", False)
+                 for k, c in zip(_KEYS, CONSTRAINTS, strict=True)}
     variables["drives"] = (drives, "1", "drives needed", False)
     variables["binding"] = (binding, "", "constraint that needs the most drives", False)
     return dataset(variables, kind)

@@ -91,7 +91,8 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
     dict
         ``iops`` (the design today) and ``gap`` (target / iops); ``links``: every (gen, lanes) whose
         ceiling with NVMe traffic meets the target, with its ceiling; ``mps_ceilings`` (the link
-        ceiling at MPS 128, 256, 512, 4096 B: a larger MPS stops helping once it holds one I/O); ``dies_needed`` (at the part's
+        ceiling at MPS 128, 256, 512, 4096 B: a larger MPS stops helping once it holds one I/O);
+        ``dies_needed`` (at the part's
         tR and independent plane reads: target x tR / planes read at once) vs ``dies``;
         ``power_needed`` [W] (static + target x energy per read) vs ``power_cap``;
         ``controller_iops_needed``; ``outstanding_ios`` (Little's law at the QD1 read latency);

@@ -154,6 +154,7 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     """
     cat = catalogue() if cat is None else cat
     whatif_link = {k: v for k, v in (("gen", gen), ("lanes", lanes)) if v is not None}
+    nand_override = nand
     nand = _lookup(cat["nand"], nand_id(part, capacity) if nand is None else nand, part, "nand")
     ctrl = _lookup(cat["controller"], part.get("controller") if controller is None else controller, part,
                    "controller")
@@ -199,12 +200,12 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     else:
         shared("mrrs", "mrrs")
 
-    # channels and their rate
-    if "channels" in part.fields:
+    # channels and their rate (a what-if controller brings its own channels and channel rate)
+    if "channels" in part.fields and controller is None:
         from_part("channels")
     else:
         from_cat(ctrl, "channels")
-    if "channel_rate" in part.fields:
+    if "channel_rate" in part.fields and controller is None and nand_override is None:
         from_part("channel_rate")
     else:
         rate = min(ctrl.get("max_channel_rate"), nand.get("interface_rate"))
@@ -290,9 +291,11 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     p_full = float(ctrl.get("active_power"))
     c_gen = int(ctrl.get("gen")) if "gen" in ctrl.fields else int(params["gen"])
     c_lanes = int(ctrl.get("lanes")) if "lanes" in ctrl.fields else int(params["lanes"])
-    c_gen, c_lanes = (max(c_gen, int(params["gen"])) if "gen" in whatif_link else c_gen,
-                      max(c_lanes, int(params["lanes"])) if "lanes" in whatif_link else c_lanes)
     b_full = float(phy.line_rate(c_gen, c_lanes))
+    if whatif_link and float(phy.line_rate(int(params["gen"]), int(params["lanes"]))) > b_full:
+        # a what-if link faster than the controller's host interface: the same design with that interface
+        c_gen, c_lanes = int(params["gen"]), int(params["lanes"])
+        b_full = float(phy.line_rate(c_gen, c_lanes))
     f = calibrated["controller_fixed_fraction"]
     params["controller_power"] = f * p_full
     params["controller_energy"] = (1.0 - f) * p_full / b_full + calibrated["controller_energy"]
