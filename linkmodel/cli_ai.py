@@ -23,7 +23,8 @@ def _usage(msg):
     return UsageError(msg)
 
 
-def _scaled(flag: str, text: str, lo: float = 0.0, allow_zero: bool = True) -> float:
+def _scaled(flag: str, text: str, lo: float = 0.0, allow_zero: bool = True, hi: float = math.inf,
+            integer: bool = False, example: str = "2, 50M or 8x312T") -> float:
     """A number with an optional k/M/G/T/P suffix and an optional 'N x' multiplier: '8x312T', '2.5e15', '100M'."""
     t = text.strip().lower().replace(" ", "")
     mult = 1.0
@@ -32,16 +33,18 @@ def _scaled(flag: str, text: str, lo: float = 0.0, allow_zero: bool = True) -> f
         try:
             mult = float(n)
         except ValueError:
-            raise _usage(f"{flag}: expected a number such as 2.5e15, 312T or 8x312T, got {text!r}") from None
+            raise _usage(f"{flag}: expected a number such as {example}, got {text!r}") from None
     if t and t[-1] in _SCALE:
         mult *= _SCALE[t[-1]]
         t = t[:-1]
     try:
         v = float(t) * mult
     except ValueError:
-        raise _usage(f"{flag}: expected a number such as 2.5e15, 312T or 8x312T, got {text!r}") from None
-    if not math.isfinite(v) or v < lo or (not allow_zero and v == 0):
-        raise _usage(f"{flag}: expected a finite number {'>' if not allow_zero else '>='} {lo:g}, got {text!r}")
+        raise _usage(f"{flag}: expected a number such as {example}, got {text!r}") from None
+    what = "a whole number" if integer else "a finite number"
+    if not math.isfinite(v) or v < lo or v > hi or (not allow_zero and v == 0) or (integer and v != int(v)):
+        rng = f"{'>' if not allow_zero else '>='} {lo:g}" + (f" and <= {hi:g}" if math.isfinite(hi) else "")
+        raise _usage(f"{flag}: expected {what} {rng}, got {text!r}")
     return v
 
 
@@ -200,10 +203,8 @@ def _cmd_kv(args) -> int:
     n_out = _scaled("--output", args.output)
     hit, admit = _share("--hit", args.hit), _share("--admit", args.admit)
     keep = _scaled("--retention", args.retention)
-    block = kvtier.ENGINE_BLOCKS.get(args.block.lower()) or _scaled("--block", args.block, allow_zero=False)
-    tp = _scaled("--tp", args.tp, lo=1)
-    if tp != int(tp):
-        raise _usage(f"--tp: expected a whole number >= 1, got {args.tp!r}")
+    block = kvtier.ENGINE_BLOCKS.get(args.block.lower()) or _scaled("--block", args.block, lo=1, example="16 or vllm")
+    tp = _scaled("--tp", args.tp, lo=1, hi=1e6, integer=True, example="8")
     waf = _scaled("--waf", args.waf, lo=1)
     util = _share("--utilization", args.utilization)
     if util == 0:
@@ -211,12 +212,23 @@ def _cmd_kv(args) -> int:
     cap = None if args.power_cap is None else _qty("--power-cap", args.power_cap, "power")
     from linkmodel.cli import _part_arg
 
-    parts = None if args.parts is None else [_part_arg(p.strip()) for p in args.parts.split(",") if p.strip()]
+    parts = None
+    if args.parts is not None:
+        parts = [_part_arg(p.strip()) for p in args.parts.split(",") if p.strip()]
+        if not parts:
+            raise _usage("--parts: give comma-separated part ids or spec-file paths (or leave --parts out: all)")
     try:
         d = kvtier.demand(m, rate, n_in, hit, n_out, admit, args.save_decode, keep, block, args.layout, int(tp),
                           args.split_kv, fmt)
     except ValueError as e:
-        raise _usage(str(e).splitlines()[0]) from None
+        from linkmodel.cli import _flag_message
+
+        flags = {"request_rate": "--rate", "input_tokens": "--input", "output_tokens": "--output",
+                 "prefix_hit": "--hit", "admit": "--admit", "retention_tokens": "--retention",
+                 "tokens_per_block": "--block", "tp": "--tp", "split_kv": "--split-kv"}
+        msg = _flag_message(e, flags).replace("request_rate, input_tokens, output_tokens, retention_tokens:",
+                                              "--rate, --input, --output, --retention:")
+        raise _usage(msg) from None
     sized = drives.for_parts(d, parts or specs.bundled_parts(), power_cap=cap, waf=waf, utilization=util)
     demand = {k: float(d[k]) for k in d.data_vars}
     rows = sized.to_dataframe().reset_index().to_dict("records")
@@ -230,18 +242,22 @@ def _cmd_kv(args) -> int:
           f"at {demand['io_size'] / 1024:.6g} KiB per I/O ({args.layout}, {block:g} tokens per block, TP {tp:g})")
     print(f"  write {format_si(demand['write_bandwidth'], 'B/s')}  {format_si(demand['write_iops'], 'IOPS')}; "
           f"{demand['bytes_written_per_day'] / 1e12:.1f} TB written per day")
-    print(f"  capacity {demand['capacity'] / 1e12:.3f} TB ({keep:,.0f} tokens kept)")
+    if keep > 0:
+        print(f"  capacity {demand['capacity'] / 1e12:.3f} TB ({keep:,.0f} tokens kept)")
+    else:
+        print("  capacity not sized (give --retention, the tokens the tier keeps)")
     print()
     def stage(r):
         return f" ({r['drive_stage']})" if r["drive_stage"] and r["binding"] != "power" else ""
 
-    print(f"{'part':26} {'TB':>6} {'DWPD':>5} {'drives':>6}  {'binding':16} {'rd BW':>5} {'rd IO':>5} {'wr BW':>5} "
-          f"{'wr IO':>5} {'cap':>4} {'endur':>5} {'fleet W':>8}")
+    print(f"{'part':26} {'TB':>6} {'DWPD':>5} {'drives':>6}  {'binding':30} {'rd BW':>5} {'rd IO':>5} {'wr BW':>5} "
+          f"{'wr IO':>5} {'r+w':>4} {'cap':>4} {'endur':>5} {'fleet W':>8}")
     for r in rows:
         print(f"{r['part']:26} {r['capacity'] / 1e12:6.2f} {r['dwpd']:5.2f} {r['drives']:6.0f}  "
-              f"{r['binding'] + stage(r):16} "
+              f"{r['binding'] + stage(r):30} "
               f"{r['n_read_bandwidth']:5.0f} {r['n_read_iops']:5.0f} {r['n_write_bandwidth']:5.0f} "
-              f"{r['n_write_iops']:5.0f} {r['n_capacity']:4.0f} {r['n_endurance']:5.0f} {r['fleet_power']:8.0f}")
+              f"{r['n_write_iops']:5.0f} {r['n_read_write']:4.0f} {r['n_capacity']:4.0f} {r['n_endurance']:5.0f} "
+              f"{r['fleet_power']:8.0f}")
     print("(columns: drives each constraint needs; DWPD as published for the SKU, else modelled: --json says which)")
     return 0
 
@@ -250,23 +266,23 @@ def _cmd_breakeven(args) -> int:
     from linkmodel.ai import kvtier
 
     m, fmt = _model(args.model), _fmt(args.format)
-    try:
-        prefixes = [_scaled("--prefix", x, allow_zero=False) for x in args.prefix.split(",")]
-    except Exception:
-        raise
-    g = _scaled("--gpu-flops", args.gpu_flops, allow_zero=False)
-    b = None if args.b is None else _scaled("--b", args.b, allow_zero=False)
+    prefixes = [_scaled("--prefix", x, allow_zero=False, example="8192 or 32k") for x in args.prefix.split(",")]
+    g = _scaled("--gpu-flops", args.gpu_flops, allow_zero=False, example="2.5e15, 989T or 8x989T")
+    b = None if args.b is None else _scaled("--b", args.b, allow_zero=False, example="22")
     rows = []
-    for p in prefixes:
-        bw = float(kvtier.breakeven_bandwidth(m, p, g, fmt, b=b))
-        rows.append({"prefix_tokens": p, "breakeven_bandwidth": bw,
-                     "prefill_seconds": float(kvtier.prefill_flops(p, m.layers, m.hidden, b=b if b else
-                                                                   kvtier.dense_flops_constant(m))) / g})
     bb = b if b is not None else kvtier.dense_flops_constant(m)
+    for p in prefixes:
+        try:
+            bw = float(kvtier.breakeven_bandwidth(m, p, g, fmt, b=b))
+            flops = float(kvtier.prefill_flops(p, m.layers, m.hidden, b=bb, attention_width=m.attention_width()))
+        except ValueError as e:
+            raise _usage(f"--prefix, --gpu-flops: {str(e).partition(': ')[2]}") from None
+        rows.append({"prefix_tokens": p, "breakeven_bandwidth": bw, "prefill_seconds": flops / g})
     if args.json:
         _dump({"model": m.id, "format": fmt.name, "compute_flops": g, "a": kvtier.MOONCAKE_A, "b": bb, "rows": rows})
         return 0
-    print(f"{m.name}, KV {fmt.name}, compute {g:.4g} FLOP/s, FLOPs l (a n^2 d + b n d^2) with a 4, b {bb:.3g}")
+    print(f"{m.name}, KV {fmt.name}, compute {g:.4g} FLOP/s, FLOPs l (a n^2 d_attn + b n d^2) with a 4, "
+          f"b {bb:.3g}, d_attn {m.attention_width():g}")
     for r in rows:
         print(f"  prefix {r['prefix_tokens']:>9.0f} tokens: recompute {r['prefill_seconds'] * 1e3:8.1f} ms; "
               f"loading beats it above {format_si(r['breakeven_bandwidth'], 'B/s')}")
@@ -278,9 +294,11 @@ def _cmd_smallblock(args) -> int:
     from linkmodel.cli import _part_arg
 
     part = _part_arg(args.part)
-    target = _scaled("--target", args.target, allow_zero=False)
+    target = _scaled("--target", args.target, allow_zero=False, example="100M")
     size = _qty("--size", args.size, "size")
-    ds = smallblock.ceilings(part)
+    if size > 16384:
+        raise _usage(f"--size: small blocks are up to 16 KiB, got {args.size!r}")
+    ds = smallblock.ceilings(part, sorted({512.0, 1024.0, 2048.0, 4096.0, size}))
     c = smallblock.closing(part, target, size)
     rows = [{"size": float(s), "iops": float(ds.iops.sel(size=s)), "binding": str(ds.binding.sel(size=s).values),
              **{k: float(ds[k].sel(size=s)) for k in ds.data_vars
@@ -290,20 +308,27 @@ def _cmd_smallblock(args) -> int:
         _dump({"part": part.id, "sizes": rows, "closing": c})
         return 0
     print(f"{part.id}: random reads at small sizes (PCIe Gen{c['link']['gen']:g} x{c['link']['lanes']:g})")
-    print(f"{'size':>6} {'IOPS':>10}  {'binding':10} {'link (NVMe)':>12} {'link (GPU batching)':>20} {'dies':>10} "
-          f"{'power':>10}")
+    print(f"{'size':>6} {'IOPS':>10}  {'binding':10} {'link (NVMe)':>12} {'link (GPU batching)':>20} "
+          f"{'channels':>9} {'dies':>9} {'power':>9}")
     for r in rows:
         print(f"{r['size']:6.0f} {r['iops'] / 1e6:9.2f}M  {r['binding']:10} {r['ceiling_link'] / 1e6:11.1f}M "
-              f"{r['link_batched'] / 1e6:19.1f}M {r['ceiling_dies'] / 1e6:9.1f}M {r['ceiling_power'] / 1e6:9.1f}M")
+              f"{r['link_batched'] / 1e6:19.1f}M {r['ceiling_channels'] / 1e6:8.1f}M {r['ceiling_dies'] / 1e6:8.1f}M "
+              f"{r['ceiling_power'] / 1e6:8.1f}M")
+    print("(the model's ceilings; the controller's command rate is unpublished, so not among them)")
     print()
-    print(f"target {target / 1e6:g} M IOPS at {size:g} B: {c['gap']:.1f}x the design's {c['iops'] / 1e6:.2f} M "
-          f"({c['binding']} binds)")
-    links = ", ".join(f"Gen{o['gen']} x{o['lanes']}" for o in c["links"]) or "none searched"
+    if c["gap"] <= 1:
+        print(f"target {target / 1e6:g} M IOPS at {size:g} B: already met by the modelled design "
+              f"({c['iops'] / 1e6:.2f} M, {c['binding']} binds), controller permitting")
+    else:
+        print(f"target {target / 1e6:g} M IOPS at {size:g} B: {c['gap']:.1f}x the design's {c['iops'] / 1e6:.2f} M "
+              f"({c['binding']} binds)")
+    links = ", ".join(f"Gen{o['gen']} x{o['lanes']}" + ("*" if o["needs_batching"] else "") for o in c["links"])
     print(f"  link: Gen{c['link']['gen']:g} x{c['link']['lanes']:g} carries {c['link']['ceiling'] / 1e6:.1f} M; "
-          f"enough with NVMe traffic: {links}")
+          f"enough: {links or 'none of those searched'} (* only with GPU-side batching by 8, an assumption)")
     m = c["mps_ceilings"]
-    print(f"  MPS (now {c['mps']:g} B): " + ", ".join(f"{k} B {v / 1e6:.1f} M" for k, v in m.items())
+    print(f"  MPS (now {c['mps']:g} B), link with batching: " + ", ".join(f"{k} B {v / 1e6:.1f} M" for k, v in m.items())
           + " (no help once MPS holds a whole I/O)")
+    print(f"  channels: {c['channels_needed']:.0f} needed at its channel rate (it has {c['channels']:.0f})")
     print(f"  dies: {c['dies_needed']:.0f} needed at its tR (it has {c['dies']:.0f})")
     print(f"  power: {c['power_needed']:.0f} W needed (cap {c['power_cap']:g} W)")
     ctrl = "not published (not modelled)" if math.isinf(c["controller_iops"]) else f"{c['controller_iops'] / 1e6:g} M"
@@ -331,9 +356,7 @@ def _cmd_coldstart(args) -> int:
     from linkmodel.ai import models, weights
 
     m = _model(args.model)
-    bits = _scaled("--bits", args.bits, allow_zero=False)
-    if bits > 32:
-        raise _usage(f"--bits: expected 0 < bits <= 32, got {args.bits!r}")
+    bits = _scaled("--bits", args.bits, allow_zero=False, hi=32, example="16")
     counts = []
     for x in args.drives.split(","):
         v = _scaled("--drives", x, lo=1)
@@ -362,10 +385,10 @@ def _cmd_experts(args) -> int:
     from linkmodel.ai import weights
 
     m = _model(args.model)
-    steps = _scaled("--steps", args.steps)
-    batch = _scaled("--batch", args.batch, lo=1)
+    steps = _scaled("--steps", args.steps, example="20")
+    batch = _scaled("--batch", args.batch, lo=1, integer=True, example="8")
     hit = _share("--hit", args.hit)
-    bits = _scaled("--bits", args.bits, allow_zero=False)
+    bits = _scaled("--bits", args.bits, allow_zero=False, hi=32, example="8")
     try:
         ds = weights.expert_stream(m, steps, batch, hit, bits)
     except ValueError as e:

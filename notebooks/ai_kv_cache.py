@@ -97,17 +97,26 @@ be.to_pandas().round(2)
 # One Gen6 x4 drive reads about 28 GB/s sequentially, enough for every row in
 # BF16; compression lowers the bar further.
 #
+# Sizing holds reads of 4 KiB or less to each part's own published 4 KiB
+# random-read IOPS (the controllers' command rates are unpublished); the
+# 4 KiB layout above therefore needs more drives than the 80 MiB one for the
+# same bandwidth.
+#
 # ## GPU-initiated small-block reads
 #
 # How far a Gen6 x4 design is from NVIDIA's ~100 M small-block IOPS target,
-# and what would close it:
+# and what would close it. These are the model's ceilings (link, channels,
+# dies, power); the controller's command rate is not among them, so "today"
+# is an upper bound:
 
 # %%
 c = smallblock.closing("micron-9650-pro", 100e6, 512)
 print(f"today: {c['iops'] / 1e6:.1f} M IOPS at 512 B ({c['binding']} binds), {c['gap']:.1f}x short")
-print("links that carry it with NVMe traffic:", ", ".join(f"Gen{o['gen']} x{o['lanes']}" for o in c["links"][:4]), "...")
-print(f"dies needed {c['dies_needed']:.0f} (has {c['dies']:.0f}); power {c['power_needed']:.0f} W "
-      f"(cap {c['power_cap']:g} W); {c['outstanding_ios']:.0f} reads in flight")
+print("links that carry it:", ", ".join(f"Gen{o['gen']} x{o['lanes']}" + ("*" if o["needs_batching"] else "")
+                                      for o in c["links"][:5]), "... (* with GPU-side NVMe batching, assumed)")
+print(f"channels needed {c['channels_needed']:.0f} (has {c['channels']:.0f}); dies {c['dies_needed']:.0f} "
+      f"(has {c['dies']:.0f}); power {c['power_needed']:.0f} W (cap {c['power_cap']:g} W); "
+      f"{c['outstanding_ios']:.0f} reads in flight")
 
 # %% [markdown]
 # ## Cold start

@@ -209,3 +209,49 @@ def test_small_block_ceilings_and_closing():
     # Little's law at the QD1 latency
     assert c["outstanding_ios"] == pytest.approx(100e6 * c["qd1_latency"])
     assert c["gap"] > 1
+
+
+def test_review_fixes():
+    # block size and TP pair with the other inputs by dimension name
+    r = xr.DataArray([1.0, 2.0], dims="r")
+    tp = xr.DataArray([1, 2, 4], dims="tp")
+    d = kvtier.demand("llama-3.1-70b", r, 12_035, 0.4, tp=tp, layout="layer_separate")
+    assert set(d.read_iops.dims) == {"r", "tp"}
+    assert float(d.io_size.isel(tp=2, r=0)) == 65_536 / 4  # tp = 4
+    # overflow is an error naming the inputs, not a NaN
+    with pytest.raises(ValueError, match="too large"):
+        kvtier.demand("llama-3.1-70b", 1e300, 1e300, 0.4)
+    with pytest.raises(ValueError, match="too large"):
+        kvtier.breakeven_bandwidth("llama-3.1-70b", 1e200, 1e15)
+    # the attention term spans the query heads: Llama's H_q d_h = d; DeepSeek-V3's MLA: 128 x (128 + 64 + 128) / 2
+    assert models.model("llama-3.1-70b").attention_width() == 8192
+    assert models.model("qwen3-235b-a22b").attention_width() == 64 * 128
+    assert models.model("deepseek-v3").attention_width() == 128 * 160
+    # GLM-4.5 is a MoE model: 3 x 5120 x 1536 parameters per expert
+    assert float(weights.expert_stream("glm-4.5", 1.0).io_size) == 3 * 5120 * 1536 * 2
+    # zero demand needs no drives
+    z = drives.count(0.0, 0.0, 4096, 0.0, 0.0, 28e9, 14e9, 5.5e6, 1e6, 30.72e12, 1.0)
+    assert int(z.drives) == 0 and str(z.binding.values) == "none"
+    # one drive serving reads and writes: its time shares add up (0.6 + 0.6 of a drive -> 2 drives)
+    rw = drives.count(0.6 * 5.5e6 * 4096, 0.6 * 1e6 * 4096, 4096, 0.0, 0.0, 28e9, 14e9, 5.5e6, 1e6, 30.72e12, 100.0)
+    assert int(rw.drives) == 2 and str(rw.binding.values) == "read+write"
+    # small reads are held to the part's published 4 KiB random-read IOPS (the controller's rate is unpublished):
+    # #26 again, now from the 9650 Pro's own spec file (5.5 M published): 19 GB/s of 512 B reads need 7 drives
+    d = {"read_bandwidth": 19e9, "write_bandwidth": 0.0, "io_size": 512.0, "capacity": 0.0,
+         "bytes_written_per_day": 0.0}
+    s = drives.for_parts(d, parts=["micron-9650-pro"])
+    assert float(s.read_iops[0]) == 5.5e6 and float(s.drives[0]) == 7
+    assert str(s.drive_stage.values[0]) == "published 4 KiB IOPS"
+    # a power-held fleet stays within its drives' caps
+    heavy = kvtier.demand("llama-3.1-70b", 50.0, 12_035, 0.5, tokens_per_block=16, layout="layer_separate", tp=8,
+                          split_kv=True)
+    f = drives.for_parts(heavy, parts=["micron-9650-pro", "dapustor-r6060"], published_bound=False)
+    assert np.all(f.fleet_power <= f.drives * f.power_cap * (1 + 1e-9))
+    with pytest.raises(ValueError, match="demand: one scalar demand"):
+        drives.for_parts(kvtier.demand("llama-3.1-70b", r, 12_035, 0.4))
+    wb = models.weight_bytes("llama-3.1-70b", xr.DataArray([8.0, 16.0], dims="bits"))
+    assert wb.dims == ("bits",) and float(wb[1]) == pytest.approx(141.2e9)
+    # the link options say which need the assumed GPU-side batching
+    c = smallblock.closing("micron-9650-pro", 100e6)
+    assert c["channels_needed"] > c["channels"]
+    assert any(o["needs_batching"] for o in c["links"]) and not all(o["needs_batching"] for o in c["links"])

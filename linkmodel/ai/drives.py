@@ -5,9 +5,13 @@ written per day) and a drive (sequential read and write bandwidth, IOPS at
 that I/O size, capacity, rated DWPD), ai_workloads.md §2.6::
 
     N = max( ceil(read BW / drive seq read BW),   ceil(read IOPS / drive read IOPS at the I/O size),
-             ceil(write BW x WAF / drive seq write BW), ceil(write IOPS / drive write IOPS at the I/O size),
+             ceil(write BW x WAF / drive seq write BW), ceil(write IOPS x WAF / drive write IOPS at the I/O size),
+             ceil(read IOPS / drive read IOPS + write IOPS x WAF / drive write IOPS),   (one drive does both)
              ceil(capacity / (drive capacity x utilization)),
              ceil(bytes per day x WAF / (drive capacity x DWPD)) )
+
+The shared-time term keeps each drive within its ceilings when it serves
+reads and writes at once (and so within its power cap, where that binds).
 
 :func:`count` does the arithmetic for given drive figures; :func:`capability`
 gets a part's figures from the SSD model (its binding stage included, so a
@@ -21,8 +25,9 @@ import numpy as np
 
 from linkmodel._array import check_range, dataset, unpack
 
-CONSTRAINTS = ("read bandwidth", "read IOPS", "write bandwidth", "write IOPS", "capacity", "endurance")
-_KEYS = ("n_read_bandwidth", "n_read_iops", "n_write_bandwidth", "n_write_iops", "n_capacity", "n_endurance")
+CONSTRAINTS = ("read bandwidth", "read IOPS", "write bandwidth", "write IOPS", "read+write", "capacity", "endurance")
+_KEYS = ("n_read_bandwidth", "n_read_iops", "n_write_bandwidth", "n_write_iops", "n_read_write", "n_capacity",
+         "n_endurance")
 
 
 def iops_for_bandwidth(bandwidth, size):
@@ -79,8 +84,8 @@ def count(read_bandwidth, write_bandwidth, io_size, capacity, bytes_written_per_
     -------
     xarray.Dataset
         ``n_read_bandwidth`` ... ``n_endurance`` [1] (whole drives), ``drives`` [1]
-        (their maximum) and ``binding`` (the constraint needing the most; ties go to the first of
-        :data:`CONSTRAINTS`).
+        (their maximum) and ``binding`` (the constraint needing the most; among equal whole counts the
+        one with the largest unrounded need; ``"none"`` for a zero demand).
     """
     x, kind = unpack(read_bandwidth=read_bandwidth, write_bandwidth=write_bandwidth, io_size=io_size,
                      capacity=capacity, bytes_written_per_day=bytes_written_per_day,
@@ -99,18 +104,20 @@ def count(read_bandwidth, write_bandwidth, io_size, capacity, bytes_written_per_
         "n_read_bandwidth": x["read_bandwidth"] / x["drive_read_bandwidth"],
         "n_read_iops": x["read_bandwidth"] / io / x["drive_read_iops"],
         "n_write_bandwidth": x["write_bandwidth"] * x["waf"] / x["drive_write_bandwidth"],
-        "n_write_iops": x["write_bandwidth"] / io / x["drive_write_iops"],
+        "n_write_iops": x["write_bandwidth"] * x["waf"] / io / x["drive_write_iops"],
+        "n_read_write": (x["read_bandwidth"] / io / x["drive_read_iops"]
+                         + x["write_bandwidth"] * x["waf"] / io / x["drive_write_iops"]),
         "n_capacity": x["capacity"] / (x["drive_capacity"] * x["utilization"]),
         "n_endurance": x["bytes_written_per_day"] * x["waf"] / (x["drive_capacity"] * x["drive_dwpd"]),
     }
-    # whole drives; a ratio a hair above an integer from float rounding is that integer
-    whole = {k: np.ceil(np.round(v, 9)) for k, v in need.items()}
+    # whole drives; a ratio a relative hair above an integer (float rounding) is that integer
+    whole = {k: np.ceil(v * (1.0 - 1e-12)) for k, v in need.items()}
     stack = np.stack(np.broadcast_arrays(*[np.asarray(whole[k], dtype=float) for k in _KEYS]))
     raw = np.stack(np.broadcast_arrays(*[np.asarray(need[k], dtype=float) for k in _KEYS]))
     drives = stack.max(axis=0)
     # the binding constraint: the most drives; among equal counts the largest unrounded need
     masked = np.where(stack == drives, raw, -np.inf)
-    binding = np.asarray(CONSTRAINTS)[np.argmax(masked, axis=0)]
+    binding = np.where(drives > 0, np.asarray(CONSTRAINTS)[np.argmax(masked, axis=0)], "none")
     variables = {k: (whole[k] + 0.0 * drives, "1", f"drives for {c}", False)
                  for k, c in zip(_KEYS, CONSTRAINTS, strict=True)}
     variables["drives"] = (drives, "1", "drives needed", False)
@@ -136,12 +143,28 @@ def rated_dwpd(part, capacity=None):
     return float("nan"), "not published"
 
 
-def capability(part, io_size, capacity=None, power_cap=None, dwpd=None):
+def published_read_iops(part, capacity=None):
+    """The part's published 4 KiB random-read IOPS for a SKU (that SKU's, else the largest published), or None."""
+    cap = part.get("capacity") if capacity is None else float(capacity)
+    figs = [p for p in part.published if p.metric == "rand_read" and p.kind != "measured"]
+    same = [p for p in figs if abs(p.capacity - cap) <= 1e-9 * cap]
+    pick = same or figs
+    return max(float(p.value) for p in pick) if pick else None
+
+
+def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, published_bound=True):
     """A part's figures for sizing, from the SSD model, at one I/O size.
 
     Reads of ``io_size`` are random (a prefix load gathers blocks from
     anywhere); writes are appends (sequential) of ``io_size``. Sequential
     bandwidths are the standard 128 KiB workloads.
+
+    ``published_bound``: reads of 4 KiB or less are held to the part's own
+    published 4 KiB random-read IOPS (ASSUMPTION: a controller's command rate
+    is unpublished for in-house controllers, and small reads are no faster
+    than its published 4 KiB figure: the model alone gives e.g. 17 M at 512 B
+    for a Gen6 x4 design where real Gen5 drives stop at 2-3 M). The stage is
+    then ``"published 4 KiB IOPS"``.
 
     Parameters
     ----------
@@ -187,6 +210,10 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None):
             if k == "write_iops":
                 out["write_energy"] = float(ds.energy_per_io)
         out["capacity"] = float(params["user_capacity"])
+    bound = published_read_iops(part, out["capacity"]) if published_bound and float(io_size) <= 4096 else None
+    if bound is not None and bound < out["read_iops"]:
+        out["read_iops"] = bound
+        out["read_iops_stage"] = "published 4 KiB IOPS"
     if dwpd is None:
         d, src = rated_dwpd(part, out["capacity"])
         if not np.isfinite(d):
@@ -200,7 +227,7 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None):
     return out
 
 
-def for_parts(demand, parts=None, power_cap=None, waf=1.0, utilization=1.0):
+def for_parts(demand, parts=None, power_cap=None, waf=1.0, utilization=1.0, published_bound=True):
     """Drives of each part needed for a demand (one scalar demand, e.g. from :func:`linkmodel.ai.kvtier.demand`).
 
     Parameters
@@ -214,38 +241,48 @@ def for_parts(demand, parts=None, power_cap=None, waf=1.0, utilization=1.0):
         Hold every drive to this power [W].
     waf, utilization : float
         See :func:`count`.
+    published_bound : bool
+        See :func:`capability`.
 
     Returns
     -------
     xarray.Dataset
-        Over ``part``: per-constraint counts, ``drives``, ``binding`` (``"power"`` when the binding
-        bandwidth or IOPS figure of the drive is itself held by its power cap), ``drive_stage`` (what
-        binds inside the drive for that figure), ``fleet_power`` [W] (the drives sharing the load),
-        and the drive figures used.
+        Over ``part``: per-constraint counts, ``drives``, ``constraint`` (the one needing the most),
+        ``binding`` (the same, or ``"power"`` when that bandwidth or IOPS figure of the drive is itself
+        held by its power cap), ``power_held``, ``drive_stage`` (what binds inside the drive for that
+        figure), ``fleet_power`` [W] (the drives sharing the load) and the drive figures used.
     """
     import xarray as xr
 
     from linkmodel import specs
 
-    d = {k: float(np.asarray(demand[k])) for k in ("read_bandwidth", "write_bandwidth", "io_size", "capacity",
-                                                    "bytes_written_per_day")}
+    keys = ("read_bandwidth", "write_bandwidth", "io_size", "capacity", "bytes_written_per_day")
+    missing = [k for k in keys if k not in demand]
+    if missing:
+        raise ValueError(f"demand: missing {missing[0]!r} (use linkmodel.ai.kvtier.demand)")
+    if any(np.ndim(demand[k]) for k in keys):
+        raise ValueError("demand: one scalar demand per call (select one point of a swept demand first)")
+    d = {k: float(np.asarray(demand[k])) for k in keys}
     parts = specs.bundled_parts() if parts is None else [specs.load(p) if isinstance(p, str) else p for p in parts]
     rows = []
     for p in parts:
-        cap = capability(p, d["io_size"], power_cap=power_cap)
+        cap = capability(p, d["io_size"], power_cap=power_cap, published_bound=published_bound)
         n = count(**d, drive_read_bandwidth=cap["read_bandwidth"], drive_write_bandwidth=cap["write_bandwidth"],
                   drive_read_iops=cap["read_iops"], drive_write_iops=cap["write_iops"],
                   drive_capacity=cap["capacity"], drive_dwpd=cap["dwpd"], waf=waf, utilization=utilization)
-        binding = str(n.binding.values)
+        constraint = str(n.binding.values)
         key = {"read bandwidth": "read_bandwidth", "read IOPS": "read_iops", "write bandwidth": "write_bandwidth",
-               "write IOPS": "write_iops"}.get(binding)
+               "write IOPS": "write_iops", "read+write": "read_iops"}.get(constraint)
         stage = cap[f"{key}_stage"] if key else ""
-        if stage == "power":
-            binding = "power"
+        if constraint == "read+write" and cap["write_iops_stage"] == "power":
+            stage = "power"
+        binding = "power" if stage == "power" else constraint
         drives = float(n.drives)
         rate_r, rate_w = d["read_bandwidth"] / d["io_size"], d["write_bandwidth"] / d["io_size"]
-        fleet_power = drives * cap["static_power"] + rate_r * cap["read_energy"] + rate_w * cap["write_energy"]
-        rows.append({**{k: float(n[k]) for k in _KEYS}, "drives": drives, "binding": binding, "drive_stage": stage,
+        fleet_power = (drives * cap["static_power"] + rate_r * cap["read_energy"]
+                       + rate_w * waf * cap["write_energy"])
+        rows.append({**{k: float(n[k]) for k in _KEYS}, "drives": drives, "constraint": constraint,
+                     "binding": binding, "power_held": stage == "power", "drive_stage": stage,
                      "fleet_power": fleet_power, "capacity": cap["capacity"], "dwpd": cap["dwpd"],
                      "read_iops": cap["read_iops"], "read_bandwidth": cap["read_bandwidth"],
                      "write_bandwidth": cap["write_bandwidth"], "write_iops": cap["write_iops"],

@@ -38,8 +38,8 @@ ENGINE_BLOCKS = {"vllm": 16, "sglang-hicache": 64, "lmcache": 256, "mooncake": 5
 MOONCAKE_A, MOONCAKE_B = 4.0, 22.0
 
 
-def prefill_flops(tokens, layers, hidden, a=MOONCAKE_A, b=MOONCAKE_B):
-    """Prefill FLOPs of ``tokens`` tokens, Mooncake's Eq. 1: ``l (a n^2 d + b n d^2)`` [FLOP].
+def prefill_flops(tokens, layers, hidden, a=MOONCAKE_A, b=MOONCAKE_B, attention_width=None):
+    """Prefill FLOPs of ``tokens`` tokens, Mooncake's Eq. 1: ``l (a n^2 d_attn + b n d^2)`` [FLOP].
 
     Parameters
     ----------
@@ -49,18 +49,30 @@ def prefill_flops(tokens, layers, hidden, a=MOONCAKE_A, b=MOONCAKE_B):
         Layers ``l`` and model width ``d`` [1].
     a, b : float
         Attention and dense-matmul constants [1] (Mooncake's 4 and 22 for Llama3-70B).
+    attention_width : float, optional
+        Width of the attention products ``d_attn`` [1] (:meth:`Model.attention_width`); default ``hidden``
+        (Mooncake's form, right when ``H_q d_h = d``).
 
     Returns
     -------
     float or array or DataArray
         [FLOP]; 1.1435e15 for Llama3-70B at n = 8192.
     """
-    x, kind = unpack(tokens=tokens, layers=layers, hidden=hidden, a=a, b=b)
+    x, kind = unpack(tokens=tokens, layers=layers, hidden=hidden, a=a, b=b,
+                     attention_width=hidden if attention_width is None else attention_width)
     check_range("tokens", x["tokens"], lo=0)
-    for k in ("layers", "hidden", "a", "b"):
+    for k in ("layers", "hidden", "a", "b", "attention_width"):
         check_range(k, x[k], lo=0, lo_open=True)
     n, d = x["tokens"], x["hidden"]
-    return pack(x["layers"] * (x["a"] * n * n * d + x["b"] * n * d * d), kind, "prefill_flops", "FLOP")
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, by name
+        f = x["layers"] * (x["a"] * n * n * x["attention_width"] + x["b"] * n * d * d)
+    _finite("prefill_flops", f, "tokens")
+    return pack(f, kind, "prefill_flops", "FLOP")
+
+
+def _finite(name, value, inputs):
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"{inputs}: too large: {name} overflows (not a finite number)")
 
 
 def dense_flops_constant(m):
@@ -78,7 +90,8 @@ def dense_flops_constant(m):
 def breakeven_bandwidth(m, prefix_tokens, compute_flops, fmt="bf16", a=MOONCAKE_A, b=None):
     """Loading bandwidth above which reusing a cached prefix beats recomputing it [B/s].
 
-    ``B_min = G p B_tok / flops(p)`` (Mooncake's Eq. 2 generalised).
+    ``B_min = G p B_tok / flops(p)`` (Mooncake's Eq. 2 generalised; the attention term over the model's
+    attention width, :meth:`Model.attention_width`, which is Mooncake's ``d`` for Llama).
 
     Parameters
     ----------
@@ -103,8 +116,13 @@ def breakeven_bandwidth(m, prefix_tokens, compute_flops, fmt="bf16", a=MOONCAKE_
     check_range("prefix_tokens", x["prefix_tokens"], lo=0, lo_open=True)
     check_range("compute_flops", x["compute_flops"], lo=0, lo_open=True, unit="FLOP/s")
     p = x["prefix_tokens"]
-    flops = np.asarray(prefill_flops(p, mod.layers, mod.hidden, a, b))
-    return pack(x["compute_flops"] * p * kv_bytes_per_token(mod, fmt) / flops, kind, "breakeven_bandwidth", "B/s")
+    flops = np.asarray(prefill_flops(p, mod.layers, mod.hidden, a, b, mod.attention_width()))
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        bw = x["compute_flops"] * p * kv_bytes_per_token(mod, fmt) / flops
+    _finite("breakeven_bandwidth", bw, "prefix_tokens, compute_flops")
+    if np.any(bw <= 0):
+        raise ValueError("prefix_tokens, compute_flops: too large: the break-even bandwidth underflows to 0")
+    return pack(bw, kind, "breakeven_bandwidth", "B/s")
 
 
 def io_size(m, tokens_per_block=16, layout="contiguous", tp=1, split_kv=False, fmt="bf16"):
@@ -114,7 +132,7 @@ def io_size(m, tokens_per_block=16, layout="contiguous", tp=1, split_kv=False, f
     ----------
     m : str or Model
     tokens_per_block : float or array-like
-        Tokens per engine block [1] (:data:`ENGINE_BLOCKS`).
+        Tokens per engine block [1], >= 1 (:data:`ENGINE_BLOCKS`).
     layout : {"contiguous", "layer_separate"}
         One I/O per block (all layers) or per layer.
     tp : int or array-like
@@ -131,8 +149,8 @@ def io_size(m, tokens_per_block=16, layout="contiguous", tp=1, split_kv=False, f
     mod = model(m)
     check_choice("layout", layout, LAYOUTS)
     x, kind = unpack(tokens_per_block=tokens_per_block, tp=tp)
-    check_range("tokens_per_block", x["tokens_per_block"], lo=0, lo_open=True)
-    check_range("tp", x["tp"], lo=1)
+    check_range("tokens_per_block", x["tokens_per_block"], lo=1)
+    check_range("tp", x["tp"], lo=1, hi=1e6)
     if np.any(x["tp"] != np.round(x["tp"])):
         raise ValueError("tp: whole numbers >= 1")
     if not isinstance(split_kv, bool):
@@ -182,28 +200,40 @@ def demand(m, request_rate, input_tokens, prefix_hit, output_tokens=0.0, admit=1
         raise ValueError(f"save_decode: {save_decode!r} not allowed; True or False")
     x, kind = unpack(request_rate=request_rate, input_tokens=input_tokens, prefix_hit=prefix_hit,
                      output_tokens=output_tokens, admit=admit,
-                     retention_tokens=0.0 if retention_tokens is None else retention_tokens)
+                     retention_tokens=0.0 if retention_tokens is None else retention_tokens,
+                     tokens_per_block=tokens_per_block, tp=tp)
     check_range("request_rate", x["request_rate"], lo=0, unit="1/s")
     check_range("input_tokens", x["input_tokens"], lo=0)
     check_range("output_tokens", x["output_tokens"], lo=0)
     check_range("prefix_hit", x["prefix_hit"], lo=0, hi=1)
     check_range("admit", x["admit"], lo=0, hi=1)
     check_range("retention_tokens", x["retention_tokens"], lo=0)
-    b_tok = kv_bytes_per_token(mod, fmt)
-    lam, n_in, h = x["request_rate"], x["input_tokens"], x["prefix_hit"]
-    read = lam * h * n_in * b_tok
-    new_tokens = (1.0 - h) * n_in + (x["output_tokens"] if save_decode else 0.0)
-    write = x["admit"] * lam * new_tokens * b_tok
-    io = np.asarray(io_size(mod, tokens_per_block, layout, tp, split_kv, fmt))
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, by name
+        b_tok = kv_bytes_per_token(mod, fmt)
+        lam, n_in, h = x["request_rate"], x["input_tokens"], x["prefix_hit"]
+        read = lam * h * n_in * b_tok
+        new_tokens = (1.0 - h) * n_in + (x["output_tokens"] if save_decode else 0.0)
+        write = x["admit"] * lam * new_tokens * b_tok
+        # the unpacked (aligned) block size and TP degree, so their dims pair with the others' by name
+        io = np.asarray(io_size(mod, x["tokens_per_block"], layout, x["tp"], split_kv, fmt))
+        out = {"read": read, "write": write, "io": io, "read_iops": read / io, "write_iops": write / io,
+               "capacity": x["retention_tokens"] * b_tok, "per_day": write * 86400.0}
+    for k, v in out.items():
+        _finite(k, v, "request_rate, input_tokens, output_tokens, retention_tokens")
+    shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()))
+
+    def full(v):
+        return np.broadcast_to(np.asarray(v, dtype=float), shape)
+
     variables = {
-        "read_bandwidth": (read, "B/s", "prefix loads", False),
-        "write_bandwidth": (write, "B/s", "new KV saved", False),
-        "io_size": (io + 0.0 * read, "B", "bytes per storage I/O", False),
-        "read_iops": (read / io, "1/s", "read I/Os per second", False),
-        "write_iops": (write / io, "1/s", "write I/Os per second", False),
-        "capacity": (x["retention_tokens"] * b_tok + 0.0 * read, "B", "KV bytes retained", False),
-        "bytes_written_per_day": (write * 86400.0, "B/day", "bytes written per day", False),
-        "kv_bytes_per_token": (b_tok + 0.0 * read, "B", "stored KV bytes per token", False),
+        "read_bandwidth": (full(read), "B/s", "prefix loads", False),
+        "write_bandwidth": (full(write), "B/s", "new KV saved", False),
+        "io_size": (full(io), "B", "bytes per storage I/O", False),
+        "read_iops": (full(out["read_iops"]), "1/s", "read I/Os per second", False),
+        "write_iops": (full(out["write_iops"]), "1/s", "write I/Os per second", False),
+        "capacity": (full(out["capacity"]), "B", "KV bytes retained", False),
+        "bytes_written_per_day": (full(out["per_day"]), "B/day", "bytes written per day", False),
+        "kv_bytes_per_token": (full(b_tok), "B", "stored KV bytes per token", False),
     }
     attrs = {"model": mod.id, "format": fmt if isinstance(fmt, str) else fmt.name, "layout": layout,
              "save_decode": int(save_decode), "split_kv": int(split_kv)}

@@ -56,6 +56,8 @@ class Model:
         [1]; for MLA unused (0).
     kv_lora_rank, qk_rope_head_dim : int
         MLA latent and RoPE-key widths [1] (0 for GQA).
+    qk_nope_head_dim, v_head_dim : int
+        MLA per-head query/key (without RoPE) and value widths [1] (0 for GQA).
     params : float
         Total parameters [1].
     active_params : float
@@ -74,10 +76,23 @@ class Model:
     head_dim: int
     kv_lora_rank: int
     qk_rope_head_dim: int
+    qk_nope_head_dim: int
+    v_head_dim: int
     params: float
     active_params: float
     moe: MoE | None
     source: str
+
+    def attention_width(self):
+        """Width of the attention products per token [1]: ``(d_qk + d_v) / 2`` over all query heads.
+
+        Mooncake's prefill FLOPs take the attention term as ``a n^2 d`` with ``d`` the model width, true
+        when ``H_q d_h = d`` (Llama). Query-key and attention-value products are ``H_q d_qk`` and ``H_q d_v``
+        wide; their mean replaces ``d``: ``H_q d_h`` for GQA, ``H_q (d_nope + d_rope + d_v) / 2`` for MLA.
+        """
+        if self.attention == "mla":
+            return self.q_heads * (self.qk_nope_head_dim + self.qk_rope_head_dim + self.v_head_dim) / 2.0
+        return float(self.q_heads * self.head_dim)
 
     def kv_elements(self):
         """(main, rope) elements of KV cache per token per layer [1]."""
@@ -160,8 +175,9 @@ def _models_path():
 
 
 _FIELDS = {"name": str, "attention": str, "layers": int, "hidden": int, "q_heads": int, "kv_heads": int,
-           "head_dim": int, "kv_lora_rank": int, "qk_rope_head_dim": int, "params": float, "active_params": float,
-           "moe": dict, "source": str}
+           "head_dim": int, "kv_lora_rank": int, "qk_rope_head_dim": int, "qk_nope_head_dim": int, "v_head_dim": int,
+           "params": float, "active_params": float, "moe": dict, "source": str}
+_MLA = ("kv_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim")
 _REQUIRED = ("name", "attention", "layers", "hidden", "q_heads", "kv_heads", "params", "source")
 
 
@@ -197,13 +213,12 @@ def load_models(path=None) -> dict[str, Model]:
             ok = isinstance(v, want) if want is not float else isinstance(v, int | float)
             if not ok or isinstance(v, bool):
                 raise ValueError(f"{where}: {k}: {v!r} is not a {want.__name__}")
-            if want in (int, float) and not v > 0 and not (k in ("kv_lora_rank", "qk_rope_head_dim", "head_dim")
-                                                            and v == 0):
+            if want in (int, float) and not v > 0 and not (k in (*_MLA, "head_dim") and v == 0):
                 raise ValueError(f"{where}: {k}: {v!r} must be > 0")
         if t["attention"] not in ATTENTION:
             raise ValueError(f"{where}: attention: {t['attention']!r} not allowed; allowed: {', '.join(ATTENTION)}")
-        if t["attention"] == "mla" and not (t.get("kv_lora_rank", 0) > 0 and t.get("qk_rope_head_dim", 0) > 0):
-            raise ValueError(f"{where}: an MLA model needs kv_lora_rank and qk_rope_head_dim")
+        if t["attention"] == "mla" and not all(t.get(k, 0) > 0 for k in _MLA):
+            raise ValueError(f"{where}: an MLA model needs {', '.join(_MLA)}")
         if t["attention"] == "gqa" and not t.get("head_dim", 0) > 0:
             raise ValueError(f"{where}: a GQA model needs head_dim")
         moe = None
@@ -223,6 +238,7 @@ def load_models(path=None) -> dict[str, Model]:
         out[mid] = Model(id=mid, name=t["name"], attention=t["attention"], layers=t["layers"], hidden=t["hidden"],
                          q_heads=t["q_heads"], kv_heads=t["kv_heads"], head_dim=t.get("head_dim", 0),
                          kv_lora_rank=t.get("kv_lora_rank", 0), qk_rope_head_dim=t.get("qk_rope_head_dim", 0),
+                         qk_nope_head_dim=t.get("qk_nope_head_dim", 0), v_head_dim=t.get("v_head_dim", 0),
                          params=float(t["params"]), active_params=float(t.get("active_params", t["params"])),
                          moe=moe, source=t["source"])
     return out
@@ -293,6 +309,10 @@ def kv_bytes(m, tokens, fmt="bf16"):
 
 
 def weight_bytes(m, bits_per_param=16.0):
-    """Bytes of a model's weights at ``bits_per_param`` [B] (all parameters; MoE experts included)."""
-    check_range("bits_per_param", np.asarray(bits_per_param, dtype=float), lo=0, lo_open=True, hi=32)
-    return model(m).params * np.asarray(bits_per_param, dtype=float) / 8.0
+    """Bytes of a model's weights at ``bits_per_param`` [bit] [B] (all parameters; MoE experts included).
+
+    Broadcasts over ``bits_per_param`` (scalar, array or DataArray).
+    """
+    a, kind = unpack(bits_per_param=bits_per_param)
+    check_range("bits_per_param", a["bits_per_param"], lo=0, lo_open=True, hi=32)
+    return pack(model(m).params * a["bits_per_param"] / 8.0, kind, "weight_bytes", "B")

@@ -18,7 +18,9 @@ import numpy as np
 from linkmodel._array import check_range
 
 #: NVMe batching a GPU-side driver can use (SQ doorbell per 8, CQ entries and interrupts coalesced by 8):
-#: ASSUMPTION, representative of BaM-style deep queues; linkmodel.nvme's defaults are per-I/O.
+#: ASSUMPTION. Basis: BaM runs 128 queues x 1024 entries from 262,144 GPU threads (ai_workloads.md §5.2), so
+#: doorbells and completions can be batched; no batch size is published, 8 is illustrative.
+#: linkmodel.nvme's defaults are per I/O; :func:`closing` reports links both ways.
 GPU_BATCHING = {"sqe_batch": 8, "cqe_batch": 8, "irq_coalesce": 8, "doorbell_batch": 8}
 
 
@@ -52,7 +54,7 @@ def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batchin
     s = np.asarray(sizes, dtype=float)
     if s.ndim != 1 or s.size == 0:
         raise ValueError("sizes: a non-empty 1-D list of I/O sizes in bytes")
-    check_range("sizes", s, lo=0, lo_open=True, unit="B")
+    check_range("sizes", s, lo=0, lo_open=True, hi=16384, unit="B")
     size = xr.DataArray(s, dims="size", coords={"size": s}, attrs={"units": "B"})
     with design.about(part, capacity):
         params, _ = design.params_from_part(part, capacity)
@@ -90,7 +92,9 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
     -------
     dict
         ``iops`` (the design today) and ``gap`` (target / iops); ``links``: every (gen, lanes) whose
-        ceiling with NVMe traffic meets the target, with its ceiling; ``mps_ceilings`` (the link
+        ceiling with NVMe traffic and GPU-side batching meets the target, with its ceiling, its
+        per-I/O (unbatched) ceiling and ``needs_batching``; ``channels_needed`` (at the part's channel
+        rate) vs ``channels`` and ``channel_ceiling`` [1/s]; ``mps_ceilings`` (the link
         ceiling at MPS 128, 256, 512, 4096 B: a larger MPS stops helping once it holds one I/O);
         ``dies_needed`` (at the part's
         tR and independent plane reads: target x tR / planes read at once) vs ``dies``;
@@ -103,7 +107,7 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
 
     part = specs.load(part) if isinstance(part, str) else part
     check_range("target_iops", np.asarray(target_iops, dtype=float), lo=0, lo_open=True, unit="1/s")
-    check_range("size", np.asarray(size, dtype=float), lo=0, lo_open=True, unit="B")
+    check_range("size", np.asarray(size, dtype=float), lo=0, lo_open=True, hi=16384, unit="B")
     kw = GPU_BATCHING if batching is None else batching
     with design.about(part, capacity):
         params, _ = design.params_from_part(part, capacity)
@@ -114,21 +118,27 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
         for n in lanes:
             c = float(nvme.io_link_ceiling(g, n, float(size), params["mps"], io="read", mrrs=params["mrrs"],
                                            **kw).transfer_rate)
+            c1 = float(nvme.io_link_ceiling(g, n, float(size), params["mps"], io="read",
+                                            mrrs=params["mrrs"]).transfer_rate)
             if c >= target_iops:
-                options.append({"gen": g, "lanes": n, "ceiling": c})
+                options.append({"gen": g, "lanes": n, "ceiling": c, "ceiling_per_io": c1,
+                                "needs_batching": c1 < target_iops})
     # MPS: a read's data is split into TLPs of at most MPS bytes; once MPS >= size, a larger one changes nothing
     mps = {int(m_): float(nvme.io_link_ceiling(params["gen"], params["lanes"], float(size), m_, io="read",
-                                                mrrs=params["mrrs"]).transfer_rate) for m_ in (128, 256, 512, 4096)}
+                                                mrrs=params["mrrs"], **kw).transfer_rate) for m_ in (128, 256, 512, 4096)}
     pages = np.ceil(float(size) / params["page_size"])
     k = params["independent_plane_reads"]
     read_die = min(pages / k, np.ceil(pages / params["planes"])) * params["t_read"]  # die-seconds per read
     iops = float(ds.iops)
+    ch_time = float(ds.ceiling_channels)  # I/Os per second the channels allow
     return {
         "part": part.id, "size": float(size), "target_iops": float(target_iops), "iops": iops,
         "binding": str(ds.binding.values), "gap": float(target_iops) / iops,
         "link": {"gen": params["gen"], "lanes": params["lanes"], "ceiling": float(ds.ceiling_link)},
         "links": options, "mps_ceilings": mps, "mps": params["mps"],
         "dies": params["dies"], "dies_needed": float(target_iops) * read_die,
+        "channels": params["channels"], "channel_ceiling": ch_time,
+        "channels_needed": params["channels"] * float(target_iops) / ch_time,
         "power_cap": params["power_cap"],
         "power_needed": float(ds.static_power) + float(target_iops) * float(ds.energy_per_io),
         "controller_iops": params["controller_iops"], "controller_iops_needed": float(target_iops),
