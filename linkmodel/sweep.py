@@ -24,7 +24,8 @@ Axes are of two kinds.
   (ASSUMPTION, see ``params_from_part``).
 * *Workload axes* (:data:`WORKLOAD_AXES`): ``size`` [B] and ``read_fraction``
   [1] replace every workload's I/O size or read share (``rand_read`` with a
-  ``read_fraction`` axis is a random mix).
+  ``read_fraction`` axis is a random mix). Reach the ``size`` coordinate as
+  ``ds["size"]``: ``ds.size`` is xarray's element count.
 * *Parameter axes*: any other key of :data:`linkmodel.ssd.drive.PARAMETERS`
   (``power_cap``, ``dies``, ``channels``, ``channel_rate``, ``t_read`` ...),
   in its SI unit, replacing that one parameter as it is (nothing is

@@ -368,6 +368,9 @@ def predict(params: dict, workloads=None, write_path=None, **link_kw):
     import xarray as xr
 
     wls = list(WORKLOADS.values()) if workloads is None else list(workloads)
+    if any(np.ndim(wl.size) or np.ndim(wl.read_fraction) for wl in wls):
+        raise ValueError("workloads: predict() stacks scalar workloads; for a size or read-share axis call "
+                         "evaluate() with that Workload (or linkmodel.sweep.run)")
     parts = [evaluate(params, wl, write_path, **link_kw) for wl in wls]
     ds = xr.concat(parts, dim="workload", combine_attrs="drop_conflicts")
     ds = ds.assign_coords(workload=[wl.name for wl in wls])
