@@ -32,11 +32,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _flag_message(exc: ValueError, flags: dict[str, str]) -> str:
-    """Rename a library parameter at the start of a message to its flag."""
+    """Rename the library parameter(s) at the start of a message (``name:`` or ``a, b:``) to their flags."""
     msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    name, sep, rest = msg.partition(":")
-    if sep and name in flags:
-        return f"{flags[name]}:{rest}"
+    head, sep, rest = msg.partition(":")
+    names = head.split(", ")
+    if sep and all(n in flags for n in names):
+        return ", ".join(dict.fromkeys(flags[n] for n in names)) + f":{rest}"
     return msg
 
 

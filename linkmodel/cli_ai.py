@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 
+from linkmodel.cli import _flag_message
 from linkmodel.units import format_si, parse_quantity
 
 _SCALE = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "p": 1e15}
@@ -74,7 +75,7 @@ def _model(text):
     try:
         return models.model(text)
     except ValueError as e:
-        raise _usage(f"--model: {str(e).partition(': ')[2]}") from None
+        raise _usage(_flag_message(e, {"model": "--model"})) from None
 
 
 def _fmt(text):
@@ -83,7 +84,7 @@ def _fmt(text):
     try:
         return models.kv_format(text)
     except ValueError as e:
-        raise _usage(f"--format: {str(e).partition(': ')[2]}") from None
+        raise _usage(_flag_message(e, {"kv format": "--format"})) from None
 
 
 def add_parser(sub):
@@ -221,14 +222,10 @@ def _cmd_kv(args) -> int:
         d = kvtier.demand(m, rate, n_in, hit, n_out, admit, args.save_decode, keep, block, args.layout, int(tp),
                           args.split_kv, fmt)
     except ValueError as e:
-        from linkmodel.cli import _flag_message
-
         flags = {"request_rate": "--rate", "input_tokens": "--input", "output_tokens": "--output",
                  "prefix_hit": "--hit", "admit": "--admit", "retention_tokens": "--retention",
                  "tokens_per_block": "--block", "tp": "--tp", "split_kv": "--split-kv"}
-        msg = _flag_message(e, flags).replace("request_rate, input_tokens, output_tokens, retention_tokens:",
-                                              "--rate, --input, --output, --retention:")
-        raise _usage(msg) from None
+        raise _usage(_flag_message(e, flags)) from None
     sized = drives.for_parts(d, parts or specs.bundled_parts(), power_cap=cap, waf=waf, utilization=util)
     demand = {k: float(d[k]) for k in d.data_vars}
     rows = sized.to_dataframe().reset_index().to_dict("records")
@@ -276,7 +273,8 @@ def _cmd_breakeven(args) -> int:
             bw = float(kvtier.breakeven_bandwidth(m, p, g, fmt, b=b))
             flops = float(kvtier.prefill_flops(p, m.layers, m.hidden, b=bb, attention_width=m.attention_width()))
         except ValueError as e:
-            raise _usage(f"--prefix, --gpu-flops: {str(e).partition(': ')[2]}") from None
+            flags = {"tokens": "--prefix", "prefix_tokens": "--prefix", "compute_flops": "--gpu-flops"}
+            raise _usage(_flag_message(e, flags)) from None
         rows.append({"prefix_tokens": p, "breakeven_bandwidth": bw, "prefill_seconds": flops / g})
     if args.json:
         _dump({"model": m.id, "format": fmt.name, "compute_flops": g, "a": kvtier.MOONCAKE_A, "b": bb, "rows": rows})
@@ -392,7 +390,7 @@ def _cmd_experts(args) -> int:
     try:
         ds = weights.expert_stream(m, steps, batch, hit, bits)
     except ValueError as e:
-        raise _usage(f"--model: {str(e).partition(': ')[2]}" if str(e).startswith("model") else str(e)) from None
+        raise _usage(_flag_message(e, {"model": "--model"})) from None
     out = {k: float(ds[k]) for k in ds.data_vars}
     if args.json:
         _dump({"model": m.id, **out})

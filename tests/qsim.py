@@ -82,6 +82,22 @@ def _run(qd, delay, dies, t_die, channels, t_channel, t_link, ios, warmup, servi
     return np.asarray(lat), ios / (t_last - t_first)
 
 
+class _Events:
+    """A time-ordered event queue (ties in insertion order) for the simulators below."""
+
+    def __init__(self):
+        self._heap: list = []
+        self._seq = 0
+
+    def push(self, t, kind, *data):
+        heapq.heappush(self._heap, (t, self._seq, kind, data))
+        self._seq += 1
+
+    def pop(self):
+        t, _, kind, data = heapq.heappop(self._heap)
+        return t, kind, data
+
+
 def simulate_with_writes(qd: int, delay: float, dies: int, t_die: float, channels: int, t_channel: float,
                          t_link: float, program_rate: float, t_prog: float, channel_busy: float = 0.0,
                          t_channel_chunk: float = 0.0,
@@ -116,13 +132,8 @@ def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rat
     busy = [None] * dies  # None, ("read", start, end) or ("op", end, remaining-if-suspended)
     ch_free = [0.0] * channels
     link_free = 0.0
-    events: list = []
-    seq = 0
-
-    def push(t, kind, *data):
-        nonlocal seq
-        heapq.heappush(events, (t, seq, kind, data))
-        seq += 1
+    events = _Events()
+    push = events.push
 
     def start_next(t, d):
         if reads_q[d]:
@@ -149,7 +160,7 @@ def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rat
     t_first = t_last = None
     stale = set()  # die_done events cancelled by a suspend: (die, end time)
     while done < ios + warmup:
-        t, _, kind, data = heapq.heappop(events)
+        t, kind, data = events.pop()
         if kind == "write_op":
             d = int(rng.integers(dies))
             x = rng.random() * (program_rate + erase_rate + gc_read_rate)
@@ -239,16 +250,11 @@ def simulate_mix(qd: int, read_fraction: float, delay: float, dies: int, t_die: 
     busy: list = [None] * dies
     ch_free = [0.0] * channels
     link_free = 0.0
-    events: list = []
-    seq = 0
+    events = _Events()
+    push = events.push
     credit = {k: 0.0 for k in ("programs", "erases", "gc_reads", "chunks")}
     pending = 0  # programs issued, not finished
     blocked: deque = deque()  # writes waiting for buffer room: their submission times
-
-    def push(t, kind, *data):
-        nonlocal seq
-        heapq.heappush(events, (t, seq, kind, data))
-        seq += 1
 
     def start_next(t, d):
         if reads_q[d]:
@@ -302,7 +308,7 @@ def simulate_mix(qd: int, read_fraction: float, delay: float, dies: int, t_die: 
     lat = {"r": [], "w": []}
     t_first = t_last = None
     while done < ios + warmup:
-        t, _, kind, data = heapq.heappop(events)
+        t, kind, data = events.pop()
         if kind == "read_at_die":
             (start,) = data
             d = int(rng.integers(dies))

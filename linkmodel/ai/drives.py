@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkmodel._array import check_range, dataset, unpack
+from linkmodel._array import check_range, dataset, pack, unpack
 
 CONSTRAINTS = ("read bandwidth", "read IOPS", "write bandwidth", "write IOPS", "read+write", "capacity", "endurance")
 _KEYS = ("n_read_bandwidth", "n_read_iops", "n_write_bandwidth", "n_write_iops", "n_read_write", "n_capacity",
@@ -35,8 +35,6 @@ def iops_for_bandwidth(bandwidth, size):
     x, kind = unpack(bandwidth=bandwidth, size=size)
     check_range("bandwidth", x["bandwidth"], lo=0, unit="B/s")
     check_range("size", x["size"], lo=0, lo_open=True, unit="B")
-    from linkmodel._array import pack
-
     return pack(x["bandwidth"] / x["size"], kind, "iops", "1/s")
 
 
@@ -45,8 +43,6 @@ def outstanding_ios(iops, latency):
     x, kind = unpack(iops=iops, latency=latency)
     check_range("iops", x["iops"], lo=0, unit="1/s")
     check_range("latency", x["latency"], lo=0, unit="s")
-    from linkmodel._array import pack
-
     return pack(x["iops"] * x["latency"], kind, "outstanding_ios", "1")
 
 

@@ -102,6 +102,8 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
         ``controller_iops_needed``; ``outstanding_ios`` (Little's law at the QD1 read latency);
         ``qd1_latency`` [s].
     """
+    import xarray as xr
+
     from linkmodel import nvme, specs
     from linkmodel.ssd import design, drive, latency
 
@@ -113,22 +115,21 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
         params, _ = design.params_from_part(part, capacity)
         ds = drive.evaluate(params, drive.Workload("small_read", float(size), 1.0, True))
         qd1 = float(latency.qd1(params, "read", float(size)).total)
-    options = []
-    for g in gens:
-        for n in lanes:
-            c = float(nvme.io_link_ceiling(g, n, float(size), params["mps"], io="read", mrrs=params["mrrs"],
-                                           **kw).transfer_rate)
-            c1 = float(nvme.io_link_ceiling(g, n, float(size), params["mps"], io="read",
-                                            mrrs=params["mrrs"]).transfer_rate)
-            if c >= target_iops:
-                options.append({"gen": g, "lanes": n, "ceiling": c, "ceiling_per_io": c1,
-                                "needs_batching": c1 < target_iops})
+    # every link option in one broadcast call, batched and per I/O
+    g_ = xr.DataArray(list(gens), dims="gen", coords={"gen": list(gens)})
+    n_ = xr.DataArray(list(lanes), dims="lanes", coords={"lanes": list(lanes)})
+    batched = nvme.io_link_ceiling(g_, n_, float(size), params["mps"], io="read", mrrs=params["mrrs"],
+                                   **kw).transfer_rate
+    per_io = nvme.io_link_ceiling(g_, n_, float(size), params["mps"], io="read", mrrs=params["mrrs"]).transfer_rate
+    options = [{"gen": int(g), "lanes": int(n), "ceiling": float(batched.sel(gen=g, lanes=n)),
+                "ceiling_per_io": float(per_io.sel(gen=g, lanes=n)),
+                "needs_batching": float(per_io.sel(gen=g, lanes=n)) < target_iops}
+               for g in gens for n in lanes if float(batched.sel(gen=g, lanes=n)) >= target_iops]
     # MPS: a read's data is split into TLPs of at most MPS bytes; once MPS >= size, a larger one changes nothing
-    mps = {int(m_): float(nvme.io_link_ceiling(params["gen"], params["lanes"], float(size), m_, io="read",
-                                                mrrs=params["mrrs"], **kw).transfer_rate) for m_ in (128, 256, 512, 4096)}
-    pages = np.ceil(float(size) / params["page_size"])
-    k = params["independent_plane_reads"]
-    read_die = min(pages / k, np.ceil(pages / params["planes"])) * params["t_read"]  # die-seconds per read
+    m_ = xr.DataArray([128, 256, 512, 4096], dims="mps")
+    by_mps = nvme.io_link_ceiling(params["gen"], params["lanes"], float(size), m_, io="read", mrrs=params["mrrs"],
+                                  **kw).transfer_rate
+    mps = {int(m): float(v) for m, v in zip(m_.values, by_mps.values, strict=True)}
     iops = float(ds.iops)
     ch_time = float(ds.ceiling_channels)  # I/Os per second the channels allow
     return {
@@ -136,7 +137,7 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
         "binding": str(ds.binding.values), "gap": float(target_iops) / iops,
         "link": {"gen": params["gen"], "lanes": params["lanes"], "ceiling": float(ds.ceiling_link)},
         "links": options, "mps_ceilings": mps, "mps": params["mps"],
-        "dies": params["dies"], "dies_needed": float(target_iops) * read_die,
+        "dies": params["dies"], "dies_needed": float(target_iops) * float(ds.die_time),  # die-seconds per read
         "channels": params["channels"], "channel_ceiling": ch_time,
         "channels_needed": params["channels"] * float(target_iops) / ch_time,
         "power_cap": params["power_cap"],

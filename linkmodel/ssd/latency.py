@@ -649,9 +649,12 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
         if len(suspend) != 2:
             raise ValueError("suspend: (program suspend latency, erase suspend latency) in seconds")
         check_range("suspend", np.asarray(suspend, dtype=float), lo=0, hi=1.0, unit="s")
-    written = a["write_iops"] * float(write_size) * a["waf"] / a["dies"]  # bytes programmed per die per second
-    u_p = written / (a["planes"] * a["page_size"] * a["bits_per_cell"]) * a["t_prog"]
-    u_e = written / (a["planes"] * a["page_size"] * a["block_pages"]) * a["t_erase"]
+    # die-seconds of programs and erases per host write, then the share of a die's time at the write rate
+    written = float(write_size) * a["waf"]  # bytes programmed per host write
+    prog_die = written / (a["planes"] * a["page_size"] * a["bits_per_cell"]) * a["t_prog"]
+    erase_die = written / (a["planes"] * a["page_size"] * a["block_pages"]) * a["t_erase"]
+    u_p = a["write_iops"] * prog_die / a["dies"]
+    u_e = a["write_iops"] * erase_die / a["dies"]
     # background reads: with the drive's own WAF, the rest of a write's die time in the drive model (GC
     # relocation reads, read-modify-write reads, SLC folding); with a WAF given, GC relocation reads for it;
     # page reads of tR each on one read server (a die reads k planes at once, so die time is senses tR / k)
@@ -661,9 +664,7 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
         bg_die = senses * np.asarray(params["t_read"], dtype=float) / np.asarray(params["independent_plane_reads"],
                                                                                 dtype=float)
     else:
-        own = (float(write_size) * a["waf"] / (a["planes"] * a["page_size"] * a["bits_per_cell"]) * a["t_prog"]
-               + float(write_size) * a["waf"] / (a["planes"] * a["page_size"] * a["block_pages"]) * a["t_erase"])
-        bg_die = np.maximum(np.asarray(wds.die_time, dtype=float) - own, 0.0)
+        bg_die = np.maximum(np.asarray(wds.die_time, dtype=float) - prog_die - erase_die, 0.0)
     u_r = bg_die * a["write_iops"] / a["dies"]
     if np.any(u_p + u_e + u_r >= 1.0):
         raise ValueError("write_iops: the dies would be busy programming and erasing all the time (program + "
