@@ -1,14 +1,15 @@
-"""Calibration of the three shared power constants no vendor publishes.
+"""Calibration of the four shared power constants no vendor publishes.
 
 Die program power (W per die while programming), the fixed share of a
-controller's full-load power (drawn at idle too) and the data-path energy per
+controller's full-load power (drawn at idle too), the data-path energy per
 byte the model does not itemise (DRAM buffer traffic, NAND I/O beyond the bus
-energy) are not published for any current part, yet they set every
-power-capped figure. They are calibrated *once, for all parts*, by least
-squares of the log errors over the power-sensitive vendor figures of the
-bundled parts (sequential write, read efficiency, read and write power, idle
-power), on a grid. The same three numbers then serve every part; nothing is
-per part.
+energy) and the controller's energy per NVMe command (command fetch, FTL
+lookup, completion, interrupt) are not published for any current part, yet
+they set every power-capped figure. They are calibrated *once, for all
+parts*, by least squares of the log errors over the power-sensitive vendor
+figures of the bundled parts (sequential write, random read, read
+efficiency, read and write power, idle power), on a grid. The same four
+numbers then serve every part; nothing is per part.
 
 Only confirmed vendor figures take part, and no power figure equal to the
 part's power cap (a power-bound prediction equals it by construction).
@@ -37,6 +38,7 @@ METRICS = {
     "seq_read_power": ("seq_read", "power"),
     "seq_write_power": ("seq_write", "power"),
     "idle_power": ("seq_read", "static_power"),
+    "rand_read": ("rand_read", "iops"),
 }
 VENDOR_KINDS = ("up_to", "typical", "max", "derived")
 #: the grid: constant -> values (SI)
@@ -44,6 +46,7 @@ GRID = {
     "program_power": np.round(np.arange(0.02, 0.5001, 0.01), 4),  # W per die
     "controller_fixed_fraction": np.round(np.arange(0.0, 1.0001, 0.02), 4),  # 1
     "controller_energy": np.round(np.arange(0.0, 1.0001e-9, 0.02e-9), 13),  # J per byte
+    "command_energy": np.round(np.arange(0.0, 3.0001e-6, 0.25e-6), 12),  # J per NVMe command
 }
 
 
@@ -78,7 +81,7 @@ def samples(parts=None, cat=None) -> list[Sample]:
             base = drive.WORKLOADS[wl_name]
             ds = drive.evaluate(params, drive.Workload(wl_name, pub.block_size, base.read_fraction, base.random))
             da = ds[q].broadcast_like(ds["power"]).transpose(*GRID)
-            out.append(Sample(part.id, pub.metric, pub.capacity, pub.value, np.asarray(da.values, dtype=float)))
+            out.append(Sample(part.id, pub.metric, pub.capacity, pub.value, np.asarray(da.values, dtype=np.float32)))
     return out
 
 
@@ -126,12 +129,13 @@ def stored() -> dict:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return {"program_power": float(data["program_power"]["value_w"]),
             "controller_fixed_fraction": float(data["controller_fixed_fraction"]["value"]),
-            "controller_energy": float(data["controller_energy"]["value_j_per_byte"])}
+            "controller_energy": float(data["controller_energy"]["value_j_per_byte"]),
+            "command_energy": float(data["command_energy"]["value_j"])}
 
 
 def _fmt(c: dict) -> str:
     return (f"pp {c['program_power']:.2f} W, f {c['controller_fixed_fraction']:.2f}, "
-            f"e {c['controller_energy'] * 1e9:.2f} nJ/B")
+            f"e {c['controller_energy'] * 1e9:.2f} nJ/B, c {c['command_energy'] * 1e6:.2f} uJ/command")
 
 
 def main() -> None:  # pragma: no cover - a reporting script

@@ -330,8 +330,12 @@ class Part:
 PART_KEYS = {"schema", "id", "vendor", "model", "segment", "notes", "source", "facts", "assumed", "published"}
 
 
+#: metrics of a sequential workload (128 KiB unless a figure says otherwise); the rest default to 4 KiB
+SEQUENTIAL_METRICS = ("seq_read", "seq_write", "seq_read_power", "seq_write_power", "read_efficiency")
+
+
 def _default_block(metric: str) -> float:
-    return 131072.0 if metric.startswith("seq") else 4096.0
+    return 131072.0 if metric in SEQUENTIAL_METRICS else 4096.0
 
 
 def load_part(path) -> Part:

@@ -14,7 +14,7 @@ BASE = dict(
     t_read_slc=25e-6, t_prog_slc=250e-6, slc_fraction=0.0,
     independent_plane_reads=4, command_time=0.0, read_power=0.0, program_power=0.0, erase_power=0.0,
     standby_power=0.0, io_energy=0.0, controller_iops=np.inf, controller_bandwidth=np.inf, controller_power=5.0,
-    controller_energy=0.0,
+    controller_energy=0.0, command_energy=0.0,
     dram_power=0.0, phy_power=0.0, power_cap=25.0, user_capacity=1e12, raw_capacity=1.28e12, reserve_fraction=0.0,
     indirection_unit=4096,
 )
@@ -98,6 +98,16 @@ def test_energy_per_random_write_by_hand():
     # and a 4 KiB random read: one single-plane sense, 4096 x 1.1 bytes on the bus, 4096 through the controller
     rd = run("rand_read", read_power=0.15, io_energy=2e-11, controller_energy=3e-10)
     assert float(rd.energy_per_io) == pytest.approx(e_sense + 4096 * 1.1 * 2e-11 + 4096 * 3e-10, rel=1e-12)
+    # a per-command energy is charged once per I/O whatever its size: 1 uJ on a 4 KiB read, 1 uJ on a 128 KiB one
+    # (so 32 x less per byte), and a write pays it once too, not once per programmed or relocated page
+    for name, before in (("rand_read", rd), ("rand_write", ds)):
+        more = run(name, program_power=0.2, erase_power=0.1, read_power=0.15, io_energy=2e-11,
+                   controller_energy=3e-10, command_energy=1e-6)
+        assert float(more.energy_per_io) == pytest.approx(float(before.energy_per_io) + 1e-6, rel=1e-12)
+    # a (large) 50 uJ per command alone within 1 W above the 5 W controller floor: 20,000 commands/s
+    seq = run("seq_read", command_energy=50e-6, power_cap=6.0)
+    assert str(seq.binding.values) == "power"
+    assert float(seq.iops) == pytest.approx(1.0 / 50e-6, rel=1e-12)
 
 
 def test_power_cap_at_or_below_static_power_is_an_error():

@@ -124,8 +124,9 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         Catalogue (default :func:`linkmodel.specs.catalogue`).
     constants : dict, optional
         Override the calibrated shared constants ``program_power`` [W],
-        ``controller_fixed_fraction`` [1] and ``controller_energy`` (the
-        un-itemised data-path energy) [J/B] (scalars or DataArrays; used by
+        ``controller_fixed_fraction`` [1], ``controller_energy`` (the
+        un-itemised data-path energy) [J/B] and ``command_energy`` [J per
+        NVMe command] (scalars or DataArrays; used by
         :mod:`linkmodel.calibrate` to evaluate its grid).
     power_state : int, optional
         Hold the drive to NVMe power state ``PS<power_state>`` of the part's
@@ -303,6 +304,10 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     src = f"controller {ctrl.id}: " + ("ASSUMPTION: " if basis.assumed else "") + basis.basis
     prov["controller_power"] = Provenance("calibrated", f"fixed share f of its {p_full:g} W full-load power ({src}); "
                                           "f shared by all parts, calibrated on published idle power")
+    params["command_energy"] = calibrated["command_energy"]
+    prov["command_energy"] = Provenance("calibrated", "the controller's energy per NVMe command (command fetch, "
+                                        "FTL lookup, completion, interrupt), shared by all parts, calibrated on "
+                                        "published random-read and power figures")
     prov["controller_energy"] = Provenance("calibrated", f"(1 - f) x {p_full:g} W / {b_full / 1e9:.4g} GB/s (Gen{c_gen} "
                                            f"x{c_lanes} line rate: full load, ASSUMPTION) + the shared un-itemised "
                                            "data-path energy per byte (calibrated)")

@@ -86,6 +86,7 @@ PARAMETERS = {
     "command_time": "s", "read_power": "W", "program_power": "W", "erase_power": "W",
     "standby_power": "W", "io_energy": "J/B",
     "controller_iops": "1/s", "controller_bandwidth": "B/s", "controller_power": "W", "controller_energy": "J/B",
+    "command_energy": "J",
     "dram_power": "W", "phy_power": "W", "power_cap": "W",
     "user_capacity": "B", "raw_capacity": "B", "reserve_fraction": "1", "indirection_unit": "B",
 }
@@ -267,7 +268,9 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     # controller data path (ECC decode/encode, buffers, DMA) per byte crossing its NAND interface: a read's
     # data; a write's programmed bytes plus the GC-relocated and read-modify-write bytes it reads back
     ctrl_bytes = r * s + w * write_bytes_ch
-    energy_op = r * e_read + w * e_write + ctrl_bytes * a["controller_energy"]
+    # plus the controller's work per NVMe command whatever its size (SQE fetch and parsing, FTL lookup or
+    # update, CQE, interrupt): one command per drive I/O
+    energy_op = r * e_read + w * e_write + ctrl_bytes * a["controller_energy"] + a["command_energy"]
     static = a["controller_power"] + a["dram_power"] + a["phy_power"] + a["standby_power"] * a["dies"]
     # a die busy with an operation draws that operation's power instead of standby: the energy an I/O adds
     # over an idle drive is its operation energy less the standby energy of its die time
@@ -334,7 +337,7 @@ def _validate(a):
         check_range(name, a[name], lo=0, lo_open=True, unit=PARAMETERS[name] if PARAMETERS[name] != "1" else "",
                     allow_inf=name.startswith("controller_"))
     for name in ("spare_fraction", "command_time", "read_power", "program_power", "erase_power", "standby_power",
-                 "io_energy", "controller_power", "controller_energy", "dram_power", "phy_power"):
+                 "io_energy", "controller_power", "controller_energy", "command_energy", "dram_power", "phy_power"):
         check_range(name, a[name], lo=0)
     check_range("reserve_fraction", a["reserve_fraction"], lo=0, hi=1, hi_open=True)
     check_range("slc_fraction", a["slc_fraction"], lo=0, hi=1)
