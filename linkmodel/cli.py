@@ -333,6 +333,17 @@ def _print_summary(summ):
               f"{target:>7}  {s['worst']}{within}")
 
 
+def _print_causes(causes):
+    total = sum(c["n"] for c in causes.values())
+    if not total:
+        return
+    print()
+    print(f"vendor figures outside their class target: {total}, by what they rest on")
+    for name, c in causes.items():
+        sec = f" ({c['unconfirmed']} from secondary sources)" if c["unconfirmed"] else ""
+        print(f"  {c['n']:3d}  {name}{sec}: {c['meaning']}")
+
+
 def _cmd_validate(args) -> int:
     from linkmodel import specs, validate
 
@@ -349,6 +360,7 @@ def _cmd_validate(args) -> int:
         return 0
     _print_records(records)
     _print_summary(validate.summary(records))
+    _print_causes(validate.miss_causes(records))
     return 0
 
 

@@ -52,6 +52,18 @@ TARGETS = {"sequential read": 0.05, "random read": 0.05, "sequential write": 0.1
            "power and efficiency": 0.15, "QD1 latency": 0.15, "all vendor figures": 0.08}
 
 
+#: why a prediction misses its class target, in four kinds (Record.cause)
+CAUSES = {
+    "unpublished limit": "published below a ceiling the model computes from published facts (the link, with no "
+                         "published controller limit): the part has a limit its vendor does not publish",
+    "own figures disagree": "the part's own figures contradict each other under uniform full-span steady state "
+                            "(a random-write rate needing a lower WAF than its sequential write allows)",
+    "unpublished inputs": "the binding stage rests on inputs no vendor publishes for this part (assumed NAND "
+                          "timings, calibrated power constants, shared defaults, the rating's workload)",
+    "published inputs": "the binding stage rests on published facts only: the model's physics misses",
+}
+
+
 @dataclass(frozen=True)
 class Record:
     """One published figure next to the model's prediction.
@@ -72,6 +84,7 @@ class Record:
     block_size: float
     source: str
     why: str = ""  # for a prediction outside its class target: what the miss rests on
+    cause: str = ""  # for such a miss: one of CAUSES
 
     def as_dict(self) -> dict:
         """JSON-ready dict."""
@@ -150,7 +163,8 @@ def validate_part(part: Part, cat=None) -> list[Record]:
                        if bool(drain) else ", ".join(f"{k} {v * 1e6:.3g} us" for v, k in top))
             rec = Record(part.id, pub.capacity, pub.metric, pub.value, lat, lat / pub.value - 1.0, binding,
                          pub.kind, pub.confirmed, pub.block_size, pub.source)
-            records.append(replace(rec, why=_explain_latency(rec, prov, br)))
+            why = _explain_latency(rec, prov, br)
+            records.append(replace(rec, why=why, cause="unpublished inputs" if why else ""))
             continue
         if wl_name == "endurance":
             if ("endurance", pub.capacity) not in cache:
@@ -168,7 +182,7 @@ def validate_part(part: Part, cat=None) -> list[Record]:
                         f"{e['pe_cycles']:.0f}: {_short(e['provenance']['pe_cycles'])}), or the vendor rates a "
                         f"gentler workload (sequential writes: {e['dwpd_sequential']:.3g} DWPD, JESD219 mix: "
                         f"{e['dwpd_jesd219']:.3g})")
-            records.append(replace(rec, why=why))
+            records.append(replace(rec, why=why, cause="unpublished inputs" if why else ""))
             continue
         key = (pub.capacity, wl_name, pub.block_size)
         if key not in cache:
@@ -199,14 +213,15 @@ def validate_part(part: Part, cat=None) -> list[Record]:
         if pub.capacity not in provs:
             provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)
         params, prov = provs[pub.capacity]
-        why = explain(rec, prov)
+        cause, why = _explain(rec, prov)
         if why and pub.metric == "rand_write" and rec.error < 0:
             from linkmodel import sanity
 
             b = sanity.random_write_waf_bound(part, pub.capacity, pub.value, pub.block_size, params)
             if b is not None and b["waf_max"] < b["waf_model"]:
                 why += "; " + sanity.describe_waf_bound(b, params["raw_capacity"])
-        records.append(replace(rec, why=why))
+                cause = "own figures disagree"
+        records.append(replace(rec, why=why, cause=cause))
     return records
 
 
@@ -257,22 +272,28 @@ def explain(record: Record, prov: dict) -> str:
     limit); otherwise the miss rests on the inputs of the binding stage, listed
     with where they come from.
     """
+    return _explain(record, prov)[1]
+
+
+def _explain(record: Record, prov: dict) -> tuple[str, str]:
+    """(cause, text) of a miss: a key of :data:`CAUSES` and what it rests on; ("", "") within target."""
     if record.error is None:
-        return ""
+        return "", ""
     target = TARGETS.get(CLASSES.get(record.metric, ""), TARGETS["all vendor figures"])
     if abs(record.error) <= target:
-        return ""
+        return "", ""
     if CLASSES.get(record.metric) == "endurance":
         parts = [f"{k} ({prov[k].source}: {_short(prov[k].detail)})" for k in ("raw_capacity", "reserve_fraction")
                  if k in prov]
-        return ("rests on the NAND's P/E cycles (catalogue: the die's own where published, else one value per "
-                "cell type), the workload the rating assumes (model: uniform random writes of one mapping unit) and "
-                + "; ".join(parts))
+        return "unpublished inputs", (
+            "rests on the NAND's P/E cycles (catalogue: the die's own where published, else one value per cell type), "
+            "the workload the rating assumes (model: uniform random writes of one mapping unit) and " + "; ".join(parts))
     stage = record.binding.split(": ")[-1].split(" ")[0]
     if record.error > 0 and stage == "link":
         limit = prov.get("controller_iops")
-        return ("published below the link ceiling: a limit the model lacks (controller processing or firmware; "
-                + (f"{_short(limit.detail)})" if limit else "none published)"))
+        return "unpublished limit", (
+            "published below the link ceiling: a limit the model lacks (controller processing or firmware; "
+            + (f"{_short(limit.detail)})" if limit else "none published)"))
     reads = record.metric.startswith(("seq_read", "rand_read", "read_")) or record.metric == "idle_power"
     keys = _STAGE_INPUTS.get(stage, ((), ()))[0 if reads else 1]
     if record.metric in ("rand_write", "mixed_70_30"):
@@ -286,7 +307,9 @@ def explain(record: Record, prov: dict) -> str:
     if record.metric == "mixed_70_30":
         parts.insert(0, "the throughput ceiling, while the spec's queue depth is unstated (at a given depth: "
                         "linkmodel latency PART --mix 0.7, reads waiting behind programs)")
-    return ("rests on " + "; ".join(parts)) if parts else f"{stage}-bound on published inputs"
+    if parts:
+        return "unpublished inputs", "rests on " + "; ".join(parts)
+    return "published inputs", f"{stage}-bound on published inputs"
 
 
 def validate(parts=None, cat=None) -> list[Record]:
@@ -296,6 +319,23 @@ def validate(parts=None, cat=None) -> list[Record]:
     out = []
     for p in parts:
         out.extend(validate_part(p, cat))
+    return out
+
+
+def miss_causes(records) -> dict:
+    """Vendor figures outside their class target, counted by :data:`CAUSES`.
+
+    Returns
+    -------
+    dict
+        cause -> {"n": misses, "unconfirmed": of them from secondary sources, "meaning": CAUSES text}
+    """
+    out = {c: {"n": 0, "unconfirmed": 0, "meaning": m} for c, m in CAUSES.items()}
+    for r in records:
+        if r.error is None or r.kind == "measured" or not r.cause:
+            continue
+        out[r.cause]["n"] += 1
+        out[r.cause]["unconfirmed"] += int(not r.confirmed)
     return out
 
 

@@ -49,6 +49,22 @@ def test_every_miss_says_why():
             continue
         target = validate.TARGETS.get(validate.CLASSES.get(r.metric, ""), validate.TARGETS["all vendor figures"])
         assert bool(r.why) == (abs(r.error) > target), (r.part, r.metric, r.why)
+        # and a cause from the fixed list exactly when it has an explanation
+        assert (r.cause in validate.CAUSES) == bool(r.why) and (r.cause == "") == (not r.why)
+
+
+def test_miss_causes_count_the_misses():
+    recs = validate.validate()
+    causes = validate.miss_causes(recs)
+    assert set(causes) == set(validate.CAUSES)
+    misses = [r for r in recs if r.why and r.kind != "measured"]
+    assert sum(c["n"] for c in causes.values()) == len(misses)
+    assert sum(c["unconfirmed"] for c in causes.values()) == sum(not r.confirmed for r in misses)
+    # a random write needing a lower WAF than the part's own sequential write allows is filed as such
+    # (PM1753 30.72 TB: 600 K x 4 KiB at WAF 4.76 is 11.7 GB/s of programs, above its 11 GB/s sequential write)
+    pm = [r for r in recs if r.part == "samsung-pm1753" and r.metric == "rand_write" and r.confirmed]
+    assert 600e3 * 4096 * 4.76 > 11e9
+    assert pm and all(r.cause == "own figures disagree" for r in pm)
 
 
 def test_over_prediction_at_the_link_points_at_an_unmodelled_limit():
@@ -56,3 +72,4 @@ def test_over_prediction_at_the_link_points_at_an_unmodelled_limit():
     prov = {"controller_iops": validate.design.Provenance("catalogue", "controller c: no published limit")}
     assert "a limit the model lacks" in validate.explain(rec, prov)
     assert "no published limit" in validate.explain(rec, prov)
+    assert validate._explain(rec, prov)[0] == "unpublished limit"
