@@ -194,3 +194,26 @@ def test_nand_by_capacity(tmp_path):
     bad.write_text(text)
     with pytest.raises(SpecError, match="nand_by_capacity.*needs a unit"):
         load_part(bad)
+
+
+def test_every_catalogue_entry_builds_a_drive():
+    # each NAND and controller of the shared catalogue, swapped into a bundled part (what-if), gives finite
+    # predictions of every standard workload; a controller older than the part's link is refused by name
+    import numpy as np
+
+    from linkmodel.ssd import design, drive
+
+    cat = specs.catalogue()
+    part = next(p for p in specs.bundled_parts() if p.id == "kioxia-cm9-r")
+    for nid in cat["nand"]:
+        params, _ = design.params_from_part(part, None, cat, nand=nid)
+        ds = drive.predict(params)
+        assert np.all(np.isfinite(ds.iops.values)) and np.all(ds.iops.values > 0), nid
+    for cid, entry in cat["controller"].items():
+        if int(entry.get("gen")) < 5:
+            with pytest.raises(specs.SpecError, match=f"exceeds controller {cid}'s gen"):
+                design.params_from_part(part, None, cat, controller=cid)
+            continue
+        params, _ = design.params_from_part(part, None, cat, controller=cid)
+        ds = drive.predict(params)
+        assert np.all(np.isfinite(ds.iops.values)) and np.all(ds.iops.values > 0), cid
