@@ -420,6 +420,7 @@ NAND_FIELDS: dict[str, FieldType] = {
     "t_prog_slc": FieldType("time", True),
     "block_pages": FieldType("int", True),
     "independent_plane_reads": FieldType("int", True),
+    "program_cache_pages": FieldType("int", True, positive=False),
     "read_power": FieldType("power", True),
     "program_power": FieldType("power"),  # default: the calibrated shared value
     "erase_power": FieldType("power", True),

@@ -12,7 +12,8 @@ BASE = dict(
     gen=6, lanes=16, mps=512, mrrs=512, channels=8, channel_rate=1.6e9, dies=32, planes=4, page_size=16384,
     spare_fraction=0.1, bits_per_cell=3, t_read=50e-6, t_prog=1e-3, t_erase=4e-3, block_pages=1536,
     t_read_slc=25e-6, t_prog_slc=250e-6, slc_fraction=0.0,
-    independent_plane_reads=4, command_time=0.0, read_power=0.0, program_power=0.0, erase_power=0.0,
+    independent_plane_reads=4, program_cache_pages=3, command_time=0.0, read_power=0.0, program_power=0.0,
+    erase_power=0.0,
     standby_power=0.0, io_energy=0.0, controller_iops=np.inf, controller_bandwidth=np.inf, controller_power=5.0,
     controller_energy=0.0, command_energy=0.0,
     dram_power=0.0, phy_power=0.0, power_cap=25.0, user_capacity=1e12, raw_capacity=1.28e12, reserve_fraction=0.0,
@@ -32,6 +33,23 @@ def test_seq_write_die_bound():
     assert str(ds.binding.values) == "dies"
     assert float(ds.throughput) == pytest.approx(32 / per_byte, rel=1e-12)
     assert float(ds.throughput) == pytest.approx(6.24e9, rel=1e-3)
+
+
+def test_one_shot_data_in_the_cache_latches_cannot_hide():
+    # BASE caches all 3 pages of the next wordline (no data-in on the die's clock). With one cache page per plane,
+    # the other 2 pages x 4 planes x 16 KiB x 1.1 (spare) cross the 1.6 GB/s channel after each program:
+    # 90.1 us added to the 1 ms one-shot: the 32 dies' ceiling falls from 6.24 GB/s to 5.73 GB/s
+    data_in = 2 * 4 * 16384 * 1.1 / 1.6e9
+    per_byte = (1e-3 + data_in) / (4 * 16384 * 3) + 4e-3 / (4 * 1536 * 16384)
+    ds = run("seq_write", program_cache_pages=1)
+    assert str(ds.binding.values) == "dies"
+    assert float(ds.throughput) == pytest.approx(32 / per_byte, rel=1e-12)
+    assert data_in == pytest.approx(90.1e-6, rel=1e-3) and float(ds.throughput) == pytest.approx(5.73e9, rel=1e-3)
+    # SLC mode (one page per plane) and a die caching a whole wordline have nothing left to load
+    assert float(run("seq_write", program_cache_pages=1, bits_per_cell=1).throughput) == pytest.approx(
+        float(run("seq_write", bits_per_cell=1).throughput), rel=1e-12)
+    # reads and power are untouched: the data-in waits on the die's latches, not its array or supply
+    assert float(run("seq_read", program_cache_pages=0).throughput) == float(run("seq_read").throughput)
 
 
 def test_seq_read_channel_bound():
