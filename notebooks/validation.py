@@ -126,3 +126,15 @@ table.reindex(table["error %"].abs().sort_values(ascending=False).index).head(25
 # %%
 for r in sorted(records, key=lambda r: -abs(r.error))[:10]:
     print(f"{r.part} {r.capacity / 1e12:g} TB {r.metric}: {r.error:+.1%} ({r.binding})\n    {r.why[:300]}\n")
+
+# %% [markdown]
+# ## The misses by cause
+#
+# Each miss also carries a `cause` from a fixed list: a limit the vendor does
+# not publish (the figure sits below a ceiling computed from published facts),
+# the part's own figures disagreeing, inputs no vendor publishes, or a stage
+# resting on published facts only (a miss of the model's physics).
+
+# %%
+for name, c in validate.miss_causes(records).items():
+    print(f"{c['n']:3d}  {name} ({c['unconfirmed']} from secondary sources)")

@@ -158,7 +158,7 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, publishe
     ``published_bound``: reads of 4 KiB or less are held to the part's own
     published 4 KiB random-read IOPS (ASSUMPTION: a controller's command rate
     is unpublished for in-house controllers, and small reads are no faster
-    than its published 4 KiB figure: the model alone gives e.g. 17 M at 512 B
+    than its published 4 KiB figure: the model alone gives e.g. 9 M at 512 B
     for a Gen6 x4 design where real Gen5 drives stop at 2-3 M). The stage is
     then ``"published 4 KiB IOPS"``.
 
