@@ -213,8 +213,8 @@ PART_FIELDS: dict[str, FieldType] = {
     "lanes": FieldType("int", True, (1, 2, 4, 8, 16), doc="PCIe link width"),
     "mps": FieldType("size", choices=(128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0), doc="Max_Payload_Size"),
     "mrrs": FieldType("size", choices=(128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0), doc="Max_Read_Request_Size"),
-    "controller": FieldType("str", True, doc="controller catalogue id"),
-    "nand": FieldType("str", True, doc="NAND catalogue id"),
+    "controller": FieldType("str", True, doc="controller catalogue id, or the id of the file's own [[controller]]"),
+    "nand": FieldType("str", True, doc="NAND catalogue id, or the id of the file's own [[nand]]"),
     "nand_by_capacity": FieldType("nand_map", doc="NAND catalogue id per SKU capacity where SKUs differ "
                                                   "(the others use `nand`)"),
     "channels": FieldType("int", doc="NAND channels used (default: the controller's)"),
@@ -308,6 +308,8 @@ class Part:
     published: tuple = ()
     segment: str = ""
     notes: str = ""
+    #: the file's own NAND and controller entries (``[[nand]]``, ``[[controller]]``): kind -> id -> CatalogueEntry
+    inline: dict = field(default_factory=dict, repr=False)
 
     def get(self, key: str, default=None):
         """The SI value of a field, or `default`."""
@@ -327,7 +329,8 @@ class Part:
         return caps
 
 
-PART_KEYS = {"schema", "id", "vendor", "model", "segment", "notes", "source", "facts", "assumed", "published"}
+PART_KEYS = {"schema", "id", "vendor", "model", "segment", "notes", "source", "facts", "assumed", "published",
+             "nand", "controller"}
 
 
 #: metrics of a sequential workload (128 KiB unless a figure says otherwise); the rest default to 4 KiB
@@ -393,9 +396,11 @@ def load_part(path) -> Part:
         note = _convert(ps, f"{where}.note", e["note"], FieldType("str")) if "note" in e else ""
         sets = _convert(ps, f"{where}.sets", e["sets"], FieldType("str")) if "sets" in e else ""
         published.append(Published(metric, value, kind, cap, block, qd, source, confirmed, note, sets))
+    inline = {kind: _inline_entries(ps, data, kind) for kind in ("nand", "controller")}
     return Part(
         id=data["id"], vendor=data["vendor"], model=data["model"], path=ps, fields=fields,
         published=tuple(published), segment=str(data.get("segment", "")), notes=str(data.get("notes", "")),
+        inline=inline,
     )
 
 
@@ -463,6 +468,51 @@ class CatalogueEntry:
         return default if v is None else v.value
 
 
+def _catalogue_shared(ps: str, data: dict, kind: str) -> dict[str, dict[str, Value]]:
+    """The ``[shared.<group>]`` tables of a catalogue file (group = a NAND cell type, or "all")."""
+    fields = NAND_FIELDS if kind == "nand" else CONTROLLER_FIELDS
+    shared_raw = data.get("shared", {})
+    if not isinstance(shared_raw, dict):
+        raise SpecError(f"{ps}: shared: expected a table of groups")
+    shared: dict[str, dict[str, Value]] = {}
+    for group, table in shared_raw.items():
+        if not isinstance(table, dict):
+            raise SpecError(f"{ps}: shared.{group}: expected a table")
+        _check_keys(ps, f"shared.{group}.", table, {"facts", "assumed", "source"})
+        loose = {k: FieldType(v.kind, False, v.choices, v.positive) for k, v in fields.items()}
+        shared[group] = _facts_and_assumptions(ps, table, loose, prefix=f"shared.{group}.")
+    return shared
+
+
+def _catalogue_entries(ps: str, entries, kind: str, shared: dict, shared_where: str = "") -> dict[str, CatalogueEntry]:
+    """``[[nand]]`` or ``[[controller]]`` tables of file ``ps``, each completed by the ``shared`` values."""
+    fields = NAND_FIELDS if kind == "nand" else CONTROLLER_FIELDS
+    if not isinstance(entries, list):
+        raise SpecError(f"{ps}: {kind}: expected an array of tables ([[{kind}]])")
+    out = {}
+    for i, e in enumerate(entries):
+        where = f"{kind}[{i}]"
+        if not isinstance(e, dict):
+            raise SpecError(f"{ps}: {where}: expected a table")
+        _check_keys(ps, f"{where}.", e, CATALOGUE_ENTRY_KEYS)
+        if not isinstance(e.get("id"), str) or not e["id"].strip():
+            raise SpecError(f"{ps}: {where}.id: required string missing")
+        if e["id"] in out:
+            raise SpecError(f"{ps}: {where}.id: duplicate id {e['id']!r}")
+        loose = {k: FieldType(v.kind, False, v.choices, v.positive) for k, v in fields.items()}
+        vals = _facts_and_assumptions(ps, e, loose, prefix=f"{where}.")
+        group = vals["cell"].value if "cell" in vals else "all"
+        for g in (group, "all"):
+            for k, v in shared.get(g, {}).items():
+                vals.setdefault(k, Value(v.value, v.assumed, f"shared {g} value{shared_where}: {v.basis}"))
+        for key, ft in fields.items():
+            if ft.required and key not in vals:
+                raise SpecError(f"{ps}: {where}.facts.{key}: required field missing "
+                                f"(give it as a fact, an assumption, or a [shared] value)")
+        out[e["id"]] = CatalogueEntry(e["id"], kind, ps, vals, str(e.get("notes", "")))
+    return out
+
+
 def load_catalogue_file(path, kind: str) -> dict[str, CatalogueEntry]:
     """Load ``nand.toml`` (kind ``"nand"``) or ``controllers.toml`` (``"controller"``).
 
@@ -477,47 +527,24 @@ def load_catalogue_file(path, kind: str) -> dict[str, CatalogueEntry]:
     p = Path(path)
     ps = str(p)
     data = _read_toml(p)
-    fields = NAND_FIELDS if kind == "nand" else CONTROLLER_FIELDS
     _check_keys(ps, "", data, {"schema", kind, "shared"})
     if data.get("schema") != CATALOGUE_SCHEMA:
         raise SpecError(f"{ps}: schema: expected \"{CATALOGUE_SCHEMA}\", got {data.get('schema')!r}")
-    # shared values: [shared.<group>] with facts/assumed, merged into every entry of that group
-    # (group = the NAND cell type, or "all"); an entry's own value wins.
-    shared_raw = data.get("shared", {})
-    if not isinstance(shared_raw, dict):
-        raise SpecError(f"{ps}: shared: expected a table of groups")
-    shared: dict[str, dict[str, Value]] = {}
-    for group, table in shared_raw.items():
-        if not isinstance(table, dict):
-            raise SpecError(f"{ps}: shared.{group}: expected a table")
-        _check_keys(ps, f"shared.{group}.", table, {"facts", "assumed", "source"})
-        loose = {k: FieldType(v.kind, False, v.choices, v.positive) for k, v in fields.items()}
-        shared[group] = _facts_and_assumptions(ps, table, loose, prefix=f"shared.{group}.")
-    entries = data.get(kind, [])
-    if not isinstance(entries, list):
-        raise SpecError(f"{ps}: {kind}: expected an array of tables ([[{kind}]])")
-    out = {}
-    for i, e in enumerate(entries):
-        where = f"{kind}[{i}]"
-        if not isinstance(e, dict):
-            raise SpecError(f"{ps}: {where}: expected a table")
-        _check_keys(ps, f"{where}.", e, CATALOGUE_ENTRY_KEYS)
-        if not isinstance(e.get("id"), str):
-            raise SpecError(f"{ps}: {where}.id: required string missing")
-        if e["id"] in out:
-            raise SpecError(f"{ps}: {where}.id: duplicate id {e['id']!r}")
-        loose = {k: FieldType(v.kind, False, v.choices, v.positive) for k, v in fields.items()}
-        vals = _facts_and_assumptions(ps, e, loose, prefix=f"{where}.")
-        group = vals["cell"].value if "cell" in vals else "all"
-        for g in (group, "all"):
-            for k, v in shared.get(g, {}).items():
-                vals.setdefault(k, Value(v.value, v.assumed, f"shared {g} value: {v.basis}"))
-        for key, ft in fields.items():
-            if ft.required and key not in vals:
-                raise SpecError(f"{ps}: {where}.facts.{key}: required field missing "
-                                f"(give it as a fact, an assumption, or a [shared] value)")
-        out[e["id"]] = CatalogueEntry(e["id"], kind, ps, vals, str(e.get("notes", "")))
-    return out
+    # shared values, merged into every entry of their group; an entry's own value wins
+    shared = _catalogue_shared(ps, data, kind)
+    return _catalogue_entries(ps, data.get(kind, []), kind, shared)
+
+
+def _inline_entries(ps: str, data: dict, kind: str) -> dict[str, CatalogueEntry]:
+    """A part file's own ``[[nand]]`` / ``[[controller]]`` entries, completed by the bundled catalogue's shared values."""
+    if kind not in data:
+        return {}
+    cat_path = data_dir() / "catalogue" / ("nand.toml" if kind == "nand" else "controllers.toml")
+    shared = _catalogue_shared(str(cat_path), _read_toml(cat_path), kind)
+    entries = data[kind]
+    if isinstance(entries, list) and isinstance(data.get("source"), str):  # the file-wide source covers them too
+        entries = [dict(e, source=e.get("source", data["source"])) if isinstance(e, dict) else e for e in entries]
+    return _catalogue_entries(ps, entries, kind, shared, shared_where=f" ({cat_path.name})")
 
 
 # ---------------------------------------------------------------------------

@@ -217,3 +217,65 @@ def test_every_catalogue_entry_builds_a_drive():
         params, _ = design.params_from_part(part, None, cat, controller=cid)
         ds = drive.predict(params)
         assert np.all(np.isfinite(ds.iops.values)) and np.all(ds.iops.values > 0), cid
+
+
+INLINE_NAND = """
+[[nand]]
+id = "acme-tlc"
+[nand.facts]
+vendor = "Acme"
+generation = "A1"
+cell = "TLC"
+die_capacity = "1 Tibit"
+planes = 4
+interface_rate = "2400 MT/s"
+t_read = "45 us"
+t_prog = "1.0 ms"
+[nand.assumed]
+independent_plane_reads = { value = 4, basis = "made up for a test" }
+"""
+
+
+def test_inline_nand_and_controller(tmp_path, capsys):
+    # a part file may carry its own die and controller, laid out as catalogue entries; the catalogue's shared
+    # values fill what it leaves out (16 KiB pages, 11 % spare, TLC erase time)
+    text = (BASE.replace('nand = "kioxia-bics8-tlc"', 'nand = "acme-tlc"')
+            .replace('controller = "kioxia-gen5-16ch"', 'controller = "acme-ctrl"') + INLINE_NAND + """
+[[controller]]
+id = "acme-ctrl"
+[controller.facts]
+vendor = "Acme"
+name = "C1"
+gen = 5
+channels = 8
+max_channel_rate = "1600 MT/s"
+active_power = "8 W"
+""")
+    path = tmp_path / "acme.toml"
+    path.write_text(text)
+    params, prov = design.params_from_part(load_part(path))
+    assert params["t_read"] == pytest.approx(45e-6) and params["t_prog"] == pytest.approx(1e-3)
+    assert params["page_size"] == 16384
+    assert params["channels"] == 8 and params["channel_rate"] == 1.6e9  # min(1600, 2400) MT/s
+    # 15.36 TB on 1 Tibit dies: raw 17.59 TB (16 TiB) / 137.4 GB per die = 128 dies
+    assert params["dies"] == 128
+    assert prov["t_read"].source == "part file" and prov["t_erase"].source == "part file"
+    assert "shared TLC value (nand.toml)" in prov["t_erase"].detail
+    assert main(["check", str(path)]) == 0 and "part file" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, extra, message", [
+    ("catalogue id reused", INLINE_NAND.replace('id = "acme-tlc"', 'id = "kioxia-bics8-tlc"'),
+     "nand: the file's own entry 'kioxia-bics8-tlc' has a catalogue id"),
+    ("inline missing field", INLINE_NAND.replace('t_read = "45 us"\n', ''), "nand[0].facts.t_read: required field missing"),
+    ("inline unknown key", INLINE_NAND.replace('planes = 4', 'planes = 4\nwarp = 9'), "nand[0].facts.warp: unknown key"),
+    ("inline bad unit", INLINE_NAND.replace('"45 us"', '"45 uss"'), "nand[0].facts.t_read: cannot read '45 uss'"),
+])
+def test_inline_entry_errors_name_the_file_and_field(tmp_path, capsys, name, extra, message):
+    nand_id = "kioxia-bics8-tlc" if name == "catalogue id reused" else "acme-tlc"
+    path = tmp_path / "acme.toml"
+    path.write_text(BASE.replace('nand = "kioxia-bics8-tlc"', f'nand = "{nand_id}"') + extra)
+    code = main(["check", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and str(path) in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1

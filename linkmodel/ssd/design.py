@@ -67,13 +67,23 @@ _NAND_PARAMS = ("planes", "page_size", "spare_fraction", "t_read", "t_prog", "t_
 class Provenance:
     """Where one drive parameter came from."""
 
-    source: str  # "fact", "fact (secondary source)", "assumed", "catalogue", "shared", "derived", "calibrated"
+    source: str  # "fact", "fact (secondary source)", "assumed", "catalogue", "part file" (its own [[nand]] or
+    #              [[controller]]), "shared", "derived", "calibrated"
     detail: str
 
 
 def _lookup(table: dict[str, CatalogueEntry], key: str, part: Part, kind: str) -> CatalogueEntry:
+    """The part file's own ``[[nand]]``/``[[controller]]`` entry of that id, else the catalogue's."""
+    own = part.inline.get(kind, {})
+    if key in own:
+        if key in table:
+            raise SpecError(f"{part.path}: {kind}: the file's own entry {key!r} has a catalogue id; give it another "
+                            f"id, or drop it to use the catalogue's")
+        return own[key]
     if key not in table:
-        raise SpecError(f"{part.path}: {kind}: unknown catalogue id {key!r}; known: {', '.join(sorted(table))}")
+        extra = f"; the file's own: {', '.join(sorted(own))}" if own else ""
+        raise SpecError(f"{part.path}: {kind}: unknown catalogue id {key!r}; known: {', '.join(sorted(table))}"
+                        + extra)
     return table[key]
 
 
@@ -171,7 +181,8 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         v = entry.fields[key]
         params[name or key] = float(v.value)
         marked = not v.assumed or "ASSUMPTION" in v.basis.upper()
-        prov[name or key] = Provenance("catalogue", f"{entry.kind} {entry.id}: "
+        src = "part file" if entry.path == part.path else "catalogue"  # the file's own [[nand]] / [[controller]]
+        prov[name or key] = Provenance(src, f"{entry.kind} {entry.id}: "
                                        + ("" if marked else "ASSUMPTION: ") + v.basis)
 
     def _kind(v):
@@ -258,7 +269,8 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
                                            "(data/catalogue/calibration.toml)")
     bits = {"SLC": 1, "MLC": 2, "TLC": 3, "QLC": 4}[nand.get("cell")]
     params["bits_per_cell"] = float(bits)
-    prov["bits_per_cell"] = Provenance("catalogue", f"nand {nand.id}: {nand.get('cell')}")
+    prov["bits_per_cell"] = Provenance("part file" if nand.path == part.path else "catalogue",
+                                       f"nand {nand.id}: {nand.get('cell')}")
     if cell_mode not in CELL_MODES:
         raise ValueError(f"cell_mode: {cell_mode!r} not allowed; allowed: {', '.join(CELL_MODES)}")
     if cell_mode == "slc" and bits > 1:
@@ -279,7 +291,8 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
             from_cat(ctrl, key, name)
         else:
             params[name] = default
-            prov[name] = Provenance("catalogue", f"controller {ctrl.id}: no published limit, not modelled as binding")
+            prov[name] = Provenance("part file" if ctrl.path == part.path else "catalogue",
+                                    f"controller {ctrl.id}: no published limit, not modelled as binding")
     # The catalogue's controller power is its power at full load. A shared fraction f of it is fixed (cores,
     # clocks, SRAM, leakage: drawn at idle too); the rest, (1 - f) x P, is its data path (ECC, buffers, DMA),
     # spent per byte crossing its NAND interface and reaching P at its host interface's line rate in one
