@@ -11,8 +11,10 @@ figures of the bundled parts (sequential write, random read, read
 efficiency, read and write power, idle power), on a grid. The same four
 numbers then serve every part; nothing is per part.
 
-Only confirmed vendor figures take part, and no power figure equal to the
-part's power cap (a power-bound prediction equals it by construction).
+Only confirmed vendor figures take part, no power figure equal to the
+part's power cap (a power-bound prediction equals it by construction), and
+no figure whose prediction none of the constants moves (bound by dies,
+channels or the link at every grid point).
 
 Run ``python -m linkmodel.calibrate`` to re-derive them and print the
 leave-one-out check: for each part, the constants re-derived without that
@@ -81,7 +83,10 @@ def samples(parts=None, cat=None) -> list[Sample]:
             base = drive.WORKLOADS[wl_name]
             ds = drive.evaluate(params, drive.Workload(wl_name, pub.block_size, base.read_fraction, base.random))
             da = ds[q].broadcast_like(ds["power"]).transpose(*GRID)
-            out.append(Sample(part.id, pub.metric, pub.capacity, pub.value, np.asarray(da.values, dtype=np.float32)))
+            grid = np.asarray(da.values, dtype=np.float32)
+            if grid.min() == grid.max():
+                continue  # bound by a stage no constant moves (dies, channels, link): it cannot inform the fit
+            out.append(Sample(part.id, pub.metric, pub.capacity, pub.value, grid))
     return out
 
 

@@ -231,8 +231,8 @@ _STAGE_INPUTS = {
     "controller_iops": (("controller_iops",), ("controller_iops",)),
     "controller_bandwidth": (("controller_bandwidth",), ("controller_bandwidth",)),
     "channels": (("channels", "channel_rate"), ("channels", "channel_rate")),
-    "dies": (("t_read", "independent_plane_reads"), ("t_prog",)),
-    "power": (("controller_energy", "read_power"), ("t_prog", "program_power")),
+    "dies": (("t_read", "independent_plane_reads"), ("t_prog", "program_cache_pages", "channel_rate")),
+    "power": (("controller_energy", "command_energy", "read_power"), ("t_prog", "program_power", "command_energy")),
     "static": (("controller_power", "dram_power", "phy_power"), ()),
 }
 #: random writes also rest on the over-provisioning (WAF) and the mapping unit (read-modify-write)
@@ -301,15 +301,23 @@ def _explain(record: Record, prov: dict) -> tuple[str, str]:
     parts = []
     for k in keys:
         p = prov.get(k)
-        if p is not None and p.source != "fact":
-            detail = p.detail.split(": ", 1)[1] if p.source == "catalogue" and ": " in p.detail else p.detail
+        if p is not None and _unpublished(p):
+            detail = p.detail.split(": ", 1)[1] if p.source in ("catalogue", "part file") and ": " in p.detail \
+                else p.detail
             parts.append(f"{k} ({p.source}: {_short(detail)})")
     if record.metric == "mixed_70_30":
         parts.insert(0, "the throughput ceiling, while the spec's queue depth is unstated (at a given depth: "
                         "linkmodel latency PART --mix 0.7, reads waiting behind programs)")
     if parts:
         return "unpublished inputs", "rests on " + "; ".join(parts)
-    return "published inputs", f"{stage}-bound on published inputs"
+    return "published inputs", (f"{stage}-bound on published inputs only ("
+                                + ", ".join(k for k in keys if k in prov) + ")")
+
+
+def _unpublished(p) -> bool:
+    """An input no vendor publishes: an assumption, a shared default, a calibrated constant, or a
+    catalogue value marked as an assumption (catalogue facts, and values derived from facts, are published)."""
+    return p.source in ("assumed", "shared", "calibrated") or "ASSUMPTION" in p.detail.upper()
 
 
 def validate(parts=None, cat=None) -> list[Record]:

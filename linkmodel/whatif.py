@@ -20,10 +20,10 @@ from linkmodel.ssd import design, drive
 STEPS = (
     ("PCIe link", ("gen", "lanes", "mps", "mrrs", "phy_power")),
     ("NAND", ("planes", "page_size", "spare_fraction", "bits_per_cell", "t_read", "t_prog", "t_erase", "block_pages",
-              "independent_plane_reads", "program_cache_pages", "command_time", "read_power", "program_power", "erase_power",
-              "standby_power", "io_energy", "channel_rate", "t_read_slc", "t_prog_slc")),
+              "independent_plane_reads", "program_cache_pages", "command_time", "read_power", "program_power",
+              "erase_power", "standby_power", "io_energy", "channel_rate", "t_read_slc", "t_prog_slc")),
     ("controller", ("channels", "controller_iops", "controller_bandwidth", "controller_power", "controller_energy",
-                    "slc_fraction")),
+                    "command_energy", "slc_fraction")),
     ("capacity", ("user_capacity", "raw_capacity", "dies", "dram_power", "indirection_unit", "reserve_fraction")),
     ("power cap", ("power_cap",)),
 )

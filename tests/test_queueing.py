@@ -242,6 +242,17 @@ def test_read_interference_by_hand():
         latency.read_interference(params, 1e9)
 
 
+def test_gc_reads_exclude_the_one_shot_data_in():
+    # the die time a write spends loading one-shot data (drive.program_data_in) is the die waiting on its
+    # channel, not a background read: the GC/folding read share must not move with program_cache_pages,
+    # with or without an SLC cache (whose one-page SLC programs have no data-in)
+    base, _ = design.params_from_part(specs.load("kioxia-cm9-r"))
+    for slc in (0.0, 0.3):
+        busy = [float(latency.read_interference(dict(base, slc_fraction=slc, program_cache_pages=c), 50e3)
+                      .gc_read_busy) for c in (0, 1, 3)]
+        assert busy[0] == pytest.approx(busy[1], rel=1e-12) and busy[1] == pytest.approx(busy[2], rel=1e-12)
+
+
 def test_tail_with_writes_alongside():
     params, _ = design.params_from_part(specs.load("micron-9550-max"))
     curve = latency.queue_depth_curve(params, "read", (1, 64))

@@ -279,3 +279,14 @@ def test_inline_entry_errors_name_the_file_and_field(tmp_path, capsys, name, ext
     err = capsys.readouterr().err
     assert code == 2 and message in err and str(path) in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_read_efficiency_defaults_to_sequential_blocks(tmp_path):
+    # read efficiency is sequential-read bandwidth per watt (the 9650 PRO's 1,120 MB/s/W is its 28,000 MB/s
+    # over 25 W): without a block size it is a 128 KiB figure, like seq_read; random metrics stay at 4 KiB
+    path = tmp_path / "eff.toml"
+    path.write_text(BASE + '\n[[published]]\nmetric = "read_efficiency"\nvalue = "600 MB/s/W"\nkind = "up_to"\n'
+                    'source = "made up"\n\n[[published]]\nmetric = "rand_read"\nvalue = "2 MIOPS"\nkind = "up_to"\n'
+                    'source = "made up"\n')
+    blocks = {p.metric: p.block_size for p in load_part(path).published}
+    assert blocks == {"seq_read": 131072.0, "read_efficiency": 131072.0, "rand_read": 4096.0}

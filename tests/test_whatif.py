@@ -36,3 +36,11 @@ def test_cli_whatif(capsys):
     assert [s["step"] for s in doc["steps"]] == ["PCIe link", "NAND", "controller", "capacity", "power cap"]
     assert main(["whatif", "nope", "samsung-pm1753"]) == 2
     assert "unknown part 'nope'" in capsys.readouterr().err
+
+
+def test_steps_cover_every_drive_parameter_once():
+    # the attribution swaps every drive parameter in exactly one step, so its last step is the new design
+    from linkmodel.ssd import drive
+
+    keys = [k for _, group in whatif.STEPS for k in group]
+    assert sorted(keys) == sorted(drive.PARAMETERS) and len(keys) == len(set(keys))

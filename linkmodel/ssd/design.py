@@ -177,13 +177,25 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         params[name or key] = float(v.value)
         prov[name or key] = Provenance(_kind(v), v.basis)
 
+    # the part's choice of NAND or controller may itself be an assumption (or a what-if): then so is every
+    # value it brings, whatever the catalogue says of the entry
+    chosen_assumed = {
+        "nand": nand_override is not None or part.fields["nand"].assumed
+        or ("nand_by_capacity" in part.fields and part.fields["nand_by_capacity"].assumed),
+        "controller": controller is not None or part.fields["controller"].assumed,
+    }
+
+    def entry_assumed(entry: CatalogueEntry, key) -> bool:
+        return chosen_assumed[entry.kind] or entry.fields[key].assumed
+
     def from_cat(entry: CatalogueEntry, key, name=None):
         v = entry.fields[key]
         params[name or key] = float(v.value)
-        marked = not v.assumed or "ASSUMPTION" in v.basis.upper()
+        marked = not entry_assumed(entry, key) or "ASSUMPTION" in v.basis.upper()
+        why = (f"ASSUMPTION: the part's {entry.kind} is assumed; " if chosen_assumed[entry.kind]
+               and "ASSUMPTION" not in v.basis.upper() else "" if marked else "ASSUMPTION: ")
         src = "part file" if entry.path == part.path else "catalogue"  # the file's own [[nand]] / [[controller]]
-        prov[name or key] = Provenance(src, f"{entry.kind} {entry.id}: "
-                                       + ("" if marked else "ASSUMPTION: ") + v.basis)
+        prov[name or key] = Provenance(src, f"{entry.kind} {entry.id}: " + why + v.basis)
 
     def _kind(v):
         return "assumed" if v.assumed else ("fact (secondary source)" if v.secondary else "fact")
@@ -222,8 +234,11 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     else:
         rate = min(ctrl.get("max_channel_rate"), nand.get("interface_rate"))
         params["channel_rate"] = rate
+        assumed_in = [f"{e.kind} {e.id}'s {k}" for e, k in ((ctrl, "max_channel_rate"), (nand, "interface_rate"))
+                      if entry_assumed(e, k)]
         prov["channel_rate"] = Provenance("derived", f"min(controller {ctrl.id} max {ctrl.get('max_channel_rate') / 1e6:g} "
-                                          f"MT/s, NAND {nand.id} interface {nand.get('interface_rate') / 1e6:g} MT/s)")
+                                          f"MT/s, NAND {nand.id} interface {nand.get('interface_rate') / 1e6:g} MT/s)"
+                                          + (f"; ASSUMPTION: {', '.join(assumed_in)} assumed" if assumed_in else ""))
 
     # capacity, raw capacity, dies
     headline = part.get("capacity")
@@ -293,7 +308,9 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
             params[name] = default
             prov[name] = Provenance("part file" if ctrl.path == part.path else "catalogue",
                                     f"controller {ctrl.id}: no published limit, not modelled as binding")
-    # The catalogue's controller power is its power at full load. A shared fraction f of it is fixed (cores,
+    # The catalogue's controller power is its power at full load moving data (sequential transfers at its line
+    # rate); the work per NVMe command (command_energy, calibrated) comes on top of it at small-block rates,
+    # where commands per byte are 32x those of 128 KiB transfers. A shared fraction f of it is fixed (cores,
     # clocks, SRAM, leakage: drawn at idle too); the rest, (1 - f) x P, is its data path (ECC, buffers, DMA),
     # spent per byte crossing its NAND interface and reaching P at its host interface's line rate in one
     # direction (the controller's gen and lanes, else the part's). A second shared constant, e, is the

@@ -102,7 +102,8 @@ _OUT = {
     "binding": ("", "stage whose ceiling binds"),
     "waf": ("1", "write amplification of the workload's writes (1 for read-only workloads)"),
     "active_dies": ("1", "dies busy on average (Little's law)"),
-    "die_time": ("s", "die busy time per I/O (array reads, programs, GC reads, erases)"),
+    "die_time": ("s", "die busy time per I/O (array reads, programs, GC reads, erases, one-shot data-in)"),
+    "die_data_in": ("s", "part of die_time spent loading one-shot program data the cache latches could not take early"),
     "static_power": ("W", "controller + DRAM + PHY + NAND standby"),
     "energy_per_io": ("J", "energy an I/O adds over the idle drive (operations less the standby they replace)"),
     "ceiling_link": ("1/s", "IOPS the PCIe link allows (with NVMe command traffic)"),
@@ -270,9 +271,11 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     # of SLC-mode blocks holding 1/bits of a native block: counted with the native erase per byte x bits)
     slc_die = slc_bytes / mp_page * (a["t_prog_slc"] + a["t_read_slc"]) + slc_bytes * bits / block_bytes * a["t_erase"]
     data_in = program_data_in(bits, a["program_cache_pages"], p, page, a["spare_fraction"], a["channel_rate"])
-    write_die = (written / prog_unit * (a["t_prog"] + data_in) + (gc_senses + rmw_senses) * a["t_read"] / k
+    write_data_in = written / prog_unit * data_in
+    write_die = (written / prog_unit * a["t_prog"] + write_data_in + (gc_senses + rmw_senses) * a["t_read"] / k
                  + written / block_bytes * a["t_erase"] + slc_die)
     die_time = r * read_die + w * write_die
+    die_data_in = w * write_data_in
 
     # ---- channel time per I/O [channel-seconds] ----
     spare = 1.0 + a["spare_fraction"]
@@ -328,6 +331,7 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
         ceilings = {key: np.asarray(v, dtype=float) / n_io for key, v in ceilings.items()}
         energy = energy * n_io
         die_time = die_time * n_io
+        die_data_in = die_data_in * n_io
     stack = np.stack(np.broadcast_arrays(*[np.asarray(ceilings[k], dtype=float) for k in STAGES]))
     idx = np.argmin(stack, axis=0)
     iops = np.min(stack, axis=0)
@@ -342,6 +346,7 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
         "waf": np.where(w_app > 0, waf, 1.0) + 0.0 * c_link,
         "active_dies": iops * die_time,
         "die_time": die_time + 0.0 * iops,
+        "die_data_in": die_data_in + 0.0 * iops,
         "static_power": static,
         "energy_per_io": energy,
         "link_binding": link_binding,

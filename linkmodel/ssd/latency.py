@@ -666,10 +666,8 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
     else:
         # (less the one-shot data-in the cache latches cannot hide: the die waits on its channel then, and a
         # read can be sensed in the meantime)
-        data_in = written / (a["planes"] * a["page_size"] * a["bits_per_cell"]) * drive.program_data_in(
-            a["bits_per_cell"], np.asarray(params["program_cache_pages"], dtype=float), a["planes"], a["page_size"],
-            a["spare_fraction"], a["channel_rate"])
-        bg_die = np.maximum(np.asarray(wds.die_time, dtype=float) - prog_die - erase_die - data_in, 0.0)
+        bg_die = np.maximum(np.asarray(wds.die_time, dtype=float) - np.asarray(wds.die_data_in, dtype=float)
+                            - prog_die - erase_die, 0.0)
     u_r = bg_die * a["write_iops"] / a["dies"]
     if np.any(u_p + u_e + u_r >= 1.0):
         raise ValueError("write_iops: the dies would be busy programming and erasing all the time (program + "
