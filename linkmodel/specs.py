@@ -536,7 +536,7 @@ def load_catalogue_file(path, kind: str) -> dict[str, CatalogueEntry]:
 
 
 def _inline_entries(ps: str, data: dict, kind: str) -> dict[str, CatalogueEntry]:
-    """A part file's own ``[[nand]]`` / ``[[controller]]`` entries, completed by the bundled catalogue's shared values."""
+    """A part file's own ``[[nand]]`` / ``[[controller]]`` entries, completed by the catalogue's shared values."""
     if kind not in data:
         return {}
     cat_path = data_dir() / "catalogue" / ("nand.toml" if kind == "nand" else "controllers.toml")

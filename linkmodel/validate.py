@@ -287,7 +287,8 @@ def _explain(record: Record, prov: dict) -> tuple[str, str]:
                  if k in prov]
         return "unpublished inputs", (
             "rests on the NAND's P/E cycles (catalogue: the die's own where published, else one value per cell type), "
-            "the workload the rating assumes (model: uniform random writes of one mapping unit) and " + "; ".join(parts))
+            "the workload the rating assumes (model: uniform random writes of one mapping unit) and "
+            + "; ".join(parts))
     stage = record.binding.split(": ")[-1].split(" ")[0]
     if record.error > 0 and stage == "link":
         limit = prov.get("controller_iops")

@@ -267,8 +267,10 @@ active_power = "8 W"
 @pytest.mark.parametrize("name, extra, message", [
     ("catalogue id reused", INLINE_NAND.replace('id = "acme-tlc"', 'id = "kioxia-bics8-tlc"'),
      "nand: the file's own entry 'kioxia-bics8-tlc' has a catalogue id"),
-    ("inline missing field", INLINE_NAND.replace('t_read = "45 us"\n', ''), "nand[0].facts.t_read: required field missing"),
-    ("inline unknown key", INLINE_NAND.replace('planes = 4', 'planes = 4\nwarp = 9'), "nand[0].facts.warp: unknown key"),
+    ("inline missing field", INLINE_NAND.replace('t_read = "45 us"\n', ''),
+     "nand[0].facts.t_read: required field missing"),
+    ("inline unknown key", INLINE_NAND.replace('planes = 4', 'planes = 4\nwarp = 9'),
+     "nand[0].facts.warp: unknown key"),
     ("inline bad unit", INLINE_NAND.replace('"45 us"', '"45 uss"'), "nand[0].facts.t_read: cannot read '45 uss'"),
 ])
 def test_inline_entry_errors_name_the_file_and_field(tmp_path, capsys, name, extra, message):

@@ -59,8 +59,8 @@ SHARED = {
 
 #: Catalogue NAND field -> drive parameter name (same name unless listed).
 _NAND_PARAMS = ("planes", "page_size", "spare_fraction", "t_read", "t_prog", "t_erase", "block_pages",
-                "independent_plane_reads", "program_cache_pages", "command_time", "read_power", "erase_power", "standby_power", "io_energy",
-                "t_read_slc", "t_prog_slc")
+                "independent_plane_reads", "program_cache_pages", "command_time", "read_power", "erase_power",
+                "standby_power", "io_energy", "t_read_slc", "t_prog_slc")
 
 
 @dataclass(frozen=True)
