@@ -99,7 +99,11 @@ BROKEN = [
 UNRUNNABLE = [
     ("cap below static power", BASE.replace('"25 W"', '"4 W"'),
      "(15.36 TB SKU): power_cap: 4 W does not exceed the drive's static power"),
-    ("capacity of one byte", BASE.replace('"15.36 TB"', '"1 B"'), "dies of kioxia-bics8-tlc, fewer than its 16 channels"),
+    ("capacity of one byte", BASE.replace('"15.36 TB"', '"1 B"'),
+     "less than one 1024 Gibit die of kioxia-bics8-tlc"),
+    ("more channels than dies",
+     BASE.replace('"15.36 TB"', '"0.96 TB"').replace('lanes = 4', 'lanes = 4\nchannels = 16'),
+     "channels: 16 channels but capacity 0.96 TB has only 8 dies"),
     ("capacity too large for the cap", BASE.replace('"15.36 TB"', '"100 PB"'), "does not exceed the drive's static power"),
     ("raw below user", BASE.replace('lanes = 4', 'lanes = 4\nraw_capacity = "10 TB"'), "raw_capacity: usable NAND"),
     ("link faster than the controller", BASE.replace('gen = 5', 'gen = 6'), "gen: 6 exceeds controller kioxia-gen5-16ch"),
@@ -292,3 +296,14 @@ def test_read_efficiency_defaults_to_sequential_blocks(tmp_path):
                     'source = "made up"\n')
     blocks = {p.metric: p.block_size for p in load_part(path).published}
     assert blocks == {"seq_read": 131072.0, "read_efficiency": 131072.0, "rand_read": 4096.0}
+
+
+def test_small_sku_populates_fewer_channels(tmp_path):
+    # 0.96 TB on 1 Tibit dies: 1 TiB of NAND = 8 dies, so a 16-channel controller has 8 channels in use, each
+    # with one die: the channel ceiling is 8 x 3.2 GT/s, not 16 x
+    path = tmp_path / "small.toml"
+    path.write_text(BASE.replace('"15.36 TB"', '"0.96 TB"'))
+    params, prov = design.params_from_part(load_part(path))
+    assert params["dies"] == 8 and params["channels"] == 8
+    assert prov["channels"].source == "derived"
+    assert "8 of controller kioxia-gen5-16ch's 16 channels" in prov["channels"].detail

@@ -260,9 +260,18 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     die_cap = nand.get("die_capacity")
     params["dies"] = float(_nand.dies(params["raw_capacity"], die_cap))
     prov["dies"] = Provenance("derived", f"raw capacity / {die_cap * 8 / 2**30:g} Gibit dies ({nand.id})")
+    if params["raw_capacity"] < die_cap * (1.0 - 1e-9):
+        raise SpecError(f"{part.path}: capacity {cap / 1e12:g} TB needs {params['raw_capacity'] / 1e12:.4g} TB of NAND, "
+                        f"less than one {die_cap * 8 / 2**30:g} Gibit die of {nand.id}")
     if params["dies"] < params["channels"]:
-        raise SpecError(f"{part.path}: capacity {cap / 1e12:g} TB needs {params['raw_capacity'] / 1e12:.4g} TB of NAND "
-                        f"= {params['dies'] + 0.0:g} dies of {nand.id}, fewer than its {params['channels']:g} channels")
+        if prov["channels"].source.startswith(("fact", "assumed")):
+            raise SpecError(f"{part.path}: channels: {params['channels']:g} channels but capacity {cap / 1e12:g} TB "
+                            f"has only {params['dies'] + 0.0:g} dies of {nand.id} (at least one die per channel)")
+        # a small SKU populates only as many of the controller's channels as it has dies
+        prov["channels"] = Provenance("derived", f"{params['dies'] + 0.0:g} dies of {nand.id} populate "
+                                      f"{params['dies'] + 0.0:g} of controller {ctrl.id}'s {params['channels']:g} "
+                                      "channels (one die per channel)")
+        params["channels"] = params["dies"]
 
     # the link cannot be faster or wider than the controller's host interface
     for key in ("gen", "lanes"):
