@@ -188,14 +188,16 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     def entry_assumed(entry: CatalogueEntry, key) -> bool:
         return chosen_assumed[entry.kind] or entry.fields[key].assumed
 
+    def cat_source(entry: CatalogueEntry) -> str:  # the file's own [[nand]] / [[controller]], or the catalogue's
+        return "part file" if entry.path == part.path else "catalogue"
+
     def from_cat(entry: CatalogueEntry, key, name=None):
         v = entry.fields[key]
         params[name or key] = float(v.value)
         marked = not entry_assumed(entry, key) or "ASSUMPTION" in v.basis.upper()
         why = (f"ASSUMPTION: the part's {entry.kind} is assumed; " if chosen_assumed[entry.kind]
                and "ASSUMPTION" not in v.basis.upper() else "" if marked else "ASSUMPTION: ")
-        src = "part file" if entry.path == part.path else "catalogue"  # the file's own [[nand]] / [[controller]]
-        prov[name or key] = Provenance(src, f"{entry.kind} {entry.id}: " + why + v.basis)
+        prov[name or key] = Provenance(cat_source(entry), f"{entry.kind} {entry.id}: " + why + v.basis)
 
     def _kind(v):
         return "assumed" if v.assumed else ("fact (secondary source)" if v.secondary else "fact")
@@ -293,8 +295,7 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
                                            "(data/catalogue/calibration.toml)")
     bits = {"SLC": 1, "MLC": 2, "TLC": 3, "QLC": 4}[nand.get("cell")]
     params["bits_per_cell"] = float(bits)
-    prov["bits_per_cell"] = Provenance("part file" if nand.path == part.path else "catalogue",
-                                       f"nand {nand.id}: {nand.get('cell')}")
+    prov["bits_per_cell"] = Provenance(cat_source(nand), f"nand {nand.id}: {nand.get('cell')}")
     if cell_mode not in CELL_MODES:
         raise ValueError(f"cell_mode: {cell_mode!r} not allowed; allowed: {', '.join(CELL_MODES)}")
     if cell_mode == "slc" and bits > 1:
@@ -315,7 +316,7 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
             from_cat(ctrl, key, name)
         else:
             params[name] = default
-            prov[name] = Provenance("part file" if ctrl.path == part.path else "catalogue",
+            prov[name] = Provenance(cat_source(ctrl),
                                     f"controller {ctrl.id}: no published limit, not modelled as binding")
     # The catalogue's controller power is its power at full load moving data (sequential transfers at its line
     # rate); the work per NVMe command (command_energy, calibrated) comes on top of it at small-block rates,
