@@ -60,8 +60,13 @@ def bench_link(n: int, n_loop: int, repeats: int = 5) -> dict:
     loop = {k: v[:n_loop].tolist() for k, v in cfg.items()}
     t0 = time.perf_counter()
     for i in range(n_loop):
-        link(loop["gen"][i], loop["lanes"][i], loop["size"][i], mps=loop["mps"][i],
-             write_fraction=loop["write_fraction"][i])
+        link(
+            loop["gen"][i],
+            loop["lanes"][i],
+            loop["size"][i],
+            mps=loop["mps"][i],
+            write_fraction=loop["write_fraction"][i],
+        )
     t_loop = time.perf_counter() - t0
     vec_rate = n / t_vec
     loop_rate = n_loop / t_loop
@@ -83,10 +88,16 @@ def _ssd_configs(n: int, seed: int = 1) -> dict:
     base, _ = design.params_from_part(specs.load("samsung-pm1763"))
     rng = np.random.default_rng(seed)
     cfg = dict(base)
-    cfg.update(gen=rng.choice([4.0, 5.0, 6.0], n), lanes=rng.choice([2.0, 4.0, 8.0], n),
-               channels=rng.choice([8.0, 16.0], n), channel_rate=rng.choice([1.6e9, 2.4e9, 3.6e9], n),
-               dies=rng.choice([64.0, 128.0, 256.0, 512.0], n), power_cap=rng.uniform(15.0, 40.0, n),
-               t_read=rng.uniform(30e-6, 80e-6, n), t_prog=rng.uniform(0.4e-3, 1.2e-3, n))
+    cfg.update(
+        gen=rng.choice([4.0, 5.0, 6.0], n),
+        lanes=rng.choice([2.0, 4.0, 8.0], n),
+        channels=rng.choice([8.0, 16.0], n),
+        channel_rate=rng.choice([1.6e9, 2.4e9, 3.6e9], n),
+        dies=rng.choice([64.0, 128.0, 256.0, 512.0], n),
+        power_cap=rng.uniform(15.0, 40.0, n),
+        t_read=rng.uniform(30e-6, 80e-6, n),
+        t_prog=rng.uniform(0.4e-3, 1.2e-3, n),
+    )
     return cfg
 
 
@@ -110,19 +121,26 @@ def bench_ssd(n: int, n_loop: int) -> dict:
             drive.evaluate(one, w)
     t_loop = time.perf_counter() - t0
     vec_rate, loop_rate = n / t_vec, n_loop / t_loop
-    return {"ssd_configs": n, "ssd_workloads_per_config": len(wls), "ssd_broadcast_seconds": round(t_vec, 3),
-            "ssd_configs_per_s": round(vec_rate), "ssd_loop_configs_per_s": round(loop_rate, 1),
-            "ssd_speedup_vs_loop": round(vec_rate / loop_rate, 1)}
+    return {
+        "ssd_configs": n,
+        "ssd_workloads_per_config": len(wls),
+        "ssd_broadcast_seconds": round(t_vec, 3),
+        "ssd_configs_per_s": round(vec_rate),
+        "ssd_loop_configs_per_s": round(loop_rate, 1),
+        "ssd_speedup_vs_loop": round(vec_rate / loop_rate, 1),
+    }
 
 
 def _sweep_axes(n: int) -> dict:
     """Axes whose product is about n configurations: power cap x dies x channel rate x tR x tPROG."""
     k = max(1, round((n / 10) ** 0.25))
-    return {"power_cap": list(np.linspace(15.0, 40.0, 10)),
-            "dies": [float(d) for d in np.unique(np.round(np.geomspace(32, 1024, k)))] if k > 1 else [256.0],
-            "channel_rate": list(np.linspace(1.2e9, 4.8e9, k)),
-            "t_read": list(np.linspace(25e-6, 90e-6, k)),
-            "t_prog": list(np.linspace(0.3e-3, 1.5e-3, max(1, round(n / (10 * k**3)))))}
+    return {
+        "power_cap": list(np.linspace(15.0, 40.0, 10)),
+        "dies": [float(d) for d in np.unique(np.round(np.geomspace(32, 1024, k)))] if k > 1 else [256.0],
+        "channel_rate": list(np.linspace(1.2e9, 4.8e9, k)),
+        "t_read": list(np.linspace(25e-6, 90e-6, k)),
+        "t_prog": list(np.linspace(0.3e-3, 1.5e-3, max(1, round(n / (10 * k**3))))),
+    }
 
 
 def dask_sweep_child(n: int) -> dict:
@@ -148,19 +166,24 @@ def dask_sweep_child(n: int) -> dict:
         best, *counts = dask.compute(best, *counts)
     seconds = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
-    return {"dask_sweep_configs": size, "dask_sweep_chunks": int(ds.iops.data.npartitions),
-            "dask_sweep_seconds": round(seconds, 1), "dask_sweep_configs_per_s": round(size / seconds),
-            "dask_sweep_peak_rss_bytes": int(rss),
-            "dask_sweep_binding_counts": {s: int(c) for s, c in zip(sweep.STAGES, counts)},
-            "dask_sweep_best_rand_read_iops": [round(float(v)) for v in best.values.ravel()]}
+    return {
+        "dask_sweep_configs": size,
+        "dask_sweep_chunks": int(ds.iops.data.npartitions),
+        "dask_sweep_seconds": round(seconds, 1),
+        "dask_sweep_configs_per_s": round(size / seconds),
+        "dask_sweep_peak_rss_bytes": int(rss),
+        "dask_sweep_binding_counts": {s: int(c) for s, c in zip(sweep.STAGES, counts)},
+        "dask_sweep_best_rand_read_iops": [round(float(v)) for v in best.values.ravel()],
+    }
 
 
 def bench_dask_sweep(n: int) -> dict:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, __file__, "--dask-child", str(n)], stdout=subprocess.PIPE, text=True,
-                          check=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--dask-child", str(n)], stdout=subprocess.PIPE, text=True, check=True
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -178,19 +201,28 @@ def main(argv=None) -> dict:
         return {}
     result = {"python": platform.python_version(), "numpy": np.__version__}
     result.update(bench_link(args.n, args.loop))
-    print(f"link model: {args.n:,} configurations in one call: {result['link_broadcast_seconds']} s median, "
-          f"{result['link_broadcast_cold_seconds']} s cold "
-          f"({result['link_configs_per_s']:,}/s); scalar loop {result['link_loop_configs_per_s']}/s; "
-          f"speedup {result['link_speedup_vs_loop']}x", flush=True)
+    print(
+        f"link model: {args.n:,} configurations in one call: {result['link_broadcast_seconds']} s median, "
+        f"{result['link_broadcast_cold_seconds']} s cold "
+        f"({result['link_configs_per_s']:,}/s); scalar loop {result['link_loop_configs_per_s']}/s; "
+        f"speedup {result['link_speedup_vs_loop']}x",
+        flush=True,
+    )
     result.update(bench_ssd(args.ssd_n, args.ssd_loop))
-    print(f"SSD model: {args.ssd_n:,} configurations x {result['ssd_workloads_per_config']} workloads in "
-          f"{result['ssd_broadcast_seconds']} s ({result['ssd_configs_per_s']:,} configurations/s); scalar loop "
-          f"{result['ssd_loop_configs_per_s']}/s; speedup {result['ssd_speedup_vs_loop']}x", flush=True)
+    print(
+        f"SSD model: {args.ssd_n:,} configurations x {result['ssd_workloads_per_config']} workloads in "
+        f"{result['ssd_broadcast_seconds']} s ({result['ssd_configs_per_s']:,} configurations/s); scalar loop "
+        f"{result['ssd_loop_configs_per_s']}/s; speedup {result['ssd_speedup_vs_loop']}x",
+        flush=True,
+    )
     if args.sweep_n > 0:
         result.update(bench_dask_sweep(args.sweep_n))
-        print(f"Dask sweep: {result['dask_sweep_configs']:,} configurations in {result['dask_sweep_chunks']} chunks, "
-              f"{result['dask_sweep_seconds']} s ({result['dask_sweep_configs_per_s']:,}/s), peak RSS "
-              f"{result['dask_sweep_peak_rss_bytes'] / 2**30:.2f} GiB", flush=True)
+        print(
+            f"Dask sweep: {result['dask_sweep_configs']:,} configurations in {result['dask_sweep_chunks']} chunks, "
+            f"{result['dask_sweep_seconds']} s ({result['dask_sweep_configs_per_s']:,}/s), peak RSS "
+            f"{result['dask_sweep_peak_rss_bytes'] / 2**30:.2f} GiB",
+            flush=True,
+        )
     print(json.dumps(result))
     return result
 

@@ -84,8 +84,10 @@ def unpack(**inputs):
                 continue
             a = np.asarray(v)
             if a.ndim > 0:
-                raise ValueError(f"{k}: an unnamed array cannot be combined with DataArray inputs (which axis would "
-                                 f"it follow?); wrap it in a DataArray with named dims")
+                raise ValueError(
+                    f"{k}: an unnamed array cannot be combined with DataArray inputs (which axis would "
+                    f"it follow?); wrap it in a DataArray with named dims"
+                )
             out[k] = a
         return out, Kind("xarray", shape, tuple(dims), coords)
     arrays = {k: np.asarray(v) for k, v in inputs.items()}
@@ -178,8 +180,9 @@ def check_in(name: str, a, allowed, describe: str | None = None) -> None:
         raise ValueError(f"{name}: {_show(a[bad])} not allowed; allowed: {allowed_s}")
 
 
-def check_range(name: str, a, lo=None, hi=None, lo_open=False, hi_open=False, unit: str = "",
-                allow_inf: bool = False) -> None:
+def check_range(
+    name: str, a, lo=None, hi=None, lo_open=False, hi_open=False, unit: str = "", allow_inf: bool = False
+) -> None:
     """Raise ValueError unless `lo <= a <= hi` (or strict, per the flags).
 
     NaN is always an error; +inf only with ``allow_inf`` (e.g. "no limit").

@@ -75,8 +75,11 @@ def samples(parts=None, cat=None) -> list[Sample]:
         for pub in part.published:
             if pub.metric not in METRICS or pub.kind not in VENDOR_KINDS or not pub.confirmed:
                 continue  # unconfirmed (secondary-source) figures do not set shared constants
-            if pub.metric != "idle_power" and pub.metric.endswith("_power") \
-                    and np.isclose(pub.value, part.get("power_cap")):
+            if (
+                pub.metric != "idle_power"
+                and pub.metric.endswith("_power")
+                and np.isclose(pub.value, part.get("power_cap"))
+            ):
                 continue  # a power figure equal to the cap: a power-bound prediction equals it by construction
             params, _ = design.params_from_part(part, pub.capacity, cat, constants=axes)
             wl_name, q = METRICS[pub.metric]
@@ -122,9 +125,17 @@ def leave_one_out(samples_) -> list[dict]:
         idx = _index(best)
         for s in samples_:
             if s.part == pid:
-                rows.append({"part": pid, "metric": s.metric, "capacity": s.capacity, "published": s.published,
-                             "predicted": float(s.grid[idx]), "error": float(s.grid[idx] / s.published - 1),
-                             **best})
+                rows.append(
+                    {
+                        "part": pid,
+                        "metric": s.metric,
+                        "capacity": s.capacity,
+                        "published": s.published,
+                        "predicted": float(s.grid[idx]),
+                        "error": float(s.grid[idx] / s.published - 1),
+                        **best,
+                    }
+                )
     return rows
 
 
@@ -132,15 +143,19 @@ def stored() -> dict:
     """The calibrated values in ``data/catalogue/calibration.toml`` (SI floats)."""
     path = data_dir() / "catalogue" / "calibration.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {"program_power": float(data["program_power"]["value_w"]),
-            "controller_fixed_fraction": float(data["controller_fixed_fraction"]["value"]),
-            "controller_energy": float(data["controller_energy"]["value_j_per_byte"]),
-            "command_energy": float(data["command_energy"]["value_j"])}
+    return {
+        "program_power": float(data["program_power"]["value_w"]),
+        "controller_fixed_fraction": float(data["controller_fixed_fraction"]["value"]),
+        "controller_energy": float(data["controller_energy"]["value_j_per_byte"]),
+        "command_energy": float(data["command_energy"]["value_j"]),
+    }
 
 
 def _fmt(c: dict) -> str:
-    return (f"pp {c['program_power']:.2f} W, f {c['controller_fixed_fraction']:.2f}, "
-            f"e {c['controller_energy'] * 1e9:.2f} nJ/B, c {c['command_energy'] * 1e6:.2f} uJ/command")
+    return (
+        f"pp {c['program_power']:.2f} W, f {c['controller_fixed_fraction']:.2f}, "
+        f"e {c['controller_energy'] * 1e9:.2f} nJ/B, c {c['command_energy'] * 1e6:.2f} uJ/command"
+    )
 
 
 def main() -> None:  # pragma: no cover - a reporting script
@@ -156,7 +171,9 @@ def main() -> None:  # pragma: no cover - a reporting script
         print(f"  {x.part:26} {x.capacity / 1e12:7.2f} TB {x.metric:16} {100 * (x.grid[idx] / x.published - 1):+6.1f}%")
     print("leave-one-out (constants re-derived without the part):")
     for r in leave_one_out(s):
-        print(f"  {r['part']:26} {r['capacity'] / 1e12:7.2f} TB {r['metric']:16} {100 * r['error']:+6.1f}%  ({_fmt(r)})")
+        print(
+            f"  {r['part']:26} {r['capacity'] / 1e12:7.2f} TB {r['metric']:16} {100 * r['error']:+6.1f}%  ({_fmt(r)})"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

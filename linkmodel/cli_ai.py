@@ -24,8 +24,15 @@ def _usage(msg):
     return UsageError(msg)
 
 
-def _scaled(flag: str, text: str, lo: float = 0.0, allow_zero: bool = True, hi: float = math.inf,
-            integer: bool = False, example: str = "2, 50M or 8x312T") -> float:
+def _scaled(
+    flag: str,
+    text: str,
+    lo: float = 0.0,
+    allow_zero: bool = True,
+    hi: float = math.inf,
+    integer: bool = False,
+    example: str = "2, 50M or 8x312T",
+) -> float:
     """A number with an optional k/M/G/T/P suffix and an optional 'N x' multiplier: '8x312T', '2.5e15', '100M'."""
     t = text.strip().lower().replace(" ", "")
     mult = 1.0
@@ -91,8 +98,11 @@ def add_parser(sub):
     """Register ``linkmodel ai`` and its subcommands."""
     from linkmodel.ai import kvtier
 
-    p = sub.add_parser("ai", help="AI inference storage: KV-cache tiers, break-even, small-block IOPS, cold start",
-                       description=__doc__.splitlines()[0])
+    p = sub.add_parser(
+        "ai",
+        help="AI inference storage: KV-cache tiers, break-even, small-block IOPS, cold start",
+        description=__doc__.splitlines()[0],
+    )
     s = p.add_subparsers(dest="ai_command", metavar="AI_COMMAND", parser_class=type(p))
     p.set_defaults(func=lambda args: _missing(args))
 
@@ -110,8 +120,9 @@ def add_parser(sub):
     k.add_argument("--admit", default="1", help="share of new KV written to the tier (default 1)")
     k.add_argument("--save-decode", action="store_true", help="decode-phase KV saved too")
     k.add_argument("--retention", default="0", help="tokens the tier keeps (capacity), e.g. 50M")
-    k.add_argument("--block", default="16",
-                   help=f"tokens per I/O block or an engine: {', '.join(kvtier.ENGINE_BLOCKS)}")
+    k.add_argument(
+        "--block", default="16", help=f"tokens per I/O block or an engine: {', '.join(kvtier.ENGINE_BLOCKS)}"
+    )
     k.add_argument("--layout", default="contiguous", choices=kvtier.LAYOUTS)
     k.add_argument("--tp", default="1", help="tensor-parallel degree (splits a block over min(tp, KV heads))")
     k.add_argument("--split-kv", action="store_true", help="K and V stored apart")
@@ -128,8 +139,11 @@ def add_parser(sub):
     b.add_argument("--prefix", required=True, help="prefix tokens, comma-separated, e.g. 1024,8192,32768")
     b.add_argument("--gpu-flops", required=True, help="compute throughput, e.g. 8x312T (FLOP/s)")
     b.add_argument("--format", default="bf16")
-    b.add_argument("--b", default=None, help="dense FLOP constant (Mooncake's 22 for Llama3-70B; default "
-                                             "2 x active params / (layers x hidden^2))")
+    b.add_argument(
+        "--b",
+        default=None,
+        help="dense FLOP constant (Mooncake's 22 for Llama3-70B; default 2 x active params / (layers x hidden^2))",
+    )
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=_cmd_breakeven)
 
@@ -162,8 +176,7 @@ def add_parser(sub):
 
 
 def _missing(args):
-    raise _usage("linkmodel ai: error: a subcommand is required: models, kv, breakeven, smallblock, coldstart, "
-                 "experts")
+    raise _usage("linkmodel ai: error: a subcommand is required: models, kv, breakeven, smallblock, coldstart, experts")
 
 
 def _dump(obj):
@@ -178,19 +191,32 @@ def _cmd_models(args) -> int:
     fmt = _fmt(args.format)
     rows = []
     for mid, m in models.models().items():
-        rows.append({"id": mid, "name": m.name, "attention": m.attention, "layers": m.layers,
-                     "kv_heads": m.kv_heads, "kv_bytes_per_token": models.kv_bytes_per_token(m, fmt),
-                     "compression": models.compression(m, fmt), "params": m.params,
-                     "weight_bytes_bf16": models.weight_bytes(m), "moe": m.moe is not None, "source": m.source})
+        rows.append(
+            {
+                "id": mid,
+                "name": m.name,
+                "attention": m.attention,
+                "layers": m.layers,
+                "kv_heads": m.kv_heads,
+                "kv_bytes_per_token": models.kv_bytes_per_token(m, fmt),
+                "compression": models.compression(m, fmt),
+                "params": m.params,
+                "weight_bytes_bf16": models.weight_bytes(m),
+                "moe": m.moe is not None,
+                "source": m.source,
+            }
+        )
     if args.json:
         _dump({"format": fmt.name, "models": rows})
         return 0
     print(f"KV cache per token in {fmt.name} ({fmt.source})")
     print(f"{'model':18} {'attn':5} {'layers':>6} {'KV heads':>8} {'KV/token':>12} {'vs BF16':>8} {'weights BF16':>13}")
     for r in rows:
-        print(f"{r['id']:18} {r['attention']:5} {r['layers']:6d} {r['kv_heads']:8d} "
-              f"{r['kv_bytes_per_token'] / 1024:9.2f} KiB {r['compression']:7.3f}x "
-              f"{r['weight_bytes_bf16'] / 1e9:10.1f} GB")
+        print(
+            f"{r['id']:18} {r['attention']:5} {r['layers']:6d} {r['kv_heads']:8d} "
+            f"{r['kv_bytes_per_token'] / 1024:9.2f} KiB {r['compression']:7.3f}x "
+            f"{r['weight_bytes_bf16'] / 1e9:10.1f} GB"
+        )
     return 0
 
 
@@ -219,42 +245,71 @@ def _cmd_kv(args) -> int:
         if not parts:
             raise _usage("--parts: give comma-separated part ids or spec-file paths (or leave --parts out: all)")
     try:
-        d = kvtier.demand(m, rate, n_in, hit, n_out, admit, args.save_decode, keep, block, args.layout, int(tp),
-                          args.split_kv, fmt)
+        d = kvtier.demand(
+            m, rate, n_in, hit, n_out, admit, args.save_decode, keep, block, args.layout, int(tp), args.split_kv, fmt
+        )
     except ValueError as e:
-        flags = {"request_rate": "--rate", "input_tokens": "--input", "output_tokens": "--output",
-                 "prefix_hit": "--hit", "admit": "--admit", "retention_tokens": "--retention",
-                 "tokens_per_block": "--block", "tp": "--tp", "split_kv": "--split-kv"}
+        flags = {
+            "request_rate": "--rate",
+            "input_tokens": "--input",
+            "output_tokens": "--output",
+            "prefix_hit": "--hit",
+            "admit": "--admit",
+            "retention_tokens": "--retention",
+            "tokens_per_block": "--block",
+            "tp": "--tp",
+            "split_kv": "--split-kv",
+        }
         raise _usage(_flag_message(e, flags)) from None
     sized = drives.for_parts(d, parts or specs.bundled_parts(), power_cap=cap, waf=waf, utilization=util)
     demand = {k: float(d[k]) for k in d.data_vars}
     rows = sized.to_dataframe().reset_index().to_dict("records")
     if args.json:
-        _dump({"model": m.id, "format": fmt.name, "demand": demand, "waf": waf, "utilization": util,
-               "power_cap": cap, "parts": rows})
+        _dump(
+            {
+                "model": m.id,
+                "format": fmt.name,
+                "demand": demand,
+                "waf": waf,
+                "utilization": util,
+                "power_cap": cap,
+                "parts": rows,
+            }
+        )
         return 0
-    print(f"{m.name}, KV {fmt.name}: {demand['kv_bytes_per_token'] / 1024:.2f} KiB per token; "
-          f"{rate:g} requests/s x {n_in:g} tokens, {hit:.0%} prefix hits, admit {admit:.0%}")
-    print(f"  read  {format_si(demand['read_bandwidth'], 'B/s')}  {format_si(demand['read_iops'], 'IOPS')} "
-          f"at {demand['io_size'] / 1024:.6g} KiB per I/O ({args.layout}, {block:g} tokens per block, TP {tp:g})")
-    print(f"  write {format_si(demand['write_bandwidth'], 'B/s')}  {format_si(demand['write_iops'], 'IOPS')}; "
-          f"{demand['bytes_written_per_day'] / 1e12:.1f} TB written per day")
+    print(
+        f"{m.name}, KV {fmt.name}: {demand['kv_bytes_per_token'] / 1024:.2f} KiB per token; "
+        f"{rate:g} requests/s x {n_in:g} tokens, {hit:.0%} prefix hits, admit {admit:.0%}"
+    )
+    print(
+        f"  read  {format_si(demand['read_bandwidth'], 'B/s')}  {format_si(demand['read_iops'], 'IOPS')} "
+        f"at {demand['io_size'] / 1024:.6g} KiB per I/O ({args.layout}, {block:g} tokens per block, TP {tp:g})"
+    )
+    print(
+        f"  write {format_si(demand['write_bandwidth'], 'B/s')}  {format_si(demand['write_iops'], 'IOPS')}; "
+        f"{demand['bytes_written_per_day'] / 1e12:.1f} TB written per day"
+    )
     if keep > 0:
         print(f"  capacity {demand['capacity'] / 1e12:.3f} TB ({keep:,.0f} tokens kept)")
     else:
         print("  capacity not sized (give --retention, the tokens the tier keeps)")
     print()
+
     def stage(r):
         return f" ({r['drive_stage']})" if r["drive_stage"] and r["binding"] != "power" else ""
 
-    print(f"{'part':26} {'TB':>6} {'DWPD':>5} {'drives':>6}  {'binding':30} {'rd BW':>5} {'rd IO':>5} {'wr BW':>5} "
-          f"{'wr IO':>5} {'r+w':>4} {'cap':>4} {'endur':>5} {'fleet W':>8}")
+    print(
+        f"{'part':26} {'TB':>6} {'DWPD':>5} {'drives':>6}  {'binding':30} {'rd BW':>5} {'rd IO':>5} {'wr BW':>5} "
+        f"{'wr IO':>5} {'r+w':>4} {'cap':>4} {'endur':>5} {'fleet W':>8}"
+    )
     for r in rows:
-        print(f"{r['part']:26} {r['capacity'] / 1e12:6.2f} {r['dwpd']:5.2f} {r['drives']:6.0f}  "
-              f"{r['binding'] + stage(r):30} "
-              f"{r['n_read_bandwidth']:5.0f} {r['n_read_iops']:5.0f} {r['n_write_bandwidth']:5.0f} "
-              f"{r['n_write_iops']:5.0f} {r['n_read_write']:4.0f} {r['n_capacity']:4.0f} {r['n_endurance']:5.0f} "
-              f"{r['fleet_power']:8.0f}")
+        print(
+            f"{r['part']:26} {r['capacity'] / 1e12:6.2f} {r['dwpd']:5.2f} {r['drives']:6.0f}  "
+            f"{r['binding'] + stage(r):30} "
+            f"{r['n_read_bandwidth']:5.0f} {r['n_read_iops']:5.0f} {r['n_write_bandwidth']:5.0f} "
+            f"{r['n_write_iops']:5.0f} {r['n_read_write']:4.0f} {r['n_capacity']:4.0f} {r['n_endurance']:5.0f} "
+            f"{r['fleet_power']:8.0f}"
+        )
     print("(columns: drives each constraint needs; DWPD as published for the SKU, else modelled: --json says which)")
     return 0
 
@@ -279,11 +334,15 @@ def _cmd_breakeven(args) -> int:
     if args.json:
         _dump({"model": m.id, "format": fmt.name, "compute_flops": g, "a": kvtier.MOONCAKE_A, "b": bb, "rows": rows})
         return 0
-    print(f"{m.name}, KV {fmt.name}, compute {g:.4g} FLOP/s, FLOPs l (a n^2 d_attn + b n d^2) with a 4, "
-          f"b {bb:.3g}, d_attn {m.attention_width():g}")
+    print(
+        f"{m.name}, KV {fmt.name}, compute {g:.4g} FLOP/s, FLOPs l (a n^2 d_attn + b n d^2) with a 4, "
+        f"b {bb:.3g}, d_attn {m.attention_width():g}"
+    )
     for r in rows:
-        print(f"  prefix {r['prefix_tokens']:>9.0f} tokens: recompute {r['prefill_seconds'] * 1e3:8.1f} ms; "
-              f"loading beats it above {format_si(r['breakeven_bandwidth'], 'B/s')}")
+        print(
+            f"  prefix {r['prefix_tokens']:>9.0f} tokens: recompute {r['prefill_seconds'] * 1e3:8.1f} ms; "
+            f"loading beats it above {format_si(r['breakeven_bandwidth'], 'B/s')}"
+        )
     return 0
 
 
@@ -298,41 +357,65 @@ def _cmd_smallblock(args) -> int:
         raise _usage(f"--size: small blocks are up to 16 KiB, got {args.size!r}")
     ds = smallblock.ceilings(part, sorted({512.0, 1024.0, 2048.0, 4096.0, size}))
     c = smallblock.closing(part, target, size)
-    rows = [{"size": float(s), "iops": float(ds.iops.sel(size=s)), "binding": str(ds.binding.sel(size=s).values),
-             **{k: float(ds[k].sel(size=s)) for k in ds.data_vars
-                if k.startswith("ceiling_") or k in ("link_batched", "link_data_only")}}
-            for s in ds["size"].values]
+    rows = [
+        {
+            "size": float(s),
+            "iops": float(ds.iops.sel(size=s)),
+            "binding": str(ds.binding.sel(size=s).values),
+            **{
+                k: float(ds[k].sel(size=s))
+                for k in ds.data_vars
+                if k.startswith("ceiling_") or k in ("link_batched", "link_data_only")
+            },
+        }
+        for s in ds["size"].values
+    ]
     if args.json:
         _dump({"part": part.id, "sizes": rows, "closing": c})
         return 0
     print(f"{part.id}: random reads at small sizes (PCIe Gen{c['link']['gen']:g} x{c['link']['lanes']:g})")
-    print(f"{'size':>6} {'IOPS':>10}  {'binding':10} {'link (NVMe)':>12} {'link (GPU batching)':>20} "
-          f"{'channels':>9} {'dies':>9} {'power':>9}")
+    print(
+        f"{'size':>6} {'IOPS':>10}  {'binding':10} {'link (NVMe)':>12} {'link (GPU batching)':>20} "
+        f"{'channels':>9} {'dies':>9} {'power':>9}"
+    )
     for r in rows:
-        print(f"{r['size']:6.0f} {r['iops'] / 1e6:9.2f}M  {r['binding']:10} {r['ceiling_link'] / 1e6:11.1f}M "
-              f"{r['link_batched'] / 1e6:19.1f}M {r['ceiling_channels'] / 1e6:8.1f}M {r['ceiling_dies'] / 1e6:8.1f}M "
-              f"{r['ceiling_power'] / 1e6:8.1f}M")
+        print(
+            f"{r['size']:6.0f} {r['iops'] / 1e6:9.2f}M  {r['binding']:10} {r['ceiling_link'] / 1e6:11.1f}M "
+            f"{r['link_batched'] / 1e6:19.1f}M {r['ceiling_channels'] / 1e6:8.1f}M {r['ceiling_dies'] / 1e6:8.1f}M "
+            f"{r['ceiling_power'] / 1e6:8.1f}M"
+        )
     print("(the model's ceilings; the controller's command rate is unpublished, so not among them)")
     print()
     if c["gap"] <= 1:
-        print(f"target {target / 1e6:g} M IOPS at {size:g} B: already met by the modelled design "
-              f"({c['iops'] / 1e6:.2f} M, {c['binding']} binds), controller permitting")
+        print(
+            f"target {target / 1e6:g} M IOPS at {size:g} B: already met by the modelled design "
+            f"({c['iops'] / 1e6:.2f} M, {c['binding']} binds), controller permitting"
+        )
     else:
-        print(f"target {target / 1e6:g} M IOPS at {size:g} B: {c['gap']:.1f}x the design's {c['iops'] / 1e6:.2f} M "
-              f"({c['binding']} binds)")
+        print(
+            f"target {target / 1e6:g} M IOPS at {size:g} B: {c['gap']:.1f}x the design's {c['iops'] / 1e6:.2f} M "
+            f"({c['binding']} binds)"
+        )
     links = ", ".join(f"Gen{o['gen']} x{o['lanes']}" + ("*" if o["needs_batching"] else "") for o in c["links"])
-    print(f"  link: Gen{c['link']['gen']:g} x{c['link']['lanes']:g} carries {c['link']['ceiling'] / 1e6:.1f} M; "
-          f"enough: {links or 'none of those searched'} (* only with GPU-side batching by 8, an assumption)")
+    print(
+        f"  link: Gen{c['link']['gen']:g} x{c['link']['lanes']:g} carries {c['link']['ceiling'] / 1e6:.1f} M; "
+        f"enough: {links or 'none of those searched'} (* only with GPU-side batching by 8, an assumption)"
+    )
     m = c["mps_ceilings"]
-    print(f"  MPS (now {c['mps']:g} B), link with batching: " + ", ".join(f"{k} B {v / 1e6:.1f} M" for k, v in m.items())
-          + " (no help once MPS holds a whole I/O)")
+    print(
+        f"  MPS (now {c['mps']:g} B), link with batching: "
+        + ", ".join(f"{k} B {v / 1e6:.1f} M" for k, v in m.items())
+        + " (no help once MPS holds a whole I/O)"
+    )
     print(f"  channels: {c['channels_needed']:.0f} needed at its channel rate (it has {c['channels']:.0f})")
     print(f"  dies: {c['dies_needed']:.0f} needed at its tR (it has {c['dies']:.0f})")
     print(f"  power: {c['power_needed']:.0f} W needed (cap {c['power_cap']:g} W)")
     ctrl = "not published (not modelled)" if math.isinf(c["controller_iops"]) else f"{c['controller_iops'] / 1e6:g} M"
     print(f"  controller: {target / 1e6:g} M commands/s needed (its limit: {ctrl})")
-    print(f"  in flight: {c['outstanding_ios']:.0f} reads (Little's law at the QD1 latency "
-          f"{c['qd1_latency'] * 1e6:.1f} us)")
+    print(
+        f"  in flight: {c['outstanding_ios']:.0f} reads (Little's law at the QD1 latency "
+        f"{c['qd1_latency'] * 1e6:.1f} us)"
+    )
     return 0
 
 
@@ -369,11 +452,22 @@ def _cmd_coldstart(args) -> int:
     w = float(models.weight_bytes(m, bits))
     rows = [{"drives": n, "seconds": float(weights.cold_start_time(w, n, bw, host, efficiency=eff))} for n in counts]
     if args.json:
-        _dump({"model": m.id, "weight_bytes": w, "drive_read_bandwidth": bw, "source": src, "host_bandwidth": host,
-               "efficiency": eff, "rows": rows})
+        _dump(
+            {
+                "model": m.id,
+                "weight_bytes": w,
+                "drive_read_bandwidth": bw,
+                "source": src,
+                "host_bandwidth": host,
+                "efficiency": eff,
+                "rows": rows,
+            }
+        )
         return 0
-    print(f"{m.name}: {w / 1e9:.1f} GB at {bits:g} bits/parameter; one drive reads {format_si(bw, 'B/s')} ({src}); "
-          f"loader efficiency {eff:.0%}")
+    print(
+        f"{m.name}: {w / 1e9:.1f} GB at {bits:g} bits/parameter; one drive reads {format_si(bw, 'B/s')} ({src}); "
+        f"loader efficiency {eff:.0%}"
+    )
     for r in rows:
         print(f"  {r['drives']:4d} drives: {r['seconds']:8.2f} s")
     return 0
@@ -395,8 +489,12 @@ def _cmd_experts(args) -> int:
     if args.json:
         _dump({"model": m.id, **out})
         return 0
-    print(f"{m.name}: {out['experts_per_step']:.0f} distinct expert reads per step of {batch:g} sequences, "
-          f"{out['io_size'] / 2**20:.2f} MiB each at {bits:g} bits")
-    print(f"  at {steps:g} steps/s and {hit:.0%} cache hits: {format_si(out['read_bandwidth'], 'B/s')}, "
-          f"{out['read_iops']:.0f} reads/s")
+    print(
+        f"{m.name}: {out['experts_per_step']:.0f} distinct expert reads per step of {batch:g} sequences, "
+        f"{out['io_size'] / 2**20:.2f} MiB each at {bits:g} bits"
+    )
+    print(
+        f"  at {steps:g} steps/s and {hit:.0%} cache hits: {format_si(out['read_bandwidth'], 'B/s')}, "
+        f"{out['read_iops']:.0f} reads/s"
+    )
     return 0

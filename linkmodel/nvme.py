@@ -50,8 +50,7 @@ MEMORY_PAGE = 4096  # CC.MPS = 0: 4 KiB host memory pages (the common setting)
 DATA_POINTERS = ("prp", "sgl")
 
 
-def _command_traffic(size, sqe_batch, cqe_batch, irq_coalesce, doorbell_batch, h_req, h_cpl, pointer, page, rcb,
-                     mrrs):
+def _command_traffic(size, sqe_batch, cqe_batch, irq_coalesce, doorbell_batch, h_req, h_cpl, pointer, page, rcb, mrrs):
     """Per-command side-band (tlps, bytes) upstream and downstream."""
     pages = np.ceil(size / page)
     if pointer == "prp":
@@ -67,16 +66,27 @@ def _command_traffic(size, sqe_batch, cqe_batch, irq_coalesce, doorbell_batch, h
     sqe_cpls = np.ceil(sqe_batch * SQE_BYTES / np.minimum(rcb, req)) / sqe_batch
     irq = np.where(irq_coalesce > 0, 1.0 / np.where(irq_coalesce > 0, irq_coalesce, 1.0), 0.0)
     up_tlps = sqe_reads + list_reads + 1.0 / cqe_batch + irq
-    up_bytes = (sqe_reads * h_req + list_reads * h_req + CQE_BYTES + h_req / cqe_batch
-                + irq * (MSIX_BYTES + h_req))
+    up_bytes = sqe_reads * h_req + list_reads * h_req + CQE_BYTES + h_req / cqe_batch + irq * (MSIX_BYTES + h_req)
     down_tlps = sqe_cpls + list_cpls + 2.0 / doorbell_batch
-    down_bytes = (SQE_BYTES + sqe_cpls * h_cpl + list_bytes + list_cpls * h_cpl
-                  + 2.0 * (DOORBELL_BYTES + h_req) / doorbell_batch)
+    down_bytes = (
+        SQE_BYTES + sqe_cpls * h_cpl + list_bytes + list_cpls * h_cpl + 2.0 * (DOORBELL_BYTES + h_req) / doorbell_batch
+    )
     return up_tlps, up_bytes, down_tlps, down_bytes
 
 
-def command_traffic(size, *, sqe_batch=1, cqe_batch=1, irq_coalesce=1, doorbell_batch=1, addressing=64,
-                    data_pointer="prp", completion_unit=256, mrrs=512, ecrc=False):
+def command_traffic(
+    size,
+    *,
+    sqe_batch=1,
+    cqe_batch=1,
+    irq_coalesce=1,
+    doorbell_batch=1,
+    addressing=64,
+    data_pointer="prp",
+    completion_unit=256,
+    mrrs=512,
+    ecrc=False,
+):
     """Side-band TLPs and bytes per NVMe I/O, per link direction.
 
     Parameters
@@ -112,9 +122,17 @@ def command_traffic(size, *, sqe_batch=1, cqe_batch=1, irq_coalesce=1, doorbell_
         for the link mode (the link model does).
     """
     check_choice("data_pointer", data_pointer, DATA_POINTERS)
-    a, k = unpack(size=size, sqe_batch=sqe_batch, cqe_batch=cqe_batch, irq_coalesce=irq_coalesce,
-                  doorbell_batch=doorbell_batch, addressing=addressing, completion_unit=completion_unit,
-                  mrrs=mrrs, ecrc=ecrc)
+    a, k = unpack(
+        size=size,
+        sqe_batch=sqe_batch,
+        cqe_batch=cqe_batch,
+        irq_coalesce=irq_coalesce,
+        doorbell_batch=doorbell_batch,
+        addressing=addressing,
+        completion_unit=completion_unit,
+        mrrs=mrrs,
+        ecrc=ecrc,
+    )
     check_range("size", a["size"], lo=1, unit="B")
     for name in ("sqe_batch", "cqe_batch", "doorbell_batch"):
         check_range(name, a[name], lo=1)
@@ -129,16 +147,39 @@ def command_traffic(size, *, sqe_batch=1, cqe_batch=1, irq_coalesce=1, doorbell_
     mrrs_ = _tx.check_mrrs(a["mrrs"])
     ecrc_bytes = _framing.ECRC * check_bool("ecrc", a["ecrc"])
     h_req = np.where(a["addressing"] == 64, _framing.HEADER_MEM_64, _framing.HEADER_MEM_32) + ecrc_bytes
-    out = _command_traffic(a["size"], a["sqe_batch"], a["cqe_batch"], a["irq_coalesce"], a["doorbell_batch"],
-                           h_req, _framing.HEADER_CPL + ecrc_bytes, data_pointer, MEMORY_PAGE, a["completion_unit"],
-                           mrrs_)
+    out = _command_traffic(
+        a["size"],
+        a["sqe_batch"],
+        a["cqe_batch"],
+        a["irq_coalesce"],
+        a["doorbell_batch"],
+        h_req,
+        _framing.HEADER_CPL + ecrc_bytes,
+        data_pointer,
+        MEMORY_PAGE,
+        a["completion_unit"],
+        mrrs_,
+    )
     names = ("up_tlps", "up_bytes", "down_tlps", "down_bytes")
     units = ("1", "B", "1", "B")
     return tuple(pack(x, k, n, u) for x, n, u in zip(out, names, units))
 
 
-def io_link_ceiling(gen, lanes, size, mps=256, *, io="read", read_fraction=None, sqe_batch=1, cqe_batch=1,
-                    irq_coalesce=1, doorbell_batch=1, data_pointer="prp", **link_kw):
+def io_link_ceiling(
+    gen,
+    lanes,
+    size,
+    mps=256,
+    *,
+    io="read",
+    read_fraction=None,
+    sqe_batch=1,
+    cqe_batch=1,
+    irq_coalesce=1,
+    doorbell_batch=1,
+    data_pointer="prp",
+    **link_kw,
+):
     """IOPS ceiling the PCIe link sets for NVMe I/Os of a given size and direction.
 
     An SSD *read* moves its data upstream as device memory writes (MWr); an SSD
@@ -176,9 +217,26 @@ def io_link_ceiling(gen, lanes, size, mps=256, *, io="read", read_fraction=None,
         read_fraction = 1.0 if io == "read" else 0.0
     unit = link_kw.get("rcb", 64) if link_kw.get("completion_split", "mps") == "rcb" else mps
     up_t, up_b, down_t, down_b = command_traffic(
-        size, sqe_batch=sqe_batch, cqe_batch=cqe_batch, irq_coalesce=irq_coalesce, doorbell_batch=doorbell_batch,
-        addressing=link_kw.get("addressing", 64), data_pointer=data_pointer, completion_unit=unit,
-        mrrs=link_kw.get("mrrs", 512), ecrc=link_kw.get("ecrc", False))
-    return link(gen, lanes, size, mps, write_fraction=read_fraction, command_upstream_tlps=up_t,
-                command_upstream_bytes=up_b, command_downstream_tlps=down_t, command_downstream_bytes=down_b,
-                **link_kw)
+        size,
+        sqe_batch=sqe_batch,
+        cqe_batch=cqe_batch,
+        irq_coalesce=irq_coalesce,
+        doorbell_batch=doorbell_batch,
+        addressing=link_kw.get("addressing", 64),
+        data_pointer=data_pointer,
+        completion_unit=unit,
+        mrrs=link_kw.get("mrrs", 512),
+        ecrc=link_kw.get("ecrc", False),
+    )
+    return link(
+        gen,
+        lanes,
+        size,
+        mps,
+        write_fraction=read_fraction,
+        command_upstream_tlps=up_t,
+        command_upstream_bytes=up_b,
+        command_downstream_tlps=down_t,
+        command_downstream_bytes=down_b,
+        **link_kw,
+    )

@@ -109,16 +109,31 @@ def random_write_waf_bound(part: Part, capacity: float, rand_write: float, block
     if not seq or rand_write <= 0:
         return None
     seq_write = max(seq)
-    link_seq = float(nvme.io_link_ceiling(int(params["gen"]), int(params["lanes"]), 131072.0, params["mps"],
-                                          read_fraction=0.0, mrrs=params["mrrs"]).transfer_rate) * 131072.0
+    link_seq = (
+        float(
+            nvme.io_link_ceiling(
+                int(params["gen"]),
+                int(params["lanes"]),
+                131072.0,
+                params["mps"],
+                read_fraction=0.0,
+                mrrs=params["mrrs"],
+            ).transfer_rate
+        )
+        * 131072.0
+    )
     if seq_write >= 0.9 * link_seq:
         return None
     iu = params["indirection_unit"]
     iu_factor = np.ceil(block_size / iu - 1e-12) * iu / block_size
     waf_max = seq_write / (rand_write * block_size * iu_factor)
     alpha_model = params["raw_capacity"] * (1.0 - params["reserve_fraction"]) / params["user_capacity"]
-    out = {"seq_write": seq_write, "waf_max": waf_max, "waf_model": float(_waf.waf_uniform(alpha_model)),
-           "alpha_eff_model": alpha_model}
+    out = {
+        "seq_write": seq_write,
+        "waf_max": waf_max,
+        "waf_model": float(_waf.waf_uniform(alpha_model)),
+        "alpha_eff_model": alpha_model,
+    }
     if waf_max > 1.0:
         a_min = -waf_max * np.log1p(-1.0 / waf_max)
         out["alpha_eff_min"] = float(a_min)
@@ -131,14 +146,18 @@ def random_write_waf_bound(part: Part, capacity: float, rand_write: float, block
 
 def describe_waf_bound(b: dict, raw_model: float) -> str:
     """One sentence: what a random-write figure needs, from :func:`random_write_waf_bound`."""
-    head = (f"at {b['seq_write'] / 1e9:.3g} GB/s of NAND writes (the part's own sequential write) this figure allows "
-            f"WAF <= {b['waf_max']:.2f} even with free GC reads")
+    head = (
+        f"at {b['seq_write'] / 1e9:.3g} GB/s of NAND writes (the part's own sequential write) this figure allows "
+        f"WAF <= {b['waf_max']:.2f} even with free GC reads"
+    )
     if b["alpha_eff_min"] is None:
         return head + ": below 1, so it cannot be steady-state random writes over the full span"
-    return (head + f"; uniform random writes reach that only at alpha_eff >= {b['alpha_eff_min']:.3f}, i.e. >= "
-            f"{b['raw_min'] / 1e12:.4g} TB of NAND (model: {raw_model / 1e12:.4g} TB, alpha_eff "
-            f"{b['alpha_eff_model']:.3f}, WAF {b['waf_model']:.2f}); otherwise the test is not uniform full-span "
-            "steady state")
+    return (
+        head + f"; uniform random writes reach that only at alpha_eff >= {b['alpha_eff_min']:.3f}, i.e. >= "
+        f"{b['raw_min'] / 1e12:.4g} TB of NAND (model: {raw_model / 1e12:.4g} TB, alpha_eff "
+        f"{b['alpha_eff_model']:.3f}, WAF {b['waf_model']:.2f}); otherwise the test is not uniform full-span "
+        "steady state"
+    )
 
 
 def check_part(part: Part, cat=None) -> list[Check]:
@@ -155,9 +174,15 @@ def check_part(part: Part, cat=None) -> list[Check]:
             continue
         with design.about(part, pub.capacity):
             params, _ = design.params_from_part(part, pub.capacity, cat)
-            ds = drive.evaluate(params, drive.Workload(pub.metric, pub.block_size,
-                                                       drive.WORKLOADS[pub.metric].read_fraction,
-                                                       drive.WORKLOADS[pub.metric].random))
+            ds = drive.evaluate(
+                params,
+                drive.Workload(
+                    pub.metric,
+                    pub.block_size,
+                    drive.WORKLOADS[pub.metric].read_fraction,
+                    drive.WORKLOADS[pub.metric].random,
+                ),
+            )
         base = drive.WORKLOADS[pub.metric]
         wl = drive.Workload(pub.metric, pub.block_size, base.read_fraction, base.random)
         need = _per_io(pub.metric, pub.value, wl.size)
@@ -177,28 +202,42 @@ def check_part(part: Part, cat=None) -> list[Check]:
             return f"{_as_metric(pub.metric, iops, wl.size) / scale:.3f} {unit}"
 
         if min_mps_d is None:
-            reqs.append(f"more than PCIe Gen{gen} x{lanes} can carry at any MPS (data-only ceiling "
-                        f"{fmt(data_only[-1])} at MPS 4096)")
+            reqs.append(
+                f"more than PCIe Gen{gen} x{lanes} can carry at any MPS (data-only ceiling "
+                f"{fmt(data_only[-1])} at MPS 4096)"
+            )
         else:
             if min_mps_d > mps or min_mps_d > 128:
                 below = mps_list[mps_list < min_mps_d]
-                detail = f" (data-only ceiling at MPS {below[-1]:g} B is {fmt(data_only[len(below) - 1])})" if below.size else ""
+                detail = (
+                    f" (data-only ceiling at MPS {below[-1]:g} B is {fmt(data_only[len(below) - 1])})"
+                    if below.size
+                    else ""
+                )
                 reqs.append(f"MPS >= {min_mps_d:g} B on the link for the data alone{detail}")
             if min_mps is None:
-                reqs.append(f"less NVMe command traffic than the defaults (one doorbell, SQE fetch, CQE and "
-                            f"interrupt per I/O): with it the link tops out at {fmt(with_nvme[-1])}")
+                reqs.append(
+                    f"less NVMe command traffic than the defaults (one doorbell, SQE fetch, CQE and "
+                    f"interrupt per I/O): with it the link tops out at {fmt(with_nvme[-1])}"
+                )
             elif min_mps != min_mps_d:
-                reqs.append(f"MPS >= {min_mps:g} B once NVMe command traffic is counted "
-                            f"(or batched doorbells / coalesced completions)")
+                reqs.append(
+                    f"MPS >= {min_mps:g} B once NVMe command traffic is counted "
+                    f"(or batched doorbells / coalesced completions)"
+                )
         die_time = float(ds.die_time)
         dies_needed = need * die_time
         if dies_needed > params["dies"]:
-            reqs.append(f"{dies_needed:.0f} NAND dies busy at once with {design.nand_id(part, pub.capacity)} timing "
-                        f"(the SKU has {params['dies']:.0f})")
+            reqs.append(
+                f"{dies_needed:.0f} NAND dies busy at once with {design.nand_id(part, pub.capacity)} timing "
+                f"(the SKU has {params['dies']:.0f})"
+            )
         ch_ceiling = float(ds.ceiling_channels)
         if ch_ceiling < need:
-            reqs.append(f"{need / ch_ceiling * params['channel_rate'] / 1e6:.0f} MT/s NAND channels "
-                        f"(has {params['channels']:.0f} x {params['channel_rate'] / 1e6:.0f} MT/s)")
+            reqs.append(
+                f"{need / ch_ceiling * params['channel_rate'] / 1e6:.0f} MT/s NAND channels "
+                f"(has {params['channels']:.0f} x {params['channel_rate'] / 1e6:.0f} MT/s)"
+            )
         budget = params["power_cap"] - float(ds.static_power)
         e_max = budget / need
         if float(ds.energy_per_io) > e_max:
@@ -206,17 +245,32 @@ def check_part(part: Part, cat=None) -> list[Check]:
                 per, div, unit_e = "byte", wl.size / 1e9, "nJ"
             else:
                 per, div, unit_e = "I/O", 1e-6, "uJ"
-            reqs.append(f"<= {e_max / div:.3g} {unit_e} of dynamic energy per {per} (NAND, bus, controller) to "
-                        f"stay within {params['power_cap']:g} W above {float(ds.static_power):.1f} W static "
-                        f"(model: {float(ds.energy_per_io) / div:.3g} {unit_e})")
+            reqs.append(
+                f"<= {e_max / div:.3g} {unit_e} of dynamic energy per {per} (NAND, bus, controller) to "
+                f"stay within {params['power_cap']:g} W above {float(ds.static_power):.1f} W static "
+                f"(model: {float(ds.energy_per_io) / div:.3g} {unit_e})"
+            )
         if pub.metric == "rand_write":
             b = random_write_waf_bound(part, pub.capacity, pub.value, wl.size, params)
             if b is not None and b["waf_max"] < b["waf_model"]:
                 reqs.append(describe_waf_bound(b, params["raw_capacity"]))
         if params["controller_iops"] < need:
-            reqs.append(f"a controller doing {need / 1e6:.2f} M IOPS (catalogue: {params['controller_iops'] / 1e6:.2f} M)")
-        out.append(Check(part.id, pub.metric, pub.capacity, pub.value, mps,
-                         _as_metric(pub.metric, float(with_nvme[i]), wl.size),
-                         _as_metric(pub.metric, float(data_only[i]), wl.size), min_mps, min_mps_d,
-                         min_mps_d is not None, reqs))
+            reqs.append(
+                f"a controller doing {need / 1e6:.2f} M IOPS (catalogue: {params['controller_iops'] / 1e6:.2f} M)"
+            )
+        out.append(
+            Check(
+                part.id,
+                pub.metric,
+                pub.capacity,
+                pub.value,
+                mps,
+                _as_metric(pub.metric, float(with_nvme[i]), wl.size),
+                _as_metric(pub.metric, float(data_only[i]), wl.size),
+                min_mps,
+                min_mps_d,
+                min_mps_d is not None,
+                reqs,
+            )
+        )
     return out

@@ -52,13 +52,15 @@ def _convert(path: str, key: str, raw: Any, ft: FieldType):
     where = f"{path}: {key}"
     if ft.kind.endswith("_list"):  # a non-empty array of quantities, e.g. power states
         if not isinstance(raw, list) or not raw:
-            raise SpecError(f"{where}: expected a non-empty array such as [\"25 W\", \"15 W\"], got {raw!r}")
+            raise SpecError(f'{where}: expected a non-empty array such as ["25 W", "15 W"], got {raw!r}')
         item = FieldType(ft.kind[: -len("_list")], positive=ft.positive)
         return tuple(_convert(path, f"{key}[{i}]", x, item) for i, x in enumerate(raw))
     if ft.kind == "nand_map":  # SKU capacity -> catalogue id, e.g. { "1.92 TB" = "kioxia-bics5-tlc" }
         if not isinstance(raw, dict) or not raw:
-            raise SpecError(f"{where}: expected a table of capacity = catalogue id, e.g. "
-                            f"{{ \"1.92 TB\" = \"kioxia-bics5-tlc\" }}, got {raw!r}")
+            raise SpecError(
+                f"{where}: expected a table of capacity = catalogue id, e.g. "
+                f'{{ "1.92 TB" = "kioxia-bics5-tlc" }}, got {raw!r}'
+            )
         out = {}
         for cap, nid in raw.items():
             c = _convert(path, f"{key}.{cap!r}", cap, FieldType("size"))
@@ -86,16 +88,16 @@ def _convert(path: str, key: str, raw: Any, ft: FieldType):
         value = float(raw)
     else:
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            raise SpecError(f"{where}: expected a {ft.kind} such as \"{_example(ft.kind)}\", got {raw!r}")
+            raise SpecError(f'{where}: expected a {ft.kind} such as "{_example(ft.kind)}", got {raw!r}')
         if ft.kind != "ratio" and (not isinstance(raw, str) or _NUMBER_ONLY.match(raw.strip())):
             # a bare number in a spec file is a unit left out: "25" could be W or mW, "15.36" TB or bytes
-            raise SpecError(f"{where}: a {ft.kind} needs a unit, e.g. \"{_example(ft.kind)}\"; got {raw!r}")
+            raise SpecError(f'{where}: a {ft.kind} needs a unit, e.g. "{_example(ft.kind)}"; got {raw!r}')
         try:
             value = parse_quantity(raw, ft.kind, key)
         except ValueError as exc:
             msg = str(exc)
             if msg.startswith(f"{key}: "):
-                msg = msg[len(key) + 2:]
+                msg = msg[len(key) + 2 :]
             raise SpecError(f"{where}: {msg}") from None
     if not math.isfinite(value):
         raise SpecError(f"{where}: must be finite")
@@ -176,7 +178,7 @@ def _facts_and_assumptions(path: str, data: dict, fields: dict[str, FieldType], 
         raise SpecError(f"{path}: {prefix}assumed: expected a table")
     sources = facts.get("source", {})
     if not isinstance(sources, dict):
-        raise SpecError(f"{path}: {prefix}facts.source: expected a table of field = \"source\"")
+        raise SpecError(f'{path}: {prefix}facts.source: expected a table of field = "source"')
     _check_keys(path, f"{prefix}facts.", {k: v for k, v in facts.items() if k != "source"}, fields)
     _check_keys(path, f"{prefix}facts.source.", sources, fields)
     _check_keys(path, f"{prefix}assumed.", assumed, fields)
@@ -186,18 +188,20 @@ def _facts_and_assumptions(path: str, data: dict, fields: dict[str, FieldType], 
             continue
         src = sources.get(key, data.get("source"))
         if not isinstance(src, str) or not src.strip():
-            raise SpecError(f"{path}: {prefix}facts.source.{key}: missing; every fact needs a source "
-                            f"(or give a file-wide `source`)")
+            raise SpecError(
+                f"{path}: {prefix}facts.source.{key}: missing; every fact needs a source (or give a file-wide `source`)"
+            )
         out[key] = Value(_convert(path, f"{prefix}facts.{key}", raw, fields[key]), False, src)
     for key, entry in assumed.items():
         if key in out:
             raise SpecError(f"{path}: {prefix}assumed.{key}: also given as a fact; a field is one or the other")
         if not isinstance(entry, dict) or set(entry) != {"value", "basis"}:
-            raise SpecError(f"{path}: {prefix}assumed.{key}: expected {{ value = ..., basis = \"...\" }}")
+            raise SpecError(f'{path}: {prefix}assumed.{key}: expected {{ value = ..., basis = "..." }}')
         if not isinstance(entry["basis"], str) or not entry["basis"].strip():
             raise SpecError(f"{path}: {prefix}assumed.{key}.basis: expected a non-empty string")
-        out[key] = Value(_convert(path, f"{prefix}assumed.{key}.value", entry["value"], fields[key]), True,
-                         entry["basis"])
+        out[key] = Value(
+            _convert(path, f"{prefix}assumed.{key}.value", entry["value"], fields[key]), True, entry["basis"]
+        )
     for key, ft in fields.items():
         if ft.required and key not in out:
             raise SpecError(f"{path}: {prefix}facts.{key}: required field missing (give it as a fact or an assumption)")
@@ -215,8 +219,9 @@ PART_FIELDS: dict[str, FieldType] = {
     "mrrs": FieldType("size", choices=(128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0), doc="Max_Read_Request_Size"),
     "controller": FieldType("str", True, doc="controller catalogue id, or the id of the file's own [[controller]]"),
     "nand": FieldType("str", True, doc="NAND catalogue id, or the id of the file's own [[nand]]"),
-    "nand_by_capacity": FieldType("nand_map", doc="NAND catalogue id per SKU capacity where SKUs differ "
-                                                  "(the others use `nand`)"),
+    "nand_by_capacity": FieldType(
+        "nand_map", doc="NAND catalogue id per SKU capacity where SKUs differ (the others use `nand`)"
+    ),
     "channels": FieldType("int", doc="NAND channels used (default: the controller's)"),
     "channel_rate": FieldType("rate", doc="NAND bus rate (default: min of controller and NAND)"),
     "capacity": FieldType("size", True, doc="user capacity of the SKU the figures refer to"),
@@ -226,8 +231,11 @@ PART_FIELDS: dict[str, FieldType] = {
     "dram": FieldType("size", doc="DRAM capacity (default 1 GB per TB of NAND)"),
     "indirection_unit": FieldType("size", doc="mapping granularity (default 4 KiB)"),
     "dwpd": FieldType("number", doc="rated drive writes per day"),
-    "slc_cache": FieldType("number", positive=False, doc="share of host writes that pass through an SLC write cache and are folded "
-                                         "later, 0-1 (default 0: no cache)"),
+    "slc_cache": FieldType(
+        "number",
+        positive=False,
+        doc="share of host writes that pass through an SLC write cache and are folded later, 0-1 (default 0: no cache)",
+    ),
     "warranty_years": FieldType("number", doc="warranty period for the endurance rating"),
     "form_factor": FieldType("str"),
     "dual_port": FieldType("bool"),
@@ -252,8 +260,18 @@ METRICS: dict[str, tuple[str, str]] = {
     "tbw_seq": ("size", "rated terabytes written, sequential workload [B]"),
 }
 PUBLISHED_KINDS = ("up_to", "typical", "max", "measured", "derived")
-PUBLISHED_KEYS = {"metric", "value", "kind", "capacity", "block_size", "queue_depth", "source", "confirmed", "note",
-                  "sets"}
+PUBLISHED_KEYS = {
+    "metric",
+    "value",
+    "kind",
+    "capacity",
+    "block_size",
+    "queue_depth",
+    "source",
+    "confirmed",
+    "note",
+    "sets",
+}
 
 
 @dataclass(frozen=True)
@@ -329,8 +347,20 @@ class Part:
         return caps
 
 
-PART_KEYS = {"schema", "id", "vendor", "model", "segment", "notes", "source", "facts", "assumed", "published",
-             "nand", "controller"}
+PART_KEYS = {
+    "schema",
+    "id",
+    "vendor",
+    "model",
+    "segment",
+    "notes",
+    "source",
+    "facts",
+    "assumed",
+    "published",
+    "nand",
+    "controller",
+}
 
 
 #: metrics of a sequential workload (128 KiB unless a figure says otherwise); the rest default to 4 KiB
@@ -364,7 +394,7 @@ def load_part(path) -> Part:
     ps = str(p)
     _check_keys(ps, "", data, PART_KEYS)
     if data.get("schema") != SCHEMA:
-        raise SpecError(f"{ps}: schema: expected \"{SCHEMA}\", got {data.get('schema')!r}")
+        raise SpecError(f'{ps}: schema: expected "{SCHEMA}", got {data.get("schema")!r}')
     for key in ("id", "vendor", "model"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise SpecError(f"{ps}: {key}: required string missing")
@@ -388,8 +418,11 @@ def load_part(path) -> Part:
         kind = _convert(ps, f"{where}.kind", e["kind"], FieldType("choice", choices=PUBLISHED_KINDS))
         value = _convert(ps, f"{where}.value", e["value"], FieldType(METRICS[metric][0]))
         cap = _convert(ps, f"{where}.capacity", e["capacity"], FieldType("size")) if "capacity" in e else headline
-        block = (_convert(ps, f"{where}.block_size", e["block_size"], FieldType("size")) if "block_size" in e
-                 else _default_block(metric))
+        block = (
+            _convert(ps, f"{where}.block_size", e["block_size"], FieldType("size"))
+            if "block_size" in e
+            else _default_block(metric)
+        )
         qd = _convert(ps, f"{where}.queue_depth", e["queue_depth"], FieldType("number")) if "queue_depth" in e else None
         source = _convert(ps, f"{where}.source", e["source"], FieldType("str"))
         confirmed = _convert(ps, f"{where}.confirmed", e.get("confirmed", True), FieldType("bool"))
@@ -398,8 +431,14 @@ def load_part(path) -> Part:
         published.append(Published(metric, value, kind, cap, block, qd, source, confirmed, note, sets))
     inline = {kind: _inline_entries(ps, data, kind) for kind in ("nand", "controller")}
     return Part(
-        id=data["id"], vendor=data["vendor"], model=data["model"], path=ps, fields=fields,
-        published=tuple(published), segment=str(data.get("segment", "")), notes=str(data.get("notes", "")),
+        id=data["id"],
+        vendor=data["vendor"],
+        model=data["model"],
+        path=ps,
+        fields=fields,
+        published=tuple(published),
+        segment=str(data.get("segment", "")),
+        notes=str(data.get("notes", "")),
         inline=inline,
     )
 
@@ -507,8 +546,10 @@ def _catalogue_entries(ps: str, entries, kind: str, shared: dict, shared_where: 
                 vals.setdefault(k, Value(v.value, v.assumed, f"shared {g} value{shared_where}: {v.basis}"))
         for key, ft in fields.items():
             if ft.required and key not in vals:
-                raise SpecError(f"{ps}: {where}.facts.{key}: required field missing "
-                                f"(give it as a fact, an assumption, or a [shared] value)")
+                raise SpecError(
+                    f"{ps}: {where}.facts.{key}: required field missing "
+                    f"(give it as a fact, an assumption, or a [shared] value)"
+                )
         out[e["id"]] = CatalogueEntry(e["id"], kind, ps, vals, str(e.get("notes", "")))
     return out
 
@@ -529,7 +570,7 @@ def load_catalogue_file(path, kind: str) -> dict[str, CatalogueEntry]:
     data = _read_toml(p)
     _check_keys(ps, "", data, {"schema", kind, "shared"})
     if data.get("schema") != CATALOGUE_SCHEMA:
-        raise SpecError(f"{ps}: schema: expected \"{CATALOGUE_SCHEMA}\", got {data.get('schema')!r}")
+        raise SpecError(f'{ps}: schema: expected "{CATALOGUE_SCHEMA}", got {data.get("schema")!r}')
     # shared values, merged into every entry of their group; an entry's own value wins
     shared = _catalogue_shared(ps, data, kind)
     return _catalogue_entries(ps, data.get(kind, []), kind, shared)

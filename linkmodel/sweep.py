@@ -84,8 +84,11 @@ def _part(part):
 def _check_axes(axes: dict):
     if not isinstance(axes, dict) or not axes:
         raise ValueError("axes: a dict of axis name -> list of values, e.g. {'power_cap': [15, 25, 40]}")
-    allowed = (list(DESIGN_AXES) + list(WORKLOAD_AXES)
-               + [k for k in drive.PARAMETERS if k not in DESIGN_AXES and k != "user_capacity"])
+    allowed = (
+        list(DESIGN_AXES)
+        + list(WORKLOAD_AXES)
+        + [k for k in drive.PARAMETERS if k not in DESIGN_AXES and k != "user_capacity"]
+    )
     for name, values in axes.items():
         if name not in allowed:
             raise ValueError(f"axes: unknown axis {name!r}; allowed: {', '.join(allowed)}")
@@ -97,8 +100,9 @@ def _check_axes(axes: dict):
         if name in ("nand", "controller"):
             if not all(isinstance(v, str) for v in values):
                 raise ValueError(f"axes[{name!r}]: catalogue ids (strings)")
-        elif name in ("gen", "lanes") and not (np.issubdtype(vals.dtype, np.number)
-                                               and np.all(vals.astype(float) == np.round(vals.astype(float)))):
+        elif name in ("gen", "lanes") and not (
+            np.issubdtype(vals.dtype, np.number) and np.all(vals.astype(float) == np.round(vals.astype(float)))
+        ):
             raise ValueError(f"axes[{name!r}]: whole numbers (PCIe {'generations' if name == 'gen' else 'lanes'})")
         elif not np.issubdtype(vals.dtype, np.number) or not np.all(np.isfinite(vals.astype(float))):
             unit = drive.PARAMETERS.get(name) or DESIGN_AXES.get(name) or WORKLOAD_AXES[name]
@@ -169,9 +173,15 @@ def _coord(name, values):
 
     units = DESIGN_AXES.get(name, WORKLOAD_AXES.get(name, drive.PARAMETERS.get(name, "")))
     vals = np.asarray(values) if name in ("nand", "controller") else np.asarray(values, dtype=float)
-    long = {"nand": "NAND catalogue id", "controller": "controller catalogue id", "capacity": "user capacity",
-            "gen": "PCIe generation", "lanes": "PCIe lanes", "size": "I/O size",
-            "read_fraction": "share of I/Os that are reads"}.get(name, f"drive parameter {name}")
+    long = {
+        "nand": "NAND catalogue id",
+        "controller": "controller catalogue id",
+        "capacity": "user capacity",
+        "gen": "PCIe generation",
+        "lanes": "PCIe lanes",
+        "size": "I/O size",
+        "read_fraction": "share of I/Os that are reads",
+    }.get(name, f"drive parameter {name}")
     return xr.Variable(name, vals, {"units": units, "long_name": long})
 
 
@@ -199,8 +209,12 @@ INFEASIBLE = len(STAGES)  # binding code of a design masked out (infeasible="mas
 
 def _static_power(params: dict):
     """Static power [W] of every design (controller + DRAM + PHY + NAND standby), over the dims it varies on."""
-    return (params["controller_power"] + params["dram_power"] + params["phy_power"]
-            + params["standby_power"] * params["dies"])
+    return (
+        params["controller_power"]
+        + params["dram_power"]
+        + params["phy_power"]
+        + params["standby_power"] * params["dies"]
+    )
 
 
 def _feasible(params: dict):
@@ -244,10 +258,12 @@ def _check_feasible(params: dict, axes: dict):
     where = {d: where[d] for d in axes if d in where}
     cap_v, st_v = float(cp.values[at_cp]), float(st.values[at_st])
     at = ", ".join(f"{k}={v}" if isinstance(v, str) else f"{k}={v:g}" for k, v in where.items())
-    raise ValueError(f"sweep: {n_bad} of {total} designs have a power_cap at or below their static power, so no "
-                     f"I/O could run (e.g. {at or 'the base design'}: {cap_v:.4g} W vs {st_v:.4g} W); drop "
-                     "those axis values, or pass infeasible='mask' to mark them (outputs NaN, binding "
-                     "'infeasible', a 'feasible' variable)")
+    raise ValueError(
+        f"sweep: {n_bad} of {total} designs have a power_cap at or below their static power, so no "
+        f"I/O could run (e.g. {at or 'the base design'}: {cap_v:.4g} W vs {st_v:.4g} W); drop "
+        "those axis values, or pass infeasible='mask' to mark them (outputs NaN, binding "
+        "'infeasible', a 'feasible' variable)"
+    )
 
 
 def _evaluate(params: dict, wls, grid, infeasible="error"):
@@ -299,30 +315,46 @@ def _attrs(ds, part, wls, axes):
     for k, (units, long) in drive._OUT.items():
         if k in ds:
             ds[k].attrs.update(units=units, long_name=long)
-    ds["binding"].attrs = {"long_name": "stage whose ceiling binds", "units": "1",
-                           "flag_values": np.arange(len(STAGES) + 1, dtype=np.int8),
-                           "flag_meanings": " ".join((*STAGES, "infeasible"))}
+    ds["binding"].attrs = {
+        "long_name": "stage whose ceiling binds",
+        "units": "1",
+        "flag_values": np.arange(len(STAGES) + 1, dtype=np.int8),
+        "flag_meanings": " ".join((*STAGES, "infeasible")),
+    }
     if "feasible" in ds:
         ds["feasible"].attrs = {"long_name": "power cap above the static power (some I/O can run)", "units": ""}
     ds["workload"].attrs = {"long_name": "workload", "units": ""}
-    ds.attrs = {"model": "linkmodel.ssd.drive.evaluate via linkmodel.sweep.run", "part": part.id,
-                "axes": ", ".join(axes),
-                "workloads": "; ".join(
-                    f"{w.name}: " + ("size from the size axis" if "size" in axes else f"{w.size:g} B")
-                    + ", read share " + ("from the read_fraction axis" if "read_fraction" in axes
-                                         else f"{w.read_fraction:g}")
-                    + f", {'random' if w.random else 'sequential'}" for w in wls),
-                "assumptions": "design axes are re-derived through params_from_part (a link beyond the "
-                               "controller's host interface: the same controller design with that interface); "
-                               "parameter axes replace one drive parameter as it is"}
+    ds.attrs = {
+        "model": "linkmodel.ssd.drive.evaluate via linkmodel.sweep.run",
+        "part": part.id,
+        "axes": ", ".join(axes),
+        "workloads": "; ".join(
+            f"{w.name}: "
+            + ("size from the size axis" if "size" in axes else f"{w.size:g} B")
+            + ", read share "
+            + ("from the read_fraction axis" if "read_fraction" in axes else f"{w.read_fraction:g}")
+            + f", {'random' if w.random else 'sequential'}"
+            for w in wls
+        ),
+        "assumptions": "design axes are re-derived through params_from_part (a link beyond the "
+        "controller's host interface: the same controller design with that interface); "
+        "parameter axes replace one drive parameter as it is",
+    }
     return ds
 
 
 INFEASIBLE_CHOICES = ("error", "mask")
 
 
-def run(part, axes: dict, workloads=("seq_read", "seq_write", "rand_read", "rand_write"), capacity=None,
-        chunks: dict | None = None, cat=None, infeasible="error"):
+def run(
+    part,
+    axes: dict,
+    workloads=("seq_read", "seq_write", "rand_read", "rand_write"),
+    capacity=None,
+    chunks: dict | None = None,
+    cat=None,
+    infeasible="error",
+):
     """Evaluate the drive model over every combination of the axes' values.
 
     Parameters
@@ -392,29 +424,36 @@ def _lazy(params, wls, dims, axes, chunks, infeasible):
     arrays = {k: v for k, v in params.items() if isinstance(v, xr.DataArray)}
     scalars = {k: v for k, v in params.items() if not isinstance(v, xr.DataArray)}
     driver = xr.Dataset({_P + k: v.variable for k, v in arrays.items()}, coords=coords)
-    driver["_grid"] = xr.DataArray(da.zeros([sizes[k] for k in dims], chunks=[spec[k] for k in dims],
-                                            dtype=np.int8), dims=dims)
+    driver["_grid"] = xr.DataArray(
+        da.zeros([sizes[k] for k in dims], chunks=[spec[k] for k in dims], dtype=np.int8), dims=dims
+    )
     driver = driver.chunk(spec)
     # the template: one design's outputs and their dtypes, spread lazily over the whole grid
-    probe = _evaluate({**scalars, **{k: v.isel({d: [0] for d in v.dims}).load() for k, v in arrays.items()}}, wls,
-                      _grid_view({k: [axes[k][0]] for k in dims}, dims), "mask" if infeasible == "mask" else "ignore")
+    probe = _evaluate(
+        {**scalars, **{k: v.isel({d: [0] for d in v.dims}).load() for k, v in arrays.items()}},
+        wls,
+        _grid_view({k: [axes[k][0]] for k in dims}, dims),
+        "mask" if infeasible == "mask" else "ignore",
+    )
     full = dict(sizes, workload=len(wls))
     part_ = dict(spec, workload=len(wls))
 
     def lazy(v):
         return (v.dims, da.empty([full[d] for d in v.dims], chunks=[part_[d] for d in v.dims], dtype=v.dtype))
 
-    template = xr.Dataset({k: lazy(v) for k, v in probe.data_vars.items()},
-                          coords={"workload": [w.name for w in wls], **coords})
-    return xr.map_blocks(_block, driver, kwargs={"scalars": scalars, "wls": wls, "infeasible": infeasible},
-                         template=template)
+    template = xr.Dataset(
+        {k: lazy(v) for k, v in probe.data_vars.items()}, coords={"workload": [w.name for w in wls], **coords}
+    )
+    return xr.map_blocks(
+        _block, driver, kwargs={"scalars": scalars, "wls": wls, "infeasible": infeasible}, template=template
+    )
 
 
 def _block(block, scalars, wls, infeasible):
     params = dict(scalars)
     for k, v in block.data_vars.items():
         if k.startswith(_P):
-            params[k[len(_P):]] = v.load()
+            params[k[len(_P) :]] = v.load()
     grid = block["_grid"]
     return _evaluate(params, wls, grid.copy(data=np.broadcast_to(np.int8(0), grid.shape)), infeasible)
 
@@ -433,8 +472,10 @@ def stage_names(binding):
         c = np.asarray(codes)
         if not np.issubdtype(c.dtype, np.integer):
             if not np.all(np.isfinite(c)) or np.any(c != np.round(c)):
-                raise ValueError("binding: codes must be whole numbers (not NaN, not a mean): decode before "
-                                 "masking or reducing, or reduce with a count per code")
+                raise ValueError(
+                    "binding: codes must be whole numbers (not NaN, not a mean): decode before "
+                    "masking or reducing, or reduce with a count per code"
+                )
             c = c.astype(np.int64)
         if c.size and (c.min() < 0 or c.max() >= meanings.size):
             raise ValueError(f"binding: codes must be 0-{meanings.size - 1} (flag_meanings: {' '.join(meanings)})")

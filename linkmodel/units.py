@@ -233,8 +233,9 @@ def parse_quantity(text, kind: str, name: str) -> float:
                 value = float(q)
             else:
                 if kind == "bytes" and "bit" in str(q.units):
-                    raise ValueError(f"{name}: {raw!r} is in bits; sizes are in bytes: B, kB, MB, KiB, MiB "
-                                     f"(e.g. {example})")
+                    raise ValueError(
+                        f"{name}: {raw!r} is in bits; sizes are in bytes: B, kB, MB, KiB, MiB (e.g. {example})"
+                    )
                 try:
                     value = float(q.to(target).magnitude)
                 except pint.errors.DimensionalityError:
@@ -264,7 +265,17 @@ def format_si(value: float, unit: str, digits: int = 4) -> str:
     """
     if value == 0 or not math.isfinite(value):
         return f"{value:g} {unit}"
-    prefixes = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "u"), (1e-9, "n"), (1e-12, "p")]
+    prefixes = [
+        (1e12, "T"),
+        (1e9, "G"),
+        (1e6, "M"),
+        (1e3, "k"),
+        (1.0, ""),
+        (1e-3, "m"),
+        (1e-6, "u"),
+        (1e-9, "n"),
+        (1e-12, "p"),
+    ]
     mag = abs(value)
     for factor, prefix in prefixes:
         if mag >= factor:

@@ -38,28 +38,43 @@ PREDICTED = {
 
 #: metric -> class used in the summary
 CLASSES = {
-    "seq_read": "sequential read", "seq_write": "sequential write",
-    "rand_read": "random read", "rand_write": "random write", "mixed_70_30": "mixed read/write",
-    "active_power": "power and efficiency", "seq_read_power": "power and efficiency",
-    "seq_write_power": "power and efficiency", "read_efficiency": "power and efficiency",
+    "seq_read": "sequential read",
+    "seq_write": "sequential write",
+    "rand_read": "random read",
+    "rand_write": "random write",
+    "mixed_70_30": "mixed read/write",
+    "active_power": "power and efficiency",
+    "seq_read_power": "power and efficiency",
+    "seq_write_power": "power and efficiency",
+    "read_efficiency": "power and efficiency",
     "idle_power": "power and efficiency",
-    "dwpd": "endurance", "tbw_random": "endurance", "tbw_seq": "endurance",
-    "read_latency": "QD1 latency", "write_latency": "QD1 latency",
+    "dwpd": "endurance",
+    "tbw_random": "endurance",
+    "tbw_seq": "endurance",
+    "read_latency": "QD1 latency",
+    "write_latency": "QD1 latency",
 }
 
 #: accuracy targets per class (absolute error), from the issue
-TARGETS = {"sequential read": 0.05, "random read": 0.05, "sequential write": 0.12, "random write": 0.25,
-           "power and efficiency": 0.15, "QD1 latency": 0.15, "all vendor figures": 0.08}
+TARGETS = {
+    "sequential read": 0.05,
+    "random read": 0.05,
+    "sequential write": 0.12,
+    "random write": 0.25,
+    "power and efficiency": 0.15,
+    "QD1 latency": 0.15,
+    "all vendor figures": 0.08,
+}
 
 
 #: why a prediction misses its class target, in four kinds (Record.cause)
 CAUSES = {
     "unpublished limit": "published below a ceiling the model computes from published facts (the link, with no "
-                         "published controller limit): the part has a limit its vendor does not publish",
+    "published controller limit): the part has a limit its vendor does not publish",
     "own figures disagree": "the part's own figures contradict each other under uniform full-span steady state "
-                            "(a random-write rate needing a lower WAF than its sequential write allows)",
+    "(a random-write rate needing a lower WAF than its sequential write allows)",
     "unpublished inputs": "the binding stage rests on inputs no vendor publishes for this part (assumed NAND "
-                          "timings, calibrated power constants, shared defaults, the rating's workload)",
+    "timings, calibrated power constants, shared defaults, the rating's workload)",
     "published inputs": "the binding stage rests on published facts only: the model's physics misses",
 }
 
@@ -134,18 +149,56 @@ def validate_part(part: Part, cat=None) -> list[Record]:
     provs: dict = {}
     for pub in part.published:
         if pub.metric not in PREDICTED:
-            records.append(Record(part.id, pub.capacity, pub.metric, pub.value, None, None, "not modelled yet",
-                                  pub.kind, pub.confirmed, pub.block_size, pub.source))
+            records.append(
+                Record(
+                    part.id,
+                    pub.capacity,
+                    pub.metric,
+                    pub.value,
+                    None,
+                    None,
+                    "not modelled yet",
+                    pub.kind,
+                    pub.confirmed,
+                    pub.block_size,
+                    pub.source,
+                )
+            )
             continue
         if pub.metric == "active_power" and "power_cap" in part.fields and pub.value == part.get("power_cap"):
             # the part's power cap *is* this figure: comparing the model's peak power with it would be circular
-            records.append(Record(part.id, pub.capacity, pub.metric, pub.value, None, None,
-                                  "input: this figure is the model's power cap", pub.kind, pub.confirmed,
-                                  pub.block_size, pub.source))
+            records.append(
+                Record(
+                    part.id,
+                    pub.capacity,
+                    pub.metric,
+                    pub.value,
+                    None,
+                    None,
+                    "input: this figure is the model's power cap",
+                    pub.kind,
+                    pub.confirmed,
+                    pub.block_size,
+                    pub.source,
+                )
+            )
             continue
         if pub.sets:
-            records.append(Record(part.id, pub.capacity, pub.metric, pub.value, None, None,
-                                  f"input: sets {pub.sets}", pub.kind, pub.confirmed, pub.block_size, pub.source))
+            records.append(
+                Record(
+                    part.id,
+                    pub.capacity,
+                    pub.metric,
+                    pub.value,
+                    None,
+                    None,
+                    f"input: sets {pub.sets}",
+                    pub.kind,
+                    pub.confirmed,
+                    pub.block_size,
+                    pub.source,
+                )
+            )
             continue
         wl_name, quantity = PREDICTED[pub.metric]
         if wl_name == "latency":
@@ -159,10 +212,24 @@ def validate_part(part: Part, cat=None) -> list[Record]:
                 lat, drain = _lat.sustained_qd1(params, quantity, pub.block_size)
             lat = float(lat)
             top = sorted(((float(br[k]), k) for k in br.data_vars if k != "total"), reverse=True)[:2]
-            binding = (f"buffer drain (1 / sustained write IOPS; buffered path {float(br.total) * 1e6:.3g} us)"
-                       if bool(drain) else ", ".join(f"{k} {v * 1e6:.3g} us" for v, k in top))
-            rec = Record(part.id, pub.capacity, pub.metric, pub.value, lat, lat / pub.value - 1.0, binding,
-                         pub.kind, pub.confirmed, pub.block_size, pub.source)
+            binding = (
+                f"buffer drain (1 / sustained write IOPS; buffered path {float(br.total) * 1e6:.3g} us)"
+                if bool(drain)
+                else ", ".join(f"{k} {v * 1e6:.3g} us" for v, k in top)
+            )
+            rec = Record(
+                part.id,
+                pub.capacity,
+                pub.metric,
+                pub.value,
+                lat,
+                lat / pub.value - 1.0,
+                binding,
+                pub.kind,
+                pub.confirmed,
+                pub.block_size,
+                pub.source,
+            )
             why = _explain_latency(rec, prov, br)
             records.append(replace(rec, why=why, cause="unpublished inputs" if why else ""))
             continue
@@ -170,18 +237,30 @@ def validate_part(part: Part, cat=None) -> list[Record]:
             if ("endurance", pub.capacity) not in cache:
                 cache[("endurance", pub.capacity)] = design.endurance(part, pub.capacity, cat)
             e = cache[("endurance", pub.capacity)]
-            rec = Record(part.id, pub.capacity, pub.metric, pub.value, e[quantity], e[quantity] / pub.value - 1.0,
-                         f"P/E {e['pe_cycles']:.0f}, WAF "
-                         + (f"{e['waf_random']:.2f}" if "random" in quantity else f"{e['waf_sequential']:.2f}"),
-                         pub.kind, pub.confirmed, pub.block_size, pub.source)
+            rec = Record(
+                part.id,
+                pub.capacity,
+                pub.metric,
+                pub.value,
+                e[quantity],
+                e[quantity] / pub.value - 1.0,
+                f"P/E {e['pe_cycles']:.0f}, WAF "
+                + (f"{e['waf_random']:.2f}" if "random" in quantity else f"{e['waf_sequential']:.2f}"),
+                pub.kind,
+                pub.confirmed,
+                pub.block_size,
+                pub.source,
+            )
             if pub.capacity not in provs:
                 provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)
             why = explain(rec, provs[pub.capacity][1])
             if why and pub.metric == "dwpd" and "pe_needed" in e:
-                why += (f"; the rating needs {e['pe_needed']:.0f} P/E cycles under that workload (catalogue "
-                        f"{e['pe_cycles']:.0f}: {_short(e['provenance']['pe_cycles'])}), or the vendor rates a "
-                        f"gentler workload (sequential writes: {e['dwpd_sequential']:.3g} DWPD, JESD219 mix: "
-                        f"{e['dwpd_jesd219']:.3g})")
+                why += (
+                    f"; the rating needs {e['pe_needed']:.0f} P/E cycles under that workload (catalogue "
+                    f"{e['pe_cycles']:.0f}: {_short(e['provenance']['pe_cycles'])}), or the vendor rates a "
+                    f"gentler workload (sequential writes: {e['dwpd_sequential']:.3g} DWPD, JESD219 mix: "
+                    f"{e['dwpd_jesd219']:.3g})"
+                )
             records.append(replace(rec, why=why, cause="unpublished inputs" if why else ""))
             continue
         key = (pub.capacity, wl_name, pub.block_size)
@@ -204,12 +283,35 @@ def validate_part(part: Part, cat=None) -> list[Record]:
         cap = part.get("power_cap")
         if quantity == "power" and binding.endswith("power") and np.isclose(pub.value, cap):
             # power-bound prediction of a figure equal to the cap: equal by construction, not a check
-            records.append(Record(part.id, pub.capacity, pub.metric, pub.value, predicted, None,
-                                  "power (= the power cap by construction)", pub.kind, pub.confirmed,
-                                  pub.block_size, pub.source))
+            records.append(
+                Record(
+                    part.id,
+                    pub.capacity,
+                    pub.metric,
+                    pub.value,
+                    predicted,
+                    None,
+                    "power (= the power cap by construction)",
+                    pub.kind,
+                    pub.confirmed,
+                    pub.block_size,
+                    pub.source,
+                )
+            )
             continue
-        rec = Record(part.id, pub.capacity, pub.metric, pub.value, predicted, predicted / pub.value - 1.0,
-                     binding, pub.kind, pub.confirmed, pub.block_size, pub.source)
+        rec = Record(
+            part.id,
+            pub.capacity,
+            pub.metric,
+            pub.value,
+            predicted,
+            predicted / pub.value - 1.0,
+            binding,
+            pub.kind,
+            pub.confirmed,
+            pub.block_size,
+            pub.source,
+        )
         if pub.capacity not in provs:
             provs[pub.capacity] = design.params_from_part(part, pub.capacity, cat)
         params, prov = provs[pub.capacity]
@@ -254,14 +356,21 @@ def _explain_latency(record: Record, prov: dict, br) -> str:
         media = float(br.media)
         room = record.published - (float(br.total) - media)
         src = prov["t_read"]
-        need = (f"matching it needs tR = {room * 1e6:.3g} us with the other terms as they are"
-                if room > 0 else "the other terms alone exceed it")
-        return (f"rests on t_read {media * 1e6:.3g} us ({src.source}: {_short(src.detail)}) and the shared host and "
-                f"controller terms ({_short(DEFAULTS['firmware_read'])}); {need}")
+        need = (
+            f"matching it needs tR = {room * 1e6:.3g} us with the other terms as they are"
+            if room > 0
+            else "the other terms alone exceed it"
+        )
+        return (
+            f"rests on t_read {media * 1e6:.3g} us ({src.source}: {_short(src.detail)}) and the shared host and "
+            f"controller terms ({_short(DEFAULTS['firmware_read'])}); {need}"
+        )
     fw = DEFAULTS["firmware_write"]
-    return (f"rests on the shared host and controller terms of a buffered write (firmware {_short(fw)}); vendors' "
-            "write paths differ (published 5-25 us) and no breakdown is published; a figure below the link and "
-            "host terms alone needs polling and a hardware write path")
+    return (
+        f"rests on the shared host and controller terms of a buffered write (firmware {_short(fw)}); vendors' "
+        "write paths differ (published 5-25 us) and no breakdown is published; a figure below the link and "
+        "host terms alone needs polling and a hardware write path"
+    )
 
 
 def explain(record: Record, prov: dict) -> str:
@@ -283,18 +392,22 @@ def _explain(record: Record, prov: dict) -> tuple[str, str]:
     if abs(record.error) <= target:
         return "", ""
     if CLASSES.get(record.metric) == "endurance":
-        parts = [f"{k} ({prov[k].source}: {_short(prov[k].detail)})" for k in ("raw_capacity", "reserve_fraction")
-                 if k in prov]
+        parts = [
+            f"{k} ({prov[k].source}: {_short(prov[k].detail)})"
+            for k in ("raw_capacity", "reserve_fraction")
+            if k in prov
+        ]
         return "unpublished inputs", (
             "rests on the NAND's P/E cycles (catalogue: the die's own where published, else one value per cell type), "
-            "the workload the rating assumes (model: uniform random writes of one mapping unit) and "
-            + "; ".join(parts))
+            "the workload the rating assumes (model: uniform random writes of one mapping unit) and " + "; ".join(parts)
+        )
     stage = record.binding.split(": ")[-1].split(" ")[0]
     if record.error > 0 and stage == "link":
         limit = prov.get("controller_iops")
         return "unpublished limit", (
             "published below the link ceiling: a limit the model lacks (controller processing or firmware; "
-            + (f"{_short(limit.detail)})" if limit else "none published)"))
+            + (f"{_short(limit.detail)})" if limit else "none published)")
+        )
     reads = record.metric.startswith(("seq_read", "rand_read", "read_")) or record.metric == "idle_power"
     keys = _STAGE_INPUTS.get(stage, ((), ()))[0 if reads else 1]
     if record.metric in ("rand_write", "mixed_70_30"):
@@ -303,16 +416,21 @@ def _explain(record: Record, prov: dict) -> tuple[str, str]:
     for k in keys:
         p = prov.get(k)
         if p is not None and _unpublished(p):
-            detail = p.detail.split(": ", 1)[1] if p.source in ("catalogue", "part file") and ": " in p.detail \
-                else p.detail
+            detail = (
+                p.detail.split(": ", 1)[1] if p.source in ("catalogue", "part file") and ": " in p.detail else p.detail
+            )
             parts.append(f"{k} ({p.source}: {_short(detail)})")
     if record.metric == "mixed_70_30":
-        parts.insert(0, "the throughput ceiling, while the spec's queue depth is unstated (at a given depth: "
-                        "linkmodel latency PART --mix 0.7, reads waiting behind programs)")
+        parts.insert(
+            0,
+            "the throughput ceiling, while the spec's queue depth is unstated (at a given depth: "
+            "linkmodel latency PART --mix 0.7, reads waiting behind programs)",
+        )
     if parts:
         return "unpublished inputs", "rests on " + "; ".join(parts)
-    return "published inputs", (f"{stage}-bound on published inputs only ("
-                                + ", ".join(k for k in keys if k in prov) + ")")
+    return "published inputs", (
+        f"{stage}-bound on published inputs only (" + ", ".join(k for k in keys if k in prov) + ")"
+    )
 
 
 def _unpublished(p) -> bool:

@@ -19,11 +19,42 @@ from linkmodel.ssd import design, drive
 #: parameter groups swapped one at a time, in this order
 STEPS = (
     ("PCIe link", ("gen", "lanes", "mps", "mrrs", "phy_power")),
-    ("NAND", ("planes", "page_size", "spare_fraction", "bits_per_cell", "t_read", "t_prog", "t_erase", "block_pages",
-              "independent_plane_reads", "program_cache_pages", "command_time", "read_power", "program_power",
-              "erase_power", "standby_power", "io_energy", "channel_rate", "t_read_slc", "t_prog_slc")),
-    ("controller", ("channels", "controller_iops", "controller_bandwidth", "controller_power", "controller_energy",
-                    "command_energy", "slc_fraction")),
+    (
+        "NAND",
+        (
+            "planes",
+            "page_size",
+            "spare_fraction",
+            "bits_per_cell",
+            "t_read",
+            "t_prog",
+            "t_erase",
+            "block_pages",
+            "independent_plane_reads",
+            "program_cache_pages",
+            "command_time",
+            "read_power",
+            "program_power",
+            "erase_power",
+            "standby_power",
+            "io_energy",
+            "channel_rate",
+            "t_read_slc",
+            "t_prog_slc",
+        ),
+    ),
+    (
+        "controller",
+        (
+            "channels",
+            "controller_iops",
+            "controller_bandwidth",
+            "controller_power",
+            "controller_energy",
+            "command_energy",
+            "slc_fraction",
+        ),
+    ),
     ("capacity", ("user_capacity", "raw_capacity", "dies", "dram_power", "indirection_unit", "reserve_fraction")),
     ("power cap", ("power_cap",)),
 )
@@ -41,8 +72,13 @@ def _metrics(params) -> dict:
     out = {}
     for wl in ds.workload.values:
         sel = ds.sel(workload=wl)
-        out[str(wl)] = {"throughput": float(sel.throughput), "iops": float(sel.iops), "power": float(sel.power),
-                        "efficiency": float(sel.efficiency), "binding": str(sel.binding.values)}
+        out[str(wl)] = {
+            "throughput": float(sel.throughput),
+            "iops": float(sel.iops),
+            "power": float(sel.power),
+            "efficiency": float(sel.efficiency),
+            "binding": str(sel.binding.values),
+        }
     return out
 
 
@@ -69,8 +105,13 @@ def compare(new: Part, old: Part, power_cap: float | None = None, cat=None, new_
         a = _metrics(_params(new, power_cap, new_capacity, cat))
     with design.about(old, old_capacity):
         b = _metrics(_params(old, power_cap, old_capacity, cat))
-    ratio = {wl: {"performance": a[wl]["throughput"] / b[wl]["throughput"],
-                  "efficiency": a[wl]["efficiency"] / b[wl]["efficiency"]} for wl in a}
+    ratio = {
+        wl: {
+            "performance": a[wl]["throughput"] / b[wl]["throughput"],
+            "efficiency": a[wl]["efficiency"] / b[wl]["efficiency"],
+        }
+        for wl in a
+    }
     return {"new": a, "old": b, "ratio": ratio}
 
 
@@ -96,7 +137,17 @@ def attribute(new: Part, old: Part, power_cap: float | None = None, cat=None, ne
             current[k] = p_new[k]
         with design.about(new, new_capacity):
             m = _metrics(current)
-        rows.append({"step": name, "ratio": {wl: {"performance": m[wl]["throughput"] / base[wl]["throughput"],
-                                                  "efficiency": m[wl]["efficiency"] / base[wl]["efficiency"],
-                                                  "binding": m[wl]["binding"]} for wl in m}})
+        rows.append(
+            {
+                "step": name,
+                "ratio": {
+                    wl: {
+                        "performance": m[wl]["throughput"] / base[wl]["throughput"],
+                        "efficiency": m[wl]["efficiency"] / base[wl]["efficiency"],
+                        "binding": m[wl]["binding"],
+                    }
+                    for wl in m
+                },
+            }
+        )
     return rows

@@ -21,12 +21,23 @@ from linkmodel.ssd import design, drive, endurance, writepath
 def _rand_write(params, wp, size=4096.0):
     wl = drive.Workload("rand_write", size, 0.0, True)
     ds = drive.evaluate(params, wl, wp)
-    return {"iops": float(ds.iops), "throughput": float(ds.throughput), "power": float(ds.power),
-            "waf": float(ds.waf), "binding": str(ds.binding.values)}
+    return {
+        "iops": float(ds.iops),
+        "throughput": float(ds.throughput),
+        "power": float(ds.power),
+        "waf": float(ds.waf),
+        "binding": str(ds.binding.values),
+    }
 
 
-def part_report(part: Part, capacity: float | None = None, hot: tuple | None = None, host_waf: float = 1.0,
-                cat=None, base: writepath.WritePath | None = None) -> dict:
+def part_report(
+    part: Part,
+    capacity: float | None = None,
+    hot: tuple | None = None,
+    host_waf: float = 1.0,
+    cat=None,
+    base: writepath.WritePath | None = None,
+) -> dict:
     """Endurance and write placements of one SKU.
 
     Parameters
@@ -56,15 +67,25 @@ def part_report(part: Part, capacity: float | None = None, hot: tuple | None = N
         base_wp = base or writepath.UNIFORM
         # the endurance lines use the same GC model, parity and metadata as the placement table (uniform traffic)
         end = design.endurance(part, capacity, cat, write_path=replace(base_wp, rates=(1.0,), fractions=(1.0,)))
-        out = {"part": part.id, "capacity": params["user_capacity"], "raw_capacity": params["raw_capacity"],
-               "endurance": {k: v for k, v in end.items() if k != "provenance"},
-               "provenance": end["provenance"]}
+        out = {
+            "part": part.id,
+            "capacity": params["user_capacity"],
+            "raw_capacity": params["raw_capacity"],
+            "endurance": {k: v for k, v in end.items() if k != "provenance"},
+            "provenance": end["provenance"],
+        }
         need = {}
         for target in (1.0, 3.0):
-            alpha = float(endurance.alpha_for_dwpd(target, end["pe_cycles"], end["years"],
-                                                   params["reserve_fraction"],
-                                                   multiplier=writepath.multiplier(base_wp),
-                                                   slc_fraction=params["slc_fraction"]))
+            alpha = float(
+                endurance.alpha_for_dwpd(
+                    target,
+                    end["pe_cycles"],
+                    end["years"],
+                    params["reserve_fraction"],
+                    multiplier=writepath.multiplier(base_wp),
+                    slc_fraction=params["slc_fraction"],
+                )
+            )
             need[f"{target:g}"] = {"alpha": alpha, "user_capacity": params["raw_capacity"] / alpha}
         out["op_for_dwpd"] = need
         placements = {}
@@ -84,9 +105,15 @@ def part_report(part: Part, capacity: float | None = None, hot: tuple | None = N
             dwpd_dev = float(endurance.dwpd(end["pe_cycles"], params["raw_capacity"] / cap, rw["waf"], end["years"]))
             # under ZNS the drive also carries the host's relocation I/O: evaluate's IOPS are per application
             # write, and the NAND takes host_waf device writes per application write
-            placements[name] = {"capacity": cap, "waf": rw["waf"], "host_waf": wp.host_waf,
-                                "rand_write_iops": rw["iops"], "rand_write_power": rw["power"],
-                                "binding": rw["binding"], "dwpd": dwpd_dev / wp.host_waf}
+            placements[name] = {
+                "capacity": cap,
+                "waf": rw["waf"],
+                "host_waf": wp.host_waf,
+                "rand_write_iops": rw["iops"],
+                "rand_write_power": rw["power"],
+                "binding": rw["binding"],
+                "dwpd": dwpd_dev / wp.host_waf,
+            }
         out["placements"] = placements
         if params["bits_per_cell"] > 1:
             out["slc_cache"] = slc_cache_report(part, params, capacity, cat)
@@ -108,13 +135,27 @@ def slc_cache_report(part: Part, params: dict, capacity, cat) -> dict:
     slc_r = drive.evaluate(slc, drive.WORKLOADS["seq_read"])
     fold = float(slc_cache.folded_rate(_internal(slc_w), _internal(slc_r), _internal(native_w)))
     burst = float(slc_w.throughput)
-    caps = {f"{fill:g}": float(slc_cache.burst_capacity(params["raw_capacity"], params["bits_per_cell"],
-                                                        fill * params["user_capacity"], params["reserve_fraction"]))
-            for fill in (0.0, 0.5, 0.9)}
-    return {"declared": params["slc_fraction"] > 0, "slc_fraction": params["slc_fraction"],
-            "burst_capacity": caps, "burst_rate": burst, "burst_binding": str(slc_w.binding.values),
-            "native_rate": float(native_w.throughput), "folded_rate": fold,
-            "burst_seconds_half_full": float(slc_cache.burst_duration(caps["0.5"], burst))}
+    caps = {
+        f"{fill:g}": float(
+            slc_cache.burst_capacity(
+                params["raw_capacity"],
+                params["bits_per_cell"],
+                fill * params["user_capacity"],
+                params["reserve_fraction"],
+            )
+        )
+        for fill in (0.0, 0.5, 0.9)
+    }
+    return {
+        "declared": params["slc_fraction"] > 0,
+        "slc_fraction": params["slc_fraction"],
+        "burst_capacity": caps,
+        "burst_rate": burst,
+        "burst_binding": str(slc_w.binding.values),
+        "native_rate": float(native_w.throughput),
+        "folded_rate": fold,
+        "burst_seconds_half_full": float(slc_cache.burst_duration(caps["0.5"], burst)),
+    }
 
 
 def pair_report(a: Part, b: Part, cat=None) -> dict:
@@ -135,15 +176,27 @@ def pair_report(a: Part, b: Part, cat=None) -> dict:
             rw = _rand_write(params, writepath.UNIFORM)
         pub = {p.metric: p.value for p in part.published if p.capacity == part.get("capacity") and p.block_size == 4096}
         pub_rw = pub.get("rand_write")
-        return {"alpha": end["alpha"], "waf": rw["waf"], "rand_write": rw["iops"], "dwpd": end["dwpd_random"],
-                "published_rand_write": pub_rw, "rated_dwpd": end.get("dwpd_rated")}
+        return {
+            "alpha": end["alpha"],
+            "waf": rw["waf"],
+            "rand_write": rw["iops"],
+            "dwpd": end["dwpd_random"],
+            "published_rand_write": pub_rw,
+            "rated_dwpd": end.get("dwpd_rated"),
+        }
 
     fa, fb = figures(a), figures(b)
 
     def ratio(x, y):
         return None if x is None or y is None else x / y
 
-    return {"parts": [a.id, b.id], "a": fa, "b": fb,
-            "rand_write": {"published": ratio(fa["published_rand_write"], fb["published_rand_write"]),
-                           "predicted": ratio(fa["rand_write"], fb["rand_write"])},
-            "dwpd": {"published": ratio(fa["rated_dwpd"], fb["rated_dwpd"]), "predicted": ratio(fa["dwpd"], fb["dwpd"])}}
+    return {
+        "parts": [a.id, b.id],
+        "a": fa,
+        "b": fb,
+        "rand_write": {
+            "published": ratio(fa["published_rand_write"], fb["published_rand_write"]),
+            "predicted": ratio(fa["rand_write"], fb["rand_write"]),
+        },
+        "dwpd": {"published": ratio(fa["rated_dwpd"], fb["rated_dwpd"]), "predicted": ratio(fa["dwpd"], fb["dwpd"])},
+    }

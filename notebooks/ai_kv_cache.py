@@ -18,8 +18,10 @@ from linkmodel.units import GB, TB
 
 model = "llama-3.1-70b"
 for fmt in ("bf16", "fp8", "turboquant-3.5-norm"):
-    print(f"{fmt:22} {models.kv_bytes_per_token(model, fmt) / 1024:8.2f} KiB per token "
-          f"({models.compression(model, fmt):.2f}x smaller than BF16)")
+    print(
+        f"{fmt:22} {models.kv_bytes_per_token(model, fmt) / 1024:8.2f} KiB per token "
+        f"({models.compression(model, fmt):.2f}x smaller than BF16)"
+    )
 
 # %% [markdown]
 # ## The tier's demand
@@ -29,13 +31,25 @@ for fmt in ("bf16", "fp8", "turboquant-3.5-norm"):
 # bytes written alike.
 
 # %%
-scenario = dict(request_rate=2.0, input_tokens=12_035, prefix_hit=0.40, output_tokens=343,
-                retention_tokens=50e6, tokens_per_block=kvtier.ENGINE_BLOCKS["lmcache"])
+scenario = dict(
+    request_rate=2.0,
+    input_tokens=12_035,
+    prefix_hit=0.40,
+    output_tokens=343,
+    retention_tokens=50e6,
+    tokens_per_block=kvtier.ENGINE_BLOCKS["lmcache"],
+)
 formats = ["bf16", "fp8", "turboquant-3.5-norm"]
 demand = xr.concat([kvtier.demand(model, **scenario, fmt=f) for f in formats], dim=xr.DataArray(formats, dims="format"))
-table = xr.Dataset({"read GB/s": demand.read_bandwidth / GB, "write GB/s": demand.write_bandwidth / GB,
-                    "I/O MiB": demand.io_size / 2**20, "capacity TB": demand.capacity / TB,
-                    "written TB/day": demand.bytes_written_per_day / TB})
+table = xr.Dataset(
+    {
+        "read GB/s": demand.read_bandwidth / GB,
+        "write GB/s": demand.write_bandwidth / GB,
+        "I/O MiB": demand.io_size / 2**20,
+        "capacity TB": demand.capacity / TB,
+        "written TB/day": demand.bytes_written_per_day / TB,
+    }
+)
 table.to_pandas().round(3)
 
 # %% [markdown]
@@ -47,8 +61,9 @@ table.to_pandas().round(3)
 
 # %%
 sized = {f: drives.for_parts(demand.sel(format=f)) for f in formats}
-per_part = xr.Dataset({f"drives {f}": sized[f].drives for f in formats}
-                      | {f"binding {f}": sized[f].binding for f in formats})
+per_part = xr.Dataset(
+    {f"drives {f}": sized[f].drives for f in formats} | {f"binding {f}": sized[f].binding for f in formats}
+)
 per_part.to_pandas()
 
 # %% [markdown]
@@ -69,17 +84,22 @@ s[["drives", "binding", "n_endurance", "n_capacity", "n_read_iops"]].to_pandas()
 # 80 MiB. A read-only tier (nothing admitted) isolates the read side:
 
 # %%
-for name, layout in (("LMCache chunk", dict(tokens_per_block=256)),
-                     ("vLLM block per layer, TP8 rank, K or V", dict(tokens_per_block=16, layout="layer_separate",
-                                                                    tp=8, split_kv=True))):
+for name, layout in (
+    ("LMCache chunk", dict(tokens_per_block=256)),
+    ("vLLM block per layer, TP8 rank, K or V", dict(tokens_per_block=16, layout="layer_separate", tp=8, split_kv=True)),
+):
     d = kvtier.demand(model, 20.0, 12_035, 0.9, admit=0.0, **layout)
     r = drives.for_parts(d, parts=["micron-9650-pro", "samsung-pm1763", "micron-6600-ion"])
-    print(f"{name}: {float(d.io_size) / 1024:.0f} KiB per I/O, {float(d.read_bandwidth) / GB:.1f} GB/s = "
-          f"{float(d.read_iops):,.0f} IOPS")
+    print(
+        f"{name}: {float(d.io_size) / 1024:.0f} KiB per I/O, {float(d.read_bandwidth) / GB:.1f} GB/s = "
+        f"{float(d.read_iops):,.0f} IOPS"
+    )
     for p in r.part.values:
         x = r.sel(part=p)
-        print(f"    {p:18} {float(x.drives):3.0f} drives ({x.binding.item()}, inside the drive: "
-              f"{x.drive_stage.item() or '-'})")
+        print(
+            f"    {p:18} {float(x.drives):3.0f} drives ({x.binding.item()}, inside the drive: "
+            f"{x.drive_stage.item() or '-'})"
+        )
 
 # %% [markdown]
 # ## Load or recompute?
@@ -112,11 +132,16 @@ be.to_pandas().round(2)
 # %%
 c = smallblock.closing("micron-9650-pro", 100e6, 512)
 print(f"today: {c['iops'] / 1e6:.1f} M IOPS at 512 B ({c['binding']} binds), {c['gap']:.1f}x short")
-print("links that carry it:", ", ".join(f"Gen{o['gen']} x{o['lanes']}" + ("*" if o["needs_batching"] else "")
-                                      for o in c["links"][:5]), "... (* with GPU-side NVMe batching, assumed)")
-print(f"channels needed {c['channels_needed']:.0f} (has {c['channels']:.0f}); dies {c['dies_needed']:.0f} "
-      f"(has {c['dies']:.0f}); power {c['power_needed']:.0f} W (cap {c['power_cap']:g} W); "
-      f"{c['outstanding_ios']:.0f} reads in flight")
+print(
+    "links that carry it:",
+    ", ".join(f"Gen{o['gen']} x{o['lanes']}" + ("*" if o["needs_batching"] else "") for o in c["links"][:5]),
+    "... (* with GPU-side NVMe batching, assumed)",
+)
+print(
+    f"channels needed {c['channels_needed']:.0f} (has {c['channels']:.0f}); dies {c['dies_needed']:.0f} "
+    f"(has {c['dies']:.0f}); power {c['power_needed']:.0f} W (cap {c['power_cap']:g} W); "
+    f"{c['outstanding_ios']:.0f} reads in flight"
+)
 
 # %% [markdown]
 # ## Cold start
@@ -125,8 +150,10 @@ print(f"channels needed {c['channels_needed']:.0f} (has {c['channels']:.0f}); di
 for mid, bits in (("llama-3.1-70b", 16), ("llama-3.1-405b", 8), ("deepseek-v3", 8)):
     w = models.weight_bytes(mid, bits)
     t = weights.cold_start_time(w, xr.DataArray([1, 4], dims="drives"), 28e9)
-    print(f"{mid:16} {w / GB:6.1f} GB: {float(t[0]):5.1f} s from one 28 GB/s drive, {float(t[1]):4.1f} s from four "
-          "(ideal; measured loaders are several times slower)")
+    print(
+        f"{mid:16} {w / GB:6.1f} GB: {float(t[0]):5.1f} s from one 28 GB/s drive, {float(t[1]):4.1f} s from four "
+        "(ideal; measured loaders are several times slower)"
+    )
 
 # %%
 try:

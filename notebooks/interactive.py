@@ -21,21 +21,35 @@ tlc = sorted(k for k, v in catalogue()["nand"].items() if v.get("cell") == "TLC"
 
 def design(gen=6, lanes=4, channels=16, nand="samsung-v9-tlc", power_cap=25.0, capacity_tb=15.36):
     """Predict one design; print a table (throughput GB/s, kIOPS, W, MB/s/W, binding stage)."""
-    ds = sweep.run(base, {"gen": [gen], "lanes": [lanes], "channels": [float(channels)], "nand": [nand],
-                          "power_cap": [float(power_cap)], "capacity": [capacity_tb * 1e12]},
-                   workloads=["seq_read", "seq_write", "rand_read", "rand_write"], infeasible="mask")
+    ds = sweep.run(
+        base,
+        {
+            "gen": [gen],
+            "lanes": [lanes],
+            "channels": [float(channels)],
+            "nand": [nand],
+            "power_cap": [float(power_cap)],
+            "capacity": [capacity_tb * 1e12],
+        },
+        workloads=["seq_read", "seq_write", "rand_read", "rand_write"],
+        infeasible="mask",
+    )
     one = ds.squeeze(drop=True)
     if not bool(one.feasible):
-        print(f"infeasible: {power_cap:g} W does not cover the static power of this design "
-              f"(PCIe PHY, controller, DRAM, NAND standby)")
+        print(
+            f"infeasible: {power_cap:g} W does not cover the static power of this design "
+            f"(PCIe PHY, controller, DRAM, NAND standby)"
+        )
         return one
     names = sweep.stage_names(one.binding).values
     print(f"Gen{gen} x{lanes}, {channels} channels, {nand}, {capacity_tb:g} TB, {power_cap:g} W cap")
     print(f"{'workload':12} {'GB/s':>8} {'kIOPS':>9} {'W':>6} {'MB/s/W':>8}  binding")
     for i, w in enumerate(one.workload.values):
         x = one.sel(workload=w)
-        print(f"{w:12} {float(x.throughput) / 1e9:8.2f} {float(x.iops) / 1e3:9.1f} {float(x.power):6.1f} "
-              f"{float(x.efficiency) / 1e6:8.0f}  {names[i]}")
+        print(
+            f"{w:12} {float(x.throughput) / 1e9:8.2f} {float(x.iops) / 1e3:9.1f} {float(x.power):6.1f} "
+            f"{float(x.efficiency) / 1e6:8.0f}  {names[i]}"
+        )
     return one
 
 

@@ -17,8 +17,10 @@ part = specs.load("micron-9550-max")
 params, _ = design.params_from_part(part)
 read = latency.qd1(params, "read")
 write = latency.qd1(params, "write")
-print(f"{part.id}: QD1 4 KiB read {float(read.total) * 1e6:.1f} us (published 60), "
-      f"write {float(write.total) * 1e6:.1f} us (published 15)")
+print(
+    f"{part.id}: QD1 4 KiB read {float(read.total) * 1e6:.1f} us (published 60), "
+    f"write {float(write.total) * 1e6:.1f} us (published 15)"
+)
 (read.to_array("step") * 1e6).to_pandas().round(3)
 
 # %% [markdown]
@@ -59,8 +61,14 @@ qds = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
 curve = latency.queue_depth_curve(params, "read", qds)
 _, st, _ = latency.stations(params, "read")
 tails = latency.tail(curve, st, (0.99, 0.999))
-table = xr.Dataset({"mean_us": curve.latency * 1e6, "kiops": curve.iops / 1e3,
-                    "p99_us": ("queue_depth", tails[:, 0] * 1e6), "p999_us": ("queue_depth", tails[:, 1] * 1e6)})
+table = xr.Dataset(
+    {
+        "mean_us": curve.latency * 1e6,
+        "kiops": curve.iops / 1e3,
+        "p99_us": ("queue_depth", tails[:, 0] * 1e6),
+        "p999_us": ("queue_depth", tails[:, 1] * 1e6),
+    }
+)
 table.to_pandas().round(1)
 
 # %% [markdown]
@@ -83,9 +91,11 @@ sweep = queueing.mva(qds, 10e-6, {"dies": (256 * 6, t_read), "channels": (16, 1.
 for rate in (50e3, 150e3, 300e3):
     plain = latency.read_interference(params, rate)
     sus = latency.read_interference(params, rate, suspend=(20e-6, 100e-6))
-    print(f"{rate / 1e3:5.0f} k writes/s: die programming {float(plain.program_busy):.1%}; added read wait mean "
-          f"{float(plain.mean_wait) * 1e6:5.2f} us, p99 {float(plain['wait_q99']) * 1e6:6.1f} us, p99.9 "
-          f"{float(plain['wait_q99.9']) * 1e6:6.1f} us; with 20 us suspend p99.9 {float(sus['wait_q99.9']) * 1e6:.0f} us")
+    print(
+        f"{rate / 1e3:5.0f} k writes/s: die programming {float(plain.program_busy):.1%}; added read wait mean "
+        f"{float(plain.mean_wait) * 1e6:5.2f} us, p99 {float(plain['wait_q99']) * 1e6:6.1f} us, p99.9 "
+        f"{float(plain['wait_q99.9']) * 1e6:6.1f} us; with 20 us suspend p99.9 {float(sus['wait_q99.9']) * 1e6:.0f} us"
+    )
 
 # %% [markdown]
 # ## A 70/30 closed loop
@@ -97,8 +107,10 @@ for rate in (50e3, 150e3, 300e3):
 # %%
 small, _ = design.params_from_part(part, 3.2e12)
 mix = latency.mixed_curve(small, 0.7, [1, 16, 64, 256])
-(mix[["iops", "read_latency", "write_latency"]] * xr.Dataset({"iops": 1e-3, "read_latency": 1e6,
-                                                             "write_latency": 1e6})).to_pandas().round(1)
+(
+    mix[["iops", "read_latency", "write_latency"]]
+    * xr.Dataset({"iops": 1e-3, "read_latency": 1e6, "write_latency": 1e6})
+).to_pandas().round(1)
 
 # %%
 try:
@@ -133,16 +145,17 @@ if plt is not None:
 # `tests/test_queueing.py`.)
 
 # %%
-loads = {"reads only": None,
-         "300 k writes/s": latency.read_interference(params, 300e3),
-         "300 k writes/s, suspend": latency.read_interference(params, 300e3, suspend=(20e-6, 100e-6))}
+loads = {
+    "reads only": None,
+    "300 k writes/s": latency.read_interference(params, 300e3),
+    "300 k writes/s, suspend": latency.read_interference(params, 300e3, suspend=(20e-6, 100e-6)),
+}
 qd_tail = [1, 4, 16, 64, 256]
 p99 = {}
 for name, inter in loads.items():
     c = latency.queue_depth_curve(params, "read", qd_tail, interference=inter)
     p99[name] = latency.tail(c, st, (0.99,), interference=inter)[:, 0]
-xr.Dataset({k: ("queue_depth", v * 1e6) for k, v in p99.items()},
-           coords={"queue_depth": qd_tail}).to_pandas().round(1)
+xr.Dataset({k: ("queue_depth", v * 1e6) for k, v in p99.items()}, coords={"queue_depth": qd_tail}).to_pandas().round(1)
 
 # %%
 if plt is not None:

@@ -14,10 +14,12 @@ import numpy as np
 from linkmodel import sweep
 from linkmodel.units import GB
 
-axes = {"power_cap": [15.0, 25.0, 40.0],
-        "channels": [8.0, 16.0],
-        "channel_rate": [1.2e9, 1.6e9, 2.4e9, 3.2e9, 3.6e9, 4.8e9],
-        "dies": [32.0, 64.0, 96.0, 128.0, 192.0, 256.0, 384.0, 512.0]}
+axes = {
+    "power_cap": [15.0, 25.0, 40.0],
+    "channels": [8.0, 16.0],
+    "channel_rate": [1.2e9, 1.6e9, 2.4e9, 3.2e9, 3.6e9, 4.8e9],
+    "dies": [32.0, 64.0, 96.0, 128.0, 192.0, 256.0, 384.0, 512.0],
+}
 ds = sweep.run("samsung-pm1763", axes, workloads=["seq_read", "seq_write", "rand_read", "rand_write"])
 print(f"{ds.iops.size:,} predictions; dims {dict(ds.sizes)}")
 
@@ -45,9 +47,11 @@ w = ds.sel(workload="seq_write", **sel)
 for cap in axes["power_cap"]:
     x = w.sel(power_cap=cap)
     enough = x.dies.values[(sweep.stage_names(x.binding) != "dies").values]
-    print(f"{cap:4.0f} W: at most {float(x.throughput.max()) / GB:5.2f} GB/s with "
-          f"{float(x.active_dies.max()):5.1f} dies programming on average; "
-          f"the dies stop binding at {enough.min():g} dies")
+    print(
+        f"{cap:4.0f} W: at most {float(x.throughput.max()) / GB:5.2f} GB/s with "
+        f"{float(x.active_dies.max()):5.1f} dies programming on average; "
+        f"the dies stop binding at {enough.min():g} dies"
+    )
 
 # %% [markdown]
 # The binding stage over dies x channel speed, per power cap (16 channels).
@@ -71,8 +75,14 @@ if plt is not None:
         for j, cap in enumerate(axes["power_cap"]):
             b = ds.binding.sel(workload=wl, power_cap=cap, channels=16.0)
             ax = axs[i, j]
-            im = ax.pcolormesh(np.arange(len(axes["dies"])), np.array(axes["channel_rate"]) / 1e9,
-                               b.transpose("channel_rate", "dies").values, cmap=cmap, norm=norm, shading="nearest")
+            im = ax.pcolormesh(
+                np.arange(len(axes["dies"])),
+                np.array(axes["channel_rate"]) / 1e9,
+                b.transpose("channel_rate", "dies").values,
+                cmap=cmap,
+                norm=norm,
+                shading="nearest",
+            )
             ax.set_title(f"{wl}, {cap:g} W")
             ax.set_xticks(np.arange(len(axes["dies"])), [f"{d:g}" for d in axes["dies"]], rotation=60)
             if i == len(wls) - 1:
@@ -110,8 +120,12 @@ if plt is not None:
 # per power cap (over dies, channel rates and program times).
 
 # %%
-fine = {"power_cap": list(np.linspace(15.0, 40.0, 26)), "dies": list(np.arange(8.0, 1032.0, 8.0)),
-        "channel_rate": list(np.linspace(1.2e9, 4.8e9, 16)), "t_prog": list(np.linspace(0.4e-3, 1.6e-3, 16))}
+fine = {
+    "power_cap": list(np.linspace(15.0, 40.0, 26)),
+    "dies": list(np.arange(8.0, 1032.0, 8.0)),
+    "channel_rate": list(np.linspace(1.2e9, 4.8e9, 16)),
+    "t_prog": list(np.linspace(0.4e-3, 1.6e-3, 16)),
+}
 lazy = sweep.run("samsung-pm1763", fine, workloads=["seq_write"], chunks={"power_cap": 2})
 best = sweep.compute(lazy.throughput.sel(workload="seq_write").max(["channel_rate", "t_prog"]))
 top = best.max("dies")

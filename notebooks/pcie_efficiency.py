@@ -53,8 +53,13 @@ from linkmodel import nvme  # noqa: E402
 
 plain = nvme.io_link_ceiling(gen, 4, 4 * KiB, 512).transfer_rate
 batched = nvme.io_link_ceiling(gen, 4, 4 * KiB, 512, sqe_batch=8, cqe_batch=8, irq_coalesce=8).transfer_rate
-xr.Dataset({"data only [M/s]": iops.sel(mps=512) / 1e6, "NVMe, unbatched [M/s]": plain / 1e6,
-            "NVMe, batched by 8 [M/s]": batched / 1e6}).to_pandas().round(3)
+xr.Dataset(
+    {
+        "data only [M/s]": iops.sel(mps=512) / 1e6,
+        "NVMe, unbatched [M/s]": plain / 1e6,
+        "NVMe, batched by 8 [M/s]": batched / 1e6,
+    }
+).to_pandas().round(3)
 
 # %%
 try:

@@ -26,15 +26,20 @@ def stage(binding: str) -> str:
 
 
 ds = xr.Dataset(
-    {"published": ("figure", [r.published for r in records]),
-     "predicted": ("figure", [r.predicted for r in records]),
-     "error": ("figure", [r.error for r in records]),
-     "binding": ("figure", [stage(r.binding) for r in records]),
-     "kind": ("figure", [r.kind for r in records]),
-     "metric_class": ("figure", [validate.CLASSES.get(r.metric, r.metric) for r in records])},
-    coords={"part": ("figure", [r.part for r in records]),
-            "capacity_tb": ("figure", [r.capacity / 1e12 for r in records]),
-            "metric": ("figure", [r.metric for r in records])})
+    {
+        "published": ("figure", [r.published for r in records]),
+        "predicted": ("figure", [r.predicted for r in records]),
+        "error": ("figure", [r.error for r in records]),
+        "binding": ("figure", [stage(r.binding) for r in records]),
+        "kind": ("figure", [r.kind for r in records]),
+        "metric_class": ("figure", [validate.CLASSES.get(r.metric, r.metric) for r in records]),
+    },
+    coords={
+        "part": ("figure", [r.part for r in records]),
+        "capacity_tb": ("figure", [r.capacity / 1e12 for r in records]),
+        "metric": ("figure", [r.metric for r in records]),
+    },
+)
 print(f"{ds.sizes['figure']} scored figures from {len(set(ds.part.values))} parts")
 
 # %% [markdown]
@@ -42,10 +47,17 @@ print(f"{ds.sizes['figure']} scored figures from {len(set(ds.part.values))} part
 
 # %%
 summary = validate.summary(records)
-rows = {k: {"n": v["n"], "median |err| %": round(100 * v["median_abs_error"], 1),
-            "worst |err| %": round(100 * v["worst_abs_error"], 1),
-            "target %": None if v["target"] is None else round(100 * v["target"]),
-            "within": v["within_target"], "worst": v["worst"]} for k, v in summary.items()}
+rows = {
+    k: {
+        "n": v["n"],
+        "median |err| %": round(100 * v["median_abs_error"], 1),
+        "worst |err| %": round(100 * v["worst_abs_error"], 1),
+        "target %": None if v["target"] is None else round(100 * v["target"]),
+        "within": v["within_target"],
+        "worst": v["worst"],
+    }
+    for k, v in summary.items()
+}
 import pandas as pd  # noqa: E402  (xarray's dependency; only for the table)
 
 pd.DataFrame(rows).T
@@ -58,15 +70,22 @@ pd.DataFrame(rows).T
 
 # %%
 PANELS = {  # metric -> (panel, scale, unit)
-    "seq_read": ("sequential read", 1e9, "GB/s"), "seq_write": ("sequential write", 1e9, "GB/s"),
-    "rand_read": ("random read", 1e3, "kIOPS"), "rand_write": ("random write", 1e3, "kIOPS"),
+    "seq_read": ("sequential read", 1e9, "GB/s"),
+    "seq_write": ("sequential write", 1e9, "GB/s"),
+    "rand_read": ("random read", 1e3, "kIOPS"),
+    "rand_write": ("random write", 1e3, "kIOPS"),
     "mixed_70_30": ("mixed 70/30", 1e3, "kIOPS"),
-    "read_latency": ("QD1 latency", 1e-6, "us"), "write_latency": ("QD1 latency", 1e-6, "us"),
-    "active_power": ("power", 1.0, "W"), "seq_read_power": ("power", 1.0, "W"),
-    "seq_write_power": ("power", 1.0, "W"), "idle_power": ("power", 1.0, "W"),
+    "read_latency": ("QD1 latency", 1e-6, "us"),
+    "write_latency": ("QD1 latency", 1e-6, "us"),
+    "active_power": ("power", 1.0, "W"),
+    "seq_read_power": ("power", 1.0, "W"),
+    "seq_write_power": ("power", 1.0, "W"),
+    "idle_power": ("power", 1.0, "W"),
     "read_efficiency": ("read efficiency", 1e6, "MB/s/W"),
-    "dwpd": ("DWPD", 1.0, "drive writes per day"), "tbw_random": ("TBW", 1e15, "PB"),
-    "tbw_seq": ("TBW", 1e15, "PB")}
+    "dwpd": ("DWPD", 1.0, "drive writes per day"),
+    "tbw_random": ("TBW", 1e15, "PB"),
+    "tbw_seq": ("TBW", 1e15, "PB"),
+}
 try:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import NullFormatter
@@ -103,7 +122,7 @@ if plt is not None:
         ax.set_xlabel(f"published [{unit}]")
         ax.set_ylabel(f"predicted [{unit}]")
         ax.legend(fontsize=7)
-    for ax in axs.ravel()[len(panels):]:
+    for ax in axs.ravel()[len(panels) :]:
         ax.axis("off")
     fig.tight_layout()
     fig.savefig("validation_parity.png", dpi=80)

@@ -16,15 +16,20 @@ import numpy as np
 from linkmodel import sweep
 from linkmodel.units import GB
 
-axes = {"gen": [4, 5, 6, 7], "lanes": [2, 4, 8],
-        "channels": [8.0, 16.0],
-        "nand": ["samsung-v7-tlc", "samsung-v8-tlc", "samsung-v9-tlc", "kioxia-bics8-tlc", "micron-b68s-tlc"],
-        "power_cap": [15.0, 20.0, 25.0, 30.0, 40.0]}
+axes = {
+    "gen": [4, 5, 6, 7],
+    "lanes": [2, 4, 8],
+    "channels": [8.0, 16.0],
+    "nand": ["samsung-v7-tlc", "samsung-v8-tlc", "samsung-v9-tlc", "kioxia-bics8-tlc", "micron-b68s-tlc"],
+    "power_cap": [15.0, 20.0, 25.0, 30.0, 40.0],
+}
 # infeasible="mask": a Gen7 x8 PHY alone draws about 10 W, so at 15 W some designs cannot run at all;
 # they are kept and marked (feasible == False, outputs NaN) rather than stopping the sweep
 ds = sweep.run("samsung-pm1763", axes, workloads=["seq_read", "rand_read", "seq_write"], infeasible="mask")
-print(f"{ds.iops.size:,} predictions over {dict(ds.sizes)}; {int((~ds.feasible).sum())} of "
-      f"{ds.feasible.size} designs infeasible (power cap at or below static power)")
+print(
+    f"{ds.iops.size:,} predictions over {dict(ds.sizes)}; {int((~ds.feasible).sum())} of "
+    f"{ds.feasible.size} designs infeasible (power cap at or below static power)"
+)
 print(ds.attrs["assumptions"])
 designs = ds.stack(design=list(axes))
 designs = designs.where(designs.feasible, drop=True)  # one row per feasible design
@@ -40,8 +45,11 @@ rd = designs.sel(workload="seq_read")
 front = sweep.pareto(rd.power, rd.throughput)
 pts = rd[["throughput", "power", "binding"]].isel(design=front.values)
 table = pts.drop_vars("workload").to_dataframe()
-table = table.assign(throughput_GBps=(table.throughput / GB).round(2), power_W=table.power.round(1),
-                     binding=[sweep.STAGES[int(b)] for b in table.binding]).drop(columns=["throughput", "power"])
+table = table.assign(
+    throughput_GBps=(table.throughput / GB).round(2),
+    power_W=table.power.round(1),
+    binding=[sweep.STAGES[int(b)] for b in table.binding],
+).drop(columns=["throughput", "power"])
 table.sort_values("power_W")
 
 # %% [markdown]
@@ -53,9 +61,11 @@ table.sort_values("power_W")
 for cap in axes["power_cap"]:
     x = rd.where(rd.power_cap == cap, drop=True)
     best = x.isel(design=int(x.throughput.argmax("design")))
-    print(f"{cap:4.0f} W cap: best {float(best.throughput) / GB:5.2f} GB/s at {float(best.power):4.1f} W: Gen{int(best.gen)} "
-          f"x{int(best.lanes)}, {int(best.channels)} ch, {best.nand.values!s} "
-          f"({sweep.STAGES[int(best.binding)]} binds)")
+    print(
+        f"{cap:4.0f} W cap: best {float(best.throughput) / GB:5.2f} GB/s at {float(best.power):4.1f} W: Gen{int(best.gen)} "
+        f"x{int(best.lanes)}, {int(best.channels)} ch, {best.nand.values!s} "
+        f"({sweep.STAGES[int(best.binding)]} binds)"
+    )
 
 # %% [markdown]
 # ## Random reads: IOPS per watt

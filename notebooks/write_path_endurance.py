@@ -24,12 +24,14 @@ from linkmodel.ssd import design, endurance, meanfield, traffic, waf, writepath
 
 alpha = xr.DataArray(np.round(np.arange(1.05, 2.001, 0.05), 3), dims="alpha")
 alpha = alpha.assign_coords(alpha=alpha.values)
-curves = xr.Dataset({
-    "lambert_w": waf.waf_uniform(alpha),
-    "agarwal": waf.waf_agarwal(alpha),
-    "mean_field_b32": meanfield.waf_meanfield(alpha, 32),
-    "mixed_80_20": traffic.waf_mixed(alpha, (0.8, 0.2), (0.2, 0.8)),
-})
+curves = xr.Dataset(
+    {
+        "lambert_w": waf.waf_uniform(alpha),
+        "agarwal": waf.waf_agarwal(alpha),
+        "mean_field_b32": meanfield.waf_meanfield(alpha, 32),
+        "mixed_80_20": traffic.waf_mixed(alpha, (0.8, 0.2), (0.2, 0.8)),
+    }
+)
 curves.to_dataframe().round(3).head(8)
 
 # %% [markdown]
@@ -40,8 +42,10 @@ curves.to_dataframe().round(3).head(8)
 for r, f in ((0.8, 0.2), (0.9, 0.1)):
     mixed = traffic.waf_mixed(1.28, (r, 1 - r), (f, 1 - f))
     sep, pools = traffic.waf_separated(1.28, (r, 1 - r), (f, 1 - f))
-    print(f"{r:.0%} of writes to {f:.0%} of the space, alpha 1.28: mixed {mixed:.3f}, separated {sep:.3f} "
-          f"(pool alphas {pools.round(2)})")
+    print(
+        f"{r:.0%} of writes to {f:.0%} of the space, alpha 1.28: mixed {mixed:.3f}, separated {sep:.3f} "
+        f"(pool alphas {pools.round(2)})"
+    )
 
 # %% [markdown]
 # ## A QLC drive: conventional FTL vs ZNS
@@ -60,8 +64,10 @@ r6060 = specs.load("dapustor-r6060")
 for host_waf in (1.0, 2.0):
     rep = writeview.part_report(r6060, host_waf=host_waf)
     for name, v in rep["placements"].items():
-        print(f"host WAF {host_waf:g} {name:20} capacity {v['capacity'] / 1e12:6.2f} TB  device WAF {v['waf']:6.2f}  "
-              f"4 KiB writes {v['rand_write_iops'] / 1e3:8.1f} k/s ({v['binding']})  DWPD {v['dwpd']:.3f}")
+        print(
+            f"host WAF {host_waf:g} {name:20} capacity {v['capacity'] / 1e12:6.2f} TB  device WAF {v['waf']:6.2f}  "
+            f"4 KiB writes {v['rand_write_iops'] / 1e3:8.1f} k/s ({v['binding']})  DWPD {v['dwpd']:.3f}"
+        )
 
 # %% [markdown]
 # ## FDP: who moves the spare space?
@@ -74,11 +80,12 @@ for host_waf in (1.0, 2.0):
 
 # %%
 hot = dict(rates=(0.8, 0.2), fractions=(0.2, 0.8))
-for label, wp in (("conventional (mixed)", writepath.WritePath(**hot)),
-                  ("FDP, spare space in proportion",
-                   writepath.WritePath(placement="fdp", op_split="proportional", **hot)),
-                  ("FDP, optimal split", writepath.WritePath(placement="fdp", **hot)),
-                  ("FDP, handle-aligned", writepath.WritePath(placement="fdp", aligned=True, **hot))):
+for label, wp in (
+    ("conventional (mixed)", writepath.WritePath(**hot)),
+    ("FDP, spare space in proportion", writepath.WritePath(placement="fdp", op_split="proportional", **hot)),
+    ("FDP, optimal split", writepath.WritePath(placement="fdp", **hot)),
+    ("FDP, handle-aligned", writepath.WritePath(placement="fdp", aligned=True, **hot)),
+):
     print(f"{label:32} WAF_GC at alpha 1.28: {writepath.waf_gc(1.28, wp):.3f}")
 
 # %% [markdown]
@@ -96,9 +103,11 @@ for target in (1, 3):
 for a_id, b_id in (("micron-9650-pro", "micron-9650-max"), ("kioxia-cm9-r", "kioxia-cm9-25tb-kvcache")):
     pr = writeview.pair_report(specs.load(a_id), specs.load(b_id))
     pub = pr["rand_write"]["published"]
-    print(f"{a_id} / {b_id}: random writes published {pub if pub is None else round(pub, 3)}, predicted "
-          f"{pr['rand_write']['predicted']:.3f}; DWPD published {pr['dwpd']['published']:.3f}, predicted "
-          f"{pr['dwpd']['predicted']:.3f}")
+    print(
+        f"{a_id} / {b_id}: random writes published {pub if pub is None else round(pub, 3)}, predicted "
+        f"{pr['rand_write']['predicted']:.3f}; DWPD published {pr['dwpd']['published']:.3f}, predicted "
+        f"{pr['dwpd']['predicted']:.3f}"
+    )
 
 # %% [markdown]
 # The DWPD ratings follow from the over-provisioning (predicted 1.12 and 2.99
@@ -125,9 +134,11 @@ for part in specs.bundled_parts():
         params, _ = design.params_from_part(part, pub.capacity)
         b = sanity.random_write_waf_bound(part, pub.capacity, pub.value, pub.block_size, params)
         if b is not None and b["waf_max"] < b["waf_model"]:
-            print(f"{part.id:22} {pub.capacity / 1e12:7.2f} TB: WAF <= {b['waf_max']:.2f} (uniform at the model's OP: "
-                  f"{b['waf_model']:.2f}) -> needs >= {b['raw_min'] / 1e12:.4g} TB of NAND, model "
-                  f"{params['raw_capacity'] / 1e12:.4g} TB")
+            print(
+                f"{part.id:22} {pub.capacity / 1e12:7.2f} TB: WAF <= {b['waf_max']:.2f} (uniform at the model's OP: "
+                f"{b['waf_model']:.2f}) -> needs >= {b['raw_min'] / 1e12:.4g} TB of NAND, model "
+                f"{params['raw_capacity'] / 1e12:.4g} TB"
+            )
 
 # %%
 try:

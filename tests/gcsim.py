@@ -12,8 +12,17 @@ from __future__ import annotations
 import numpy as np
 
 
-def simulate(blocks: int, pages_per_block: int, alpha: float, policy: str = "greedy", reserve_blocks: int = 2,
-             warm_turns: float = 8.0, measure_turns: float = 8.0, hot=None, seed: int = 1) -> dict:
+def simulate(
+    blocks: int,
+    pages_per_block: int,
+    alpha: float,
+    policy: str = "greedy",
+    reserve_blocks: int = 2,
+    warm_turns: float = 8.0,
+    measure_turns: float = 8.0,
+    hot=None,
+    seed: int = 1,
+) -> dict:
     """Simulate random single-unit writes; return the measured write amplification.
 
     Parameters

@@ -15,9 +15,20 @@ import heapq
 import numpy as np
 
 
-def simulate(qd: int, delay: float, dies: int, t_die: float, channels: int, t_channel: float, t_link: float,
-             ios: int = 100_000, warmup: int = 10_000, service: str = "deterministic", seed: int = 1,
-             runs: int = 1) -> dict:
+def simulate(
+    qd: int,
+    delay: float,
+    dies: int,
+    t_die: float,
+    channels: int,
+    t_channel: float,
+    t_link: float,
+    ios: int = 100_000,
+    warmup: int = 10_000,
+    service: str = "deterministic",
+    seed: int = 1,
+    runs: int = 1,
+) -> dict:
     """Simulate ``ios`` completions after ``warmup`` in each of ``runs`` independent replications (seeds
     ``seed``, ``seed + 1``, ...); return mean and percentile latency of the pooled completions, and IOPS.
 
@@ -29,11 +40,16 @@ def simulate(qd: int, delay: float, dies: int, t_die: float, channels: int, t_ch
     dict
         ``mean``, ``p99``, ``p999`` [s], ``iops`` [1/s] (mean over the runs).
     """
-    out = [_run(qd, delay, dies, t_die, channels, t_channel, t_link, ios, warmup, service, seed + k)
-           for k in range(runs)]
+    out = [
+        _run(qd, delay, dies, t_die, channels, t_channel, t_link, ios, warmup, service, seed + k) for k in range(runs)
+    ]
     lat = np.concatenate([o[0] for o in out])
-    return {"mean": float(lat.mean()), "p99": float(np.quantile(lat, 0.99)),
-            "p999": float(np.quantile(lat, 0.999)), "iops": float(np.mean([o[1] for o in out]))}
+    return {
+        "mean": float(lat.mean()),
+        "p99": float(np.quantile(lat, 0.99)),
+        "p999": float(np.quantile(lat, 0.999)),
+        "iops": float(np.mean([o[1] for o in out])),
+    }
 
 
 def _run(qd, delay, dies, t_die, channels, t_channel, t_link, ios, warmup, service, seed):
@@ -98,12 +114,27 @@ class _Events:
         return t, kind, data
 
 
-def simulate_with_writes(qd: int, delay: float, dies: int, t_die: float, channels: int, t_channel: float,
-                         t_link: float, program_rate: float, t_prog: float, channel_busy: float = 0.0,
-                         t_channel_chunk: float = 0.0,
-                         erase_rate: float = 0.0, t_erase: float = 0.0, gc_read_rate: float = 0.0,
-                         suspend: float | None = None,
-                         ios: int = 50_000, warmup: int = 10_000, seed: int = 1, runs: int = 1) -> dict:
+def simulate_with_writes(
+    qd: int,
+    delay: float,
+    dies: int,
+    t_die: float,
+    channels: int,
+    t_channel: float,
+    t_link: float,
+    program_rate: float,
+    t_prog: float,
+    channel_busy: float = 0.0,
+    t_channel_chunk: float = 0.0,
+    erase_rate: float = 0.0,
+    t_erase: float = 0.0,
+    gc_read_rate: float = 0.0,
+    suspend: float | None = None,
+    ios: int = 50_000,
+    warmup: int = 10_000,
+    seed: int = 1,
+    runs: int = 1,
+) -> dict:
     """Closed-loop reads as :func:`simulate` (fixed services), with programs and erases arriving at every die
     as Poisson streams (``program_rate``, ``erase_rate`` per die [1/s]) from writes running alongside.
 
@@ -114,16 +145,59 @@ def simulate_with_writes(qd: int, delay: float, dies: int, t_die: float, channel
     read (its remaining time kept). Garbage collection's reads (``gc_read_rate`` per die [1/s], ``t_die``
     each) queue with the programs and are never suspended. Returns the reads' ``mean``, ``p99``, ``p999`` [s] and ``iops`` [1/s].
     """
-    out = [_run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rate, t_prog, channel_busy,
-                       t_channel_chunk, erase_rate, t_erase, gc_read_rate, suspend, ios, warmup, seed + k) for k in range(runs)]
+    out = [
+        _run_writes(
+            qd,
+            delay,
+            dies,
+            t_die,
+            channels,
+            t_channel,
+            t_link,
+            program_rate,
+            t_prog,
+            channel_busy,
+            t_channel_chunk,
+            erase_rate,
+            t_erase,
+            gc_read_rate,
+            suspend,
+            ios,
+            warmup,
+            seed + k,
+        )
+        for k in range(runs)
+    ]
     lat = np.concatenate([o[0] for o in out])
-    return {"mean": float(lat.mean()), "p99": float(np.quantile(lat, 0.99)),
-            "p999": float(np.quantile(lat, 0.999)), "iops": float(np.mean([o[1] for o in out])),
-            "backlog": float(np.mean([o[2] for o in out]))}
+    return {
+        "mean": float(lat.mean()),
+        "p99": float(np.quantile(lat, 0.99)),
+        "p999": float(np.quantile(lat, 0.999)),
+        "iops": float(np.mean([o[1] for o in out])),
+        "backlog": float(np.mean([o[2] for o in out])),
+    }
 
 
-def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rate, t_prog, channel_busy,
-                t_channel_chunk, erase_rate, t_erase, gc_read_rate, suspend, ios, warmup, seed):
+def _run_writes(
+    qd,
+    delay,
+    dies,
+    t_die,
+    channels,
+    t_channel,
+    t_link,
+    program_rate,
+    t_prog,
+    channel_busy,
+    t_channel_chunk,
+    erase_rate,
+    t_erase,
+    gc_read_rate,
+    suspend,
+    ios,
+    warmup,
+    seed,
+):
     from collections import deque
 
     rng = np.random.default_rng(seed)
@@ -224,10 +298,25 @@ def _run_writes(qd, delay, dies, t_die, channels, t_channel, t_link, program_rat
     return np.asarray(lat), ios / (t_last - t_first), backlog
 
 
-def simulate_mix(qd: int, read_fraction: float, delay: float, dies: int, t_die: float, channels: int,
-                 t_channel: float, t_link: float, write_latency: float, per_write: dict, t_prog: float,
-                 t_erase: float, t_channel_chunk: float, buffer_programs: int, ios: int = 50_000,
-                 warmup: int = 10_000, seed: int = 1) -> dict:
+def simulate_mix(
+    qd: int,
+    read_fraction: float,
+    delay: float,
+    dies: int,
+    t_die: float,
+    channels: int,
+    t_channel: float,
+    t_link: float,
+    write_latency: float,
+    per_write: dict,
+    t_prog: float,
+    t_erase: float,
+    t_channel_chunk: float,
+    buffer_programs: int,
+    ios: int = 50_000,
+    warmup: int = 10_000,
+    seed: int = 1,
+) -> dict:
     """A closed loop of ``qd`` I/Os, each a read with probability ``read_fraction``, else a buffered write.
 
     Reads run as in :func:`simulate_with_writes`. A write completes ``write_latency`` seconds after it is
@@ -344,5 +433,10 @@ def simulate_mix(qd: int, read_fraction: float, delay: float, dies: int, t_die: 
             submit(t)
     r, w = np.asarray(lat["r"]), np.asarray(lat["w"])
     both = np.concatenate([r, w])
-    return {"iops": ios / (t_last - t_first), "mean": float(both.mean()), "read_mean": float(r.mean()),
-            "write_mean": float(w.mean()) if w.size else 0.0, "read_p99": float(np.quantile(r, 0.99))}
+    return {
+        "iops": ios / (t_last - t_first),
+        "mean": float(both.mean()),
+        "read_mean": float(r.mean()),
+        "write_mean": float(w.mean()) if w.size else 0.0,
+        "read_p99": float(np.quantile(r, 0.99)),
+    }

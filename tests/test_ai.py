@@ -11,19 +11,22 @@ from linkmodel.ai import drives, kvtier, models, smallblock, weights
 KiB, MiB, GiB = 2**10, 2**20, 2**30
 
 
-@pytest.mark.parametrize("mid,expected", [
-    ("llama-3.1-8b", 131_072),  # 1: 2 x 32 layers x 8 KV heads x 128 x 2 B
-    ("llama-3.1-70b", 327_680),  # 2: Mooncake's "320 KB" per token
-    ("llama-3.1-405b", 516_096),  # 4
-    ("qwen3-8b", 147_456),  # 5
-    ("qwen3-32b", 262_144),  # 6
-    ("qwen3-30b-a3b", 98_304),  # 7
-    ("qwen3-235b-a22b", 192_512),  # 8
-    ("qwen2.5-7b", 57_344),  # 9
-    ("qwen2.5-72b", 327_680),  # 10
-    ("deepseek-v3", 70_272),  # 11: MLA, 61 x (512 + 64) x 2 B
-    ("glm-4.5", 376_832),  # dossier §1.3 table
-])
+@pytest.mark.parametrize(
+    "mid,expected",
+    [
+        ("llama-3.1-8b", 131_072),  # 1: 2 x 32 layers x 8 KV heads x 128 x 2 B
+        ("llama-3.1-70b", 327_680),  # 2: Mooncake's "320 KB" per token
+        ("llama-3.1-405b", 516_096),  # 4
+        ("qwen3-8b", 147_456),  # 5
+        ("qwen3-32b", 262_144),  # 6
+        ("qwen3-30b-a3b", 98_304),  # 7
+        ("qwen3-235b-a22b", 192_512),  # 8
+        ("qwen2.5-7b", 57_344),  # 9
+        ("qwen2.5-72b", 327_680),  # 10
+        ("deepseek-v3", 70_272),  # 11: MLA, 61 x (512 + 64) x 2 B
+        ("glm-4.5", 376_832),  # dossier §1.3 table
+    ],
+)
 def test_kv_bytes_per_token_bf16(mid, expected):
     assert models.kv_bytes_per_token(mid) == expected
 
@@ -106,8 +109,19 @@ def test_worked_example_chat_tier():
     assert float(d.bytes_written_per_day) / 1e12 == pytest.approx(408.9, abs=0.05)
     assert float(d.capacity) / 1e12 == pytest.approx(16.384, abs=1e-3)
     # on 30.72 TB 1-DWPD drives (28 GB/s, 14 GB/s, 5.5 M IOPS): endurance binds at 14 drives
-    n = drives.count(d.read_bandwidth, d.write_bandwidth, d.io_size, d.capacity, d.bytes_written_per_day,
-                     28e9, 14e9, 5.5e6, 1e6, 30.72e12, 1.0)
+    n = drives.count(
+        d.read_bandwidth,
+        d.write_bandwidth,
+        d.io_size,
+        d.capacity,
+        d.bytes_written_per_day,
+        28e9,
+        14e9,
+        5.5e6,
+        1e6,
+        30.72e12,
+        1.0,
+    )
     assert int(n.n_endurance) == int(n.drives) == 14 and str(n.binding.values) == "endurance"
     assert int(n.n_capacity) == 1 and int(n.n_read_bandwidth) == 1
     # compression divides bandwidth, capacity and writes alike; FP8 halves the endurance need
@@ -115,7 +129,8 @@ def test_worked_example_chat_tier():
     assert float(d8.bytes_written_per_day) == pytest.approx(float(d.bytes_written_per_day) / 2)
     # admission halves the writes; decode KV adds output tokens
     assert float(kvtier.demand("llama-3.1-70b", 2.0, 12_035, 0.4, admit=0.5).write_bandwidth) == pytest.approx(
-        float(d.write_bandwidth) / 2)
+        float(d.write_bandwidth) / 2
+    )
     dd = kvtier.demand("llama-3.1-70b", 2.0, 12_035, 0.4, output_tokens=343, save_decode=True)
     assert float(dd.write_bandwidth) == pytest.approx(2 * (0.6 * 12_035 + 343) * 327_680)
     with pytest.raises(ValueError, match="prefix_hit"):
@@ -142,7 +157,9 @@ def test_cold_start_and_experts():
     # 32: DeepSeek-V3 routed experts: 3 x 7168 x 2048 parameters each; 58 MoE layers x top-8 = 464 reads/token
     assert float(weights.expert_bytes(7168, 2048, 8)) == 44_040_192
     ds = weights.expert_stream("deepseek-v3", 1.0, bits_per_param=8)
-    assert float(ds.experts_per_step) == pytest.approx(464) and float(ds.read_bandwidth) / 1e9 == pytest.approx(20.4, abs=0.05)
+    assert float(ds.experts_per_step) == pytest.approx(464) and float(ds.read_bandwidth) / 1e9 == pytest.approx(
+        20.4, abs=0.05
+    )
     # 33: Qwen3.5-397B expert at MLX 4-bit, group 64 (FP16 scale + bias per group): 6.75 MiB
     assert float(weights.expert_bytes(4096, 1024, 4, group=64, group_overhead_bits=32)) == 7_077_888
     # distinct experts: one token touches top_k; a large batch touches nearly all
@@ -154,8 +171,10 @@ def test_cold_start_and_experts():
 
 def test_catalogue_errors(tmp_path):
     bad = tmp_path / "m.toml"
-    bad.write_text('["x"]\nname = "X"\nattention = "gqa"\nlayers = 2\nhidden = 8\nq_heads = 2\nkv_heads = 4\n'
-                   'head_dim = 4\nparams = 1e6\nsource = "s"\n')
+    bad.write_text(
+        '["x"]\nname = "X"\nattention = "gqa"\nlayers = 2\nhidden = 8\nq_heads = 2\nkv_heads = 4\n'
+        'head_dim = 4\nparams = 1e6\nsource = "s"\n'
+    )
     with pytest.raises(ValueError, match=r"m.toml: \[x\]: kv_heads: 4 exceeds q_heads 2"):
         models.load_models(bad)
     bad.write_text('["x"]\nname = "X"\nattention = "gqa"\nlayer = 2\n')
@@ -185,8 +204,9 @@ def test_drives_for_every_part():
     x = ds.sel(part="kioxia-cm9-25tb-kvcache")
     assert float(x.drives) == math.ceil(4.0889e14 / (float(x.capacity) * float(x.dwpd)) - 1e-9)
     # a read-only small-block tier (nothing admitted) binds on IOPS (or on the power cap holding the drive's IOPS)
-    small = kvtier.demand("llama-3.1-70b", 50.0, 12_035, 0.9, admit=0.0, tokens_per_block=16,
-                          layout="layer_separate", tp=8, split_kv=True)
+    small = kvtier.demand(
+        "llama-3.1-70b", 50.0, 12_035, 0.9, admit=0.0, tokens_per_block=16, layout="layer_separate", tp=8, split_kv=True
+    )
     s = drives.for_parts(small, parts=["micron-9650-pro"])
     assert str(s.binding.values[0]) in ("read IOPS", "power")
 
@@ -237,14 +257,20 @@ def test_review_fixes():
     assert int(rw.drives) == 2 and str(rw.binding.values) == "read+write"
     # small reads are held to the part's published 4 KiB random-read IOPS (the controller's rate is unpublished):
     # #26 again, now from the 9650 Pro's own spec file (5.5 M published): 19 GB/s of 512 B reads need 7 drives
-    d = {"read_bandwidth": 19e9, "write_bandwidth": 0.0, "io_size": 512.0, "capacity": 0.0,
-         "bytes_written_per_day": 0.0}
+    d = {
+        "read_bandwidth": 19e9,
+        "write_bandwidth": 0.0,
+        "io_size": 512.0,
+        "capacity": 0.0,
+        "bytes_written_per_day": 0.0,
+    }
     s = drives.for_parts(d, parts=["micron-9650-pro"])
     assert float(s.read_iops[0]) == 5.5e6 and float(s.drives[0]) == 7
     assert str(s.drive_stage.values[0]) == "published 4 KiB IOPS"
     # a power-held fleet stays within its drives' caps
-    heavy = kvtier.demand("llama-3.1-70b", 50.0, 12_035, 0.5, tokens_per_block=16, layout="layer_separate", tp=8,
-                          split_kv=True)
+    heavy = kvtier.demand(
+        "llama-3.1-70b", 50.0, 12_035, 0.5, tokens_per_block=16, layout="layer_separate", tp=8, split_kv=True
+    )
     f = drives.for_parts(heavy, parts=["micron-9650-pro", "dapustor-r6060"], published_bound=False)
     assert np.all(f.fleet_power <= f.drives * f.power_cap * (1 + 1e-9))
     with pytest.raises(ValueError, match="demand: one scalar demand"):

@@ -10,11 +10,35 @@ RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 
 
 def test_benchmark_prints_json_last():
-    proc = subprocess.run([sys.executable, str(RUN), "--n", "2000", "--loop", "5", "--ssd-n", "2000", "--ssd-loop", "3",
-                           "--sweep-n", "20000"], capture_output=True, text=True, timeout=600, check=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(RUN),
+            "--n",
+            "2000",
+            "--loop",
+            "5",
+            "--ssd-n",
+            "2000",
+            "--ssd-loop",
+            "3",
+            "--sweep-n",
+            "20000",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
     last = json.loads(proc.stdout.strip().splitlines()[-1])
-    for key in ("link_configs_per_s", "link_speedup_vs_loop", "ssd_configs_per_s", "ssd_speedup_vs_loop",
-                "dask_sweep_peak_rss_bytes", "dask_sweep_configs"):
+    for key in (
+        "link_configs_per_s",
+        "link_speedup_vs_loop",
+        "ssd_configs_per_s",
+        "ssd_speedup_vs_loop",
+        "dask_sweep_peak_rss_bytes",
+        "dask_sweep_configs",
+    ):
         assert last[key] > 0, key
     # the sweep's binding counts cover every configuration
     assert sum(last["dask_sweep_binding_counts"].values()) == last["dask_sweep_configs"]

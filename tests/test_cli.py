@@ -18,14 +18,34 @@ def run(capsys, *argv):
 
 
 def test_issue_example_json(capsys):
-    code, out, err = run(capsys, "link", "--gen", "6", "--lanes", "4", "--mps", "512", "--size", "128KiB",
-                         "--direction", "write", "--json")
+    code, out, err = run(
+        capsys,
+        "link",
+        "--gen",
+        "6",
+        "--lanes",
+        "4",
+        "--mps",
+        "512",
+        "--size",
+        "128KiB",
+        "--direction",
+        "write",
+        "--json",
+    )
     assert code == 0 and err == ""
     doc = json.loads(out)
     assert doc["raw_bandwidth"] == pytest.approx(32 * GB)
     assert doc["effective_bandwidth"] > 28.4 * GB  # MPS 512 can carry 28.4 GB/s of writes
-    for key in ("encoding_overhead", "flit_overhead", "framing_overhead", "dllp_overhead", "skp_overhead",
-                "replay_overhead", "payload"):
+    for key in (
+        "encoding_overhead",
+        "flit_overhead",
+        "framing_overhead",
+        "dllp_overhead",
+        "skp_overhead",
+        "replay_overhead",
+        "payload",
+    ):
         assert key in doc["per_direction"]["upstream"]
     assert doc["efficiency"] == pytest.approx(doc["effective_bandwidth"] / doc["raw_bandwidth"])
 
@@ -56,17 +76,20 @@ def test_generations_table(capsys):
     assert gen6["flit_tlp_bandwidth"]["x16"] == pytest.approx(118.0 * GB)
 
 
-@pytest.mark.parametrize("args, flag", [
-    (["--gen", "9"], "--gen: 9 not allowed; allowed: 1, 2, 3, 4, 5, 6, 7 (8 is provisional)"),
-    (["--lanes", "3"], "--lanes: 3 not allowed; allowed: 1, 2, 4, 8, 16"),
-    (["--mps", "300"], "--mps: 300 not allowed; allowed: 128, 256, 512, 1024, 2048, 4096"),
-    (["--size", "-1"], "--size: -1 B out of range"),
-    (["--size", "12XB"], "--size: cannot read '12XB': unknown unit 'XB'"),
-    (["--direction", "up"], "--direction: 'up' not allowed"),
-    (["--round-trip", "3 GB"], "--round-trip: '3 GB' is not a time"),
-    (["--flit", "off", "--gen", "6"], "--flit: non-flit mode is not allowed"),
-    (["--bogus"], "unrecognized arguments: --bogus"),
-])
+@pytest.mark.parametrize(
+    "args, flag",
+    [
+        (["--gen", "9"], "--gen: 9 not allowed; allowed: 1, 2, 3, 4, 5, 6, 7 (8 is provisional)"),
+        (["--lanes", "3"], "--lanes: 3 not allowed; allowed: 1, 2, 4, 8, 16"),
+        (["--mps", "300"], "--mps: 300 not allowed; allowed: 128, 256, 512, 1024, 2048, 4096"),
+        (["--size", "-1"], "--size: -1 B out of range"),
+        (["--size", "12XB"], "--size: cannot read '12XB': unknown unit 'XB'"),
+        (["--direction", "up"], "--direction: 'up' not allowed"),
+        (["--round-trip", "3 GB"], "--round-trip: '3 GB' is not a time"),
+        (["--flit", "off", "--gen", "6"], "--flit: non-flit mode is not allowed"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
 def test_bad_input_one_line_exit_2(capsys, args, flag):
     base = ["link", "--gen", "5", "--lanes", "4"]
     code, out, err = run(capsys, *base, *args)
@@ -81,7 +104,9 @@ def test_no_traceback_from_console_script():
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.strip().splitlines() == ["linkmodel: error: --gen: 9 not allowed; allowed: 1, 2, 3, 4, 5, 6, 7 (8 is provisional)"]
+    assert proc.stderr.strip().splitlines() == [
+        "linkmodel: error: --gen: 9 not allowed; allowed: 1, 2, 3, 4, 5, 6, 7 (8 is provisional)"
+    ]
 
 
 def test_missing_required(capsys):

@@ -9,14 +9,43 @@ from hypothesis import strategies as st
 from linkmodel.ssd import drive
 
 BASE = dict(
-    gen=6, lanes=16, mps=512, mrrs=512, channels=8, channel_rate=1.6e9, dies=32, planes=4, page_size=16384,
-    spare_fraction=0.1, bits_per_cell=3, t_read=50e-6, t_prog=1e-3, t_erase=4e-3, block_pages=1536,
-    t_read_slc=25e-6, t_prog_slc=250e-6, slc_fraction=0.0,
-    independent_plane_reads=4, program_cache_pages=3, command_time=0.0, read_power=0.0, program_power=0.0,
+    gen=6,
+    lanes=16,
+    mps=512,
+    mrrs=512,
+    channels=8,
+    channel_rate=1.6e9,
+    dies=32,
+    planes=4,
+    page_size=16384,
+    spare_fraction=0.1,
+    bits_per_cell=3,
+    t_read=50e-6,
+    t_prog=1e-3,
+    t_erase=4e-3,
+    block_pages=1536,
+    t_read_slc=25e-6,
+    t_prog_slc=250e-6,
+    slc_fraction=0.0,
+    independent_plane_reads=4,
+    program_cache_pages=3,
+    command_time=0.0,
+    read_power=0.0,
+    program_power=0.0,
     erase_power=0.0,
-    standby_power=0.0, io_energy=0.0, controller_iops=np.inf, controller_bandwidth=np.inf, controller_power=5.0,
-    controller_energy=0.0, command_energy=0.0,
-    dram_power=0.0, phy_power=0.0, power_cap=25.0, user_capacity=1e12, raw_capacity=1.28e12, reserve_fraction=0.0,
+    standby_power=0.0,
+    io_energy=0.0,
+    controller_iops=np.inf,
+    controller_bandwidth=np.inf,
+    controller_power=5.0,
+    controller_energy=0.0,
+    command_energy=0.0,
+    dram_power=0.0,
+    phy_power=0.0,
+    power_cap=25.0,
+    user_capacity=1e12,
+    raw_capacity=1.28e12,
+    reserve_fraction=0.0,
     indirection_unit=4096,
 )
 
@@ -47,7 +76,8 @@ def test_one_shot_data_in_the_cache_latches_cannot_hide():
     assert data_in == pytest.approx(90.1e-6, rel=1e-3) and float(ds.throughput) == pytest.approx(5.73e9, rel=1e-3)
     # SLC mode (one page per plane) and a die caching a whole wordline have nothing left to load
     assert float(run("seq_write", program_cache_pages=1, bits_per_cell=1).throughput) == pytest.approx(
-        float(run("seq_write", bits_per_cell=1).throughput), rel=1e-12)
+        float(run("seq_write", bits_per_cell=1).throughput), rel=1e-12
+    )
     # reads and power are untouched: the data-in waits on the die's latches, not its array or supply
     assert float(run("seq_read", program_cache_pages=0).throughput) == float(run("seq_read").throughput)
 
@@ -110,8 +140,9 @@ def test_energy_per_random_write_by_hand():
     e_sense = 0.15 * 50e-6 / 4  # J: 0.15 W for 50 us, one plane of four
     nand_bytes = written + relocated
     expected = written * (e_prog + e_erase) + page_reads * e_sense + nand_bytes * 1.1 * 2e-11 + nand_bytes * 3e-10
-    ds = run("rand_write", program_power=0.2, erase_power=0.1, read_power=0.15, io_energy=2e-11,
-             controller_energy=3e-10)
+    ds = run(
+        "rand_write", program_power=0.2, erase_power=0.1, read_power=0.15, io_energy=2e-11, controller_energy=3e-10
+    )
     assert float(ds.energy_per_io) == pytest.approx(expected, rel=1e-6)
     # and a 4 KiB random read: one single-plane sense, 4096 x 1.1 bytes on the bus, 4096 through the controller
     rd = run("rand_read", read_power=0.15, io_energy=2e-11, controller_energy=3e-10)
@@ -119,8 +150,15 @@ def test_energy_per_random_write_by_hand():
     # a per-command energy is charged once per I/O whatever its size: 1 uJ on a 4 KiB read, 1 uJ on a 128 KiB one
     # (so 32 x less per byte), and a write pays it once too, not once per programmed or relocated page
     for name, before in (("rand_read", rd), ("rand_write", ds)):
-        more = run(name, program_power=0.2, erase_power=0.1, read_power=0.15, io_energy=2e-11,
-                   controller_energy=3e-10, command_energy=1e-6)
+        more = run(
+            name,
+            program_power=0.2,
+            erase_power=0.1,
+            read_power=0.15,
+            io_energy=2e-11,
+            controller_energy=3e-10,
+            command_energy=1e-6,
+        )
         assert float(more.energy_per_io) == pytest.approx(float(before.energy_per_io) + 1e-6, rel=1e-12)
     # a (large) 50 uJ per command alone within 1 W above the 5 W controller floor: 20,000 commands/s
     seq = run("seq_read", command_energy=50e-6, power_cap=6.0)
@@ -182,13 +220,16 @@ def test_predict_all_workloads():
     assert ds.throughput.attrs["units"] == "B/s"
 
 
-@pytest.mark.parametrize("change, msg", [
-    (dict(dies=0), "dies: 0 out of range"),
-    (dict(raw_capacity=0.9e12), "raw_capacity: usable NAND"),
-    (dict(independent_plane_reads=8), "independent_plane_reads: cannot exceed planes"),
-    (dict(t_read=np.nan), "t_read: must be finite"),
-    (dict(gen=9), "gen: 9 not allowed"),
-])
+@pytest.mark.parametrize(
+    "change, msg",
+    [
+        (dict(dies=0), "dies: 0 out of range"),
+        (dict(raw_capacity=0.9e12), "raw_capacity: usable NAND"),
+        (dict(independent_plane_reads=8), "independent_plane_reads: cannot exceed planes"),
+        (dict(t_read=np.nan), "t_read: must be finite"),
+        (dict(gen=9), "gen: 9 not allowed"),
+    ],
+)
 def test_bad_parameters(change, msg):
     with pytest.raises(ValueError, match=msg):
         drive.evaluate(dict(BASE, **change), drive.WORKLOADS["seq_read"])
@@ -198,8 +239,16 @@ WORKLOAD_NAMES = st.sampled_from(list(drive.WORKLOADS))
 # Idle dies draw standby power, so under a binding power cap more dies can cost a hair of throughput
 # (0.1 mW per die): the monotonicity property is stated for standby_power = 0, and the standby effect
 # is bounded separately below.
-POWERED = dict(BASE, program_power=0.2, read_power=0.15, erase_power=0.15, io_energy=3e-12 * 8, dram_power=1.0,
-               phy_power=2.0, standby_power=0.0)
+POWERED = dict(
+    BASE,
+    program_power=0.2,
+    read_power=0.15,
+    erase_power=0.15,
+    io_energy=3e-12 * 8,
+    dram_power=1.0,
+    phy_power=2.0,
+    standby_power=0.0,
+)
 
 
 def test_standby_power_of_extra_dies_is_the_only_cost():
@@ -213,22 +262,30 @@ def test_standby_power_of_extra_dies_is_the_only_cost():
     assert float(a.throughput - b.throughput) == pytest.approx(64 * 1e-4 / e_byte, rel=1e-9)
 
 
-@given(WORKLOAD_NAMES, st.sampled_from([8, 16, 32, 64, 128]), st.sampled_from([4, 8, 16]),
-       st.sampled_from([1, 2, 4, 8, 16]), st.floats(9.0, 40.0))
+@given(
+    WORKLOAD_NAMES,
+    st.sampled_from([8, 16, 32, 64, 128]),
+    st.sampled_from([4, 8, 16]),
+    st.sampled_from([1, 2, 4, 8, 16]),
+    st.floats(9.0, 40.0),
+)
 def test_more_resources_never_lower_throughput(name, dies, channels, lanes, cap):
     wl = drive.WORKLOADS[name]
     cfg = dict(POWERED, dies=dies, channels=channels, lanes=lanes, power_cap=cap)
     base = drive.evaluate(cfg, wl)
-    for key, more in (("dies", dies * 2), ("channels", channels * 2), ("lanes", min(lanes * 2, 16)),
-                      ("power_cap", cap + 5.0)):
+    for key, more in (
+        ("dies", dies * 2),
+        ("channels", channels * 2),
+        ("lanes", min(lanes * 2, 16)),
+        ("power_cap", cap + 5.0),
+    ):
         bigger = drive.evaluate(dict(cfg, **{key: more}), wl)
         assert float(bigger.throughput) >= float(base.throughput) * (1 - 1e-12), key
     assert float(base.power) <= cap * (1 + 1e-12)
     assert np.isfinite(float(base.throughput)) and float(base.throughput) > 0
 
 
-@given(WORKLOAD_NAMES, st.floats(1e-3, 30.0), st.floats(0.0, 1e-3), st.floats(0.0, 1.0),
-       st.sampled_from([4096, 16384]))
+@given(WORKLOAD_NAMES, st.floats(1e-3, 30.0), st.floats(0.0, 1e-3), st.floats(0.0, 1.0), st.sampled_from([4096, 16384]))
 def test_average_power_never_exceeds_the_cap(name, headroom, standby, ctrl_nj, iu):
     # caps from just above the static power (8 W + standby) upward, so the power stage really binds
     cfg = dict(POWERED, standby_power=standby, controller_energy=ctrl_nj * 1e-9, indirection_unit=iu)

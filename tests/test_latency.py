@@ -54,13 +54,16 @@ def test_kinds():
     assert arr.total.shape == (2,)
 
 
-@pytest.mark.parametrize("kw, msg", [
-    (dict(switches=1), "switch_latency: required when switches > 0"),
-    (dict(switches=1.5, switch_latency=1e-7), "switches: must be a whole number"),
-    (dict(addressing=48), "addressing: 48 not allowed"),
-    (dict(transfer="both"), "transfer: 'both' not allowed"),
-    (dict(channel_length=-1), "channel_length: -1 m out of range"),
-])
+@pytest.mark.parametrize(
+    "kw, msg",
+    [
+        (dict(switches=1), "switch_latency: required when switches > 0"),
+        (dict(switches=1.5, switch_latency=1e-7), "switches: must be a whole number"),
+        (dict(addressing=48), "addressing: 48 not allowed"),
+        (dict(transfer="both"), "transfer: 'both' not allowed"),
+        (dict(channel_length=-1), "channel_length: -1 m out of range"),
+    ],
+)
 def test_bad_input(kw, msg):
     with pytest.raises(ValueError, match=msg):
         latency.breakdown(5, 4, 4096, 256, **kw)

@@ -92,8 +92,17 @@ SEC37 = [  # payload, NF 4DW, NF 3DW, flit 4DW, flit 3DW
 
 def _line_efficiency(gen, payload, addressing, flit):
     # no DLLPs, no replays; SKP time removed: what is left is encoding (or flit) x P / (P + H [+ F])
-    ds = link(gen, 16, payload, mps=4096, addressing=addressing, flit=flit, dllp_policy="none",
-              flit_error_rate=0.0, bit_error_rate=0.0)
+    ds = link(
+        gen,
+        16,
+        payload,
+        mps=4096,
+        addressing=addressing,
+        flit=flit,
+        dllp_policy="none",
+        flit_error_rate=0.0,
+        bit_error_rate=0.0,
+    )
     up = ds.sel(direction="upstream")
     return float(up.payload / (up.line_rate * (1 - up.skp_fraction)))
 
@@ -141,8 +150,11 @@ PCIE_BENCH = [
 ]
 
 
-@pytest.mark.parametrize("gen, lanes, mps, transfer, size, gbps, oracle", PCIE_BENCH,
-                         ids=[f"{r[6]}-gen{r[0]}x{r[1]}-{r[3]}-{r[4]}" for r in PCIE_BENCH])
+@pytest.mark.parametrize(
+    "gen, lanes, mps, transfer, size, gbps, oracle",
+    PCIE_BENCH,
+    ids=[f"{r[6]}-gen{r[0]}x{r[1]}-{r[3]}-{r[4]}" for r in PCIE_BENCH],
+)
 def test_pcie_bench_reproduced(gen, lanes, mps, transfer, size, gbps, oracle):
     ds = link(gen, lanes, size, mps=mps, transfer=transfer, **PB)
     assert float(ds.effective_bandwidth) * 8 / 1e9 == pytest.approx(gbps, rel=0.005)
@@ -229,7 +241,8 @@ def test_finite_completion_credits_add_updatefc_upstream():
     inf = link(4, 4, 4096, transfer="read", completion_credits="infinite")
     fin = link(4, 4, 4096, transfer="read", completion_credits="finite")
     assert float(fin.dllp_overhead.sel(direction="upstream")) == pytest.approx(
-        2 * float(inf.dllp_overhead.sel(direction="upstream")), rel=0.02)
+        2 * float(inf.dllp_overhead.sel(direction="upstream")), rel=0.02
+    )
 
 
 def test_gen8_flagged_provisional():
@@ -243,21 +256,26 @@ def test_sweep_with_named_axes():
     assert ds.effective_bandwidth.dims == ("gen", "mps")
     assert ds.payload.dims == ("direction", "gen", "mps")
     assert ds.effective_bandwidth.attrs["units"] == "B/s"
-    assert float(ds.effective_bandwidth.sel(gen=6, mps=512)) == pytest.approx(float(link(6, 4, 128 * KiB, 512).effective_bandwidth))
+    assert float(ds.effective_bandwidth.sel(gen=6, mps=512)) == pytest.approx(
+        float(link(6, 4, 128 * KiB, 512).effective_bandwidth)
+    )
 
 
-@pytest.mark.parametrize("kw, msg", [
-    (dict(gen=9), "gen: 9 not allowed"),
-    (dict(lanes=3), "lanes: 3 not allowed"),
-    (dict(mps=300), "mps: 300 not allowed"),
-    (dict(size=-1), "size: -1 B out of range"),
-    (dict(size=np.nan), "size: must be finite"),
-    (dict(transfer="sideways"), "direction: 'sideways' not allowed"),
-    (dict(dllp_policy="often"), "dllp_policy: 'often' not allowed"),
-    (dict(tag_bits=9), "tag_bits: 9 not allowed"),
-    (dict(write_fraction=1.5), "write_fraction: 1.5 out of range"),
-    (dict(round_trip=-1e-6), "round_trip: -1e-06 s out of range"),
-])
+@pytest.mark.parametrize(
+    "kw, msg",
+    [
+        (dict(gen=9), "gen: 9 not allowed"),
+        (dict(lanes=3), "lanes: 3 not allowed"),
+        (dict(mps=300), "mps: 300 not allowed"),
+        (dict(size=-1), "size: -1 B out of range"),
+        (dict(size=np.nan), "size: must be finite"),
+        (dict(transfer="sideways"), "direction: 'sideways' not allowed"),
+        (dict(dllp_policy="often"), "dllp_policy: 'often' not allowed"),
+        (dict(tag_bits=9), "tag_bits: 9 not allowed"),
+        (dict(write_fraction=1.5), "write_fraction: 1.5 out of range"),
+        (dict(round_trip=-1e-6), "round_trip: -1e-06 s out of range"),
+    ],
+)
 def test_bad_input_names_parameter(kw, msg):
     args = dict(gen=5, lanes=4, size=4096)
     args.update(kw)
@@ -270,8 +288,13 @@ def test_blocked_evaluation_equals_unblocked(monkeypatch):
 
     rng = np.random.default_rng(1)
     n = 5000
-    cfg = dict(gen=rng.integers(1, 8, n), lanes=rng.choice([1, 2, 4, 8, 16], n), size=rng.integers(1, 1 << 20, n),
-               mps=rng.choice([128, 256, 512, 1024], n), write_fraction=rng.random(n))
+    cfg = dict(
+        gen=rng.integers(1, 8, n),
+        lanes=rng.choice([1, 2, 4, 8, 16], n),
+        size=rng.integers(1, 1 << 20, n),
+        mps=rng.choice([128, 256, 512, 1024], n),
+        write_fraction=rng.random(n),
+    )
     whole = link(**cfg)
     monkeypatch.setattr(budget, "BLOCK", 97)
     blocked = link(**cfg)
@@ -316,7 +339,8 @@ def test_per_tlp_policy_one_ack_and_updatefc_per_tlp():
     # Gen3 x8 posted writes, MPS 256, 4 KiB: 16 MWr per transfer, each answered by an Ack and an UpdateFC-P
     ds = link(3, 8, 4096, mps=256, dllp_policy="per_tlp", bit_error_rate=0.0)
     assert float(ds.dllp_overhead.sel(direction="downstream")) == pytest.approx(
-        float(ds.transfer_rate) * 16 * 2 * 8, rel=1e-12)
+        float(ds.transfer_rate) * 16 * 2 * 8, rel=1e-12
+    )
 
 
 def test_ecrc_and_offset_bytes():

@@ -68,12 +68,15 @@ def test_sgl_descriptors():
     assert up_t == 4.0 and down_b == 116 + 512 + 12
 
 
-@pytest.mark.parametrize("kw, msg", [
-    (dict(irq_coalesce=0.5), "irq_coalesce: 0.5 not allowed"),
-    (dict(sqe_batch=0), "sqe_batch"),
-    (dict(mrrs=300), "mrrs: 300 not allowed"),
-    (dict(data_pointer="iov"), "data_pointer"),
-])
+@pytest.mark.parametrize(
+    "kw, msg",
+    [
+        (dict(irq_coalesce=0.5), "irq_coalesce: 0.5 not allowed"),
+        (dict(sqe_batch=0), "sqe_batch"),
+        (dict(mrrs=300), "mrrs: 300 not allowed"),
+        (dict(data_pointer="iov"), "data_pointer"),
+    ],
+)
 def test_bad_input(kw, msg):
     with pytest.raises(ValueError, match=msg):
         nvme.command_traffic(4 * KiB, **kw)

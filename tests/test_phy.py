@@ -85,7 +85,9 @@ def test_gen8_is_provisional():
     assert phy.GENERATIONS[8].provisional
 
 
-@pytest.mark.parametrize("bad, message", [(9, "gen: 9 not allowed"), (0, "gen: 0"), (2.5, "gen: 2.5"), (np.nan, "gen: must be finite")])
+@pytest.mark.parametrize(
+    "bad, message", [(9, "gen: 9 not allowed"), (0, "gen: 0"), (2.5, "gen: 2.5"), (np.nan, "gen: must be finite")]
+)
 def test_bad_generation(bad, message):
     with pytest.raises(ValueError, match=message):
         phy.raw_bandwidth(bad, 4)

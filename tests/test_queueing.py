@@ -6,11 +6,11 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
+from qsim import simulate
 
 from linkmodel import specs, validate
 from linkmodel.cli import main
 from linkmodel.ssd import design, latency, queueing
-from qsim import simulate
 
 # MQSim's defaults: 64 dies, tR 75 us; 8 channels at 333 MT/s x 8 bit: t_RC = floor(1000/333) x 2 = 6 ns per
 # 2 bytes (#23), so 8 KiB takes 4096 x 6 ns = 24.576 us; PCIe 4 x 1 GB/s with 128 B TLPs + 28 B overhead:
@@ -21,8 +21,8 @@ MQSIM = {"dies": (64, 75e-6), "channels": (8, T_CH_8K), "link": (1, T_PCIE_8K)}
 
 
 def test_mqsim_channel_and_pcie_times():
-    assert T_CH_8K == pytest.approx(24.576e-6)  # #23
-    assert T_PCIE_8K == pytest.approx(2.496e-6)  # #25
+    assert pytest.approx(24.576e-6) == T_CH_8K  # #23
+    assert pytest.approx(2.496e-6) == T_PCIE_8K  # #25
 
 
 def test_mqsim_qd1_reads():
@@ -91,8 +91,11 @@ def test_mva_broadcasts_and_checks():
     assert ds.latency.sel(queue_depth=1).values == pytest.approx([53e-6, 78e-6])
     # more queue depth never lowers throughput; latency never below QD1
     assert np.all(np.diff(ds.iops.values, axis=0) >= 0)
-    for bad, msg in (({"queue_depths": 0}, "queue_depths"), ({"service": "pareto"}, "service"),
-                     ({"delay": -1.0}, "delay")):
+    for bad, msg in (
+        ({"queue_depths": 0}, "queue_depths"),
+        ({"service": "pareto"}, "service"),
+        ({"delay": -1.0}, "delay"),
+    ):
         kw = {"queue_depths": 1, "delay": 0.0, "stations": {"dies": (4, 1e-5)}, **bad}
         with pytest.raises(ValueError, match=msg):
             queueing.mva(**kw)
@@ -113,7 +116,8 @@ def test_qd1_breakdown_of_a_part_by_hand():
     assert float(w.media) == 0.0
     through = latency.qd1(params, "write", path=latency.HostPath(write_ack="through"))
     assert float(through.total) - float(w.total) == pytest.approx(
-        params["t_prog"] + params["command_time"] + 4096 * 1.11 / params["channel_rate"])
+        params["t_prog"] + params["command_time"] + 4096 * 1.11 / params["channel_rate"]
+    )
 
 
 def test_pe522_five_microsecond_write():
@@ -161,21 +165,45 @@ def test_latency_cli(capsys):
     assert doc["breakdown"]["total"] > 0 and len(doc["curve"]) > 3
     assert main(["latency", "micron-9550-max", "--qd", "0"]) == 2
     assert "--qd" in capsys.readouterr().err
-    assert main(["latency", "micron-9550-max", "--capacity", "3.2 TB", "--mix", "0.7", "--qd", "1,64",
-                 "--write-iops", "100k", "--page-types", "0.6,1,1.4", "--mapping-miss", "0.1"]) == 0
+    assert (
+        main(
+            [
+                "latency",
+                "micron-9550-max",
+                "--capacity",
+                "3.2 TB",
+                "--mix",
+                "0.7",
+                "--qd",
+                "1,64",
+                "--write-iops",
+                "100k",
+                "--page-types",
+                "0.6,1,1.4",
+                "--mapping-miss",
+                "0.1",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "closed-loop mix" in out and "writes alongside" in out and "mapping" in out
-    for bad, msg in ((["--suspend", "5s,1ms", "--write-iops", "1k"], "--suspend"),
-                     (["--io", "write", "--mix", "0.7"], "--mix: applies to reads"),
-                     (["--page-types", "0,1"], "--page-types"), (["--mix", "1.5"], "--mix"),
-                     (["--mapping-miss", "2"], "--mapping-miss"), (["--write-iops", "x"], "--write-iops")):
+    for bad, msg in (
+        (["--suspend", "5s,1ms", "--write-iops", "1k"], "--suspend"),
+        (["--io", "write", "--mix", "0.7"], "--mix: applies to reads"),
+        (["--page-types", "0,1"], "--page-types"),
+        (["--mix", "1.5"], "--mix"),
+        (["--mapping-miss", "2"], "--mapping-miss"),
+        (["--write-iops", "x"], "--write-iops"),
+    ):
         assert main(["latency", "micron-9550-max", *bad]) == 2, bad
         err = capsys.readouterr().err
         assert msg in err and "Traceback" not in err, (bad, err)
 
 
-def _interference_sim(u_p, t_prog, u_e, t_erase, suspend=None, u_r=0.0, t_read=1.0, horizon=3000.0,
-                      reads=400_000, seed=5):
+def _interference_sim(
+    u_p, t_prog, u_e, t_erase, suspend=None, u_r=0.0, t_read=1.0, horizon=3000.0, reads=400_000, seed=5
+):
     """Programs, erases and GC reads arrive at random (Poisson) and run one at a time (FIFO among
     themselves); a read arriving at a random moment waits for the operation in progress only (read
     priority), or for its suspend latency (GC reads are not suspended). Returns the sampled waits."""
@@ -209,13 +237,18 @@ def test_read_interference_against_simulation():
     for rate in (50e3, 300e3):
         ds = latency.read_interference(params, rate)
         gc = {"u_r": float(ds.gc_read_busy), "t_read": params["t_read"]}
-        sim = _interference_sim(float(ds.program_busy), params["t_prog"], float(ds.erase_busy), params["t_erase"],
-                                **gc)
+        sim = _interference_sim(float(ds.program_busy), params["t_prog"], float(ds.erase_busy), params["t_erase"], **gc)
         assert float(ds.mean_wait) == pytest.approx(sim.mean(), rel=0.05)
         assert float(ds["wait_q99.9"]) == pytest.approx(np.quantile(sim, 0.999), rel=0.05)
         sus = latency.read_interference(params, rate, suspend=(20e-6, 100e-6))
-        sim_s = _interference_sim(float(ds.program_busy), params["t_prog"], float(ds.erase_busy),
-                                  params["t_erase"], suspend=(20e-6, 100e-6), **gc)
+        sim_s = _interference_sim(
+            float(ds.program_busy),
+            params["t_prog"],
+            float(ds.erase_busy),
+            params["t_erase"],
+            suspend=(20e-6, 100e-6),
+            **gc,
+        )
         assert float(sus.mean_wait) == pytest.approx(sim_s.mean(), rel=0.05)
         assert float(sus["wait_q99.9"]) == pytest.approx(np.quantile(sim_s, 0.999), rel=0.05)
         assert float(sus.mean_wait) < float(ds.mean_wait) / 10  # suspend cuts the wait by tPROG / (2 t_sus)
@@ -236,8 +269,9 @@ def test_read_interference_by_hand():
     # relocated bytes per write = 1 unit take 1 / 2.1333 = 0.46875 page reads, 6 planes read at once
     u_r = 100e3 * 0.46875 * params["t_read"] / 6 / params["dies"]
     assert float(ds.gc_read_busy) == pytest.approx(u_r, rel=1e-12)
-    assert float(ds.mean_wait) == pytest.approx(u_p * params["t_prog"] / 2 + u_e * params["t_erase"] / 2
-                                                + u_r * params["t_read"] / 2)
+    assert float(ds.mean_wait) == pytest.approx(
+        u_p * params["t_prog"] / 2 + u_e * params["t_erase"] / 2 + u_r * params["t_read"] / 2
+    )
     with pytest.raises(ValueError, match="write_iops"):
         latency.read_interference(params, 1e9)
 
@@ -248,8 +282,10 @@ def test_gc_reads_exclude_the_one_shot_data_in():
     # with or without an SLC cache (whose one-page SLC programs have no data-in)
     base, _ = design.params_from_part(specs.load("kioxia-cm9-r"))
     for slc in (0.0, 0.3):
-        busy = [float(latency.read_interference(dict(base, slc_fraction=slc, program_cache_pages=c), 50e3)
-                      .gc_read_busy) for c in (0, 1, 3)]
+        busy = [
+            float(latency.read_interference(dict(base, slc_fraction=slc, program_cache_pages=c), 50e3).gc_read_busy)
+            for c in (0, 1, 3)
+        ]
         assert busy[0] == pytest.approx(busy[1], rel=1e-12) and busy[1] == pytest.approx(busy[2], rel=1e-12)
 
 
@@ -324,8 +360,9 @@ def test_curve_keeps_the_callers_dims():
     p = dict(params, t_read=xr.DataArray([30e-6, 60e-6], dims="t_read", coords={"t_read": [30e-6, 60e-6]}))
     c = latency.queue_depth_curve(p, "read", (1, 64))
     assert c.latency.dims == ("queue_depth", "t_read")
-    assert float(c.latency.sel(queue_depth=1, t_read=60e-6) - c.latency.sel(queue_depth=1, t_read=30e-6)) == \
-        pytest.approx(30e-6, rel=1e-9)
+    assert float(
+        c.latency.sel(queue_depth=1, t_read=60e-6) - c.latency.sel(queue_depth=1, t_read=30e-6)
+    ) == pytest.approx(30e-6, rel=1e-9)
 
 
 def test_mixed_closed_loop():
@@ -363,10 +400,12 @@ def test_mixed_closed_loop_matches_simulation(dies, read_fraction):
     delay, st, _ = latency.stations(params, "read")
     nd, td = (float(v) for v in st["dies"])
     nc, tc = (float(v) for v in st["channels"])
-    per_write = {"programs": float(one.program_busy) * nd / params["t_prog"],
-                 "erases": float(one.erase_busy) * nd / params["t_erase"],
-                 "gc_reads": float(one.gc_read_busy) * nd / td,
-                 "chunks": float(one.channel_busy) * nc / float(one.channel_transfer)}
+    per_write = {
+        "programs": float(one.program_busy) * nd / params["t_prog"],
+        "erases": float(one.erase_busy) * nd / params["t_erase"],
+        "gc_reads": float(one.gc_read_busy) * nd / td,
+        "chunks": float(one.channel_busy) * nc / float(one.channel_transfer),
+    }
     l_w = float(latency.qd1(params, "write").total)
     qds = (1, 4, 16, 64, 128, 256, 512)
     m = latency.mixed_curve(params, read_fraction, qds)
@@ -374,9 +413,24 @@ def test_mixed_closed_loop_matches_simulation(dies, read_fraction):
         ios = 150_000 if qd >= 256 else 40_000  # at depth the buffer takes long to fill
         # a buffer of 8 programs per die keeps the dies busy at saturation (with 2 per die they idle, and
         # 64 dies at 70/30 and QD 256 reach 655 K against the 760 K ceiling the model assumes reachable)
-        sim = simulate_mix(qd, read_fraction, float(delay), int(nd), td, int(nc), tc, float(st["link"][1]), l_w,
-                           per_write, params["t_prog"], params["t_erase"], float(one.channel_transfer),
-                           buffer_programs=8 * dies, ios=ios, warmup=ios // 4)
+        sim = simulate_mix(
+            qd,
+            read_fraction,
+            float(delay),
+            int(nd),
+            td,
+            int(nc),
+            tc,
+            float(st["link"][1]),
+            l_w,
+            per_write,
+            params["t_prog"],
+            params["t_erase"],
+            float(one.channel_transfer),
+            buffer_programs=8 * dies,
+            ios=ios,
+            warmup=ios // 4,
+        )
         assert float(m.iops[i]) == pytest.approx(sim["iops"], rel=0.05), qd
         assert float(m.latency[i]) == pytest.approx(sim["mean"], rel=0.05), qd
         assert float(m.read_latency[i]) == pytest.approx(sim["read_mean"], rel=0.05), qd
@@ -399,7 +453,8 @@ def test_page_types_by_hand():
     assert t[0, 0] == pytest.approx(base + 0.4 * params["t_read"], rel=1e-3)
     # slower pages on average lengthen the mean
     assert float(latency.qd1(params, "read", page_types=(1.0, 2.0)).total) == pytest.approx(
-        base + 0.5 * params["t_read"])
+        base + 0.5 * params["t_read"]
+    )
     with pytest.raises(ValueError, match="page_types"):
         latency.qd1(params, "read", page_types=(0.0, 1.0))
 
@@ -424,10 +479,26 @@ def test_reads_with_writes_alongside_match_simulation(write_iops, suspend):
     curve = latency.queue_depth_curve(params, "read", qds, interference=inter)
     p99 = latency.tail(curve, st, (0.99,), interference=inter)[:, 0]
     for i, qd in enumerate(qds):
-        sim = simulate_with_writes(qd, float(delay), int(nd), td, int(nc), tc, float(st["link"][1]), program_rate,
-                                   params["t_prog"], float(inter.channel_busy), float(inter.channel_transfer),
-                                   erase_rate, params["t_erase"], float(inter.gc_read_busy) / td,
-                                   suspend=suspend, ios=40_000, warmup=5_000, runs=2)
+        sim = simulate_with_writes(
+            qd,
+            float(delay),
+            int(nd),
+            td,
+            int(nc),
+            tc,
+            float(st["link"][1]),
+            program_rate,
+            params["t_prog"],
+            float(inter.channel_busy),
+            float(inter.channel_transfer),
+            erase_rate,
+            params["t_erase"],
+            float(inter.gc_read_busy) / td,
+            suspend=suspend,
+            ios=40_000,
+            warmup=5_000,
+            runs=2,
+        )
         if suspend is not None and qd == 256:
             # every read arriving at a programming die suspends it, so at depth the simulated programs fall behind
             # the write rate (their backlog grows with the run: about 1,100 after 45,000 reads, 4,000 after

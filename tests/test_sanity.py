@@ -90,6 +90,7 @@ def test_random_write_waf_bound_by_hand():
     assert b["alpha_eff_min"] == pytest.approx(1.16057, abs=1e-5)
     assert b["raw_min"] == pytest.approx(1.16057 * 7.68e12 / 0.98, rel=1e-4)
     # it is reported where the figure exceeds what the model's NAND allows
-    text = " ".join(r for c in sanity.check_part(part) if c.metric == "rand_write" and c.capacity == 7.68e12
-                    for r in c.requirements)
+    text = " ".join(
+        r for c in sanity.check_part(part) if c.metric == "rand_write" and c.capacity == 7.68e12 for r in c.requirements
+    )
     assert "WAF <= 3.80" in text

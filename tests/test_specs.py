@@ -31,8 +31,14 @@ def test_bundled_part_loads_and_resolves(path):
 
 def test_required_parts_present():
     ids = {p.id for p in specs.bundled_parts()}
-    must = {"samsung-pm1763", "samsung-pm1753", "samsung-pm1743", "kioxia-cm9-r", "kioxia-cm9-25tb-kvcache",
-            "ymtc-pe522"}
+    must = {
+        "samsung-pm1763",
+        "samsung-pm1753",
+        "samsung-pm1743",
+        "kioxia-cm9-r",
+        "kioxia-cm9-25tb-kvcache",
+        "ymtc-pe522",
+    }
     assert must <= ids
     assert len(ids - must) >= 6
     cells = {specs.catalogue()["nand"][p.get("nand")].get("cell") for p in specs.bundled_parts()}
@@ -71,50 +77,80 @@ source = "made up"
 """
 
 BROKEN = [
-    ("missing required", BASE.replace('gen = 5\n', ''), "facts.gen: required field missing"),
-    ("wrong type", BASE.replace('gen = 5', 'gen = "five"'), "facts.gen: expected a whole number"),
-    ("bad generation", BASE.replace('gen = 5', 'gen = 9'), "facts.gen: 9 not allowed"),
+    ("missing required", BASE.replace("gen = 5\n", ""), "facts.gen: required field missing"),
+    ("wrong type", BASE.replace("gen = 5", 'gen = "five"'), "facts.gen: expected a whole number"),
+    ("bad generation", BASE.replace("gen = 5", "gen = 9"), "facts.gen: 9 not allowed"),
     ("negative", BASE.replace('"15.36 TB"', '"-1 TB"'), "facts.capacity: must be positive"),
     ("unknown unit", BASE.replace('"15.36 TB"', '"15.36 XB"'), "facts.capacity: cannot read '15.36 XB': unknown unit"),
     ("ambiguous unit", BASE.replace('"15.36 TB"', '"15.36 KB"'), "unknown unit 'KB'"),
     ("wrong dimension", BASE.replace('"25 W"', '"25 GB"'), "facts.power_cap: '25 GB' is not a power"),
-    ("unknown key", BASE.replace('lanes = 4', 'lanes = 4\nflux = 3'), "facts.flux: unknown key"),
+    ("unknown key", BASE.replace("lanes = 4", "lanes = 4\nflux = 3"), "facts.flux: unknown key"),
     ("unknown top key", BASE + "\ncolour = 'red'\n", "colour: unknown key"),
-    ("bad TOML", BASE.replace('gen = 5', 'gen = = 5'), "not valid TOML"),
-    ("no source", BASE.replace('source = "made up for a test"\n', ''), "facts.source.gen: missing"),
-    ("fact and assumption", BASE + '\n[assumed]\ngen = { value = 5, basis = "x" }\n', "assumed.gen: also given as a fact"),
+    ("bad TOML", BASE.replace("gen = 5", "gen = = 5"), "not valid TOML"),
+    ("no source", BASE.replace('source = "made up for a test"\n', ""), "facts.source.gen: missing"),
+    (
+        "fact and assumption",
+        BASE + '\n[assumed]\ngen = { value = 5, basis = "x" }\n',
+        "assumed.gen: also given as a fact",
+    ),
     ("assumption without basis", BASE + '\n[assumed]\nmps = { value = "512 B" }\n', "assumed.mps: expected"),
-    ("unknown metric", BASE.replace('metric = "seq_read"', 'metric = "speed"'), "published[0].metric: 'speed' not allowed"),
-    ("published wrong unit", BASE.replace('"14.8 GB/s"', '"14.8 GB"'), "published[0].value: '14.8 GB' is not a bandwidth"),
-    ("published missing value", BASE.replace('value = "14.8 GB/s"\n', ''), "published[0].value: required field missing"),
+    (
+        "unknown metric",
+        BASE.replace('metric = "seq_read"', 'metric = "speed"'),
+        "published[0].metric: 'speed' not allowed",
+    ),
+    (
+        "published wrong unit",
+        BASE.replace('"14.8 GB/s"', '"14.8 GB"'),
+        "published[0].value: '14.8 GB' is not a bandwidth",
+    ),
+    (
+        "published missing value",
+        BASE.replace('value = "14.8 GB/s"\n', ""),
+        "published[0].value: required field missing",
+    ),
     ("bad kind", BASE.replace('kind = "up_to"', 'kind = "maybe"'), "published[0].kind: 'maybe' not allowed"),
-    ("wrong schema", BASE.replace('linkmodel-spec/1', 'other/2'), "schema: expected"),
-    ("bad mps", BASE.replace('lanes = 4', 'lanes = 4\nmps = "300 B"'), "facts.mps: '300 B' not allowed"),
-    ("number without unit", BASE.replace('"25 W"', '25'), 'facts.power_cap: a power needs a unit, e.g. "25 W"'),
+    ("wrong schema", BASE.replace("linkmodel-spec/1", "other/2"), "schema: expected"),
+    ("bad mps", BASE.replace("lanes = 4", 'lanes = 4\nmps = "300 B"'), "facts.mps: '300 B' not allowed"),
+    ("number without unit", BASE.replace('"25 W"', "25"), 'facts.power_cap: a power needs a unit, e.g. "25 W"'),
     ("string without unit", BASE.replace('"15.36 TB"', '"15.36"'), "facts.capacity: a size needs a unit"),
 ]
 
 # Files that load, field by field, but describe no drive the model can run: the error names the file
 # (and the SKU when the model, not the loader, finds the problem).
 UNRUNNABLE = [
-    ("cap below static power", BASE.replace('"25 W"', '"4 W"'),
-     "(15.36 TB SKU): power_cap: 4 W does not exceed the drive's static power"),
-    ("capacity of one byte", BASE.replace('"15.36 TB"', '"1 B"'),
-     "less than one 1024 Gibit die of kioxia-bics8-tlc"),
-    ("more channels than dies",
-     BASE.replace('"15.36 TB"', '"0.96 TB"').replace('lanes = 4', 'lanes = 4\nchannels = 16'),
-     "channels: 16 channels but capacity 0.96 TB has only 8 dies"),
-    ("capacity too large for the cap", BASE.replace('"15.36 TB"', '"100 PB"'), "does not exceed the drive's static power"),
-    ("raw below user", BASE.replace('lanes = 4', 'lanes = 4\nraw_capacity = "10 TB"'), "raw_capacity: usable NAND"),
-    ("link faster than the controller", BASE.replace('gen = 5', 'gen = 6'), "gen: 6 exceeds controller kioxia-gen5-16ch"),
-    ("link wider than the controller", BASE.replace('lanes = 4', 'lanes = 8'), "lanes: 8 exceeds controller"),
+    (
+        "cap below static power",
+        BASE.replace('"25 W"', '"4 W"'),
+        "(15.36 TB SKU): power_cap: 4 W does not exceed the drive's static power",
+    ),
+    ("capacity of one byte", BASE.replace('"15.36 TB"', '"1 B"'), "less than one 1024 Gibit die of kioxia-bics8-tlc"),
+    (
+        "more channels than dies",
+        BASE.replace('"15.36 TB"', '"0.96 TB"').replace("lanes = 4", "lanes = 4\nchannels = 16"),
+        "channels: 16 channels but capacity 0.96 TB has only 8 dies",
+    ),
+    (
+        "capacity too large for the cap",
+        BASE.replace('"15.36 TB"', '"100 PB"'),
+        "does not exceed the drive's static power",
+    ),
+    ("raw below user", BASE.replace("lanes = 4", 'lanes = 4\nraw_capacity = "10 TB"'), "raw_capacity: usable NAND"),
+    (
+        "link faster than the controller",
+        BASE.replace("gen = 5", "gen = 6"),
+        "gen: 6 exceeds controller kioxia-gen5-16ch",
+    ),
+    ("link wider than the controller", BASE.replace("lanes = 4", "lanes = 8"), "lanes: 8 exceeds controller"),
 ]
 
 
 def test_check_lists_model_inputs_with_provenance(tmp_path, capsys):
     path = tmp_path / "p.toml"
-    path.write_text(BASE.replace('lanes = 4', 'lanes = 4\nchannels = 8')
-                    + '\n[facts.source]\nchannels = "secondary: a forum post"\n')
+    path.write_text(
+        BASE.replace("lanes = 4", "lanes = 4\nchannels = 8")
+        + '\n[facts.source]\nchannels = "secondary: a forum post"\n'
+    )
     assert main(["check", str(path), "--json"]) == 0
     rows = {r["parameter"]: r for r in json.loads(capsys.readouterr().out)["inputs"]}
     assert rows["channels"]["source"] == "fact (secondary source)" and rows["channels"]["value"] == 8
@@ -243,8 +279,12 @@ independent_plane_reads = { value = 4, basis = "made up for a test" }
 def test_inline_nand_and_controller(tmp_path, capsys):
     # a part file may carry its own die and controller, laid out as catalogue entries; the catalogue's shared
     # values fill what it leaves out (16 KiB pages, 11 % spare, TLC erase time)
-    text = (BASE.replace('nand = "kioxia-bics8-tlc"', 'nand = "acme-tlc"')
-            .replace('controller = "kioxia-gen5-16ch"', 'controller = "acme-ctrl"') + INLINE_NAND + """
+    text = (
+        BASE.replace('nand = "kioxia-bics8-tlc"', 'nand = "acme-tlc"').replace(
+            'controller = "kioxia-gen5-16ch"', 'controller = "acme-ctrl"'
+        )
+        + INLINE_NAND
+        + """
 [[controller]]
 id = "acme-ctrl"
 [controller.facts]
@@ -254,7 +294,8 @@ gen = 5
 channels = 8
 max_channel_rate = "1600 MT/s"
 active_power = "8 W"
-""")
+"""
+    )
     path = tmp_path / "acme.toml"
     path.write_text(text)
     params, prov = design.params_from_part(load_part(path))
@@ -268,15 +309,27 @@ active_power = "8 W"
     assert main(["check", str(path)]) == 0 and "part file" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("name, extra, message", [
-    ("catalogue id reused", INLINE_NAND.replace('id = "acme-tlc"', 'id = "kioxia-bics8-tlc"'),
-     "nand: the file's own entry 'kioxia-bics8-tlc' has a catalogue id"),
-    ("inline missing field", INLINE_NAND.replace('t_read = "45 us"\n', ''),
-     "nand[0].facts.t_read: required field missing"),
-    ("inline unknown key", INLINE_NAND.replace('planes = 4', 'planes = 4\nwarp = 9'),
-     "nand[0].facts.warp: unknown key"),
-    ("inline bad unit", INLINE_NAND.replace('"45 us"', '"45 uss"'), "nand[0].facts.t_read: cannot read '45 uss'"),
-])
+@pytest.mark.parametrize(
+    "name, extra, message",
+    [
+        (
+            "catalogue id reused",
+            INLINE_NAND.replace('id = "acme-tlc"', 'id = "kioxia-bics8-tlc"'),
+            "nand: the file's own entry 'kioxia-bics8-tlc' has a catalogue id",
+        ),
+        (
+            "inline missing field",
+            INLINE_NAND.replace('t_read = "45 us"\n', ""),
+            "nand[0].facts.t_read: required field missing",
+        ),
+        (
+            "inline unknown key",
+            INLINE_NAND.replace("planes = 4", "planes = 4\nwarp = 9"),
+            "nand[0].facts.warp: unknown key",
+        ),
+        ("inline bad unit", INLINE_NAND.replace('"45 us"', '"45 uss"'), "nand[0].facts.t_read: cannot read '45 uss'"),
+    ],
+)
 def test_inline_entry_errors_name_the_file_and_field(tmp_path, capsys, name, extra, message):
     nand_id = "kioxia-bics8-tlc" if name == "catalogue id reused" else "acme-tlc"
     path = tmp_path / "acme.toml"
@@ -291,9 +344,11 @@ def test_read_efficiency_defaults_to_sequential_blocks(tmp_path):
     # read efficiency is sequential-read bandwidth per watt (the 9650 PRO's 1,120 MB/s/W is its 28,000 MB/s
     # over 25 W): without a block size it is a 128 KiB figure, like seq_read; random metrics stay at 4 KiB
     path = tmp_path / "eff.toml"
-    path.write_text(BASE + '\n[[published]]\nmetric = "read_efficiency"\nvalue = "600 MB/s/W"\nkind = "up_to"\n'
-                    'source = "made up"\n\n[[published]]\nmetric = "rand_read"\nvalue = "2 MIOPS"\nkind = "up_to"\n'
-                    'source = "made up"\n')
+    path.write_text(
+        BASE + '\n[[published]]\nmetric = "read_efficiency"\nvalue = "600 MB/s/W"\nkind = "up_to"\n'
+        'source = "made up"\n\n[[published]]\nmetric = "rand_read"\nvalue = "2 MIOPS"\nkind = "up_to"\n'
+        'source = "made up"\n'
+    )
     blocks = {p.metric: p.block_size for p in load_part(path).published}
     assert blocks == {"seq_read": 131072.0, "read_efficiency": 131072.0, "rand_read": 4096.0}
 

@@ -7,8 +7,12 @@ import xarray as xr
 from linkmodel import specs, sweep
 from linkmodel.ssd import design, drive
 
-AXES = {"gen": [5, 6], "power_cap": [15.0, 25.0, 40.0], "nand": ["samsung-v8-tlc", "kioxia-bics8-tlc"],
-        "dies": [64.0, 128.0, 256.0]}
+AXES = {
+    "gen": [5, 6],
+    "power_cap": [15.0, 25.0, 40.0],
+    "nand": ["samsung-v8-tlc", "kioxia-bics8-tlc"],
+    "dies": [64.0, 128.0, 256.0],
+}
 WLS = ["seq_read", "rand_read", "rand_write"]
 
 
@@ -69,8 +73,10 @@ def test_lazy_equals_eager_and_is_dask_backed(eager):
 def test_local_cluster(eager):
     distributed = pytest.importorskip("distributed")
     lazy = sweep.run("samsung-pm1763", AXES, workloads=WLS, chunks={"dies": 1})
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
-            distributed.Client(c):
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c,
+        distributed.Client(c),
+    ):
         got = sweep.compute(lazy, progress=False)
     xr.testing.assert_identical(got, eager)
 
@@ -136,8 +142,11 @@ def test_infeasible_designs_error_or_masked():
     # 0.28 x 7 W = 1.96 W, 65.5 GiB of DRAM (1 B per kB of 64 TiB NAND) x 0.054 W/GiB = 3.54 W and 512 dies'
     # standby 0.05 W: 15.79 W, so a 15 W cap leaves nothing for I/O
     axes = {"gen": [6, 7], "lanes": [4, 8], "power_cap": [15.0, 25.0]}
-    with pytest.raises(ValueError, match=r"sweep: 1 of 8 designs .* \(e.g. gen=7, lanes=8, power_cap=15: 15 W "
-                                         r"vs 15\.79 W\).*infeasible='mask'"):
+    with pytest.raises(
+        ValueError,
+        match=r"sweep: 1 of 8 designs .* \(e.g. gen=7, lanes=8, power_cap=15: 15 W "
+        r"vs 15\.79 W\).*infeasible='mask'",
+    ):
         sweep.run("samsung-pm1763", axes, workloads=["seq_read"])
     ds = sweep.run("samsung-pm1763", axes, workloads=["seq_read"], infeasible="mask")
     bad = dict(gen=7, lanes=8, power_cap=15.0)
@@ -154,8 +163,11 @@ def test_infeasible_designs_error_or_masked():
 def test_workload_axes():
     """size and read_fraction axes replace the workloads' own; each point is that workload evaluated alone."""
     p, _ = design.params_from_part(specs.load("micron-9550-max"))
-    ds = sweep.run("micron-9550-max", {"size": [512.0, 4096.0, 131072.0], "read_fraction": [0.0, 0.7, 1.0]},
-                   workloads=["rand_read"])
+    ds = sweep.run(
+        "micron-9550-max",
+        {"size": [512.0, 4096.0, 131072.0], "read_fraction": [0.0, 0.7, 1.0]},
+        workloads=["rand_read"],
+    )
     assert ds.size.attrs["units"] == "B" and ds.read_fraction.attrs["units"] == "1"
     for sz in (512.0, 131072.0):
         for rf in (0.0, 0.7):
@@ -163,8 +175,12 @@ def test_workload_axes():
             got = ds.sel(workload="rand_read", size=sz, read_fraction=rf)
             assert float(got.iops) == pytest.approx(float(ref.iops), rel=1e-12)
             assert float(got.waf) == pytest.approx(float(ref.waf), rel=1e-12)
-    lazy = sweep.run("micron-9550-max", {"size": [512.0, 4096.0, 131072.0], "read_fraction": [0.0, 0.7, 1.0]},
-                     workloads=["rand_read"], chunks={"size": 1})
+    lazy = sweep.run(
+        "micron-9550-max",
+        {"size": [512.0, 4096.0, 131072.0], "read_fraction": [0.0, 0.7, 1.0]},
+        workloads=["rand_read"],
+        chunks={"size": 1},
+    )
     xr.testing.assert_identical(sweep.compute(lazy, progress=False), ds)
     with pytest.raises(ValueError, match="read_fraction"):
         sweep.run("micron-9550-max", {"read_fraction": [1.5]}, workloads=["rand_read"])
@@ -200,14 +216,24 @@ def test_review_fixes(tmp_path):
     lazy = sweep.run("samsung-pm1763", {"power_cap": [15.0, 25.0]}, workloads=["seq_read"], chunks={"power_cap": 1})
     names = sweep.stage_names(lazy.binding)
     assert names.chunks is not None
-    assert names.compute().values.tolist() == sweep.stage_names(sweep.compute(lazy, progress=False).binding).values.tolist()
+    assert (
+        names.compute().values.tolist()
+        == sweep.stage_names(sweep.compute(lazy, progress=False).binding).values.tolist()
+    )
     # the feasibility check of a huge lazy sweep looks at the static power and the cap, not the grid
-    big = {"power_cap": list(np.linspace(5.0, 40.0, 2000)), "dies": list(np.arange(16.0, 16.0 + 4000)),
-           "t_read": [40e-6, 50e-6]}
+    big = {
+        "power_cap": list(np.linspace(5.0, 40.0, 2000)),
+        "dies": list(np.arange(16.0, 16.0 + 4000)),
+        "t_read": [40e-6, 50e-6],
+    }
     with pytest.raises(ValueError, match=r"sweep: \d+ of 16000000 designs"):
         sweep.run("samsung-pm1763", big, workloads=["rand_read"], chunks={"power_cap": 10, "dies": 100})
     # feasible is a design's property: not over the workload axes
-    m = sweep.run("samsung-pm1763", {"power_cap": [5.0, 25.0], "size": [512.0, 4096.0]}, workloads=["rand_read"],
-                  infeasible="mask")
+    m = sweep.run(
+        "samsung-pm1763",
+        {"power_cap": [5.0, 25.0], "size": [512.0, 4096.0]},
+        workloads=["rand_read"],
+        infeasible="mask",
+    )
     assert m.feasible.dims == ("power_cap",)
     assert "size from the size axis" in m.attrs["workloads"]

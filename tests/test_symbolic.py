@@ -29,8 +29,12 @@ def test_write_stream_symbolic_equals_numeric(gen, flit):
     mps = np.array([128, 256, 512, 1024])[:, None]
     ds = link(gen, 8, sizes, mps=mps, flit=flit, dllp_policy="none", flit_error_rate=0.0, bit_error_rate=0.0)
     up = ds.sel(direction="upstream")
-    capacity = up.line_rate * (1 - up.skp_fraction) * (236 / 256 if flit else 1.0) * (
-        1.0 if gen >= 6 else (0.8 if gen <= 2 else 128 / 130))
+    capacity = (
+        up.line_rate
+        * (1 - up.skp_fraction)
+        * (236 / 256 if flit else 1.0)
+        * (1.0 if gen >= 6 else (0.8 if gen <= 2 else 128 / 130))
+    )
     numeric = (up.payload / capacity).values
     expr = symbolic.write_stream_efficiency()
     fn = symbolic.lambdify(expr, "S", "M", "H", "F")

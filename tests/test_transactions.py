@@ -51,11 +51,14 @@ def test_tag_limit_formula():
     assert tx.tag_limited_bandwidth(512, 8, 0.0) == np.inf
 
 
-@pytest.mark.parametrize("kw, msg", [
-    (dict(size=0, chunk=128), "size: 0 B out of range"),
-    (dict(size=100, chunk=128, offset=4096), "offset: 4096 B out of range"),
-    (dict(size=1.5, chunk=128), "size: must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "kw, msg",
+    [
+        (dict(size=0, chunk=128), "size: 0 B out of range"),
+        (dict(size=100, chunk=128, offset=4096), "offset: 4096 B out of range"),
+        (dict(size=1.5, chunk=128), "size: must be a whole number"),
+    ],
+)
 def test_bad_input(kw, msg):
     with pytest.raises(ValueError, match=msg):
         tx.n_chunks(**kw)

@@ -4,20 +4,23 @@ and the page-level simulator (tests/gcsim.py) as an independent check."""
 import numpy as np
 import pytest
 import xarray as xr
+from gcsim import simulate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gcsim import simulate
 from linkmodel.ssd import meanfield, traffic, waf
 
 
-@pytest.mark.parametrize("alpha, b, d, expected, tol", [
-    (1.07, 32, 100, 6.40, 0.05),   # #9 (greedy sim 6.41)
-    (1.07, 64, 100, 7.03, 0.1),    # #10
-    (1.28, 32, 100, 2.334, 0.02),  # #11
-    (1.28, 64, 100, 2.405, 0.02),  # #11
-    (1.07, 64, 10, 7.323, 0.02),   # #12
-])
+@pytest.mark.parametrize(
+    "alpha, b, d, expected, tol",
+    [
+        (1.07, 32, 100, 6.40, 0.05),  # #9 (greedy sim 6.41)
+        (1.07, 64, 100, 7.03, 0.1),  # #10
+        (1.28, 32, 100, 2.334, 0.02),  # #11
+        (1.28, 64, 100, 2.405, 0.02),  # #11
+        (1.07, 64, 10, 7.323, 0.02),  # #12
+    ],
+)
 def test_mean_field_oracles(alpha, b, d, expected, tol):
     assert meanfield.waf_meanfield(alpha, b, d) == pytest.approx(expected, abs=tol)
 
@@ -51,11 +54,14 @@ def test_agarwal():
     assert waf.waf_agarwal(1.3) == pytest.approx(2.17, abs=0.005)  # #2
 
 
-@pytest.mark.parametrize("rates, fractions, alpha, expected, tol", [
-    ((0.8, 0.2), (0.2, 0.8), 1.28, 2.820, 0.01),  # #14
-    ((0.9, 0.1), (0.1, 0.9), 1.28, 3.296, 0.02),  # #15
-    ((0.8, 0.2), (0.2, 0.8), 1.07, 8.182, 0.01),  # dossier §3.3 table
-])
+@pytest.mark.parametrize(
+    "rates, fractions, alpha, expected, tol",
+    [
+        ((0.8, 0.2), (0.2, 0.8), 1.28, 2.820, 0.01),  # #14
+        ((0.9, 0.1), (0.1, 0.9), 1.28, 3.296, 0.02),  # #15
+        ((0.8, 0.2), (0.2, 0.8), 1.07, 8.182, 0.01),  # dossier §3.3 table
+    ],
+)
 def test_mixed_hot_cold(rates, fractions, alpha, expected, tol):
     assert traffic.waf_mixed(alpha, rates, fractions) == pytest.approx(expected, abs=tol)
 

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 import pytest
-import xarray as xr
 import test_drive
+import xarray as xr
 from gcsim import simulate
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -111,13 +111,16 @@ def test_fdp_without_op_redistribution():
         WritePath(aligned=True)
 
 
-@pytest.mark.parametrize("kw, msg", [
-    (dict(pages_per_block=1), "pages_per_block: 1 out of range"),
-    (dict(pages_per_block=100.5), "pages_per_block: must be a whole number"),
-    (dict(choices=0.5), "choices: 0.5 out of range"),
-    (dict(placement="zns", host_waf=float("inf")), "host_waf: must be finite"),
-    (dict(placement="fdp", op_split="greedy"), "op_split: 'greedy' not allowed"),
-])
+@pytest.mark.parametrize(
+    "kw, msg",
+    [
+        (dict(pages_per_block=1), "pages_per_block: 1 out of range"),
+        (dict(pages_per_block=100.5), "pages_per_block: must be a whole number"),
+        (dict(choices=0.5), "choices: 0.5 out of range"),
+        (dict(placement="zns", host_waf=float("inf")), "host_waf: must be finite"),
+        (dict(placement="fdp", op_split="greedy"), "op_split: 'greedy' not allowed"),
+    ],
+)
 def test_write_path_checks_at_construction(kw, msg):
     with pytest.raises(ValueError, match=msg):
         WritePath(**kw)
@@ -217,8 +220,24 @@ def test_validate_explains_the_qlc_rating_miss():
 
 
 def test_endurance_cli_options(capsys):
-    assert main(["endurance", "dapustor-r6060", "--capacity", "30.72 TB", "--gc-model", "meanfield",
-                 "--pages-per-block", "4096", "--parity", "0.0667", "--json"]) == 0
+    assert (
+        main(
+            [
+                "endurance",
+                "dapustor-r6060",
+                "--capacity",
+                "30.72 TB",
+                "--gc-model",
+                "meanfield",
+                "--pages-per-block",
+                "4096",
+                "--parity",
+                "0.0667",
+                "--json",
+            ]
+        )
+        == 0
+    )
     doc = json.loads(capsys.readouterr().out)
     rep = doc["parts"][0]
     assert rep["capacity"] == 30.72e12
@@ -229,15 +248,16 @@ def test_endurance_cli_options(capsys):
     # the endurance lines use the same write path as the table: parity in both
     end = rep["endurance"]
     assert end["waf_random"] > 1.0667 * 4.7  # parity's bytes and the spare space it takes
-    for bad, msg in ((["--host-waf", "inf"], "--host-waf: expected a finite number"),
-                     (["--capacity", "7.68"], "--capacity: give a unit"),
-                     (["--gc-model", "meanfield", "--pages-per-block", "2.5"],
-                      "--pages-per-block: expected a whole number"),
-                     (["--choices", "5"], "--choices: applies to --gc-model meanfield only"),
-                     (["--gc-model", "meanfield", "--hot", "0.8:0.2"], "the mean field is for uniform traffic"),
-                     (["--parity", "2"], "--parity: expected at most 1"),
-                     (["--parity", "nan"], "--parity"),
-                     (["--gc-model", "fifo"], "invalid choice")):
+    for bad, msg in (
+        (["--host-waf", "inf"], "--host-waf: expected a finite number"),
+        (["--capacity", "7.68"], "--capacity: give a unit"),
+        (["--gc-model", "meanfield", "--pages-per-block", "2.5"], "--pages-per-block: expected a whole number"),
+        (["--choices", "5"], "--choices: applies to --gc-model meanfield only"),
+        (["--gc-model", "meanfield", "--hot", "0.8:0.2"], "the mean field is for uniform traffic"),
+        (["--parity", "2"], "--parity: expected at most 1"),
+        (["--parity", "nan"], "--parity"),
+        (["--gc-model", "fifo"], "invalid choice"),
+    ):
         assert main(["endurance", "dapustor-r6060", *bad]) == 2
         err = capsys.readouterr().err
         assert msg in err and "Traceback" not in err
@@ -276,8 +296,7 @@ def test_extreme_alpha_is_one():
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.floats(1.01, 3.0), st.integers(2, 512), st.floats(1.0, 200.0), st.floats(0.55, 0.95),
-       st.floats(0.05, 0.45))
+@given(st.floats(1.01, 3.0), st.integers(2, 512), st.floats(1.0, 200.0), st.floats(0.55, 0.95), st.floats(0.05, 0.45))
 def test_write_amplification_properties(alpha, b, d, r_hot, f_hot):
     # WAF >= 1 and decreasing in alpha for every model; total >= GC; separated <= proportional FDP <= mixed
     mf = meanfield.waf_meanfield(alpha, b, d)

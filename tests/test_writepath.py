@@ -28,12 +28,15 @@ def test_placements():
     assert writepath.zns_capacity(64 * 2**40, 0.02) == pytest.approx(64 * 2**40 * 0.98)
 
 
-@pytest.mark.parametrize("kw, msg", [
-    (dict(placement="smr"), "placement: 'smr' not allowed"),
-    (dict(gc_model="meanfield", rates=(0.5, 0.5), fractions=(0.1, 0.9)), "gc_model: 'meanfield' is for uniform"),
-    (dict(host_waf=2.0), "host_waf: only a ZNS host"),
-    (dict(rates=(0.5, 0.6), fractions=(0.5, 0.5)), "rates: class shares must sum to 1"),
-])
+@pytest.mark.parametrize(
+    "kw, msg",
+    [
+        (dict(placement="smr"), "placement: 'smr' not allowed"),
+        (dict(gc_model="meanfield", rates=(0.5, 0.5), fractions=(0.1, 0.9)), "gc_model: 'meanfield' is for uniform"),
+        (dict(host_waf=2.0), "host_waf: only a ZNS host"),
+        (dict(rates=(0.5, 0.6), fractions=(0.5, 0.5)), "rates: class shares must sum to 1"),
+    ],
+)
 def test_bad_write_paths(kw, msg):
     with pytest.raises(ValueError, match=msg):
         WritePath(**kw)
@@ -68,6 +71,7 @@ def test_op_for_dwpd_round_trips():
     # 1 DWPD at 1500 cycles then needs alpha_eff with 1500 x alpha / (WAF(alpha_eff) x 1825) = 1 (no silent 1000)
     a = endurance.alpha_for_dwpd(1, 1500, reserve_fraction=0.9995)
     from linkmodel.ssd import waf as _w
+
     assert a > 2000
     assert 1500 * a / (float(_w.waf_uniform(a * 0.0005)) * 1825) == pytest.approx(1.0, rel=1e-9)
 
@@ -85,7 +89,7 @@ def test_endurance_cli(capsys):
     placements = doc["parts"][0]["placements"]
     assert set(placements) == {"conventional", "fdp", "fdp, no OP moved", "fdp, handle-aligned", "zns"}
     assert placements["zns"]["waf"] == 1.0 and placements["zns"]["capacity"] > placements["conventional"]["capacity"]
-    assert (placements["fdp"]["waf"] < placements["fdp, no OP moved"]["waf"] < placements["conventional"]["waf"])
+    assert placements["fdp"]["waf"] < placements["fdp, no OP moved"]["waf"] < placements["conventional"]["waf"]
     assert main(["endurance", "micron-9650-pro", "micron-9650-max"]) == 0
     assert "random-write IOPS  published  0.633" in capsys.readouterr().out
     for bad, msg in ((["--hot", "2:1"], "--hot: both shares"), (["--host-waf", "0.5"], "--host-waf")):

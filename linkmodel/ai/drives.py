@@ -26,8 +26,15 @@ import numpy as np
 from linkmodel._array import check_range, dataset, pack, unpack
 
 CONSTRAINTS = ("read bandwidth", "read IOPS", "write bandwidth", "write IOPS", "read+write", "capacity", "endurance")
-_KEYS = ("n_read_bandwidth", "n_read_iops", "n_write_bandwidth", "n_write_iops", "n_read_write", "n_capacity",
-         "n_endurance")
+_KEYS = (
+    "n_read_bandwidth",
+    "n_read_iops",
+    "n_write_bandwidth",
+    "n_write_iops",
+    "n_read_write",
+    "n_capacity",
+    "n_endurance",
+)
 
 
 def iops_for_bandwidth(bandwidth, size):
@@ -46,9 +53,21 @@ def outstanding_ios(iops, latency):
     return pack(x["iops"] * x["latency"], kind, "outstanding_ios", "1")
 
 
-def count(read_bandwidth, write_bandwidth, io_size, capacity, bytes_written_per_day, drive_read_bandwidth,
-          drive_write_bandwidth, drive_read_iops, drive_write_iops, drive_capacity, drive_dwpd, waf=1.0,
-          utilization=1.0):
+def count(
+    read_bandwidth,
+    write_bandwidth,
+    io_size,
+    capacity,
+    bytes_written_per_day,
+    drive_read_bandwidth,
+    drive_write_bandwidth,
+    drive_read_iops,
+    drive_write_iops,
+    drive_capacity,
+    drive_dwpd,
+    waf=1.0,
+    utilization=1.0,
+):
     """Drives needed for a demand, per constraint, and the binding one.
 
     Parameters
@@ -83,15 +102,32 @@ def count(read_bandwidth, write_bandwidth, io_size, capacity, bytes_written_per_
         (their maximum) and ``binding`` (the constraint needing the most; among equal whole counts the
         one with the largest unrounded need; ``"none"`` for a zero demand).
     """
-    x, kind = unpack(read_bandwidth=read_bandwidth, write_bandwidth=write_bandwidth, io_size=io_size,
-                     capacity=capacity, bytes_written_per_day=bytes_written_per_day,
-                     drive_read_bandwidth=drive_read_bandwidth, drive_write_bandwidth=drive_write_bandwidth,
-                     drive_read_iops=drive_read_iops, drive_write_iops=drive_write_iops,
-                     drive_capacity=drive_capacity, drive_dwpd=drive_dwpd, waf=waf, utilization=utilization)
+    x, kind = unpack(
+        read_bandwidth=read_bandwidth,
+        write_bandwidth=write_bandwidth,
+        io_size=io_size,
+        capacity=capacity,
+        bytes_written_per_day=bytes_written_per_day,
+        drive_read_bandwidth=drive_read_bandwidth,
+        drive_write_bandwidth=drive_write_bandwidth,
+        drive_read_iops=drive_read_iops,
+        drive_write_iops=drive_write_iops,
+        drive_capacity=drive_capacity,
+        drive_dwpd=drive_dwpd,
+        waf=waf,
+        utilization=utilization,
+    )
     for k in ("read_bandwidth", "write_bandwidth", "capacity", "bytes_written_per_day"):
         check_range(k, x[k], lo=0)
-    for k in ("io_size", "drive_read_bandwidth", "drive_write_bandwidth", "drive_read_iops", "drive_write_iops",
-              "drive_capacity", "drive_dwpd"):
+    for k in (
+        "io_size",
+        "drive_read_bandwidth",
+        "drive_write_bandwidth",
+        "drive_read_iops",
+        "drive_write_iops",
+        "drive_capacity",
+        "drive_dwpd",
+    ):
         check_range(k, x[k], lo=0, lo_open=True)
     check_range("waf", x["waf"], lo=1)
     check_range("utilization", x["utilization"], lo=0, lo_open=True, hi=1)
@@ -101,8 +137,10 @@ def count(read_bandwidth, write_bandwidth, io_size, capacity, bytes_written_per_
         "n_read_iops": x["read_bandwidth"] / io / x["drive_read_iops"],
         "n_write_bandwidth": x["write_bandwidth"] * x["waf"] / x["drive_write_bandwidth"],
         "n_write_iops": x["write_bandwidth"] * x["waf"] / io / x["drive_write_iops"],
-        "n_read_write": (x["read_bandwidth"] / io / x["drive_read_iops"]
-                         + x["write_bandwidth"] * x["waf"] / io / x["drive_write_iops"]),
+        "n_read_write": (
+            x["read_bandwidth"] / io / x["drive_read_iops"]
+            + x["write_bandwidth"] * x["waf"] / io / x["drive_write_iops"]
+        ),
         "n_capacity": x["capacity"] / (x["drive_capacity"] * x["utilization"]),
         "n_endurance": x["bytes_written_per_day"] * x["waf"] / (x["drive_capacity"] * x["drive_dwpd"]),
     }
@@ -114,8 +152,9 @@ def count(read_bandwidth, write_bandwidth, io_size, capacity, bytes_written_per_
     # the binding constraint: the most drives; among equal counts the largest unrounded need
     masked = np.where(stack == drives, raw, -np.inf)
     binding = np.where(drives > 0, np.asarray(CONSTRAINTS)[np.argmax(masked, axis=0)], "none")
-    variables = {k: (whole[k] + 0.0 * drives, "1", f"drives for {c}", False)
-                 for k, c in zip(_KEYS, CONSTRAINTS, strict=True)}
+    variables = {
+        k: (whole[k] + 0.0 * drives, "1", f"drives for {c}", False) for k, c in zip(_KEYS, CONSTRAINTS, strict=True)
+    }
     variables["drives"] = (drives, "1", "drives needed", False)
     variables["binding"] = (binding, "", "constraint that needs the most drives", False)
     return dataset(variables, kind)
@@ -192,9 +231,12 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, publishe
         if power_cap is not None:
             check_range("power_cap", np.asarray(power_cap, dtype=float), lo=0, lo_open=True, unit="W")
             params = dict(params, power_cap=float(power_cap))
-        runs = {"read_bandwidth": drive.WORKLOADS["seq_read"], "write_bandwidth": drive.WORKLOADS["seq_write"],
-                "read_iops": drive.Workload("io_read", float(io_size), 1.0, True),
-                "write_iops": drive.Workload("io_append", float(io_size), 0.0, False)}
+        runs = {
+            "read_bandwidth": drive.WORKLOADS["seq_read"],
+            "write_bandwidth": drive.WORKLOADS["seq_write"],
+            "read_iops": drive.Workload("io_read", float(io_size), 1.0, True),
+            "write_iops": drive.Workload("io_append", float(io_size), 0.0, False),
+        }
         out = {}
         for k, w in runs.items():
             ds = drive.evaluate(params, w)
@@ -263,29 +305,63 @@ def for_parts(demand, parts=None, power_cap=None, waf=1.0, utilization=1.0, publ
     rows = []
     for p in parts:
         cap = capability(p, d["io_size"], power_cap=power_cap, published_bound=published_bound)
-        n = count(**d, drive_read_bandwidth=cap["read_bandwidth"], drive_write_bandwidth=cap["write_bandwidth"],
-                  drive_read_iops=cap["read_iops"], drive_write_iops=cap["write_iops"],
-                  drive_capacity=cap["capacity"], drive_dwpd=cap["dwpd"], waf=waf, utilization=utilization)
+        n = count(
+            **d,
+            drive_read_bandwidth=cap["read_bandwidth"],
+            drive_write_bandwidth=cap["write_bandwidth"],
+            drive_read_iops=cap["read_iops"],
+            drive_write_iops=cap["write_iops"],
+            drive_capacity=cap["capacity"],
+            drive_dwpd=cap["dwpd"],
+            waf=waf,
+            utilization=utilization,
+        )
         constraint = str(n.binding.values)
-        key = {"read bandwidth": "read_bandwidth", "read IOPS": "read_iops", "write bandwidth": "write_bandwidth",
-               "write IOPS": "write_iops", "read+write": "read_iops"}.get(constraint)
+        key = {
+            "read bandwidth": "read_bandwidth",
+            "read IOPS": "read_iops",
+            "write bandwidth": "write_bandwidth",
+            "write IOPS": "write_iops",
+            "read+write": "read_iops",
+        }.get(constraint)
         stage = cap[f"{key}_stage"] if key else ""
         if constraint == "read+write" and cap["write_iops_stage"] == "power":
             stage = "power"
         binding = "power" if stage == "power" else constraint
         drives = float(n.drives)
         rate_r, rate_w = d["read_bandwidth"] / d["io_size"], d["write_bandwidth"] / d["io_size"]
-        fleet_power = (drives * cap["static_power"] + rate_r * cap["read_energy"]
-                       + rate_w * waf * cap["write_energy"])
-        rows.append({**{k: float(n[k]) for k in _KEYS}, "drives": drives, "constraint": constraint,
-                     "binding": binding, "power_held": stage == "power", "drive_stage": stage,
-                     "fleet_power": fleet_power, "capacity": cap["capacity"], "dwpd": cap["dwpd"],
-                     "read_iops": cap["read_iops"], "read_bandwidth": cap["read_bandwidth"],
-                     "write_bandwidth": cap["write_bandwidth"], "write_iops": cap["write_iops"],
-                     "power_cap": cap["power_cap"], "dwpd_source": cap["dwpd_source"]})
-    units = {"drives": "1", "fleet_power": "W", "capacity": "B", "dwpd": "1/day", "read_iops": "1/s",
-             "write_iops": "1/s", "read_bandwidth": "B/s", "write_bandwidth": "B/s", "power_cap": "W",
-             **{k: "1" for k in _KEYS}}
+        fleet_power = drives * cap["static_power"] + rate_r * cap["read_energy"] + rate_w * waf * cap["write_energy"]
+        rows.append(
+            {
+                **{k: float(n[k]) for k in _KEYS},
+                "drives": drives,
+                "constraint": constraint,
+                "binding": binding,
+                "power_held": stage == "power",
+                "drive_stage": stage,
+                "fleet_power": fleet_power,
+                "capacity": cap["capacity"],
+                "dwpd": cap["dwpd"],
+                "read_iops": cap["read_iops"],
+                "read_bandwidth": cap["read_bandwidth"],
+                "write_bandwidth": cap["write_bandwidth"],
+                "write_iops": cap["write_iops"],
+                "power_cap": cap["power_cap"],
+                "dwpd_source": cap["dwpd_source"],
+            }
+        )
+    units = {
+        "drives": "1",
+        "fleet_power": "W",
+        "capacity": "B",
+        "dwpd": "1/day",
+        "read_iops": "1/s",
+        "write_iops": "1/s",
+        "read_bandwidth": "B/s",
+        "write_bandwidth": "B/s",
+        "power_cap": "W",
+        **{k: "1" for k in _KEYS},
+    }
     ds = xr.Dataset({k: ("part", [r[k] for r in rows]) for k in rows[0]}, coords={"part": [p.id for p in parts]})
     for k, u in units.items():
         ds[k].attrs["units"] = u

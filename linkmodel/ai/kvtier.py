@@ -58,8 +58,14 @@ def prefill_flops(tokens, layers, hidden, a=MOONCAKE_A, b=MOONCAKE_B, attention_
     float or array or DataArray
         [FLOP]; 1.1435e15 for Llama3-70B at n = 8192.
     """
-    x, kind = unpack(tokens=tokens, layers=layers, hidden=hidden, a=a, b=b,
-                     attention_width=hidden if attention_width is None else attention_width)
+    x, kind = unpack(
+        tokens=tokens,
+        layers=layers,
+        hidden=hidden,
+        a=a,
+        b=b,
+        attention_width=hidden if attention_width is None else attention_width,
+    )
     check_range("tokens", x["tokens"], lo=0)
     for k in ("layers", "hidden", "a", "b", "attention_width"):
         check_range(k, x[k], lo=0, lo_open=True)
@@ -166,8 +172,21 @@ def io_size(m, tokens_per_block=16, layout="contiguous", tp=1, split_kv=False, f
     return pack(size, kind, "io_size", "B")
 
 
-def demand(m, request_rate, input_tokens, prefix_hit, output_tokens=0.0, admit=1.0, save_decode=False,
-           retention_tokens=None, tokens_per_block=16, layout="contiguous", tp=1, split_kv=False, fmt="bf16"):
+def demand(
+    m,
+    request_rate,
+    input_tokens,
+    prefix_hit,
+    output_tokens=0.0,
+    admit=1.0,
+    save_decode=False,
+    retention_tokens=None,
+    tokens_per_block=16,
+    layout="contiguous",
+    tp=1,
+    split_kv=False,
+    fmt="bf16",
+):
     """What a prefix-cache tier asks of storage.
 
     Parameters
@@ -198,10 +217,16 @@ def demand(m, request_rate, input_tokens, prefix_hit, output_tokens=0.0, admit=1
     mod = model(m)
     if not isinstance(save_decode, bool):
         raise ValueError(f"save_decode: {save_decode!r} not allowed; True or False")
-    x, kind = unpack(request_rate=request_rate, input_tokens=input_tokens, prefix_hit=prefix_hit,
-                     output_tokens=output_tokens, admit=admit,
-                     retention_tokens=0.0 if retention_tokens is None else retention_tokens,
-                     tokens_per_block=tokens_per_block, tp=tp)
+    x, kind = unpack(
+        request_rate=request_rate,
+        input_tokens=input_tokens,
+        prefix_hit=prefix_hit,
+        output_tokens=output_tokens,
+        admit=admit,
+        retention_tokens=0.0 if retention_tokens is None else retention_tokens,
+        tokens_per_block=tokens_per_block,
+        tp=tp,
+    )
     check_range("request_rate", x["request_rate"], lo=0, unit="1/s")
     check_range("input_tokens", x["input_tokens"], lo=0)
     check_range("output_tokens", x["output_tokens"], lo=0)
@@ -216,8 +241,15 @@ def demand(m, request_rate, input_tokens, prefix_hit, output_tokens=0.0, admit=1
         write = x["admit"] * lam * new_tokens * b_tok
         # the unpacked (aligned) block size and TP degree, so their dims pair with the others' by name
         io = np.asarray(io_size(mod, x["tokens_per_block"], layout, x["tp"], split_kv, fmt))
-        out = {"read": read, "write": write, "io": io, "read_iops": read / io, "write_iops": write / io,
-               "capacity": x["retention_tokens"] * b_tok, "per_day": write * 86400.0}
+        out = {
+            "read": read,
+            "write": write,
+            "io": io,
+            "read_iops": read / io,
+            "write_iops": write / io,
+            "capacity": x["retention_tokens"] * b_tok,
+            "per_day": write * 86400.0,
+        }
     for k, v in out.items():
         _finite(k, v, "request_rate, input_tokens, output_tokens, retention_tokens")
     shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()))
@@ -235,6 +267,11 @@ def demand(m, request_rate, input_tokens, prefix_hit, output_tokens=0.0, admit=1
         "bytes_written_per_day": (full(out["per_day"]), "B/day", "bytes written per day", False),
         "kv_bytes_per_token": (full(b_tok), "B", "stored KV bytes per token", False),
     }
-    attrs = {"model": mod.id, "format": fmt if isinstance(fmt, str) else fmt.name, "layout": layout,
-             "save_decode": int(save_decode), "split_kv": int(split_kv)}
+    attrs = {
+        "model": mod.id,
+        "format": fmt if isinstance(fmt, str) else fmt.name,
+        "layout": layout,
+        "save_decode": int(save_decode),
+        "split_kv": int(split_kv),
+    }
     return dataset(variables, kind, attrs=attrs)

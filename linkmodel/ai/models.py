@@ -141,21 +141,39 @@ class KVFormat:
 FORMATS = {
     "bf16": KVFormat("bf16", 16.0, source="BF16/FP16: 2 bytes per element"),
     "fp8": KVFormat("fp8", 8.0, source="FP8 E4M3 KV cache (vLLM/SGLang); per-tensor scale negligible"),
-    "fp8-mla": KVFormat("fp8-mla", 8.0, group=128, group_overhead_bits=32.0, rope_bits=16.0,
-                        source="DeepSeek-V3.2 FlashMLA record: FP8 latent, one FP32 scale per 128 values, BF16 "
-                               "RoPE part: 656 B per layer-token (FlashMLA README)"),
+    "fp8-mla": KVFormat(
+        "fp8-mla",
+        8.0,
+        group=128,
+        group_overhead_bits=32.0,
+        rope_bits=16.0,
+        source="DeepSeek-V3.2 FlashMLA record: FP8 latent, one FP32 scale per 128 values, BF16 "
+        "RoPE part: 656 B per layer-token (FlashMLA README)",
+    ),
     "turboquant-4": KVFormat("turboquant-4", 4.0, source="TurboQuant at 4 bits per channel (arXiv 2504.19874)"),
-    "turboquant-3.5": KVFormat("turboquant-3.5", 3.5, source="TurboQuant at 3.5 bits per channel: quality-neutral "
-                               "(arXiv 2504.19874)"),
+    "turboquant-3.5": KVFormat(
+        "turboquant-3.5", 3.5, source="TurboQuant at 3.5 bits per channel: quality-neutral (arXiv 2504.19874)"
+    ),
     "turboquant-3": KVFormat("turboquant-3", 3.0, source="TurboQuant at 3 bits per channel"),
-    "turboquant-2.5": KVFormat("turboquant-2.5", 2.5, source="TurboQuant at 2.5 bits: marginal degradation "
-                               "(arXiv 2504.19874)"),
-    "turboquant-3.5-norm": KVFormat("turboquant-3.5-norm", 3.5, group=128, group_overhead_bits=32.0,
-                                    source="TurboQuant 3.5 bits with one FP32 norm per 128-value vector "
-                                           "(implementations keep a norm per vector; ai_workloads.md §3)"),
-    "kivi-2": KVFormat("kivi-2", 2.0, group=32, group_overhead_bits=32.0,
-                       source="KIVI 2-bit keys and values, FP16 scale and zero point per 32-value group "
-                              "(arXiv 2402.02750; the full-precision residual window is not counted)"),
+    "turboquant-2.5": KVFormat(
+        "turboquant-2.5", 2.5, source="TurboQuant at 2.5 bits: marginal degradation (arXiv 2504.19874)"
+    ),
+    "turboquant-3.5-norm": KVFormat(
+        "turboquant-3.5-norm",
+        3.5,
+        group=128,
+        group_overhead_bits=32.0,
+        source="TurboQuant 3.5 bits with one FP32 norm per 128-value vector "
+        "(implementations keep a norm per vector; ai_workloads.md §3)",
+    ),
+    "kivi-2": KVFormat(
+        "kivi-2",
+        2.0,
+        group=32,
+        group_overhead_bits=32.0,
+        source="KIVI 2-bit keys and values, FP16 scale and zero point per 32-value group "
+        "(arXiv 2402.02750; the full-precision residual window is not counted)",
+    ),
 }
 
 
@@ -174,9 +192,23 @@ def _models_path():
     return data_dir() / "ai" / "models.toml"
 
 
-_FIELDS = {"name": str, "attention": str, "layers": int, "hidden": int, "q_heads": int, "kv_heads": int,
-           "head_dim": int, "kv_lora_rank": int, "qk_rope_head_dim": int, "qk_nope_head_dim": int, "v_head_dim": int,
-           "params": float, "active_params": float, "moe": dict, "source": str}
+_FIELDS = {
+    "name": str,
+    "attention": str,
+    "layers": int,
+    "hidden": int,
+    "q_heads": int,
+    "kv_heads": int,
+    "head_dim": int,
+    "kv_lora_rank": int,
+    "qk_rope_head_dim": int,
+    "qk_nope_head_dim": int,
+    "v_head_dim": int,
+    "params": float,
+    "active_params": float,
+    "moe": dict,
+    "source": str,
+}
 _MLA = ("kv_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim")
 _REQUIRED = ("name", "attention", "layers", "hidden", "q_heads", "kv_heads", "params", "source")
 
@@ -235,12 +267,24 @@ def load_models(path=None) -> dict[str, Model]:
             moe = MoE(**m)
         if t["kv_heads"] > t["q_heads"]:
             raise ValueError(f"{where}: kv_heads: {t['kv_heads']} exceeds q_heads {t['q_heads']}")
-        out[mid] = Model(id=mid, name=t["name"], attention=t["attention"], layers=t["layers"], hidden=t["hidden"],
-                         q_heads=t["q_heads"], kv_heads=t["kv_heads"], head_dim=t.get("head_dim", 0),
-                         kv_lora_rank=t.get("kv_lora_rank", 0), qk_rope_head_dim=t.get("qk_rope_head_dim", 0),
-                         qk_nope_head_dim=t.get("qk_nope_head_dim", 0), v_head_dim=t.get("v_head_dim", 0),
-                         params=float(t["params"]), active_params=float(t.get("active_params", t["params"])),
-                         moe=moe, source=t["source"])
+        out[mid] = Model(
+            id=mid,
+            name=t["name"],
+            attention=t["attention"],
+            layers=t["layers"],
+            hidden=t["hidden"],
+            q_heads=t["q_heads"],
+            kv_heads=t["kv_heads"],
+            head_dim=t.get("head_dim", 0),
+            kv_lora_rank=t.get("kv_lora_rank", 0),
+            qk_rope_head_dim=t.get("qk_rope_head_dim", 0),
+            qk_nope_head_dim=t.get("qk_nope_head_dim", 0),
+            v_head_dim=t.get("v_head_dim", 0),
+            params=float(t["params"]),
+            active_params=float(t.get("active_params", t["params"])),
+            moe=moe,
+            source=t["source"],
+        )
     return out
 
 

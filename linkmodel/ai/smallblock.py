@@ -64,9 +64,11 @@ def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batchin
     ds["link_batched"] = nvme.io_link_ceiling(g, lanes, size, mps, io="read", mrrs=mrrs, **kw).transfer_rate
     ds["link_data_only"] = link(g, lanes, size, mps=mps, transfer="write", mrrs=mrrs).transfer_rate
     ds["bandwidth"] = ds.iops * size
-    for k, u, long in (("link_batched", "1/s", "link ceiling with GPU-side NVMe batching"),
-                       ("link_data_only", "1/s", "link ceiling of the data TLPs alone"),
-                       ("bandwidth", "B/s", "payload bytes per second")):
+    for k, u, long in (
+        ("link_batched", "1/s", "link ceiling with GPU-side NVMe batching"),
+        ("link_data_only", "1/s", "link ceiling of the data TLPs alone"),
+        ("bandwidth", "B/s", "payload bytes per second"),
+    ):
         ds[k].attrs = {"units": u, "long_name": long}
     ds.attrs.update(part=part.id, gen=g, lanes=lanes, mps=mps)
     return ds
@@ -118,30 +120,50 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
     # every link option in one broadcast call, batched and per I/O
     g_ = xr.DataArray(list(gens), dims="gen", coords={"gen": list(gens)})
     n_ = xr.DataArray(list(lanes), dims="lanes", coords={"lanes": list(lanes)})
-    batched = nvme.io_link_ceiling(g_, n_, float(size), params["mps"], io="read", mrrs=params["mrrs"],
-                                   **kw).transfer_rate
+    batched = nvme.io_link_ceiling(
+        g_, n_, float(size), params["mps"], io="read", mrrs=params["mrrs"], **kw
+    ).transfer_rate
     per_io = nvme.io_link_ceiling(g_, n_, float(size), params["mps"], io="read", mrrs=params["mrrs"]).transfer_rate
-    options = [{"gen": int(g), "lanes": int(n), "ceiling": float(batched.sel(gen=g, lanes=n)),
-                "ceiling_per_io": float(per_io.sel(gen=g, lanes=n)),
-                "needs_batching": float(per_io.sel(gen=g, lanes=n)) < target_iops}
-               for g in gens for n in lanes if float(batched.sel(gen=g, lanes=n)) >= target_iops]
+    options = [
+        {
+            "gen": int(g),
+            "lanes": int(n),
+            "ceiling": float(batched.sel(gen=g, lanes=n)),
+            "ceiling_per_io": float(per_io.sel(gen=g, lanes=n)),
+            "needs_batching": float(per_io.sel(gen=g, lanes=n)) < target_iops,
+        }
+        for g in gens
+        for n in lanes
+        if float(batched.sel(gen=g, lanes=n)) >= target_iops
+    ]
     # MPS: a read's data is split into TLPs of at most MPS bytes; once MPS >= size, a larger one changes nothing
     m_ = xr.DataArray([128, 256, 512, 4096], dims="mps")
-    by_mps = nvme.io_link_ceiling(params["gen"], params["lanes"], float(size), m_, io="read", mrrs=params["mrrs"],
-                                  **kw).transfer_rate
+    by_mps = nvme.io_link_ceiling(
+        params["gen"], params["lanes"], float(size), m_, io="read", mrrs=params["mrrs"], **kw
+    ).transfer_rate
     mps = {int(m): float(v) for m, v in zip(m_.values, by_mps.values, strict=True)}
     iops = float(ds.iops)
     ch_time = float(ds.ceiling_channels)  # I/Os per second the channels allow
     return {
-        "part": part.id, "size": float(size), "target_iops": float(target_iops), "iops": iops,
-        "binding": str(ds.binding.values), "gap": float(target_iops) / iops,
+        "part": part.id,
+        "size": float(size),
+        "target_iops": float(target_iops),
+        "iops": iops,
+        "binding": str(ds.binding.values),
+        "gap": float(target_iops) / iops,
         "link": {"gen": params["gen"], "lanes": params["lanes"], "ceiling": float(ds.ceiling_link)},
-        "links": options, "mps_ceilings": mps, "mps": params["mps"],
-        "dies": params["dies"], "dies_needed": float(target_iops) * float(ds.die_time),  # die-seconds per read
-        "channels": params["channels"], "channel_ceiling": ch_time,
+        "links": options,
+        "mps_ceilings": mps,
+        "mps": params["mps"],
+        "dies": params["dies"],
+        "dies_needed": float(target_iops) * float(ds.die_time),  # die-seconds per read
+        "channels": params["channels"],
+        "channel_ceiling": ch_time,
         "channels_needed": params["channels"] * float(target_iops) / ch_time,
         "power_cap": params["power_cap"],
         "power_needed": float(ds.static_power) + float(target_iops) * float(ds.energy_per_io),
-        "controller_iops": params["controller_iops"], "controller_iops_needed": float(target_iops),
-        "qd1_latency": qd1, "outstanding_ios": float(target_iops) * qd1,
+        "controller_iops": params["controller_iops"],
+        "controller_iops_needed": float(target_iops),
+        "qd1_latency": qd1,
+        "outstanding_ios": float(target_iops) * qd1,
     }

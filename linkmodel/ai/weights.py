@@ -20,8 +20,9 @@ from linkmodel._array import check_range, dataset, pack, unpack
 from linkmodel.ai.models import model
 
 
-def cold_start_time(weight_bytes, drives, drive_read_bandwidth, host_bandwidth=np.inf, network_bandwidth=np.inf,
-                    efficiency=1.0):
+def cold_start_time(
+    weight_bytes, drives, drive_read_bandwidth, host_bandwidth=np.inf, network_bandwidth=np.inf, efficiency=1.0
+):
     """Seconds to load ``weight_bytes`` from ``drives`` drives [s].
 
     Parameters
@@ -42,8 +43,14 @@ def cold_start_time(weight_bytes, drives, drive_read_bandwidth, host_bandwidth=n
     float or array or DataArray
         [s]; 5.04 s for Llama 3.1 70B in BF16 (141.2 GB) from one 28 GB/s drive.
     """
-    x, kind = unpack(weight_bytes=weight_bytes, drives=drives, drive_read_bandwidth=drive_read_bandwidth,
-                     host_bandwidth=host_bandwidth, network_bandwidth=network_bandwidth, efficiency=efficiency)
+    x, kind = unpack(
+        weight_bytes=weight_bytes,
+        drives=drives,
+        drive_read_bandwidth=drive_read_bandwidth,
+        host_bandwidth=host_bandwidth,
+        network_bandwidth=network_bandwidth,
+        efficiency=efficiency,
+    )
     check_range("weight_bytes", x["weight_bytes"], lo=0, unit="B")
     check_range("drives", x["drives"], lo=1)
     for k in ("drive_read_bandwidth", "host_bandwidth", "network_bandwidth"):
@@ -121,16 +128,17 @@ def expert_stream(m, steps_per_second, batch=1.0, cache_hit=0.0, bits_per_param=
     mod = model(m)
     if mod.moe is None:
         raise ValueError(f"model: {mod.id} is not a mixture-of-experts model")
-    x, kind = unpack(steps_per_second=steps_per_second, batch=batch, cache_hit=cache_hit,
-                     bits_per_param=bits_per_param)
+    x, kind = unpack(steps_per_second=steps_per_second, batch=batch, cache_hit=cache_hit, bits_per_param=bits_per_param)
     check_range("steps_per_second", x["steps_per_second"], lo=0, unit="1/s")
     check_range("cache_hit", x["cache_hit"], lo=0, hi=1)
     io = np.asarray(expert_bytes(mod.hidden, mod.moe.expert_ffn, x["bits_per_param"]))
     per_layer = np.asarray(distinct_experts(mod.moe.experts, mod.moe.top_k, x["batch"]))
     per_step = mod.moe.moe_layers * per_layer
     reads = x["steps_per_second"] * per_step * (1.0 - x["cache_hit"])
-    variables = {"read_bandwidth": (reads * io, "B/s", "expert bytes read per second", False),
-                 "read_iops": (reads + 0.0 * io, "1/s", "expert reads per second", False),
-                 "io_size": (io + 0.0 * reads, "B", "bytes of one expert", False),
-                 "experts_per_step": (per_step + 0.0 * reads, "1", "distinct experts per decode step", False)}
+    variables = {
+        "read_bandwidth": (reads * io, "B/s", "expert bytes read per second", False),
+        "read_iops": (reads + 0.0 * io, "1/s", "expert reads per second", False),
+        "io_size": (io + 0.0 * reads, "B", "bytes of one expert", False),
+        "experts_per_step": (per_step + 0.0 * reads, "1", "distinct experts per decode step", False),
+    }
     return dataset(variables, kind, attrs={"model": mod.id})

@@ -80,8 +80,17 @@ _UNITS = {
     "bytes_per_transfer": ("B", "TLP-layer bytes per transfer in this direction"),
 }
 BREAKDOWN = (
-    "encoding_overhead", "skp_overhead", "flit_overhead", "replay_overhead", "dllp_overhead",
-    "framing_overhead", "header_overhead", "command_overhead", "padding_overhead", "payload", "idle",
+    "encoding_overhead",
+    "skp_overhead",
+    "flit_overhead",
+    "replay_overhead",
+    "dllp_overhead",
+    "framing_overhead",
+    "header_overhead",
+    "command_overhead",
+    "padding_overhead",
+    "payload",
+    "idle",
 )
 
 
@@ -225,24 +234,50 @@ def link(
     if write_fraction is None:
         write_fraction = _tx.transfer_write_fraction(transfer)
     inputs = dict(
-        gen=gen, lanes=lanes, size=size, mps=mps, write_fraction=write_fraction, mrrs=mrrs, rcb=rcb,
-        offset=offset, addressing=addressing, ecrc=ecrc, replay_round_trip=replay_round_trip,
-        tag_bits=tag_bits, round_trip=round_trip, command_upstream_tlps=command_upstream_tlps,
-        command_upstream_bytes=command_upstream_bytes, command_downstream_tlps=command_downstream_tlps,
+        gen=gen,
+        lanes=lanes,
+        size=size,
+        mps=mps,
+        write_fraction=write_fraction,
+        mrrs=mrrs,
+        rcb=rcb,
+        offset=offset,
+        addressing=addressing,
+        ecrc=ecrc,
+        replay_round_trip=replay_round_trip,
+        tag_bits=tag_bits,
+        round_trip=round_trip,
+        command_upstream_tlps=command_upstream_tlps,
+        command_upstream_bytes=command_upstream_bytes,
+        command_downstream_tlps=command_downstream_tlps,
         command_downstream_bytes=command_downstream_bytes,
     )
     optional = dict(flit=flit, flit_error_rate=flit_error_rate, bit_error_rate=bit_error_rate, outstanding=outstanding)
     inputs.update({k: v for k, v in optional.items() if v is not None})
     a, kind = unpack(**inputs)
     out = _evaluate_blocked(
-        a, kind, clocking=_skp.check_clocking(clocking), dllp_policy=dllp_policy, completion_split=completion_split,
-        completion_credits=completion_credits, packing=packing, replay=replay,
+        a,
+        kind,
+        clocking=_skp.check_clocking(clocking),
+        dllp_policy=dllp_policy,
+        completion_split=completion_split,
+        completion_credits=completion_credits,
+        packing=packing,
+        replay=replay,
         given={k for k, v in optional.items() if v is not None},
     )
-    return _to_dataset(out, kind, dict(
-        clocking=clocking, dllp_policy=dllp_policy, completion_split=completion_split,
-        completion_credits=completion_credits, packing=packing, replay=replay,
-    ))
+    return _to_dataset(
+        out,
+        kind,
+        dict(
+            clocking=clocking,
+            dllp_policy=dllp_policy,
+            completion_split=completion_split,
+            completion_credits=completion_credits,
+            packing=packing,
+            replay=replay,
+        ),
+    )
 
 
 #: Elements evaluated per block: temporaries of 64 Ki float64 (512 KiB) stay in
@@ -311,8 +346,10 @@ def _validate(a, given):
             v[name] = np.asarray(a[name], dtype=float)
     v["flit"] = _flit.resolve_flit(v["g"], a["flit"] if "flit" in given else None)
     if np.any((np.asarray(a["tag_bits"]) == 14) & ~v["flit"]):
-        raise ValueError("tag_bits: 14-bit tags need flit mode (non-flit headers carry at most 10 tag bits); "
-                         "allowed without flit mode: 5, 8, 10")
+        raise ValueError(
+            "tag_bits: 14-bit tags need flit mode (non-flit headers carry at most 10 tag bits); "
+            "allowed without flit mode: 5, 8, 10"
+        )
     if "bit_error_rate" in given:
         check_range("bit_error_rate", a["bit_error_rate"], lo=0, hi=1e-6)
         v["ber"] = np.asarray(a["bit_error_rate"], dtype=float)
@@ -353,11 +390,15 @@ def _stage_transactions(v, completion_split):
     part_last = ((o + s) % _framing.DW) != 0
 
     def ohc(n):
-        return np.where(f, np.where(n == 1, part_first | part_last, part_first * 1.0 + part_last * 1.0), 0.0) * _framing.DW
+        return (
+            np.where(f, np.where(n == 1, part_first | part_last, part_first * 1.0 + part_last * 1.0), 0.0) * _framing.DW
+        )
 
     ohc_w, ohc_r = ohc(n_w), ohc(n_r)
     t = {
-        "n_w": n_w, "n_r": n_r, "n_c": n_c,
+        "n_w": n_w,
+        "n_r": n_r,
+        "n_c": n_c,
         # per write transfer / per read transfer, TLP bytes in each direction
         "write_up": padded + n_w * (h_req + fr) + ohc_w,
         "read_up": n_r * (h_req + fr) + ohc_r,
@@ -390,8 +431,10 @@ def _stage_packing(v, t, packing):
     for d in ("up", "down"):
         t[d]["nop"] = np.zeros_like(t[d]["payload"])
     if packing == "per_transfer":
+
         def fill(x):
             return np.where(x > 0, np.ceil(x / tb) * tb - x, 0.0)
+
         t["up"]["nop"] = np.where(f, w * fill(t["write_up"]) + r * fill(t["read_up"]), 0.0)
         t["down"]["nop"] = np.where(f, r * fill(t["read_down"]), 0.0)
     for d in ("up", "down"):
@@ -415,8 +458,9 @@ def _stage_replay(v, t, raw_after_skp, replay):
         p = np.where(f, v["fer"], np.where(x["tlps"] > 0, p_tlp, 0.0))
         window = v["replay_rtt"] * raw_after_skp / unit_bytes
         mode = np.where(f, replay == "selective", False)
-        x["replay_eff"] = np.where(mode, _flit._replay_efficiency(p, window, "selective"),
-                                   _flit._replay_efficiency(p, window, "go_back_n"))
+        x["replay_eff"] = np.where(
+            mode, _flit._replay_efficiency(p, window, "selective"), _flit._replay_efficiency(p, window, "go_back_n")
+        )
 
 
 def _stage_dllp(v, t, policy, credits):
@@ -439,8 +483,7 @@ def _stage_dllp(v, t, policy, credits):
             # downstream DLLPs answer upstream MWr / MRd
             "down": [(up_tlps, cap), (np.where(off, w * t["n_w"], 0.0), cap), (np.where(off, r * t["n_r"], 0.0), cap)],
             # upstream DLLPs answer downstream CplD
-            "up": [(down_tlps, cap)]
-            + ([(np.where(off, r * t["n_c"], 0.0), cap)] if credits == "finite" else []),
+            "up": [(down_tlps, cap)] + ([(np.where(off, r * t["n_c"], 0.0), cap)] if credits == "finite" else []),
         }
     if policy == "pcie_bench":
         frac = np.where(f, 0.0, 2 * _dllp.DLLP_BYTES / limit)
@@ -467,7 +510,11 @@ def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, complet
         x_dir[d] = _dllp._max_rate_under_dllps(c, t[d]["bytes"], kinds[d])
     read_tlps = (1.0 - v["w"]) * t["n_r"]
     with np.errstate(divide="ignore"):
-        x_tags = np.where((read_tlps > 0) & (v["rtt"] > 0), v["tags"] / (np.where(v["rtt"] > 0, v["rtt"], 1.0) * np.where(read_tlps > 0, read_tlps, 1.0)), np.inf)
+        x_tags = np.where(
+            (read_tlps > 0) & (v["rtt"] > 0),
+            v["tags"] / (np.where(v["rtt"] > 0, v["rtt"], 1.0) * np.where(read_tlps > 0, read_tlps, 1.0)),
+            np.inf,
+        )
     stack = np.stack(np.broadcast_arrays(x_dir["up"], x_dir["down"], x_tags))
     idx = np.argmin(stack, axis=0)
     x = np.min(stack, axis=0)
@@ -518,12 +565,29 @@ def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, complet
 
 
 _SCALAR_VARS = (
-    "encoding_overhead", "skp_overhead", "flit_overhead", "skp_fraction", "line_rate", "raw_bandwidth", "effective_bandwidth", "efficiency", "transfer_rate",
-    "ceiling_link_upstream", "ceiling_link_downstream", "ceiling_tags", "binding", "flit", "provisional",
+    "encoding_overhead",
+    "skp_overhead",
+    "flit_overhead",
+    "skp_fraction",
+    "line_rate",
+    "raw_bandwidth",
+    "effective_bandwidth",
+    "efficiency",
+    "transfer_rate",
+    "ceiling_link_upstream",
+    "ceiling_link_downstream",
+    "ceiling_tags",
+    "binding",
+    "flit",
+    "provisional",
 )
 
 
 def _to_dataset(res, kind: Kind, options):
     variables = {name: (arr, *_UNITS[name], name not in _SCALAR_VARS) for name, arr in res.items()}
-    return dataset(variables, kind, leading=("direction", DIRECTIONS), attrs={
-        "model": "linkmodel.pcie.budget", **options, "breakdown": "line_rate = " + " + ".join(BREAKDOWN)})
+    return dataset(
+        variables,
+        kind,
+        leading=("direction", DIRECTIONS),
+        attrs={"model": "linkmodel.pcie.budget", **options, "breakdown": "line_rate = " + " + ".join(BREAKDOWN)},
+    )

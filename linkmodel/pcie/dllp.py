@@ -137,7 +137,11 @@ def _max_rate_under_dllps(capacity, bytes_per_unit, kinds):
             else:
                 slope = slope + DLLP_BYTES * t
         with np.errstate(divide="ignore", invalid="ignore"):
-            x = np.where(slope > 0, (capacity - const) / np.where(slope > 0, slope, 1.0), np.where(capacity - const >= 0, np.inf, -np.inf))
+            x = np.where(
+                slope > 0,
+                (capacity - const) / np.where(slope > 0, slope, 1.0),
+                np.where(capacity - const >= 0, np.inf, -np.inf),
+            )
         best = np.maximum(best, x)
     return best
 

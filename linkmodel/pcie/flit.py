@@ -71,7 +71,9 @@ def resolve_flit(g, flit):
 
     f = check_bool("flit", flit)
     if np.any(mandatory & ~f):
-        raise ValueError("flit: non-flit mode is not allowed at 64 GT/s and above (gen >= 6); flit mode is mandatory there")
+        raise ValueError(
+            "flit: non-flit mode is not allowed at 64 GT/s and above (gen >= 6); flit mode is mandatory there"
+        )
     return np.broadcast_to(f, np.broadcast(g, f).shape)
 
 

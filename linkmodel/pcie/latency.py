@@ -129,13 +129,28 @@ def breakdown(
         raise ValueError(f"transfer: {transfer!r} not allowed; allowed: 'write', 'read'")
     for name, count, lat in (("switch", switches, switch_latency), ("retimer", retimers, retimer_latency)):
         if lat is None and np.any(np.asarray(count) > 0):
-            raise ValueError(f"{name}_latency: required when {name}es > 0 (no default per-hop latency is built in)"
-                             if name == "switch" else f"{name}_latency: required when {name}s > 0 (no default per-hop latency is built in)")
-    inputs = dict(gen=gen, lanes=lanes, size=size, mps=mps, addressing=addressing, channel_length=channel_length,
-                  velocity=velocity, fec_decode=fec_decode, switches=switches,
-                  switch_latency=0.0 if switch_latency is None else switch_latency, retimers=retimers,
-                  retimer_latency=0.0 if retimer_latency is None else retimer_latency, mrrs=mrrs,
-                  completer_latency=completer_latency, flit=np.nan if flit is None else flit)
+            raise ValueError(
+                f"{name}_latency: required when {name}es > 0 (no default per-hop latency is built in)"
+                if name == "switch"
+                else f"{name}_latency: required when {name}s > 0 (no default per-hop latency is built in)"
+            )
+    inputs = dict(
+        gen=gen,
+        lanes=lanes,
+        size=size,
+        mps=mps,
+        addressing=addressing,
+        channel_length=channel_length,
+        velocity=velocity,
+        fec_decode=fec_decode,
+        switches=switches,
+        switch_latency=0.0 if switch_latency is None else switch_latency,
+        retimers=retimers,
+        retimer_latency=0.0 if retimer_latency is None else retimer_latency,
+        mrrs=mrrs,
+        completer_latency=completer_latency,
+        flit=np.nan if flit is None else flit,
+    )
     a, kind = unpack(**inputs)
     g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
     s = _tx.check_size(a["size"])
@@ -182,15 +197,27 @@ def breakdown(
     prop = a["channel_length"] / a["velocity"] * crossings
     hops = (a["switches"] * a["switch_latency"] + a["retimers"] * a["retimer_latency"]) * crossings
     parts = {
-        "flit_alignment": align, "serialization": ser, "flit_accumulation": acc, "fec_decode": fec,
-        "propagation": prop, "hops": hops, "completer": completer,
+        "flit_alignment": align,
+        "serialization": ser,
+        "flit_accumulation": acc,
+        "fec_decode": fec,
+        "propagation": prop,
+        "hops": hops,
+        "completer": completer,
     }
     parts["total"] = sum(np.asarray(v, dtype=float) for v in parts.values())
     long = {
-        "flit_alignment": "wait for the next flit boundary", "serialization": "TLP bytes at the link's TLP rate",
-        "flit_accumulation": "rest of the last flit before its CRC/FEC check", "fec_decode": "FEC decode",
-        "propagation": "signal flight time", "hops": "switches and retimers", "completer": "completer response",
+        "flit_alignment": "wait for the next flit boundary",
+        "serialization": "TLP bytes at the link's TLP rate",
+        "flit_accumulation": "rest of the last flit before its CRC/FEC check",
+        "fec_decode": "FEC decode",
+        "propagation": "signal flight time",
+        "hops": "switches and retimers",
+        "completer": "completer response",
         "total": "total latency",
     }
-    return dataset({k: (v, "s", long[k], False) for k, v in parts.items()}, kind,
-                   attrs={"model": "linkmodel.pcie.latency.breakdown", "transfer": transfer})
+    return dataset(
+        {k: (v, "s", long[k], False) for k, v in parts.items()},
+        kind,
+        attrs={"model": "linkmodel.pcie.latency.breakdown", "transfer": transfer},
+    )

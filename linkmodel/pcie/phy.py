@@ -74,12 +74,32 @@ GENERATIONS: dict[int, Generation] = {
     6: Generation(6, 64.0e9, "PAM4", 2, "1b/1b", 1.0, "mandatory", 1e-6, False, "SPEC62 Table 4-1; ch8 (FBER 1e-6)"),
     # Gen7: rate, PAM4 and flit-based encoding from PCI-SIG's release [SN-7]. That
     # it reuses the 6.x flit (and its FBER target) is an ASSUMPTION (no 7.0 text seen).
-    7: Generation(7, 128.0e9, "PAM4", 2, "1b/1b", 1.0, "mandatory", 1e-6, False,
-                  "SN-7 (rate, PAM4, flit); 6.x flit layout and FBER assumed"),
+    7: Generation(
+        7,
+        128.0e9,
+        "PAM4",
+        2,
+        "1b/1b",
+        1.0,
+        "mandatory",
+        1e-6,
+        False,
+        "SN-7 (rate, PAM4, flit); 6.x flit layout and FBER assumed",
+    ),
     # Gen8: only the 256 GT/s target is announced [SR-8]. PAM4, 1b/1b and the 6.x
     # flit are ASSUMPTIONS; results for gen 8 carry provisional=True.
-    8: Generation(8, 256.0e9, "PAM4", 2, "1b/1b", 1.0, "mandatory", 1e-6, True,
-                  "SR-8 (rate only); modulation, encoding and flit assumed = Gen7 (PROVISIONAL)"),
+    8: Generation(
+        8,
+        256.0e9,
+        "PAM4",
+        2,
+        "1b/1b",
+        1.0,
+        "mandatory",
+        1e-6,
+        True,
+        "SR-8 (rate only); modulation, encoding and flit assumed = Gen7 (PROVISIONAL)",
+    ),
 }
 
 ALLOWED_GENS = tuple(GENERATIONS)

@@ -192,8 +192,12 @@ def tag_limited_bandwidth(request_bytes, tag_bits=10, round_trip=1e-6, outstandi
         [B/s]; e.g. Gen5 x16 needs 123 reads of 512 B outstanding at 1 us to
         carry 63 GB/s.
     """
-    a, k = unpack(request_bytes=request_bytes, tag_bits=tag_bits, round_trip=round_trip,
-                  outstanding=np.inf if outstanding is None else outstanding)
+    a, k = unpack(
+        request_bytes=request_bytes,
+        tag_bits=tag_bits,
+        round_trip=round_trip,
+        outstanding=np.inf if outstanding is None else outstanding,
+    )
     check_range("request_bytes", a["request_bytes"], lo=0, lo_open=True, unit="B")
     check_range("round_trip", a["round_trip"], lo=0, unit="s")
     tags = check_tag_bits(a["tag_bits"])
@@ -201,5 +205,7 @@ def tag_limited_bandwidth(request_bytes, tag_bits=10, round_trip=1e-6, outstandi
         check_range("outstanding", a["outstanding"], lo=1)
     n = np.minimum(tags, a["outstanding"]) if outstanding is not None else tags
     with np.errstate(divide="ignore"):
-        bw = np.where(a["round_trip"] > 0, a["request_bytes"] * n / np.where(a["round_trip"] > 0, a["round_trip"], 1.0), np.inf)
+        bw = np.where(
+            a["round_trip"] > 0, a["request_bytes"] * n / np.where(a["round_trip"] > 0, a["round_trip"], 1.0), np.inf
+        )
     return pack(bw, k, "tag_limited_bandwidth", "B/s", "read bandwidth allowed by outstanding requests")

@@ -29,38 +29,76 @@ class Shared:
 
 #: Shared defaults, applied to every part that does not give the value itself.
 SHARED = {
-    "mps_gen5_plus": Shared(512.0, "ASSUMPTION: vendors' benchmark hosts run MPS >= 512 B on Gen5/Gen6 (published "
-                                   "Gen5 x4 figures of 14.5-14.8 GB/s and Gen6 x4 figures of 28-28.4 GB/s exceed the "
-                                   "MPS-256 ceilings of 14.36 and 27.66 GB/s; flit-capable ports support >= 512 B). "
-                                   "Inferred from published sequential-read figures, so agreement on those figures "
-                                   "is not independent evidence for the link model"),
+    "mps_gen5_plus": Shared(
+        512.0,
+        "ASSUMPTION: vendors' benchmark hosts run MPS >= 512 B on Gen5/Gen6 (published "
+        "Gen5 x4 figures of 14.5-14.8 GB/s and Gen6 x4 figures of 28-28.4 GB/s exceed the "
+        "MPS-256 ceilings of 14.36 and 27.66 GB/s; flit-capable ports support >= 512 B). "
+        "Inferred from published sequential-read figures, so agreement on those figures "
+        "is not independent evidence for the link model",
+    ),
     "mps_older": Shared(256.0, "ASSUMPTION: common server setting below Gen5"),
     "mrrs": Shared(512.0, "PCIe Device Control reset value [SPEC62 ch7]"),
-    "reserve_fraction": Shared(0.02, "ASSUMPTION: NAND held back from the FTL (bad-block spares, parity, metadata, "
-                                     "GC free blocks); basis: the Micron 9550 MAX 3.2 TB sequential/random TBW "
-                                     "ratio 2.12 implies uniform-random WAF at alpha_eff = 1.352 vs alpha = 1.374 "
-                                     "(1.6 % held back), rounded up. One SKU's ratio only: uncertain by about its "
-                                     "own size"),
-    "dram_per_nand_byte": Shared(1 / 1000, "~1 B of DRAM per 1 KB of NAND at a 4 KiB indirection unit (4-byte "
-                                           "entry per 4 KiB; Micron IU blog, reference ssd_modeling.md §3.4)"),
-    "dram_power_per_byte": Shared(0.054 / 2**30, "ASSUMPTION: 0.054 W per GiB of DRAM: SimpleSSD's DDR IDD0 of 40 mA "
-                                                 "at 1.35 V per 8 Gb (1 GiB) device (ssd_modeling.md §6.1); an SSD's "
-                                                 "mapping-table traffic keeps DRAM near activate/precharge current"),
-    "phy_energy_per_bit": Shared(5e-12, "ASSUMPTION: 5 pJ/bit for a complete PCIe Gen5/Gen6 PHY lane-direction "
-                                        "(TX+RX+CDR+PLL), mid of the 4-8 pJ/b budget range in ssd_modeling.md §6.3; "
-                                        "an L0 link burns it at full rate whatever the traffic"),
-    "indirection_unit_tlc": Shared(4096.0, "ASSUMPTION: 4 KiB mapping unit on TLC enterprise drives (4 KiB random "
-                                           "write figures without read-modify-write)"),
-    "slc_fraction": Shared(0.0, "no SLC write cache: enterprise drives publish steady-state write figures with "
-                                "none, and a part with one says so in its spec file (slc_cache)"),
-    "indirection_unit_qlc": Shared(16384.0, "large QLC drives map 16 KiB or more to bound DRAM (Micron IU blog; "
-                                            "QLC random-write figures quoted at 16 KiB)"),
+    "reserve_fraction": Shared(
+        0.02,
+        "ASSUMPTION: NAND held back from the FTL (bad-block spares, parity, metadata, "
+        "GC free blocks); basis: the Micron 9550 MAX 3.2 TB sequential/random TBW "
+        "ratio 2.12 implies uniform-random WAF at alpha_eff = 1.352 vs alpha = 1.374 "
+        "(1.6 % held back), rounded up. One SKU's ratio only: uncertain by about its "
+        "own size",
+    ),
+    "dram_per_nand_byte": Shared(
+        1 / 1000,
+        "~1 B of DRAM per 1 KB of NAND at a 4 KiB indirection unit (4-byte "
+        "entry per 4 KiB; Micron IU blog, reference ssd_modeling.md §3.4)",
+    ),
+    "dram_power_per_byte": Shared(
+        0.054 / 2**30,
+        "ASSUMPTION: 0.054 W per GiB of DRAM: SimpleSSD's DDR IDD0 of 40 mA "
+        "at 1.35 V per 8 Gb (1 GiB) device (ssd_modeling.md §6.1); an SSD's "
+        "mapping-table traffic keeps DRAM near activate/precharge current",
+    ),
+    "phy_energy_per_bit": Shared(
+        5e-12,
+        "ASSUMPTION: 5 pJ/bit for a complete PCIe Gen5/Gen6 PHY lane-direction "
+        "(TX+RX+CDR+PLL), mid of the 4-8 pJ/b budget range in ssd_modeling.md §6.3; "
+        "an L0 link burns it at full rate whatever the traffic",
+    ),
+    "indirection_unit_tlc": Shared(
+        4096.0,
+        "ASSUMPTION: 4 KiB mapping unit on TLC enterprise drives (4 KiB random "
+        "write figures without read-modify-write)",
+    ),
+    "slc_fraction": Shared(
+        0.0,
+        "no SLC write cache: enterprise drives publish steady-state write figures with "
+        "none, and a part with one says so in its spec file (slc_cache)",
+    ),
+    "indirection_unit_qlc": Shared(
+        16384.0,
+        "large QLC drives map 16 KiB or more to bound DRAM (Micron IU blog; QLC random-write figures quoted at 16 KiB)",
+    ),
 }
 
 #: Catalogue NAND field -> drive parameter name (same name unless listed).
-_NAND_PARAMS = ("planes", "page_size", "spare_fraction", "t_read", "t_prog", "t_erase", "block_pages",
-                "independent_plane_reads", "program_cache_pages", "command_time", "read_power", "erase_power",
-                "standby_power", "io_energy", "t_read_slc", "t_prog_slc")
+_NAND_PARAMS = (
+    "planes",
+    "page_size",
+    "spare_fraction",
+    "t_read",
+    "t_prog",
+    "t_erase",
+    "block_pages",
+    "independent_plane_reads",
+    "program_cache_pages",
+    "command_time",
+    "read_power",
+    "erase_power",
+    "standby_power",
+    "io_energy",
+    "t_read_slc",
+    "t_prog_slc",
+)
 
 
 @dataclass(frozen=True)
@@ -77,13 +115,14 @@ def _lookup(table: dict[str, CatalogueEntry], key: str, part: Part, kind: str) -
     own = part.inline.get(kind, {})
     if key in own:
         if key in table:
-            raise SpecError(f"{part.path}: {kind}: the file's own entry {key!r} has a catalogue id; give it another "
-                            f"id, or drop it to use the catalogue's")
+            raise SpecError(
+                f"{part.path}: {kind}: the file's own entry {key!r} has a catalogue id; give it another "
+                f"id, or drop it to use the catalogue's"
+            )
         return own[key]
     if key not in table:
         extra = f"; the file's own: {', '.join(sorted(own))}" if own else ""
-        raise SpecError(f"{part.path}: {kind}: unknown catalogue id {key!r}; known: {', '.join(sorted(table))}"
-                        + extra)
+        raise SpecError(f"{part.path}: {kind}: unknown catalogue id {key!r}; known: {', '.join(sorted(table))}" + extra)
     return table[key]
 
 
@@ -115,13 +154,27 @@ def power_states(part: Part):
     import xarray as xr
 
     caps = part.get("power_states") or (part.get("power_cap"),)
-    return xr.DataArray(list(caps), dims="power_state", coords={"power_state": [f"PS{i}" for i in range(len(caps))]},
-                        attrs={"units": "W", "long_name": "maximum power of the NVMe power state"})
+    return xr.DataArray(
+        list(caps),
+        dims="power_state",
+        coords={"power_state": [f"PS{i}" for i in range(len(caps))]},
+        attrs={"units": "W", "long_name": "maximum power of the NVMe power state"},
+    )
 
 
-def params_from_part(part: Part, capacity: float | None = None, cat=None, constants: dict | None = None,
-                     cell_mode: str = "native", power_state: int | None = None, *, nand: str | None = None,
-                     controller: str | None = None, gen: int | None = None, lanes: int | None = None):
+def params_from_part(
+    part: Part,
+    capacity: float | None = None,
+    cat=None,
+    constants: dict | None = None,
+    cell_mode: str = "native",
+    power_state: int | None = None,
+    *,
+    nand: str | None = None,
+    controller: str | None = None,
+    gen: int | None = None,
+    lanes: int | None = None,
+):
     """Drive-model parameters for one SKU of a part, and their provenance.
 
     Parameters
@@ -167,8 +220,7 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     whatif_link = {k: v for k, v in (("gen", gen), ("lanes", lanes)) if v is not None}
     nand_override = nand
     nand = _lookup(cat["nand"], nand_id(part, capacity) if nand is None else nand, part, "nand")
-    ctrl = _lookup(cat["controller"], part.get("controller") if controller is None else controller, part,
-                   "controller")
+    ctrl = _lookup(cat["controller"], part.get("controller") if controller is None else controller, part, "controller")
     prov: dict[str, Provenance] = {}
     params: dict[str, float] = {}
 
@@ -180,7 +232,8 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     # the part's choice of NAND or controller may itself be an assumption (or a what-if): then so is every
     # value it brings, whatever the catalogue says of the entry
     chosen_assumed = {
-        "nand": nand_override is not None or part.fields["nand"].assumed
+        "nand": nand_override is not None
+        or part.fields["nand"].assumed
         or ("nand_by_capacity" in part.fields and part.fields["nand_by_capacity"].assumed),
         "controller": controller is not None or part.fields["controller"].assumed,
     }
@@ -195,8 +248,13 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         v = entry.fields[key]
         params[name or key] = float(v.value)
         marked = not entry_assumed(entry, key) or "ASSUMPTION" in v.basis.upper()
-        why = (f"ASSUMPTION: the part's {entry.kind} is assumed; " if chosen_assumed[entry.kind]
-               and "ASSUMPTION" not in v.basis.upper() else "" if marked else "ASSUMPTION: ")
+        why = (
+            f"ASSUMPTION: the part's {entry.kind} is assumed; "
+            if chosen_assumed[entry.kind] and "ASSUMPTION" not in v.basis.upper()
+            else ""
+            if marked
+            else "ASSUMPTION: "
+        )
         prov[name or key] = Provenance(cat_source(entry), f"{entry.kind} {entry.id}: " + why + v.basis)
 
     def _kind(v):
@@ -236,11 +294,17 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     else:
         rate = min(ctrl.get("max_channel_rate"), nand.get("interface_rate"))
         params["channel_rate"] = rate
-        assumed_in = [f"{e.kind} {e.id}'s {k}" for e, k in ((ctrl, "max_channel_rate"), (nand, "interface_rate"))
-                      if entry_assumed(e, k)]
-        prov["channel_rate"] = Provenance("derived", f"min(controller {ctrl.id} max {ctrl.get('max_channel_rate') / 1e6:g} "
-                                          f"MT/s, NAND {nand.id} interface {nand.get('interface_rate') / 1e6:g} MT/s)"
-                                          + (f"; ASSUMPTION: {', '.join(assumed_in)} assumed" if assumed_in else ""))
+        assumed_in = [
+            f"{e.kind} {e.id}'s {k}"
+            for e, k in ((ctrl, "max_channel_rate"), (nand, "interface_rate"))
+            if entry_assumed(e, k)
+        ]
+        prov["channel_rate"] = Provenance(
+            "derived",
+            f"min(controller {ctrl.id} max {ctrl.get('max_channel_rate') / 1e6:g} "
+            f"MT/s, NAND {nand.id} interface {nand.get('interface_rate') / 1e6:g} MT/s)"
+            + (f"; ASSUMPTION: {', '.join(assumed_in)} assumed" if assumed_in else ""),
+        )
 
     # capacity, raw capacity, dies
     headline = part.get("capacity")
@@ -257,29 +321,42 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         prov["raw_capacity"] = Provenance("derived", "the part's raw/user ratio applied to this SKU")
     else:
         params["raw_capacity"] = float(_nand.raw_capacity_rule(cap))
-        prov["raw_capacity"] = Provenance("shared", _nand.raw_capacity_rule.__doc__.split("ASSUMPTION, basis:")[1]
-                                          .split("Parameters")[0].strip().replace("\n    ", " "))
+        prov["raw_capacity"] = Provenance(
+            "shared",
+            _nand.raw_capacity_rule.__doc__.split("ASSUMPTION, basis:")[1]
+            .split("Parameters")[0]
+            .strip()
+            .replace("\n    ", " "),
+        )
     die_cap = nand.get("die_capacity")
     params["dies"] = float(_nand.dies(params["raw_capacity"], die_cap))
     prov["dies"] = Provenance("derived", f"raw capacity / {die_cap * 8 / 2**30:g} Gibit dies ({nand.id})")
     if params["raw_capacity"] < die_cap * (1.0 - 1e-9):
-        raise SpecError(f"{part.path}: capacity {cap / 1e12:g} TB needs {params['raw_capacity'] / 1e12:.4g} TB of NAND, "
-                        f"less than one {die_cap * 8 / 2**30:g} Gibit die of {nand.id}")
+        raise SpecError(
+            f"{part.path}: capacity {cap / 1e12:g} TB needs {params['raw_capacity'] / 1e12:.4g} TB of NAND, "
+            f"less than one {die_cap * 8 / 2**30:g} Gibit die of {nand.id}"
+        )
     if params["dies"] < params["channels"]:
         if prov["channels"].source.startswith(("fact", "assumed")):
-            raise SpecError(f"{part.path}: channels: {params['channels']:g} channels but capacity {cap / 1e12:g} TB "
-                            f"has only {params['dies'] + 0.0:g} dies of {nand.id} (at least one die per channel)")
+            raise SpecError(
+                f"{part.path}: channels: {params['channels']:g} channels but capacity {cap / 1e12:g} TB "
+                f"has only {params['dies'] + 0.0:g} dies of {nand.id} (at least one die per channel)"
+            )
         # a small SKU populates only as many of the controller's channels as it has dies
-        prov["channels"] = Provenance("derived", f"{params['dies'] + 0.0:g} dies of {nand.id} populate "
-                                      f"{params['dies'] + 0.0:g} of controller {ctrl.id}'s {params['channels']:g} "
-                                      "channels (one die per channel)")
+        prov["channels"] = Provenance(
+            "derived",
+            f"{params['dies'] + 0.0:g} dies of {nand.id} populate "
+            f"{params['dies'] + 0.0:g} of controller {ctrl.id}'s {params['channels']:g} "
+            "channels (one die per channel)",
+        )
         params["channels"] = params["dies"]
 
     # the link cannot be faster or wider than the controller's host interface
     for key in ("gen", "lanes"):
         if key in ctrl.fields and params[key] > float(ctrl.get(key)) and key not in whatif_link:
-            raise SpecError(f"{part.path}: {key}: {params[key]:g} exceeds controller {ctrl.id}'s "
-                            f"{key} {float(ctrl.get(key)):g}")
+            raise SpecError(
+                f"{part.path}: {key}: {params[key]:g} exceeds controller {ctrl.id}'s {key} {float(ctrl.get(key)):g}"
+            )
 
     # NAND die parameters
     for key in _NAND_PARAMS:
@@ -291,8 +368,9 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         from_cat(nand, "program_power")
     else:
         params["program_power"] = calibrated["program_power"]
-        prov["program_power"] = Provenance("calibrated", "shared die program power, calibrated once for all parts "
-                                           "(data/catalogue/calibration.toml)")
+        prov["program_power"] = Provenance(
+            "calibrated", "shared die program power, calibrated once for all parts (data/catalogue/calibration.toml)"
+        )
     bits = {"SLC": 1, "MLC": 2, "TLC": 3, "QLC": 4}[nand.get("cell")]
     params["bits_per_cell"] = float(bits)
     prov["bits_per_cell"] = Provenance(cat_source(nand), f"nand {nand.id}: {nand.get('cell')}")
@@ -306,18 +384,22 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         params["raw_capacity"] = params["raw_capacity"] / bits
         prov["raw_capacity"] = Provenance("derived", f"native raw capacity / {bits} bits per cell (SLC mode)")
         params["user_capacity"] = params["user_capacity"] / bits
-        prov["user_capacity"] = Provenance("derived", f"SKU capacity / {bits}: the same dies in SLC mode, same "
-                                           "over-provisioning ratio")
+        prov["user_capacity"] = Provenance(
+            "derived", f"SKU capacity / {bits}: the same dies in SLC mode, same over-provisioning ratio"
+        )
 
     # controller
-    for key, name, default in (("iops_limit", "controller_iops", np.inf),
-                               ("bandwidth_limit", "controller_bandwidth", np.inf)):
+    for key, name, default in (
+        ("iops_limit", "controller_iops", np.inf),
+        ("bandwidth_limit", "controller_bandwidth", np.inf),
+    ):
         if key in ctrl.fields:
             from_cat(ctrl, key, name)
         else:
             params[name] = default
-            prov[name] = Provenance(cat_source(ctrl),
-                                    f"controller {ctrl.id}: no published limit, not modelled as binding")
+            prov[name] = Provenance(
+                cat_source(ctrl), f"controller {ctrl.id}: no published limit, not modelled as binding"
+            )
     # The catalogue's controller power is its power at full load moving data (sequential transfers at its line
     # rate); the work per NVMe command (command_energy, calibrated) comes on top of it at small-block rates,
     # where commands per byte are 32x those of 128 KiB transfers. A shared fraction f of it is fixed (cores,
@@ -342,15 +424,24 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     params["controller_energy"] = (1.0 - f) * p_full / b_full + calibrated["controller_energy"]
     basis = ctrl.fields["active_power"]
     src = f"controller {ctrl.id}: " + ("ASSUMPTION: " if basis.assumed else "") + basis.basis
-    prov["controller_power"] = Provenance("calibrated", f"fixed share f of its {p_full:g} W full-load power ({src}); "
-                                          "f shared by all parts, calibrated on published idle power")
+    prov["controller_power"] = Provenance(
+        "calibrated",
+        f"fixed share f of its {p_full:g} W full-load power ({src}); "
+        "f shared by all parts, calibrated on published idle power",
+    )
     params["command_energy"] = calibrated["command_energy"]
-    prov["command_energy"] = Provenance("calibrated", "the controller's energy per NVMe command (command fetch, "
-                                        "FTL lookup, completion, interrupt), shared by all parts, calibrated on "
-                                        "published random-read and power figures")
-    prov["controller_energy"] = Provenance("calibrated", f"(1 - f) x {p_full:g} W / {b_full / 1e9:.4g} GB/s (Gen{c_gen} "
-                                           f"x{c_lanes} line rate: full load, ASSUMPTION) + the shared un-itemised "
-                                           "data-path energy per byte (calibrated)")
+    prov["command_energy"] = Provenance(
+        "calibrated",
+        "the controller's energy per NVMe command (command fetch, "
+        "FTL lookup, completion, interrupt), shared by all parts, calibrated on "
+        "published random-read and power figures",
+    )
+    prov["controller_energy"] = Provenance(
+        "calibrated",
+        f"(1 - f) x {p_full:g} W / {b_full / 1e9:.4g} GB/s (Gen{c_gen} "
+        f"x{c_lanes} line rate: full load, ASSUMPTION) + the shared un-itemised "
+        "data-path energy per byte (calibrated)",
+    )
 
     # DRAM, PHY, power cap, reserve, IU
     if "indirection_unit" in part.fields:
@@ -364,8 +455,9 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         dram = params["raw_capacity"] * SHARED["dram_per_nand_byte"].value * 4096.0 / params["indirection_unit"]
         dram_basis = SHARED["dram_per_nand_byte"].basis
     params["dram_power"] = dram * SHARED["dram_power_per_byte"].value
-    prov["dram_power"] = Provenance("shared", f"{dram / 2**30:.1f} GiB DRAM ({dram_basis}) x "
-                                    + SHARED["dram_power_per_byte"].basis)
+    prov["dram_power"] = Provenance(
+        "shared", f"{dram / 2**30:.1f} GiB DRAM ({dram_basis}) x " + SHARED["dram_power_per_byte"].basis
+    )
     line_bits = float(phy.line_rate(int(params["gen"]), int(params["lanes"]))) * 8
     params["phy_power"] = 2 * line_bits * SHARED["phy_energy_per_bit"].value
     prov["phy_power"] = Provenance("shared", "both directions at the line rate x " + SHARED["phy_energy_per_bit"].basis)
@@ -375,8 +467,10 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
         if not states:
             raise SpecError(f"{part.path}: power_state: the part lists no power_states")
         if isinstance(power_state, bool) or not isinstance(power_state, int) or not 0 <= power_state < len(states):
-            raise SpecError(f"{part.path}: power_state: {power_state!r} not allowed; allowed: 0-{len(states) - 1} "
-                            f"(PS0-PS{len(states) - 1})")
+            raise SpecError(
+                f"{part.path}: power_state: {power_state!r} not allowed; allowed: 0-{len(states) - 1} "
+                f"(PS0-PS{len(states) - 1})"
+            )
         params["power_cap"] = float(states[power_state])
         v = part.fields["power_states"]
         prov["power_cap"] = Provenance(_kind(v), f"NVMe power state PS{power_state}: {v.basis}")
@@ -387,8 +481,10 @@ def params_from_part(part: Part, capacity: float | None = None, cat=None, consta
     elif "slc_cache" in part.fields:
         from_part("slc_cache", "slc_fraction")
         if not 0.0 <= params["slc_fraction"] <= 1.0:
-            raise SpecError(f"{part.path}: slc_cache: {params['slc_fraction']:g} out of range; must be a share of "
-                            "host writes between 0 and 1")
+            raise SpecError(
+                f"{part.path}: slc_cache: {params['slc_fraction']:g} out of range; must be a share of "
+                "host writes between 0 and 1"
+            )
     else:
         shared("slc_fraction", "slc_fraction")
     return params, prov
@@ -412,8 +508,11 @@ def about(part: Part, capacity: float | None = None):
 
 
 #: warranty period when a part does not state one (the DWPD rating convention of every bundled part that does)
-WARRANTY_YEARS_DEFAULT = Shared(5.0, "ASSUMPTION: 5-year warranty, the enterprise DWPD convention (every bundled part "
-                                     "that states its period states 5 years)")
+WARRANTY_YEARS_DEFAULT = Shared(
+    5.0,
+    "ASSUMPTION: 5-year warranty, the enterprise DWPD convention (every bundled part "
+    "that states its period states 5 years)",
+)
 
 
 def endurance(part: Part, capacity: float | None = None, cat=None, write_path=None) -> dict:
@@ -476,18 +575,27 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
         gc = 1.0 if wp.placement == "zns" else float(_wp.waf_gc(alpha_eff / extra, wp))
         waf_r = (gc + slc) * extra * wp.host_waf
         waf_s = (1.0 + slc) * extra * wp.host_waf
-        out = {"alpha": alpha, "alpha_effective": alpha_eff, "pe_cycles": pe, "years": years,
-               "waf_random": waf_r, "waf_sequential": waf_s,
-               "dwpd_random": float(_end.dwpd(pe, alpha, waf_r, years)),
-               "dwpd_sequential": float(_end.dwpd(pe, alpha, waf_s, years))}
+        out = {
+            "alpha": alpha,
+            "alpha_effective": alpha_eff,
+            "pe_cycles": pe,
+            "years": years,
+            "waf_random": waf_r,
+            "waf_sequential": waf_s,
+            "dwpd_random": float(_end.dwpd(pe, alpha, waf_r, years)),
+            "dwpd_sequential": float(_end.dwpd(pe, alpha, waf_s, years)),
+        }
         from linkmodel.ssd import traffic as _tr
 
         j = _tr.JESD219  # the JEDEC enterprise workload: skewed, mixed in one stream, its size mix over the IU
         if wp.placement == "zns":  # zone appends: no device GC, no mapping-unit read-modify-write
             out["waf_jesd219"] = waf_s
         else:
-            out["waf_jesd219"] = ((float(_tr.waf_mixed(alpha_eff / extra, j["rates"], j["fractions"])) + slc)
-                                  * float(_tr.iu_factor(j["sizes"], params["indirection_unit"])) * extra)
+            out["waf_jesd219"] = (
+                (float(_tr.waf_mixed(alpha_eff / extra, j["rates"], j["fractions"])) + slc)
+                * float(_tr.iu_factor(j["sizes"], params["indirection_unit"]))
+                * extra
+            )
         out["dwpd_jesd219"] = float(_end.dwpd(pe, alpha, out["waf_jesd219"], years))
         out["tbw_random"] = float(_end.tbw(params["user_capacity"], out["dwpd_random"], years))
         out["tbw_sequential"] = float(_end.tbw(params["user_capacity"], out["dwpd_sequential"], years))
@@ -496,7 +604,10 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
             out["dwpd_rated"] = float(part.get("dwpd"))
             out["pe_needed"] = float(_end.pe_cycles_needed(out["dwpd_rated"], alpha, waf_r, years))
         v = nand.fields["pe_cycles"]
-        out["provenance"] = {"pe_cycles": f"nand {nand.id}: " + v.basis,
-                             "years": (part.fields["warranty_years"].basis if "warranty_years" in part.fields
-                                       else WARRANTY_YEARS_DEFAULT.basis)}
+        out["provenance"] = {
+            "pe_cycles": f"nand {nand.id}: " + v.basis,
+            "years": (
+                part.fields["warranty_years"].basis if "warranty_years" in part.fields else WARRANTY_YEARS_DEFAULT.basis
+            ),
+        }
     return out

@@ -79,18 +79,44 @@ WORKLOADS = {
 
 #: Drive parameters (all SI, all broadcastable) and their units.
 PARAMETERS = {
-    "gen": "1", "lanes": "1", "mps": "B", "mrrs": "B",
-    "channels": "1", "channel_rate": "T/s", "dies": "1",
-    "planes": "1", "page_size": "B", "spare_fraction": "1", "bits_per_cell": "1",
-    "t_read": "s", "t_prog": "s", "t_erase": "s", "block_pages": "1", "independent_plane_reads": "1",
+    "gen": "1",
+    "lanes": "1",
+    "mps": "B",
+    "mrrs": "B",
+    "channels": "1",
+    "channel_rate": "T/s",
+    "dies": "1",
+    "planes": "1",
+    "page_size": "B",
+    "spare_fraction": "1",
+    "bits_per_cell": "1",
+    "t_read": "s",
+    "t_prog": "s",
+    "t_erase": "s",
+    "block_pages": "1",
+    "independent_plane_reads": "1",
     "program_cache_pages": "1",
-    "t_read_slc": "s", "t_prog_slc": "s", "slc_fraction": "1",
-    "command_time": "s", "read_power": "W", "program_power": "W", "erase_power": "W",
-    "standby_power": "W", "io_energy": "J/B",
-    "controller_iops": "1/s", "controller_bandwidth": "B/s", "controller_power": "W", "controller_energy": "J/B",
+    "t_read_slc": "s",
+    "t_prog_slc": "s",
+    "slc_fraction": "1",
+    "command_time": "s",
+    "read_power": "W",
+    "program_power": "W",
+    "erase_power": "W",
+    "standby_power": "W",
+    "io_energy": "J/B",
+    "controller_iops": "1/s",
+    "controller_bandwidth": "B/s",
+    "controller_power": "W",
+    "controller_energy": "J/B",
     "command_energy": "J",
-    "dram_power": "W", "phy_power": "W", "power_cap": "W",
-    "user_capacity": "B", "raw_capacity": "B", "reserve_fraction": "1", "indirection_unit": "B",
+    "dram_power": "W",
+    "phy_power": "W",
+    "power_cap": "W",
+    "user_capacity": "B",
+    "raw_capacity": "B",
+    "reserve_fraction": "1",
+    "indirection_unit": "B",
 }
 
 _OUT = {
@@ -237,8 +263,11 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     alpha_data = alpha / extra
     if np.any(alpha_data <= 1.0):
         raise ValueError("parity, metadata: with them the NAND no longer exceeds the user capacity")
-    waf_gc = (np.asarray(_wp.waf_gc(alpha_data, wp), dtype=float) if workload.random
-              else np.ones_like(np.asarray(alpha, dtype=float)))
+    waf_gc = (
+        np.asarray(_wp.waf_gc(alpha_data, wp), dtype=float)
+        if workload.random
+        else np.ones_like(np.asarray(alpha, dtype=float))
+    )
     slc = a["slc_fraction"]
     waf = iu_factor * extra * (waf_gc + slc)  # NAND bytes programmed per host byte (writepath.waf_total)
 
@@ -272,8 +301,13 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     slc_die = slc_bytes / mp_page * (a["t_prog_slc"] + a["t_read_slc"]) + slc_bytes * bits / block_bytes * a["t_erase"]
     data_in = program_data_in(bits, a["program_cache_pages"], p, page, a["spare_fraction"], a["channel_rate"])
     write_data_in = written / prog_unit * data_in
-    write_die = (written / prog_unit * a["t_prog"] + write_data_in + (gc_senses + rmw_senses) * a["t_read"] / k
-                 + written / block_bytes * a["t_erase"] + slc_die)
+    write_die = (
+        written / prog_unit * a["t_prog"]
+        + write_data_in
+        + (gc_senses + rmw_senses) * a["t_read"] / k
+        + written / block_bytes * a["t_erase"]
+        + slc_die
+    )
     die_time = r * read_die + w * write_die
     die_data_in = w * write_data_in
 
@@ -282,8 +316,10 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     read_ch = s * spare / a["channel_rate"] + np.ceil(s / page) * a["command_time"]
     # data in, GC and RMW data out (no copyback); SLC-cached data in twice (SLC, then native) and out once
     write_bytes_ch = written + relocated + rmw_bytes + 2.0 * slc_bytes
-    write_ch = write_bytes_ch * spare / a["channel_rate"] + (
-        written / page + gc_senses + rmw_senses + 2.0 * slc_bytes / page) * a["command_time"]
+    write_ch = (
+        write_bytes_ch * spare / a["channel_rate"]
+        + (written / page + gc_senses + rmw_senses + 2.0 * slc_bytes / page) * a["command_time"]
+    )
     ch_time = r * read_ch + w * write_ch
 
     # ---- energy per I/O [J] ----
@@ -293,10 +329,16 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     e_prog_byte = a["program_power"] * a["t_prog"] / prog_unit
     e_erase_byte = a["erase_power"] * a["t_erase"] / block_bytes
     e_read = read_senses * e_sense + s * spare * a["io_energy"]
-    e_slc = (slc_bytes / mp_page * (a["program_power"] * a["t_prog_slc"] + a["read_power"] * a["t_read_slc"])
-             + slc_bytes * bits * e_erase_byte)
-    e_write = (written * (e_prog_byte + e_erase_byte) + (gc_senses + rmw_senses) * e_sense + e_slc
-               + write_bytes_ch * spare * a["io_energy"])
+    e_slc = (
+        slc_bytes / mp_page * (a["program_power"] * a["t_prog_slc"] + a["read_power"] * a["t_read_slc"])
+        + slc_bytes * bits * e_erase_byte
+    )
+    e_write = (
+        written * (e_prog_byte + e_erase_byte)
+        + (gc_senses + rmw_senses) * e_sense
+        + e_slc
+        + write_bytes_ch * spare * a["io_energy"]
+    )
     # controller data path (ECC decode/encode, buffers, DMA) per byte crossing its NAND interface: a read's
     # data; a write's programmed bytes plus the GC-relocated and read-modify-write bytes it reads back
     ctrl_bytes = r * s + w * write_bytes_ch
@@ -310,12 +352,22 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     short = np.asarray(a["power_cap"] - static <= 0.0)
     if np.any(short):
         i = np.unravel_index(np.argmax(short), short.shape) if short.ndim else ()
-        parts = {k: np.broadcast_to(np.asarray(v, dtype=float), short.shape)[i] for k, v in (
-            ("cap", a["power_cap"]), ("static", static), ("controller", a["controller_power"]),
-            ("DRAM", a["dram_power"]), ("PHY", a["phy_power"]), ("standby", a["standby_power"] * a["dies"]))}
-        raise ValueError(f"power_cap: {parts['cap']:.4g} W does not exceed the drive's static power "
-                         f"{parts['static']:.4g} W (controller {parts['controller']:.3g} + DRAM {parts['DRAM']:.3g} + "
-                         f"PHY {parts['PHY']:.3g} + NAND standby {parts['standby']:.3g} W); no I/O could run")
+        parts = {
+            k: np.broadcast_to(np.asarray(v, dtype=float), short.shape)[i]
+            for k, v in (
+                ("cap", a["power_cap"]),
+                ("static", static),
+                ("controller", a["controller_power"]),
+                ("DRAM", a["dram_power"]),
+                ("PHY", a["phy_power"]),
+                ("standby", a["standby_power"] * a["dies"]),
+            )
+        }
+        raise ValueError(
+            f"power_cap: {parts['cap']:.4g} W does not exceed the drive's static power "
+            f"{parts['static']:.4g} W (controller {parts['controller']:.3g} + DRAM {parts['DRAM']:.3g} + "
+            f"PHY {parts['PHY']:.3g} + NAND standby {parts['standby']:.3g} W); no I/O could run"
+        )
 
     # ---- ceilings [I/Os per second] ----
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -354,8 +406,13 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     for k in STAGES:
         res[f"ceiling_{k}"] = ceilings[k]
     variables = {k: (v, *_OUT[k], False) for k, v in res.items()}
-    attrs = {"model": "linkmodel.ssd.drive", "workload": workload.name, "random": int(workload.random),
-             "placement": wp.placement, "host_waf": h}
+    attrs = {
+        "model": "linkmodel.ssd.drive",
+        "workload": workload.name,
+        "random": int(workload.random),
+        "placement": wp.placement,
+        "host_waf": h,
+    }
     for k, v in (("size", s), ("read_fraction", r_app)):
         if np.ndim(v) == 0:
             attrs[k] = float(v)
@@ -364,14 +421,49 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
 
 
 def _validate(a):
-    for name in ("channels", "channel_rate", "dies", "planes", "page_size", "bits_per_cell", "t_read", "t_prog",
-                 "t_erase", "t_read_slc", "t_prog_slc", "block_pages", "independent_plane_reads", "controller_iops",
-                 "controller_bandwidth",
-                 "power_cap", "user_capacity", "raw_capacity", "indirection_unit"):
-        check_range(name, a[name], lo=0, lo_open=True, unit=PARAMETERS[name] if PARAMETERS[name] != "1" else "",
-                    allow_inf=name.startswith("controller_"))
-    for name in ("spare_fraction", "command_time", "read_power", "program_power", "erase_power", "standby_power",
-                 "io_energy", "controller_power", "controller_energy", "command_energy", "dram_power", "phy_power"):
+    for name in (
+        "channels",
+        "channel_rate",
+        "dies",
+        "planes",
+        "page_size",
+        "bits_per_cell",
+        "t_read",
+        "t_prog",
+        "t_erase",
+        "t_read_slc",
+        "t_prog_slc",
+        "block_pages",
+        "independent_plane_reads",
+        "controller_iops",
+        "controller_bandwidth",
+        "power_cap",
+        "user_capacity",
+        "raw_capacity",
+        "indirection_unit",
+    ):
+        check_range(
+            name,
+            a[name],
+            lo=0,
+            lo_open=True,
+            unit=PARAMETERS[name] if PARAMETERS[name] != "1" else "",
+            allow_inf=name.startswith("controller_"),
+        )
+    for name in (
+        "spare_fraction",
+        "command_time",
+        "read_power",
+        "program_power",
+        "erase_power",
+        "standby_power",
+        "io_energy",
+        "controller_power",
+        "controller_energy",
+        "command_energy",
+        "dram_power",
+        "phy_power",
+    ):
         check_range(name, a[name], lo=0)
     check_range("reserve_fraction", a["reserve_fraction"], lo=0, hi=1, hi_open=True)
     check_range("slc_fraction", a["slc_fraction"], lo=0, hi=1)
@@ -407,12 +499,15 @@ def predict(params: dict, workloads=None, write_path=None, **link_kw):
 
     wls = list(WORKLOADS.values()) if workloads is None else list(workloads)
     if any(np.ndim(wl.size) or np.ndim(wl.read_fraction) for wl in wls):
-        raise ValueError("workloads: predict() stacks scalar workloads; for a size or read-share axis call "
-                         "evaluate() with that Workload (or linkmodel.sweep.run)")
+        raise ValueError(
+            "workloads: predict() stacks scalar workloads; for a size or read-share axis call "
+            "evaluate() with that Workload (or linkmodel.sweep.run)"
+        )
     parts = [evaluate(params, wl, write_path, **link_kw) for wl in wls]
     ds = xr.concat(parts, dim="workload", combine_attrs="drop_conflicts")
     ds = ds.assign_coords(workload=[wl.name for wl in wls])
-    ds = ds.assign_coords(size=("workload", [wl.size for wl in wls]),
-                          read_fraction=("workload", [wl.read_fraction for wl in wls]))
+    ds = ds.assign_coords(
+        size=("workload", [wl.size for wl in wls]), read_fraction=("workload", [wl.read_fraction for wl in wls])
+    )
     ds.attrs["model"] = "linkmodel.ssd.drive"
     return ds

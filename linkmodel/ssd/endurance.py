@@ -104,8 +104,9 @@ def pe_cycles_needed(dwpd_rating, alpha, waf, years=5.0, wear_leveling=1.0):
     return pack(value, k, "pe_cycles", "1", "P/E cycles the rating needs")
 
 
-def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear_leveling=1.0, multiplier=1.0,
-                   slc_fraction=0.0):
+def alpha_for_dwpd(
+    dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear_leveling=1.0, multiplier=1.0, slc_fraction=0.0
+):
     """Raw / user capacity ratio a DWPD rating needs under uniform random writes [1].
 
     Solves ``PE x alpha x eta / (WAF x 365 x years) = DWPD`` for alpha with
@@ -140,8 +141,13 @@ def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear
 
     from linkmodel.ssd.waf import _waf_lambertw
 
-    a, k = unpack(dwpd=dwpd_target, pe_cycles=pe_cycles, years=years, reserve_fraction=reserve_fraction,
-                  wear_leveling=wear_leveling)
+    a, k = unpack(
+        dwpd=dwpd_target,
+        pe_cycles=pe_cycles,
+        years=years,
+        reserve_fraction=reserve_fraction,
+        wear_leveling=wear_leveling,
+    )
     check_range("dwpd_target", a["dwpd"], lo=0, lo_open=True)
     check_range("multiplier", multiplier, lo=1)
     check_range("slc_fraction", slc_fraction, lo=0, hi=1)
@@ -150,8 +156,10 @@ def alpha_for_dwpd(dwpd_target, pe_cycles, years=5.0, reserve_fraction=0.0, wear
     check_range("reserve_fraction", a["reserve_fraction"], lo=0, hi=1, hi_open=True)
     check_range("wear_leveling", a["wear_leveling"], lo=0, lo_open=True, hi=1)
     shape = np.broadcast_shapes(*(np.shape(v) for v in a.values()))
-    target, pe, yr, res, eta = (np.broadcast_to(np.asarray(a[n], dtype=float), shape)
-                                for n in ("dwpd", "pe_cycles", "years", "reserve_fraction", "wear_leveling"))
+    target, pe, yr, res, eta = (
+        np.broadcast_to(np.asarray(a[n], dtype=float), shape)
+        for n in ("dwpd", "pe_cycles", "years", "reserve_fraction", "wear_leveling")
+    )
 
     def achieved(alpha):
         eff = np.maximum(alpha * (1.0 - res) / multiplier, 1.0 + 1e-12)

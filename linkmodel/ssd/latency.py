@@ -99,25 +99,25 @@ class HostPath:
 #: Basis of each default of :class:`HostPath` (all ASSUMPTIONS: no drive vendor publishes its breakdown).
 DEFAULTS = {
     "host_submit": "ASSUMPTION: 1 us of host software to the doorbell (Linux io_uring/libaio class); the Intel "
-                   "Optane P4800X's 10 us QD1 read and write (ssd_modeling.md §5.4), media time nearly nil, bounds "
-                   "host + link + controller together at about 10 us",
+    "Optane P4800X's 10 us QD1 read and write (ssd_modeling.md §5.4), media time nearly nil, bounds "
+    "host + link + controller together at about 10 us",
     "host_complete": "ASSUMPTION: 1.5 us from the MSI-X to the application (interrupt, CQ processing, wake-up); "
-                     "within the same 10 us Optane bound",
+    "within the same 10 us Optane bound",
     "port_latency": "ASSUMPTION: 150 ns per link crossing for the PHY and link-controller pipelines at both ends "
-                    "(on top of the serialization and flit terms of linkmodel.pcie.latency)",
+    "(on top of the serialization and flit terms of linkmodel.pcie.latency)",
     "host_memory": "ASSUMPTION: 0.5 us for host memory to answer a device read (root complex + DRAM); small DMA "
-                   "reads on Xeon hosts take several hundred ns (pcie-bench, Neugebauer et al., SIGCOMM 2018)",
+    "reads on Xeon hosts take several hundred ns (pcie-bench, Neugebauer et al., SIGCOMM 2018)",
     "firmware_read": "ASSUMPTION: 5 us of controller firmware and FTL lookup per read; the Optane bound above "
-                     "leaves about 5 us for the controller, and NVMeVirt's fitted 13-37 us 'firmware' times of "
-                     "older drives (ssd_modeling.md §5.1) include work a modern controller does in hardware",
+    "leaves about 5 us for the controller, and NVMeVirt's fitted 13-37 us 'firmware' times of "
+    "older drives (ssd_modeling.md §5.1) include work a modern controller does in hardware",
     "firmware_write": "ASSUMPTION: 5 us, as firmware_read (Optane P4800X writes also 10 us at QD1)",
     "ecc_decode": "ASSUMPTION: 1 us of LDPC hard-decision decode for a 4 KiB codeword (no figure published)",
     "buffer_write": "ASSUMPTION: 0.5 us to write 4 KiB into the controller's protected DRAM/SRAM buffer",
     "mapping_miss": "default 0: enterprise drives keep the whole mapping table in DRAM (1 B per 1 KB of NAND, "
-                    "ssd_modeling.md §3.4)",
+    "ssd_modeling.md §3.4)",
     "interrupts": "default MSI-X per completion (the NVMe default: coalescing off)",
     "write_ack": "default: acknowledged from the power-loss-protected buffer (enterprise drives have PLP; "
-                 "datasheet write latencies of 10-25 us are far below any tPROG)",
+    "datasheet write latencies of 10-25 us are far below any tPROG)",
 }
 
 DEFAULT_PATH = HostPath()
@@ -127,16 +127,20 @@ IOS = ("read", "write")
 def _link(gen, lanes, mps, mrrs, nbytes, transfer, completer=0.0):
     from linkmodel.pcie import latency as _pl
 
-    return np.asarray(_pl.breakdown(gen, lanes, nbytes, mps, transfer=transfer, mrrs=mrrs,
-                                    completer_latency=completer).total.values, dtype=float)
+    return np.asarray(
+        _pl.breakdown(gen, lanes, nbytes, mps, transfer=transfer, mrrs=mrrs, completer_latency=completer).total.values,
+        dtype=float,
+    )
 
 
 def _check_one_die(size, params):
     limit = np.asarray(params["planes"], dtype=float) * np.asarray(params["page_size"], dtype=float)
     if np.any(np.asarray(size, dtype=float) > limit):
-        raise ValueError(f"size: {float(np.max(size)):g} B is more than one die's multi-plane page "
-                         f"({float(np.min(limit)):g} B); the latency model covers I/Os served by one die (larger "
-                         "ones are striped over dies and channels, which it does not model)")
+        raise ValueError(
+            f"size: {float(np.max(size)):g} B is more than one die's multi-plane page "
+            f"({float(np.min(limit)):g} B); the latency model covers I/Os served by one die (larger "
+            "ones are striped over dies and channels, which it does not model)"
+        )
 
 
 def _page_types(page_types):
@@ -144,8 +148,10 @@ def _page_types(page_types):
         return None
     f = np.asarray(page_types, dtype=float)
     if f.ndim != 1 or f.size < 1 or not np.all(np.isfinite(f)) or np.any(f <= 0):
-        raise ValueError("page_types: a 1-D sequence of positive tR multipliers, one per page type "
-                         "(e.g. (0.6, 1.0, 1.4) for LSB, CSB, MSB)")
+        raise ValueError(
+            "page_types: a 1-D sequence of positive tR multipliers, one per page type "
+            "(e.g. (0.6, 1.0, 1.4) for LSB, CSB, MSB)"
+        )
     return f
 
 
@@ -177,16 +183,49 @@ def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, pag
         ``host_complete``) and ``total`` [s]; steps that do not apply are 0.
     """
     check_choice("io", io, IOS)
-    a, kind = unpack(**{k: params[k] for k in ("gen", "lanes", "mps", "mrrs", "channel_rate", "spare_fraction",
-                                               "page_size", "t_read", "t_prog", "command_time")}, size=size)
+    a, kind = unpack(
+        **{
+            k: params[k]
+            for k in (
+                "gen",
+                "lanes",
+                "mps",
+                "mrrs",
+                "channel_rate",
+                "spare_fraction",
+                "page_size",
+                "t_read",
+                "t_prog",
+                "command_time",
+            )
+        },
+        size=size,
+    )
     check_range("size", a["size"], lo=0, lo_open=True, unit="B")
     _check_one_die(a["size"], params)
     p = path
     gen, lanes, mps, mrrs, s = a["gen"], a["lanes"], a["mps"], a["mrrs"], a["size"]
     port = p.port_latency
     z = np.zeros(kind.shape)
-    steps = {k: z for k in ("host_submit", "doorbell", "sqe_fetch", "firmware", "mapping", "nand_command", "media",
-                            "channel", "ecc", "data_transfer", "buffer", "cqe", "interrupt", "host_complete")}
+    steps = {
+        k: z
+        for k in (
+            "host_submit",
+            "doorbell",
+            "sqe_fetch",
+            "firmware",
+            "mapping",
+            "nand_command",
+            "media",
+            "channel",
+            "ecc",
+            "data_transfer",
+            "buffer",
+            "cqe",
+            "interrupt",
+            "host_complete",
+        )
+    }
     steps["host_submit"] = z + p.host_submit
     steps["doorbell"] = _link(gen, lanes, mps, mrrs, 4, "write") + port
     steps["sqe_fetch"] = _link(gen, lanes, mps, mrrs, 64, "read", p.host_memory) + 2 * port
@@ -216,17 +255,28 @@ def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, pag
     steps["host_complete"] = z + p.host_complete
     total = sum(steps.values())
     long = {
-        "host_submit": "host software to the doorbell", "doorbell": "SQ tail doorbell (MWr)",
-        "sqe_fetch": "SQE fetch (MRd, host memory, CplD)", "firmware": "controller firmware / FTL",
-        "mapping": "mapping-table read on a cache miss (expected)", "nand_command": "NAND command cycles",
-        "media": "array time (tR, or tPROG when written through)", "channel": "NAND channel transfer",
-        "ecc": "ECC decode", "data_transfer": "data over PCIe", "buffer": "write into the protected buffer",
-        "cqe": "completion entry (MWr)", "interrupt": "MSI-X (MWr)", "host_complete": "host completion path",
+        "host_submit": "host software to the doorbell",
+        "doorbell": "SQ tail doorbell (MWr)",
+        "sqe_fetch": "SQE fetch (MRd, host memory, CplD)",
+        "firmware": "controller firmware / FTL",
+        "mapping": "mapping-table read on a cache miss (expected)",
+        "nand_command": "NAND command cycles",
+        "media": "array time (tR, or tPROG when written through)",
+        "channel": "NAND channel transfer",
+        "ecc": "ECC decode",
+        "data_transfer": "data over PCIe",
+        "buffer": "write into the protected buffer",
+        "cqe": "completion entry (MWr)",
+        "interrupt": "MSI-X (MWr)",
+        "host_complete": "host completion path",
     }
     variables = {k: (v, "s", long[k], False) for k, v in steps.items()}
     variables["total"] = (total, "s", f"QD1 {io} latency", False)
-    return dataset(variables, kind, attrs={"model": "linkmodel.ssd.latency.qd1", "io": io,
-                                           "write_ack": p.write_ack if io == "write" else ""})
+    return dataset(
+        variables,
+        kind,
+        attrs={"model": "linkmodel.ssd.latency.qd1", "io": io, "write_ack": p.write_ack if io == "write" else ""},
+    )
 
 
 def sustained_qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
@@ -246,8 +296,7 @@ def sustained_qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT
     l1 = np.asarray(qd1(params, io, size, path, page_types).total, dtype=float)
     if io == "read":
         return l1, np.zeros(l1.shape, dtype=bool)
-    ceiling = np.asarray(drive.evaluate(params, drive.Workload("rand_write", float(size), 0.0, True)).iops,
-                         dtype=float)
+    ceiling = np.asarray(drive.evaluate(params, drive.Workload("rand_write", float(size), 0.0, True)).iops, dtype=float)
     return np.maximum(l1, 1.0 / ceiling), 1.0 / ceiling > l1
 
 
@@ -279,16 +328,31 @@ def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH
     l1 = np.asarray(qd1(params, io, size, path).total, dtype=float)
     ceiling = np.asarray(ds.iops, dtype=float)
     with np.errstate(divide="ignore"):
-        inv = {k: np.where(np.isfinite(np.asarray(ds[f"ceiling_{k}"], dtype=float)),
-                           1.0 / np.asarray(ds[f"ceiling_{k}"], dtype=float), 0.0) for k in ("link", "controller_iops")}
+        inv = {
+            k: np.where(
+                np.isfinite(np.asarray(ds[f"ceiling_{k}"], dtype=float)),
+                1.0 / np.asarray(ds[f"ceiling_{k}"], dtype=float),
+                0.0,
+            )
+            for k in ("link", "controller_iops")
+        }
     if io == "read":
-        a, _ = unpack(**{k: params[k] for k in ("dies", "independent_plane_reads", "t_read", "command_time",
-                                                "channels", "page_size")}, size=size)
+        a, _ = unpack(
+            **{
+                k: params[k]
+                for k in ("dies", "independent_plane_reads", "t_read", "command_time", "channels", "page_size")
+            },
+            size=size,
+        )
         pages = np.ceil(a["size"] / a["page_size"])
         die_s = a["t_read"] + pages * a["command_time"]
         ch_s = np.asarray(a["channels"] / np.asarray(ds.ceiling_channels, dtype=float), dtype=float)
-        st = {"dies": (a["dies"] * a["independent_plane_reads"], die_s), "channels": (a["channels"], ch_s),
-              "link": (1.0, inv["link"]), "controller": (1.0, inv["controller_iops"])}
+        st = {
+            "dies": (a["dies"] * a["independent_plane_reads"], die_s),
+            "channels": (a["channels"], ch_s),
+            "link": (1.0, inv["link"]),
+            "controller": (1.0, inv["controller_iops"]),
+        }
         inside = die_s + ch_s + inv["link"] + inv["controller_iops"]
     else:
         # buffered writes queue behind nothing on the way in; sustained, they complete no faster than the buffer
@@ -301,14 +365,23 @@ def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH
     from linkmodel._array import pack
 
     _, kind = unpack(**{k: params[k] for k in params}, size=size)
-    st = {k: (pack(np.asarray(m, dtype=float), kind), pack(np.asarray(v, dtype=float), kind))
-          for k, (m, v) in st.items()}
+    st = {
+        k: (pack(np.asarray(m, dtype=float), kind), pack(np.asarray(v, dtype=float), kind)) for k, (m, v) in st.items()
+    }
     return pack(delay, kind), st, pack(ceiling, kind)
 
 
-def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32, 64, 128, 256), size=4096.0,
-                      path: HostPath = DEFAULT_PATH, service="deterministic", interference=None, page_types=None,
-                      writes_yield=False):
+def queue_depth_curve(
+    params: dict,
+    io="read",
+    queue_depths=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+    size=4096.0,
+    path: HostPath = DEFAULT_PATH,
+    service="deterministic",
+    interference=None,
+    page_types=None,
+    writes_yield=False,
+):
     """Mean latency and IOPS vs queue depth for random I/O of one size.
 
     With ``interference`` (reads only; :func:`read_interference` of a write
@@ -358,37 +431,53 @@ def queue_depth_curve(params: dict, io="read", queue_depths=(1, 2, 4, 8, 16, 32,
             raise ValueError("interference: describes reads waiting behind writes; use io='read'")
         if any(np.ndim(interference[k]) for k in ("mean_wait", "program_busy", "channel_busy", "write_power")):
             raise ValueError("interference: one write load (scalar read_interference) per curve")
-        free = (1.0 - np.asarray(interference.program_busy, dtype=float)
-                - np.asarray(interference.erase_busy, dtype=float) - np.asarray(interference.gc_read_busy, dtype=float))
+        free = (
+            1.0
+            - np.asarray(interference.program_busy, dtype=float)
+            - np.asarray(interference.erase_busy, dtype=float)
+            - np.asarray(interference.gc_read_busy, dtype=float)
+        )
         from linkmodel.ssd import drive
 
         # a read's transfer may also wait for a program's data on its channel: share channel_busy, residual
         # uniform over one program transfer
-        background = {"dies": float(interference.mean_wait),
-                      "channels": float(interference.channel_busy) * float(interference.channel_transfer) / 2}
+        background = {
+            "dies": float(interference.mean_wait),
+            "channels": float(interference.channel_busy) * float(interference.channel_transfer) / 2,
+        }
         count, die_s = st["dies"]
         ch_free = 1.0 - float(interference.channel_busy)
         rd = drive.evaluate(params, drive.Workload("rand_read", float(size), 1.0, True))
-        budget = (np.asarray(params["power_cap"], dtype=float) - np.asarray(rd.static_power, dtype=float)
-                  - np.asarray(interference.write_power, dtype=float))
+        budget = (
+            np.asarray(params["power_cap"], dtype=float)
+            - np.asarray(rd.static_power, dtype=float)
+            - np.asarray(interference.write_power, dtype=float)
+        )
         if np.any(budget <= 0):
             raise ValueError("interference: the writes alongside take the whole power budget; no reads could run")
         power_ceiling = budget / np.asarray(rd.energy_per_io, dtype=float)
         if writes_yield:
             free, ch_free, power_ceiling = 1.0, 1.0, np.asarray(rd.ceiling_power, dtype=float)
-        ceiling = np.minimum.reduce([np.asarray(rd.ceiling_link, dtype=float),
-                                     np.asarray(rd.ceiling_controller_iops, dtype=float),
-                                     np.asarray(rd.ceiling_controller_bandwidth, dtype=float),
-                                     np.asarray(rd.ceiling_channels, dtype=float) * ch_free,
-                                     np.asarray(count, dtype=float) * free / np.asarray(die_s, dtype=float),
-                                     power_ceiling])
+        ceiling = np.minimum.reduce(
+            [
+                np.asarray(rd.ceiling_link, dtype=float),
+                np.asarray(rd.ceiling_controller_iops, dtype=float),
+                np.asarray(rd.ceiling_controller_bandwidth, dtype=float),
+                np.asarray(rd.ceiling_channels, dtype=float) * ch_free,
+                np.asarray(count, dtype=float) * free / np.asarray(die_s, dtype=float),
+                power_ceiling,
+            ]
+        )
     ds = queueing.mva(queue_depths, delay, st, service, background=background)
     capped = np.minimum(ds.iops.values, np.asarray(ceiling, dtype=float))
     qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
     ds["iops"] = (ds.iops.dims, capped, ds.iops.attrs)
     ds["latency"] = (ds.latency.dims, qd / capped, ds.latency.attrs)
-    ds["ceiling"] = (ds.iops.dims[1:], np.broadcast_to(np.asarray(ceiling, dtype=float), ds.iops.shape[1:]),
-                     {"units": "1/s", "long_name": "drive throughput ceiling (power included)"})
+    ds["ceiling"] = (
+        ds.iops.dims[1:],
+        np.broadcast_to(np.asarray(ceiling, dtype=float), ds.iops.shape[1:]),
+        {"units": "1/s", "long_name": "drive throughput ceiling (power included)"},
+    )
     ds.attrs.update(io=io, size=float(size))
     if interference is not None and np.ndim(interference.mean_wait) == 0:
         ds.attrs["interference_mean_wait"] = float(interference.mean_wait)  # in the dies' residence (for tail())
@@ -428,8 +517,7 @@ def _closed_wait_cf(phi_residual, service_bins, population, servers, n_fft):
     return cf
 
 
-def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interference=None, page_types=None,
-         t_read=None):
+def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interference=None, page_types=None, t_read=None):
     """Latency percentiles at each queue depth of a :func:`queue_depth_curve` [s].
 
     Each station class adds its service and a waiting time: the waiting time
@@ -476,9 +564,11 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
     extra = None
     if interference is not None:
         ia = interference.attrs
-        extra = [(float(interference.program_busy), float(ia["t_prog"]), ia.get("suspend_program")),
-                 (float(interference.erase_busy), float(ia["t_erase"]), ia.get("suspend_erase")),
-                 (float(interference.gc_read_busy), float(ia["t_read"]), None)]
+        extra = [
+            (float(interference.program_busy), float(ia["t_prog"]), ia.get("suspend_program")),
+            (float(interference.erase_busy), float(ia["t_erase"]), ia.get("suspend_erase")),
+            (float(interference.gc_read_busy), float(ia["t_read"]), None),
+        ]
         ch_extra = (float(interference.channel_busy), float(interference.channel_transfer))
     # a curve built with the interference holds its mean wait in the dies' residence: the distribution below
     # replaces it (the reads queued behind a program stay in the dies' queueing wait)
@@ -488,8 +578,11 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
     # a read that finds a program (erase) in progress, with residual R, also waits for the reads that reached
     # its server during the elapsed part t - R: about rho (t - R), rho the server's read utilization; so its
     # wait R + rho (t - R) is uniform on [rho t, t] (the residual and the backlog are not independent)
-    rho_die = (np.clip(curve["utilization_dies"].values, 0.0, 0.999) if in_dies > 0 and "dies" in stations_
-               else np.zeros(curve.sizes["queue_depth"]))
+    rho_die = (
+        np.clip(curve["utilization_dies"].values, 0.0, 0.999)
+        if in_dies > 0 and "dies" in stations_
+        else np.zeros(curve.sizes["queue_depth"])
+    )
     f = _page_types(page_types)
     offsets = None
     if f is not None:
@@ -554,7 +647,7 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
                 if t_sus is None:  # residual of the operation in progress (and the backlog behind it)
                     lo_ = int(round(rho_die[i] * t_op / dt))
                     m = max(1, int(round(t_op / dt)) - lo_)
-                    v[lo_:lo_ + m] += u / m
+                    v[lo_ : lo_ + m] += u / m
                 else:  # suspended after t_sus
                     v[min(int(round(t_sus / dt)), 2 * n - 1)] += u
             total *= np.fft.rfft(v)
@@ -584,8 +677,7 @@ def tail(curve, stations_: dict, quantiles=(0.99, 0.999), grid=2**15, interferen
     return out
 
 
-def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.99, 0.999), suspend=None,
-                      waf=None):
+def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.99, 0.999), suspend=None, waf=None):
     """Extra read latency from programs and erases on the same die, with and without suspend [s].
 
     Host writes of ``write_size`` bytes at ``write_iops`` (random, so each
@@ -638,9 +730,24 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
     waf_given = waf is not None
     if not waf_given:
         waf = np.asarray(wds.waf, dtype=float)
-    a, kind = unpack(write_iops=write_iops, waf=waf,
-                     **{k: params[k] for k in ("dies", "planes", "page_size", "bits_per_cell", "t_prog", "t_erase",
-                                               "block_pages", "channel_rate", "spare_fraction")})
+    a, kind = unpack(
+        write_iops=write_iops,
+        waf=waf,
+        **{
+            k: params[k]
+            for k in (
+                "dies",
+                "planes",
+                "page_size",
+                "bits_per_cell",
+                "t_prog",
+                "t_erase",
+                "block_pages",
+                "channel_rate",
+                "spare_fraction",
+            )
+        },
+    )
     check_range("write_iops", a["write_iops"], lo=0, unit="1/s")
     check_range("waf", a["waf"], lo=1)
     q = np.asarray(quantiles, dtype=float)
@@ -659,19 +766,29 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
     # relocation reads, read-modify-write reads, SLC folding); with a WAF given, GC relocation reads for it;
     # page reads of tR each on one read server (a die reads k planes at once, so die time is senses tR / k)
     if waf_given:
-        senses = drive.gc_page_reads(float(write_size) * (a["waf"] - 1.0), a["waf"], a["page_size"],
-                                     np.asarray(params["indirection_unit"], dtype=float))
-        bg_die = senses * np.asarray(params["t_read"], dtype=float) / np.asarray(params["independent_plane_reads"],
-                                                                                dtype=float)
+        senses = drive.gc_page_reads(
+            float(write_size) * (a["waf"] - 1.0),
+            a["waf"],
+            a["page_size"],
+            np.asarray(params["indirection_unit"], dtype=float),
+        )
+        bg_die = (
+            senses
+            * np.asarray(params["t_read"], dtype=float)
+            / np.asarray(params["independent_plane_reads"], dtype=float)
+        )
     else:
         # (less the one-shot data-in the cache latches cannot hide: the die waits on its channel then, and a
         # read can be sensed in the meantime)
-        bg_die = np.maximum(np.asarray(wds.die_time, dtype=float) - np.asarray(wds.die_data_in, dtype=float)
-                            - prog_die - erase_die, 0.0)
+        bg_die = np.maximum(
+            np.asarray(wds.die_time, dtype=float) - np.asarray(wds.die_data_in, dtype=float) - prog_die - erase_die, 0.0
+        )
     u_r = bg_die * a["write_iops"] / a["dies"]
     if np.any(u_p + u_e + u_r >= 1.0):
-        raise ValueError("write_iops: the dies would be busy programming and erasing all the time (program + "
-                         "erase share >= 1); lower the write rate")
+        raise ValueError(
+            "write_iops: the dies would be busy programming and erasing all the time (program + "
+            "erase share >= 1); lower the write rate"
+        )
     t_p, t_e = a["t_prog"], a["t_erase"]
     # the writes' channel share (program data in, GC relocation data out, commands), moved a page at a time
     # (the controller interleaves reads' transfers between pages): a read's transfer may wait for one page
@@ -691,8 +808,10 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
     else:
         ops += [(u_p, float(suspend[0]), True), (u_e, float(suspend[1]), True)]
     shape = np.broadcast_shapes(*(np.shape(u) for u, _, _ in ops), *(np.shape(t) for _, t, _ in ops))
-    ops = [(np.broadcast_to(np.asarray(u, dtype=float), shape), np.broadcast_to(np.asarray(t, dtype=float), shape),
-            point) for u, t, point in ops]
+    ops = [
+        (np.broadcast_to(np.asarray(u, dtype=float), shape), np.broadcast_to(np.asarray(t, dtype=float), shape), point)
+        for u, t, point in ops
+    ]
 
     def exceed(t):
         return sum(u * ((t < t_op) if point else np.clip(1.0 - t / t_op, 0.0, None)) for u, t_op, point in ops)
@@ -706,29 +825,53 @@ def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.
             above = exceed(mid) > 1.0 - qq
             lo_t, hi_t = np.where(above, mid, lo_t), np.where(above, hi_t, mid)
         out[qq] = np.where(exceed(np.zeros(shape)) <= 1.0 - qq, 0.0, hi_t)
-    variables = {"write_power": (a["write_iops"] * np.asarray(wds.energy_per_io, dtype=float), "W",
-                                 "power the writes add over the idle drive", False),
-                 "channel_busy": (ch_busy, "1", "share of channel time the writes take", False),
-                 "program_busy": (u_p, "1", "share of time a die programs", False),
-                 "erase_busy": (u_e, "1", "share of time a die erases", False),
-                 "gc_read_busy": (u_r, "1", "share of time a read server senses for garbage collection, "
-                                  "read-modify-write or SLC folding", False),
-                 "mean_wait": (mean, "s", "mean added read wait", False),
-                 "channel_transfer": (page_transfer, "s", "one page's transfer on a channel, the unit the "
-                                      "writes' data moves in (a read's transfer may wait for one)", False)}
+    variables = {
+        "write_power": (
+            a["write_iops"] * np.asarray(wds.energy_per_io, dtype=float),
+            "W",
+            "power the writes add over the idle drive",
+            False,
+        ),
+        "channel_busy": (ch_busy, "1", "share of channel time the writes take", False),
+        "program_busy": (u_p, "1", "share of time a die programs", False),
+        "erase_busy": (u_e, "1", "share of time a die erases", False),
+        "gc_read_busy": (
+            u_r,
+            "1",
+            "share of time a read server senses for garbage collection, read-modify-write or SLC folding",
+            False,
+        ),
+        "mean_wait": (mean, "s", "mean added read wait", False),
+        "channel_transfer": (
+            page_transfer,
+            "s",
+            "one page's transfer on a channel, the unit the writes' data moves in (a read's transfer may wait for one)",
+            False,
+        ),
+    }
     for qq, t in out.items():
         variables[f"wait_q{qq * 100:g}"] = (t, "s", f"{qq:.4g} quantile of the added read wait", False)
-    attrs = {"model": "linkmodel.ssd.latency.read_interference",
-             "suspend": "none" if suspend is None else f"{suspend[0]:g} s, {suspend[1]:g} s"}
-    if np.ndim(t_p) == 0 and np.ndim(t_e) == 0 and np.ndim(t_r) == 0:  # for tail(): the operation times of a scalar drive
+    attrs = {
+        "model": "linkmodel.ssd.latency.read_interference",
+        "suspend": "none" if suspend is None else f"{suspend[0]:g} s, {suspend[1]:g} s",
+    }
+    if (
+        np.ndim(t_p) == 0 and np.ndim(t_e) == 0 and np.ndim(t_r) == 0
+    ):  # for tail(): the operation times of a scalar drive
         attrs.update(t_prog=float(t_p), t_erase=float(t_e), t_read=float(t_r))
         if suspend is not None:
             attrs.update(suspend_program=float(suspend[0]), suspend_erase=float(suspend[1]))
     return dataset(variables, kind, attrs=attrs)
 
 
-def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 64, 128, 256), size=4096.0,
-                path: HostPath = DEFAULT_PATH, suspend=None):
+def mixed_curve(
+    params: dict,
+    read_fraction,
+    queue_depths=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+    size=4096.0,
+    path: HostPath = DEFAULT_PATH,
+    suspend=None,
+):
     """A closed loop of random reads and buffered writes sharing one queue depth (e.g. fio 70/30).
 
     At queue depth ``Q`` the I/Os in flight split into ``Q_r`` reads and
@@ -775,8 +918,9 @@ def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 6
     check_range("read_fraction", r, lo=0, lo_open=True, hi=1)
     bad = [k for k, v in params.items() if np.ndim(v)]
     if bad:
-        raise ValueError(f"params: mixed_curve takes one drive (scalar parameters); {bad[0]} is an array "
-                         "(loop over the sweep)")
+        raise ValueError(
+            f"params: mixed_curve takes one drive (scalar parameters); {bad[0]} is an array (loop over the sweep)"
+        )
     qds = np.asarray(queue_depths, dtype=int)
     if qds.ndim != 1 or qds.size == 0 or np.any(qds < 1):
         raise ValueError("queue_depths: a 1-D sequence of whole numbers >= 1")
@@ -840,10 +984,20 @@ def mixed_curve(params: dict, read_fraction, queue_depths=(1, 2, 4, 8, 16, 32, 6
         out["read_latency"][i] = l_r
         out["write_latency"][i] = w_lat
         out["reads_in_flight"][i] = q_r
-    units = {"iops": ("1/s", "I/Os per second"), "latency": ("s", "mean latency"),
-             "read_latency": ("s", "mean read latency"), "write_latency": ("s", "mean write latency"),
-             "reads_in_flight": ("1", "reads among the I/Os in flight")}
-    return xr.Dataset({k: ("queue_depth", v, {"units": units[k][0], "long_name": units[k][1]}) for k, v in out.items()},
-                      coords={"queue_depth": qds},
-                      attrs={"model": "linkmodel.ssd.latency.mixed_curve", "read_fraction": r, "size": float(size),
-                             "ceiling": ceiling})
+    units = {
+        "iops": ("1/s", "I/Os per second"),
+        "latency": ("s", "mean latency"),
+        "read_latency": ("s", "mean read latency"),
+        "write_latency": ("s", "mean write latency"),
+        "reads_in_flight": ("1", "reads among the I/Os in flight"),
+    }
+    return xr.Dataset(
+        {k: ("queue_depth", v, {"units": units[k][0], "long_name": units[k][1]}) for k, v in out.items()},
+        coords={"queue_depth": qds},
+        attrs={
+            "model": "linkmodel.ssd.latency.mixed_curve",
+            "read_fraction": r,
+            "size": float(size),
+            "ceiling": ceiling,
+        },
+    )

@@ -68,6 +68,7 @@ def _solve(alpha: float, b: int, d: float) -> float:
     from scipy.optimize import brentq
 
     rho = 1.0 / alpha
+
     def excess(lc):
         return _sums(math.exp(lc), b, d)[0] - rho * b
 
@@ -107,8 +108,9 @@ def waf_meanfield(alpha, pages_per_block, choices=100):
     b = np.asarray(a["pages_per_block"])
     if np.any(b != np.round(b)):
         raise ValueError("pages_per_block: must be a whole number of mapping units")
-    al, bb, dd = np.broadcast_arrays(np.asarray(a["alpha"], dtype=float), b.astype(float),
-                                     np.asarray(a["choices"], dtype=float))
+    al, bb, dd = np.broadcast_arrays(
+        np.asarray(a["alpha"], dtype=float), b.astype(float), np.asarray(a["choices"], dtype=float)
+    )
     out = np.empty(al.shape)
     for idx in np.ndindex(al.shape):
         out[idx] = _solve(float(al[idx]), int(bb[idx]), float(dd[idx]))

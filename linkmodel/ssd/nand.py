@@ -125,8 +125,7 @@ def channel_transfer_time(nbytes, rate, spare_fraction=0.0, command_time=0.0, co
     time : broadcast kind of the inputs
         [s].
     """
-    a, k = unpack(nbytes=nbytes, rate=rate, spare_fraction=spare_fraction, command_time=command_time,
-                  commands=commands)
+    a, k = unpack(nbytes=nbytes, rate=rate, spare_fraction=spare_fraction, command_time=command_time, commands=commands)
     check_range("nbytes", a["nbytes"], lo=0, unit="B")
     check_range("rate", a["rate"], lo=0, lo_open=True, unit="T/s")
     for n in ("spare_fraction", "command_time", "commands"):

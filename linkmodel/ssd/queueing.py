@@ -111,8 +111,10 @@ def mva(queue_depths, delay, stations: dict, service="deterministic", background
     m = {k: np.broadcast_to(np.asarray(a[f"count_{k}"], dtype=float), shape) for k in names}
     d = {k: np.broadcast_to(np.asarray(a[f"service_{k}"], dtype=float), shape) / m[k] for k in names}
     residual = 0.5 if service == "deterministic" else 1.0  # (1 + cv^2) / 2
-    w_b = {k: np.broadcast_to(np.asarray(a[f"background_{k}"], dtype=float), shape) / m[k] if k in background
-           else 0.0 for k in names}
+    w_b = {
+        k: np.broadcast_to(np.asarray(a[f"background_{k}"], dtype=float), shape) / m[k] if k in background else 0.0
+        for k in names
+    }
 
     n_max = int(qd.max())
     want = {int(q): i for i, q in enumerate(qd)}
@@ -138,13 +140,16 @@ def mva(queue_depths, delay, stations: dict, service="deterministic", background
             for k in names:
                 out_u[k][i] = x * d[k]
                 out_r[k][i] = m[k] * r[k]
-    variables = {"latency": (out_lat, "s", "mean latency (delay included)", True),
-                 "iops": (out_x, "1/s", "I/Os per second", True)}
+    variables = {
+        "latency": (out_lat, "s", "mean latency (delay included)", True),
+        "iops": (out_x, "1/s", "I/Os per second", True),
+    }
     for k in names:
         variables[f"utilization_{k}"] = (out_u[k], "1", f"busy share of one {k} server", True)
         variables[f"residence_{k}"] = (out_r[k], "s", f"queueing + service at the {k} per I/O", True)
-    return dataset(variables, kind, leading=("queue_depth", qd), attrs={"model": "linkmodel.ssd.queueing.mva",
-                                                                    "service": service})
+    return dataset(
+        variables, kind, leading=("queue_depth", qd), attrs={"model": "linkmodel.ssd.queueing.mva", "service": service}
+    )
 
 
 def busy_dies(dies, queue_depth):

@@ -45,8 +45,9 @@ def burst_capacity(raw_capacity, bits_per_cell, stored=0.0, reserve_fraction=0.0
     capacity : broadcast kind of the inputs
         [B]; e.g. 64 TiB of QLC holding 30 TB with a 2 % reserve: (70.37 x 0.98 - 30) / 4 = 9.74 TB.
     """
-    a, k = unpack(raw_capacity=raw_capacity, bits_per_cell=bits_per_cell, stored=stored,
-                  reserve_fraction=reserve_fraction)
+    a, k = unpack(
+        raw_capacity=raw_capacity, bits_per_cell=bits_per_cell, stored=stored, reserve_fraction=reserve_fraction
+    )
     check_range("raw_capacity", a["raw_capacity"], lo=0, lo_open=True, unit="B")
     check_range("bits_per_cell", a["bits_per_cell"], lo=1)
     check_range("stored", a["stored"], lo=0, unit="B")
@@ -74,8 +75,9 @@ def folded_rate(slc_program_rate, slc_read_rate, native_program_rate):
     rate : broadcast kind of the inputs
         [B/s].
     """
-    a, k = unpack(slc_program_rate=slc_program_rate, slc_read_rate=slc_read_rate,
-                  native_program_rate=native_program_rate)
+    a, k = unpack(
+        slc_program_rate=slc_program_rate, slc_read_rate=slc_read_rate, native_program_rate=native_program_rate
+    )
     for n in a:
         check_range(n, a[n], lo=0, lo_open=True, unit="B/s")
     rate = 1.0 / (1.0 / a["slc_program_rate"] + 1.0 / a["slc_read_rate"] + 1.0 / a["native_program_rate"])

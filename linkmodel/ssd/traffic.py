@@ -36,8 +36,20 @@ from linkmodel.ssd.waf import _waf_lambertw
 JESD219 = {
     "rates": (0.50, 0.30, 0.20),
     "fractions": (0.05, 0.15, 0.80),
-    "sizes": {512: 0.04, 1024: 0.01, 1536: 0.01, 2048: 0.01, 2560: 0.01, 3072: 0.01, 3584: 0.01,
-              4096: 0.67, 8192: 0.10, 16384: 0.07, 32768: 0.03, 65536: 0.03},
+    "sizes": {
+        512: 0.04,
+        1024: 0.01,
+        1536: 0.01,
+        2048: 0.01,
+        2560: 0.01,
+        3072: 0.01,
+        3584: 0.01,
+        4096: 0.67,
+        8192: 0.10,
+        16384: 0.07,
+        32768: 0.03,
+        65536: 0.03,
+    },
 }
 
 
@@ -113,8 +125,12 @@ def _separated_one(alpha: float, r, f):
     if r.size == 1:
         return cost_from_shares(np.array([1.0])), np.array([alpha])
     if r.size == 2:
-        res = minimize_scalar(lambda s0: cost_from_shares(np.array([s0, 1.0 - s0])), bounds=(1e-9, 1 - 1e-9),
-                              method="bounded", options={"xatol": 1e-12})
+        res = minimize_scalar(
+            lambda s0: cost_from_shares(np.array([s0, 1.0 - s0])),
+            bounds=(1e-9, 1 - 1e-9),
+            method="bounded",
+            options={"xatol": 1e-12},
+        )
         s = np.array([res.x, 1.0 - res.x])
     else:
         # softmax parametrisation keeps every pool's spare share positive and the shares summing to 1
@@ -122,8 +138,7 @@ def _separated_one(alpha: float, r, f):
             e = np.exp(z - z.max())
             return cost_from_shares(e / e.sum())
 
-        res = minimize(obj, np.log(f), method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12,
-                                                                     "maxiter": 20000})
+        res = minimize(obj, np.log(f), method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})
         e = np.exp(res.x - res.x.max())
         s = e / e.sum()
     return cost_from_shares(s), 1.0 + spare * s / f
@@ -164,8 +179,13 @@ def waf_separated(alpha, rates, fractions):
     if k.kind == "xarray":
         import xarray as xr
 
-        pools = xr.DataArray(pools.reshape(k.shape + (r.size,)), dims=k.dims + ("traffic_class",), coords=k.coords,
-                             name="pool_alpha", attrs={"units": "1", "long_name": "physical / user capacity per pool"})
+        pools = xr.DataArray(
+            pools.reshape(k.shape + (r.size,)),
+            dims=k.dims + ("traffic_class",),
+            coords=k.coords,
+            name="pool_alpha",
+            attrs={"units": "1", "long_name": "physical / user capacity per pool"},
+        )
     return waf_out, pools
 
 
@@ -190,8 +210,14 @@ def iu_factor(sizes, indirection_unit):
     """
     s = np.asarray(list(sizes), dtype=float)
     w = np.asarray(list(sizes.values()), dtype=float)
-    if (s.size == 0 or not np.all(np.isfinite(s)) or not np.all(np.isfinite(w)) or np.any(s <= 0) or np.any(w < 0)
-            or abs(w.sum() - 1.0) > 1e-9):
+    if (
+        s.size == 0
+        or not np.all(np.isfinite(s))
+        or not np.all(np.isfinite(w))
+        or np.any(s <= 0)
+        or np.any(w < 0)
+        or abs(w.sum() - 1.0) > 1e-9
+    ):
         raise ValueError("sizes: positive sizes [B] mapped to shares summing to 1")
     a, k = unpack(indirection_unit=indirection_unit)
     check_range("indirection_unit", a["indirection_unit"], lo=0, lo_open=True, unit="B")

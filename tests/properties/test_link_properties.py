@@ -57,15 +57,20 @@ def test_bigger_mps_never_hurts_writes(gen, lanes, size):
     assert np.all(np.diff(eff) >= -1e-9 * eff[1:])
 
 
-@given(st.integers(1, 1 << 18).map(lambda n: 4 * n), st.sampled_from([128, 256, 512, 1024, 2048, 4096]),
-       st.sampled_from([32, 64]), st.sampled_from([3, 5, 6]))
+@given(
+    st.integers(1, 1 << 18).map(lambda n: 4 * n),
+    st.sampled_from([128, 256, 512, 1024, 2048, 4096]),
+    st.sampled_from([32, 64]),
+    st.sampled_from([3, 5, 6]),
+)
 def test_symbolic_equals_numeric(size, mps, addressing, gen):
     # whole-DW transfers: no DW padding and no flit-mode OHC-A1, which the closed form leaves out
     from linkmodel.pcie import symbolic
 
     flit = gen >= 6
-    ds = link(gen, 4, size, mps=mps, addressing=addressing, dllp_policy="none", flit_error_rate=0.0,
-              bit_error_rate=0.0).sel(direction="upstream")
+    ds = link(
+        gen, 4, size, mps=mps, addressing=addressing, dllp_policy="none", flit_error_rate=0.0, bit_error_rate=0.0
+    ).sel(direction="upstream")
     capacity = float(ds.raw_bandwidth * (1 - ds.skp_fraction)) * (236 / 256 if flit else 1.0)
     fn = symbolic.lambdify(symbolic.write_stream_efficiency(), "S", "M", "H", "F")
     padded = 4 * np.ceil(size / 4)
