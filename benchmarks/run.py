@@ -13,7 +13,7 @@ Three parts:
   power; all five standard workloads per configuration): ``--ssd-n``
   configurations (default 1,000,000) in one broadcast call per workload vs
   a scalar loop over ``--ssd-loop`` of them (default 100);
-* a chunked Dask sweep (:mod:`linkmodel.sweep`) of ``--sweep-n``
+* a chunked Dask sweep (:mod:`linkmodel.studies.sweep`) of ``--sweep-n``
   configurations (default 10^8) reduced to per-power-cap maxima and binding
   counts, in a child process so its peak resident memory is its own
   (``dask_sweep_peak_rss_bytes``); a progress bar on stderr. ``--sweep-n 0``
@@ -82,10 +82,9 @@ def bench_link(n: int, n_loop: int, repeats: int = 5) -> dict:
 
 def _ssd_configs(n: int, seed: int = 1) -> dict:
     """Random drive designs around the PM1763 (its catalogue NAND and controller constants)."""
-    from linkmodel import specs
-    from linkmodel.ssd import design
+    from linkmodel import parts as _parts
 
-    base, _ = design.params_from_part(specs.load("samsung-pm1763"))
+    base, _ = _parts.params_from_part(_parts.load("samsung-pm1763"))
     rng = np.random.default_rng(seed)
     cfg = dict(base)
     cfg.update(
@@ -151,7 +150,7 @@ def dask_sweep_child(n: int) -> dict:
     import dask
     from dask.diagnostics import ProgressBar
 
-    from linkmodel import sweep
+    from linkmodel.studies import sweep
 
     axes = _sweep_axes(n)
     size = int(np.prod([len(v) for v in axes.values()]))

@@ -13,7 +13,8 @@
 # %%
 import xarray as xr
 
-from linkmodel.ai import drives, kvtier, models, smallblock, weights
+from linkmodel.ai import kvtier, models, weights
+from linkmodel.studies import ai_drives, ai_smallblock
 from linkmodel.units import GB, TB
 
 model = "llama-3.1-70b"
@@ -60,7 +61,7 @@ table.to_pandas().round(3)
 # 409 TB written per day in BF16, endurance decides, not bandwidth.
 
 # %%
-sized = {f: drives.for_parts(demand.sel(format=f)) for f in formats}
+sized = {f: ai_drives.for_parts(demand.sel(format=f)) for f in formats}
 per_part = xr.Dataset(
     {f"drives {f}": sized[f].drives for f in formats} | {f"binding {f}": sized[f].binding for f in formats}
 )
@@ -73,7 +74,7 @@ per_part.to_pandas()
 
 # %%
 lean = kvtier.demand(model, **scenario, admit=0.25, fmt="turboquant-3.5-norm")
-s = drives.for_parts(lean)
+s = ai_drives.for_parts(lean)
 s[["drives", "binding", "n_endurance", "n_capacity", "n_read_iops"]].to_pandas()
 
 # %% [markdown]
@@ -89,7 +90,7 @@ for name, layout in (
     ("vLLM block per layer, TP8 rank, K or V", dict(tokens_per_block=16, layout="layer_separate", tp=8, split_kv=True)),
 ):
     d = kvtier.demand(model, 20.0, 12_035, 0.9, admit=0.0, **layout)
-    r = drives.for_parts(d, parts=["micron-9650-pro", "samsung-pm1763", "micron-6600-ion"])
+    r = ai_drives.for_parts(d, parts=["micron-9650-pro", "samsung-pm1763", "micron-6600-ion"])
     print(
         f"{name}: {float(d.io_size) / 1024:.0f} KiB per I/O, {float(d.read_bandwidth) / GB:.1f} GB/s = "
         f"{float(d.read_iops):,.0f} IOPS"
@@ -130,7 +131,7 @@ be.to_pandas().round(2)
 # is an upper bound:
 
 # %%
-c = smallblock.closing("micron-9650-pro", 100e6, 512)
+c = ai_smallblock.closing("micron-9650-pro", 100e6, 512)
 print(f"today: {c['iops'] / 1e6:.1f} M IOPS at 512 B ({c['binding']} binds), {c['gap']:.1f}x short")
 print(
     "links that carry it:",

@@ -4,7 +4,7 @@
 # Sliders over a drive design, starting from the Samsung PM1763: PCIe
 # generation and lanes, channels, NAND generation (catalogue), power cap and
 # capacity. Every change re-runs the drive model for the four standard
-# workloads (`linkmodel.sweep.run` on one design: milliseconds) and shows
+# workloads (`linkmodel.studies.sweep.run` on one design: milliseconds) and shows
 # throughput, IOPS, power, efficiency and the binding stage. Run it in
 # JupyterLab (`pip install -e ".[notebooks]"`); as a script it prints the
 # starting design.
@@ -12,10 +12,11 @@
 # %%
 import ipywidgets as widgets
 
-from linkmodel import specs, sweep
-from linkmodel.specs import catalogue
+from linkmodel import parts
+from linkmodel.parts import catalogue
+from linkmodel.studies import sweep
 
-base = specs.load("samsung-pm1763")
+base = parts.load("samsung-pm1763")
 tlc = sorted(k for k, v in catalogue()["nand"].items() if v.get("cell") == "TLC")
 
 

@@ -10,11 +10,11 @@
 import numpy as np
 import xarray as xr
 
-from linkmodel import specs
-from linkmodel.ssd import design, latency, queueing
+from linkmodel import parts as _parts
+from linkmodel.ssd import latency, queueing
 
-part = specs.load("micron-9550-max")
-params, _ = design.params_from_part(part)
+part = _parts.load("micron-9550-max")
+params, _ = _parts.params_from_part(part)
 read = latency.qd1(params, "read")
 write = latency.qd1(params, "write")
 print(
@@ -36,11 +36,11 @@ print(f"written through: {float(through.total) * 1e6:.0f} us")
 # ## QD1 latency of every part that publishes one
 
 # %%
-for p in specs.bundled_parts():
+for p in _parts.bundled_parts():
     pubs = {pub.metric: pub.value for pub in p.published if pub.metric in ("read_latency", "write_latency")}
     if not pubs:
         continue
-    prm, _ = design.params_from_part(p)
+    prm, _ = _parts.params_from_part(p)
     row = []
     for io in ("read", "write"):
         pred = float(latency.qd1(prm, io).total)
@@ -105,7 +105,7 @@ for rate in (50e3, 150e3, 300e3):
 # it was measured.
 
 # %%
-small, _ = design.params_from_part(part, 3.2e12)
+small, _ = _parts.params_from_part(part, 3.2e12)
 mix = latency.mixed_curve(small, 0.7, [1, 16, 64, 256])
 (
     mix[["iops", "read_latency", "write_latency"]]

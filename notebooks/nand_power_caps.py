@@ -5,13 +5,13 @@
 # speed (MT/s), and where a 15, 25 or 40 W power cap stops them. The base
 # design is the Samsung PM1763 (PCIe 6.0 x4, its NAND and controller from the
 # catalogue); every other number comes from the axes below. One
-# `linkmodel.sweep.run` call evaluates every combination; the binding stage
+# `linkmodel.studies.sweep.run` call evaluates every combination; the binding stage
 # is drawn as a map.
 
 # %%
 import numpy as np
 
-from linkmodel import sweep
+from linkmodel.studies import sweep
 from linkmodel.units import GB
 
 axes = {

@@ -44,12 +44,12 @@ iops = link(gen, 4, 4 * KiB, mps=mps).transfer_rate
 
 # %% [markdown]
 # With the NVMe command traffic riding along (doorbell, SQE fetch, PRP, CQE,
-# MSI-X: `linkmodel.nvme.io_link_ceiling`), the ceiling on 4 KiB random reads
+# MSI-X: `linkmodel.pcie.nvme.io_link_ceiling`), the ceiling on 4 KiB random reads
 # an SSD can serve over x4 is lower: unbatched commands, and with SQE fetches
 # batched by 8 and completions and interrupts coalesced by 8.
 
 # %%
-from linkmodel import nvme  # noqa: E402
+from linkmodel.pcie import nvme  # noqa: E402
 
 plain = nvme.io_link_ceiling(gen, 4, 4 * KiB, 512).transfer_rate
 batched = nvme.io_link_ceiling(gen, 4, 4 * KiB, 512, sqe_batch=8, cqe_batch=8, irq_coalesce=8).transfer_rate

@@ -11,7 +11,7 @@
 import numpy as np
 import xarray as xr
 
-from linkmodel import validate
+from linkmodel.studies import validate
 
 records = [r for r in validate.validate() if r.error is not None]
 

@@ -4,7 +4,7 @@
 # Starting from the Samsung PM1763 (its controller, capacity and spec file),
 # sweep PCIe generation x lanes x channels x NAND generation x power cap, and
 # ask which designs give the most sequential-read throughput for their power
-# (and the most random-read IOPS per watt). One `linkmodel.sweep.run` call;
+# (and the most random-read IOPS per watt). One `linkmodel.studies.sweep.run` call;
 # NAND dies, channel rate, DRAM and PHY power are re-derived for each NAND and
 # link from the catalogue. A link beyond the controller's Gen6 x4 host
 # interface is taken as the same controller design with that interface
@@ -13,7 +13,7 @@
 # %%
 import numpy as np
 
-from linkmodel import sweep
+from linkmodel.studies import sweep
 from linkmodel.units import GB
 
 axes = {

@@ -19,8 +19,9 @@
 import numpy as np
 import xarray as xr
 
-from linkmodel import sanity, specs, writeview
-from linkmodel.ssd import design, endurance, meanfield, traffic, waf, writepath
+from linkmodel import parts as _parts
+from linkmodel.ssd import endurance, meanfield, traffic, waf, writepath
+from linkmodel.studies import endurance_view, sanity
 
 alpha = xr.DataArray(np.round(np.arange(1.05, 2.001, 0.05), 3), dims="alpha")
 alpha = alpha.assign_coords(alpha=alpha.values)
@@ -60,9 +61,9 @@ for r, f in ((0.8, 0.2), (0.9, 0.1)):
 # the 16 KiB mapping unit still costs x4 for 4 KiB writes.
 
 # %%
-r6060 = specs.load("dapustor-r6060")
+r6060 = _parts.load("dapustor-r6060")
 for host_waf in (1.0, 2.0):
-    rep = writeview.part_report(r6060, host_waf=host_waf)
+    rep = endurance_view.part_report(r6060, host_waf=host_waf)
     for name, v in rep["placements"].items():
         print(
             f"host WAF {host_waf:g} {name:20} capacity {v['capacity'] / 1e12:6.2f} TB  device WAF {v['waf']:6.2f}  "
@@ -101,7 +102,7 @@ for target in (1, 3):
     print(f"{target} DWPD: alpha {a:.3f} -> {32 * 2**40 / a / 1e12:.2f} TB of user capacity on 32 TiB of NAND")
 
 for a_id, b_id in (("micron-9650-pro", "micron-9650-max"), ("kioxia-cm9-r", "kioxia-cm9-25tb-kvcache")):
-    pr = writeview.pair_report(specs.load(a_id), specs.load(b_id))
+    pr = endurance_view.pair_report(_parts.load(a_id), _parts.load(b_id))
     pub = pr["rand_write"]["published"]
     print(
         f"{a_id} / {b_id}: random writes published {pub if pub is None else round(pub, 3)}, predicted "
@@ -127,11 +128,11 @@ for a_id, b_id in (("micron-9650-pro", "micron-9650-max"), ("kioxia-cm9-r", "kio
 # over-provisioning, the figure needs more NAND (or gentler traffic):
 
 # %%
-for part in specs.bundled_parts():
+for part in _parts.bundled_parts():
     for pub in part.published:
         if pub.metric != "rand_write":
             continue
-        params, _ = design.params_from_part(part, pub.capacity)
+        params, _ = _parts.params_from_part(part, pub.capacity)
         b = sanity.random_write_waf_bound(part, pub.capacity, pub.value, pub.block_size, params)
         if b is not None and b["waf_max"] < b["waf_model"]:
             print(

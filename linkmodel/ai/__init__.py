@@ -4,8 +4,8 @@ Modules: :mod:`~linkmodel.ai.models` (LLM catalogue, KV bytes per token,
 storage formats), :mod:`~linkmodel.ai.kvtier` (a prefix-cache tier's demand:
 bandwidth, I/O size, IOPS, capacity, writes per day; Mooncake's
 load-vs-recompute break-even), :mod:`~linkmodel.ai.weights` (cold start and
-MoE expert streaming), :mod:`~linkmodel.ai.drives` (how many drives of each
+MoE expert streaming), :mod:`~linkmodel.studies.ai_drives` (how many drives of each
 part meet a demand, and which constraint binds) and
-:mod:`~linkmodel.ai.smallblock` (GPU-initiated small-block IOPS of a drive
+:mod:`~linkmodel.studies.ai_smallblock` (GPU-initiated small-block IOPS of a drive
 design and what would close a target). Sources: ai_workloads.md.
 """

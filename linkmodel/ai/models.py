@@ -187,7 +187,7 @@ def kv_format(fmt) -> KVFormat:
 
 
 def _models_path():
-    from linkmodel.specs import data_dir
+    from linkmodel.parts import data_dir
 
     return data_dir() / "ai" / "models.toml"
 

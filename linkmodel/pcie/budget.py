@@ -197,7 +197,7 @@ def link(
     command_upstream_tlps, command_downstream_tlps : float or array-like
         Side-band TLPs per transfer in each direction [1] (e.g. NVMe
         doorbells, SQE fetches, completions, interrupts; see
-        :mod:`linkmodel.nvme`). They pay per-TLP framing and trigger Acks
+        :mod:`linkmodel.pcie.nvme`). They pay per-TLP framing and trigger Acks
         like any TLP.
     command_upstream_bytes, command_downstream_bytes : float or array-like
         Header + payload bytes of those TLPs per transfer [B] (framing is

@@ -6,7 +6,7 @@ ceiling (the binding stage)::
 
     stage        capacity                         demand per I/O
     -----------  -------------------------------  ---------------------------------------
-    link         PCIe budget incl. NVMe commands  (computed by linkmodel.nvme / pcie.link)
+    link         PCIe budget incl. NVMe commands  (computed by linkmodel.pcie.nvme / pcie.link)
     controller   IOPS limit, bandwidth limit      1 command, `size` bytes
     channels     N_ch channels (busy time)        bytes x (1 + spare) / rate + commands x t_cmd
     dies         N_die dies (busy time)           array time: reads, programs (with the data-in the
@@ -198,7 +198,7 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
     ----------
     params : dict
         Every key of :data:`PARAMETERS` (SI units), scalars or arrays or
-        DataArrays. :func:`linkmodel.ssd.design.params_from_part` builds it from a
+        DataArrays. :func:`linkmodel.parts.params_from_part` builds it from a
         spec file.
     workload : Workload
         The workload.
@@ -207,7 +207,7 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
         and metadata of random writes; default conventional, uniform traffic,
         Lambert-W, no parity.
     **link_kw
-        Passed to :func:`linkmodel.nvme.io_link_ceiling` (NVMe batching,
+        Passed to :func:`linkmodel.pcie.nvme.io_link_ceiling` (NVMe batching,
         ``round_trip``, ``tag_bits`` ...).
 
     Returns
@@ -218,7 +218,7 @@ def evaluate(params: dict, workload: Workload, write_path=None, **link_kw):
         ``ceiling_*`` [1/s], ``waf``, ``active_dies``, ``static_power``,
         ``energy_per_io``. Units in attrs.
     """
-    from linkmodel import nvme
+    from linkmodel.pcie import nvme
 
     missing = [k for k in PARAMETERS if k not in params]
     if missing:
@@ -501,7 +501,7 @@ def predict(params: dict, workloads=None, write_path=None, **link_kw):
     if any(np.ndim(wl.size) or np.ndim(wl.read_fraction) for wl in wls):
         raise ValueError(
             "workloads: predict() stacks scalar workloads; for a size or read-share axis call "
-            "evaluate() with that Workload (or linkmodel.sweep.run)"
+            "evaluate() with that Workload (or linkmodel.studies.sweep.run)"
         )
     parts = [evaluate(params, wl, write_path, **link_kw) for wl in wls]
     ds = xr.concat(parts, dim="workload", combine_attrs="drop_conflicts")

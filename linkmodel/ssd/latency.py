@@ -162,7 +162,7 @@ def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, pag
     ----------
     params : dict
         Drive parameters (:data:`linkmodel.ssd.drive.PARAMETERS`, SI), e.g.
-        from :func:`linkmodel.ssd.design.params_from_part`.
+        from :func:`linkmodel.parts.params_from_part`.
     io : {"read", "write"}
     size : float
         I/O size [B], at most one die's multi-plane page (planes x page size).
@@ -285,7 +285,7 @@ def sustained_qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT
     A QD1 write loop at steady state cannot complete writes faster than the
     buffer drains: ``max(L1, 1 / write ceiling)``. Vendors measure QD1
     latency at steady state (after preconditioning), so this is what
-    :mod:`linkmodel.validate` compares with.
+    :mod:`linkmodel.studies.validate` compares with.
 
     Returns
     -------

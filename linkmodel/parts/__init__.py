@@ -1,0 +1,58 @@
+"""Parts: the data files (published parts, the shared catalogue, calibration, AI models)
+and their resolution into typed model parameters, each with its provenance.
+
+Layer: above the models (:mod:`linkmodel.pcie`, :mod:`linkmodel.ssd`,
+:mod:`linkmodel.ai`), below the studies. Modules: :mod:`~linkmodel.parts.files`
+(spec and catalogue files: schema, SI conversion, one-line errors naming file
+and field), :mod:`~linkmodel.parts.resolve` (a part's SKU -> drive parameters
+and where each came from), :mod:`~linkmodel.parts.calibration` (the shared
+calibrated constants).
+"""
+
+from linkmodel.parts.calibration import stored
+from linkmodel.parts.files import (
+    CatalogueEntry,
+    Part,
+    SpecError,
+    Value,
+    bundled_parts,
+    catalogue,
+    data_dir,
+    load,
+    load_catalogue_file,
+    load_part,
+    specs_dir,
+)
+from linkmodel.parts.resolve import (
+    SHARED,
+    Provenance,
+    Shared,
+    about,
+    lookup,
+    nand_id,
+    params_from_part,
+    power_states,
+)
+
+__all__ = [
+    "SHARED",
+    "CatalogueEntry",
+    "Part",
+    "Provenance",
+    "Shared",
+    "SpecError",
+    "Value",
+    "about",
+    "bundled_parts",
+    "catalogue",
+    "data_dir",
+    "load",
+    "load_catalogue_file",
+    "load_part",
+    "lookup",
+    "nand_id",
+    "params_from_part",
+    "power_states",
+    "specs_dir",
+    "stored",
+]

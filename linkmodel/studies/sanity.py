@@ -1,0 +1,276 @@
+"""Spec-sheet sanity checks: is a published figure physically possible, and what must be true?
+
+For every published performance figure of a part:
+
+* the **link ceiling** at the part's MPS, with and without NVMe command
+  traffic, and the smallest MPS at which the link could carry the figure (the
+  hard physical bound: no design behind the link can beat it);
+* what the back end must provide to reach it under the model's catalogue
+  values: dies (array time), channel bandwidth, energy per I/O within the power
+  cap, and controller IOPS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from linkmodel import parts
+from linkmodel.parts import Part, catalogue
+from linkmodel.pcie import link, nvme
+from linkmodel.pcie.transactions import ALLOWED_MPS
+from linkmodel.ssd import drive
+
+PERF_METRICS = {"seq_read", "seq_write", "rand_read", "rand_write", "mixed_70_30"}
+
+
+@dataclass(frozen=True)
+class Check:
+    """The sanity check of one published figure (SI units)."""
+
+    part: str
+    metric: str
+    capacity: float
+    published: float
+    mps: float
+    link_ceiling: float
+    link_ceiling_data_only: float
+    min_mps: float | None
+    min_mps_data_only: float | None
+    possible: bool
+    requirements: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """JSON-ready dict."""
+        return asdict(self)
+
+
+def _per_io(metric: str, value: float, size: float) -> float:
+    """Published figure as I/Os per second."""
+    return value / size if metric.startswith("seq") else value
+
+
+def _as_metric(metric: str, iops: float, size: float) -> float:
+    return iops * size if metric.startswith("seq") else iops
+
+
+def link_ceilings(gen: int, lanes: int, size: float, read_fraction: float, mps_values=ALLOWED_MPS, mrrs=512.0):
+    """IOPS ceilings of the link over MPS values, with and without NVMe traffic.
+
+    Returns
+    -------
+    (with_nvme, data_only) : two numpy arrays over `mps_values` [1/s]
+    """
+    mps = np.asarray(mps_values, dtype=float)
+    with_nvme = nvme.io_link_ceiling(gen, lanes, size, mps, read_fraction=read_fraction, mrrs=mrrs).transfer_rate
+    data_only = link(gen, lanes, size, mps, write_fraction=read_fraction, mrrs=mrrs).transfer_rate
+    return np.asarray(with_nvme, dtype=float), np.asarray(data_only, dtype=float)
+
+
+def random_write_waf_bound(part: Part, capacity: float, rand_write: float, block_size: float, params: dict):
+    """What a published random-write figure implies about write amplification, from the part's own figures.
+
+    The same NAND, controller and power budget that write sequentially at the
+    part's published ``seq_write`` must, for random writes, program ``WAF``
+    bytes per host byte (and read back the relocated ones on top). So, even
+    if garbage-collection reads cost nothing,
+
+        rand_write x size x WAF_IU x WAF <= seq_write     =>     WAF <= WAF_max,
+
+    and under uniform random writes (Lambert-W, ``1/A = u`` with
+    ``alpha = -log(1 - u) / u``) that needs ``alpha_eff >= -WAF_max log(1 -
+    1/WAF_max)``. Not applied when the sequential figure is within 10 % of the
+    link ceiling (the NAND could then program faster than the figure shows).
+
+    Parameters
+    ----------
+    part : Part
+    capacity : float
+        SKU user capacity [B].
+    rand_write : float
+        Published random-write IOPS [1/s].
+    block_size : float
+        Its I/O size [B].
+    params : dict
+        The SKU's drive parameters (:func:`linkmodel.parts.params_from_part`).
+
+    Returns
+    -------
+    dict or None
+        ``seq_write`` [B/s], ``waf_max``, ``waf_model`` (uniform random at the
+        model's alpha_eff), ``alpha_eff_model``, ``alpha_eff_min`` and
+        ``raw_min`` [B] (NAND the figure needs with the model's reserve), or
+        None when the part publishes no sequential write for that capacity.
+    """
+    from linkmodel.ssd import waf as _waf
+
+    seq = [p.value for p in part.published if p.metric == "seq_write" and p.capacity == capacity]
+    if not seq or rand_write <= 0:
+        return None
+    seq_write = max(seq)
+    link_seq = (
+        float(
+            nvme.io_link_ceiling(
+                int(params["gen"]),
+                int(params["lanes"]),
+                131072.0,
+                params["mps"],
+                read_fraction=0.0,
+                mrrs=params["mrrs"],
+            ).transfer_rate
+        )
+        * 131072.0
+    )
+    if seq_write >= 0.9 * link_seq:
+        return None
+    iu = params["indirection_unit"]
+    iu_factor = np.ceil(block_size / iu - 1e-12) * iu / block_size
+    waf_max = seq_write / (rand_write * block_size * iu_factor)
+    alpha_model = params["raw_capacity"] * (1.0 - params["reserve_fraction"]) / params["user_capacity"]
+    out = {
+        "seq_write": seq_write,
+        "waf_max": waf_max,
+        "waf_model": float(_waf.waf_uniform(alpha_model)),
+        "alpha_eff_model": alpha_model,
+    }
+    if waf_max > 1.0:
+        a_min = -waf_max * np.log1p(-1.0 / waf_max)
+        out["alpha_eff_min"] = float(a_min)
+        out["raw_min"] = float(a_min * params["user_capacity"] / (1.0 - params["reserve_fraction"]))
+    else:
+        out["alpha_eff_min"] = None
+        out["raw_min"] = None
+    return out
+
+
+def describe_waf_bound(b: dict, raw_model: float) -> str:
+    """One sentence: what a random-write figure needs, from :func:`random_write_waf_bound`."""
+    head = (
+        f"at {b['seq_write'] / 1e9:.3g} GB/s of NAND writes (the part's own sequential write) this figure allows "
+        f"WAF <= {b['waf_max']:.2f} even with free GC reads"
+    )
+    if b["alpha_eff_min"] is None:
+        return head + ": below 1, so it cannot be steady-state random writes over the full span"
+    return (
+        head + f"; uniform random writes reach that only at alpha_eff >= {b['alpha_eff_min']:.3f}, i.e. >= "
+        f"{b['raw_min'] / 1e12:.4g} TB of NAND (model: {raw_model / 1e12:.4g} TB, alpha_eff "
+        f"{b['alpha_eff_model']:.3f}, WAF {b['waf_model']:.2f}); otherwise the test is not uniform full-span "
+        "steady state"
+    )
+
+
+def check_part(part: Part, cat=None) -> list[Check]:
+    """Sanity-check every published performance figure of a part.
+
+    Returns
+    -------
+    list of Check
+    """
+    cat = catalogue() if cat is None else cat
+    out = []
+    for pub in part.published:
+        if pub.metric not in PERF_METRICS:
+            continue
+        with parts.about(part, pub.capacity):
+            params, _ = parts.params_from_part(part, pub.capacity, cat)
+            ds = drive.evaluate(
+                params,
+                drive.Workload(
+                    pub.metric,
+                    pub.block_size,
+                    drive.WORKLOADS[pub.metric].read_fraction,
+                    drive.WORKLOADS[pub.metric].random,
+                ),
+            )
+        base = drive.WORKLOADS[pub.metric]
+        wl = drive.Workload(pub.metric, pub.block_size, base.read_fraction, base.random)
+        need = _per_io(pub.metric, pub.value, wl.size)
+        gen, lanes, mps = int(params["gen"]), int(params["lanes"]), params["mps"]
+        with_nvme, data_only = link_ceilings(gen, lanes, wl.size, wl.read_fraction, mrrs=params["mrrs"])
+        mps_list = np.asarray(ALLOWED_MPS, dtype=float)
+        i = list(mps_list).index(mps)
+        ok_n = np.nonzero(with_nvme >= need)[0]
+        ok_d = np.nonzero(data_only >= need)[0]
+        min_mps = float(mps_list[ok_n[0]]) if ok_n.size else None
+        min_mps_d = float(mps_list[ok_d[0]]) if ok_d.size else None
+        reqs = []
+        unit = "GB/s" if pub.metric.startswith("seq") else "M IOPS"
+        scale = 1e9 if pub.metric.startswith("seq") else 1e6
+
+        def fmt(iops):
+            return f"{_as_metric(pub.metric, iops, wl.size) / scale:.3f} {unit}"
+
+        if min_mps_d is None:
+            reqs.append(
+                f"more than PCIe Gen{gen} x{lanes} can carry at any MPS (data-only ceiling "
+                f"{fmt(data_only[-1])} at MPS 4096)"
+            )
+        else:
+            if min_mps_d > mps or min_mps_d > 128:
+                below = mps_list[mps_list < min_mps_d]
+                detail = (
+                    f" (data-only ceiling at MPS {below[-1]:g} B is {fmt(data_only[len(below) - 1])})"
+                    if below.size
+                    else ""
+                )
+                reqs.append(f"MPS >= {min_mps_d:g} B on the link for the data alone{detail}")
+            if min_mps is None:
+                reqs.append(
+                    f"less NVMe command traffic than the defaults (one doorbell, SQE fetch, CQE and "
+                    f"interrupt per I/O): with it the link tops out at {fmt(with_nvme[-1])}"
+                )
+            elif min_mps != min_mps_d:
+                reqs.append(
+                    f"MPS >= {min_mps:g} B once NVMe command traffic is counted "
+                    f"(or batched doorbells / coalesced completions)"
+                )
+        die_time = float(ds.die_time)
+        dies_needed = need * die_time
+        if dies_needed > params["dies"]:
+            reqs.append(
+                f"{dies_needed:.0f} NAND dies busy at once with {parts.nand_id(part, pub.capacity)} timing "
+                f"(the SKU has {params['dies']:.0f})"
+            )
+        ch_ceiling = float(ds.ceiling_channels)
+        if ch_ceiling < need:
+            reqs.append(
+                f"{need / ch_ceiling * params['channel_rate'] / 1e6:.0f} MT/s NAND channels "
+                f"(has {params['channels']:.0f} x {params['channel_rate'] / 1e6:.0f} MT/s)"
+            )
+        budget = params["power_cap"] - float(ds.static_power)
+        e_max = budget / need
+        if float(ds.energy_per_io) > e_max:
+            if pub.metric.startswith("seq"):
+                per, div, unit_e = "byte", wl.size / 1e9, "nJ"
+            else:
+                per, div, unit_e = "I/O", 1e-6, "uJ"
+            reqs.append(
+                f"<= {e_max / div:.3g} {unit_e} of dynamic energy per {per} (NAND, bus, controller) to "
+                f"stay within {params['power_cap']:g} W above {float(ds.static_power):.1f} W static "
+                f"(model: {float(ds.energy_per_io) / div:.3g} {unit_e})"
+            )
+        if pub.metric == "rand_write":
+            b = random_write_waf_bound(part, pub.capacity, pub.value, wl.size, params)
+            if b is not None and b["waf_max"] < b["waf_model"]:
+                reqs.append(describe_waf_bound(b, params["raw_capacity"]))
+        if params["controller_iops"] < need:
+            reqs.append(
+                f"a controller doing {need / 1e6:.2f} M IOPS (catalogue: {params['controller_iops'] / 1e6:.2f} M)"
+            )
+        out.append(
+            Check(
+                part.id,
+                pub.metric,
+                pub.capacity,
+                pub.value,
+                mps,
+                _as_metric(pub.metric, float(with_nvme[i]), wl.size),
+                _as_metric(pub.metric, float(data_only[i]), wl.size),
+                min_mps,
+                min_mps_d,
+                min_mps_d is not None,
+                reqs,
+            )
+        )
+    return out

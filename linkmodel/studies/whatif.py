@@ -1,0 +1,154 @@
+"""What-if comparisons between two parts, and what accounts for the difference.
+
+:func:`compare` predicts two parts' standard workloads under one power cap
+and returns the ratios (performance, efficiency). :func:`attribute` walks
+from the first design to the second one change at a time (PCIe link, NAND,
+controller, capacity) and reports the ratio after each step, so the
+difference is split into the design changes that make it.
+
+The PM1763 vs PM1753 question (CFMS|MemoryS 2026 trade press: under a 25 W
+limit, 2x performance and 1.5x energy efficiency over the previous
+generation) is ``linkmodel whatif samsung-pm1763 samsung-pm1753 --power-cap 25W``.
+"""
+
+from __future__ import annotations
+
+from linkmodel import parts as _parts
+from linkmodel.parts import Part, catalogue
+from linkmodel.ssd import drive
+
+#: parameter groups swapped one at a time, in this order
+STEPS = (
+    ("PCIe link", ("gen", "lanes", "mps", "mrrs", "phy_power")),
+    (
+        "NAND",
+        (
+            "planes",
+            "page_size",
+            "spare_fraction",
+            "bits_per_cell",
+            "t_read",
+            "t_prog",
+            "t_erase",
+            "block_pages",
+            "independent_plane_reads",
+            "program_cache_pages",
+            "command_time",
+            "read_power",
+            "program_power",
+            "erase_power",
+            "standby_power",
+            "io_energy",
+            "channel_rate",
+            "t_read_slc",
+            "t_prog_slc",
+        ),
+    ),
+    (
+        "controller",
+        (
+            "channels",
+            "controller_iops",
+            "controller_bandwidth",
+            "controller_power",
+            "controller_energy",
+            "command_energy",
+            "slc_fraction",
+        ),
+    ),
+    ("capacity", ("user_capacity", "raw_capacity", "dies", "dram_power", "indirection_unit", "reserve_fraction")),
+    ("power cap", ("power_cap",)),
+)
+
+
+def _params(part: Part, cap_w: float | None, capacity: float | None, cat):
+    params, _ = _parts.params_from_part(part, capacity, cat)
+    if cap_w is not None:
+        params["power_cap"] = float(cap_w)
+    return params
+
+
+def _metrics(params) -> dict:
+    ds = drive.predict(params)
+    out = {}
+    for wl in ds.workload.values:
+        sel = ds.sel(workload=wl)
+        out[str(wl)] = {
+            "throughput": float(sel.throughput),
+            "iops": float(sel.iops),
+            "power": float(sel.power),
+            "efficiency": float(sel.efficiency),
+            "binding": str(sel.binding.values),
+        }
+    return out
+
+
+def compare(new: Part, old: Part, power_cap: float | None = None, cat=None, new_capacity=None, old_capacity=None):
+    """Predictions of two parts and their ratios (new / old) per workload.
+
+    Parameters
+    ----------
+    new, old : Part
+    power_cap : float, optional
+        Hold both to this cap [W] (default: each part's own).
+    cat : dict, optional
+        The catalogue.
+    new_capacity, old_capacity : float, optional
+        SKU capacities [B] (default: headline).
+
+    Returns
+    -------
+    dict
+        ``{"new": {...}, "old": {...}, "ratio": {workload: {"performance", "efficiency"}}}``.
+    """
+    cat = catalogue() if cat is None else cat
+    with _parts.about(new, new_capacity):
+        a = _metrics(_params(new, power_cap, new_capacity, cat))
+    with _parts.about(old, old_capacity):
+        b = _metrics(_params(old, power_cap, old_capacity, cat))
+    ratio = {
+        wl: {
+            "performance": a[wl]["throughput"] / b[wl]["throughput"],
+            "efficiency": a[wl]["efficiency"] / b[wl]["efficiency"],
+        }
+        for wl in a
+    }
+    return {"new": a, "old": b, "ratio": ratio}
+
+
+def attribute(new: Part, old: Part, power_cap: float | None = None, cat=None, new_capacity=None, old_capacity=None):
+    """Swap the old design toward the new one a step at a time; ratios after each step.
+
+    Returns
+    -------
+    list of dict
+        ``[{"step": name, "ratio": {workload: {"performance", "efficiency"}}}, ...]``, the last
+        step equal to :func:`compare`'s ratios.
+    """
+    cat = catalogue() if cat is None else cat
+    with _parts.about(new, new_capacity):
+        p_new = _params(new, power_cap, new_capacity, cat)
+    with _parts.about(old, old_capacity):
+        p_old = _params(old, power_cap, old_capacity, cat)
+        base = _metrics(p_old)
+    current = dict(p_old)
+    rows = []
+    for name, keys in STEPS:
+        for k in keys:
+            current[k] = p_new[k]
+        with _parts.about(new, new_capacity):
+            m = _metrics(current)
+        rows.append(
+            {
+                "step": name,
+                "ratio": {
+                    wl: {
+                        "performance": m[wl]["throughput"] / base[wl]["throughput"],
+                        "efficiency": m[wl]["efficiency"] / base[wl]["efficiency"],
+                        "binding": m[wl]["binding"],
+                    }
+                    for wl in m
+                },
+            }
+        )
+    return rows
