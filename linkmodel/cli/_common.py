@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from linkmodel import parts as _parts
 from linkmodel.units import parse_quantity
 
 __all__ = [
@@ -89,13 +90,10 @@ def number_arg(flag: str, text: str, lo: float, integer: bool = False) -> float:
 
 
 def part_arg(text: str):
-    from pathlib import Path
-
-    from linkmodel import parts as _parts
-
-    if text.endswith(".toml") or Path(text).exists():
-        return _parts.load_part(text)
+    """A Part from a bundled id or a spec-file path given on the command line."""
     try:
-        return _parts.load(text)
-    except KeyError as exc:
-        raise UsageError(str(exc.args[0])) from None
+        return _parts.part(text)
+    except _parts.SpecError:
+        raise
+    except ValueError as exc:
+        raise UsageError(str(exc).removeprefix("part: ")) from None

@@ -21,6 +21,7 @@ from linkmodel.parts.files import (
     load,
     load_catalogue_file,
     load_part,
+    part,
     specs_dir,
 )
 from linkmodel.parts.resolve import (
@@ -49,6 +50,7 @@ __all__ = [
     "load",
     "load_catalogue_file",
     "load_part",
+    "part",
     "lookup",
     "nand_id",
     "params_from_part",

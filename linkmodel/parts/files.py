@@ -15,6 +15,7 @@ B/s). Errors name the file and the field and say what is allowed::
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import tomllib
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linkmodel.units import parse_quantity
+from linkmodel.units import KiB, parse_quantity
 
 SCHEMA = "linkmodel-spec/1"
 CATALOGUE_SCHEMA = "linkmodel-catalogue/1"
@@ -368,7 +369,7 @@ SEQUENTIAL_METRICS = ("seq_read", "seq_write", "seq_read_power", "seq_write_powe
 
 
 def _default_block(metric: str) -> float:
-    return 131072.0 if metric in SEQUENTIAL_METRICS else 4096.0
+    return 128.0 * KiB if metric in SEQUENTIAL_METRICS else 4.0 * KiB
 
 
 def load_part(path) -> Part:
@@ -607,14 +608,19 @@ def specs_dir() -> Path:
     return data_dir() / "specs"
 
 
-def bundled_parts() -> list[Part]:
-    """Every bundled part, sorted by id."""
+@functools.lru_cache(maxsize=1)
+def _bundled() -> tuple[Part, ...]:
     parts = [load_part(p) for p in sorted(specs_dir().glob("*.toml"))]
     ids = [p.id for p in parts]
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:
         raise SpecError(f"{specs_dir()}: duplicate part id {sorted(dup)[0]!r}")
-    return parts
+    return tuple(parts)
+
+
+def bundled_parts() -> list[Part]:
+    """Every bundled part, sorted by id (the files are read once per process)."""
+    return list(_bundled())
 
 
 def load(part_id: str) -> Part:
@@ -631,10 +637,33 @@ def load(part_id: str) -> Part:
     return parts[part_id]
 
 
-def catalogue() -> dict[str, dict[str, CatalogueEntry]]:
-    """The shared catalogue: ``{"nand": {...}, "controller": {...}}``."""
+@functools.lru_cache(maxsize=1)
+def _catalogue() -> tuple[dict[str, CatalogueEntry], dict[str, CatalogueEntry]]:
     d = data_dir() / "catalogue"
-    return {
-        "nand": load_catalogue_file(d / "nand.toml", "nand"),
-        "controller": load_catalogue_file(d / "controllers.toml", "controller"),
-    }
+    return load_catalogue_file(d / "nand.toml", "nand"), load_catalogue_file(d / "controllers.toml", "controller")
+
+
+def catalogue() -> dict[str, dict[str, CatalogueEntry]]:
+    """The shared catalogue: ``{"nand": {...}, "controller": {...}}`` (read once per process)."""
+    nand, ctrl = _catalogue()
+    return {"nand": dict(nand), "controller": dict(ctrl)}
+
+
+def part(ref) -> Part:
+    """A Part from a bundled id, a spec-file path (str or Path) or a Part.
+
+    Raises
+    ------
+    ValueError
+        ``part: ...`` naming what was given and what is allowed (a SpecError for a bad file).
+    """
+    if isinstance(ref, Part):
+        return ref
+    if isinstance(ref, Path) or (isinstance(ref, str) and (ref.endswith(".toml") or Path(ref).exists())):
+        return load_part(ref)
+    if isinstance(ref, str):
+        try:
+            return load(ref)
+        except KeyError as e:
+            raise ValueError(f"part: {e.args[0]}") from None
+    raise ValueError(f"part: {ref!r} is not a part id, a spec-file path or a Part")

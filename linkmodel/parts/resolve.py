@@ -17,6 +17,7 @@ import numpy as np
 
 from linkmodel.parts import CatalogueEntry, Part, SpecError, catalogue
 from linkmodel.ssd import nand as _nand
+from linkmodel.ssd.params import DriveParams
 
 
 @dataclass(frozen=True)
@@ -321,13 +322,7 @@ def params_from_part(
         prov["raw_capacity"] = Provenance("derived", "the part's raw/user ratio applied to this SKU")
     else:
         params["raw_capacity"] = float(_nand.raw_capacity_rule(cap))
-        prov["raw_capacity"] = Provenance(
-            "shared",
-            _nand.raw_capacity_rule.__doc__.split("ASSUMPTION, basis:")[1]
-            .split("Parameters")[0]
-            .strip()
-            .replace("\n    ", " "),
-        )
+        prov["raw_capacity"] = Provenance("shared", _nand.RAW_CAPACITY_RULE_BASIS)
     die_cap = nand.get("die_capacity")
     params["dies"] = float(_nand.dies(params["raw_capacity"], die_cap))
     prov["dies"] = Provenance("derived", f"raw capacity / {die_cap * 8 / 2**30:g} Gibit dies ({nand.id})")
@@ -371,7 +366,7 @@ def params_from_part(
         prov["program_power"] = Provenance(
             "calibrated", "shared die program power, calibrated once for all parts (data/catalogue/calibration.toml)"
         )
-    bits = {"SLC": 1, "MLC": 2, "TLC": 3, "QLC": 4}[nand.get("cell")]
+    bits = _nand.BITS_PER_CELL[nand.get("cell")]
     params["bits_per_cell"] = float(bits)
     prov["bits_per_cell"] = Provenance(cat_source(nand), f"nand {nand.id}: {nand.get('cell')}")
     if cell_mode not in CELL_MODES:
@@ -487,7 +482,7 @@ def params_from_part(
             )
     else:
         shared("slc_fraction", "slc_fraction")
-    return params, prov
+    return DriveParams.from_mapping(params), prov
 
 
 @contextlib.contextmanager

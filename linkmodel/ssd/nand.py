@@ -20,85 +20,19 @@ import numpy as np
 
 from linkmodel._array import check_range, pack, unpack
 
+__all__ = [
+    "BITS_PER_CELL",
+    "channel_time",
+    "channel_transfer_time",
+    "dies",
+    "program_data_in",
+    "raw_capacity_rule",
+    "RAW_CAPACITY_RULE_BASIS",
+    "read_die_time",
+]
+
+#: bits stored per cell by cell type
 BITS_PER_CELL = {"SLC": 1, "MLC": 2, "TLC": 3, "QLC": 4}
-
-
-def die_read_bandwidth(planes, page_size, t_read):
-    """Array read bandwidth of one die with multi-plane reads [B/s].
-
-    ``planes x page_size / t_read``. E.g. 6 x 16 KiB / 50 us = 1.97 GB/s
-    (reference dossier ssd_modeling.md §4.2).
-
-    Parameters
-    ----------
-    planes : int or array-like or xarray.DataArray
-        Planes per die [1].
-    page_size : float or array-like or xarray.DataArray
-        Page size [B].
-    t_read : float or array-like or xarray.DataArray
-        Page read (array sense) time [s].
-
-    Returns
-    -------
-    bandwidth : broadcast kind of the inputs
-        [B/s].
-    """
-    a, k = unpack(planes=planes, page_size=page_size, t_read=t_read)
-    for n, u in (("planes", ""), ("page_size", "B"), ("t_read", "s")):
-        check_range(n, a[n], lo=0, lo_open=True, unit=u)
-    return pack(a["planes"] * a["page_size"] / a["t_read"], k, "die_read_bandwidth", "B/s")
-
-
-def die_program_bandwidth(planes, page_size, bits_per_cell, t_prog):
-    """Program bandwidth of one die with multi-plane one-shot programs [B/s].
-
-    ``planes x page_size x bits_per_cell / t_prog``: a TLC one-shot program
-    writes three pages per plane.
-
-    Parameters
-    ----------
-    planes : int or array-like or xarray.DataArray
-        Planes per die [1].
-    page_size : float or array-like or xarray.DataArray
-        Page size [B].
-    bits_per_cell : int or array-like or xarray.DataArray
-        1 (SLC) ... 4 (QLC).
-    t_prog : float or array-like or xarray.DataArray
-        One-shot program time of a wordline [s].
-
-    Returns
-    -------
-    bandwidth : broadcast kind of the inputs
-        [B/s].
-    """
-    a, k = unpack(planes=planes, page_size=page_size, bits_per_cell=bits_per_cell, t_prog=t_prog)
-    for n in a:
-        check_range(n, a[n], lo=0, lo_open=True)
-    return pack(a["planes"] * a["page_size"] * a["bits_per_cell"] / a["t_prog"], k, "die_program_bandwidth", "B/s")
-
-
-def t_prog_from_bandwidth(bandwidth, planes, page_size, bits_per_cell):
-    """One-shot program time that gives a per-die program bandwidth [s].
-
-    Inverts :func:`die_program_bandwidth`. E.g. the ISSCC 2023 >300-layer
-    1 Tb TLC die's 194 MB/s with 4 planes x 16 KiB x 3 bits gives ~1.0 ms.
-
-    Parameters
-    ----------
-    bandwidth : float or array-like
-        Per-die program bandwidth [B/s].
-    planes, page_size, bits_per_cell : float or array-like
-        Die organisation ([1], [B], [1]).
-
-    Returns
-    -------
-    t_prog : broadcast kind of the inputs
-        [s].
-    """
-    a, k = unpack(bandwidth=bandwidth, planes=planes, page_size=page_size, bits_per_cell=bits_per_cell)
-    for n in a:
-        check_range(n, a[n], lo=0, lo_open=True)
-    return pack(a["planes"] * a["page_size"] * a["bits_per_cell"] / a["bandwidth"], k, "t_prog", "s")
 
 
 def channel_transfer_time(nbytes, rate, spare_fraction=0.0, command_time=0.0, commands=1.0):
@@ -130,7 +64,7 @@ def channel_transfer_time(nbytes, rate, spare_fraction=0.0, command_time=0.0, co
     check_range("rate", a["rate"], lo=0, lo_open=True, unit="T/s")
     for n in ("spare_fraction", "command_time", "commands"):
         check_range(n, a[n], lo=0)
-    t = a["nbytes"] * (1 + a["spare_fraction"]) / a["rate"] + a["commands"] * a["command_time"]
+    t = channel_time(a["nbytes"], a["rate"], a["spare_fraction"], a["command_time"], a["commands"])
     return pack(t, k, "channel_transfer_time", "s")
 
 
@@ -155,14 +89,19 @@ def dies(raw_capacity, die_capacity):
     return pack(np.ceil(a["raw_capacity"] / a["die_capacity"] - 1e-9), k, "dies", "1")
 
 
+#: basis of :func:`raw_capacity_rule` (an ASSUMPTION), as provenance reads it
+RAW_CAPACITY_RULE_BASIS = (
+    "enterprise capacity points are 0.96 TB (1 DWPD class, e.g. 3.84, 7.68, 15.36, 30.72, 61.44 TB) "
+    "or 0.8 TB (3 DWPD class, e.g. 3.2, 6.4, 12.8, 25.6 TB) of user space per TiB of flash (reference "
+    'dossier ssd_modeling.md §2: "0 %" OP is ~7 % physical; 3 DWPD drives expose 800 GB per 1024 GB). '
+    "Both map to ``2**ceil(log2(user / 1 TB))`` TiB."
+)
+
+
 def raw_capacity_rule(user_capacity):
     """Default NAND capacity for a user capacity: the next power-of-two TiB [B].
 
-    ASSUMPTION, basis: enterprise capacity points are 0.96 TB (1 DWPD class,
-    e.g. 3.84, 7.68, 15.36, 30.72, 61.44 TB) or 0.8 TB (3 DWPD class, e.g. 3.2,
-    6.4, 12.8, 25.6 TB) of user space per TiB of flash (reference dossier
-    ssd_modeling.md §2: "0 %" OP is ~7 % physical; 3 DWPD drives expose
-    800 GB per 1024 GB). Both map to ``2**ceil(log2(user / 1 TB))`` TiB.
+    ASSUMPTION, basis: :data:`RAW_CAPACITY_RULE_BASIS`.
 
     Parameters
     ----------
@@ -178,3 +117,58 @@ def raw_capacity_rule(user_capacity):
     check_range("user_capacity", a["user_capacity"], lo=0, lo_open=True, unit="B")
     tib = 2.0 ** np.ceil(np.log2(a["user_capacity"] / 1e12) - 1e-9)
     return pack(tib * 2**40, k, "raw_capacity", "B")
+
+
+# ---------------------------------------------------------------------------
+# Kernels: plain numpy on validated, unpacked inputs (no checks); the drive model's stages call them
+# ---------------------------------------------------------------------------
+
+
+def channel_time(nbytes, rate, spare_fraction, command_time, commands):
+    """Channel busy time: ``nbytes x (1 + spare_fraction) / rate + commands x command_time`` [s].
+
+    ``nbytes`` [B], ``rate`` [T/s], ``spare_fraction`` [1], ``command_time`` [s], ``commands`` [1].
+    """
+    return nbytes * (1.0 + spare_fraction) / rate + commands * command_time
+
+
+def read_die_time(size, page_size, planes, independent_plane_reads, t_read, random: bool):
+    """Die time of one host read and the pages it senses: ``(die-seconds [s], pages sensed [1])``.
+
+    Random: ``ceil(size / page)`` pages, read ``k`` single-plane at a time or
+    as multi-plane reads of ``planes`` pages, whichever is quicker:
+    ``min(pages / k, ceil(pages / planes)) x t_read``. Sequential: whole
+    multi-plane reads, ``size / (planes x page) x t_read``.
+
+    ``size``, ``page_size`` [B]; ``planes``, ``independent_plane_reads`` [1]; ``t_read`` [s].
+    """
+    if random:
+        pages = np.ceil(size / page_size)
+        return np.minimum(pages / independent_plane_reads, np.ceil(pages / planes)) * t_read, pages
+    return size / (planes * page_size) * t_read, size / page_size
+
+
+def program_data_in(bits_per_cell, program_cache_pages, planes, page_size, spare_fraction, channel_rate):
+    """Die time per one-shot program spent loading data the cache latches could not take early [s].
+
+    A one-shot program needs all ``bits_per_cell`` pages of every plane in
+    the die's data latches before it starts. While the previous program runs,
+    only ``program_cache_pages`` pages per plane can wait in the cache
+    latches; the rest cross the channel after it ends, so their transfer
+    adds to the die's busy time: ``max(bits - cached, 0) x planes x page x
+    (1 + spare) / channel_rate``. E.g. TLC, 1 cached page, 4 x 16 KiB planes,
+    11 % spare, 1.6 GT/s: 90.9 us.
+
+    Parameters
+    ----------
+    bits_per_cell, program_cache_pages, planes : float or array-like
+        [1].
+    page_size : float or array-like
+        [B].
+    spare_fraction : float or array-like
+        ECC/spare bytes per data byte [1].
+    channel_rate : float or array-like
+        [T/s] (one byte per transfer).
+    """
+    left = np.maximum(np.asarray(bits_per_cell, dtype=float) - program_cache_pages, 0.0)
+    return left * planes * page_size * (1.0 + spare_fraction) / channel_rate

@@ -222,6 +222,15 @@ def iu_factor(sizes, indirection_unit):
     a, k = unpack(indirection_unit=indirection_unit)
     check_range("indirection_unit", a["indirection_unit"], lo=0, lo_open=True, unit="B")
     iu = np.asarray(a["indirection_unit"], dtype=float)[..., None]
-    written = np.ceil(s / iu - 1e-12) * iu
+    written = unit_bytes_written(s, iu)
     factor = np.sum(w * written, axis=-1) / np.sum(w * s)
     return pack(factor if factor.ndim else float(factor), k, "iu_factor", "1")
+
+
+def unit_bytes_written(size, indirection_unit):
+    """Bytes a write of ``size`` [B] rewrites: every mapping unit it touches, whole [B].
+
+    ``ceil(size / IU) x IU`` (aligned start; the 1e-12 keeps an exact multiple
+    from rounding up). A kernel: plain numpy, no checks.
+    """
+    return np.ceil(size / indirection_unit - 1e-12) * indirection_unit

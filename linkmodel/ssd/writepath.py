@@ -197,7 +197,7 @@ def waf_total(alpha, size, indirection_unit, write_path: WritePath = UNIFORM, sl
     check_range("indirection_unit", a["indirection_unit"], lo=0, lo_open=True, unit="B")
     check_range("slc_fraction", a["slc_fraction"], lo=0, hi=1)
     gc = np.asarray(waf_gc(a["alpha"], write_path), dtype=float)
-    iu = np.ceil(a["size"] / a["indirection_unit"] - 1e-12) * a["indirection_unit"] / a["size"]
+    iu = iu_factor(a["size"], a["indirection_unit"])
     if write_path.placement == "zns":  # zone appends are sequential: no read-modify-write of mapping units
         iu = np.ones_like(iu)
     out = iu * multiplier(write_path) * (gc + a["slc_fraction"])
@@ -233,3 +233,41 @@ def zns_capacity(raw_capacity, reserve_fraction=0.0, write_path: WritePath = UNI
     check_range("reserve_fraction", a["reserve_fraction"], lo=0, hi=1, hi_open=True)
     cap = a["raw_capacity"] * (1.0 - a["reserve_fraction"]) / ((1.0 + write_path.parity) * (1.0 + write_path.metadata))
     return pack(cap, k, "zns_capacity", "B")
+
+
+# ---------------------------------------------------------------------------
+# Kernels: plain numpy on validated inputs (no checks); the drive model's stages call them
+# ---------------------------------------------------------------------------
+
+
+def iu_factor(size, indirection_unit):
+    """Read-modify-write factor of a write: ``ceil(size / IU) x IU / size`` [1].
+
+    A write of ``size`` bytes [B] rewrites every mapping unit it touches
+    (aligned start) whole: 4 for a 4 KiB write on a 16 KiB unit, 1 for a
+    write that is a whole number of units. The single home of this factor.
+    """
+    return traffic.unit_bytes_written(size, indirection_unit) / size
+
+
+def gc_page_reads(relocated, waf_gc, page, iu):
+    """Pages sensed to relocate ``relocated`` bytes of valid data [1].
+
+    A victim block holds a share ``x = 1 - 1/WAF_GC`` of valid mapping units,
+    scattered; a page of ``u = page / iu`` units is read if any is valid and
+    yields ``x u / (1 - (1 - x)^u)`` units' worth of them.
+
+    Parameters
+    ----------
+    relocated : float or array-like
+        Valid bytes relocated [B].
+    waf_gc : float or array-like
+        Garbage-collection write amplification [1], >= 1.
+    page, iu : float or array-like
+        Page size and mapping unit [B].
+    """
+    x = 1.0 - 1.0 / waf_gc
+    u = np.maximum(1.0, page / iu)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yield_frac = np.where(x > 0, x / -np.expm1(u * np.log1p(-np.minimum(x, 1 - 1e-12))), 1.0)
+    return relocated / (page * yield_frac)

@@ -20,7 +20,7 @@ from linkmodel import parts
 from linkmodel.parts import Part, catalogue
 from linkmodel.pcie import link, nvme
 from linkmodel.pcie.transactions import ALLOWED_MPS
-from linkmodel.ssd import drive
+from linkmodel.ssd import drive, waf, writepath
 
 PERF_METRICS = {"seq_read", "seq_write", "rand_read", "rand_write", "mixed_70_30"}
 
@@ -103,8 +103,6 @@ def random_write_waf_bound(part: Part, capacity: float, rand_write: float, block
         ``raw_min`` [B] (NAND the figure needs with the model's reserve), or
         None when the part publishes no sequential write for that capacity.
     """
-    from linkmodel.ssd import waf as _waf
-
     seq = [p.value for p in part.published if p.metric == "seq_write" and p.capacity == capacity]
     if not seq or rand_write <= 0:
         return None
@@ -114,24 +112,24 @@ def random_write_waf_bound(part: Part, capacity: float, rand_write: float, block
             nvme.io_link_ceiling(
                 int(params["gen"]),
                 int(params["lanes"]),
-                131072.0,
+                drive.WORKLOADS["seq_write"].size,
                 params["mps"],
                 read_fraction=0.0,
                 mrrs=params["mrrs"],
             ).transfer_rate
         )
-        * 131072.0
+        * drive.WORKLOADS["seq_write"].size
     )
     if seq_write >= 0.9 * link_seq:
         return None
     iu = params["indirection_unit"]
-    iu_factor = np.ceil(block_size / iu - 1e-12) * iu / block_size
+    iu_factor = writepath.iu_factor(block_size, iu)
     waf_max = seq_write / (rand_write * block_size * iu_factor)
     alpha_model = params["raw_capacity"] * (1.0 - params["reserve_fraction"]) / params["user_capacity"]
     out = {
         "seq_write": seq_write,
         "waf_max": waf_max,
-        "waf_model": float(_waf.waf_uniform(alpha_model)),
+        "waf_model": float(waf.waf_uniform(alpha_model)),
         "alpha_eff_model": alpha_model,
     }
     if waf_max > 1.0:

@@ -50,7 +50,10 @@ import itertools
 
 import numpy as np
 
-from linkmodel.ssd import drive
+from linkmodel import parts as _parts
+from linkmodel._array import check_choice
+from linkmodel.parts import SpecError, catalogue
+from linkmodel.ssd import drive, power
 
 #: Axes re-derived through :func:`linkmodel.parts.params_from_part`, and their units.
 DESIGN_AXES = {"nand": "", "controller": "", "capacity": "B", "gen": "1", "lanes": "1"}
@@ -61,24 +64,6 @@ STAGES = drive.STAGES
 
 _P = "param_"  # prefix of the parameters' variables inside a lazy sweep's input Dataset
 _DROP = ("link_binding",)  # strings inside the link model: per-design detail, not a sweep output
-
-
-def _part(part):
-    """A Part from a bundled id, a spec-file path (str or Path) or a Part."""
-    from pathlib import Path
-
-    from linkmodel import parts as _parts
-
-    if isinstance(part, Path) or (isinstance(part, str) and (part.endswith(".toml") or Path(part).exists())):
-        return _parts.load_part(part)
-    if isinstance(part, str):
-        try:
-            return _parts.load(part)
-        except KeyError as e:
-            raise ValueError(f"part: {e.args[0]}") from None
-    if not isinstance(part, _parts.Part):
-        raise ValueError(f"part: {part!r} is not a part id, a spec-file path or a Part")
-    return part
 
 
 def _check_axes(axes: dict):
@@ -132,11 +117,8 @@ def parameters(part, axes: dict, capacity: float | None = None, cat=None):
     """
     import xarray as xr
 
-    from linkmodel import parts as _parts
-    from linkmodel.parts import SpecError, catalogue
-
     _check_axes(axes)
-    part = _part(part)
+    part = _parts.part(part)
     cat = catalogue() if cat is None else cat  # read once, not per design
     dnames = [k for k in axes if k in DESIGN_AXES]
     shape = tuple(len(axes[k]) for k in dnames)
@@ -209,11 +191,8 @@ INFEASIBLE = len(STAGES)  # binding code of a design masked out (infeasible="mas
 
 def _static_power(params: dict):
     """Static power [W] of every design (controller + DRAM + PHY + NAND standby), over the dims it varies on."""
-    return (
-        params["controller_power"]
-        + params["dram_power"]
-        + params["phy_power"]
-        + params["standby_power"] * params["dies"]
+    return power.static_power(
+        params["controller_power"], params["dram_power"], params["phy_power"], params["standby_power"], params["dies"]
     )
 
 
@@ -312,7 +291,7 @@ def _grid_view(axes: dict, dims: list[str]):
 
 
 def _attrs(ds, part, wls, axes):
-    for k, (units, long) in drive._OUT.items():
+    for k, (units, long) in drive.OUTPUTS.items():
         if k in ds:
             ds[k].attrs.update(units=units, long_name=long)
     ds["binding"].attrs = {
@@ -389,11 +368,10 @@ def run(
         ``die_time``, ``static_power``, ``energy_per_io``) and ``binding``
         (stage codes, :func:`stage_names`).
     """
-    from linkmodel._array import check_choice
 
     check_choice("infeasible", infeasible, INFEASIBLE_CHOICES)
     wls = _workloads(workloads)
-    part = _part(part)
+    part = _parts.part(part)
     params = parameters(part, axes, capacity, cat)
     if infeasible == "error":
         _check_feasible(params, axes)

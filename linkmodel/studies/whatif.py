@@ -13,6 +13,8 @@ generation) is ``linkmodel whatif samsung-pm1763 samsung-pm1753 --power-cap 25W`
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from linkmodel import parts as _parts
 from linkmodel.parts import Part, catalogue
 from linkmodel.ssd import drive
@@ -64,7 +66,7 @@ STEPS = (
 def _params(part: Part, cap_w: float | None, capacity: float | None, cat):
     params, _ = _parts.params_from_part(part, capacity, cat)
     if cap_w is not None:
-        params["power_cap"] = float(cap_w)
+        params = replace(params, power_cap=float(cap_w))
     return params
 
 

@@ -1,0 +1,194 @@
+"""The drive's stages: each has a capacity and a demand per I/O, and so a ceiling in I/Os per second.
+
+::
+
+    stage                 capacity                         demand per I/O
+    --------------------  -------------------------------  ---------------------------------------
+    link                  PCIe budget incl. NVMe commands  (linkmodel.pcie.nvme / pcie.link)
+    controller_iops       command-processing limit         1 command
+    controller_bandwidth  data-path limit                  `size` bytes
+    channels              N_ch channels (busy time)        bytes x (1 + spare) / rate + commands x t_cmd
+    dies                  N_die dies (busy time)           array time: reads, programs (with the data-in
+                                                           the cache latches cannot hide), GC reads, erases
+    power                 power_cap - static power [W]     energy per I/O [J]
+
+:data:`STAGES` is the ordered registry the drive model loops over; the
+lowest ceiling binds. Each :class:`Stage` says which drive parameters its
+ceiling rests on (:meth:`Stage.rests_on`), so studies ask the stage instead of
+keeping their own table. A new stage (thermal throttling, say) is one function
+and one registry entry.
+
+Stage functions are kernels: plain numpy on checked inputs (``a``: the drive
+parameters unpacked by :func:`linkmodel._array.unpack`; ``d``: the I/O's
+back-end work from :func:`linkmodel.ssd.operations.demand`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from linkmodel.pcie import nvme
+from linkmodel.ssd import nand, power
+from linkmodel.ssd.operations import Demand
+
+__all__ = ["STAGES", "Stage", "StageResult", "register"]
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """What a stage gives for one drive I/O.
+
+    Attributes
+    ----------
+    ceiling : numpy.ndarray
+        Drive I/Os per second the stage allows [1/s].
+    busy_per_io : numpy.ndarray or None
+        Resource-seconds one I/O holds the stage's resource (die-seconds,
+        channel-seconds) [s]; None where the stage is not a busy resource.
+    energy_per_io : numpy.ndarray or None
+        Energy one I/O adds over the idle drive [J] (the power stage).
+    outputs : dict
+        Further named results (e.g. the link's own binding, the static power).
+    """
+
+    ceiling: Any
+    busy_per_io: Any = None
+    energy_per_io: Any = None
+    outputs: dict = field(default_factory=dict)
+
+
+StageFunc = Callable[[Mapping[str, np.ndarray], Demand, Mapping[str, StageResult], Mapping[str, Any]], StageResult]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One registered stage: its name, its function and the parameters its ceiling rests on.
+
+    ``reads`` and ``writes`` list the drive parameters (keys of
+    :data:`linkmodel.ssd.params.PARAMETERS`) that decide the ceiling for reads
+    and for writes: the inputs whose provenance says whether a ceiling rests
+    on published facts (:mod:`linkmodel.studies.validate`).
+    """
+
+    name: str
+    func: StageFunc
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    description: str
+
+    def rests_on(self, reads: bool) -> tuple[str, ...]:
+        """The drive parameters the ceiling rests on for a read (True) or write (False) workload."""
+        return self.reads if reads else self.writes
+
+
+#: the ordered registry: name -> Stage
+STAGES: dict[str, Stage] = {}
+
+
+def register(name: str, reads: tuple[str, ...], writes: tuple[str, ...], description: str):
+    """Decorator: append a stage function to :data:`STAGES` under `name`."""
+
+    def deco(func: StageFunc) -> StageFunc:
+        if name in STAGES:
+            raise ValueError(f"stage: {name!r} is registered already")
+        STAGES[name] = Stage(name, func, reads, writes, description)
+        return func
+
+    return deco
+
+
+@register("link", ("mps",), ("mps",), "IOPS the PCIe link allows (with NVMe command traffic)")
+def link_stage(a, d: Demand, prior, options) -> StageResult:
+    """The host link: transfers per second of the I/O's size and read share, NVMe commands included."""
+    ds = nvme.io_link_ceiling(
+        a["gen"], a["lanes"], d.size, a["mps"], read_fraction=d.read_share, mrrs=a["mrrs"], **options
+    )
+    return StageResult(
+        np.asarray(ds.transfer_rate.values, dtype=float), outputs={"link_binding": np.asarray(ds.binding.values)}
+    )
+
+
+@register("controller_iops", ("controller_iops",), ("controller_iops",), "IOPS the controller's processing allows")
+def controller_iops_stage(a, d: Demand, prior, options) -> StageResult:
+    """The controller's command-processing limit [1/s] (inf where none is published)."""
+    return StageResult(np.asarray(a["controller_iops"], dtype=float))
+
+
+@register(
+    "controller_bandwidth",
+    ("controller_bandwidth",),
+    ("controller_bandwidth",),
+    "IOPS the controller's data path allows",
+)
+def controller_bandwidth_stage(a, d: Demand, prior, options) -> StageResult:
+    """The controller's data-path limit [B/s] over the I/O size [B]."""
+    return StageResult(a["controller_bandwidth"] / d.size)
+
+
+@register("channels", ("channels", "channel_rate"), ("channels", "channel_rate"), "IOPS the NAND channels allow")
+def channel_stage(a, d: Demand, prior, options) -> StageResult:
+    """Channel-seconds per I/O: data with its spare bytes at the channel rate, plus command cycles."""
+    rate, sf, ct, page = a["channel_rate"], a["spare_fraction"], a["command_time"], a["page_size"]
+    read_ch = nand.channel_time(d.size, rate, sf, ct, np.ceil(d.size / page))
+    commands = d.written / page + d.gc_senses + d.rmw_senses + 2.0 * d.slc_bytes / page
+    write_ch = nand.channel_time(d.write_bytes_ch, rate, sf, ct, commands)
+    ch_time = d.read_share * read_ch + d.write_share * write_ch
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return StageResult(a["channels"] / ch_time, busy_per_io=ch_time)
+
+
+@register(
+    "dies",
+    ("t_read", "independent_plane_reads"),
+    ("t_prog", "program_cache_pages", "channel_rate"),
+    "IOPS the NAND dies allow",
+)
+def die_stage(a, d: Demand, prior, options) -> StageResult:
+    """Die-seconds per I/O: reads; programs with their one-shot data-in, GC and RMW reads, erases, SLC folding."""
+    p, page, bits = a["planes"], a["page_size"], a["bits_per_cell"]
+    mp_page = p * page  # bytes sensed by a multi-plane read
+    prog_unit = p * page * bits  # bytes written by a one-shot multi-plane program
+    block_bytes = p * a["block_pages"] * page  # bytes erased by a multi-plane erase
+    # SLC cache: one-bit programs of every plane, then multi-plane SLC reads when folding (its erases are
+    # of SLC-mode blocks holding 1/bits of a native block: counted with the native erase per byte x bits)
+    slc_die = d.slc_bytes / mp_page * (a["t_prog_slc"] + a["t_read_slc"]) + (
+        d.slc_bytes * bits / block_bytes * a["t_erase"]
+    )
+    data_in = nand.program_data_in(bits, a["program_cache_pages"], p, page, a["spare_fraction"], a["channel_rate"])
+    write_data_in = d.written / prog_unit * data_in
+    write_die = (
+        d.written / prog_unit * a["t_prog"]
+        + write_data_in
+        + (d.gc_senses + d.rmw_senses) * a["t_read"] / a["independent_plane_reads"]
+        + d.written / block_bytes * a["t_erase"]
+        + slc_die
+    )
+    die_time = d.read_share * d.read_die + d.write_share * write_die
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return StageResult(
+            a["dies"] / die_time, busy_per_io=die_time, outputs={"die_data_in": d.write_share * write_data_in}
+        )
+
+
+@register(
+    "power",
+    ("controller_energy", "command_energy", "read_power"),
+    ("t_prog", "program_power", "command_energy"),
+    "IOPS the power cap allows",
+)
+def power_stage(a, d: Demand, prior, options) -> StageResult:
+    """(power cap - static power) / energy per I/O; the dies' busy time replaces their standby draw."""
+    static = power.static_power(a["controller_power"], a["dram_power"], a["phy_power"], a["standby_power"], a["dies"])
+    energy = power.io_energy(a, d, prior["dies"].busy_per_io)
+    power.check_cap(a, static)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ceiling = np.where(energy > 0, (a["power_cap"] - static) / np.where(energy > 0, energy, 1.0), np.inf)
+    return StageResult(ceiling, energy_per_io=energy, outputs={"static_power": static})
+
+
+#: parameters the static power rests on (not a stage: it is drawn whatever the load)
+STATIC_INPUTS = ("controller_power", "dram_power", "phy_power")
