@@ -321,9 +321,6 @@ def _cmd_generations(args) -> int:
 
 
 # ---------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------
 # linkmodel validate / check
 # ---------------------------------------------------------------------------
 
@@ -470,7 +467,7 @@ def _cmd_check(args) -> int:
     checks = sanity.check_part(part)
     with _parts.about(part):
         params, prov = _parts.params_from_part(part)
-    states = _power_state_rows(part) if part.get("power_states") else []
+    states = _power_state_rows(part) if part.get("power_states") else []  # evaluated once (D8)
     inputs = [
         {
             "parameter": k,
@@ -502,7 +499,7 @@ def _cmd_check(args) -> int:
     print()
     if part.get("power_states"):
         print("NVMe power states (headline capacity): predicted throughput and power per state")
-        for row in _power_state_rows(part):
+        for row in states:
             if row["error"]:
                 print(f"  {row['state']:4} {row['power_cap']:5.1f} W  not reachable in the model: {row['error']}")
                 continue

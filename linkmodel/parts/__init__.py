@@ -22,6 +22,7 @@ from linkmodel.parts.files import (
     load_catalogue_file,
     load_part,
     part,
+    same_capacity,
     specs_dir,
 )
 from linkmodel.parts.resolve import (
@@ -50,11 +51,12 @@ __all__ = [
     "load",
     "load_catalogue_file",
     "load_part",
-    "part",
     "lookup",
     "nand_id",
     "params_from_part",
+    "part",
     "power_states",
+    "same_capacity",
     "specs_dir",
     "stored",
 ]

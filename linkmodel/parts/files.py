@@ -229,8 +229,10 @@ PART_FIELDS: dict[str, FieldType] = {
     "raw_capacity": FieldType("size", doc="NAND capacity (default: next power-of-two TiB count)"),
     "power_cap": FieldType("power", True, doc="maximum average active power the drive is held to"),
     "power_states": FieldType("power_list", doc="maximum power of each operational NVMe power state, PS0 first"),
-    "dram": FieldType("size", doc="DRAM capacity (default 1 GB per TB of NAND)"),
-    "indirection_unit": FieldType("size", doc="mapping granularity (default 4 KiB)"),
+    "dram": FieldType(
+        "size", doc="DRAM capacity (default 1 GB per TB of NAND at a 4 KiB mapping unit, scaled by 4 KiB / unit)"
+    ),
+    "indirection_unit": FieldType("size", doc="mapping granularity (default 4 KiB; 16 KiB for QLC)"),
     "dwpd": FieldType("number", doc="rated drive writes per day"),
     "slc_cache": FieldType(
         "number",
@@ -667,3 +669,8 @@ def part(ref) -> Part:
         except KeyError as e:
             raise ValueError(f"part: {e.args[0]}") from None
     raise ValueError(f"part: {ref!r} is not a part id, a spec-file path or a Part")
+
+
+def same_capacity(a: float, b: float) -> bool:
+    """Whether two capacities [B] name the same SKU: equal within 1e-9 relative (the one rule, D7)."""
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b))

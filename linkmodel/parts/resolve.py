@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from linkmodel.parts import CatalogueEntry, Part, SpecError, catalogue
+from linkmodel.parts.files import CatalogueEntry, Part, SpecError, catalogue, same_capacity
 from linkmodel.ssd import nand as _nand
 from linkmodel.ssd.params import DriveParams
 
@@ -135,7 +135,7 @@ def nand_id(part: Part, capacity: float | None = None) -> str:
     cap = part.get("capacity") if capacity is None else float(capacity)
     by_cap = part.get("nand_by_capacity") if "nand_by_capacity" in part.fields else {}
     for c, nid in by_cap.items():
-        if abs(c - cap) <= 1e-9 * cap:
+        if same_capacity(c, cap):
             return nid
     return part.get("nand")
 
@@ -311,11 +311,11 @@ def params_from_part(
     headline = part.get("capacity")
     cap = headline if capacity is None else float(capacity)
     params["user_capacity"] = cap
-    if capacity is None or cap == headline:
+    if capacity is None or same_capacity(cap, headline):
         prov["user_capacity"] = Provenance(_kind(part.fields["capacity"]), part.fields["capacity"].basis)
     else:
         prov["user_capacity"] = Provenance("fact", "SKU capacity of a published figure")
-    if "raw_capacity" in part.fields and cap == headline:
+    if "raw_capacity" in part.fields and same_capacity(cap, headline):
         from_part("raw_capacity")
     elif "raw_capacity" in part.fields:
         params["raw_capacity"] = part.get("raw_capacity") * cap / headline

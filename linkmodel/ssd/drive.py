@@ -151,7 +151,7 @@ def evaluate(params: Mapping[str, Any], workload: Workload, write_path=None, **l
         "power": pw,
         "efficiency": iops * s / pw,
         "iops_per_watt": iops / pw,
-        "binding": np.array(STAGES)[np.argmin(stack, axis=0)],
+        "binding": np.array(tuple(ceilings))[np.argmin(stack, axis=0)],
         "waf": np.where(d.app_write_share > 0, d.waf, 1.0),
         "active_dies": iops * die_time,
         "die_time": die_time,
@@ -171,7 +171,8 @@ def evaluate(params: Mapping[str, Any], workload: Workload, write_path=None, **l
     for k, v in (("size", s), ("read_fraction", a["read_fraction"])):
         if np.ndim(v) == 0:
             attrs[k] = float(v)
-    return dataset({k: (res[k], *OUTPUTS[k], False) for k in OUTPUTS}, kind, attrs=attrs)
+    glossary = {**OUTPUTS, **{f"ceiling_{n}": ("1/s", st.description) for n, st in stages.STAGES.items()}}
+    return dataset({k: (v, *glossary[k], False) for k, v in res.items()}, kind, attrs=attrs)
 
 
 def predict(params: dict, workloads=None, write_path=None, **link_kw):

@@ -22,12 +22,12 @@ from linkmodel._array import check_range, pack, unpack
 
 __all__ = [
     "BITS_PER_CELL",
+    "RAW_CAPACITY_RULE_BASIS",
     "channel_time",
     "channel_transfer_time",
     "dies",
     "program_data_in",
     "raw_capacity_rule",
-    "RAW_CAPACITY_RULE_BASIS",
     "read_die_time",
 ]
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from linkmodel import parts as _parts
 from linkmodel.parts import Part, catalogue
+from linkmodel.parts.files import PUBLISHED_KINDS
 from linkmodel.ssd import drive, writepath
 from linkmodel.ssd import endurance as _endurance_model
 
@@ -178,7 +179,7 @@ def pair_report(a: Part, b: Part, cat=None) -> dict:
             params, _ = _parts.params_from_part(part, None, cat)
             end = endurance(part, None, cat)
             rw = _rand_write(params, writepath.UNIFORM)
-        pub = {p.metric: p.value for p in part.published if p.capacity == part.get("capacity") and p.block_size == 4096}
+        pub = _headline_4k_figures(part)
         pub_rw = pub.get("rand_write")
         return {
             "alpha": end["alpha"],
@@ -309,4 +310,20 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
                 part.fields["warranty_years"].basis if "warranty_years" in part.fields else WARRANTY_YEARS_DEFAULT.basis
             ),
         }
+    return out
+
+
+def _headline_4k_figures(part: Part) -> dict[str, float]:
+    """Metric -> value of the part's 4 KiB figures at its headline capacity (D9: no silent last-wins).
+
+    Where several figures share a metric, the vendor's own "up to" figure is taken before a typical, max,
+    measured or derived one (the order of :data:`linkmodel.parts.files.PUBLISHED_KINDS`), and the first of
+    those in the file.
+    """
+    head = part.get("capacity")
+    rank = {k: i for i, k in enumerate(PUBLISHED_KINDS)}
+    figs = [p for p in part.published if _parts.same_capacity(p.capacity, head) and p.block_size == 4096]
+    out: dict[str, float] = {}
+    for p in sorted(figs, key=lambda p: rank[p.kind]):  # stable: file order within a kind
+        out.setdefault(p.metric, p.value)
     return out

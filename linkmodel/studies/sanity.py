@@ -103,7 +103,7 @@ def random_write_waf_bound(part: Part, capacity: float, rand_write: float, block
         ``raw_min`` [B] (NAND the figure needs with the model's reserve), or
         None when the part publishes no sequential write for that capacity.
     """
-    seq = [p.value for p in part.published if p.metric == "seq_write" and p.capacity == capacity]
+    seq = [p.value for p in part.published if p.metric == "seq_write" and parts.same_capacity(p.capacity, capacity)]
     if not seq or rand_write <= 0:
         return None
     seq_write = max(seq)

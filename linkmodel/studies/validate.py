@@ -14,7 +14,7 @@ import numpy as np
 
 from linkmodel import parts as _parts
 from linkmodel.parts import Part, bundled_parts, catalogue
-from linkmodel.ssd import drive
+from linkmodel.ssd import drive, stages
 from linkmodel.studies import endurance_view
 
 #: metric -> (workload name, predicted quantity)
@@ -167,7 +167,7 @@ def validate_part(part: Part, cat=None) -> list[Record]:
                 )
             )
             continue
-        if pub.metric == "active_power" and "power_cap" in part.fields and pub.value == part.get("power_cap"):
+        if pub.metric == "active_power" and "power_cap" in part.fields and np.isclose(pub.value, part.get("power_cap")):
             # the part's power cap *is* this figure: comparing the model's peak power with it would be circular
             records.append(
                 Record(
@@ -330,15 +330,6 @@ def validate_part(part: Part, cat=None) -> list[Record]:
 
 
 #: for each binding stage: the inputs a prediction bound there rests on (for reads, for writes)
-_STAGE_INPUTS = {
-    "link": (("mps",), ("mps",)),
-    "controller_iops": (("controller_iops",), ("controller_iops",)),
-    "controller_bandwidth": (("controller_bandwidth",), ("controller_bandwidth",)),
-    "channels": (("channels", "channel_rate"), ("channels", "channel_rate")),
-    "dies": (("t_read", "independent_plane_reads"), ("t_prog", "program_cache_pages", "channel_rate")),
-    "power": (("controller_energy", "command_energy", "read_power"), ("t_prog", "program_power", "command_energy")),
-    "static": (("controller_power", "dram_power", "phy_power"), ()),
-}
 #: random writes also rest on the over-provisioning (WAF) and the mapping unit (read-modify-write)
 _RANDOM_WRITE_INPUTS = ("raw_capacity", "reserve_fraction", "indirection_unit")
 _SHORT = 60
@@ -411,7 +402,12 @@ def _explain(record: Record, prov: dict) -> tuple[str, str]:
             + (f"{_short(limit.detail)})" if limit else "none published)")
         )
     reads = record.metric.startswith(("seq_read", "rand_read", "read_")) or record.metric == "idle_power"
-    keys = _STAGE_INPUTS.get(stage, ((), ()))[0 if reads else 1]
+    if stage in stages.STAGES:
+        keys = stages.STAGES[stage].rests_on(reads)
+    elif stage == "static":
+        keys = stages.STATIC_INPUTS if reads else ()
+    else:
+        keys = ()
     if record.metric in ("rand_write", "mixed_70_30"):
         keys = keys + _RANDOM_WRITE_INPUTS
     parts = []
