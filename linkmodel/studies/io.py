@@ -4,9 +4,14 @@
 eager or lazy, or one read back by :func:`open_results`) and
 :func:`open_results` reads it back, values, coordinates and attrs identical::
 
-    from linkmodel.studies import io, sweep
-    io.save(sweep.run("samsung-pm1763", {"power_cap": [15, 25, 40]}), "designs.zarr")
-    ds = io.open_results("designs.zarr")
+    from linkmodel.studies import sweep
+    from linkmodel.studies.io import open_results, save
+
+    save(sweep.run("samsung-pm1763", {"power_cap": [15, 25, 40]}), "designs.zarr")
+    ds = open_results("designs.zarr")
+
+(Import the functions, or the module under another name: ``io`` alone
+would hide the standard library's ``io`` in the importing module.)
 
 What a save promises:
 
@@ -51,6 +56,7 @@ import secrets
 import shutil
 import warnings
 from pathlib import Path
+from typing import Literal
 
 __all__ = ["COMPLETE", "SUFFIXES", "PathExistsError", "open_results", "save"]
 
@@ -141,6 +147,7 @@ def _prepared(ds, dest: Path, exists: bool):
 def _write_nc(ds, tmp: Path) -> None:
     import xarray as xr
 
+    engine: Literal["h5netcdf"] | None
     try:
         import h5netcdf  # noqa: F401
 
