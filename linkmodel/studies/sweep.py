@@ -40,8 +40,10 @@ integer code with CF ``flag_values``/``flag_meanings`` attrs (so a sweep of
 With ``chunks`` (a dict of axis -> chunk length) the Dataset is lazy and
 Dask-backed: nothing is computed until asked, each chunk is evaluated by the
 same broadcast call, so sweeps larger than memory run chunk by chunk (reduce
-them, or write them with ``to_zarr``/``to_netcdf``), and they run unchanged on
-a ``dask.distributed`` cluster. :func:`compute` shows a progress bar.
+them, or write them with :func:`linkmodel.studies.io.save`), and they run
+unchanged on a ``dask.distributed`` cluster. :func:`compute` shows a progress
+bar. :mod:`linkmodel.studies.io` saves a sweep (NetCDF or Zarr, atomically)
+and reads it back (:func:`~linkmodel.studies.io.open_results`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,19 @@ from linkmodel import parts as _parts
 from linkmodel._array import check_choice
 from linkmodel.parts import SpecError, catalogue
 from linkmodel.ssd import drive, power
+
+__all__ = [
+    "DESIGN_AXES",
+    "INFEASIBLE",
+    "INFEASIBLE_CHOICES",
+    "STAGES",
+    "WORKLOAD_AXES",
+    "compute",
+    "parameters",
+    "pareto",
+    "run",
+    "stage_names",
+]
 
 #: Axes re-derived through :func:`linkmodel.parts.params_from_part`, and their units.
 DESIGN_AXES = {"nand": "", "controller": "", "capacity": "B", "gen": "1", "lanes": "1"}
@@ -505,50 +520,6 @@ def compute(ds, progress=True):
 
     with ProgressBar(dt=0.5):
         return ds.compute()
-
-
-def save(ds, path):
-    """Write a sweep to NetCDF (``.nc``) or Zarr (``.zarr``), values and attrs; lazy sweeps chunk by chunk.
-
-    NetCDF is written as NetCDF4 through h5netcdf (chunk by chunk for a lazy
-    sweep; the ``sweep`` extra installs it); without it, xarray's default
-    engine is used, which may hold the whole file in memory (scipy's NetCDF3,
-    also limited to 4 GiB per variable): prefer Zarr for big sweeps. Zarr is
-    written in format 2 (its string coordinates, catalogue ids and workload
-    names, have no Zarr 3 specification yet), consolidated.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-    path : str or path-like
-        Ends in ``.nc`` or ``.zarr``.
-    """
-    p = str(path)
-    if p.endswith(".nc"):
-        try:
-            import h5netcdf  # noqa: F401
-
-            engine = "h5netcdf"
-        except ImportError:  # pragma: no cover - in the sweep extra
-            engine = None
-        ds.to_netcdf(p, engine=engine)
-    elif p.endswith(".zarr"):
-        ds.to_zarr(p, mode="w", zarr_format=2, consolidated=True)
-    else:
-        raise ValueError(f"path: {p!r} must end in .nc (NetCDF) or .zarr (Zarr)")
-
-
-def load(path, chunks=None):
-    """Read a sweep written by :func:`save` (``chunks``: lazily, as ``xarray.open_dataset``)."""
-    import xarray as xr
-
-    p = str(path)
-    if p.endswith(".nc"):
-        return xr.load_dataset(p) if chunks is None else xr.open_dataset(p, chunks=chunks)
-    if p.endswith(".zarr"):
-        ds = xr.open_zarr(p, consolidated=True, chunks=chunks)
-        return ds.load() if chunks is None else ds
-    raise ValueError(f"path: {p!r} must end in .nc (NetCDF) or .zarr (Zarr)")
 
 
 def pareto(cost, value):

@@ -6,7 +6,7 @@ import xarray as xr
 
 from linkmodel import parts
 from linkmodel.ssd import drive
-from linkmodel.studies import sweep
+from linkmodel.studies import io, sweep
 
 AXES = {
     "gen": [5, 6],
@@ -85,13 +85,13 @@ def test_local_cluster(eager):
 @pytest.mark.parametrize("suffix", [".nc", ".zarr"])
 def test_round_trip(eager, tmp_path, suffix):
     path = tmp_path / f"sweep{suffix}"
-    sweep.save(eager, path)
-    xr.testing.assert_identical(sweep.load(path), eager)
-    # a lazy sweep is written chunk by chunk and reads back the same
+    io.save(eager, path)
+    xr.testing.assert_identical(io.open_results(path), eager)
+    # a lazy sweep is written chunk by chunk and reads back the same (tests/studies/test_io.py: data safety)
     lazy = sweep.run("samsung-pm1763", AXES, workloads=WLS, chunks={"dies": 1})
     path2 = tmp_path / f"lazy{suffix}"
-    sweep.save(lazy, path2)
-    xr.testing.assert_identical(sweep.load(path2), eager)
+    io.save(lazy, path2)
+    xr.testing.assert_identical(io.open_results(path2), eager)
 
 
 def test_progress_bar(capsys):
@@ -120,7 +120,7 @@ def test_errors():
     with pytest.raises(ValueError, match=r"chunks\['power_cap'\]: a whole number"):
         sweep.run("samsung-pm1763", {"power_cap": [25]}, chunks={"power_cap": 0})
     with pytest.raises(ValueError, match=r"path: 'x.csv' must end in .nc"):
-        sweep.save(xr.Dataset(), "x.csv")
+        io.save(xr.Dataset(), "x.csv")
     with pytest.raises(ValueError, match="power_cap"):  # a drive-model range check names the parameter
         sweep.run("samsung-pm1763", {"power_cap": [-5.0]})
 
