@@ -349,7 +349,14 @@ def _add_validate_parser(sub):
         help="every bundled part: published vs predicted, error, binding stage",
         description="Compare the model with every published figure of every bundled part.",
     )
-    p.add_argument("--json", action="store_true", help="print JSON records (SI units) instead of a table")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON records (SI units) instead of a table")
+    out.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print only the accuracy summary per metric class and the misses by cause, as Markdown tables "
+        "(the table in docs/validation.md)",
+    )
     p.add_argument("--part", action="append", default=None, help="only this part id (repeatable)")
     p.set_defaults(func=_cmd_validate)
 
@@ -407,6 +414,9 @@ def _cmd_validate(args) -> int:
     records = validate.validate(parts)
     if args.json:
         print(json.dumps(jsonable([r.as_dict() for r in records]), indent=2))
+        return 0
+    if args.markdown:
+        print(validate.summary_markdown(records), end="")
         return 0
     _print_records(records)
     _print_summary(validate.summary(records))

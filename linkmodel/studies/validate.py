@@ -500,3 +500,45 @@ def summary(records) -> dict:
             "within_target": None if target is None else int(np.sum(errs <= target)),
         }
     return out
+
+
+#: row order of :func:`summary_markdown` (classes not listed follow, sorted)
+_MARKDOWN_ORDER = (
+    "sequential read",
+    "random read",
+    "sequential write",
+    "random write",
+    "power and efficiency",
+    "QD1 latency",
+    "endurance",
+    "mixed read/write",
+    "all vendor figures",
+    "measured (third-party)",
+)
+
+
+def summary_markdown(records) -> str:
+    """:func:`summary` and :func:`miss_causes` as two Markdown tables (``linkmodel validate --markdown``).
+
+    Errors are absolute, in percent of the published figure (one decimal); the target is the class's
+    absolute-error target in percent (for "all vendor figures", a target for the median). The text is what
+    ``docs/validation.md`` holds between its ``accuracy-table`` markers, and a test compares the two.
+    """
+    summ = summary(records)
+    order = [c for c in _MARKDOWN_ORDER if c in summ] + sorted(set(summ) - set(_MARKDOWN_ORDER))
+    lines = [
+        "| metric class | n | median abs. error | worst abs. error | within target | target | worst case |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in order:
+        s = summ[name]
+        within = "" if s["within_target"] is None else f"{s['within_target']}/{s['n']}"
+        target = "" if s["target"] is None else f"{100 * s['target']:.0f} %"
+        lines.append(
+            f"| {name} | {s['n']} | {100 * s['median_abs_error']:.1f} % | {100 * s['worst_abs_error']:.1f} % "
+            f"| {within} | {target} | {s['worst']} |"
+        )
+    lines += ["", "| cause | misses | of them from secondary sources | what it means |", "|---|---|---|---|"]
+    for name, c in miss_causes(records).items():
+        lines.append(f"| {name} | {c['n']} | {c['unconfirmed']} | {c['meaning']} |")
+    return "\n".join(lines) + "\n"
