@@ -1,3 +1,5 @@
+import pytest
+
 """benchmarks/run.py runs and prints its figures as one JSON object on its last line (small sizes here: the
 figures themselves are measured by running it, not asserted)."""
 
@@ -9,6 +11,7 @@ from pathlib import Path
 RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 
 
+@pytest.mark.slow
 def test_benchmark_prints_json_last():
     proc = subprocess.run(
         [

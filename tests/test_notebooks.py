@@ -10,6 +10,7 @@ import pytest
 NB_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(NB_DIR.glob("*.py")), ids=lambda p: p.stem)
 def test_notebook_runs(path, tmp_path):
     env = {**os.environ, "MPLBACKEND": "Agg"}

@@ -109,12 +109,14 @@ def test_properties(alpha, r_hot, f_hot):
     assert traffic.waf_mixed(alpha, (1.0,), (1.0,)) == pytest.approx(waf.waf_uniform(alpha), rel=1e-9)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("b, alpha", [(32, 1.07), (64, 1.28)])
 def test_mean_field_matches_greedy_simulation(b, alpha):
     sim = simulate(1024, b, alpha, "greedy", warm_turns=3, measure_turns=3)
     assert meanfield.waf_meanfield(sim["alpha_effective"], b) == pytest.approx(sim["waf"], rel=0.02)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("b, alpha", [(64, 1.07), (32, 1.28)])
 def test_lambert_w_matches_fifo_simulation(b, alpha):
     sim = simulate(512, b, alpha, "fifo", warm_turns=3, measure_turns=3)

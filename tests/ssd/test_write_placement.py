@@ -77,6 +77,7 @@ def test_mean_field_large_units():
     assert w[2] == pytest.approx(2.4814, rel=5e-4)
 
 
+@pytest.mark.slow
 def test_reserve_oracle_by_simulation():
     # #13: FIFO, 3 of 512 blocks out of the log (b = 256, alpha 1.07) measures 8.52 = Lambert-W(1.0637).
     # gcsim's reserve_blocks counts free blocks besides the open one, so the dossier's "2 reserved + 1 open"

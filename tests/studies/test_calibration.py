@@ -11,6 +11,7 @@ def samples():
     return calibrate.samples()
 
 
+@pytest.mark.slow
 def test_stored_values_reproduce(samples):
     best, rms = calibrate.fit(samples)
     stored = _parts.stored()
@@ -35,6 +36,7 @@ def test_values_are_physically_plausible():
     assert 0 < stored["command_energy"] * 3.5e6 < 7.0
 
 
+@pytest.mark.slow
 def test_leave_one_out_is_stable(samples):
     rows = calibrate.leave_one_out(samples)
     for key, spread in (("program_power", 0.05), ("controller_fixed_fraction", 0.1), ("controller_energy", 0.3e-9)):

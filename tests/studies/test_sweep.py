@@ -71,6 +71,7 @@ def test_lazy_equals_eager_and_is_dask_backed(eager):
     xr.testing.assert_identical(got, eager)
 
 
+@pytest.mark.slow
 def test_local_cluster(eager):
     distributed = pytest.importorskip("distributed")
     lazy = sweep.run("samsung-pm1763", AXES, workloads=WLS, chunks={"dies": 1})

@@ -9,6 +9,9 @@ from linkmodel.cli import main
 from linkmodel.parts import Provenance
 from linkmodel.studies import validate
 
+#: every test here compares the model with published figures
+pytestmark = pytest.mark.validation
+
 
 def test_validate_json_records(capsys):
     assert main(["validate", "--json"]) == 0
