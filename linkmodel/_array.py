@@ -14,6 +14,7 @@ With DataArray inputs the arrays are aligned and broadcast by dimension name
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ class Kind:
     kind: str  # "scalar", "numpy" or "xarray"
     shape: tuple
     dims: tuple = ()
-    coords: object = None
+    coords: Any = None
 
 
 def _is_dataarray(x) -> bool:
@@ -256,8 +257,11 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
         if name in coords:
             continue  # an input swept under this name: its coordinate already holds the values
         arr = np.asarray(arr)
-        target = (len(leading[1]), *kind.shape) if lead else kind.shape
-        d = (leading[0], *dims) if lead else dims
+        if lead:
+            assert leading is not None, "a variable with a leading axis needs `leading`"
+            target, d = (len(leading[1]), *kind.shape), (leading[0], *dims)
+        else:
+            target, d = kind.shape, dims
         if arr.shape != target or not arr.flags.writeable:
             arr = np.array(np.broadcast_to(arr, target))  # a real, writable array of the full shape
         a = {"long_name": long_name}

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from typing import Any
 
 # --- decimal (SI) byte multiples [B] ---------------------------------------
 B = 1
@@ -160,7 +161,7 @@ QUANTITY_KINDS: dict[str, tuple[str, str]] = {
 def _registry():
     import pint  # imported lazily: the core never needs it
 
-    ureg = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
+    ureg: Any = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
     for line in UNIT_DEFINITIONS.strip().splitlines():
         ureg.define(line)
     return ureg

@@ -4,9 +4,10 @@ and their resolution into typed model parameters, each with its provenance.
 Layer: above the models (:mod:`linkmodel.pcie`, :mod:`linkmodel.ssd`,
 :mod:`linkmodel.ai`), below the studies. Modules: :mod:`~linkmodel.parts.files`
 (spec and catalogue files: schema, SI conversion, one-line errors naming file
-and field), :mod:`~linkmodel.parts.resolve` (a part's SKU -> drive parameters
-and where each came from), :mod:`~linkmodel.parts.calibration` (the shared
-calibrated constants).
+and field), :mod:`~linkmodel.parts.resolve` and :mod:`~linkmodel.parts.rules`
+(a part's SKU -> drive parameters and where each came from, by a table of
+resolvers), :mod:`~linkmodel.parts.shared` (shared defaults, provenance),
+:mod:`~linkmodel.parts.calibration` (the shared calibrated constants).
 """
 
 from linkmodel.parts.calibration import stored
@@ -25,19 +26,13 @@ from linkmodel.parts.files import (
     same_capacity,
     specs_dir,
 )
-from linkmodel.parts.resolve import (
-    SHARED,
-    Provenance,
-    Shared,
-    about,
-    lookup,
-    nand_id,
-    params_from_part,
-    power_states,
-)
+from linkmodel.parts.resolve import about, lookup, nand_id, power_states
+from linkmodel.parts.rules import params_from_part
+from linkmodel.parts.shared import SHARED, WARRANTY_YEARS_DEFAULT, Provenance, Shared
 
 __all__ = [
     "SHARED",
+    "WARRANTY_YEARS_DEFAULT",
     "CatalogueEntry",
     "Part",
     "Provenance",

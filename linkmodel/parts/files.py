@@ -79,6 +79,7 @@ def _convert(path: str, key: str, raw: Any, ft: FieldType):
         if not isinstance(raw, bool):
             raise SpecError(f"{where}: expected true or false, got {raw!r}")
         return raw
+    value: Any
     if ft.kind == "int":
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise SpecError(f"{where}: expected a whole number, got {raw!r}")

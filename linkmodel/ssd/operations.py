@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -54,22 +55,22 @@ class Demand:
     write_bytes_ch : [B] bytes a write moves over the channels (data in, GC and RMW out, SLC twice).
     """
 
-    size: np.ndarray
-    read_share: np.ndarray
-    write_share: np.ndarray
-    app_write_share: np.ndarray
-    io_per_app_io: np.ndarray
+    size: Any
+    read_share: Any
+    write_share: Any
+    app_write_share: Any
+    io_per_app_io: Any
     random: bool
-    waf: np.ndarray
-    read_die: np.ndarray
-    read_senses: np.ndarray
-    written: np.ndarray
-    slc_bytes: np.ndarray
-    relocated: np.ndarray
-    gc_senses: np.ndarray
-    rmw_bytes: np.ndarray
-    rmw_senses: np.ndarray
-    write_bytes_ch: np.ndarray
+    waf: Any
+    read_die: Any
+    read_senses: Any
+    written: Any
+    slc_bytes: Any
+    relocated: Any
+    gc_senses: Any
+    rmw_bytes: Any
+    rmw_senses: Any
+    write_bytes_ch: Any
 
 
 def _write_amplification(a: Mapping[str, np.ndarray], s, random: bool, wp: writepath.WritePath):

@@ -179,9 +179,9 @@ def waf_separated(alpha, rates, fractions):
     if k.kind == "xarray":
         import xarray as xr
 
-        pools = xr.DataArray(
-            pools.reshape(k.shape + (r.size,)),
-            dims=k.dims + ("traffic_class",),
+        return waf_out, xr.DataArray(
+            pools.reshape((*k.shape, r.size)),
+            dims=(*k.dims, "traffic_class"),
             coords=k.coords,
             name="pool_alpha",
             attrs={"units": "1", "long_name": "physical / user capacity per pool"},

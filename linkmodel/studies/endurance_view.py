@@ -66,7 +66,7 @@ def part_report(
     cat = catalogue() if cat is None else cat
     rates, fractions = ((1.0,), (1.0,)) if hot is None else ((hot[0], 1.0 - hot[0]), (hot[1], 1.0 - hot[1]))
     with _parts.about(part, capacity):
-        params, prov = _parts.params_from_part(part, capacity, cat)
+        params, _ = _parts.params_from_part(part, capacity, cat)
         base_wp = base or writepath.UNIFORM
         # the endurance lines use the same GC model, parity and metadata as the placement table (uniform traffic)
         end = endurance(part, capacity, cat, write_path=replace(base_wp, rates=(1.0,), fractions=(1.0,)))
@@ -207,12 +207,7 @@ def pair_report(a: Part, b: Part, cat=None) -> dict:
     }
 
 
-#: warranty period when a part does not state one (the DWPD rating convention of every bundled part that does)
-WARRANTY_YEARS_DEFAULT = _parts.Shared(
-    5.0,
-    "ASSUMPTION: 5-year warranty, the enterprise DWPD convention (every bundled part "
-    "that states its period states 5 years)",
-)
+WARRANTY_YEARS_DEFAULT = _parts.WARRANTY_YEARS_DEFAULT
 
 
 def endurance(part: Part, capacity: float | None = None, cat=None, write_path=None) -> dict:

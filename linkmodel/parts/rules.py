@@ -1,0 +1,457 @@
+"""The resolution rules: for every drive parameter, in order, the resolvers tried in turn.
+
+Each resolver takes the :class:`~linkmodel.parts.resolve.Context` and answers
+``(value, Provenance)`` or None (not mine to give). The kinds, in the order a
+rule lists them: a mode or what-if override, the part's own fact or
+assumption, the catalogue (the SKU's NAND or controller entry), a shared
+default, a calibrated constant, or a value derived from parameters resolved
+before it (``ctx.values``). Rules run in the order of :data:`RULES`, so a
+derived parameter comes after what it rests on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkmodel.parts.files import Part, SpecError, catalogue, same_capacity
+from linkmodel.parts.resolve import (
+    Context,
+    Resolved,
+    Resolver,
+    context,
+    from_entry,
+    resolve,
+    shared,
+    value_kind,
+)
+from linkmodel.parts.shared import SHARED, Provenance
+from linkmodel.pcie import phy
+from linkmodel.ssd import nand as _nand
+from linkmodel.ssd.params import DriveParams
+
+__all__ = ["NAND_PARAMS", "RULES", "params_from_part"]
+
+
+# ---------------------------------------------------------------------------
+# resolver kinds
+# ---------------------------------------------------------------------------
+
+
+def fact(key: str | None = None, unless: tuple[str, ...] = ()) -> Resolver:
+    """The part's own value of ``key`` (default: the parameter's name), unless one of the what-ifs ``unless`` is set."""
+
+    def res(ctx: Context, name: str) -> Resolved | None:
+        k = key or name
+        if k not in ctx.part.fields or any(w in ctx.whatif for w in unless):
+            return None
+        v = ctx.part.fields[k]
+        return float(v.value), Provenance(value_kind(v), v.basis)
+
+    return res
+
+
+def entry(kind: str, key: str | None = None) -> Resolver:
+    """The SKU's NAND or controller entry's ``key`` (default: the parameter's name), where it has one."""
+
+    def res(ctx: Context, name: str) -> Resolved | None:
+        e = ctx.entry(kind)
+        k = key or name
+        return from_entry(ctx, e, k) if k in e.fields else None
+
+    return res
+
+
+def default(shared_key) -> Resolver:
+    """A shared default; ``shared_key`` is a key of :data:`~linkmodel.parts.shared.SHARED` or picks one."""
+
+    def res(ctx: Context, name: str) -> Resolved | None:
+        return shared(shared_key(ctx) if callable(shared_key) else shared_key)
+
+    return res
+
+
+def derived(func) -> Resolver:
+    """A value computed by ``func(ctx)`` from the context and the parameters resolved so far."""
+
+    def res(ctx: Context, name: str) -> Resolved | None:
+        return func(ctx)
+
+    return res
+
+
+# ---------------------------------------------------------------------------
+# overrides, derivations and checks
+# ---------------------------------------------------------------------------
+
+
+def whatif_link(key: str) -> Resolver:
+    """A what-if ``gen`` or ``lanes`` (checked like the link model checks it)."""
+
+    def res(ctx: Context, name: str) -> Resolved | None:
+        if key not in ctx.whatif:
+            return None
+        v = ctx.whatif[key]
+        try:
+            (phy.check_gen if key == "gen" else phy.check_lanes)(v)
+        except ValueError as e:
+            raise SpecError(f"{ctx.part.path}: what-if {e}") from None
+        return float(v), Provenance("assumed", f"what-if: {key} {v} instead of the part's {ctx.part.get(key):g}")
+
+    return res
+
+
+def _channel_rate(ctx: Context) -> Resolved:
+    ctrl, nand = ctx.ctrl, ctx.nand
+    rate = min(ctrl.get("max_channel_rate"), nand.get("interface_rate"))
+    assumed_in = [
+        f"{e.kind} {e.id}'s {k}"
+        for e, k in ((ctrl, "max_channel_rate"), (nand, "interface_rate"))
+        if ctx.entry_assumed(e, k)
+    ]
+    return rate, Provenance(
+        "derived",
+        f"min(controller {ctrl.id} max {ctrl.get('max_channel_rate') / 1e6:g} "
+        f"MT/s, NAND {nand.id} interface {nand.get('interface_rate') / 1e6:g} MT/s)"
+        + (f"; ASSUMPTION: {', '.join(assumed_in)} assumed" if assumed_in else ""),
+    )
+
+
+def _sku(ctx: Context) -> tuple[float, float]:
+    """(SKU user capacity, headline capacity) [B]."""
+    headline = ctx.part.get("capacity")
+    return (headline if ctx.capacity is None else float(ctx.capacity)), headline
+
+
+def _slc(ctx: Context) -> bool:
+    return ctx.cell_mode == "slc" and ctx.bits > 1
+
+
+def _user_capacity(ctx: Context) -> Resolved:
+    cap, headline = _sku(ctx)
+    if _slc(ctx):
+        b = ctx.bits
+        return cap / b, Provenance(
+            "derived", f"SKU capacity / {b}: the same dies in SLC mode, same over-provisioning ratio"
+        )
+    if ctx.capacity is None or same_capacity(cap, headline):
+        v = ctx.part.fields["capacity"]
+        return cap, Provenance(value_kind(v), v.basis)
+    return cap, Provenance("fact", "SKU capacity of a published figure")
+
+
+def _native_raw(ctx: Context) -> Resolved:
+    cap, headline = _sku(ctx)
+    f = ctx.part.fields
+    if "raw_capacity" in f and same_capacity(cap, headline):
+        return float(f["raw_capacity"].value), Provenance(value_kind(f["raw_capacity"]), f["raw_capacity"].basis)
+    if "raw_capacity" in f:
+        return ctx.part.get("raw_capacity") * cap / headline, Provenance(
+            "derived", "the part's raw/user ratio applied to this SKU"
+        )
+    return float(_nand.raw_capacity_rule(cap)), Provenance("shared", _nand.RAW_CAPACITY_RULE_BASIS)
+
+
+def _raw_capacity(ctx: Context) -> Resolved:
+    raw, prov = _native_raw(ctx)
+    if _slc(ctx):
+        b = ctx.bits
+        return raw / b, Provenance("derived", f"native raw capacity / {b} bits per cell (SLC mode)")
+    return raw, prov
+
+
+def _dies(ctx: Context) -> Resolved:
+    """Whole dies of the SKU's NAND for its native raw capacity; refuses a capacity below one die."""
+    raw, _ = _native_raw(ctx)
+    nand, die_cap = ctx.nand, ctx.nand.get("die_capacity")
+    if raw < die_cap * (1.0 - 1e-9):
+        cap, _ = _sku(ctx)
+        raise SpecError(
+            f"{ctx.part.path}: capacity {cap / 1e12:g} TB needs {raw / 1e12:.4g} TB of NAND, "
+            f"less than one {die_cap * 8 / 2**30:g} Gibit die of {nand.id}"
+        )
+    return float(_nand.dies(raw, die_cap)), Provenance(
+        "derived", f"raw capacity / {die_cap * 8 / 2**30:g} Gibit dies ({nand.id})"
+    )
+
+
+def _channels(ctx: Context) -> Resolved:
+    """The part's channels (unless a what-if controller brings its own), else the controller's; a small SKU
+    populates only as many channels as it has dies."""
+    value, prov = fact(unless=("controller",))(ctx, "channels") or from_entry(ctx, ctx.ctrl, "channels")
+    dies = ctx.values["dies"]
+    if dies >= value:
+        return value, prov
+    if prov.source.startswith(("fact", "assumed")):
+        cap, _ = _sku(ctx)
+        raise SpecError(
+            f"{ctx.part.path}: channels: {value:g} channels but capacity {cap / 1e12:g} TB "
+            f"has only {dies + 0.0:g} dies of {ctx.nand.id} (at least one die per channel)"
+        )
+    return dies, Provenance(
+        "derived",
+        f"{dies + 0.0:g} dies of {ctx.nand.id} populate {dies + 0.0:g} of controller {ctx.ctrl.id}'s {value:g} "
+        "channels (one die per channel)",
+    )
+
+
+def _check_link_within_controller(ctx: Context) -> None:
+    """The link cannot be faster or wider than the controller's host interface (unless a what-if says so)."""
+    for key in ("gen", "lanes"):
+        ctrl = ctx.ctrl
+        if key in ctrl.fields and ctx.values[key] > float(ctrl.get(key)) and key not in ctx.whatif:
+            raise SpecError(
+                f"{ctx.part.path}: {key}: {ctx.values[key]:g} exceeds controller {ctrl.id}'s {key} "
+                f"{float(ctrl.get(key)):g}"
+            )
+
+
+def slc_mode(key: str) -> Resolver:
+    """In SLC mode, the NAND entry's SLC-mode time ``key`` (``t_read_slc``, ``t_prog_slc``)."""
+
+    def res(ctx: Context, name: str) -> Resolved | None:
+        return from_entry(ctx, ctx.nand, key) if _slc(ctx) else None
+
+    return res
+
+
+def _bits(ctx: Context) -> Resolved:
+    cell = ctx.nand.get("cell")
+    if _slc(ctx):
+        return 1.0, Provenance("derived", f"SLC mode of {cell} nand {ctx.nand.id}")
+    return float(ctx.bits), Provenance(ctx.entry_source(ctx.nand), f"nand {ctx.nand.id}: {cell}")
+
+
+def _program_power(ctx: Context) -> Resolved:
+    return ctx.calibrated["program_power"], Provenance(
+        "calibrated", "shared die program power, calibrated once for all parts (data/catalogue/calibration.toml)"
+    )
+
+
+def no_limit(ctx: Context, name: str) -> Resolved:
+    """No published controller limit: not modelled as binding (inf)."""
+    c = ctx.ctrl
+    return np.inf, Provenance(ctx.entry_source(c), f"controller {c.id}: no published limit, not modelled as binding")
+
+
+def _controller_interface(ctx: Context) -> tuple[int, int, float]:
+    """Gen, lanes and line rate [B/s] at which the controller's data path reaches its full-load power.
+
+    The controller's own host interface (else the part's link); a what-if link faster than it is taken as the
+    same design with that interface (ASSUMPTION).
+    """
+    c, v = ctx.ctrl, ctx.values
+    c_gen = int(c.get("gen")) if "gen" in c.fields else int(v["gen"])
+    c_lanes = int(c.get("lanes")) if "lanes" in c.fields else int(v["lanes"])
+    b_full = float(phy.line_rate(c_gen, c_lanes))
+    link_whatif = "gen" in ctx.whatif or "lanes" in ctx.whatif
+    if link_whatif and float(phy.line_rate(int(v["gen"]), int(v["lanes"]))) > b_full:
+        c_gen, c_lanes = int(v["gen"]), int(v["lanes"])
+        b_full = float(phy.line_rate(c_gen, c_lanes))
+    return c_gen, c_lanes, b_full
+
+
+# The catalogue's controller power is its power at full load moving data (sequential transfers at its line
+# rate); the work per NVMe command (command_energy, calibrated) comes on top of it at small-block rates,
+# where commands per byte are 32x those of 128 KiB transfers. A shared fraction f of it is fixed (cores,
+# clocks, SRAM, leakage: drawn at idle too); the rest, (1 - f) x P, is its data path (ECC, buffers, DMA),
+# spent per byte crossing its NAND interface and reaching P at its host interface's line rate in one
+# direction (the controller's gen and lanes, else the part's). A second shared constant, e, is the
+# per-byte energy the model does not itemise elsewhere (DRAM buffer traffic, NAND I/O beyond io_energy).
+# f and e are calibrated once for all parts: f against published idle power, e (with the die program
+# power) against published power-sensitive figures (data/catalogue/calibration.toml).
+
+
+def _controller_power(ctx: Context) -> Resolved:
+    _check_link_within_controller(ctx)
+    p_full = float(ctx.ctrl.get("active_power"))
+    basis = ctx.ctrl.fields["active_power"]
+    src = f"controller {ctx.ctrl.id}: " + ("ASSUMPTION: " if basis.assumed else "") + basis.basis
+    return ctx.calibrated["controller_fixed_fraction"] * p_full, Provenance(
+        "calibrated",
+        f"fixed share f of its {p_full:g} W full-load power ({src}); "
+        "f shared by all parts, calibrated on published idle power",
+    )
+
+
+def _controller_energy(ctx: Context) -> Resolved:
+    p_full = float(ctx.ctrl.get("active_power"))
+    c_gen, c_lanes, b_full = _controller_interface(ctx)
+    f = ctx.calibrated["controller_fixed_fraction"]
+    return (1.0 - f) * p_full / b_full + ctx.calibrated["controller_energy"], Provenance(
+        "calibrated",
+        f"(1 - f) x {p_full:g} W / {b_full / 1e9:.4g} GB/s (Gen{c_gen} "
+        f"x{c_lanes} line rate: full load, ASSUMPTION) + the shared un-itemised "
+        "data-path energy per byte (calibrated)",
+    )
+
+
+def _command_energy(ctx: Context) -> Resolved:
+    return ctx.calibrated["command_energy"], Provenance(
+        "calibrated",
+        "the controller's energy per NVMe command (command fetch, "
+        "FTL lookup, completion, interrupt), shared by all parts, calibrated on "
+        "published random-read and power figures",
+    )
+
+
+def _dram_power(ctx: Context) -> Resolved:
+    if "dram" in ctx.part.fields:
+        dram, dram_basis = ctx.part.get("dram"), "part"
+    else:
+        per = SHARED["dram_per_nand_byte"]
+        dram = ctx.values["raw_capacity"] * per.value * 4096.0 / ctx.values["indirection_unit"]
+        dram_basis = per.basis
+    w = SHARED["dram_power_per_byte"]
+    return dram * w.value, Provenance("shared", f"{dram / 2**30:.1f} GiB DRAM ({dram_basis}) x " + w.basis)
+
+
+def _phy_power(ctx: Context) -> Resolved:
+    line_bits = float(phy.line_rate(int(ctx.values["gen"]), int(ctx.values["lanes"]))) * 8
+    e = SHARED["phy_energy_per_bit"]
+    return 2 * line_bits * e.value, Provenance("shared", "both directions at the line rate x " + e.basis)
+
+
+def _power_state(ctx: Context) -> Resolved | None:
+    ps, part = ctx.power_state, ctx.part
+    if ps is None:
+        return None
+    states = part.get("power_states")
+    if not states:
+        raise SpecError(f"{part.path}: power_state: the part lists no power_states")
+    if isinstance(ps, bool) or not isinstance(ps, int) or not 0 <= ps < len(states):
+        raise SpecError(
+            f"{part.path}: power_state: {ps!r} not allowed; allowed: 0-{len(states) - 1} (PS0-PS{len(states) - 1})"
+        )
+    v = part.fields["power_states"]
+    return float(states[ps]), Provenance(value_kind(v), f"NVMe power state PS{ps}: {v.basis}")
+
+
+def _slc_fraction(ctx: Context) -> Resolved | None:
+    if ctx.cell_mode == "slc":
+        return 0.0, Provenance("derived", "SLC mode: every write is already an SLC program")
+    got = fact("slc_cache")(ctx, "slc_fraction")
+    if got is not None and not 0.0 <= got[0] <= 1.0:
+        raise SpecError(
+            f"{ctx.part.path}: slc_cache: {got[0]:g} out of range; must be a share of host writes between 0 and 1"
+        )
+    return got
+
+
+#: Catalogue NAND fields that are drive parameters of the same name.
+NAND_PARAMS = (
+    "planes",
+    "page_size",
+    "spare_fraction",
+    "t_read",
+    "t_prog",
+    "t_erase",
+    "block_pages",
+    "independent_plane_reads",
+    "program_cache_pages",
+    "command_time",
+    "read_power",
+    "erase_power",
+    "standby_power",
+    "io_energy",
+    "t_read_slc",
+    "t_prog_slc",
+)
+
+
+def _mps_default(ctx: Context) -> str:
+    return "mps_gen5_plus" if ctx.values["gen"] >= 5 else "mps_older"
+
+
+def _iu_default(ctx: Context) -> str:
+    return "indirection_unit_qlc" if ctx.bits >= 4 else "indirection_unit_tlc"
+
+
+_SLC_TIMES = {"t_read": "t_read_slc", "t_prog": "t_prog_slc"}
+
+#: parameter -> resolvers tried in turn, in resolution order
+RULES: tuple[tuple[str, tuple[Resolver, ...]], ...] = (
+    ("gen", (whatif_link("gen"), fact())),
+    ("lanes", (whatif_link("lanes"), fact())),
+    ("mps", (fact(), default(_mps_default))),
+    ("mrrs", (fact(), default("mrrs"))),
+    ("user_capacity", (derived(_user_capacity),)),
+    ("raw_capacity", (derived(_raw_capacity),)),
+    ("dies", (derived(_dies),)),
+    ("channels", (derived(_channels),)),
+    ("channel_rate", (fact(unless=("controller", "nand")), derived(_channel_rate))),
+    *((k, (*((slc_mode(_SLC_TIMES[k]),) if k in _SLC_TIMES else ()), entry("nand"))) for k in NAND_PARAMS),
+    ("program_power", (entry("nand"), derived(_program_power))),
+    ("bits_per_cell", (derived(_bits),)),
+    ("controller_iops", (entry("controller", "iops_limit"), no_limit)),
+    ("controller_bandwidth", (entry("controller", "bandwidth_limit"), no_limit)),
+    ("controller_power", (derived(_controller_power),)),
+    ("controller_energy", (derived(_controller_energy),)),
+    ("command_energy", (derived(_command_energy),)),
+    ("indirection_unit", (fact(), default(_iu_default))),
+    ("dram_power", (derived(_dram_power),)),
+    ("phy_power", (derived(_phy_power),)),
+    ("power_cap", (derived(_power_state), fact())),
+    ("reserve_fraction", (default("reserve_fraction"),)),
+    ("slc_fraction", (derived(_slc_fraction), default("slc_fraction"))),
+)
+
+
+def params_from_part(
+    part: Part,
+    capacity: float | None = None,
+    cat=None,
+    constants: dict | None = None,
+    cell_mode: str = "native",
+    power_state: int | None = None,
+    *,
+    nand: str | None = None,
+    controller: str | None = None,
+    gen: int | None = None,
+    lanes: int | None = None,
+) -> tuple[DriveParams, dict[str, Provenance]]:
+    """Drive-model parameters for one SKU of a part, and their provenance.
+
+    Parameters
+    ----------
+    part : Part
+        From :func:`linkmodel.parts.load_part`.
+    capacity : float, optional
+        User capacity of the SKU [B]; default the part's headline capacity.
+    cat : dict, optional
+        Catalogue (default :func:`linkmodel.parts.catalogue`).
+    constants : dict, optional
+        Override the calibrated shared constants ``program_power`` [W],
+        ``controller_fixed_fraction`` [1], ``controller_energy`` (the
+        un-itemised data-path energy) [J/B] and ``command_energy`` [J per
+        NVMe command] (scalars or DataArrays; used by
+        :mod:`linkmodel.studies.calibrate` to evaluate its grid).
+    cell_mode : {"native", "slc"}
+        ``"slc"`` runs every die in SLC mode (one bit per cell, the catalogue's
+        ``t_read_slc`` and ``t_prog_slc``) on the SKU's own dies: NAND and
+        user capacity are a third (TLC) or a quarter (QLC) of native, with the
+        same over-provisioning ratio. The write ceilings are then those of an
+        SLC-mode drive or the burst ceiling of an SLC cache.
+    power_state : int, optional
+        Hold the drive to NVMe power state ``PS<power_state>`` of the part's
+        ``power_states`` list instead of its ``power_cap``.
+    nand, controller : str, optional
+        What-if: build the SKU from this NAND or controller catalogue id
+        instead of the part's (dies re-derived from the raw capacity).
+    gen, lanes : int, optional
+        What-if: give the SKU this PCIe link instead of the part's. A link
+        beyond the controller's host interface is taken as the same
+        controller design with that interface (ASSUMPTION): its data-path
+        power then reaches its full-load figure at the new link's line rate.
+
+    Returns
+    -------
+    params : DriveParams
+        SI values (floats; arrays where ``constants`` holds arrays).
+    provenance : dict
+        Parameter -> :class:`~linkmodel.parts.shared.Provenance`.
+    """
+    cat = catalogue() if cat is None else cat
+    whatif = {"nand": nand, "controller": controller, "gen": gen, "lanes": lanes}
+    ctx = context(part, capacity, cat, constants, cell_mode, power_state, whatif)
+    prov = {name: p for name, (_, p) in resolve(ctx, RULES)}
+    return DriveParams.from_mapping(ctx.values), prov
