@@ -7,7 +7,7 @@ import pytest
 
 from linkmodel.cli import main
 from linkmodel.parts import Provenance
-from linkmodel.studies import validate
+from linkmodel.studies import explain, validate
 
 #: every test here compares the model with published figures
 pytestmark = pytest.mark.validation
@@ -81,6 +81,6 @@ def test_miss_causes_count_the_misses():
 def test_over_prediction_at_the_link_points_at_an_unmodelled_limit():
     rec = validate.Record("x", 1e12, "rand_read", 2.0e6, 3.5e6, 0.75, "link", "up_to", True, 4096, "s")
     prov = {"controller_iops": Provenance("catalogue", "controller c: no published limit")}
-    assert "a limit the model lacks" in validate.explain(rec, prov)
-    assert "no published limit" in validate.explain(rec, prov)
-    assert validate._explain(rec, prov)[0] == "unpublished limit"
+    assert "a limit the model lacks" in explain.explain(rec, prov)
+    assert "no published limit" in explain.explain(rec, prov)
+    assert explain.explain_miss(rec, prov)[0] == "unpublished limit"
