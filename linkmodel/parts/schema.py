@@ -1,0 +1,215 @@
+"""The spec-file schema: field types, SI conversion, facts and assumptions, one-line errors.
+
+Shared by the part files (:mod:`~linkmodel.parts.files`) and the catalogue
+(:mod:`~linkmodel.parts.catalogue`). Every value is converted to SI at load
+time (``"14.8 GB/s"`` -> 1.48e10 B/s). Errors name the file and the field and
+say what is allowed::
+
+    data/specs/x.toml: facts.gen: 9 not allowed; allowed: 1, 2, 3, 4, 5, 6, 7 (8 is provisional)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linkmodel.units import parse_quantity
+
+__all__ = [
+    "CATALOGUE_SCHEMA",
+    "SCHEMA",
+    "FieldType",
+    "SpecError",
+    "Value",
+    "check_keys",
+    "facts_and_assumptions",
+    "read_toml",
+]
+
+SCHEMA = "linkmodel-spec/1"
+CATALOGUE_SCHEMA = "linkmodel-catalogue/1"
+
+
+class SpecError(ValueError):
+    """A spec or catalogue file that cannot be used; the message is one line."""
+
+
+# ---------------------------------------------------------------------------
+# field types
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """How one field is read: its kind and constraints."""
+
+    kind: str  # a parse_quantity kind, or "int", "str", "number", "choice"
+    required: bool = False
+    choices: tuple = ()
+    positive: bool = True
+    doc: str = ""
+
+
+def convert(path: str, key: str, raw: Any, ft: FieldType):
+    where = f"{path}: {key}"
+    if ft.kind.endswith("_list"):  # a non-empty array of quantities, e.g. power states
+        if not isinstance(raw, list) or not raw:
+            raise SpecError(f'{where}: expected a non-empty array such as ["25 W", "15 W"], got {raw!r}')
+        item = FieldType(ft.kind[: -len("_list")], positive=ft.positive)
+        return tuple(convert(path, f"{key}[{i}]", x, item) for i, x in enumerate(raw))
+    if ft.kind == "nand_map":  # SKU capacity -> catalogue id, e.g. { "1.92 TB" = "kioxia-bics5-tlc" }
+        if not isinstance(raw, dict) or not raw:
+            raise SpecError(
+                f"{where}: expected a table of capacity = catalogue id, e.g. "
+                f'{{ "1.92 TB" = "kioxia-bics5-tlc" }}, got {raw!r}'
+            )
+        out = {}
+        for cap, nid in raw.items():
+            c = convert(path, f"{key}.{cap!r}", cap, FieldType("size"))
+            out[c] = convert(path, f"{key}.{cap!r}", nid, FieldType("str"))
+        return out
+    if ft.kind == "str":
+        if not isinstance(raw, str) or not raw.strip():
+            raise SpecError(f"{where}: expected a non-empty string, got {raw!r}")
+        return raw
+    if ft.kind == "choice":
+        if raw not in ft.choices:
+            raise SpecError(f"{where}: {raw!r} not allowed; allowed: {', '.join(map(str, ft.choices))}")
+        return raw
+    if ft.kind == "bool":
+        if not isinstance(raw, bool):
+            raise SpecError(f"{where}: expected true or false, got {raw!r}")
+        return raw
+    value: Any
+    if ft.kind == "int":
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise SpecError(f"{where}: expected a whole number, got {raw!r}")
+        value = raw
+    elif ft.kind == "number":
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise SpecError(f"{where}: expected a number, got {raw!r}")
+        value = float(raw)
+    else:
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+            raise SpecError(f'{where}: expected a {ft.kind} such as "{_example(ft.kind)}", got {raw!r}')
+        if ft.kind != "ratio" and (not isinstance(raw, str) or _NUMBER_ONLY.match(raw.strip())):
+            # a bare number in a spec file is a unit left out: "25" could be W or mW, "15.36" TB or bytes
+            raise SpecError(f'{where}: a {ft.kind} needs a unit, e.g. "{_example(ft.kind)}"; got {raw!r}')
+        try:
+            value = parse_quantity(raw, ft.kind, key)
+        except ValueError as exc:
+            msg = str(exc)
+            if msg.startswith(f"{key}: "):
+                msg = msg[len(key) + 2 :]
+            raise SpecError(f"{where}: {msg}") from None
+    if not math.isfinite(value):
+        raise SpecError(f"{where}: must be finite")
+    if ft.positive and value <= 0:
+        raise SpecError(f"{where}: must be positive, got {raw!r}")
+    if not ft.positive and value < 0:
+        raise SpecError(f"{where}: must not be negative, got {raw!r}")
+    if ft.choices and value not in ft.choices:
+        raise SpecError(f"{where}: {raw!r} not allowed; allowed: {', '.join(map(str, ft.choices))}")
+    return value
+
+
+_NUMBER_ONLY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _example(kind: str) -> str:
+    from linkmodel.units import QUANTITY_KINDS
+
+    examples = [e.strip() for e in QUANTITY_KINDS.get(kind, ("", "?"))[1].split(",")]
+    return next((e for e in examples if any(c.isalpha() for c in e)), examples[0])
+
+
+# ---------------------------------------------------------------------------
+# values with provenance
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Value:
+    """A field's value and where it comes from.
+
+    Attributes
+    ----------
+    value : Any
+        SI value (or string/int for identifiers and counts).
+    assumed : bool
+        True for an assumption, False for a fact.
+    basis : str
+        The source of a fact, or the basis of an assumption.
+    """
+
+    value: Any
+    assumed: bool
+    basis: str
+
+    @property
+    def secondary(self) -> bool:
+        """A fact whose source is marked ``"secondary: ..."`` (seen only in secondary sources)."""
+        return not self.assumed and self.basis.strip().lower().startswith("secondary")
+
+
+def read_toml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: cannot read: {exc}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path}: not valid TOML: {exc}") from None
+
+
+def check_keys(path: str, where: str, table: dict, allowed) -> None:
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        raise SpecError(f"{path}: {where}{unknown[0]}: unknown key; allowed: {', '.join(sorted(allowed))}")
+
+
+def facts_and_assumptions(path: str, data: dict, fields: dict[str, FieldType], prefix: str = "") -> dict[str, Value]:
+    """Read ``[facts]`` (+ ``[facts.source]``) and ``[assumed]`` into Values."""
+    facts = data.get("facts", {})
+    assumed = data.get("assumed", {})
+    if not isinstance(facts, dict):
+        raise SpecError(f"{path}: {prefix}facts: expected a table")
+    if not isinstance(assumed, dict):
+        raise SpecError(f"{path}: {prefix}assumed: expected a table")
+    sources = facts.get("source", {})
+    if not isinstance(sources, dict):
+        raise SpecError(f'{path}: {prefix}facts.source: expected a table of field = "source"')
+    check_keys(path, f"{prefix}facts.", {k: v for k, v in facts.items() if k != "source"}, fields)
+    check_keys(path, f"{prefix}facts.source.", sources, fields)
+    check_keys(path, f"{prefix}assumed.", assumed, fields)
+    out: dict[str, Value] = {}
+    for key, raw in facts.items():
+        if key == "source":
+            continue
+        src = sources.get(key, data.get("source"))
+        if not isinstance(src, str) or not src.strip():
+            raise SpecError(
+                f"{path}: {prefix}facts.source.{key}: missing; every fact needs a source (or give a file-wide `source`)"
+            )
+        out[key] = Value(convert(path, f"{prefix}facts.{key}", raw, fields[key]), False, src)
+    for key, entry in assumed.items():
+        if key in out:
+            raise SpecError(f"{path}: {prefix}assumed.{key}: also given as a fact; a field is one or the other")
+        if not isinstance(entry, dict) or set(entry) != {"value", "basis"}:
+            raise SpecError(f'{path}: {prefix}assumed.{key}: expected {{ value = ..., basis = "..." }}')
+        if not isinstance(entry["basis"], str) or not entry["basis"].strip():
+            raise SpecError(f"{path}: {prefix}assumed.{key}.basis: expected a non-empty string")
+        out[key] = Value(
+            convert(path, f"{prefix}assumed.{key}.value", entry["value"], fields[key]), True, entry["basis"]
+        )
+    for key, ft in fields.items():
+        if ft.required and key not in out:
+            raise SpecError(f"{path}: {prefix}facts.{key}: required field missing (give it as a fact or an assumption)")
+    return out
