@@ -12,14 +12,19 @@ from __future__ import annotations
 import json
 import math
 
+from linkmodel import parts as _parts
+from linkmodel.ai import kvtier, models, weights
 from linkmodel.cli._common import UsageError, flag_message, jsonable, part_arg
+from linkmodel.ssd import drive
+from linkmodel.studies import ai_drives, ai_smallblock
 from linkmodel.units import format_si, parse_quantity
+
+__all__ = ["add_parser"]
 
 _SCALE = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "p": 1e15}
 
 
 def _usage(msg):
-
     return UsageError(msg)
 
 
@@ -75,18 +80,15 @@ def _qty(flag: str, text: str, kind: str) -> float:
     return v
 
 
-def _model(text):
-    from linkmodel.ai import models
-
+def _model(text: str) -> models.Model:
+    """The catalogue's Model for ``--model``."""
     try:
-        return models.model(text)
+        return _parts.model(text)
     except ValueError as e:
         raise _usage(flag_message(e, {"model": "--model"})) from None
 
 
 def _fmt(text):
-    from linkmodel.ai import models
-
     try:
         return models.kv_format(text)
     except ValueError as e:
@@ -95,7 +97,6 @@ def _fmt(text):
 
 def add_parser(sub):
     """Register ``linkmodel ai`` and its subcommands."""
-    from linkmodel.ai import kvtier
 
     p = sub.add_parser(
         "ai",
@@ -179,16 +180,13 @@ def _missing(args):
 
 
 def _dump(obj):
-
     print(json.dumps(jsonable(obj)))
 
 
 def _cmd_models(args) -> int:
-    from linkmodel.ai import models
-
     fmt = _fmt(args.format)
     rows = []
-    for mid, m in models.models().items():
+    for mid, m in _parts.models().items():
         rows.append(
             {
                 "id": mid,
@@ -219,10 +217,6 @@ def _cmd_models(args) -> int:
 
 
 def _cmd_kv(args) -> int:
-    from linkmodel import parts as _parts
-    from linkmodel.ai import kvtier
-    from linkmodel.studies import ai_drives
-
     m, fmt = _model(args.model), _fmt(args.format)
     rate = _scaled("--rate", args.rate)
     n_in = _scaled("--input", args.input)
@@ -313,8 +307,6 @@ def _cmd_kv(args) -> int:
 
 
 def _cmd_breakeven(args) -> int:
-    from linkmodel.ai import kvtier
-
     m, fmt = _model(args.model), _fmt(args.format)
     prefixes = [_scaled("--prefix", x, allow_zero=False, example="8192 or 32k") for x in args.prefix.split(",")]
     g = _scaled("--gpu-flops", args.gpu_flops, allow_zero=False, example="2.5e15, 989T or 8x989T")
@@ -345,8 +337,6 @@ def _cmd_breakeven(args) -> int:
 
 
 def _cmd_smallblock(args) -> int:
-    from linkmodel.studies import ai_smallblock
-
     part = part_arg(args.part)
     target = _scaled("--target", args.target, allow_zero=False, example="100M")
     size = _qty("--size", args.size, "size")
@@ -421,8 +411,6 @@ def _drive_bw(args):
         raise _usage("--part / --drive-bw: give exactly one")
     if args.drive_bw is not None:
         return _qty("--drive-bw", args.drive_bw, "bandwidth"), "given"
-    from linkmodel import parts as _parts
-    from linkmodel.ssd import drive
 
     part = part_arg(args.part)
     with _parts.about(part):
@@ -431,8 +419,6 @@ def _drive_bw(args):
 
 
 def _cmd_coldstart(args) -> int:
-    from linkmodel.ai import models, weights
-
     m = _model(args.model)
     bits = _scaled("--bits", args.bits, allow_zero=False, hi=32, example="16")
     counts = []
@@ -471,8 +457,6 @@ def _cmd_coldstart(args) -> int:
 
 
 def _cmd_experts(args) -> int:
-    from linkmodel.ai import weights
-
     m = _model(args.model)
     steps = _scaled("--steps", args.steps, example="20")
     batch = _scaled("--batch", args.batch, lo=1, integer=True, example="8")

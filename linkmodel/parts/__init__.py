@@ -6,9 +6,11 @@ Layer: above the models (:mod:`linkmodel.pcie`, :mod:`linkmodel.ssd`,
 (spec and catalogue files: schema, SI conversion, one-line errors naming file
 and field), :mod:`~linkmodel.parts.resolve` (a part's SKU -> drive parameters
 and where each came from), :mod:`~linkmodel.parts.calibration` (the shared
-calibrated constants).
+calibrated constants), :mod:`~linkmodel.parts.ai_models` (the AI model
+catalogue: :func:`model` and :func:`models`).
 """
 
+from linkmodel.parts.ai_models import AI_MODELS_SCHEMA, load_models, model, models
 from linkmodel.parts.calibration import stored
 from linkmodel.parts.files import (
     CatalogueEntry,
@@ -35,6 +37,7 @@ from linkmodel.parts.resolve import (
 )
 
 __all__ = [
+    "AI_MODELS_SCHEMA",
     "SHARED",
     "CatalogueEntry",
     "Part",
@@ -48,8 +51,11 @@ __all__ = [
     "data_dir",
     "load",
     "load_catalogue_file",
+    "load_models",
     "load_part",
     "lookup",
+    "model",
+    "models",
     "nand_id",
     "params_from_part",
     "power_states",
