@@ -286,6 +286,12 @@ def _cmd_kv(args) -> int:
     else:
         print("  capacity not sized (give --retention, the tokens the tier keeps)")
     print()
+    _print_kv_parts(rows)
+    return 0
+
+
+def _print_kv_parts(rows: list[dict]) -> None:
+    """The per-part table of ``linkmodel ai kv``: drives each constraint needs, the binding one, fleet power [W]."""
 
     def stage(r):
         return f" ({r['drive_stage']})" if r["drive_stage"] and r["binding"] != "power" else ""
@@ -303,7 +309,6 @@ def _cmd_kv(args) -> int:
             f"{r['fleet_power']:8.0f}"
         )
     print("(columns: drives each constraint needs; DWPD as published for the SKU, else modelled: --json says which)")
-    return 0
 
 
 def _cmd_breakeven(args) -> int:
