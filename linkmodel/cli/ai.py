@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 from linkmodel import parts as _parts
 from linkmodel.ai import kvtier, models, weights
@@ -349,7 +350,7 @@ def _cmd_smallblock(args) -> int:
         raise _usage(f"--size: small blocks are up to 16 KiB, got {args.size!r}")
     ds = ai_smallblock.ceilings(part, sorted({512.0, 1024.0, 2048.0, 4096.0, size}))
     c = ai_smallblock.closing(part, target, size)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "size": float(s),
             "iops": float(ds.iops.sel(size=s)),

@@ -21,6 +21,8 @@ demand on every bundled part.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from linkmodel import parts as _parts
@@ -248,7 +250,7 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, publishe
             "read_iops": drive.Workload("io_read", float(io_size), 1.0, True),
             "write_iops": drive.Workload("io_append", float(io_size), 0.0, False),
         }
-        out = {}
+        out: dict[str, Any] = {}
         for k, w in runs.items():
             ds = drive.evaluate(params, w)
             out[k] = float(ds.throughput if "bandwidth" in k else ds.iops)

@@ -13,6 +13,8 @@ flight (Little's law).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from linkmodel import parts
@@ -75,7 +77,9 @@ def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batchin
     return ds
 
 
-def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5, 6, 7, 8), lanes=(4, 8, 16)):
+def closing(
+    part, target_iops, size=512.0, capacity=None, batching=None, gens=(5, 6, 7, 8), lanes=(4, 8, 16)
+) -> dict[str, Any]:
     """What a design would need to serve ``target_iops`` random reads of ``size`` bytes.
 
     Parameters
