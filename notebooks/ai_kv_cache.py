@@ -8,16 +8,18 @@
 # ask what it needs from storage, how many drives of each bundled part meet
 # it and which constraint binds, then switch KV compression on (FP8,
 # TurboQuant 3.5 bits with a norm per vector) and change the engine's block
-# layout. Everything comes from `linkmodel.ai` and the bundled spec files.
+# layout. Everything comes from `linkmodel.ai`, the bundled model catalogue
+# (`linkmodel.parts.model`) and the bundled spec files.
 
 # %%
 import xarray as xr
 
+from linkmodel import parts
 from linkmodel.ai import kvtier, models, weights
 from linkmodel.studies import ai_drives, ai_smallblock
 from linkmodel.units import GB, TB
 
-model = "llama-3.1-70b"
+model = parts.model("llama-3.1-70b")  # the catalogue's entry: geometry, parameter counts, source
 for fmt in ("bf16", "fp8", "turboquant-3.5-norm"):
     print(
         f"{fmt:22} {models.kv_bytes_per_token(model, fmt) / 1024:8.2f} KiB per token "
@@ -149,7 +151,7 @@ print(
 
 # %%
 for mid, bits in (("llama-3.1-70b", 16), ("llama-3.1-405b", 8), ("deepseek-v3", 8)):
-    w = models.weight_bytes(mid, bits)
+    w = models.weight_bytes(parts.model(mid), bits)
     t = weights.cold_start_time(w, xr.DataArray([1, 4], dims="drives"), 28e9)
     print(
         f"{mid:16} {w / GB:6.1f} GB: {float(t[0]):5.1f} s from one 28 GB/s drive, {float(t[1]):4.1f} s from four "

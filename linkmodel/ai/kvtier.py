@@ -29,7 +29,19 @@ from __future__ import annotations
 import numpy as np
 
 from linkmodel._array import check_choice, check_range, dataset, pack, unpack
-from linkmodel.ai.models import kv_bytes_per_token, model
+from linkmodel.ai.models import Model, check_model, kv_bytes_per_token
+
+__all__ = [
+    "ENGINE_BLOCKS",
+    "LAYOUTS",
+    "MOONCAKE_A",
+    "MOONCAKE_B",
+    "breakeven_bandwidth",
+    "demand",
+    "dense_flops_constant",
+    "io_size",
+    "prefill_flops",
+]
 
 LAYOUTS = ("contiguous", "layer_separate")
 #: Tokens per storage unit of common engines (ai_workloads.md §2.1, §2.5).
@@ -81,7 +93,7 @@ def _finite(name, value, inputs):
         raise ValueError(f"{inputs}: too large: {name} overflows (not a finite number)")
 
 
-def dense_flops_constant(m):
+def dense_flops_constant(m: Model):
     """Mooncake's ``b`` for another model: ``2 x active parameters / (layers x hidden^2)`` [1].
 
     ASSUMPTION: two FLOPs per active parameter per token (embeddings included,
@@ -89,11 +101,11 @@ def dense_flops_constant(m):
     against Mooncake's 22, so break-even bandwidths from it are about 15 %
     lower than with Mooncake's constant.
     """
-    mod = model(m)
+    mod = check_model(m)
     return 2.0 * mod.active_params / (mod.layers * mod.hidden**2)
 
 
-def breakeven_bandwidth(m, prefix_tokens, compute_flops, fmt="bf16", a=MOONCAKE_A, b=None):
+def breakeven_bandwidth(m: Model, prefix_tokens, compute_flops, fmt="bf16", a=MOONCAKE_A, b=None):
     """Loading bandwidth above which reusing a cached prefix beats recomputing it [B/s].
 
     ``B_min = G p B_tok / flops(p)`` (Mooncake's Eq. 2 generalised; the attention term over the model's
@@ -101,7 +113,7 @@ def breakeven_bandwidth(m, prefix_tokens, compute_flops, fmt="bf16", a=MOONCAKE_
 
     Parameters
     ----------
-    m : str or Model
+    m : Model
     prefix_tokens : float or array-like or xarray.DataArray
         Cached prefix length ``p`` [1], > 0.
     compute_flops : float or array-like or xarray.DataArray
@@ -116,7 +128,7 @@ def breakeven_bandwidth(m, prefix_tokens, compute_flops, fmt="bf16", a=MOONCAKE_
     float or array or DataArray
         [B/s]; 5.86 GB/s for Llama3-70B, p = 8192 on 8 x A800 (Mooncake: "6 GB/s").
     """
-    mod = model(m)
+    mod = check_model(m)
     b = dense_flops_constant(mod) if b is None else b
     x, kind = unpack(prefix_tokens=prefix_tokens, compute_flops=compute_flops)
     check_range("prefix_tokens", x["prefix_tokens"], lo=0, lo_open=True)
@@ -131,12 +143,12 @@ def breakeven_bandwidth(m, prefix_tokens, compute_flops, fmt="bf16", a=MOONCAKE_
     return pack(bw, kind, "breakeven_bandwidth", "B/s")
 
 
-def io_size(m, tokens_per_block=16, layout="contiguous", tp=1, split_kv=False, fmt="bf16"):
+def io_size(m: Model, tokens_per_block=16, layout="contiguous", tp=1, split_kv=False, fmt="bf16"):
     """Bytes per storage I/O of a KV block [B].
 
     Parameters
     ----------
-    m : str or Model
+    m : Model
     tokens_per_block : float or array-like
         Tokens per engine block [1], >= 1 (:data:`ENGINE_BLOCKS`).
     layout : {"contiguous", "layer_separate"}
@@ -152,7 +164,7 @@ def io_size(m, tokens_per_block=16, layout="contiguous", tp=1, split_kv=False, f
     float or array or DataArray
         [B]; 65,536 for a 16-token vLLM block of Llama 3.1 70B, one layer, K+V.
     """
-    mod = model(m)
+    mod = check_model(m)
     check_choice("layout", layout, LAYOUTS)
     x, kind = unpack(tokens_per_block=tokens_per_block, tp=tp)
     check_range("tokens_per_block", x["tokens_per_block"], lo=1)
@@ -173,7 +185,7 @@ def io_size(m, tokens_per_block=16, layout="contiguous", tp=1, split_kv=False, f
 
 
 def demand(
-    m,
+    m: Model,
     request_rate,
     input_tokens,
     prefix_hit,
@@ -191,7 +203,7 @@ def demand(
 
     Parameters
     ----------
-    m : str or Model
+    m : Model
     request_rate : float or array-like or xarray.DataArray
         Requests per second ``lambda`` [1/s].
     input_tokens, output_tokens : float or array-like or xarray.DataArray
@@ -214,7 +226,7 @@ def demand(
         ``read_iops``, ``write_iops`` [1/s], ``capacity`` [B],
         ``bytes_written_per_day`` [B/day], ``kv_bytes_per_token`` [B].
     """
-    mod = model(m)
+    mod = check_model(m)
     if not isinstance(save_decode, bool):
         raise ValueError(f"save_decode: {save_decode!r} not allowed; True or False")
     x, kind = unpack(

@@ -1,4 +1,8 @@
-"""LLM catalogue and KV-cache bytes per token (MHA/GQA/MQA and MLA), with storage formats.
+"""An LLM's geometry (:class:`Model`) and its KV-cache bytes per token (MHA/GQA/MQA and MLA), with storage formats.
+
+The functions take :class:`Model` objects; the bundled catalogue
+(``data/ai/models.toml``) is read by :mod:`linkmodel.parts.ai_models`
+(``linkmodel.parts.model("llama-3.1-70b")``).
 
 Bytes per token of KV cache (ai_workloads.md §1.1):
 
@@ -16,14 +20,27 @@ compression factor ``c`` is BF16 bytes over stored bytes.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from linkmodel._array import check_range, pack, unpack
 
+__all__ = [
+    "ATTENTION",
+    "FORMATS",
+    "KVFormat",
+    "MoE",
+    "Model",
+    "check_model",
+    "compression",
+    "kv_bytes",
+    "kv_bytes_per_token",
+    "kv_format",
+    "weight_bytes",
+]
+
+#: Attention kinds: ``"gqa"`` (MHA, GQA and MQA) and ``"mla"`` (multi-head latent attention).
 ATTENTION = ("gqa", "mla")
 
 
@@ -186,129 +203,22 @@ def kv_format(fmt) -> KVFormat:
     raise ValueError(f"kv format: unknown {fmt!r}; allowed: {', '.join(FORMATS)} or a KVFormat")
 
 
-def _models_path():
-    from linkmodel.parts import data_dir
-
-    return data_dir() / "ai" / "models.toml"
-
-
-_FIELDS = {
-    "name": str,
-    "attention": str,
-    "layers": int,
-    "hidden": int,
-    "q_heads": int,
-    "kv_heads": int,
-    "head_dim": int,
-    "kv_lora_rank": int,
-    "qk_rope_head_dim": int,
-    "qk_nope_head_dim": int,
-    "v_head_dim": int,
-    "params": float,
-    "active_params": float,
-    "moe": dict,
-    "source": str,
-}
-_MLA = ("kv_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim")
-_REQUIRED = ("name", "attention", "layers", "hidden", "q_heads", "kv_heads", "params", "source")
-
-
-def load_models(path=None) -> dict[str, Model]:
-    """Read a model catalogue (default the bundled ``data/ai/models.toml``).
+def check_model(m: object) -> Model:
+    """``m`` itself if it is a :class:`Model`; the models layer takes Model objects, never catalogue ids.
 
     Raises
     ------
     ValueError
-        Naming the file, the model and the field, for bad TOML, unknown or
-        missing fields, wrong types or out-of-range values.
+        One line, for anything else (a catalogue id: ``linkmodel.parts.model(id)`` reads its Model).
     """
-    path = _models_path() if path is None else path
-    try:
-        with open(path, "rb") as f:
-            raw = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ValueError(f"{path}: {e}") from None
-    raw.pop("schema", None)
-    out = {}
-    for mid, t in raw.items():
-        where = f"{path}: [{mid}]"
-        if not isinstance(t, dict):
-            raise ValueError(f"{where}: a table of fields expected")
-        unknown = [k for k in t if k not in _FIELDS]
-        if unknown:
-            raise ValueError(f"{where}: unknown field {unknown[0]!r}; allowed: {', '.join(_FIELDS)}")
-        missing = [k for k in _REQUIRED if k not in t]
-        if missing:
-            raise ValueError(f"{where}: missing field {missing[0]!r}")
-        for k, v in t.items():
-            want = _FIELDS[k]
-            ok = isinstance(v, want) if want is not float else isinstance(v, int | float)
-            if not ok or isinstance(v, bool):
-                raise ValueError(f"{where}: {k}: {v!r} is not a {want.__name__}")
-            if want in (int, float) and not v > 0 and not (k in (*_MLA, "head_dim") and v == 0):
-                raise ValueError(f"{where}: {k}: {v!r} must be > 0")
-        if t["attention"] not in ATTENTION:
-            raise ValueError(f"{where}: attention: {t['attention']!r} not allowed; allowed: {', '.join(ATTENTION)}")
-        if t["attention"] == "mla" and not all(t.get(k, 0) > 0 for k in _MLA):
-            raise ValueError(f"{where}: an MLA model needs {', '.join(_MLA)}")
-        if t["attention"] == "gqa" and not t.get("head_dim", 0) > 0:
-            raise ValueError(f"{where}: a GQA model needs head_dim")
-        moe = None
-        if "moe" in t:
-            m = t["moe"]
-            keys = ("expert_ffn", "experts", "top_k", "moe_layers")
-            bad = [k for k in m if k not in keys] + [k for k in keys if k not in m]
-            if bad:
-                raise ValueError(f"{where}: moe: needs exactly {', '.join(keys)} (problem: {bad[0]!r})")
-            if any(isinstance(m[k], bool) or not isinstance(m[k], int) or m[k] < 1 for k in keys):
-                raise ValueError(f"{where}: moe: whole numbers >= 1")
-            if m["top_k"] > m["experts"] or m["moe_layers"] > t["layers"]:
-                raise ValueError(f"{where}: moe: top_k <= experts and moe_layers <= layers")
-            moe = MoE(**m)
-        if t["kv_heads"] > t["q_heads"]:
-            raise ValueError(f"{where}: kv_heads: {t['kv_heads']} exceeds q_heads {t['q_heads']}")
-        out[mid] = Model(
-            id=mid,
-            name=t["name"],
-            attention=t["attention"],
-            layers=t["layers"],
-            hidden=t["hidden"],
-            q_heads=t["q_heads"],
-            kv_heads=t["kv_heads"],
-            head_dim=t.get("head_dim", 0),
-            kv_lora_rank=t.get("kv_lora_rank", 0),
-            qk_rope_head_dim=t.get("qk_rope_head_dim", 0),
-            qk_nope_head_dim=t.get("qk_nope_head_dim", 0),
-            v_head_dim=t.get("v_head_dim", 0),
-            params=float(t["params"]),
-            active_params=float(t.get("active_params", t["params"])),
-            moe=moe,
-            source=t["source"],
-        )
-    return out
-
-
-@lru_cache(maxsize=1)
-def _bundled() -> dict[str, Model]:
-    return load_models()
-
-
-def models() -> dict[str, Model]:
-    """The bundled model catalogue: id -> Model."""
-    return dict(_bundled())
-
-
-def model(m) -> Model:
-    """A Model from a catalogue id or a Model."""
     if isinstance(m, Model):
         return m
-    cat = _bundled()
-    if m not in cat:
-        raise ValueError(f"model: unknown {m!r}; known: {', '.join(cat)}")
-    return cat[m]
+    what = f"the id {m!r}" if isinstance(m, str) else f"a {type(m).__name__}"
+    hint = repr(m) if isinstance(m, str) else "'...'"
+    raise ValueError(f"m: pass a Model, not {what} (linkmodel.parts.model({hint}) reads one from the catalogue)")
 
 
-def kv_bytes_per_token(m, fmt="bf16"):
+def kv_bytes_per_token(m: Model, fmt="bf16"):
     """KV-cache bytes per token of a model in a storage format [B].
 
     ``layers x (main x bits + main / group x overhead + rope x rope_bits) / 8``
@@ -316,7 +226,7 @@ def kv_bytes_per_token(m, fmt="bf16"):
 
     Parameters
     ----------
-    m : str or Model
+    m : Model
     fmt : str or KVFormat
         Storage format (default BF16).
 
@@ -325,24 +235,24 @@ def kv_bytes_per_token(m, fmt="bf16"):
     float
         [B]; e.g. 327,680 for Llama 3.1 70B in BF16, 70,272 for DeepSeek-V3's MLA latent.
     """
-    mod, f = model(m), kv_format(fmt)
+    mod, f = check_model(m), kv_format(fmt)
     main, rope = mod.kv_elements()
     rope_bits = f.bits if f.rope_bits is None else f.rope_bits
     bits = main * f.bits + main / f.group * f.group_overhead_bits + rope * rope_bits
     return mod.layers * bits / 8.0
 
 
-def compression(m, fmt):
+def compression(m: Model, fmt):
     """Compression factor of a format against BF16 for a model [1] (BF16 bytes / stored bytes)."""
     return kv_bytes_per_token(m, "bf16") / kv_bytes_per_token(m, fmt)
 
 
-def kv_bytes(m, tokens, fmt="bf16"):
+def kv_bytes(m: Model, tokens, fmt="bf16"):
     """KV-cache bytes of ``tokens`` tokens [B] (broadcasts over ``tokens``).
 
     Parameters
     ----------
-    m : str or Model
+    m : Model
     tokens : float or array-like or xarray.DataArray
         Tokens held [1], >= 0.
     fmt : str or KVFormat
@@ -352,11 +262,11 @@ def kv_bytes(m, tokens, fmt="bf16"):
     return pack(a["tokens"] * kv_bytes_per_token(m, fmt), kind, "kv_bytes", "B")
 
 
-def weight_bytes(m, bits_per_param=16.0):
+def weight_bytes(m: Model, bits_per_param=16.0):
     """Bytes of a model's weights at ``bits_per_param`` [bit] [B] (all parameters; MoE experts included).
 
     Broadcasts over ``bits_per_param`` (scalar, array or DataArray).
     """
     a, kind = unpack(bits_per_param=bits_per_param)
     check_range("bits_per_param", a["bits_per_param"], lo=0, lo_open=True, hi=32)
-    return pack(model(m).params * a["bits_per_param"] / 8.0, kind, "weight_bytes", "B")
+    return pack(check_model(m).params * a["bits_per_param"] / 8.0, kind, "weight_bytes", "B")

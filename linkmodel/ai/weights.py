@@ -17,7 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from linkmodel._array import check_range, dataset, pack, unpack
-from linkmodel.ai.models import model
+from linkmodel.ai.models import Model, check_model
+
+__all__ = ["cold_start_time", "distinct_experts", "expert_bytes", "expert_stream"]
 
 
 def cold_start_time(
@@ -103,12 +105,12 @@ def distinct_experts(experts, top_k, batch):
     return pack(e * -np.expm1(x["batch"] * np.log1p(-x["top_k"] / e)), kind, "distinct_experts", "1")
 
 
-def expert_stream(m, steps_per_second, batch=1.0, cache_hit=0.0, bits_per_param=16.0):
+def expert_stream(m: Model, steps_per_second, batch=1.0, cache_hit=0.0, bits_per_param=16.0):
     """Storage demand of streaming a MoE model's routed experts from flash.
 
     Parameters
     ----------
-    m : str or Model
+    m : Model
         A MoE model of the catalogue.
     steps_per_second : float or array-like or xarray.DataArray
         Decode steps per second [1/s] (tokens per second per sequence).
@@ -125,7 +127,7 @@ def expert_stream(m, steps_per_second, batch=1.0, cache_hit=0.0, bits_per_param=
         ``read_bandwidth`` [B/s], ``read_iops`` [1/s], ``io_size`` [B] (one expert),
         ``experts_per_step`` [1] (distinct, all MoE layers, before the cache).
     """
-    mod = model(m)
+    mod = check_model(m)
     if mod.moe is None:
         raise ValueError(f"model: {mod.id} is not a mixture-of-experts model")
     x, kind = unpack(steps_per_second=steps_per_second, batch=batch, cache_hit=cache_hit, bits_per_param=bits_per_param)

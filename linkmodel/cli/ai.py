@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
+from linkmodel import parts as _parts
+from linkmodel.ai import kvtier, models, weights
 from linkmodel.cli._common import UsageError, flag_message, jsonable, part_arg
+from linkmodel.ssd import drive
+from linkmodel.studies import ai_drives, ai_smallblock
 from linkmodel.units import format_si, parse_quantity
+
+__all__ = ["add_parser"]
 
 _SCALE = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "p": 1e15}
 
 
 def _usage(msg):
-
     return UsageError(msg)
 
 
@@ -75,18 +81,15 @@ def _qty(flag: str, text: str, kind: str) -> float:
     return v
 
 
-def _model(text):
-    from linkmodel.ai import models
-
+def _model(text: str) -> models.Model:
+    """The catalogue's Model for ``--model``."""
     try:
-        return models.model(text)
+        return _parts.model(text)
     except ValueError as e:
         raise _usage(flag_message(e, {"model": "--model"})) from None
 
 
 def _fmt(text):
-    from linkmodel.ai import models
-
     try:
         return models.kv_format(text)
     except ValueError as e:
@@ -95,7 +98,6 @@ def _fmt(text):
 
 def add_parser(sub):
     """Register ``linkmodel ai`` and its subcommands."""
-    from linkmodel.ai import kvtier
 
     p = sub.add_parser(
         "ai",
@@ -179,16 +181,13 @@ def _missing(args):
 
 
 def _dump(obj):
-
     print(json.dumps(jsonable(obj)))
 
 
 def _cmd_models(args) -> int:
-    from linkmodel.ai import models
-
     fmt = _fmt(args.format)
     rows = []
-    for mid, m in models.models().items():
+    for mid, m in _parts.models().items():
         rows.append(
             {
                 "id": mid,
@@ -219,10 +218,6 @@ def _cmd_models(args) -> int:
 
 
 def _cmd_kv(args) -> int:
-    from linkmodel import parts as _parts
-    from linkmodel.ai import kvtier
-    from linkmodel.studies import ai_drives
-
     m, fmt = _model(args.model), _fmt(args.format)
     rate = _scaled("--rate", args.rate)
     n_in = _scaled("--input", args.input)
@@ -292,6 +287,12 @@ def _cmd_kv(args) -> int:
     else:
         print("  capacity not sized (give --retention, the tokens the tier keeps)")
     print()
+    _print_kv_parts(rows)
+    return 0
+
+
+def _print_kv_parts(rows: list[dict]) -> None:
+    """The per-part table of ``linkmodel ai kv``: drives each constraint needs, the binding one, fleet power [W]."""
 
     def stage(r):
         return f" ({r['drive_stage']})" if r["drive_stage"] and r["binding"] != "power" else ""
@@ -309,12 +310,9 @@ def _cmd_kv(args) -> int:
             f"{r['fleet_power']:8.0f}"
         )
     print("(columns: drives each constraint needs; DWPD as published for the SKU, else modelled: --json says which)")
-    return 0
 
 
 def _cmd_breakeven(args) -> int:
-    from linkmodel.ai import kvtier
-
     m, fmt = _model(args.model), _fmt(args.format)
     prefixes = [_scaled("--prefix", x, allow_zero=False, example="8192 or 32k") for x in args.prefix.split(",")]
     g = _scaled("--gpu-flops", args.gpu_flops, allow_zero=False, example="2.5e15, 989T or 8x989T")
@@ -345,8 +343,6 @@ def _cmd_breakeven(args) -> int:
 
 
 def _cmd_smallblock(args) -> int:
-    from linkmodel.studies import ai_smallblock
-
     part = part_arg(args.part)
     target = _scaled("--target", args.target, allow_zero=False, example="100M")
     size = _qty("--size", args.size, "size")
@@ -354,7 +350,7 @@ def _cmd_smallblock(args) -> int:
         raise _usage(f"--size: small blocks are up to 16 KiB, got {args.size!r}")
     ds = ai_smallblock.ceilings(part, sorted({512.0, 1024.0, 2048.0, 4096.0, size}))
     c = ai_smallblock.closing(part, target, size)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "size": float(s),
             "iops": float(ds.iops.sel(size=s)),
@@ -421,8 +417,6 @@ def _drive_bw(args):
         raise _usage("--part / --drive-bw: give exactly one")
     if args.drive_bw is not None:
         return _qty("--drive-bw", args.drive_bw, "bandwidth"), "given"
-    from linkmodel import parts as _parts
-    from linkmodel.ssd import drive
 
     part = part_arg(args.part)
     with _parts.about(part):
@@ -431,8 +425,6 @@ def _drive_bw(args):
 
 
 def _cmd_coldstart(args) -> int:
-    from linkmodel.ai import models, weights
-
     m = _model(args.model)
     bits = _scaled("--bits", args.bits, allow_zero=False, hi=32, example="16")
     counts = []
@@ -471,8 +463,6 @@ def _cmd_coldstart(args) -> int:
 
 
 def _cmd_experts(args) -> int:
-    from linkmodel.ai import weights
-
     m = _model(args.model)
     steps = _scaled("--steps", args.steps, example="20")
     batch = _scaled("--batch", args.batch, lo=1, integer=True, example="8")

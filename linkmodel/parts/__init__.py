@@ -7,9 +7,11 @@ Layer: above the models (:mod:`linkmodel.pcie`, :mod:`linkmodel.ssd`,
 and field), :mod:`~linkmodel.parts.resolve` and :mod:`~linkmodel.parts.rules`
 (a part's SKU -> drive parameters and where each came from, by a table of
 resolvers), :mod:`~linkmodel.parts.shared` (shared defaults, provenance),
-:mod:`~linkmodel.parts.calibration` (the shared calibrated constants).
+:mod:`~linkmodel.parts.calibration` (the shared calibrated constants),
+:mod:`~linkmodel.parts.ai_models` (the AI model catalogue: :func:`model`, :func:`models`).
 """
 
+from linkmodel.parts.ai_models import AI_MODELS_SCHEMA, load_models, model, models
 from linkmodel.parts.calibration import stored
 from linkmodel.parts.files import (
     CatalogueEntry,
@@ -31,6 +33,7 @@ from linkmodel.parts.rules import params_from_part
 from linkmodel.parts.shared import SHARED, WARRANTY_YEARS_DEFAULT, Provenance, Shared
 
 __all__ = [
+    "AI_MODELS_SCHEMA",
     "SHARED",
     "WARRANTY_YEARS_DEFAULT",
     "CatalogueEntry",
@@ -45,8 +48,11 @@ __all__ = [
     "data_dir",
     "load",
     "load_catalogue_file",
+    "load_models",
     "load_part",
     "lookup",
+    "model",
+    "models",
     "nand_id",
     "params_from_part",
     "part",

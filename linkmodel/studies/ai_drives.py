@@ -21,10 +21,25 @@ demand on every bundled part.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from linkmodel import parts as _parts
 from linkmodel._array import check_range, dataset, pack, unpack
+from linkmodel.ssd import drive
 from linkmodel.studies import endurance_view
+
+__all__ = [
+    "CONSTRAINTS",
+    "capability",
+    "count",
+    "for_parts",
+    "iops_for_bandwidth",
+    "outstanding_ios",
+    "published_read_iops",
+    "rated_dwpd",
+]
 
 CONSTRAINTS = ("read bandwidth", "read IOPS", "write bandwidth", "write IOPS", "read+write", "capacity", "endurance")
 _KEYS = (
@@ -222,9 +237,6 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, publishe
         ``capacity`` [B], ``dwpd`` [1/day], ``dwpd_source``, stage bindings ``read_bandwidth_stage`` ...,
         ``static_power`` [W], energies per I/O ``read_energy``, ``write_energy`` [J] at ``io_size``.
     """
-    from linkmodel import parts as _parts
-    from linkmodel.ssd import drive
-
     part = _parts.load(part) if isinstance(part, str) else part
     check_range("io_size", np.asarray(io_size, dtype=float), lo=0, lo_open=True, unit="B")
     with _parts.about(part, capacity):
@@ -238,7 +250,7 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, publishe
             "read_iops": drive.Workload("io_read", float(io_size), 1.0, True),
             "write_iops": drive.Workload("io_append", float(io_size), 0.0, False),
         }
-        out = {}
+        out: dict[str, Any] = {}
         for k, w in runs.items():
             ds = drive.evaluate(params, w)
             out[k] = float(ds.throughput if "bandwidth" in k else ds.iops)
@@ -292,8 +304,6 @@ def for_parts(demand, parts=None, power_cap=None, waf=1.0, utilization=1.0, publ
         figure), ``fleet_power`` [W] (the drives sharing the load) and the drive figures used.
     """
     import xarray as xr
-
-    from linkmodel import parts as _parts
 
     keys = ("read_bandwidth", "write_bandwidth", "io_size", "capacity", "bytes_written_per_day")
     missing = [k for k in keys if k not in demand]

@@ -13,9 +13,16 @@ flight (Little's law).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from linkmodel import parts
 from linkmodel._array import check_range
+from linkmodel.pcie import link, nvme
+from linkmodel.ssd import drive, latency
+
+__all__ = ["GPU_BATCHING", "ceilings", "closing"]
 
 #: NVMe batching a GPU-side driver can use (SQ doorbell per 8, CQ entries and interrupts coalesced by 8):
 #: ASSUMPTION. Basis: BaM runs 128 queues x 1024 entries from 262,144 GPU threads (ai_workloads.md §5.2), so
@@ -46,10 +53,6 @@ def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batchin
     """
     import xarray as xr
 
-    from linkmodel import parts
-    from linkmodel.pcie import link, nvme
-    from linkmodel.ssd import drive
-
     part = parts.load(part) if isinstance(part, str) else part
     s = np.asarray(sizes, dtype=float)
     if s.ndim != 1 or s.size == 0:
@@ -74,7 +77,9 @@ def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batchin
     return ds
 
 
-def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5, 6, 7, 8), lanes=(4, 8, 16)):
+def closing(
+    part, target_iops, size=512.0, capacity=None, batching=None, gens=(5, 6, 7, 8), lanes=(4, 8, 16)
+) -> dict[str, Any]:
     """What a design would need to serve ``target_iops`` random reads of ``size`` bytes.
 
     Parameters
@@ -105,10 +110,6 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
         ``qd1_latency`` [s].
     """
     import xarray as xr
-
-    from linkmodel import parts
-    from linkmodel.pcie import nvme
-    from linkmodel.ssd import drive, latency
 
     part = parts.load(part) if isinstance(part, str) else part
     check_range("target_iops", np.asarray(target_iops, dtype=float), lo=0, lo_open=True, unit="1/s")
@@ -144,7 +145,7 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
     ).transfer_rate
     mps = {int(m): float(v) for m, v in zip(m_.values, by_mps.values, strict=True)}
     iops = float(ds.iops)
-    ch_time = float(ds.ceiling_channels)  # I/Os per second the channels allow
+    channel_iops = float(ds.ceiling_channels)  # [1/s]: the reads per second the channels allow
     return {
         "part": part.id,
         "size": float(size),
@@ -159,8 +160,8 @@ def closing(part, target_iops, size=512.0, capacity=None, batching=None, gens=(5
         "dies": params["dies"],
         "dies_needed": float(target_iops) * float(ds.die_time),  # die-seconds per read
         "channels": params["channels"],
-        "channel_ceiling": ch_time,
-        "channels_needed": params["channels"] * float(target_iops) / ch_time,
+        "channel_ceiling": channel_iops,
+        "channels_needed": params["channels"] * float(target_iops) / channel_iops,
         "power_cap": params["power_cap"],
         "power_needed": float(ds.static_power) + float(target_iops) * float(ds.energy_per_io),
         "controller_iops": params["controller_iops"],
