@@ -23,7 +23,7 @@ composes the kernels. A few checked helpers for the package's own use
 ``linkmodel.pcie`` only ``__all__`` names are used: ``tests/pcie/test_api.py``
 checks that name by name. import-linter sees modules, not names: its contract
 (pyproject.toml) keeps the modules that nothing outside the package needs
-(``budget``'s stages, ``dllp``, ``framing``, ``skp``) from being imported
+(``budget`` and its ``_stages``, ``dllp``, ``framing``, ``skp``) from being imported
 from outside at all; the rest go through ``linkmodel.pcie``, ``phy``,
 ``flit``, ``transactions``, ``latency`` and ``nvme``.
 """
