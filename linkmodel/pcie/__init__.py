@@ -5,10 +5,31 @@ Modules, one per phenomenon: :mod:`~linkmodel.pcie.phy` (rates, encoding),
 (Ack/UpdateFC), :mod:`~linkmodel.pcie.skp` (ordered sets),
 :mod:`~linkmodel.pcie.flit` (flit mode, errors, replay),
 :mod:`~linkmodel.pcie.transactions` (MPS/MRRS/RCB, tags),
-:mod:`~linkmodel.pcie.latency` and the composed :func:`link` budget.
+:mod:`~linkmodel.pcie.latency`, the composed :func:`link` budget
+(:mod:`~linkmodel.pcie.budget`) and NVMe command traffic on the link
+(:mod:`~linkmodel.pcie.nvme`, with :class:`LinkOptions`).
+
+Public API and kernels
+----------------------
+A module's public names are its ``__all__``: functions that validate their
+inputs, broadcast them and return the caller's kind (number, numpy array or
+DataArray). A phenomenon module ends with a section "Kernels (validated
+inputs, no checks; for linkmodel.pcie's own use)": functions named
+``*_kernel`` that compute the same physics element-wise on numpy arrays that
+have already been validated. :func:`link` validates every input once and
+composes the kernels. A few checked helpers for the package's own use
+(:func:`~linkmodel.pcie.flit.resolve_flit`,
+:func:`~linkmodel.pcie.phy.raw_bandwidth_and_kind`) sit beside them. Outside
+``linkmodel.pcie`` only ``__all__`` names are used: ``tests/pcie/test_api.py``
+checks that name by name. import-linter sees modules, not names: its contract
+(pyproject.toml) keeps the modules that nothing outside the package needs
+(``budget`` and its ``_stages``, ``dllp``, ``framing``, ``skp``) from being imported
+from outside at all; the rest go through ``linkmodel.pcie``, ``phy``,
+``flit``, ``transactions``, ``latency`` and ``nvme``.
 """
 
 from linkmodel.pcie.budget import link
+from linkmodel.pcie.nvme import LinkOptions
 from linkmodel.pcie.phy import GENERATIONS, line_rate, raw_bandwidth
 
-__all__ = ["GENERATIONS", "line_rate", "link", "raw_bandwidth"]
+__all__ = ["GENERATIONS", "LinkOptions", "line_rate", "link", "raw_bandwidth"]

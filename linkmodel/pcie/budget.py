@@ -1,6 +1,6 @@
 """The PCIe link model: a chain of named stages, one xarray Dataset out.
 
-Stages, in order (each a small function below):
+Stages, in order (each a small function in :mod:`linkmodel.pcie._stages`):
 
 1. ``phy``        line rate = rate x lanes / 8; raw = line rate x encoding
 2. ``skp``        SKP ordered sets take a share of every lane's time
@@ -23,19 +23,42 @@ All quantities are SI: bytes, seconds, B/s.
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
 from linkmodel._array import Kind, check_bool, check_choice, check_range, dataset, unpack
+from linkmodel._typing import (
+    ArrayLike,
+    Clocking,
+    CompletionCredits,
+    CompletionSplit,
+    DllpPolicy,
+    Packing,
+    Replay,
+    Transfer,
+)
+from linkmodel.pcie import _stages, phy
 from linkmodel.pcie import dllp as _dllp
 from linkmodel.pcie import flit as _flit
 from linkmodel.pcie import framing as _framing
-from linkmodel.pcie import phy
 from linkmodel.pcie import skp as _skp
 from linkmodel.pcie import transactions as _tx
 
+__all__ = [
+    "BINDINGS",
+    "BREAKDOWN",
+    "CREDIT_MODES",
+    "DEFAULT_MPS",
+    "DEFAULT_REPLAY_ROUND_TRIP",
+    "DEFAULT_ROUND_TRIP",
+    "DIRECTIONS",
+    "link",
+]
+
 DIRECTIONS = ("upstream", "downstream")
 BINDINGS = np.array(["link_upstream", "link_downstream", "tags"])
-CREDIT_MODES = ("infinite", "finite")
+CREDIT_MODES: tuple[CompletionCredits, ...] = get_args(CompletionCredits)
 
 #: ASSUMPTION: time from sending a flit or TLP to learning it must be replayed
 #: (error detection, Nak in the next flit or DLLP, both PHY pipelines, a short
@@ -95,35 +118,35 @@ BREAKDOWN = (
 
 
 def link(
-    gen,
-    lanes,
-    size,
-    mps=DEFAULT_MPS,
+    gen: ArrayLike,
+    lanes: ArrayLike,
+    size: ArrayLike,
+    mps: ArrayLike = DEFAULT_MPS,
     *,
-    transfer: str = "write",
-    write_fraction=None,
-    mrrs=512,
-    rcb=64,
-    offset=0,
-    addressing=64,
-    ecrc=False,
-    flit=None,
-    clocking: str = "common",
-    dllp_policy: str = "spec",
-    completion_split: str = "mps",
-    completion_credits: str = "infinite",
-    packing: str = "continuous",
-    replay: str = "go_back_n",
-    flit_error_rate=None,
-    bit_error_rate=None,
-    replay_round_trip=DEFAULT_REPLAY_ROUND_TRIP,
-    tag_bits=10,
-    round_trip=DEFAULT_ROUND_TRIP,
-    outstanding=None,
-    command_upstream_tlps=0.0,
-    command_upstream_bytes=0.0,
-    command_downstream_tlps=0.0,
-    command_downstream_bytes=0.0,
+    transfer: Transfer = "write",
+    write_fraction: ArrayLike | None = None,
+    mrrs: ArrayLike = 512,
+    rcb: ArrayLike = 64,
+    offset: ArrayLike = 0,
+    addressing: ArrayLike = 64,
+    ecrc: ArrayLike = False,
+    flit: ArrayLike | None = None,
+    clocking: Clocking = "common",
+    dllp_policy: DllpPolicy = "spec",
+    completion_split: CompletionSplit = "mps",
+    completion_credits: CompletionCredits = "infinite",
+    packing: Packing = "continuous",
+    replay: Replay = "go_back_n",
+    flit_error_rate: ArrayLike | None = None,
+    bit_error_rate: ArrayLike | None = None,
+    replay_round_trip: ArrayLike = DEFAULT_REPLAY_ROUND_TRIP,
+    tag_bits: ArrayLike = 10,
+    round_trip: ArrayLike = DEFAULT_ROUND_TRIP,
+    outstanding: ArrayLike | None = None,
+    command_upstream_tlps: ArrayLike = 0.0,
+    command_upstream_bytes: ArrayLike = 0.0,
+    command_downstream_tlps: ArrayLike = 0.0,
+    command_downstream_bytes: ArrayLike = 0.0,
 ):
     """Per-direction bandwidth budget of a PCIe link for a stream of transfers.
 
@@ -225,12 +248,15 @@ def link(
     >>> round(float(ds.effective_bandwidth) / 1e9, 2)
     28.51
     """
-    check_choice("clocking", clocking, _skp.CLOCKINGS)
-    _dllp.check_policy(dllp_policy)
-    check_choice("completion_split", completion_split, _tx.COMPLETION_SPLITS)
-    check_choice("completion_credits", completion_credits, CREDIT_MODES)
-    check_choice("packing", packing, _flit.PACKINGS)
-    check_choice("replay", replay, _flit.REPLAY_MODES)
+    options = dict(
+        clocking=clocking,
+        dllp_policy=dllp_policy,
+        completion_split=completion_split,
+        completion_credits=completion_credits,
+        packing=packing,
+        replay=replay,
+    )
+    _check_options(options)
     if write_fraction is None:
         write_fraction = _tx.transfer_write_fraction(transfer)
     inputs = dict(
@@ -255,29 +281,19 @@ def link(
     optional = dict(flit=flit, flit_error_rate=flit_error_rate, bit_error_rate=bit_error_rate, outstanding=outstanding)
     inputs.update({k: v for k, v in optional.items() if v is not None})
     a, kind = unpack(**inputs)
-    out = _evaluate_blocked(
-        a,
-        kind,
-        clocking=_skp.check_clocking(clocking),
-        dllp_policy=dllp_policy,
-        completion_split=completion_split,
-        completion_credits=completion_credits,
-        packing=packing,
-        replay=replay,
-        given={k for k, v in optional.items() if v is not None},
-    )
-    return _to_dataset(
-        out,
-        kind,
-        dict(
-            clocking=clocking,
-            dllp_policy=dllp_policy,
-            completion_split=completion_split,
-            completion_credits=completion_credits,
-            packing=packing,
-            replay=replay,
-        ),
-    )
+    given = {k for k, v in optional.items() if v is not None}
+    out = _evaluate_blocked(a, kind, **{**options, "clocking": _skp.check_clocking(clocking)}, given=given)
+    return _to_dataset(out, kind, options)
+
+
+def _check_options(options: dict) -> None:
+    """Validate the string options of :func:`link` (one-line errors naming the parameter)."""
+    check_choice("clocking", options["clocking"], _skp.CLOCKINGS)
+    _dllp.check_policy(options["dllp_policy"])
+    check_choice("completion_split", options["completion_split"], _tx.COMPLETION_SPLITS)
+    check_choice("completion_credits", options["completion_credits"], CREDIT_MODES)
+    check_choice("packing", options["packing"], _flit.PACKINGS)
+    check_choice("replay", options["replay"], _flit.REPLAY_MODES)
 
 
 #: Elements evaluated per block: temporaries of 64 Ki float64 (512 KiB) stay in
@@ -329,9 +345,7 @@ def _validate(a, given):
     v["offset"] = _tx.check_offset(a["offset"])
     check_range("write_fraction", a["write_fraction"], lo=0, hi=1)
     v["w"] = np.asarray(a["write_fraction"], dtype=float)
-    from linkmodel._array import check_in
-
-    check_in("addressing", a["addressing"], _framing.ALLOWED_ADDRESSING, "32, 64")
+    _framing.check_addressing(a["addressing"])
     v["ecrc"] = check_bool("ecrc", a["ecrc"])
     check_range("replay_round_trip", a["replay_round_trip"], lo=0, hi=1e-3, unit="s")
     check_range("round_trip", a["round_trip"], lo=0, hi=1.0, unit="s")
@@ -354,160 +368,34 @@ def _validate(a, given):
         check_range("bit_error_rate", a["bit_error_rate"], lo=0, hi=1e-6)
         v["ber"] = np.asarray(a["bit_error_rate"], dtype=float)
     else:
-        v["ber"] = phy._bit_error_rate(v["g"])
+        v["ber"] = phy.bit_error_rate_kernel(v["g"])
     if "flit_error_rate" in given:
         check_range("flit_error_rate", a["flit_error_rate"], lo=0, hi=0.1)
         v["fer"] = np.asarray(a["flit_error_rate"], dtype=float)
     else:
-        v["fer"] = _flit._flit_error_probability(v["ber"])
+        v["fer"] = _flit.flit_error_probability_kernel(v["ber"])
     v["addressing"] = np.asarray(a["addressing"])
     v["replay_rtt"] = np.asarray(a["replay_round_trip"], dtype=float)
     v["rtt"] = np.asarray(a["round_trip"], dtype=float)
     return v
 
 
-def _stage_phy(v):
-    g, n = v["g"], v["n"]
-    line = phy._rate(g) * n / 8.0
-    raw = line * phy._encoding_efficiency(g)
-    return line, raw
-
-
-def _stage_transactions(v, completion_split):
-    """Per average transfer: TLPs and bytes in each direction."""
-    s, o, w, f = v["size"], v["offset"], v["w"], v["flit"]
-    n_w = _tx._n_chunks(s, v["mps"], o)
-    n_r = _tx._n_chunks(s, v["mrrs"], o)
-    n_c = _tx._n_chunks(s, _tx._completion_unit(v["mps"], v["mrrs"], v["rcb"], completion_split), o)
-    padded = _framing.DW * (np.ceil((o + s) / _framing.DW) - np.floor(o / _framing.DW))
-    h_req = np.where(v["addressing"] == 64, _framing.HEADER_MEM_64, _framing.HEADER_MEM_32) + _framing.ECRC * v["ecrc"]
-    h_cpl = _framing.HEADER_CPL + _framing.ECRC * v["ecrc"]
-    fr = np.where(f, 0, _framing.NONFLIT_FRAMING)
-    r = 1.0 - w
-    # flit mode: a memory request whose first or last DW is partial carries 1 DW of OHC-A1 for its
-    # byte enables [SPEC62 §2.2.1.2, §2.2.5]; only a transfer's first and last TLP can be partial
-    part_first = (o % _framing.DW) != 0
-    part_last = ((o + s) % _framing.DW) != 0
-
-    def ohc(n):
-        return (
-            np.where(f, np.where(n == 1, part_first | part_last, part_first * 1.0 + part_last * 1.0), 0.0) * _framing.DW
-        )
-
-    ohc_w, ohc_r = ohc(n_w), ohc(n_r)
-    t = {
-        "n_w": n_w,
-        "n_r": n_r,
-        "n_c": n_c,
-        # per write transfer / per read transfer, TLP bytes in each direction
-        "write_up": padded + n_w * (h_req + fr) + ohc_w,
-        "read_up": n_r * (h_req + fr) + ohc_r,
-        "read_down": padded + n_c * (h_cpl + fr),
-        "up": {
-            "tlps": w * n_w + r * n_r + v["command_upstream_tlps"],
-            "payload": w * s,
-            "padding": w * (padded - s),
-            "headers": w * (n_w * h_req + ohc_w) + r * (n_r * h_req + ohc_r),
-            "command": v["command_upstream_bytes"],
-            "framing": (w * n_w + r * n_r + v["command_upstream_tlps"]) * fr,
-        },
-        "down": {
-            "tlps": r * n_c + v["command_downstream_tlps"],
-            "payload": r * s,
-            "padding": r * (padded - s),
-            "headers": r * n_c * h_cpl,
-            "command": v["command_downstream_bytes"],
-            "framing": (r * n_c + v["command_downstream_tlps"]) * fr,
-        },
-    }
-    return t
-
-
-def _stage_packing(v, t, packing):
-    """Flit NOP fill: per-transfer flit padding and the 8-TLPs-per-half rule."""
-    f, w = v["flit"], v["w"]
-    r = 1.0 - w
-    tb = _flit.TLP_BYTES
-    for d in ("up", "down"):
-        t[d]["nop"] = np.zeros_like(t[d]["payload"])
-    if packing == "per_transfer":
-
-        def fill(x):
-            return np.where(x > 0, np.ceil(x / tb) * tb - x, 0.0)
-
-        t["up"]["nop"] = np.where(f, w * fill(t["write_up"]) + r * fill(t["read_up"]), 0.0)
-        t["down"]["nop"] = np.where(f, r * fill(t["read_down"]), 0.0)
-    for d in ("up", "down"):
-        x = t[d]
-        x["bytes"] = x["payload"] + x["padding"] + x["headers"] + x["command"] + x["framing"] + x["nop"]
-        tlp_bytes = x["bytes"] - x["nop"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = np.where(x["tlps"] > 0, tlp_bytes / np.where(x["tlps"] > 0, x["tlps"], 1.0), tb)
-        x["mean_tlp"] = mean
-        x["pack"] = np.where(f, _flit._packing_efficiency(mean), 1.0)
-
-
-def _stage_replay(v, t, raw_after_skp, replay):
-    """Goodput share left by replays, per direction."""
-    f = v["flit"]
-    for d in ("up", "down"):
-        x = t[d]
-        # flit mode: unit = one flit; non-flit: unit = one TLP of mean size
-        unit_bytes = np.where(f, _flit.FLIT_BYTES, x["mean_tlp"])
-        p_tlp = -np.expm1(8 * unit_bytes * np.log1p(-v["ber"]))
-        p = np.where(f, v["fer"], np.where(x["tlps"] > 0, p_tlp, 0.0))
-        window = v["replay_rtt"] * raw_after_skp / unit_bytes
-        mode = np.where(f, replay == "selective", False)
-        x["replay_eff"] = np.where(
-            mode, _flit._replay_efficiency(p, window, "selective"), _flit._replay_efficiency(p, window, "go_back_n")
-        )
-
-
-def _stage_dllp(v, t, policy, credits):
-    """DLLP kinds per direction: [(TLPs answered per transfer, max DLLPs/s)]."""
-    g, n, f = v["g"], v["n"], v["flit"]
-    limit = _dllp._latency_limit(g, n, v["mps"])
-    sym = phy._symbol_time(g)  # s per symbol per lane (8 or 10 UI)
-    cap = 1.0 / (limit * sym)  # at most one DLLP of a kind per latency limit
-    w, r = v["w"], 1.0 - v["w"]
-    none = np.zeros_like(cap)
-    if policy in ("none", "pcie_bench"):
-        kinds = {"up": [], "down": []}
-    else:
-        if policy == "per_tlp":
-            cap = np.full_like(cap, np.inf)
-        off = ~f  # flit mode carries Acks and credits in the DLP
-        up_tlps = np.where(off, t["up"]["tlps"], 0.0)
-        down_tlps = np.where(off, t["down"]["tlps"], 0.0)
-        kinds = {
-            # downstream DLLPs answer upstream MWr / MRd
-            "down": [(up_tlps, cap), (np.where(off, w * t["n_w"], 0.0), cap), (np.where(off, r * t["n_r"], 0.0), cap)],
-            # upstream DLLPs answer downstream CplD
-            "up": [(down_tlps, cap)] + ([(np.where(off, r * t["n_c"], 0.0), cap)] if credits == "finite" else []),
-        }
-    if policy == "pcie_bench":
-        frac = np.where(f, 0.0, 2 * _dllp.DLLP_BYTES / limit)
-    else:
-        frac = none
-    return kinds, frac
-
-
 def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, completion_credits, packing, replay, given):
     v = _validate(a, given)
     f = v["flit"]
-    line, raw = _stage_phy(v)
-    skp_frac = _skp._skp_fraction(v["g"], v["n"], f, clocking)
+    line, raw = _stages.stage_phy(v)
+    skp_frac = _skp.skp_fraction_kernel(v["g"], v["n"], f, clocking)
     after_skp = raw * (1.0 - skp_frac)
     tlp_space = np.where(f, after_skp * _flit.TLP_BYTES / _flit.FLIT_BYTES, after_skp)
-    t = _stage_transactions(v, completion_split)
-    _stage_packing(v, t, packing)
-    _stage_replay(v, t, after_skp, replay)
-    kinds, pb_frac = _stage_dllp(v, t, dllp_policy, completion_credits)
+    t = _stages.stage_transactions(v, completion_split)
+    _stages.stage_packing(v, t, packing)
+    _stages.stage_replay(v, t, after_skp, replay)
+    kinds, pb_frac = _stages.stage_dllp(v, t, dllp_policy, completion_credits)
 
     x_dir = {}
     for d in ("up", "down"):
         c = tlp_space * t[d]["pack"] * t[d]["replay_eff"] * (1.0 - pb_frac)
-        x_dir[d] = _dllp._max_rate_under_dllps(c, t[d]["bytes"], kinds[d])
+        x_dir[d] = _dllp.max_rate_under_dllps_kernel(c, t[d]["bytes"], kinds[d])
     read_tlps = (1.0 - v["w"]) * t["n_r"]
     with np.errstate(divide="ignore"):
         x_tags = np.where(
@@ -533,7 +421,7 @@ def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, complet
         "ceiling_tags": x_tags * data_scale,
         "binding": BINDINGS[idx],
         "flit": f,
-        "provisional": phy._provisional(v["g"]),
+        "provisional": phy.provisional_kernel(v["g"]),
     }
     shape = kind.shape
     res["encoding_overhead"] = line - raw
@@ -546,7 +434,7 @@ def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, complet
         td = t[d]
         used = x * td["bytes"]
         nop_pack = used * (1.0 / td["pack"] - 1.0)
-        dl = _dllp._dllp_rate(x, kinds[d]) + pb_frac * tlp_space
+        dl = _dllp.dllp_rate_kernel(x, kinds[d]) + pb_frac * tlp_space
         replayed = (used + nop_pack) * (1.0 / td["replay_eff"] - 1.0)  # DLLPs are not replayed
         busy = used + nop_pack + dl
         per_dir["replay_overhead"][i] = replayed

@@ -47,16 +47,29 @@ credit type (< 0.001 % of a x1 Gen1 link) and is not modelled.
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
 from linkmodel._array import check_choice, pack, unpack
+from linkmodel._typing import ArrayLike, DllpPolicy
 from linkmodel.pcie import phy
+from linkmodel.pcie.transactions import check_mps
+
+__all__ = [
+    "DLLP_BYTES",
+    "INTERNAL_DELAY",
+    "POLICIES",
+    "TLP_OVERHEAD_SYMBOLS",
+    "check_policy",
+    "latency_limit",
+]
 
 DLLP_BYTES = 8  # [MS3 p.416]
 TLP_OVERHEAD_SYMBOLS = 28  # [MS3 p.240]
 #: internal delay in symbol times by rate class 2.5 / 5 / >= 8 GT/s [MS3 p.240; matches SPEC62 Tables 3-10..3-12]
 INTERNAL_DELAY = {1: 19, 2: 70, 3: 115}
-POLICIES = ("spec", "per_tlp", "none", "pcie_bench")
+POLICIES: tuple[DllpPolicy, ...] = get_args(DllpPolicy)
 
 
 def _factor(lanes, mps):
@@ -69,11 +82,7 @@ def _internal_delay(g):
     return np.where(g == 1, INTERNAL_DELAY[1], np.where(g == 2, INTERNAL_DELAY[2], INTERNAL_DELAY[3]))
 
 
-def _latency_limit(g, lanes, mps):
-    return np.floor((mps + TLP_OVERHEAD_SYMBOLS) * _factor(lanes, mps) / lanes + _internal_delay(g))
-
-
-def latency_limit(gen, lanes, mps):
+def latency_limit(gen: ArrayLike, lanes: ArrayLike, mps: ArrayLike):
     """Ack latency limit (= recommended max UpdateFC latency) in symbol times.
 
     Parameters
@@ -90,21 +99,27 @@ def latency_limit(gen, lanes, mps):
     limit : broadcast kind of the inputs
         [symbol times]; e.g. 203 for Gen3 x8 MPS 256 (SPEC62 Table 3-12).
     """
-    from linkmodel.pcie.transactions import check_mps
-
     a, k = unpack(gen=gen, lanes=lanes, mps=mps)
     g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
     m = check_mps(a["mps"])
-    return pack(_latency_limit(g, n, m), k, "latency_limit", "symbol times", "Ack / UpdateFC latency limit")
+    return pack(latency_limit_kernel(g, n, m), k, "latency_limit", "symbol times", "Ack / UpdateFC latency limit")
 
 
-def check_policy(policy: str) -> str:
+def check_policy(policy: DllpPolicy) -> DllpPolicy:
     """Validate a DLLP policy name."""
     check_choice("dllp_policy", policy, POLICIES)
     return policy
 
 
-def _max_rate_under_dllps(capacity, bytes_per_unit, kinds):
+# -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
+
+
+def latency_limit_kernel(g, lanes, mps):
+    """:func:`latency_limit` on validated arrays [symbol times]."""
+    return np.floor((mps + TLP_OVERHEAD_SYMBOLS) * _factor(lanes, mps) / lanes + _internal_delay(g))
+
+
+def max_rate_under_dllps_kernel(capacity, bytes_per_unit, kinds):
     """Largest rate X with ``X*b + 8*sum_k min(X*t_k, c_k) <= capacity``.
 
     Each kind k of DLLP is sent at ``min(X*t_k, c_k)`` per second: one per
@@ -146,7 +161,7 @@ def _max_rate_under_dllps(capacity, bytes_per_unit, kinds):
     return best
 
 
-def _dllp_rate(x, kinds):
+def dllp_rate_kernel(x, kinds):
     """DLLP bytes per second at unit rate x, for kinds [(t, c), ...]."""
     total = np.zeros(np.shape(x))
     for t, c in kinds:

@@ -25,10 +25,34 @@ Consequences modelled here:
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
-from linkmodel._array import check_choice, check_range, pack, unpack
+from linkmodel._array import check_bool, check_choice, check_range, pack, unpack
+from linkmodel._typing import ArrayLike, Packing, Replay
 from linkmodel.pcie import phy
+
+__all__ = [
+    "CRC_BYTES",
+    "DLP_BYTES",
+    "FEC_BYTES",
+    "FEC_GROUPS",
+    "FLIT_BYTES",
+    "FLIT_ERROR_BOUND_PAM4",
+    "FLIT_SEQUENCE_BITS",
+    "HALF_BYTES",
+    "MAX_TLPS_PER_HALF",
+    "PACKINGS",
+    "REPLAY_MODES",
+    "TLP_BYTES",
+    "data_link_bandwidth",
+    "default_flit_error_rate",
+    "flit_error_probability",
+    "packing_efficiency",
+    "replay_efficiency",
+    "tlp_bandwidth",
+]
 
 FLIT_BYTES = 256
 TLP_BYTES = 236
@@ -41,40 +65,8 @@ HALF_BYTES = (128, 108)  # TLP bytes in flit halves 0-127 and 128-235
 MAX_TLPS_PER_HALF = 8  # [SPEC62 §4.2.3.4.1]
 #: Post-FEC flit error probability bound at FBER 1e-6 [SPEC62 §4.2.3.1.1]
 FLIT_ERROR_BOUND_PAM4 = 3e-5
-REPLAY_MODES = ("go_back_n", "selective")
-PACKINGS = ("continuous", "per_transfer")
-
-
-def resolve_flit(g, flit):
-    """Flit mode per element: the generation's rule, or the user's choice.
-
-    Parameters
-    ----------
-    g : ndarray of int
-        Validated generations.
-    flit : None or ndarray of bool
-        None: flit mode where mandatory (64 GT/s and above), else non-flit.
-
-    Returns
-    -------
-    ndarray of bool
-
-    Raises
-    ------
-    ValueError
-        If non-flit mode is requested at a rate where flit mode is mandatory.
-    """
-    mandatory = phy._flit_mandatory(g)
-    if flit is None:
-        return mandatory
-    from linkmodel._array import check_bool
-
-    f = check_bool("flit", flit)
-    if np.any(mandatory & ~f):
-        raise ValueError(
-            "flit: non-flit mode is not allowed at 64 GT/s and above (gen >= 6); flit mode is mandatory there"
-        )
-    return np.broadcast_to(f, np.broadcast(g, f).shape)
+REPLAY_MODES: tuple[Replay, ...] = get_args(Replay)
+PACKINGS: tuple[Packing, ...] = get_args(Packing)
 
 
 def tlp_bandwidth(gen, lanes):
@@ -95,7 +87,7 @@ def tlp_bandwidth(gen, lanes):
     tlp_bandwidth : broadcast kind of the inputs
         [B/s].
     """
-    raw, k = phy._raw_of(gen, lanes)
+    raw, k = phy.raw_bandwidth_and_kind(gen, lanes)
     return pack(raw * TLP_BYTES / FLIT_BYTES, k, "tlp_bandwidth", "B/s", "flit-mode TLP byte ceiling")
 
 
@@ -118,15 +110,8 @@ def data_link_bandwidth(gen, lanes):
     data_link_bandwidth : broadcast kind of the inputs
         [B/s].
     """
-    raw, k = phy._raw_of(gen, lanes)
+    raw, k = phy.raw_bandwidth_and_kind(gen, lanes)
     return pack(raw * (TLP_BYTES + DLP_BYTES) / FLIT_BYTES, k, "data_link_bandwidth", "B/s", "flit TLP + DLP bytes")
-
-
-def _packing_efficiency(mean_tlp_bytes):
-    """Usable share of the 236 TLP bytes given the 8-TLPs-per-half rule."""
-    s = np.asarray(mean_tlp_bytes, dtype=float)
-    used = np.minimum(HALF_BYTES[0], MAX_TLPS_PER_HALF * s) + np.minimum(HALF_BYTES[1], MAX_TLPS_PER_HALF * s)
-    return used / TLP_BYTES
 
 
 def packing_efficiency(mean_tlp_bytes):
@@ -148,23 +133,7 @@ def packing_efficiency(mean_tlp_bytes):
     """
     a, k = unpack(mean_tlp_bytes=mean_tlp_bytes)
     check_range("mean_tlp_bytes", a["mean_tlp_bytes"], lo=0, lo_open=True, unit="B")
-    return pack(_packing_efficiency(a["mean_tlp_bytes"]), k, "packing_efficiency", "1")
-
-
-def _flit_error_probability(fber):
-    from scipy.special import betainc
-
-    q = -np.expm1(8 * np.log1p(-np.asarray(fber, dtype=float)))  # a lane byte hit by an error event
-    log_ok = np.zeros_like(q)
-    for n in (86, 85, 85):  # the three interleaved codewords of a flit
-        # P(two or more symbol errors among n) = I_q(2, n - 1), accurate for tiny q (no cancellation)
-        log_ok = log_ok + np.log1p(-betainc(2.0, n - 1.0, q))
-    return -np.expm1(log_ok)
-
-
-def _default_flit_error_rate(g):
-    """Flit replay probability used when the caller gives none [1]."""
-    return _flit_error_probability(phy._bit_error_rate(g))
+    return pack(packing_efficiency_kernel(a["mean_tlp_bytes"]), k, "packing_efficiency", "1")
 
 
 def default_flit_error_rate(gen):
@@ -187,7 +156,7 @@ def default_flit_error_rate(gen):
         [1].
     """
     a, k = unpack(gen=gen)
-    return pack(_default_flit_error_rate(phy.check_gen(a["gen"])), k, "flit_error_rate", "1")
+    return pack(default_flit_error_rate_kernel(phy.check_gen(a["gen"])), k, "flit_error_rate", "1")
 
 
 def flit_error_probability(fber):
@@ -217,17 +186,10 @@ def flit_error_probability(fber):
     """
     a, k = unpack(fber=fber)
     check_range("fber", a["fber"], lo=0, hi=1, hi_open=True)
-    return pack(_flit_error_probability(a["fber"]), k, "flit_error_probability", "1")
+    return pack(flit_error_probability_kernel(a["fber"]), k, "flit_error_probability", "1")
 
 
-def _replay_efficiency(p, window, mode):
-    if mode == "selective":
-        return 1.0 - p
-    w = np.maximum(window, 1.0)
-    return (1.0 - p) / (1.0 - p + p * w)
-
-
-def replay_efficiency(error_rate, window=1.0, mode="go_back_n"):
+def replay_efficiency(error_rate: ArrayLike, window: ArrayLike = 1.0, mode: Replay = "go_back_n"):
     """Goodput share left by replays [1].
 
     Selective replay re-sends only the failed unit: efficiency ``1 - p``.
@@ -252,4 +214,72 @@ def replay_efficiency(error_rate, window=1.0, mode="go_back_n"):
     a, k = unpack(error_rate=error_rate, window=window)
     check_range("error_rate", a["error_rate"], lo=0, hi=1, hi_open=True)
     check_range("window", a["window"], lo=1)
-    return pack(_replay_efficiency(a["error_rate"], a["window"], mode), k, "replay_efficiency", "1")
+    return pack(replay_efficiency_kernel(a["error_rate"], a["window"], mode), k, "replay_efficiency", "1")
+
+
+# -- For linkmodel.pcie's own use (checked) -------------------------------------------
+
+
+def resolve_flit(g, flit):
+    """Flit mode per element: the generation's rule, or the user's choice (checked here).
+
+    Parameters
+    ----------
+    g : ndarray of int
+        Validated generations.
+    flit : None or ndarray of bool
+        None: flit mode where mandatory (64 GT/s and above), else non-flit.
+
+    Returns
+    -------
+    ndarray of bool
+
+    Raises
+    ------
+    ValueError
+        If non-flit mode is requested at a rate where flit mode is mandatory.
+    """
+    mandatory = phy.flit_mandatory_kernel(g)
+    if flit is None:
+        return mandatory
+    f = check_bool("flit", flit)
+    if np.any(mandatory & ~f):
+        raise ValueError(
+            "flit: non-flit mode is not allowed at 64 GT/s and above (gen >= 6); flit mode is mandatory there"
+        )
+    return np.broadcast_to(f, np.broadcast(g, f).shape)
+
+
+# -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
+
+
+def packing_efficiency_kernel(mean_tlp_bytes):
+    """:func:`packing_efficiency` on a validated array [1]: usable share of the 236 TLP bytes."""
+    s = np.asarray(mean_tlp_bytes, dtype=float)
+    used = np.minimum(HALF_BYTES[0], MAX_TLPS_PER_HALF * s) + np.minimum(HALF_BYTES[1], MAX_TLPS_PER_HALF * s)
+    return used / TLP_BYTES
+
+
+def flit_error_probability_kernel(fber):
+    """:func:`flit_error_probability` on a validated array [1]."""
+    from scipy.special import betainc
+
+    q = -np.expm1(8 * np.log1p(-np.asarray(fber, dtype=float)))  # a lane byte hit by an error event
+    log_ok = np.zeros_like(q)
+    for n in (86, 85, 85):  # the three interleaved codewords of a flit
+        # P(two or more symbol errors among n) = I_q(2, n - 1), accurate for tiny q (no cancellation)
+        log_ok = log_ok + np.log1p(-betainc(2.0, n - 1.0, q))
+    return -np.expm1(log_ok)
+
+
+def default_flit_error_rate_kernel(g):
+    """Flit replay probability used when the caller gives none [1], for validated generations `g`."""
+    return flit_error_probability_kernel(phy.bit_error_rate_kernel(g))
+
+
+def replay_efficiency_kernel(p, window, mode: Replay):
+    """:func:`replay_efficiency` on validated arrays [1]."""
+    if mode == "selective":
+        return 1.0 - p
+    w = np.maximum(window, 1.0)
+    return (1.0 - p) / (1.0 - p + p * w)

@@ -21,6 +21,23 @@ from __future__ import annotations
 import numpy as np
 
 from linkmodel._array import check_bool, check_in, check_integer, check_range, pack, unpack
+from linkmodel._typing import ArrayLike
+from linkmodel.pcie.transactions import check_offset, check_size
+
+__all__ = [
+    "ALLOWED_ADDRESSING",
+    "DW",
+    "ECRC",
+    "HEADER_CPL",
+    "HEADER_MEM_32",
+    "HEADER_MEM_64",
+    "NONFLIT_FRAMING",
+    "check_addressing",
+    "completion_header_bytes",
+    "dw_padded",
+    "framing_bytes",
+    "request_header_bytes",
+]
 
 DW = 4  # bytes per double word
 #: Non-flit per-TLP framing bytes (STP/SDP + sequence + LCRC [+ END]) [MS3 pp.414-416]
@@ -34,7 +51,12 @@ HEADER_CPL = 3 * DW
 ALLOWED_ADDRESSING = (32, 64)
 
 
-def request_header_bytes(addressing=64, ecrc=False, ohc_dw=0):
+def check_addressing(addressing) -> None:
+    """Validate address widths [bit]: 32 or 64."""
+    check_in("addressing", addressing, ALLOWED_ADDRESSING, ", ".join(map(str, ALLOWED_ADDRESSING)))
+
+
+def request_header_bytes(addressing: ArrayLike = 64, ecrc: ArrayLike = False, ohc_dw: ArrayLike = 0):
     """Header (+digest) bytes of a memory request TLP (MRd or MWr).
 
     Parameters
@@ -53,7 +75,7 @@ def request_header_bytes(addressing=64, ecrc=False, ohc_dw=0):
         [B].
     """
     a, k = unpack(addressing=addressing, ecrc=ecrc, ohc_dw=ohc_dw)
-    check_in("addressing", a["addressing"], ALLOWED_ADDRESSING, "32, 64")
+    check_addressing(a["addressing"])
     e = check_bool("ecrc", a["ecrc"])
     _check_ohc(a["ohc_dw"])
     hdr = np.where(a["addressing"] == 64, HEADER_MEM_64, HEADER_MEM_32)
@@ -65,7 +87,7 @@ def _check_ohc(ohc_dw):
     check_integer("ohc_dw", ohc_dw)
 
 
-def completion_header_bytes(ecrc=False, ohc_dw=0):
+def completion_header_bytes(ecrc: ArrayLike = False, ohc_dw: ArrayLike = 0):
     """Header (+digest) bytes of a completion TLP (Cpl/CplD): 3 DW base.
 
     Parameters
@@ -86,7 +108,7 @@ def completion_header_bytes(ecrc=False, ohc_dw=0):
     return pack(HEADER_CPL + ECRC * e.astype(np.int64) + DW * a["ohc_dw"], k, "completion_header_bytes", "B")
 
 
-def framing_bytes(flit):
+def framing_bytes(flit: ArrayLike):
     """Per-TLP data-link framing bytes: 8 in non-flit mode, 0 in flit mode.
 
     Parameters
@@ -103,7 +125,7 @@ def framing_bytes(flit):
     return pack(np.where(check_bool("flit", a["flit"]), 0, NONFLIT_FRAMING), k, "framing_bytes", "B")
 
 
-def dw_padded(size, offset=0):
+def dw_padded(size: ArrayLike, offset: ArrayLike = 0):
     """Bytes a transfer occupies in TLP payloads once padded to whole DWs.
 
     ``4 * (ceil((offset + size) / 4) - floor(offset / 4))``: padding only at
@@ -122,8 +144,14 @@ def dw_padded(size, offset=0):
     bytes : broadcast kind of the inputs
         [B].
     """
-    from linkmodel.pcie.transactions import check_offset, check_size
-
     a, k = unpack(size=size, offset=offset)
     s, o = check_size(a["size"]), check_offset(a["offset"])
     return pack(DW * (np.ceil((o + s) / DW) - np.floor(o / DW)), k, "dw_padded", "B")
+
+
+# -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
+
+
+def request_header_kernel(addressing, ecrc):
+    """Memory request header + digest bytes [B] on validated arrays: 3 or 4 DW, + 1 DW if `ecrc`."""
+    return np.where(addressing == 64, HEADER_MEM_64, HEADER_MEM_32) + ECRC * ecrc

@@ -30,21 +30,70 @@ serialization term already covers.
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
-from linkmodel._array import check_in, check_integer, check_range, dataset, pack, unpack
+from linkmodel._array import check_choice, check_integer, check_range, dataset, pack, unpack
+from linkmodel._typing import ArrayLike, LatencyTransfer
 from linkmodel.pcie import flit as _flit
 from linkmodel.pcie import framing as _framing
 from linkmodel.pcie import phy
 from linkmodel.pcie import transactions as _tx
 
+__all__ = [
+    "BOUNDS",
+    "DEFAULT_PERMITTIVITY",
+    "DEFAULT_VELOCITY",
+    "LATENCY_TRANSFERS",
+    "SPEED_OF_LIGHT",
+    "breakdown",
+    "flit_time",
+]
+
 SPEED_OF_LIGHT = 299_792_458.0  # [m/s], exact (SI definition)
 #: ASSUMPTION: relative permittivity of an FR-4-class PCB dielectric
 DEFAULT_PERMITTIVITY = 4.0
 DEFAULT_VELOCITY = SPEED_OF_LIGHT / np.sqrt(DEFAULT_PERMITTIVITY)
+LATENCY_TRANSFERS: tuple[LatencyTransfer, ...] = get_args(LatencyTransfer)
+
+#: Upper bounds of the caller-given latency inputs: (bound, unit, basis). They are plausibility
+#: limits, wide enough for any real part and narrow enough to catch a unit slip (nanoseconds given
+#: as seconds, millimetres as metres); only the completer's is a spec limit.
+BOUNDS = {
+    "channel_length": (
+        100.0,
+        "m",
+        "copper PCIe cables reach 1 m inside a system and 2 m outside (PCI-SIG CopprLink internal and "
+        "external cable specifications, 2024); optical PCIe links go further. 100 m: ASSUMPTION",
+    ),
+    "fec_decode": (
+        1e-6,
+        "s",
+        "the spec gives no figure, only that the FEC is lightweight [SPEC62 §4.2.3.1.1]; quoted figures "
+        "are 1-10 ns (UNCONFIRMED, reference dossier pcie.md §3.4). 1 us, 100x the largest: ASSUMPTION",
+    ),
+    "switch_latency": (
+        10e-6,
+        "s",
+        "PCIe switches are quoted at about 100 ns port to port (115 ns, Broadcom PEX89048 as quoted by "
+        "HighPoint). 10 us, 100x that: ASSUMPTION",
+    ),
+    "retimer_latency": (
+        1e-6,
+        "s",
+        "retimers add tens of nanoseconds (Kandou, 'A short primer on PCIe latency', EDN Asia). 1 us: ASSUMPTION",
+    ),
+    "completer_latency": (
+        64.0,
+        "s",
+        "a requester abandons a read after its Completion Timeout, at most 64 s (range D, 4-64 s; the "
+        "default range is 50 us-50 ms) [PCIe Base Specification, Device Control 2]",
+    ),
+}
 
 
-def flit_time(gen, lanes):
+def flit_time(gen: ArrayLike, lanes: ArrayLike):
     """Time to send one 256-byte flit [s].
 
     ``256 x 8 / (rate x lanes x encoding_efficiency)``.
@@ -61,28 +110,28 @@ def flit_time(gen, lanes):
     flit_time : broadcast kind of the inputs
         [s]; Gen6 x16 2.0 ns, Gen6 x1 32 ns.
     """
-    raw, k = phy._raw_of(gen, lanes)
+    raw, k = phy.raw_bandwidth_and_kind(gen, lanes)
     return pack(_flit.FLIT_BYTES / raw, k, "flit_time", "s", "time to send one flit")
 
 
 def breakdown(
-    gen,
-    lanes,
-    size,
-    mps=256,
+    gen: ArrayLike,
+    lanes: ArrayLike,
+    size: ArrayLike,
+    mps: ArrayLike = 256,
     *,
-    transfer="write",
-    flit=None,
-    addressing=64,
-    channel_length=0.0,
-    velocity=DEFAULT_VELOCITY,
-    fec_decode=0.0,
-    switches=0,
-    switch_latency=None,
-    retimers=0,
-    retimer_latency=None,
-    mrrs=512,
-    completer_latency=0.0,
+    transfer: LatencyTransfer = "write",
+    flit: ArrayLike | None = None,
+    addressing: ArrayLike = 64,
+    channel_length: ArrayLike = 0.0,
+    velocity: ArrayLike = DEFAULT_VELOCITY,
+    fec_decode: ArrayLike = 0.0,
+    switches: ArrayLike = 0,
+    switch_latency: ArrayLike | None = None,
+    retimers: ArrayLike = 0,
+    retimer_latency: ArrayLike | None = None,
+    mrrs: ArrayLike = 512,
+    completer_latency: ArrayLike = 0.0,
 ):
     """Latency breakdown of one transfer on an idle link.
 
@@ -102,21 +151,24 @@ def breakdown(
     addressing : {32, 64}
         Address width of the requests [bit].
     channel_length : float or array-like
-        One-way channel length [m].
+        One-way channel length [m], 0 to 100 (see :data:`BOUNDS`).
     velocity : float or array-like
         Signal velocity [m/s].
     fec_decode : float or array-like
-        FEC decode latency per flit-mode link crossing [s] (no spec figure).
+        FEC decode latency per flit-mode link crossing [s] (no spec figure),
+        0 to 1 us.
     switches, retimers : int or array-like
         Number of switches / retimers crossed one way (0-16).
     switch_latency, retimer_latency : float or array-like, optional
         Per-hop latency [s], port to port, including whatever flit
         accumulation and FEC the device does on the next link; required when
-        the matching count is > 0.
+        the matching count is > 0. At most 10 us per switch and 1 us per
+        retimer.
     mrrs : int or array-like
         Max_Read_Request_Size [B] (reads).
     completer_latency : float or array-like
-        Time the completer takes to answer a read [s] (e.g. host memory).
+        Time the completer takes to answer a read [s] (e.g. host memory),
+        0 to 64 s.
 
     Returns
     -------
@@ -124,17 +176,18 @@ def breakdown(
         Variables ``flit_alignment``, ``serialization``,
         ``flit_accumulation``, ``fec_decode``, ``propagation``, ``hops``,
         ``completer`` and ``total`` [s].
+
+    Raises
+    ------
+    ValueError
+        One line naming the parameter and what is allowed.
     """
-    if transfer not in ("write", "read"):
-        raise ValueError(f"transfer: {transfer!r} not allowed; allowed: 'write', 'read'")
+    check_choice("transfer", transfer, LATENCY_TRANSFERS)
     for name, count, lat in (("switch", switches, switch_latency), ("retimer", retimers, retimer_latency)):
         if lat is None and np.any(np.asarray(count) > 0):
-            raise ValueError(
-                f"{name}_latency: required when {name}es > 0 (no default per-hop latency is built in)"
-                if name == "switch"
-                else f"{name}_latency: required when {name}s > 0 (no default per-hop latency is built in)"
-            )
-    inputs = dict(
+            plural = "switches" if name == "switch" else f"{name}s"
+            raise ValueError(f"{name}_latency: required when {plural} > 0 (no default per-hop latency is built in)")
+    a, kind = unpack(
         gen=gen,
         lanes=lanes,
         size=size,
@@ -151,23 +204,51 @@ def breakdown(
         completer_latency=completer_latency,
         flit=np.nan if flit is None else flit,
     )
-    a, kind = unpack(**inputs)
+    v = _validate(a, given_flit=flit is not None)
+    parts = _terms(v, a, transfer)
+    parts["total"] = sum(np.asarray(x, dtype=float) for x in parts.values())
+    return dataset(
+        {k: (x, "s", _LONG[k], False) for k, x in parts.items()},
+        kind,
+        attrs={"model": "linkmodel.pcie.latency.breakdown", "transfer": transfer},
+    )
+
+
+_LONG = {
+    "flit_alignment": "wait for the next flit boundary",
+    "serialization": "TLP bytes at the link's TLP rate",
+    "flit_accumulation": "rest of the last flit before its CRC/FEC check",
+    "fec_decode": "FEC decode",
+    "propagation": "signal flight time",
+    "hops": "switches and retimers",
+    "completer": "completer response",
+    "total": "total latency",
+}
+
+
+def _validate(a: dict, given_flit: bool) -> dict:
+    """Check the unpacked inputs of :func:`breakdown`; return the validated arrays it computes on."""
     g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
-    s = _tx.check_size(a["size"])
-    m, r = _tx.check_mps(a["mps"]), _tx.check_mrrs(a["mrrs"])
-    check_in("addressing", a["addressing"], _framing.ALLOWED_ADDRESSING, "32, 64")
-    for name in ("channel_length", "fec_decode", "switch_latency", "retimer_latency", "completer_latency"):
-        check_range(name, a[name], lo=0, hi=1.0, unit="m" if name == "channel_length" else "s")
+    v = {"g": g, "n": n, "s": _tx.check_size(a["size"]), "m": _tx.check_mps(a["mps"]), "r": _tx.check_mrrs(a["mrrs"])}
+    _framing.check_addressing(a["addressing"])
+    for name, (hi, unit, _basis) in BOUNDS.items():
+        check_range(name, a[name], lo=0, hi=hi, unit=unit)
     for name in ("switches", "retimers"):
         check_range(name, a[name], lo=0, hi=16)
         check_integer(name, a[name])
     check_range("velocity", a["velocity"], lo=0, lo_open=True, hi=SPEED_OF_LIGHT, unit="m/s")
-    f = _flit.resolve_flit(g, None if flit is None else a["flit"])
-    raw = phy._rate(g) * n / 8 * phy._encoding_efficiency(g)
+    v["f"] = _flit.resolve_flit(g, a["flit"] if given_flit else None)
+    return v
+
+
+def _terms(v: dict, a: dict, transfer: LatencyTransfer) -> dict:
+    """The latency terms [s] of one transfer (validated inputs)."""
+    g, n, s, m, r, f = v["g"], v["n"], v["s"], v["m"], v["r"], v["f"]
+    raw = phy.rate_kernel(g) * n / 8 * phy.encoding_efficiency_kernel(g)
     t_flit = _flit.FLIT_BYTES / raw
     tlp_rate = np.where(f, raw * _flit.TLP_BYTES / _flit.FLIT_BYTES, raw)
     fr = np.where(f, 0, _framing.NONFLIT_FRAMING)
-    h_req = np.where(a["addressing"] == 64, _framing.HEADER_MEM_64, _framing.HEADER_MEM_32)
+    h_req = _framing.request_header_kernel(a["addressing"], False)
     padded = _framing.DW * np.ceil(s / _framing.DW)
     ohc = np.where(f & (s % _framing.DW != 0), _framing.DW, 0.0)  # OHC-A1 on the partial last DW (flit mode)
 
@@ -179,45 +260,26 @@ def breakdown(
         return align, ser, acc
 
     if transfer == "write":
-        nbytes = padded + _tx._n_chunks(s, m, 0) * (h_req + fr) + ohc
+        nbytes = padded + _tx.n_chunks_kernel(s, m, 0) * (h_req + fr) + ohc
         align, ser, acc = one_way(nbytes)
         crossings = 1
         completer = np.zeros_like(ser)
     else:
         # the first read request starts the completions; later requests go out while completions
         # stream back, so only the first request's serialization is on the critical path
-        req = h_req + fr + np.where(_tx._n_chunks(s, r, 0) == 1, ohc, 0.0)
-        cpl = padded + _tx._n_chunks(s, np.minimum(m, r), 0) * (_framing.HEADER_CPL + fr)
+        req = h_req + fr + np.where(_tx.n_chunks_kernel(s, r, 0) == 1, ohc, 0.0)
+        cpl = padded + _tx.n_chunks_kernel(s, np.minimum(m, r), 0) * (_framing.HEADER_CPL + fr)
         a1, s1, c1 = one_way(req)
         a2, s2, c2 = one_way(cpl)
         align, ser, acc = a1 + a2, s1 + s2, c1 + c2
         crossings = 2
         completer = np.asarray(a["completer_latency"], dtype=float)
-    fec = np.where(f, a["fec_decode"], 0.0) * crossings
-    prop = a["channel_length"] / a["velocity"] * crossings
-    hops = (a["switches"] * a["switch_latency"] + a["retimers"] * a["retimer_latency"]) * crossings
-    parts = {
+    return {
         "flit_alignment": align,
         "serialization": ser,
         "flit_accumulation": acc,
-        "fec_decode": fec,
-        "propagation": prop,
-        "hops": hops,
+        "fec_decode": np.where(f, a["fec_decode"], 0.0) * crossings,
+        "propagation": a["channel_length"] / a["velocity"] * crossings,
+        "hops": (a["switches"] * a["switch_latency"] + a["retimers"] * a["retimer_latency"]) * crossings,
         "completer": completer,
     }
-    parts["total"] = sum(np.asarray(v, dtype=float) for v in parts.values())
-    long = {
-        "flit_alignment": "wait for the next flit boundary",
-        "serialization": "TLP bytes at the link's TLP rate",
-        "flit_accumulation": "rest of the last flit before its CRC/FEC check",
-        "fec_decode": "FEC decode",
-        "propagation": "signal flight time",
-        "hops": "switches and retimers",
-        "completer": "completer response",
-        "total": "total latency",
-    }
-    return dataset(
-        {k: (v, "s", long[k], False) for k, v in parts.items()},
-        kind,
-        attrs={"model": "linkmodel.pcie.latency.breakdown", "transfer": transfer},
-    )

@@ -35,10 +35,42 @@ aggregation threshold 0) and the conservative end; batched submission
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+from typing import get_args
+
 import numpy as np
 
 from linkmodel._array import check_bool, check_choice, check_range, pack, unpack
+from linkmodel._typing import (
+    ArrayLike,
+    Clocking,
+    CompletionCredits,
+    CompletionSplit,
+    DataPointer,
+    DllpPolicy,
+    NvmeIo,
+    Packing,
+    Replay,
+)
 from linkmodel.pcie import framing as _framing
+from linkmodel.pcie import transactions as _tx
+from linkmodel.pcie.budget import DEFAULT_REPLAY_ROUND_TRIP, DEFAULT_ROUND_TRIP, link
+
+__all__ = [
+    "CQE_BYTES",
+    "DATA_POINTERS",
+    "DOORBELL_BYTES",
+    "IOS",
+    "MEMORY_PAGE",
+    "MSIX_BYTES",
+    "PRP_ENTRY_BYTES",
+    "SGL_DESCRIPTOR_BYTES",
+    "SQE_BYTES",
+    "LinkOptions",
+    "command_traffic",
+    "io_link_ceiling",
+]
 
 SQE_BYTES = 64
 CQE_BYTES = 16
@@ -47,7 +79,8 @@ MSIX_BYTES = 4
 PRP_ENTRY_BYTES = 8
 SGL_DESCRIPTOR_BYTES = 16
 MEMORY_PAGE = 4096  # CC.MPS = 0: 4 KiB host memory pages (the common setting)
-DATA_POINTERS = ("prp", "sgl")
+DATA_POINTERS: tuple[DataPointer, ...] = get_args(DataPointer)
+IOS: tuple[NvmeIo, ...] = get_args(NvmeIo)
 
 
 def _command_traffic(size, sqe_batch, cqe_batch, irq_coalesce, doorbell_batch, h_req, h_cpl, pointer, page, rcb, mrrs):
@@ -75,17 +108,17 @@ def _command_traffic(size, sqe_batch, cqe_batch, irq_coalesce, doorbell_batch, h
 
 
 def command_traffic(
-    size,
+    size: ArrayLike,
     *,
-    sqe_batch=1,
-    cqe_batch=1,
-    irq_coalesce=1,
-    doorbell_batch=1,
-    addressing=64,
-    data_pointer="prp",
-    completion_unit=256,
-    mrrs=512,
-    ecrc=False,
+    sqe_batch: ArrayLike = 1,
+    cqe_batch: ArrayLike = 1,
+    irq_coalesce: ArrayLike = 1,
+    doorbell_batch: ArrayLike = 1,
+    addressing: ArrayLike = 64,
+    data_pointer: DataPointer = "prp",
+    completion_unit: ArrayLike = 256,
+    mrrs: ArrayLike = 512,
+    ecrc: ArrayLike = False,
 ):
     """Side-band TLPs and bytes per NVMe I/O, per link direction.
 
@@ -120,6 +153,11 @@ def command_traffic(
     (up_tlps, up_bytes, down_tlps, down_bytes) : tuple, broadcast kind of the inputs
         TLPs [1] and header + payload bytes [B] per I/O; add per-TLP framing
         for the link mode (the link model does).
+
+    Raises
+    ------
+    ValueError
+        One line naming the parameter and what is allowed.
     """
     check_choice("data_pointer", data_pointer, DATA_POINTERS)
     a, k = unpack(
@@ -142,11 +180,11 @@ def command_traffic(
         bad = irq[(irq > 0) & (irq < 1)].flat[0]
         raise ValueError(f"irq_coalesce: {bad:g} not allowed; allowed: 0 (polled) or >= 1 completions per interrupt")
     check_range("completion_unit", a["completion_unit"], lo=64, unit="B")
-    from linkmodel.pcie import transactions as _tx
-
+    _framing.check_addressing(a["addressing"])
     mrrs_ = _tx.check_mrrs(a["mrrs"])
-    ecrc_bytes = _framing.ECRC * check_bool("ecrc", a["ecrc"])
-    h_req = np.where(a["addressing"] == 64, _framing.HEADER_MEM_64, _framing.HEADER_MEM_32) + ecrc_bytes
+    ecrc = check_bool("ecrc", a["ecrc"])
+    ecrc_bytes = _framing.ECRC * ecrc
+    h_req = _framing.request_header_kernel(a["addressing"], ecrc)
     out = _command_traffic(
         a["size"],
         a["sqe_batch"],
@@ -162,23 +200,98 @@ def command_traffic(
     )
     names = ("up_tlps", "up_bytes", "down_tlps", "down_bytes")
     units = ("1", "B", "1", "B")
-    return tuple(pack(x, k, n, u) for x, n, u in zip(out, names, units))
+    return tuple(pack(x, k, n, u) for x, n, u in zip(out, names, units, strict=True))
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    """How the NVMe driver and the PCIe link run, for :func:`io_link_ceiling`.
+
+    Every field has the default of :func:`command_traffic` or
+    :func:`linkmodel.pcie.link`; numeric fields broadcast like any model input
+    (a number, a numpy array or an xarray DataArray). Change a few with
+    ``LinkOptions(tag_bits=14)`` or ``dataclasses.replace(options, ...)``.
+
+    Attributes
+    ----------
+    sqe_batch, cqe_batch, irq_coalesce, doorbell_batch : float or array-like
+        NVMe batching [1]: SQEs per fetch, CQEs per TLP, completions per
+        MSI-X interrupt (0 = polled), commands per doorbell. Default 1 each
+        (the NVMe defaults; see :func:`command_traffic`).
+    data_pointer : {"prp", "sgl"}
+        How the command describes its data buffer.
+    rcb : {64, 128} or array-like
+        Read Completion Boundary [B].
+    offset : float or array-like
+        Start address of the data modulo 4 KiB [B].
+    addressing : {32, 64} or array-like
+        Address width of the TLPs [bit].
+    ecrc : bool or array-like
+        ECRC digest on every TLP.
+    flit : bool or array-like, optional
+        Flit mode; default the generation's rule.
+    clocking, dllp_policy, completion_split, completion_credits, packing, replay : str
+        As in :func:`linkmodel.pcie.link`.
+    flit_error_rate, bit_error_rate : float or array-like, optional
+        Flit replay probability [1] and (first-)bit error rate [1]; default
+        the generation's targets (see :func:`linkmodel.pcie.link`).
+    replay_round_trip : float or array-like
+        Time to learn of a failed flit or TLP [s].
+    tag_bits : {5, 8, 10, 14} or array-like
+        Requester tag width.
+    round_trip : float or array-like
+        Read request round trip [s]; 0 disables the tag ceiling.
+    outstanding : float or array-like, optional
+        The device's own limit on outstanding reads [1].
+    """
+
+    sqe_batch: ArrayLike = 1
+    cqe_batch: ArrayLike = 1
+    irq_coalesce: ArrayLike = 1
+    doorbell_batch: ArrayLike = 1
+    data_pointer: DataPointer = "prp"
+    rcb: ArrayLike = 64
+    offset: ArrayLike = 0
+    addressing: ArrayLike = 64
+    ecrc: ArrayLike = False
+    flit: ArrayLike | None = None
+    clocking: Clocking = "common"
+    dllp_policy: DllpPolicy = "spec"
+    completion_split: CompletionSplit = "mps"
+    completion_credits: CompletionCredits = "infinite"
+    packing: Packing = "continuous"
+    replay: Replay = "go_back_n"
+    flit_error_rate: ArrayLike | None = None
+    bit_error_rate: ArrayLike | None = None
+    replay_round_trip: ArrayLike = DEFAULT_REPLAY_ROUND_TRIP
+    tag_bits: ArrayLike = 10
+    round_trip: ArrayLike = DEFAULT_ROUND_TRIP
+    outstanding: ArrayLike | None = None
+
+    def command_kwargs(self) -> dict:
+        """The fields :func:`command_traffic` takes (the NVMe batching and data pointer)."""
+        return {name: getattr(self, name) for name in _COMMAND_FIELDS}
+
+    def link_kwargs(self) -> dict:
+        """The fields :func:`linkmodel.pcie.link` takes (every other field)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in _COMMAND_FIELDS}
+
+
+_COMMAND_FIELDS = ("sqe_batch", "cqe_batch", "irq_coalesce", "doorbell_batch", "data_pointer")
+_OPTION_NAMES = tuple(f.name for f in dataclasses.fields(LinkOptions))
 
 
 def io_link_ceiling(
-    gen,
-    lanes,
-    size,
-    mps=256,
+    gen: ArrayLike,
+    lanes: ArrayLike,
+    size: ArrayLike,
+    mps: ArrayLike = 256,
     *,
-    io="read",
-    read_fraction=None,
-    sqe_batch=1,
-    cqe_batch=1,
-    irq_coalesce=1,
-    doorbell_batch=1,
-    data_pointer="prp",
-    **link_kw,
+    io: NvmeIo = "read",
+    read_fraction: ArrayLike | None = None,
+    mrrs: ArrayLike = 512,
+    options: LinkOptions | None = None,
+    **legacy_options,
 ):
     """IOPS ceiling the PCIe link sets for NVMe I/Os of a given size and direction.
 
@@ -197,36 +310,47 @@ def io_link_ceiling(
     io : {"read", "write", "mixed"}
         SSD I/O direction; ``"mixed"`` needs `read_fraction`.
     read_fraction : float or array-like, optional
-        Share of I/Os that are reads [1] (overrides `io`).
-    sqe_batch, cqe_batch, irq_coalesce, doorbell_batch, data_pointer
-        See :func:`command_traffic`.
-    **link_kw
-        Passed to :func:`linkmodel.pcie.link` (e.g. ``mrrs``, ``tag_bits``,
-        ``round_trip``, ``dllp_policy``).
+        Share of I/Os that are reads [1], 0..1; given, it sets the mix
+        whatever `io` says.
+    mrrs : int or array-like
+        The device's Max_Read_Request_Size [B] (data reads, SQE and PRP-list
+        fetches).
+    options : LinkOptions, optional
+        NVMe batching and link options; default ``LinkOptions()``.
+    **legacy_options
+        The fields of :class:`LinkOptions` as keywords (``sqe_batch=8``,
+        ``tag_bits=14`` ...), the calling convention before `options`; they
+        override the matching fields of `options`. TEMPORARY: kept until
+        ``linkmodel.ssd.drive`` and the studies pass a LinkOptions, then
+        removed.
 
     Returns
     -------
     xarray.Dataset
         The link budget (see :func:`linkmodel.pcie.link`); ``transfer_rate``
         is the IOPS ceiling [1/s].
-    """
-    from linkmodel.pcie import link
 
+    Raises
+    ------
+    ValueError
+        One line naming the parameter and what is allowed.
+    TypeError
+        For a keyword that is not a field of :class:`LinkOptions`.
+    """
+    opts = _options(options, legacy_options)
+    check_choice("io", io, IOS)
     if read_fraction is None:
-        check_choice("io", io, ("read", "write"))
+        if io == "mixed":
+            raise ValueError("read_fraction: required with io='mixed' (the share of I/Os that are reads, 0..1)")
         read_fraction = 1.0 if io == "read" else 0.0
-    unit = link_kw.get("rcb", 64) if link_kw.get("completion_split", "mps") == "rcb" else mps
+    unit = opts.rcb if opts.completion_split == "rcb" else mps
     up_t, up_b, down_t, down_b = command_traffic(
         size,
-        sqe_batch=sqe_batch,
-        cqe_batch=cqe_batch,
-        irq_coalesce=irq_coalesce,
-        doorbell_batch=doorbell_batch,
-        addressing=link_kw.get("addressing", 64),
-        data_pointer=data_pointer,
+        **opts.command_kwargs(),
+        addressing=opts.addressing,
         completion_unit=unit,
-        mrrs=link_kw.get("mrrs", 512),
-        ecrc=link_kw.get("ecrc", False),
+        mrrs=mrrs,
+        ecrc=opts.ecrc,
     )
     return link(
         gen,
@@ -234,9 +358,22 @@ def io_link_ceiling(
         size,
         mps,
         write_fraction=read_fraction,
+        mrrs=mrrs,
         command_upstream_tlps=up_t,
         command_upstream_bytes=up_b,
         command_downstream_tlps=down_t,
         command_downstream_bytes=down_b,
-        **link_kw,
+        **opts.link_kwargs(),
     )
+
+
+def _options(options: LinkOptions | None, legacy: dict) -> LinkOptions:
+    """`options` with the legacy keywords applied (TEMPORARY, see :func:`io_link_ceiling`)."""
+    opts = LinkOptions() if options is None else options
+    unknown = [k for k in legacy if k not in _OPTION_NAMES]
+    if unknown:
+        raise TypeError(
+            f"io_link_ceiling: unexpected keyword {unknown[0]!r}; link options are the fields of LinkOptions: "
+            + ", ".join(_OPTION_NAMES)
+        )
+    return dataclasses.replace(opts, **legacy) if legacy else opts

@@ -22,6 +22,26 @@ import numpy as np
 
 from linkmodel._array import check_in, pack, unpack
 
+__all__ = [
+    "ALLOWED_GENS",
+    "ALLOWED_LANES",
+    "ENCODINGS",
+    "GENERATIONS",
+    "GEN_DESCRIPTION",
+    "LANES_DESCRIPTION",
+    "Generation",
+    "check_gen",
+    "check_lanes",
+    "encoding_efficiency",
+    "is_provisional",
+    "line_rate",
+    "nyquist_frequency",
+    "rate",
+    "raw_bandwidth",
+    "symbol_rate",
+    "symbol_time",
+]
+
 
 @dataclass(frozen=True)
 class Generation:
@@ -150,33 +170,6 @@ def check_lanes(lanes) -> np.ndarray:
     return np.asarray(lanes).astype(np.int64)
 
 
-# -- element-wise lookups on validated integer arrays (internal, no checks) --
-
-
-def _rate(g):
-    return _RATE[g]
-
-
-def _encoding_efficiency(g):
-    return _ENC[g]
-
-
-def _encoding_index(g):
-    return _ENC_INDEX[g]
-
-
-def _flit_mandatory(g):
-    return _FLIT_MANDATORY[g]
-
-
-def _provisional(g):
-    return _PROVISIONAL[g]
-
-
-def _bit_error_rate(g):
-    return _BER[g]
-
-
 # -- public, broadcasting ------------------------------------------------------
 
 
@@ -194,7 +187,7 @@ def rate(gen):
         Transfers per second per lane [T/s], e.g. 32e9 for Gen5.
     """
     a, k = unpack(gen=gen)
-    return pack(_rate(check_gen(a["gen"])), k, "rate", "T/s", "signalling rate per lane")
+    return pack(_RATE[check_gen(a["gen"])], k, "rate", "T/s", "signalling rate per lane")
 
 
 def symbol_rate(gen):
@@ -279,13 +272,6 @@ def line_rate(gen, lanes):
     return pack(_RATE[g] * n / 8.0, k, "line_rate", "B/s", "line rate per direction")
 
 
-def _raw_of(gen, lanes):
-    """Validated raw bandwidth [B/s] as a numpy array, and the callers' Kind."""
-    a, k = unpack(gen=gen, lanes=lanes)
-    g, n = check_gen(a["gen"]), check_lanes(a["lanes"])
-    return _RATE[g] * n / 8.0 * _ENC[g], k
-
-
 def raw_bandwidth(gen, lanes):
     """Raw bandwidth per direction after line encoding.
 
@@ -305,7 +291,7 @@ def raw_bandwidth(gen, lanes):
     raw_bandwidth : broadcast kind of the inputs
         [B/s], per direction.
     """
-    raw, k = _raw_of(gen, lanes)
+    raw, k = raw_bandwidth_and_kind(gen, lanes)
     return pack(raw, k, "raw_bandwidth", "B/s", "raw bandwidth per direction after line encoding")
 
 
@@ -329,11 +315,7 @@ def symbol_time(gen):
     """
     a, k = unpack(gen=gen)
     g = check_gen(a["gen"])
-    return pack(_symbol_time(g), k, "symbol_time", "s", "time of one symbol on one lane")
-
-
-def _symbol_time(g):
-    return np.where(_ENC_INDEX[g] == 0, 10.0, 8.0) / _RATE[g]
+    return pack(symbol_time_kernel(g), k, "symbol_time", "s", "time of one symbol on one lane")
 
 
 def is_provisional(gen):
@@ -351,3 +333,56 @@ def is_provisional(gen):
     """
     a, k = unpack(gen=gen)
     return pack(_PROVISIONAL[check_gen(a["gen"])], k, "provisional", None, "figures rest on assumptions")
+
+
+# -- For linkmodel.pcie's own use (checked) -------------------------------------------
+def raw_bandwidth_and_kind(gen, lanes):
+    """Validate `gen` and `lanes`; return the raw bandwidth [B/s] as numpy and the inputs' Kind.
+
+    For the public functions of linkmodel.pcie modules that return a value of
+    the callers' kind (:func:`linkmodel._array.pack`).
+    """
+    a, k = unpack(gen=gen, lanes=lanes)
+    g, n = check_gen(a["gen"]), check_lanes(a["lanes"])
+    return _RATE[g] * n / 8.0 * _ENC[g], k
+
+
+# -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
+# Element-wise lookups on integer arrays that check_gen has validated. They are not in
+# __all__: the public functions above validate and broadcast; the link budget, which has
+# validated everything once, calls these.
+
+
+def rate_kernel(g):
+    """Signalling rate per lane [T/s] of validated generations `g`."""
+    return _RATE[g]
+
+
+def encoding_efficiency_kernel(g):
+    """Line-encoding efficiency [1] of validated generations `g`."""
+    return _ENC[g]
+
+
+def encoding_index_kernel(g):
+    """Index into :data:`ENCODINGS` (0 8b/10b, 1 128b/130b, 2 1b/1b) of validated generations `g`."""
+    return _ENC_INDEX[g]
+
+
+def flit_mandatory_kernel(g):
+    """True where flit mode is mandatory (64 GT/s and above), for validated generations `g`."""
+    return _FLIT_MANDATORY[g]
+
+
+def provisional_kernel(g):
+    """True where the figures of validated generations `g` are provisional (Gen8)."""
+    return _PROVISIONAL[g]
+
+
+def bit_error_rate_kernel(g):
+    """(First-)bit error rate target [1] of validated generations `g`."""
+    return _BER[g]
+
+
+def symbol_time_kernel(g):
+    """Symbol time [s] of validated generations `g`: 10 UI (8b/10b) or 8 UI per symbol."""
+    return np.where(_ENC_INDEX[g] == 0, 10.0, 8.0) / _RATE[g]

@@ -21,12 +21,29 @@ are assumed for 128b/130b (retimers may add or remove 4 symbols).
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
 from linkmodel._array import check_choice, pack, unpack
+from linkmodel._typing import ArrayLike, Clocking
 from linkmodel.pcie import phy
+from linkmodel.pcie.flit import FLIT_BYTES, resolve_flit
 
-CLOCKINGS = ("common", "srns", "sris")
+__all__ = [
+    "CLOCKINGS",
+    "EDS_BYTES",
+    "FLIT_SKP_INTERVAL",
+    "SKP_1B1B_BYTES",
+    "SKP_8B10B_INTERVAL",
+    "SKP_8B10B_SYMBOLS",
+    "SKP_128B130B_BYTES",
+    "SKP_128B130B_INTERVAL",
+    "check_clocking",
+    "skp_fraction",
+]
+
+CLOCKINGS: tuple[Clocking, ...] = get_args(Clocking)
 
 SKP_8B10B_SYMBOLS = 4  # COM + 3 SKP [SPEC62 §4.2.8.4]
 SKP_8B10B_INTERVAL = {"srns": 1538, "sris": 153}  # symbol times, longest allowed (SRIS: < 154)
@@ -34,7 +51,6 @@ SKP_128B130B_BYTES = 16  # nominal SKP OS, one block [MS3 p.412]
 EDS_BYTES = 4  # EDS token before each SKP OS in a non-flit data stream [MS3 pp.413-418]
 SKP_128B130B_INTERVAL = {"srns": 375, "sris": 37}  # blocks, longest allowed (< 38 for SRIS)
 SKP_1B1B_BYTES = 40  # transmitted 1b/1b SKP OS [SPEC62 §4.2.3.1.5]
-FLIT_BYTES = 256
 
 #: [SPEC62] Table 4-21: flits between ordered sets, by (clocking, encoding),
 #: columns x1, x2, x4, x8, x16.
@@ -47,7 +63,7 @@ FLIT_SKP_INTERVAL = {
 _LANE_INDEX = {1: 0, 2: 1, 4: 2, 8: 3, 16: 4}
 
 
-def check_clocking(clocking: str) -> str:
+def check_clocking(clocking: Clocking) -> Clocking:
     """Validate the reference-clock architecture; ``common`` behaves as SRNS."""
     check_choice("clocking", clocking, CLOCKINGS)
     return "srns" if clocking == "common" else clocking
@@ -59,24 +75,7 @@ def _flit_interval(lanes, clk, enc_name):
     return table[idx]
 
 
-def _skp_fraction(g, lanes, flit, clk):
-    """Element-wise SKP share of lane time [1] on validated arrays."""
-    enc = phy._encoding_index(g)
-    # non-flit
-    nf_8b10b = SKP_8B10B_SYMBOLS / SKP_8B10B_INTERVAL[clk]
-    # the 4-byte EDS token is one DW of the data stream, striped over all lanes: 4/N bytes per lane
-    nf_128 = (SKP_128B130B_BYTES + EDS_BYTES / lanes) / (SKP_128B130B_INTERVAL[clk] * SKP_128B130B_BYTES)
-    # flit mode: per-lane bytes between ordered sets = flits * 256 / lanes
-    per_lane_128 = _flit_interval(lanes, clk, "128b/130b") * FLIT_BYTES / lanes
-    per_lane_1b1b = _flit_interval(lanes, clk, "1b/1b") * FLIT_BYTES / lanes
-    f_128 = SKP_128B130B_BYTES / (per_lane_128 + SKP_128B130B_BYTES)
-    f_1b1b = SKP_1B1B_BYTES / (per_lane_1b1b + SKP_1B1B_BYTES)
-    nonflit = np.where(enc == 0, nf_8b10b, np.where(enc == 1, nf_128, np.nan))
-    flitm = np.where(enc == 0, nf_8b10b, np.where(enc == 1, f_128, f_1b1b))
-    return np.where(flit, flitm, nonflit)
-
-
-def skp_fraction(gen, lanes, flit=None, clocking="common"):
+def skp_fraction(gen: ArrayLike, lanes: ArrayLike, flit: ArrayLike | None = None, clocking: Clocking = "common"):
     """Share of each lane's time taken by SKP ordered sets [1].
 
     Parameters
@@ -96,10 +95,28 @@ def skp_fraction(gen, lanes, flit=None, clocking="common"):
     fraction : broadcast kind of the inputs
         [1]; e.g. 40/12008 = 0.333 % for Gen6 x16 (1b/1b, SRNS).
     """
-    from linkmodel.pcie.flit import resolve_flit
-
     clk = check_clocking(clocking)
     a, k = unpack(gen=gen, lanes=lanes, flit=np.nan if flit is None else flit)
     g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
     f = resolve_flit(g, None if flit is None else a["flit"])
-    return pack(_skp_fraction(g, n, f, clk), k, "skp_fraction", "1", "share of lane time in SKP ordered sets")
+    return pack(skp_fraction_kernel(g, n, f, clk), k, "skp_fraction", "1", "share of lane time in SKP ordered sets")
+
+
+# -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
+
+
+def skp_fraction_kernel(g, lanes, flit, clk):
+    """Element-wise SKP share of lane time [1] on validated arrays; `clk` from :func:`check_clocking`."""
+    enc = phy.encoding_index_kernel(g)
+    # non-flit
+    nf_8b10b = SKP_8B10B_SYMBOLS / SKP_8B10B_INTERVAL[clk]
+    # the 4-byte EDS token is one DW of the data stream, striped over all lanes: 4/N bytes per lane
+    nf_128 = (SKP_128B130B_BYTES + EDS_BYTES / lanes) / (SKP_128B130B_INTERVAL[clk] * SKP_128B130B_BYTES)
+    # flit mode: per-lane bytes between ordered sets = flits * 256 / lanes
+    per_lane_128 = _flit_interval(lanes, clk, "128b/130b") * FLIT_BYTES / lanes
+    per_lane_1b1b = _flit_interval(lanes, clk, "1b/1b") * FLIT_BYTES / lanes
+    f_128 = SKP_128B130B_BYTES / (per_lane_128 + SKP_128B130B_BYTES)
+    f_1b1b = SKP_1B1B_BYTES / (per_lane_1b1b + SKP_1B1B_BYTES)
+    nonflit = np.where(enc == 0, nf_8b10b, np.where(enc == 1, nf_128, np.nan))
+    flitm = np.where(enc == 0, nf_8b10b, np.where(enc == 1, f_128, f_1b1b))
+    return np.where(flit, flitm, nonflit)

@@ -16,6 +16,19 @@ from __future__ import annotations
 
 import functools
 
+__all__ = [
+    "break_even_payload",
+    "dllp_fraction_spec",
+    "flit_tlp_efficiency",
+    "lambdify",
+    "line_efficiency_nonflit",
+    "nonflit_tlp_efficiency",
+    "skp_fraction_flit",
+    "symbols",
+    "tag_limited_bandwidth",
+    "write_stream_efficiency",
+]
+
 
 @functools.lru_cache(maxsize=1)
 def symbols():
@@ -81,7 +94,7 @@ def break_even_payload(header=16, framing=8, encoding="128/130"):
     eta = sp.Rational(encoding)
     eq = sp.Eq(eta * P / (P + header + framing), sp.Rational(236, 256) * P / (P + header))
     sol = sp.solve(eq, P)
-    return [x for x in sol if x.is_positive][0]
+    return next(x for x in sol if x.is_positive)
 
 
 def write_stream_efficiency():

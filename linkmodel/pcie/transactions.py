@@ -32,6 +32,31 @@ from __future__ import annotations
 import numpy as np
 
 from linkmodel._array import check_choice, check_in, check_range, pack, unpack
+from linkmodel._typing import ArrayLike, CompletionSplit, Transfer
+
+__all__ = [
+    "ALLOWED_MPS",
+    "ALLOWED_MRRS",
+    "ALLOWED_RCB",
+    "COMPLETION_SPLITS",
+    "FC_DATA_CREDIT_BYTES",
+    "FLIT_MIN_MPS_SUPPORTED",
+    "MAX_SIZE",
+    "SPEC_DEFAULT_MPS",
+    "SPEC_DEFAULT_MRRS",
+    "TAGS",
+    "TRANSFERS",
+    "check_mps",
+    "check_mrrs",
+    "check_offset",
+    "check_rcb",
+    "check_size",
+    "check_tag_bits",
+    "n_chunks",
+    "tag_limited_bandwidth",
+    "tlp_counts",
+    "transfer_write_fraction",
+]
 
 ALLOWED_MPS = (128, 256, 512, 1024, 2048, 4096)
 SPEC_DEFAULT_MPS = 128  # Device Control reset value [SPEC62 ch7]
@@ -89,22 +114,25 @@ def check_offset(offset):
 
 def check_tag_bits(tag_bits):
     """Validate tag field widths; return the usable tag counts."""
-    check_in("tag_bits", tag_bits, tuple(TAGS), "5, 8, 10, 14")
+    check_in("tag_bits", tag_bits, tuple(TAGS), ", ".join(map(str, TAGS)))
     t = np.asarray(tag_bits)
-    return np.select([t == 5, t == 8, t == 10], [32.0, 256.0, 768.0], 15360.0)
+    return np.select([t == bits for bits in TAGS], [float(n) for n in TAGS.values()])
 
 
-def transfer_write_fraction(transfer: str) -> float:
-    """Map ``"write"``/``"read"``/``"both"`` to the posted share of bytes."""
-    check_choice("direction", transfer, tuple(TRANSFERS))
+def transfer_write_fraction(transfer: Transfer) -> float:
+    """Map ``"write"``/``"read"``/``"both"`` to the posted share of bytes [1].
+
+    Raises
+    ------
+    ValueError
+        Naming ``transfer`` (the parameter of :func:`linkmodel.pcie.link`) if
+        the value is not one of :data:`TRANSFERS`.
+    """
+    check_choice("transfer", transfer, tuple(TRANSFERS))
     return TRANSFERS[transfer]
 
 
-def _n_chunks(size, chunk, offset):
-    return np.floor((offset + size - 1) / chunk) - np.floor(offset / chunk) + 1
-
-
-def n_chunks(size, chunk, offset=0):
+def n_chunks(size: ArrayLike, chunk: ArrayLike, offset: ArrayLike = 0):
     """Number of pieces a transfer is cut into at multiples of `chunk`.
 
     ``floor((offset + size - 1) / chunk) - floor(offset / chunk) + 1``.
@@ -127,14 +155,17 @@ def n_chunks(size, chunk, offset=0):
     check_size(a["size"])
     check_range("chunk", a["chunk"], lo=0, lo_open=True, unit="B")
     check_offset(a["offset"])
-    return pack(_n_chunks(a["size"], a["chunk"], a["offset"]), k, "n_chunks", "1")
+    return pack(n_chunks_kernel(a["size"], a["chunk"], a["offset"]), k, "n_chunks", "1")
 
 
-def _completion_unit(mps, mrrs, rcb, split):
-    return rcb if split == "rcb" else np.minimum(mps, mrrs)
-
-
-def tlp_counts(size, mps=256, mrrs=512, rcb=64, offset=0, completion_split="mps"):
+def tlp_counts(
+    size: ArrayLike,
+    mps: ArrayLike = 256,
+    mrrs: ArrayLike = 512,
+    rcb: ArrayLike = 64,
+    offset: ArrayLike = 0,
+    completion_split: CompletionSplit = "mps",
+):
     """TLPs per transfer: posted writes, read requests, read completions.
 
     Parameters
@@ -160,15 +191,20 @@ def tlp_counts(size, mps=256, mrrs=512, rcb=64, offset=0, completion_split="mps"
     a, k = unpack(size=size, mps=mps, mrrs=mrrs, rcb=rcb, offset=offset)
     s, o = check_size(a["size"]), check_offset(a["offset"])
     m, r, b = check_mps(a["mps"]), check_mrrs(a["mrrs"]), check_rcb(a["rcb"])
-    unit = _completion_unit(m, r, b, completion_split)
+    unit = completion_unit_kernel(m, r, b, completion_split)
     return (
-        pack(_n_chunks(s, m, o), k, "writes", "1"),
-        pack(_n_chunks(s, r, o), k, "requests", "1"),
-        pack(_n_chunks(s, unit, o), k, "completions", "1"),
+        pack(n_chunks_kernel(s, m, o), k, "writes", "1"),
+        pack(n_chunks_kernel(s, r, o), k, "requests", "1"),
+        pack(n_chunks_kernel(s, unit, o), k, "completions", "1"),
     )
 
 
-def tag_limited_bandwidth(request_bytes, tag_bits=10, round_trip=1e-6, outstanding=None):
+def tag_limited_bandwidth(
+    request_bytes: ArrayLike,
+    tag_bits: ArrayLike = 10,
+    round_trip: ArrayLike = 1e-6,
+    outstanding: ArrayLike | None = None,
+):
     """Read bandwidth the outstanding-request limit allows [B/s].
 
     ``BW = S x N / RTT`` [SPEC62 §2.2.6.2 Implementation Note]: S bytes per
@@ -209,3 +245,16 @@ def tag_limited_bandwidth(request_bytes, tag_bits=10, round_trip=1e-6, outstandi
             a["round_trip"] > 0, a["request_bytes"] * n / np.where(a["round_trip"] > 0, a["round_trip"], 1.0), np.inf
         )
     return pack(bw, k, "tag_limited_bandwidth", "B/s", "read bandwidth allowed by outstanding requests")
+
+
+# -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
+
+
+def n_chunks_kernel(size, chunk, offset):
+    """:func:`n_chunks` on validated numpy arrays [1]."""
+    return np.floor((offset + size - 1) / chunk) - np.floor(offset / chunk) + 1
+
+
+def completion_unit_kernel(mps, mrrs, rcb, split: CompletionSplit):
+    """Completion size [B]: RCB with ``split="rcb"``, else min(MPS, MRRS); validated inputs."""
+    return rcb if split == "rcb" else np.minimum(mps, mrrs)

@@ -62,8 +62,22 @@ def test_kinds():
         (dict(addressing=48), "addressing: 48 not allowed"),
         (dict(transfer="both"), "transfer: 'both' not allowed"),
         (dict(channel_length=-1), "channel_length: -1 m out of range"),
+        # D5: each input has its own bound (latency.BOUNDS); these are unit slips
+        (dict(channel_length=300), "channel_length: 300 m out of range; must be >= 0 and <= 100 m"),
+        (dict(fec_decode=0.5), "fec_decode: 0.5 s out of range"),
+        (dict(switches=1, switch_latency=0.1), "switch_latency: 0.1 s out of range"),
+        (dict(retimers=1, retimer_latency=5e-6), "retimer_latency: 5e-06 s out of range"),
+        (dict(transfer="read", completer_latency=100.0), "completer_latency: 100 s out of range"),
     ],
 )
 def test_bad_input(kw, msg):
     with pytest.raises(ValueError, match=msg):
         latency.breakdown(5, 4, 4096, 256, **kw)
+
+
+def test_two_metre_cable():
+    # D5: a 2 m external copper cable (PCI-SIG CopprLink) was refused by a 1.0 bound meant for seconds.
+    # Flight time one way at the default c / sqrt(4) = 1.499e8 m/s: 2 m / 1.499e8 m/s = 13.34 ns
+    ds = latency.breakdown(5, 4, 4096, 256, channel_length=2.0)
+    assert float(ds.propagation) == pytest.approx(2.0 / (299_792_458.0 / 2.0), rel=1e-12)
+    assert float(ds.propagation) == pytest.approx(13.34e-9, rel=1e-3)

@@ -42,7 +42,7 @@ def test_non_decreasing_in_generation(lanes, mps, size, transfer):
 
 @given(st.lists(st.tuples(GENS, LANES, MPS, SIZES, st.floats(0, 1)), min_size=1, max_size=12))
 def test_vectorized_equals_scalar_loop(configs):
-    g, n, m, s, w = (np.array(c) for c in zip(*configs))
+    g, n, m, s, w = (np.array(c) for c in zip(*configs, strict=True))
     vec = link(g, n, s, mps=m, write_fraction=w)
     for i, (gi, ni, mi, si, wi) in enumerate(configs):
         one = link(gi, ni, si, mps=mi, write_fraction=wi)

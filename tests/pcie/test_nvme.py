@@ -75,6 +75,8 @@ def test_sgl_descriptors():
         (dict(sqe_batch=0), "sqe_batch"),
         (dict(mrrs=300), "mrrs: 300 not allowed"),
         (dict(data_pointer="iov"), "data_pointer"),
+        # D4: addressing was never checked here; 48 silently gave 3DW headers, the same as 32
+        (dict(addressing=48), "addressing: 48 not allowed; allowed: 32, 64"),
     ],
 )
 def test_bad_input(kw, msg):
@@ -102,3 +104,56 @@ def test_io_ceiling_below_the_data_only_link_ceiling():
     b = float(link(5, 4, 4 * KiB, 512, write_fraction=1.0, dllp_policy="none").transfer_rate)
     assert 1 - a / b == pytest.approx(92 / (4288 + 92), rel=1e-9)
     assert np.isfinite(with_cmds)
+
+
+def test_mixed_io_needs_a_read_fraction():
+    # D3: io="mixed" is documented ("needs read_fraction") and now accepted; a 70/30 mix carries 0.7 read I/Os
+    # (device MWr) and 0.3 write I/Os per I/O, the same as giving the read share alone
+    mixed = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="mixed", read_fraction=0.7)
+    share = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, read_fraction=0.7)
+    assert float(mixed.transfer_rate) == float(share.transfer_rate)
+    # 100 % reads is io="read"
+    all_reads = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="mixed", read_fraction=1.0)
+    assert float(all_reads.transfer_rate) == float(nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="read").transfer_rate)
+    with pytest.raises(ValueError, match="read_fraction: required with io='mixed'"):
+        nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="mixed")
+    with pytest.raises(ValueError, match="io: 'sideways' not allowed; allowed: 'read', 'write', 'mixed'"):
+        nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="sideways")
+
+
+def test_link_options_defaults_are_the_functions_defaults():
+    # LinkOptions replaces **link_kw: each field must default to what link() / command_traffic() default to,
+    # so that LinkOptions() changes nothing
+    import dataclasses
+    import inspect
+
+    from linkmodel.pcie import link
+
+    defaults = {}
+    for fn in (link, nvme.command_traffic):
+        defaults.update({k: p.default for k, p in inspect.signature(fn).parameters.items()})
+    for f in dataclasses.fields(nvme.LinkOptions):
+        assert f.default == defaults[f.name], f.name
+    # and every option link() has (besides the transfer, sizes and the command traffic it is given) is a field
+    given = {"gen", "lanes", "size", "mps", "mrrs", "transfer", "write_fraction"}
+    link_options = {k for k in inspect.signature(link).parameters if k not in given and not k.startswith("command_")}
+    assert link_options <= {f.name for f in dataclasses.fields(nvme.LinkOptions)}
+
+
+def test_link_options_object_equals_the_legacy_keywords():
+    from linkmodel.pcie import LinkOptions
+
+    batching = dict(sqe_batch=8, cqe_batch=8, irq_coalesce=8, doorbell_batch=8)
+    tags = dict(tag_bits=8, round_trip=4e-6)
+    by_object = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="write", options=LinkOptions(**batching, **tags))
+    by_keywords = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="write", **batching, **tags)
+    assert float(by_object.transfer_rate) == float(by_keywords.transfer_rate)
+    # batching lowers the command traffic, so it can only raise the ceiling
+    unbatched = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="write", options=LinkOptions(**tags))
+    assert float(by_object.transfer_rate) > float(unbatched.transfer_rate)
+    # keywords override the fields of the options they come with
+    over = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="write", options=LinkOptions(tag_bits=5), **batching, **tags)
+    assert float(over.transfer_rate) == float(by_object.transfer_rate)
+    # an unknown keyword is a TypeError naming it
+    with pytest.raises(TypeError, match="unexpected keyword 'tag_bitz'"):
+        nvme.io_link_ceiling(5, 4, 4 * KiB, 512, tag_bitz=8)

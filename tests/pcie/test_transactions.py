@@ -38,6 +38,18 @@ def test_usable_tags():
     np.testing.assert_array_equal(tx.check_tag_bits(np.array([5, 8, 10, 14])), [32, 256, 768, 15360])
 
 
+def test_tag_counts_have_one_home(monkeypatch):
+    # D26: check_tag_bits re-typed the counts of TAGS; it now reads them, so a change to TAGS is the only change
+    monkeypatch.setitem(tx.TAGS, 10, 512)
+    assert float(tx.check_tag_bits(10)) == 512.0
+
+
+def test_transfer_error_names_the_transfer_parameter():
+    # D2: the library parameter is `transfer` (link(transfer=...)); the message named "direction"
+    with pytest.raises(ValueError, match=r"^transfer: 'up' not allowed; allowed: 'write', 'read', 'both'$"):
+        tx.transfer_write_fraction("up")
+
+
 def test_outstanding_reads_gen5_x16():
     # #48: Gen5 x16 (63.015 GB/s), RTT 1 us, 512 B requests -> 123.1 outstanding
     needed = 63.015385 * GB * 1 * us / 512
