@@ -52,7 +52,9 @@ iops = link(gen, 4, 4 * KiB, mps=mps).transfer_rate
 from linkmodel.pcie import nvme  # noqa: E402
 
 plain = nvme.io_link_ceiling(gen, 4, 4 * KiB, 512).transfer_rate
-batched = nvme.io_link_ceiling(gen, 4, 4 * KiB, 512, sqe_batch=8, cqe_batch=8, irq_coalesce=8).transfer_rate
+batched = nvme.io_link_ceiling(
+    gen, 4, 4 * KiB, 512, options=nvme.LinkOptions(sqe_batch=8, cqe_batch=8, irq_coalesce=8)
+).transfer_rate
 xr.Dataset(
     {
         "data only [M/s]": iops.sel(mps=512) / 1e6,

@@ -1,5 +1,3 @@
-import pytest
-
 """benchmarks/run.py runs and prints its figures as one JSON object on its last line (small sizes here: the
 figures themselves are measured by running it, not asserted)."""
 
@@ -7,6 +5,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 

@@ -291,7 +291,6 @@ def io_link_ceiling(
     read_fraction: ArrayLike | None = None,
     mrrs: ArrayLike = 512,
     options: LinkOptions | None = None,
-    **legacy_options,
 ):
     """IOPS ceiling the PCIe link sets for NVMe I/Os of a given size and direction.
 
@@ -317,12 +316,6 @@ def io_link_ceiling(
         fetches).
     options : LinkOptions, optional
         NVMe batching and link options; default ``LinkOptions()``.
-    **legacy_options
-        The fields of :class:`LinkOptions` as keywords (``sqe_batch=8``,
-        ``tag_bits=14`` ...), the calling convention before `options`; they
-        override the matching fields of `options`. TEMPORARY: kept until
-        ``linkmodel.ssd.drive`` and the studies pass a LinkOptions, then
-        removed.
 
     Returns
     -------
@@ -334,10 +327,8 @@ def io_link_ceiling(
     ------
     ValueError
         One line naming the parameter and what is allowed.
-    TypeError
-        For a keyword that is not a field of :class:`LinkOptions`.
     """
-    opts = _options(options, legacy_options)
+    opts = LinkOptions() if options is None else options
     check_choice("io", io, IOS)
     if read_fraction is None:
         if io == "mixed":
@@ -365,15 +356,3 @@ def io_link_ceiling(
         command_downstream_bytes=down_b,
         **opts.link_kwargs(),
     )
-
-
-def _options(options: LinkOptions | None, legacy: dict) -> LinkOptions:
-    """`options` with the legacy keywords applied (TEMPORARY, see :func:`io_link_ceiling`)."""
-    opts = LinkOptions() if options is None else options
-    unknown = [k for k in legacy if k not in _OPTION_NAMES]
-    if unknown:
-        raise TypeError(
-            f"io_link_ceiling: unexpected keyword {unknown[0]!r}; link options are the fields of LinkOptions: "
-            + ", ".join(_OPTION_NAMES)
-        )
-    return dataclasses.replace(opts, **legacy) if legacy else opts

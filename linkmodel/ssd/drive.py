@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from linkmodel._array import check_range, dataset, unpack
+from linkmodel.pcie import nvme
 from linkmodel.ssd import operations, stages, writepath
 from linkmodel.ssd.nand import program_data_in
 from linkmodel.ssd.params import PARAMETERS, DriveParams, check_arrays
@@ -95,7 +96,7 @@ OUTPUTS = {
 }
 
 
-def evaluate(params: Mapping[str, Any], workload: Workload, write_path=None, **link_kw):
+def evaluate(params: Mapping[str, Any], workload: Workload, write_path=None, link: nvme.LinkOptions | None = None):
     """Predict one workload for drives described by broadcastable parameters.
 
     Parameters
@@ -110,9 +111,9 @@ def evaluate(params: Mapping[str, Any], workload: Workload, write_path=None, **l
         Placement (conventional, FDP, ZNS), GC model, traffic classes, parity
         and metadata of random writes; default conventional, uniform traffic,
         Lambert-W, no parity.
-    **link_kw
-        Passed to :func:`linkmodel.pcie.nvme.io_link_ceiling` (NVMe batching,
-        ``round_trip``, ``tag_bits`` ...).
+    link : linkmodel.pcie.LinkOptions, optional
+        NVMe batching and link options (``round_trip``, ``tag_bits`` ...) for
+        :func:`linkmodel.pcie.nvme.io_link_ceiling`; default ``LinkOptions()``.
 
     Returns
     -------
@@ -131,7 +132,7 @@ def evaluate(params: Mapping[str, Any], workload: Workload, write_path=None, **l
     d = operations.demand(a, workload.random, wp)
     results: dict[str, stages.StageResult] = {}
     for name, stage in stages.STAGES.items():
-        results[name] = stage.func(a, d, results, link_kw)
+        results[name] = stage.func(a, d, results, link)
     ceilings = {k: np.asarray(r.ceiling, dtype=float) for k, r in results.items()}
     energy = results["power"].energy_per_io
     die_time = results["dies"].busy_per_io
@@ -175,7 +176,7 @@ def evaluate(params: Mapping[str, Any], workload: Workload, write_path=None, **l
     return dataset({k: (v, *glossary[k], False) for k, v in res.items()}, kind, attrs=attrs)
 
 
-def predict(params: dict, workloads=None, write_path=None, **link_kw):
+def predict(params: Mapping[str, Any], workloads=None, write_path=None, link: nvme.LinkOptions | None = None):
     """Every workload for one set of drive parameters, stacked on a ``workload`` axis.
 
     Parameters
@@ -187,8 +188,8 @@ def predict(params: dict, workloads=None, write_path=None, **link_kw):
         4 KiB, 70/30 mix).
     write_path : WritePath, optional
         See :func:`evaluate`.
-    **link_kw
-        Passed to the link stage.
+    link : linkmodel.pcie.LinkOptions, optional
+        See :func:`evaluate`.
 
     Returns
     -------
@@ -203,7 +204,7 @@ def predict(params: dict, workloads=None, write_path=None, **link_kw):
             "workloads: predict() stacks scalar workloads; for a size or read-share axis call "
             "evaluate() with that Workload (or linkmodel.studies.sweep.run)"
         )
-    parts = [evaluate(params, wl, write_path, **link_kw) for wl in wls]
+    parts = [evaluate(params, wl, write_path, link) for wl in wls]
     ds = xr.concat(parts, dim="workload", combine_attrs="drop_conflicts")
     ds = ds.assign_coords(workload=[wl.name for wl in wls])
     ds = ds.assign_coords(

@@ -105,7 +105,7 @@ def register(name: str, reads: tuple[str, ...], writes: tuple[str, ...], descrip
 def link_stage(a, d: Demand, prior, options) -> StageResult:
     """The host link: transfers per second of the I/O's size and read share, NVMe commands included."""
     ds = nvme.io_link_ceiling(
-        a["gen"], a["lanes"], d.size, a["mps"], read_fraction=d.read_share, mrrs=a["mrrs"], **options
+        a["gen"], a["lanes"], d.size, a["mps"], read_fraction=d.read_share, mrrs=a["mrrs"], options=options
     )
     return StageResult(
         np.asarray(ds.transfer_rate.values, dtype=float), outputs={"link_binding": np.asarray(ds.binding.values)}

@@ -28,7 +28,7 @@ __all__ = ["GPU_BATCHING", "ceilings", "closing"]
 #: ASSUMPTION. Basis: BaM runs 128 queues x 1024 entries from 262,144 GPU threads (ai_workloads.md §5.2), so
 #: doorbells and completions can be batched; no batch size is published, 8 is illustrative.
 #: linkmodel.pcie.nvme's defaults are per I/O; :func:`closing` reports links both ways.
-GPU_BATCHING = {"sqe_batch": 8, "cqe_batch": 8, "irq_coalesce": 8, "doorbell_batch": 8}
+GPU_BATCHING = nvme.LinkOptions(sqe_batch=8, cqe_batch=8, irq_coalesce=8, doorbell_batch=8)
 
 
 def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batching=None):
@@ -41,7 +41,7 @@ def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batchin
         I/O sizes [B].
     capacity : float, optional
         SKU [B] (default headline).
-    batching : dict, optional
+    batching : linkmodel.pcie.LinkOptions, optional
         NVMe batching for the link ceiling (default :data:`GPU_BATCHING`).
 
     Returns
@@ -64,7 +64,7 @@ def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batchin
         ds = drive.evaluate(params, drive.Workload("small_read", size, 1.0, True))
     kw = GPU_BATCHING if batching is None else batching
     g, lanes, mps, mrrs = (params[k] for k in ("gen", "lanes", "mps", "mrrs"))
-    ds["link_batched"] = nvme.io_link_ceiling(g, lanes, size, mps, io="read", mrrs=mrrs, **kw).transfer_rate
+    ds["link_batched"] = nvme.io_link_ceiling(g, lanes, size, mps, io="read", mrrs=mrrs, options=kw).transfer_rate
     ds["link_data_only"] = link(g, lanes, size, mps=mps, transfer="write", mrrs=mrrs).transfer_rate
     ds["bandwidth"] = ds.iops * size
     for k, u, long in (
@@ -90,7 +90,7 @@ def closing(
     size : float
         [B].
     capacity : float, optional
-    batching : dict, optional
+    batching : linkmodel.pcie.LinkOptions, optional
         NVMe batching for the link options (default :data:`GPU_BATCHING`).
     gens, lanes : sequences
         Link options to search.
@@ -123,7 +123,7 @@ def closing(
     g_ = xr.DataArray(list(gens), dims="gen", coords={"gen": list(gens)})
     n_ = xr.DataArray(list(lanes), dims="lanes", coords={"lanes": list(lanes)})
     batched = nvme.io_link_ceiling(
-        g_, n_, float(size), params["mps"], io="read", mrrs=params["mrrs"], **kw
+        g_, n_, float(size), params["mps"], io="read", mrrs=params["mrrs"], options=kw
     ).transfer_rate
     per_io = nvme.io_link_ceiling(g_, n_, float(size), params["mps"], io="read", mrrs=params["mrrs"]).transfer_rate
     options = [
@@ -141,7 +141,7 @@ def closing(
     # MPS: a read's data is split into TLPs of at most MPS bytes; once MPS >= size, a larger one changes nothing
     m_ = xr.DataArray([128, 256, 512, 4096], dims="mps")
     by_mps = nvme.io_link_ceiling(
-        params["gen"], params["lanes"], float(size), m_, io="read", mrrs=params["mrrs"], **kw
+        params["gen"], params["lanes"], float(size), m_, io="read", mrrs=params["mrrs"], options=kw
     ).transfer_rate
     mps = {int(m): float(v) for m, v in zip(m_.values, by_mps.values, strict=True)}
     iops = float(ds.iops)

@@ -100,7 +100,9 @@ def test_io_ceiling_below_the_data_only_link_ceiling():
     assert with_cmds < data_only
     # without DLLPs the gap is the command bytes upstream: 68 B + 3 x 8 B framing = 92 B per read, next to
     # the data's 4096 B + 8 MWr x (16 B header + 8 B framing) = 4288 B: 92 / (4288 + 92) = 2.1 %
-    a = float(nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="read", dllp_policy="none").transfer_rate)
+    a = float(
+        nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="read", options=nvme.LinkOptions(dllp_policy="none")).transfer_rate
+    )
     b = float(link(5, 4, 4 * KiB, 512, write_fraction=1.0, dllp_policy="none").transfer_rate)
     assert 1 - a / b == pytest.approx(92 / (4288 + 92), rel=1e-9)
     assert np.isfinite(with_cmds)
@@ -140,20 +142,15 @@ def test_link_options_defaults_are_the_functions_defaults():
     assert link_options <= {f.name for f in dataclasses.fields(nvme.LinkOptions)}
 
 
-def test_link_options_object_equals_the_legacy_keywords():
+def test_link_options_batching_raises_the_ceiling_and_keywords_are_gone():
     from linkmodel.pcie import LinkOptions
 
     batching = dict(sqe_batch=8, cqe_batch=8, irq_coalesce=8, doorbell_batch=8)
     tags = dict(tag_bits=8, round_trip=4e-6)
     by_object = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="write", options=LinkOptions(**batching, **tags))
-    by_keywords = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="write", **batching, **tags)
-    assert float(by_object.transfer_rate) == float(by_keywords.transfer_rate)
     # batching lowers the command traffic, so it can only raise the ceiling
     unbatched = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="write", options=LinkOptions(**tags))
     assert float(by_object.transfer_rate) > float(unbatched.transfer_rate)
-    # keywords override the fields of the options they come with
-    over = nvme.io_link_ceiling(5, 4, 4 * KiB, 512, io="write", options=LinkOptions(tag_bits=5), **batching, **tags)
-    assert float(over.transfer_rate) == float(by_object.transfer_rate)
-    # an unknown keyword is a TypeError naming it
-    with pytest.raises(TypeError, match="unexpected keyword 'tag_bitz'"):
-        nvme.io_link_ceiling(5, 4, 4 * KiB, 512, tag_bitz=8)
+    # the options travel in one object: a stray keyword is refused by Python itself
+    with pytest.raises(TypeError, match="tag_bits"):
+        nvme.io_link_ceiling(5, 4, 4 * KiB, 512, tag_bits=8)
