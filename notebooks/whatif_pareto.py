@@ -14,6 +14,7 @@
 import numpy as np
 
 from linkmodel.studies import sweep
+from linkmodel.studies.pareto import pareto
 from linkmodel.units import GB
 
 axes = {
@@ -42,7 +43,7 @@ designs = designs.where(designs.feasible, drop=True)  # one row per feasible des
 
 # %%
 rd = designs.sel(workload="seq_read")
-front = sweep.pareto(rd.power, rd.throughput)
+front = pareto(rd.power, rd.throughput)
 pts = rd[["throughput", "power", "binding"]].isel(design=front.values)
 table = pts.drop_vars("workload").to_dataframe()
 table = table.assign(
@@ -85,7 +86,7 @@ if plt is not None:
     for ax, wl, unit, scale in ((axs[0], "seq_read", "GB/s", GB), (axs[1], "rand_read", "M IOPS", 1e6)):
         x = designs.sel(workload=wl)
         y = (x.throughput if wl == "seq_read" else x.iops) / scale
-        f = sweep.pareto(x.power, y)
+        f = pareto(x.power, y)
         for g in axes["gen"]:
             m = (x.gen == g).values
             ax.scatter(x.power.values[m], y.values[m], s=6, alpha=0.4, label=f"Gen{g}")

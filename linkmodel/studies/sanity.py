@@ -158,6 +158,109 @@ def describe_waf_bound(b: dict, raw_model: float) -> str:
     )
 
 
+class _Fmt:
+    """Formats an I/O rate as the figure's metric (GB/s or M IOPS)."""
+
+    def __init__(self, metric: str, size: float):
+        self.metric, self.size = metric, size
+        self.unit = "GB/s" if metric.startswith("seq") else "M IOPS"
+        self.scale = 1e9 if metric.startswith("seq") else 1e6
+
+    def __call__(self, iops) -> str:
+        return f"{_as_metric(self.metric, iops, self.size) / self.scale:.3f} {self.unit}"
+
+
+def _link_requirements(gen, lanes, mps, min_mps, min_mps_d, with_nvme, data_only, fmt: _Fmt) -> list[str]:
+    """What the link must do for the figure: MPS for the data alone, then with NVMe command traffic."""
+    mps_list = np.asarray(ALLOWED_MPS, dtype=float)
+    if min_mps_d is None:
+        return [
+            f"more than PCIe Gen{gen} x{lanes} can carry at any MPS (data-only ceiling "
+            f"{fmt(data_only[-1])} at MPS 4096)"
+        ]
+    reqs = []
+    if min_mps_d > mps or min_mps_d > 128:
+        below = mps_list[mps_list < min_mps_d]
+        detail = (
+            f" (data-only ceiling at MPS {below[-1]:g} B is {fmt(data_only[len(below) - 1])})" if below.size else ""
+        )
+        reqs.append(f"MPS >= {min_mps_d:g} B on the link for the data alone{detail}")
+    if min_mps is None:
+        reqs.append(
+            f"less NVMe command traffic than the defaults (one doorbell, SQE fetch, CQE and "
+            f"interrupt per I/O): with it the link tops out at {fmt(with_nvme[-1])}"
+        )
+    elif min_mps != min_mps_d:
+        reqs.append(
+            f"MPS >= {min_mps:g} B once NVMe command traffic is counted (or batched doorbells / coalesced completions)"
+        )
+    return reqs
+
+
+def _backend_requirements(part: Part, pub, params, ds, need: float, size: float) -> list[str]:
+    """What the dies, channels, power budget, write amplification and controller must do for the figure."""
+    reqs = []
+    dies_needed = need * float(ds.die_time)
+    if dies_needed > params["dies"]:
+        reqs.append(
+            f"{dies_needed:.0f} NAND dies busy at once with {parts.nand_id(part, pub.capacity)} timing "
+            f"(the SKU has {params['dies']:.0f})"
+        )
+    ch_ceiling = float(ds.ceiling_channels)
+    if ch_ceiling < need:
+        reqs.append(
+            f"{need / ch_ceiling * params['channel_rate'] / 1e6:.0f} MT/s NAND channels "
+            f"(has {params['channels']:.0f} x {params['channel_rate'] / 1e6:.0f} MT/s)"
+        )
+    e_max = (params["power_cap"] - float(ds.static_power)) / need
+    if float(ds.energy_per_io) > e_max:
+        per, div, unit_e = ("byte", size / 1e9, "nJ") if pub.metric.startswith("seq") else ("I/O", 1e-6, "uJ")
+        reqs.append(
+            f"<= {e_max / div:.3g} {unit_e} of dynamic energy per {per} (NAND, bus, controller) to "
+            f"stay within {params['power_cap']:g} W above {float(ds.static_power):.1f} W static "
+            f"(model: {float(ds.energy_per_io) / div:.3g} {unit_e})"
+        )
+    if pub.metric == "rand_write":
+        b = random_write_waf_bound(part, pub.capacity, pub.value, size, params)
+        if b is not None and b["waf_max"] < b["waf_model"]:
+            reqs.append(describe_waf_bound(b, params["raw_capacity"]))
+    if params["controller_iops"] < need:
+        reqs.append(f"a controller doing {need / 1e6:.2f} M IOPS (catalogue: {params['controller_iops'] / 1e6:.2f} M)")
+    return reqs
+
+
+def _check_figure(part: Part, pub, cat) -> Check:
+    base = drive.WORKLOADS[pub.metric]
+    wl = drive.Workload(pub.metric, pub.block_size, base.read_fraction, base.random)
+    with parts.about(part, pub.capacity):
+        params, _ = parts.params_from_part(part, pub.capacity, cat)
+        ds = drive.evaluate(params, wl)
+    need = _per_io(pub.metric, pub.value, wl.size)
+    gen, lanes, mps = int(params["gen"]), int(params["lanes"]), params["mps"]
+    with_nvme, data_only = link_ceilings(gen, lanes, wl.size, wl.read_fraction, mrrs=params["mrrs"])
+    mps_list = np.asarray(ALLOWED_MPS, dtype=float)
+    i = list(mps_list).index(mps)
+    ok_n, ok_d = np.nonzero(with_nvme >= need)[0], np.nonzero(data_only >= need)[0]
+    min_mps = float(mps_list[ok_n[0]]) if ok_n.size else None
+    min_mps_d = float(mps_list[ok_d[0]]) if ok_d.size else None
+    fmt = _Fmt(pub.metric, wl.size)
+    reqs = _link_requirements(gen, lanes, mps, min_mps, min_mps_d, with_nvme, data_only, fmt)
+    reqs += _backend_requirements(part, pub, params, ds, need, wl.size)
+    return Check(
+        part.id,
+        pub.metric,
+        pub.capacity,
+        pub.value,
+        mps,
+        _as_metric(pub.metric, float(with_nvme[i]), wl.size),
+        _as_metric(pub.metric, float(data_only[i]), wl.size),
+        min_mps,
+        min_mps_d,
+        min_mps_d is not None,
+        reqs,
+    )
+
+
 def check_part(part: Part, cat=None) -> list[Check]:
     """Sanity-check every published performance figure of a part.
 
@@ -166,109 +269,4 @@ def check_part(part: Part, cat=None) -> list[Check]:
     list of Check
     """
     cat = catalogue() if cat is None else cat
-    out = []
-    for pub in part.published:
-        if pub.metric not in PERF_METRICS:
-            continue
-        with parts.about(part, pub.capacity):
-            params, _ = parts.params_from_part(part, pub.capacity, cat)
-            ds = drive.evaluate(
-                params,
-                drive.Workload(
-                    pub.metric,
-                    pub.block_size,
-                    drive.WORKLOADS[pub.metric].read_fraction,
-                    drive.WORKLOADS[pub.metric].random,
-                ),
-            )
-        base = drive.WORKLOADS[pub.metric]
-        wl = drive.Workload(pub.metric, pub.block_size, base.read_fraction, base.random)
-        need = _per_io(pub.metric, pub.value, wl.size)
-        gen, lanes, mps = int(params["gen"]), int(params["lanes"]), params["mps"]
-        with_nvme, data_only = link_ceilings(gen, lanes, wl.size, wl.read_fraction, mrrs=params["mrrs"])
-        mps_list = np.asarray(ALLOWED_MPS, dtype=float)
-        i = list(mps_list).index(mps)
-        ok_n = np.nonzero(with_nvme >= need)[0]
-        ok_d = np.nonzero(data_only >= need)[0]
-        min_mps = float(mps_list[ok_n[0]]) if ok_n.size else None
-        min_mps_d = float(mps_list[ok_d[0]]) if ok_d.size else None
-        reqs = []
-        unit = "GB/s" if pub.metric.startswith("seq") else "M IOPS"
-        scale = 1e9 if pub.metric.startswith("seq") else 1e6
-
-        def fmt(iops):
-            return f"{_as_metric(pub.metric, iops, wl.size) / scale:.3f} {unit}"
-
-        if min_mps_d is None:
-            reqs.append(
-                f"more than PCIe Gen{gen} x{lanes} can carry at any MPS (data-only ceiling "
-                f"{fmt(data_only[-1])} at MPS 4096)"
-            )
-        else:
-            if min_mps_d > mps or min_mps_d > 128:
-                below = mps_list[mps_list < min_mps_d]
-                detail = (
-                    f" (data-only ceiling at MPS {below[-1]:g} B is {fmt(data_only[len(below) - 1])})"
-                    if below.size
-                    else ""
-                )
-                reqs.append(f"MPS >= {min_mps_d:g} B on the link for the data alone{detail}")
-            if min_mps is None:
-                reqs.append(
-                    f"less NVMe command traffic than the defaults (one doorbell, SQE fetch, CQE and "
-                    f"interrupt per I/O): with it the link tops out at {fmt(with_nvme[-1])}"
-                )
-            elif min_mps != min_mps_d:
-                reqs.append(
-                    f"MPS >= {min_mps:g} B once NVMe command traffic is counted "
-                    f"(or batched doorbells / coalesced completions)"
-                )
-        die_time = float(ds.die_time)
-        dies_needed = need * die_time
-        if dies_needed > params["dies"]:
-            reqs.append(
-                f"{dies_needed:.0f} NAND dies busy at once with {parts.nand_id(part, pub.capacity)} timing "
-                f"(the SKU has {params['dies']:.0f})"
-            )
-        ch_ceiling = float(ds.ceiling_channels)
-        if ch_ceiling < need:
-            reqs.append(
-                f"{need / ch_ceiling * params['channel_rate'] / 1e6:.0f} MT/s NAND channels "
-                f"(has {params['channels']:.0f} x {params['channel_rate'] / 1e6:.0f} MT/s)"
-            )
-        budget = params["power_cap"] - float(ds.static_power)
-        e_max = budget / need
-        if float(ds.energy_per_io) > e_max:
-            if pub.metric.startswith("seq"):
-                per, div, unit_e = "byte", wl.size / 1e9, "nJ"
-            else:
-                per, div, unit_e = "I/O", 1e-6, "uJ"
-            reqs.append(
-                f"<= {e_max / div:.3g} {unit_e} of dynamic energy per {per} (NAND, bus, controller) to "
-                f"stay within {params['power_cap']:g} W above {float(ds.static_power):.1f} W static "
-                f"(model: {float(ds.energy_per_io) / div:.3g} {unit_e})"
-            )
-        if pub.metric == "rand_write":
-            b = random_write_waf_bound(part, pub.capacity, pub.value, wl.size, params)
-            if b is not None and b["waf_max"] < b["waf_model"]:
-                reqs.append(describe_waf_bound(b, params["raw_capacity"]))
-        if params["controller_iops"] < need:
-            reqs.append(
-                f"a controller doing {need / 1e6:.2f} M IOPS (catalogue: {params['controller_iops'] / 1e6:.2f} M)"
-            )
-        out.append(
-            Check(
-                part.id,
-                pub.metric,
-                pub.capacity,
-                pub.value,
-                mps,
-                _as_metric(pub.metric, float(with_nvme[i]), wl.size),
-                _as_metric(pub.metric, float(data_only[i]), wl.size),
-                min_mps,
-                min_mps_d,
-                min_mps_d is not None,
-                reqs,
-            )
-        )
-    return out
+    return [_check_figure(part, pub, cat) for pub in part.published if pub.metric in PERF_METRICS]

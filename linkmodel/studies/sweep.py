@@ -55,7 +55,8 @@ import numpy as np
 from linkmodel import parts as _parts
 from linkmodel._array import check_choice
 from linkmodel.parts import SpecError, catalogue
-from linkmodel.ssd import drive, power
+from linkmodel.ssd import drive
+from linkmodel.studies import feasibility
 
 __all__ = [
     "DESIGN_AXES",
@@ -65,7 +66,6 @@ __all__ = [
     "WORKLOAD_AXES",
     "compute",
     "parameters",
-    "pareto",
     "run",
     "stage_names",
 ]
@@ -204,62 +204,6 @@ def _workloads(workloads):
 INFEASIBLE = len(STAGES)  # binding code of a design masked out (infeasible="mask")
 
 
-def _static_power(params: dict):
-    """Static power [W] of every design (controller + DRAM + PHY + NAND standby), over the dims it varies on."""
-    return power.static_power(
-        params["controller_power"], params["dram_power"], params["phy_power"], params["standby_power"], params["dies"]
-    )
-
-
-def _feasible(params: dict):
-    """True where the power cap exceeds the static power (some I/O can run), and the static power."""
-    import xarray as xr
-
-    static = _static_power(params)
-    ok = params["power_cap"] - static > 0.0
-    return (ok if isinstance(ok, xr.DataArray) else bool(ok)), static
-
-
-def _check_feasible(params: dict, axes: dict):
-    """Raise naming the first design whose power cap is at or below its static power, and how many are.
-
-    Works on the static power over its own dims and the power cap over its own (never the whole grid, so a
-    lazy sweep of 10^9 designs is checked without building it).
-    """
-    import xarray as xr
-
-    static = _static_power(params)
-    cap = params["power_cap"]
-    st = static if isinstance(static, xr.DataArray) else xr.DataArray(float(static))
-    cp = cap if isinstance(cap, xr.DataArray) else xr.DataArray(float(cap))
-    total = int(np.prod([len(v) for v in axes.values()]))
-    if set(st.dims) & set(cp.dims):  # not from run() (the cap is its own axis or one value): broadcast them
-        st, cp = xr.broadcast(st, cp)
-        bad = (cp - st <= 0.0).values
-        n_bad = int(bad.sum()) * total // max(bad.size, 1)
-        i = np.unravel_index(int(np.argmax(bad)), bad.shape) if n_bad else None
-        at_st = at_cp = i
-    else:
-        caps = np.sort(cp.values.ravel())
-        counts = np.searchsorted(caps, st.values.ravel(), side="right")  # caps at or below each static power
-        n_bad = int(counts.sum()) * (total // max(st.size * cp.size, 1))
-        at_st = np.unravel_index(int(np.argmax(st.values)), st.shape) if n_bad else None
-        at_cp = np.unravel_index(int(np.argmin(cp.values)), cp.shape) if n_bad else None
-    if not n_bad:
-        return
-    where = {d: st[d].values[i] for d, i in zip(st.dims, at_st, strict=True) if d in st.coords}
-    where |= {d: cp[d].values[i] for d, i in zip(cp.dims, at_cp, strict=True) if d in cp.coords}
-    where = {d: where[d] for d in axes if d in where}
-    cap_v, st_v = float(cp.values[at_cp]), float(st.values[at_st])
-    at = ", ".join(f"{k}={v}" if isinstance(v, str) else f"{k}={v:g}" for k, v in where.items())
-    raise ValueError(
-        f"sweep: {n_bad} of {total} designs have a power_cap at or below their static power, so no "
-        f"I/O could run (e.g. {at or 'the base design'}: {cap_v:.4g} W vs {st_v:.4g} W); drop "
-        "those axis values, or pass infeasible='mask' to mark them (outputs NaN, binding "
-        "'infeasible', a 'feasible' variable)"
-    )
-
-
 def _evaluate(params: dict, wls, grid, infeasible="error"):
     """Every workload on (in-memory) parameters: one Dataset over ('workload', *grid.dims).
 
@@ -267,7 +211,7 @@ def _evaluate(params: dict, wls, grid, infeasible="error"):
     """
     import xarray as xr
 
-    ok, static = _feasible(params)
+    ok, static = feasibility.feasible(params)
     masked = infeasible == "mask" and not (ok is True or (isinstance(ok, xr.DataArray) and bool(ok.all())))
     if masked:  # evaluate the masked designs at a dummy cap, then blank them
         params = dict(params, power_cap=xr.where(ok, params["power_cap"], static + 1.0))
@@ -389,7 +333,7 @@ def run(
     part = _parts.part(part)
     params = parameters(part, axes, capacity, cat)
     if infeasible == "error":
-        _check_feasible(params, axes)
+        feasibility.check(params, axes)
     dims = list(axes)
     if chunks is None:
         return _attrs(_evaluate(params, wls, _grid_view(axes, dims), infeasible), part, wls, axes)
@@ -520,38 +464,3 @@ def compute(ds, progress=True):
 
     with ProgressBar(dt=0.5):
         return ds.compute()
-
-
-def pareto(cost, value):
-    """Which designs are Pareto-optimal: no other design has lower-or-equal cost and higher-or-equal value,
-    one of them strictly (e.g. cost = power [W], value = throughput [B/s]).
-
-    Parameters
-    ----------
-    cost, value : array-like or xarray.DataArray
-        Same shape (any dims; flattened together). Finite.
-
-    Returns
-    -------
-    numpy.ndarray or xarray.DataArray
-        Boolean, same shape and kind as ``value``: True on the front.
-    """
-    c = np.asarray(cost, dtype=float)
-    v = np.asarray(value, dtype=float)
-    if c.shape != v.shape:
-        raise ValueError(f"cost, value: shapes differ ({c.shape} vs {v.shape})")
-    if not (np.all(np.isfinite(c)) and np.all(np.isfinite(v))):
-        raise ValueError("cost, value: finite numbers only")
-    flat_c, flat_v = c.ravel(), v.ravel()
-    order = np.lexsort((-flat_v, flat_c))  # by cost ascending, then value descending
-    best = -np.inf
-    front = np.zeros(flat_c.size, dtype=bool)
-    for i in order:  # a design is on the front if it beats every cheaper-or-equal one
-        if flat_v[i] > best:
-            front[i] = True
-            best = flat_v[i]
-    # equal cost: only the best value there (lexsort put it first); of exact duplicates, one is marked
-    out = front.reshape(c.shape)
-    if hasattr(value, "dims"):
-        return value.copy(data=out).rename("pareto")
-    return out

@@ -13,7 +13,7 @@ def samples():
 
 @pytest.mark.slow
 def test_stored_values_reproduce(samples):
-    best, rms = calibrate.fit(samples)
+    best, _rms = calibrate.fit(samples)
     stored = _parts.stored()
     assert stored["program_power"] == pytest.approx(best["program_power"], abs=0.0051)
     assert stored["controller_fixed_fraction"] == pytest.approx(best["controller_fixed_fraction"], abs=0.011)
