@@ -18,6 +18,19 @@ from typing import Any
 
 import numpy as np
 
+__all__ = [
+    "Kind",
+    "check_bool",
+    "check_choice",
+    "check_finite",
+    "check_in",
+    "check_integer",
+    "check_range",
+    "dataset",
+    "pack",
+    "unpack",
+]
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -68,7 +81,7 @@ def unpack(**inputs):
         sizes: dict = {}
         coords: dict = {}
         for da in aligned:
-            for d, n in zip(da.dims, da.shape):
+            for d, n in zip(da.dims, da.shape, strict=True):
                 if d not in sizes:
                     dims.append(d)
                     sizes[d] = n
@@ -76,7 +89,7 @@ def unpack(**inputs):
                 coords.setdefault(name, c)
         shape = tuple(sizes[d] for d in dims)
         out = {}
-        for k, da in zip(das, aligned):
+        for k, da in zip(das, aligned, strict=True):
             order = [d for d in dims if d in da.dims]
             vals = np.asarray(da.transpose(*order).values)
             out[k] = vals.reshape([sizes[d] if d in da.dims else 1 for d in dims])

@@ -27,6 +27,49 @@ import math
 import re
 from typing import Any
 
+__all__ = [
+    "GB",
+    "GLOSSARY",
+    "MB",
+    "PB",
+    "QUANTITY_KINDS",
+    "TB",
+    "UNIT_DEFINITIONS",
+    "B",
+    "GBps",
+    "GTps",
+    "Gbit",
+    "Gbps",
+    "GiB",
+    "J",
+    "KiB",
+    "MBps",
+    "MTps",
+    "MiB",
+    "TiB",
+    "W",
+    "bit",
+    "day",
+    "format_bytes",
+    "format_si",
+    "hour",
+    "inch",
+    "kB",
+    "m",
+    "mW",
+    "minute",
+    "mm",
+    "ms",
+    "nJ",
+    "ns",
+    "pJ",
+    "parse_quantity",
+    "ps",
+    "s",
+    "us",
+    "year",
+]
+
 # --- decimal (SI) byte multiples [B] ---------------------------------------
 B = 1
 kB = 10**3

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from linkmodel.units import parse_quantity
+from linkmodel.units import QUANTITY_KINDS, parse_quantity
 
 __all__ = [
     "CATALOGUE_SCHEMA",
@@ -121,8 +121,6 @@ _NUMBER_ONLY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 def _example(kind: str) -> str:
-    from linkmodel.units import QUANTITY_KINDS
-
     examples = [e.strip() for e in QUANTITY_KINDS.get(kind, ("", "?"))[1].split(",")]
     return next((e for e in examples if any(c.isalpha() for c in e)), examples[0])
 

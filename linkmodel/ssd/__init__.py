@@ -14,3 +14,20 @@ I/O), :mod:`~linkmodel.ssd.stages` (the stage registry),
 workload), :mod:`~linkmodel.ssd.queueing` and :mod:`~linkmodel.ssd.latency`
 (queueing networks, latency and tails).
 """
+
+__all__ = [
+    "drive",
+    "endurance",
+    "latency",
+    "meanfield",
+    "nand",
+    "operations",
+    "params",
+    "power",
+    "queueing",
+    "slc_cache",
+    "stages",
+    "traffic",
+    "waf",
+    "writepath",
+]

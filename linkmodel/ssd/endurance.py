@@ -20,6 +20,15 @@ All functions broadcast over scalars, numpy arrays and xarray DataArrays.
 from __future__ import annotations
 
 from linkmodel._array import check_range, pack, unpack
+from linkmodel.ssd.waf import lambertw_kernel
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "alpha_for_dwpd",
+    "dwpd",
+    "pe_cycles_needed",
+    "tbw",
+]
 
 DAYS_PER_YEAR = 365.0  # the rating convention (no leap days) [JESD218; vendor TBW tables]
 
@@ -139,8 +148,6 @@ def alpha_for_dwpd(
     """
     import numpy as np
 
-    from linkmodel.ssd.waf import _waf_lambertw
-
     a, k = unpack(
         dwpd=dwpd_target,
         pe_cycles=pe_cycles,
@@ -163,7 +170,7 @@ def alpha_for_dwpd(
 
     def achieved(alpha):
         eff = np.maximum(alpha * (1.0 - res) / multiplier, 1.0 + 1e-12)
-        return pe * alpha * eta / ((_waf_lambertw(eff) + slc_fraction) * multiplier * DAYS_PER_YEAR * yr)
+        return pe * alpha * eta / ((lambertw_kernel(eff) + slc_fraction) * multiplier * DAYS_PER_YEAR * yr)
 
     lo = np.full(shape, multiplier / (1.0 - res))  # alpha_eff = 1: no spare space, achieved -> 0
     hi = 2.0 * lo

@@ -41,6 +41,10 @@ import numpy as np
 
 from linkmodel._array import check_range, pack, unpack
 
+__all__ = [
+    "waf_meanfield",
+]
+
 
 def _sums(c: float, b: int, d: float) -> tuple[float, float]:
     """``(sum_i x_i, sum_i x_i^d)`` of the fixed point for a trial ``c`` (downward recursion)."""

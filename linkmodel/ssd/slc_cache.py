@@ -25,6 +25,12 @@ import numpy as np
 
 from linkmodel._array import check_range, pack, unpack
 
+__all__ = [
+    "burst_capacity",
+    "burst_duration",
+    "folded_rate",
+]
+
 
 def burst_capacity(raw_capacity, bits_per_cell, stored=0.0, reserve_fraction=0.0):
     """Host bytes a dynamic SLC cache can absorb before it must fold [B].

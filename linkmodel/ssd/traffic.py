@@ -27,7 +27,15 @@ from __future__ import annotations
 import numpy as np
 
 from linkmodel._array import check_range, pack, unpack
-from linkmodel.ssd.waf import _waf_lambertw
+from linkmodel.ssd.waf import lambertw_kernel
+
+__all__ = [
+    "JESD219",
+    "iu_factor",
+    "unit_bytes_written",
+    "waf_mixed",
+    "waf_separated",
+]
 
 #: JEDEC JESD219 enterprise endurance workload: access skew over the LBA space
 #: (50 % of accesses to the first 5 % of LBAs, 30 % to the next 15 %, 20 % to the rest)
@@ -120,7 +128,7 @@ def _separated_one(alpha: float, r, f):
 
     def cost_from_shares(s):  # s: share of the spare space per class
         a_i = 1.0 + spare * s / f
-        return float(np.sum(r * _waf_lambertw(a_i)))
+        return float(np.sum(r * lambertw_kernel(a_i)))
 
     if r.size == 1:
         return cost_from_shares(np.array([1.0])), np.array([alpha])
@@ -172,7 +180,7 @@ def waf_separated(alpha, rates, fractions):
     check_range("alpha", a["alpha"], lo=1, lo_open=True)
     al = np.asarray(a["alpha"], dtype=float)
     out = np.empty(al.shape)
-    pools = np.empty(al.shape + (r.size,))
+    pools = np.empty((*al.shape, r.size))
     for idx in np.ndindex(al.shape):
         out[idx], pools[idx] = _separated_one(float(al[idx]), r, f)
     waf_out = pack(out if out.ndim else float(out), k, "waf", "1", "write amplification, classes in separate pools")

@@ -22,6 +22,15 @@ from scipy.special import lambertw
 
 from linkmodel._array import check_choice, check_range, pack, unpack
 
+__all__ = [
+    "OP_CONVENTIONS",
+    "alpha_effective",
+    "alpha_from_op",
+    "victim_valid_fraction",
+    "waf_agarwal",
+    "waf_uniform",
+]
+
 OP_CONVENTIONS = ("user", "physical")
 
 
@@ -52,7 +61,7 @@ def alpha_from_op(op, convention="user"):
     return pack(alpha, k, "alpha", "1")
 
 
-def _waf_lambertw(alpha):
+def lambertw_kernel(alpha):
     """Lambert-W WAF without cancellation near alpha = 1.
 
     With ``x = 1 - 1/A`` the victim's valid share, the closed form is the
@@ -102,7 +111,7 @@ def waf_uniform(alpha):
     """
     a, k = unpack(alpha=alpha)
     check_range("alpha", a["alpha"], lo=1, lo_open=True)
-    return pack(_waf_lambertw(a["alpha"]), k, "waf", "1", "write amplification, uniform random writes")
+    return pack(lambertw_kernel(a["alpha"]), k, "waf", "1", "write amplification, uniform random writes")
 
 
 def victim_valid_fraction(alpha):
@@ -120,7 +129,7 @@ def victim_valid_fraction(alpha):
     """
     a, k = unpack(alpha=alpha)
     check_range("alpha", a["alpha"], lo=1, lo_open=True)
-    return pack(1.0 - 1.0 / _waf_lambertw(a["alpha"]), k, "victim_valid_fraction", "1")
+    return pack(1.0 - 1.0 / lambertw_kernel(a["alpha"]), k, "victim_valid_fraction", "1")
 
 
 def waf_agarwal(alpha):

@@ -64,6 +64,20 @@ import numpy as np
 from linkmodel._array import check_choice, check_range, pack, unpack
 from linkmodel.ssd import meanfield, traffic, waf
 
+__all__ = [
+    "GC_MODELS",
+    "OP_SPLITS",
+    "PLACEMENTS",
+    "UNIFORM",
+    "WritePath",
+    "gc_page_reads",
+    "iu_factor",
+    "multiplier",
+    "waf_gc",
+    "waf_total",
+    "zns_capacity",
+]
+
 PLACEMENTS = ("conventional", "fdp", "zns")
 GC_MODELS = ("lambertw", "meanfield")
 OP_SPLITS = ("optimal", "proportional")
@@ -160,7 +174,7 @@ def waf_gc(alpha, write_path: WritePath = UNIFORM):
     elif wp.gc_model == "meanfield":
         out = np.asarray(meanfield.waf_meanfield(al, wp.pages_per_block, wp.choices), dtype=float)
     elif uniform or (wp.placement == "fdp" and wp.op_split == "proportional"):
-        out = waf._waf_lambertw(al)
+        out = waf.lambertw_kernel(al)
     elif wp.placement == "fdp":
         out = np.asarray(traffic.waf_separated(al, wp.rates, wp.fractions)[0], dtype=float)
     else:

@@ -9,3 +9,19 @@ placement), :mod:`~linkmodel.studies.calibrate` (the shared constants),
 (:mod:`~linkmodel.studies.ai_drives`, :mod:`~linkmodel.studies.ai_smallblock`).
 The command line and the notebooks call these same functions.
 """
+
+__all__ = [
+    "ai_drives",
+    "ai_smallblock",
+    "calibrate",
+    "endurance_view",
+    "explain",
+    "feasibility",
+    "figures",
+    "io",
+    "pareto",
+    "sanity",
+    "sweep",
+    "validate",
+    "whatif",
+]

@@ -33,6 +33,17 @@ from linkmodel import parts as _parts
 from linkmodel.parts import bundled_parts, catalogue, stored
 from linkmodel.ssd import drive
 
+__all__ = [
+    "GRID",
+    "METRICS",
+    "VENDOR_KINDS",
+    "Sample",
+    "fit",
+    "leave_one_out",
+    "main",
+    "samples",
+]
+
 #: vendor figures the power constants move: metric -> (workload, predicted quantity)
 METRICS = {
     "seq_write": ("seq_write", "throughput"),
@@ -109,7 +120,7 @@ def fit(samples_, exclude: str | None = None):
     used = [s for s in samples_ if s.part != exclude]
     cost = sum(np.log(s.grid / s.published) ** 2 for s in used)
     idx = np.unravel_index(int(np.argmin(cost)), cost.shape)
-    best = {k: float(GRID[k][i]) for k, i in zip(GRID, idx)}
+    best = {k: float(GRID[k][i]) for k, i in zip(GRID, idx, strict=True)}
     return best, float(np.sqrt(cost[idx] / len(used)))
 
 

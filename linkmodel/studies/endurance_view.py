@@ -17,8 +17,16 @@ from dataclasses import replace
 from linkmodel import parts as _parts
 from linkmodel.parts import Part, catalogue
 from linkmodel.parts.files import PUBLISHED_KINDS
-from linkmodel.ssd import drive, writepath
+from linkmodel.ssd import drive, slc_cache, traffic, writepath
 from linkmodel.ssd import endurance as _endurance_model
+
+__all__ = [
+    "WARRANTY_YEARS_DEFAULT",
+    "endurance",
+    "pair_report",
+    "part_report",
+    "slc_cache_report",
+]
 
 
 def _rand_write(params, wp, size=4096.0):
@@ -132,8 +140,6 @@ def _internal(ds) -> float:
 
 def slc_cache_report(part: Part, params: dict, capacity, cat) -> dict:
     """Dynamic SLC cache of one SKU: burst capacity and rates (see :mod:`linkmodel.ssd.slc_cache`)."""
-    from linkmodel.ssd import slc_cache
-
     slc, _ = _parts.params_from_part(part, capacity, cat, cell_mode="slc")
     native_w = drive.evaluate(dict(params, slc_fraction=0.0), drive.WORKLOADS["seq_write"])  # native: no cache
     slc_w = drive.evaluate(slc, drive.WORKLOADS["seq_write"])
@@ -242,11 +248,8 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
         states a DWPD rating, ``pe_needed`` (P/E cycles the rating needs under
         random writes) and ``dwpd_rated``; ``provenance`` of pe_cycles and years.
     """
-    from linkmodel.ssd import endurance as _end
-    from linkmodel.ssd import writepath as _wp
-
     cat = catalogue() if cat is None else cat
-    wp = _wp.UNIFORM if write_path is None else write_path
+    wp = writepath.UNIFORM if write_path is None else write_path
     with _parts.about(part, capacity):
         params, _ = _parts.params_from_part(part, capacity, cat)
         nand = _parts.lookup(cat["nand"], _parts.nand_id(part, capacity), part, "nand")
@@ -256,18 +259,18 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
         years = float(part.get("warranty_years", WARRANTY_YEARS_DEFAULT.value))
         alpha = params["raw_capacity"] / params["user_capacity"]
         alpha_eff = alpha * (1.0 - params["reserve_fraction"])
-        extra = _wp.multiplier(wp)
+        extra = writepath.multiplier(wp)
         slc = params["slc_fraction"]  # host bytes through an SLC cache are programmed twice (writepath docs)
         if wp.placement == "zns":
             # no device GC; the over-provisioning is capacity: DWPD of that capacity, per application write
-            zcap = float(_wp.zns_capacity(params["raw_capacity"], params["reserve_fraction"], wp))
+            zcap = float(writepath.zns_capacity(params["raw_capacity"], params["reserve_fraction"], wp))
             params = dict(params, user_capacity=zcap)
             alpha = params["raw_capacity"] / zcap
             alpha_eff = alpha * (1.0 - params["reserve_fraction"])
         elif alpha_eff / extra <= 1.0:
             raise ValueError("parity, metadata: with them the NAND no longer exceeds the user capacity")
         # parity and metadata take NAND from the spare space as well as adding program bytes (no GC under ZNS)
-        gc = 1.0 if wp.placement == "zns" else float(_wp.waf_gc(alpha_eff / extra, wp))
+        gc = 1.0 if wp.placement == "zns" else float(writepath.waf_gc(alpha_eff / extra, wp))
         waf_r = (gc + slc) * extra * wp.host_waf
         waf_s = (1.0 + slc) * extra * wp.host_waf
         out = {
@@ -277,27 +280,25 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
             "years": years,
             "waf_random": waf_r,
             "waf_sequential": waf_s,
-            "dwpd_random": float(_end.dwpd(pe, alpha, waf_r, years)),
-            "dwpd_sequential": float(_end.dwpd(pe, alpha, waf_s, years)),
+            "dwpd_random": float(_endurance_model.dwpd(pe, alpha, waf_r, years)),
+            "dwpd_sequential": float(_endurance_model.dwpd(pe, alpha, waf_s, years)),
         }
-        from linkmodel.ssd import traffic as _tr
-
-        j = _tr.JESD219  # the JEDEC enterprise workload: skewed, mixed in one stream, its size mix over the IU
+        j = traffic.JESD219  # the JEDEC enterprise workload: skewed, mixed in one stream, its size mix over the IU
         if wp.placement == "zns":  # zone appends: no device GC, no mapping-unit read-modify-write
             out["waf_jesd219"] = waf_s
         else:
             out["waf_jesd219"] = (
-                (float(_tr.waf_mixed(alpha_eff / extra, j["rates"], j["fractions"])) + slc)
-                * float(_tr.iu_factor(j["sizes"], params["indirection_unit"]))
+                (float(traffic.waf_mixed(alpha_eff / extra, j["rates"], j["fractions"])) + slc)
+                * float(traffic.iu_factor(j["sizes"], params["indirection_unit"]))
                 * extra
             )
-        out["dwpd_jesd219"] = float(_end.dwpd(pe, alpha, out["waf_jesd219"], years))
-        out["tbw_random"] = float(_end.tbw(params["user_capacity"], out["dwpd_random"], years))
-        out["tbw_sequential"] = float(_end.tbw(params["user_capacity"], out["dwpd_sequential"], years))
+        out["dwpd_jesd219"] = float(_endurance_model.dwpd(pe, alpha, out["waf_jesd219"], years))
+        out["tbw_random"] = float(_endurance_model.tbw(params["user_capacity"], out["dwpd_random"], years))
+        out["tbw_sequential"] = float(_endurance_model.tbw(params["user_capacity"], out["dwpd_sequential"], years))
         out["capacity"] = params["user_capacity"]
         if "dwpd" in part.fields:
             out["dwpd_rated"] = float(part.get("dwpd"))
-            out["pe_needed"] = float(_end.pe_cycles_needed(out["dwpd_rated"], alpha, waf_r, years))
+            out["pe_needed"] = float(_endurance_model.pe_cycles_needed(out["dwpd_rated"], alpha, waf_r, years))
         v = nand.fields["pe_cycles"]
         out["provenance"] = {
             "pe_cycles": f"nand {nand.id}: " + v.basis,

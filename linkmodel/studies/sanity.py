@@ -22,6 +22,15 @@ from linkmodel.pcie import link, nvme
 from linkmodel.pcie.transactions import ALLOWED_MPS
 from linkmodel.ssd import drive, waf, writepath
 
+__all__ = [
+    "PERF_METRICS",
+    "Check",
+    "check_part",
+    "describe_waf_bound",
+    "link_ceilings",
+    "random_write_waf_bound",
+]
+
 PERF_METRICS = {"seq_read", "seq_write", "rand_read", "rand_write", "mixed_70_30"}
 
 

@@ -19,6 +19,12 @@ from linkmodel import parts as _parts
 from linkmodel.parts import Part, catalogue
 from linkmodel.ssd import drive
 
+__all__ = [
+    "STEPS",
+    "attribute",
+    "compare",
+]
+
 #: parameter groups swapped one at a time, in this order
 STEPS = (
     ("PCIe link", ("gen", "lanes", "mps", "mrrs", "phy_power")),
