@@ -171,7 +171,7 @@ def dask_sweep_child(n: int) -> dict:
         "dask_sweep_seconds": round(seconds, 1),
         "dask_sweep_configs_per_s": round(size / seconds),
         "dask_sweep_peak_rss_bytes": int(rss),
-        "dask_sweep_binding_counts": {s: int(c) for s, c in zip(sweep.STAGES, counts)},
+        "dask_sweep_binding_counts": {s: int(c) for s, c in zip(sweep.STAGES, counts, strict=False)},
         "dask_sweep_best_rand_read_iops": [round(float(v)) for v in best.values.ravel()],
     }
 

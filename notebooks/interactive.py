@@ -69,7 +69,7 @@ ui = widgets.interactive(
     power_cap=widgets.FloatSlider(value=25.0, min=10.0, max=50.0, step=2.5, description="power cap [W]"),
     capacity_tb=widgets.Dropdown(options=[3.84, 7.68, 15.36, 30.72, 61.44], value=15.36, description="TB"),
 )
-ui
+ui  # noqa: B018  (the notebook displays the widgets)
 
 # %% [markdown]
 # Or call it directly: the same design at Gen5 and at a 15 W cap.

@@ -99,7 +99,7 @@ if plt is not None:
 # %%
 if plt is not None:
     fig, axs = plt.subplots(1, 3, figsize=(13, 3.8))
-    for ax, wl in zip(axs, ["seq_read", "seq_write", "rand_read"]):
+    for ax, wl in zip(axs, ["seq_read", "seq_write", "rand_read"], strict=False):
         for cap in axes["power_cap"]:
             y = ds.throughput.sel(workload=wl, power_cap=cap, **sel) / GB
             ax.plot(axes["dies"], y, "o-", label=f"{cap:g} W")

@@ -60,7 +60,7 @@ rows = {
 }
 import pandas as pd  # noqa: E402  (xarray's dependency; only for the table)
 
-pd.DataFrame(rows).T
+pd.DataFrame(rows).T  # noqa: B018  (the notebook displays the table)
 
 # %% [markdown]
 # ## Parity plots
@@ -97,8 +97,8 @@ if plt is not None:
     rows_ = int(np.ceil(len(panels) / cols))
     fig, axs = plt.subplots(rows_, cols, figsize=(4 * cols, 3.8 * rows_))
     stages = sorted(set(ds.binding.values.tolist()))
-    colours = dict(zip(stages, plt.cm.tab10.colors))
-    for ax, panel in zip(axs.ravel(), panels):
+    colours = dict(zip(stages, plt.cm.tab10.colors, strict=False))
+    for ax, panel in zip(axs.ravel(), panels, strict=False):
         metrics = [m for m, v in PANELS.items() if v[0] == panel]
         sub = ds.where(ds.metric.isin(metrics), drop=True)
         scale, unit = PANELS[metrics[0]][1:]

@@ -63,7 +63,8 @@ for cap in axes["power_cap"]:
     x = rd.where(rd.power_cap == cap, drop=True)
     best = x.isel(design=int(x.throughput.argmax("design")))
     print(
-        f"{cap:4.0f} W cap: best {float(best.throughput) / GB:5.2f} GB/s at {float(best.power):4.1f} W: Gen{int(best.gen)} "
+        f"{cap:4.0f} W cap: best {float(best.throughput) / GB:5.2f} GB/s at {float(best.power):4.1f} W: "
+        f"Gen{int(best.gen)} "
         f"x{int(best.lanes)}, {int(best.channels)} ch, {best.nand.values!s} "
         f"({sweep.STAGES[int(best.binding)]} binds)"
     )

@@ -106,7 +106,7 @@ def simulate(
         if hot is None:
             return rng.integers(0, user, n)
         r, f = hot
-        n_hot = max(1, int(round(f * user)))
+        n_hot = max(1, round(f * user))
         is_hot = rng.random(n) < r
         return np.where(is_hot, rng.integers(0, n_hot, n), rng.integers(n_hot, user, n))
 

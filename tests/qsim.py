@@ -139,11 +139,13 @@ def simulate_with_writes(
     as Poisson streams (``program_rate``, ``erase_rate`` per die [1/s]) from writes running alongside.
 
     The writes' data keeps each channel busy a share ``channel_busy``, as transfers of ``t_channel_chunk``
-    seconds arriving at random (FIFO with the reads' transfers). A die serves reads before waiting programs and erases (read priority)
+    seconds arriving at random (FIFO with the reads' transfers). A die serves reads before waiting programs and
+    erases (read priority)
     but never interrupts the operation in progress, unless ``suspend`` [s] is given: then a read arriving
     at a programming or erasing die starts after ``suspend`` seconds and the operation resumes after the
     read (its remaining time kept). Garbage collection's reads (``gc_read_rate`` per die [1/s], ``t_die``
-    each) queue with the programs and are never suspended. Returns the reads' ``mean``, ``p99``, ``p999`` [s] and ``iops`` [1/s].
+    each) queue with the programs and are never suspended. Returns the reads' ``mean``, ``p99``, ``p999`` [s] and
+    ``iops`` [1/s].
     """
     out = [
         _run_writes(

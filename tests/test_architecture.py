@@ -19,11 +19,11 @@ MAX_FUNCTION_CODE_LINES = 80
 
 def code_lines(node: ast.AST, lines: list[str]) -> int:
     """Lines of a function that are code: its docstring, blank lines and comment-only lines left out."""
-    body = node.body
-    doc: set[int] = set()
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        if isinstance(body[0].value.value, str):
-            doc = set(range(body[0].lineno, body[0].end_lineno + 1))
+    first = node.body[0] if node.body else None
+    is_doc = (
+        isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+    )
+    doc = set(range(first.lineno, first.end_lineno + 1)) if is_doc else set()
     n = 0
     for i in range(node.lineno, node.end_lineno + 1):
         s = lines[i - 1].strip()
@@ -38,9 +38,13 @@ def inner_linkmodel_imports(tree: ast.AST) -> list[int]:
     for fn in ast.walk(tree):
         if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
             for node in ast.walk(fn):
-                if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "linkmodel":
-                    out.append(node.lineno)
-                elif isinstance(node, ast.Import) and any(a.name.split(".")[0] == "linkmodel" for a in node.names):
+                if isinstance(node, ast.ImportFrom):
+                    mods = [node.module or ""]
+                elif isinstance(node, ast.Import):
+                    mods = [a.name for a in node.names]
+                else:
+                    continue
+                if any(m.split(".")[0] == "linkmodel" for m in mods):
                     out.append(node.lineno)
     return out
 
@@ -71,8 +75,12 @@ def test_function_size(path):
 @pytest.mark.parametrize("path", [p for p in MODULES if p.name not in ("__main__.py",)], ids=_rel)
 def test_module_declares_all(path):
     tree = ast.parse(path.read_text())
-    names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
-    names |= {node.target.id for node in tree.body if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)}
+    names = {
+        t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)
+    }
+    names |= {
+        node.target.id for node in tree.body if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
     assert "__all__" in names, f"{_rel(path)}: no __all__"
 
 

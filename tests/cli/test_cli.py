@@ -51,7 +51,7 @@ def test_issue_example_json(capsys):
 
 
 def test_mps256_cannot(capsys):
-    code, out, _ = run(capsys, "link", "--gen", "6", "--lanes", "4", "--mps", "256", "--json")
+    _code, out, _ = run(capsys, "link", "--gen", "6", "--lanes", "4", "--mps", "256", "--json")
     assert json.loads(out)["effective_bandwidth"] < 28.4 * GB
 
 
@@ -72,7 +72,7 @@ def test_generations_table(capsys):
     assert code == 0 and "PAM4" in out and "provisional" in out
     code, out, _ = run(capsys, "generations", "--json")
     doc = json.loads(out)
-    gen6 = [g for g in doc["generations"] if g["gen"] == 6][0]
+    gen6 = next(g for g in doc["generations"] if g["gen"] == 6)
     assert gen6["flit_tlp_bandwidth"]["x16"] == pytest.approx(118.0 * GB)
 
 

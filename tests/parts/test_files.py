@@ -231,7 +231,7 @@ def test_nand_by_capacity(tmp_path):
     text = Path(part.path).read_text().replace('"1.92 TB" = "kioxia-bics5-tlc"', '"1.92" = "kioxia-bics5-tlc"')
     bad = tmp_path / "bad.toml"
     bad.write_text(text)
-    with pytest.raises(SpecError, match="nand_by_capacity.*needs a unit"):
+    with pytest.raises(SpecError, match=r"nand_by_capacity.*needs a unit"):
         load_part(bad)
 
 
