@@ -61,7 +61,8 @@ class StageResult:
     outputs: dict = field(default_factory=dict)
 
 
-StageFunc = Callable[[Mapping[str, np.ndarray], Demand, Mapping[str, StageResult], Mapping[str, Any]], StageResult]
+#: a stage function: (unpacked parameters, the I/O's demand, earlier stages' results, link options) -> result
+StageFunc = Callable[[Mapping[str, np.ndarray], Demand, Mapping[str, StageResult], Any], StageResult]
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ demand on every bundled part.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -243,7 +244,7 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, publishe
         params, _ = _parts.params_from_part(part, capacity)
         if power_cap is not None:
             check_range("power_cap", np.asarray(power_cap, dtype=float), lo=0, lo_open=True, unit="W")
-            params = dict(params, power_cap=float(power_cap))
+            params = replace(params, power_cap=float(power_cap))
         runs = {
             "read_bandwidth": drive.WORKLOADS["seq_read"],
             "write_bandwidth": drive.WORKLOADS["seq_write"],

@@ -12,7 +12,9 @@ All values SI (B, 1/s, W, 1/day).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from linkmodel import parts as _parts
 from linkmodel.parts import Part, catalogue
@@ -138,7 +140,7 @@ def _internal(ds) -> float:
     return float(min(ds.ceiling_channels, ds.ceiling_dies, ds.ceiling_power)) * float(ds.attrs["size"])
 
 
-def slc_cache_report(part: Part, params: dict, capacity, cat) -> dict:
+def slc_cache_report(part: Part, params: Mapping[str, Any], capacity, cat) -> dict:
     """Dynamic SLC cache of one SKU: burst capacity and rates (see :mod:`linkmodel.ssd.slc_cache`)."""
     slc, _ = _parts.params_from_part(part, capacity, cat, cell_mode="slc")
     native_w = drive.evaluate(dict(params, slc_fraction=0.0), drive.WORKLOADS["seq_write"])  # native: no cache
@@ -264,7 +266,7 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
         if wp.placement == "zns":
             # no device GC; the over-provisioning is capacity: DWPD of that capacity, per application write
             zcap = float(writepath.zns_capacity(params["raw_capacity"], params["reserve_fraction"], wp))
-            params = dict(params, user_capacity=zcap)
+            params = replace(params, user_capacity=zcap)
             alpha = params["raw_capacity"] / zcap
             alpha_eff = alpha * (1.0 - params["reserve_fraction"])
         elif alpha_eff / extra <= 1.0:

@@ -55,7 +55,7 @@ def check(params: dict, axes: dict):
         n_bad = int(counts.sum()) * (total // max(st.size * cp.size, 1))
         at_st = np.unravel_index(int(np.argmax(st.values)), st.shape) if n_bad else None
         at_cp = np.unravel_index(int(np.argmin(cp.values)), cp.shape) if n_bad else None
-    if not n_bad:
+    if not n_bad or at_st is None or at_cp is None:
         return
     where = {d: st[d].values[i] for d, i in zip(st.dims, at_st, strict=True) if d in st.coords}
     where |= {d: cp[d].values[i] for d, i in zip(cp.dims, at_cp, strict=True) if d in cp.coords}

@@ -49,6 +49,7 @@ and reads it back (:func:`~linkmodel.studies.io.open_results`).
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 
@@ -140,7 +141,7 @@ def parameters(part, axes: dict, capacity: float | None = None, cat=None):
     table: dict[str, np.ndarray] = {}
     for idx in itertools.product(*(range(n) for n in shape)):
         choice = {k: axes[k][i] for k, i in zip(dnames, idx, strict=True)}
-        kw = {k: (int(v) if k in ("gen", "lanes") else v) for k, v in choice.items() if k != "capacity"}
+        kw: dict[str, Any] = {k: (int(v) if k in ("gen", "lanes") else v) for k, v in choice.items() if k != "capacity"}
         cap = float(choice["capacity"]) if "capacity" in choice else capacity
         try:
             p, _ = _parts.params_from_part(part, cap, cat, **kw)
@@ -153,7 +154,7 @@ def parameters(part, axes: dict, capacity: float | None = None, cat=None):
         for k, v in p.items():
             table.setdefault(k, np.empty(shape))[idx] = v
     coords = {k: _coord(k, axes[k]) for k in dnames}
-    params = {}
+    params: dict[str, Any] = {}
     for k, arr in table.items():
         if arr.size and np.all(arr == arr.flat[0]):
             params[k] = float(arr.flat[0])  # the same for every design: keep it a scalar
@@ -422,9 +423,9 @@ def stage_names(binding):
     try:
         import dask.array as da
     except ImportError:  # pragma: no cover
-        da = None
-    if da is not None and isinstance(data, da.Array):  # lazily, block by block
-        return binding.copy(data=data.map_blocks(decode, dtype=meanings.dtype))
+        return binding.copy(data=decode(data))
+    if isinstance(data, da.Array):  # lazily, block by block  (dask types map_blocks as a method wrapper: ignored below)
+        return binding.copy(data=data.map_blocks(decode, dtype=meanings.dtype))  # type: ignore[call-arg, arg-type]
     return binding.copy(data=decode(data))
 
 
@@ -443,8 +444,8 @@ def compute(ds, progress=True):
     try:
         import dask
     except ImportError:  # pragma: no cover
-        dask = None
-    if dask is None or not dask.is_dask_collection(ds):
+        return ds  # without dask nothing is lazy
+    if not dask.is_dask_collection(ds):
         return ds  # already in memory
     try:
         from distributed import default_client

@@ -9,6 +9,7 @@ reduces the records per metric class (median and worst absolute error).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -223,7 +224,7 @@ def miss_causes(records) -> dict:
     dict
         cause -> {"n": misses, "unconfirmed": of them from secondary sources, "meaning": CAUSES text}
     """
-    out = {c: {"n": 0, "unconfirmed": 0, "meaning": m} for c, m in CAUSES.items()}
+    out: dict[str, dict[str, Any]] = {c: {"n": 0, "unconfirmed": 0, "meaning": m} for c, m in CAUSES.items()}
     for r in records:
         if r.error is None or r.kind == "measured" or not r.cause:
             continue
@@ -256,7 +257,7 @@ def summary(records) -> dict:
         groups.setdefault("all vendor figures", []).append(r)
     out = {}
     for name, recs in groups.items():
-        errs = np.array([abs(r.error) for r in recs])
+        errs = np.array([abs(r.error) for r in recs if r.error is not None])
         worst = recs[int(np.argmax(errs))]
         target = TARGETS.get(name)
         out[name] = {
