@@ -31,8 +31,9 @@ _BELOW_WRITE_CEILING = 0.999  # writes alongside the reads are held this far bel
 def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
     """The closed network of one random-I/O workload: delay and station classes (see :mod:`queueing`).
 
-    Reads: ``dies`` (dies x independent plane reads servers, service tR +
-    command), ``channels`` (per-I/O channel time), ``link`` (1 / link IOPS
+    Reads: ``dies`` (dies x independent plane reads servers, service tR),
+    ``channels`` (per-I/O channel time: command cycles and data out, as the
+    drive model's channel ceiling), ``link`` (1 / link IOPS
     ceiling with NVMe traffic), ``controller`` (1 / its IOPS limit); the delay
     is the rest of the QD1 latency. Buffered writes: the whole QD1 latency is
     delay (the write waits for no NAND operation); sustained, the buffer drains
@@ -64,14 +65,14 @@ def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH
         }
     if io == "read":
         a, _ = unpack(
-            **{
-                k: params[k]
-                for k in ("dies", "independent_plane_reads", "t_read", "command_time", "channels", "page_size")
-            },
+            **{k: params[k] for k in ("dies", "independent_plane_reads", "t_read", "channels")},
             size=size,
         )
-        pages = np.ceil(a["size"] / a["page_size"])
-        die_s = a["t_read"] + pages * a["command_time"]
+        # the die senses (tR, the drive model's die time of one random read); the command cycles occupy the
+        # channel, whose per-I/O time (the drive model's) holds them with the data out: counted once, as in the
+        # QD1 latency (issue 19 item 4: they were in both stations, so with no host or firmware time the QD1
+        # latency came out shorter than the station services)
+        die_s = a["t_read"] + 0.0 * a["size"]
         ch_s = np.asarray(a["channels"] / np.asarray(ds.ceiling_channels, dtype=float), dtype=float)
         st = {
             "dies": (a["dies"] * a["independent_plane_reads"], die_s),
