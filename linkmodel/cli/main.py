@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 from linkmodel import __version__
-from linkmodel.cli import latency
+from linkmodel.cli import latency as latency_command
 from linkmodel.cli._common import (
     Parser,
     UsageError,
@@ -748,7 +748,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_whatif_parser(sub)
     _add_generations_parser(sub)
     _add_endurance_parser(sub)
-    latency.add_parser(sub)
+    latency_command.add_parser(sub)
     _add_link_parser(sub)
     from linkmodel.cli import ai
 
