@@ -291,7 +291,7 @@ def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, pag
     return dataset(
         variables,
         kind,
-        attrs={"model": "linkmodel.ssd.latency.qd1", "io": io, "write_ack": p.write_ack if io == "write" else ""},
+        attrs={"model": "linkmodel.ssd.hostpath.qd1", "io": io, "write_ack": p.write_ack if io == "write" else ""},
     )
 
 
