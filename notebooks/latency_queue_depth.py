@@ -3,20 +3,23 @@
 #
 # What sits on the critical path of a QD1 read or write, how latency and IOPS
 # grow with queue depth, and where the tail goes. Everything comes from
-# `linkmodel.ssd.latency` (QD1 breakdown, queue-depth curve, tail) and
-# `linkmodel.ssd.queueing` (mean-value analysis), on the bundled parts.
+# `linkmodel.ssd.hostpath` (QD1 breakdown), `linkmodel.ssd.interference`
+# (reads behind writes), `linkmodel.ssd.queueing` (mean-value analysis, tail)
+# and the report `linkmodel latency` prints (`linkmodel.studies.latency.report`),
+# on the bundled parts.
 
 # %%
 import numpy as np
 import xarray as xr
 
 from linkmodel import parts as _parts
-from linkmodel.ssd import latency, queueing
+from linkmodel.ssd import hostpath, interference, queueing
+from linkmodel.studies import latency
 
 part = _parts.load("micron-9550-max")
 params, _ = _parts.params_from_part(part)
-read = latency.qd1(params, "read")
-write = latency.qd1(params, "write")
+read = hostpath.qd1(params, "read")
+write = hostpath.qd1(params, "write")
 print(
     f"{part.id}: QD1 4 KiB read {float(read.total) * 1e6:.1f} us (published 60), "
     f"write {float(write.total) * 1e6:.1f} us (published 15)"
@@ -29,7 +32,7 @@ print(
 # buffer). Written through, it would pay a full program:
 
 # %%
-through = latency.qd1(params, "write", path=latency.HostPath(write_ack="through"))
+through = hostpath.qd1(params, "write", path=hostpath.HostPath(write_ack="through"))
 print(f"written through: {float(through.total) * 1e6:.0f} us")
 
 # %% [markdown]
@@ -43,7 +46,7 @@ for p in _parts.bundled_parts():
     prm, _ = _parts.params_from_part(p)
     row = []
     for io in ("read", "write"):
-        pred = float(latency.qd1(prm, io).total)
+        pred = float(hostpath.qd1(prm, io).total)
         pub = pubs.get(f"{io}_latency")
         row.append(f"{io} {pred * 1e6:5.1f} us" + (f" (published {pub * 1e6:.0f})" if pub else ""))
     print(f"{p.id:24} " + "   ".join(row))
@@ -58,15 +61,13 @@ for p in _parts.bundled_parts():
 
 # %%
 qds = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
-curve = latency.queue_depth_curve(params, "read", qds)
-_, st, _ = latency.stations(params, "read")
-tails = latency.tail(curve, st, (0.99, 0.999))
+curve = latency.report(part, qds=qds).curve  # as `linkmodel latency micron-9550-max --qd ...`
 table = xr.Dataset(
     {
         "mean_us": curve.latency * 1e6,
         "kiops": curve.iops / 1e3,
-        "p99_us": ("queue_depth", tails[:, 0] * 1e6),
-        "p999_us": ("queue_depth", tails[:, 1] * 1e6),
+        "p99_us": curve.p99 * 1e6,
+        "p999_us": curve.p999 * 1e6,
     }
 )
 table.to_pandas().round(1)
@@ -89,8 +90,8 @@ sweep = queueing.mva(qds, 10e-6, {"dies": (256 * 6, t_read), "channels": (16, 1.
 
 # %%
 for rate in (50e3, 150e3, 300e3):
-    plain = latency.read_interference(params, rate)
-    sus = latency.read_interference(params, rate, suspend=(20e-6, 100e-6))
+    plain = interference.read_interference(params, rate)
+    sus = interference.read_interference(params, rate, suspend=hostpath.DEFAULT_SUSPEND)
     print(
         f"{rate / 1e3:5.0f} k writes/s: die programming {float(plain.program_busy):.1%}; added read wait mean "
         f"{float(plain.mean_wait) * 1e6:5.2f} us, p99 {float(plain['wait_q99']) * 1e6:6.1f} us, p99.9 "
@@ -105,8 +106,7 @@ for rate in (50e3, 150e3, 300e3):
 # it was measured.
 
 # %%
-small, _ = _parts.params_from_part(part, 3.2e12)
-mix = latency.mixed_curve(small, 0.7, [1, 16, 64, 256])
+mix = latency.report(part, capacity=3.2e12, qds=[1, 16, 64, 256], mix=0.7).mixed
 (
     mix[["iops", "read_latency", "write_latency"]]
     * xr.Dataset({"iops": 1e-3, "read_latency": 1e6, "write_latency": 1e6})
@@ -120,8 +120,8 @@ except ImportError:  # plotting is optional (pip install linkmodel[notebooks])
 if plt is not None:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
     ax1.plot(curve.iops / 1e6, curve.latency * 1e6, "o-", label="mean")
-    ax1.plot(curve.iops / 1e6, tails[:, 0] * 1e6, "s--", label="p99")
-    ax1.plot(curve.iops / 1e6, tails[:, 1] * 1e6, "^:", label="p99.9")
+    ax1.plot(curve.iops / 1e6, curve.p99 * 1e6, "s--", label="p99")
+    ax1.plot(curve.iops / 1e6, curve.p999 * 1e6, "^:", label="p99.9")
     ax1.set_xlabel("4 KiB random reads [M IOPS]")
     ax1.set_ylabel("latency [us]")
     ax1.set_title(f"{part.id}: latency vs throughput")
@@ -142,19 +142,16 @@ if plt is not None:
 # suspend it stays within tens of microseconds of the read-only tail until
 # the dies queue. (The model's mean and p99 are checked against a
 # discrete-event simulation of the same reads with programs and erases in
-# `tests/test_queueing.py`.)
+# `tests/ssd/test_closedloop.py`.)
 
 # %%
-loads = {
-    "reads only": None,
-    "300 k writes/s": latency.read_interference(params, 300e3),
-    "300 k writes/s, suspend": latency.read_interference(params, 300e3, suspend=(20e-6, 100e-6)),
-}
 qd_tail = [1, 4, 16, 64, 256]
-p99 = {}
-for name, inter in loads.items():
-    c = latency.queue_depth_curve(params, "read", qd_tail, interference=inter)
-    p99[name] = latency.tail(c, st, (0.99,), interference=inter)[:, 0]
+rep = latency.report(part, qds=qd_tail, write_iops=300e3)  # suspend: hostpath.DEFAULT_SUSPEND
+p99 = {
+    "reads only": rep.curve.p99.values,
+    "300 k writes/s": rep.curve_writes.p99.values,
+    "300 k writes/s, suspend": rep.curve_writes_suspend.p99.values,
+}
 xr.Dataset({k: ("queue_depth", v * 1e6) for k, v in p99.items()}, coords={"queue_depth": qd_tail}).to_pandas().round(1)
 
 # %%

@@ -1,0 +1,246 @@
+"""``linkmodel latency``: parse, call :func:`linkmodel.studies.latency.report`, render (tables or JSON, SI)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from linkmodel.cli._common import UsageError, capacity_arg, jsonable, number_arg, part_arg
+from linkmodel.ssd.closedloop import QUEUE_DEPTHS
+from linkmodel.ssd.hostpath import DEFAULT_SUSPEND
+from linkmodel.studies import latency as _study
+from linkmodel.units import format_bytes, parse_quantity
+
+__all__ = ["add_parser", "rate_arg", "run"]
+
+_DEFAULT_SUSPEND_TEXT = f"{DEFAULT_SUSPEND[0] * 1e6:g}us,{DEFAULT_SUSPEND[1] * 1e6:g}us"
+_FLAGS = {"size": "--size", "page_types": "--page-types", "write_iops": "--write-iops"}
+
+
+def add_parser(sub):
+    """Register ``linkmodel latency`` on the subparsers `sub`."""
+    p = sub.add_parser(
+        "latency",
+        help="QD1 latency breakdown and latency/IOPS vs queue depth of a part",
+        description="The QD1 latency of a random I/O step by step (host, doorbell, SQE fetch, "
+        "firmware, NAND, ECC, PCIe, completion), then mean latency, p99/p99.9 and IOPS "
+        "vs queue depth (mean-value analysis of dies, channels, link and controller).",
+    )
+    p.add_argument("part", help="a part id or spec file")
+    p.add_argument("--io", default="read", choices=("read", "write"), help="random reads or writes (default read)")
+    p.add_argument("--size", default="4KiB", help="I/O size (default 4KiB)")
+    p.add_argument("--capacity", default=None, help="SKU user capacity, e.g. '7.68 TB' (default: the headline SKU)")
+    p.add_argument("--qd", default=",".join(str(q) for q in QUEUE_DEPTHS), help="queue depths, comma-separated")
+    p.add_argument(
+        "--write-ack",
+        default="buffer",
+        choices=("buffer", "through"),
+        help="acknowledge writes from the protected buffer (default) or after the program",
+    )
+    p.add_argument("--polling", action="store_true", help="the host polls completions (no MSI-X)")
+    p.add_argument(
+        "--mapping-miss",
+        default="0",
+        help="share of reads whose mapping entry is not cached (each reads a mapping page first; default 0)",
+    )
+    p.add_argument(
+        "--write-iops",
+        default=None,
+        help="reads only: random 4 KiB host writes per second running alongside (e.g. 100k): the read "
+        "wait behind programs and erases, with and without suspend",
+    )
+    p.add_argument(
+        "--suspend",
+        default=None,
+        help="program and erase suspend latency: shown beside no suspend with --write-iops (default "
+        f"{_DEFAULT_SUSPEND_TEXT}); with --mix, the mix runs with it (default: no suspend)",
+    )
+    p.add_argument(
+        "--page-types",
+        default=None,
+        help="tR of each page type as multiples of the die's tR, e.g. 0.6,1,1.4 (LSB, CSB, MSB; default: one tR)",
+    )
+    p.add_argument(
+        "--mix",
+        default=None,
+        help="read share of a closed-loop random read/write mix, e.g. 0.7: IOPS and read/write latency vs "
+        "queue depth, reads waiting behind the writes' programs",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of tables")
+    p.set_defaults(func=run)
+
+
+def rate_arg(flag: str, text: str) -> float:
+    """A rate such as 100000, 100k or 100 kIOPS [1/s]; a UsageError naming `flag` otherwise."""
+    t = text.strip().lower()
+    mult = 1.0
+    for suffix, m in (("k", 1e3), ("m", 1e6)):
+        if t.endswith(suffix):
+            t, mult = t[:-1], m
+    try:
+        v = float(t) * mult
+    except ValueError:
+        try:  # a rate with a unit, e.g. "100 kIOPS"
+            v = parse_quantity(text, "frequency", flag)
+        except ValueError:
+            raise UsageError(f"{flag}: expected a rate such as 100000, 100k or 100 kIOPS, got {text!r}") from None
+    if not (math.isfinite(v) and v >= 0):
+        raise UsageError(f"{flag}: expected a finite rate >= 0, got {text!r}")
+    return v
+
+
+def _parse(args) -> dict:
+    """The keyword arguments of :func:`linkmodel.studies.latency.report` from the command line."""
+    part = part_arg(args.part)
+    try:
+        qds = [int(x) for x in args.qd.split(",")]
+    except ValueError:
+        raise UsageError(f"--qd: expected comma-separated whole numbers >= 1, got {args.qd!r}") from None
+    if not qds or min(qds) < 1:
+        raise UsageError(f"--qd: expected comma-separated whole numbers >= 1, got {args.qd!r}")
+    size = parse_quantity(args.size, "size", "--size")
+    if not size > 0:
+        raise UsageError(f"--size: must be > 0, got {args.size!r}")
+    capacity = None if args.capacity is None else capacity_arg(args.capacity)
+    miss = number_arg("--mapping-miss", args.mapping_miss, 0.0)
+    if miss > 1:
+        raise UsageError(f"--mapping-miss: expected a share between 0 and 1, got {args.mapping_miss!r}")
+    if args.io != "read":
+        for flag, v in (("--page-types", args.page_types), ("--mix", args.mix), ("--write-iops", args.write_iops)):
+            if v is not None:
+                raise UsageError(f"{flag}: applies to reads; leave out --io write")
+    suspend = None
+    if args.suspend is not None:
+        parts_ = args.suspend.split(",")
+        if len(parts_) != 2:
+            raise UsageError(f"--suspend: expected program,erase latencies such as 20us,100us, got {args.suspend!r}")
+        suspend = tuple(parse_quantity(x, "time", "--suspend") for x in parts_)
+        if not all(0 <= x <= 0.01 for x in suspend):
+            raise UsageError(f"--suspend: each latency must be between 0 and 10 ms, got {args.suspend!r}")
+    page_types = None
+    if args.page_types is not None:
+        try:
+            page_types = tuple(float(x) for x in args.page_types.split(","))
+        except ValueError:
+            raise UsageError(
+                f"--page-types: expected comma-separated multipliers such as 0.6,1,1.4, got {args.page_types!r}"
+            ) from None
+    write_iops = None if args.write_iops is None else rate_arg("--write-iops", args.write_iops)
+    mix = None
+    if args.mix is not None:
+        mix = number_arg("--mix", args.mix, 0.0)
+        if not 0 < mix <= 1:
+            raise UsageError(f"--mix: expected a read share in (0, 1], got {args.mix!r}")
+    return dict(
+        part=part,
+        capacity=capacity,
+        io=args.io,
+        size=size,
+        qds=qds,
+        write_iops=write_iops,
+        mix=mix,
+        suspend=suspend,
+        polling=args.polling,
+        page_types=page_types,
+        write_ack=args.write_ack,
+        mapping_miss=miss,
+    )
+
+
+def _flag_error(exc: ValueError) -> UsageError | None:
+    """A library error about one input, named by its flag (None: not about a flag)."""
+    msg = str(exc)
+    name, _, rest = msg.partition(": ")
+    if name not in _FLAGS:
+        return None
+    return UsageError(f"{_FLAGS[name]}: {rest}")
+
+
+def run(args) -> int:
+    """``linkmodel latency``: returns the exit code (0)."""
+    kw = _parse(args)
+    try:
+        rep = _study.report(**kw)
+    except ValueError as exc:
+        err = _flag_error(exc)
+        if err is None:
+            raise
+        raise err from None
+    if args.json:
+        print(json.dumps(jsonable(rep.to_dict()), indent=2))
+        return 0
+    _render(rep.to_dict(), rep)
+    return 0
+
+
+def _render(doc: dict, rep) -> None:
+    """The tables of ``linkmodel latency`` (microseconds, thousands of IOPS)."""
+    steps, rows = doc["breakdown"], doc["curve"]
+    print(
+        f"{doc['part']} ({doc['capacity'] / 1e12:g} TB): QD1 random {doc['io']}, {format_bytes(doc['size'])}"
+        + (", written through" if doc["io"] == "write" and rep.write_ack == "through" else "")
+    )
+    for k, v in steps.items():
+        if k != "total" and v > 0:
+            print(f"  {k:15}{v * 1e6:9.3f} us")
+    print(f"  {'total':15}{steps['total'] * 1e6:9.3f} us")
+    if rep.drain_bound:
+        print(
+            f"  sustained (steady state): {rep.sustained * 1e6:.3f} us, bound by the buffer drain "
+            "(1 / sustained random-write IOPS), as the QD1 row below"
+        )
+    print("  (host and controller terms are shared assumptions: linkmodel.ssd.latency.DEFAULTS)")
+    print()
+    print(f"{'queue depth':>12}{'mean':>11}{'p99':>11}{'p99.9':>11}{'IOPS':>12}")
+    for r in rows:
+        print(
+            f"{r['queue_depth']:12d}{r['latency'] * 1e6:8.1f} us{r['p99'] * 1e6:8.1f} us"
+            f"{r['p999'] * 1e6:8.1f} us{r['iops'] / 1e3:10.1f} k"
+        )
+    if doc["mixed"]:
+        _render_mixed(doc, rep)
+    if doc["interference"]:
+        _render_interference(doc["interference"], rows)
+
+
+def _render_mixed(doc, rep):
+    print()
+    how = "with suspend" if rep.mix_suspend else "no suspend"
+    print(
+        f"closed-loop mix, {float(rep.mix):.0%} random reads / buffered random writes, {format_bytes(doc['size'])} "
+        f"({how}):"
+    )
+    print(f"{'queue depth':>12}{'IOPS':>12}{'mean':>11}{'read':>11}{'write':>11}")
+    for r in doc["mixed"]:
+        print(
+            f"{r['queue_depth']:12d}{r['iops'] / 1e3:10.1f} k{r['latency'] * 1e6:8.1f} us"
+            f"{r['read_latency'] * 1e6:8.1f} us{r['write_latency'] * 1e6:8.1f} us"
+        )
+
+
+def _render_interference(i, rows):
+    print()
+    print(
+        f"with {i['write_iops'] / 1e3:g} k random 4 KiB writes/s alongside: each die programs "
+        f"{i['program_busy']:.1%}, erases {i['erase_busy']:.2%} and reads for GC {i['gc_read_busy']:.2%} of "
+        f"the time, each channel carries write data {i['channel_busy']:.1%}; a read waits in addition"
+    )
+    for label, key in (
+        ("no suspend", "no_suspend"),
+        (f"suspend {i['suspend'][0] * 1e6:g}/{i['suspend'][1] * 1e6:g} us", "with_suspend"),
+    ):
+        w = i[key]
+        print(
+            f"  {label:22} mean {w['mean_wait'] * 1e6:8.2f} us   p99 {w['wait_q99'] * 1e6:8.1f} us   "
+            f"p99.9 {w['wait_q99.9'] * 1e6:8.1f} us"
+        )
+    print(
+        f"{'queue depth':>12}{'mean':>11}{'p99':>11}{'p99.9':>11}{'read IOPS':>12}{'p99 susp.':>11}"
+        f"{'p99.9 susp.':>13}   (reads, writes alongside)"
+    )
+    for j, r in enumerate(rows):
+        print(
+            f"{r['queue_depth']:12d}{i['mean_no_suspend'][j] * 1e6:8.1f} us{i['p99_no_suspend'][j] * 1e6:8.1f} us"
+            f"{i['p999_no_suspend'][j] * 1e6:8.1f} us{i['iops_no_suspend'][j] / 1e3:10.1f} k"
+            f"{i['p99_suspend'][j] * 1e6:8.1f} us{i['p999_suspend'][j] * 1e6:10.1f} us"
+        )

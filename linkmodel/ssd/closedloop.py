@@ -1,0 +1,372 @@
+"""Latency and IOPS vs queue depth of a drive: the closed loop of a benchmark (fio with a fixed ``iodepth``).
+
+:func:`stations` turns the drive model's per-I/O service times (dies with
+independent plane reads, channels, link, controller) into the closed network
+of :mod:`linkmodel.ssd.queueing`, whose delay is the rest of the QD1 latency
+(:func:`linkmodel.ssd.hostpath.qd1`); :func:`queue_depth_curve` solves it and
+caps throughput at the drive model's ceiling (power included), optionally with
+writes running alongside (:func:`linkmodel.ssd.interference.read_interference`);
+:func:`mixed_curve` is one closed loop of reads and buffered writes. The curve
+carries its station table, so :func:`linkmodel.ssd.queueing.tail` needs only
+the curve. All SI (s, B, 1/s).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkmodel._array import check_choice, check_range, pack, unpack
+from linkmodel.ssd import drive, queueing
+from linkmodel.ssd.hostpath import DEFAULT_PATH, IOS, HostPath, qd1
+from linkmodel.ssd.interference import read_interference
+
+__all__ = ["QUEUE_DEPTHS", "mixed_curve", "queue_depth_curve", "stations"]
+
+QUEUE_DEPTHS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+_MIX_BISECTIONS = 30  # halvings of the read population per queue depth (below the ceiling)
+_SATURATED_BISECTIONS = 40  # the same at the ceiling
+_BELOW_WRITE_CEILING = 0.999  # writes alongside the reads are held this far below their own ceiling
+
+
+def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
+    """The closed network of one random-I/O workload: delay and station classes (see :mod:`queueing`).
+
+    Reads: ``dies`` (dies x independent plane reads servers, service tR),
+    ``channels`` (per-I/O channel time: command cycles and data out, as the
+    drive model's channel ceiling), ``link`` (1 / link IOPS
+    ceiling with NVMe traffic), ``controller`` (1 / its IOPS limit); the delay
+    is the rest of the QD1 latency. Buffered writes: the whole QD1 latency is
+    delay (the write waits for no NAND operation); sustained, the buffer drains
+    at the drive's write ceiling (programs, GC, power), the cap of
+    :func:`queue_depth_curve`, so a closed loop of writes runs at
+    ``min(QD / L1, ceiling)`` and even QD1 is drain-bound when ``1 / ceiling``
+    exceeds ``L1`` (:func:`linkmodel.ssd.hostpath.sustained_qd1`).
+
+    Returns
+    -------
+    delay : array [s]
+    stations : dict of name -> (count, service [s])
+    ceiling : array [1/s]
+        The drive model's throughput ceiling for the workload (power included).
+    """
+    check_choice("io", io, IOS)
+    wl = drive.Workload(f"rand_{io}", float(size), 1.0 if io == "read" else 0.0, True)
+    ds = drive.evaluate(params, wl)
+    l1 = np.asarray(qd1(params, io, size, path).total, dtype=float)
+    ceiling = np.asarray(ds.iops, dtype=float)
+    with np.errstate(divide="ignore"):
+        inv = {
+            k: np.where(
+                np.isfinite(np.asarray(ds[f"ceiling_{k}"], dtype=float)),
+                1.0 / np.asarray(ds[f"ceiling_{k}"], dtype=float),
+                0.0,
+            )
+            for k in ("link", "controller_iops")
+        }
+    if io == "read":
+        a, _ = unpack(
+            **{k: params[k] for k in ("dies", "independent_plane_reads", "t_read", "channels")},
+            size=size,
+        )
+        # the die senses (tR, the drive model's die time of one random read); the command cycles occupy the
+        # channel, whose per-I/O time (the drive model's) holds them with the data out: counted once, as in the
+        # QD1 latency (issue 19 item 4: they were in both stations, so with no host or firmware time the QD1
+        # latency came out shorter than the station services)
+        die_s = a["t_read"] + 0.0 * a["size"]
+        ch_s = np.asarray(a["channels"] / np.asarray(ds.ceiling_channels, dtype=float), dtype=float)
+        st = {
+            "dies": (a["dies"] * a["independent_plane_reads"], die_s),
+            "channels": (a["channels"], ch_s),
+            "link": (1.0, inv["link"]),
+            "controller": (1.0, inv["controller_iops"]),
+        }
+        inside = die_s + ch_s + inv["link"] + inv["controller_iops"]
+    else:
+        # buffered writes queue behind nothing on the way in; sustained, they complete no faster than the buffer
+        # drains (the drive's write ceiling), which queue_depth_curve applies as its cap
+        st = {"backend": (1.0, np.zeros_like(ceiling))}
+        inside = 0.0
+    delay = l1 - inside
+    if np.any(delay < 0):  # pragma: no cover - the QD1 breakdown contains every station's service
+        raise ValueError("stations: the QD1 latency is shorter than the station services it contains")
+    _, kind = unpack(**{k: params[k] for k in params}, size=size)
+    st = {
+        k: (pack(np.asarray(m, dtype=float), kind), pack(np.asarray(v, dtype=float), kind)) for k, (m, v) in st.items()
+    }
+    return pack(delay, kind), st, pack(ceiling, kind)
+
+
+def _with_writes(params, size, st, interference, writes_yield):
+    """The reads' background waits [s] and ceiling [1/s] with a write load alongside (see queue_depth_curve)."""
+    if any(np.ndim(interference[k]) for k in ("mean_wait", "program_busy", "channel_busy", "write_power")):
+        raise ValueError("interference: one write load (scalar read_interference) per curve")
+    free = (
+        1.0
+        - np.asarray(interference.program_busy, dtype=float)
+        - np.asarray(interference.erase_busy, dtype=float)
+        - np.asarray(interference.gc_read_busy, dtype=float)
+    )
+    # a read's transfer may also wait for a program's data on its channel: share channel_busy, residual
+    # uniform over one program transfer
+    background = {
+        "dies": float(interference.mean_wait),
+        "channels": float(interference.channel_busy) * float(interference.channel_transfer) / 2,
+    }
+    count, die_s = st["dies"]
+    ch_free = 1.0 - float(interference.channel_busy)
+    rd = drive.evaluate(params, drive.Workload("rand_read", float(size), 1.0, True))
+    budget = (
+        np.asarray(params["power_cap"], dtype=float)
+        - np.asarray(rd.static_power, dtype=float)
+        - np.asarray(interference.write_power, dtype=float)
+    )
+    if np.any(budget <= 0):
+        raise ValueError("interference: the writes alongside take the whole power budget; no reads could run")
+    power_ceiling = budget / np.asarray(rd.energy_per_io, dtype=float)
+    if writes_yield:
+        free, ch_free, power_ceiling = 1.0, 1.0, np.asarray(rd.ceiling_power, dtype=float)
+    ceiling = np.minimum.reduce(
+        [
+            np.asarray(rd.ceiling_link, dtype=float),
+            np.asarray(rd.ceiling_controller_iops, dtype=float),
+            np.asarray(rd.ceiling_controller_bandwidth, dtype=float),
+            np.asarray(rd.ceiling_channels, dtype=float) * ch_free,
+            np.asarray(count, dtype=float) * free / np.asarray(die_s, dtype=float),
+            power_ceiling,
+        ]
+    )
+    return background, ceiling
+
+
+def queue_depth_curve(
+    params: dict,
+    io="read",
+    queue_depths=QUEUE_DEPTHS,
+    size=4096.0,
+    path: HostPath = DEFAULT_PATH,
+    service="deterministic",
+    interference=None,
+    page_types=None,
+    writes_yield=False,
+):
+    """Mean latency and IOPS vs queue depth for random I/O of one size.
+
+    With ``interference`` (reads only; :func:`read_interference` of a write
+    load running alongside, e.g. another tenant's writes) each read also
+    waits the mean program/erase residual (added to the delay: a read is not
+    slowed once it runs), and the reads' ceiling loses the die time the
+    programs and erases take (``1 - program_busy - erase_busy`` of the dies'
+    read capacity), the writes' channel share and their power (the reads get
+    what the cap leaves after the static power and the writes' power).
+    ``page_types`` (reads): tR multipliers per page type, as :func:`qd1`; the
+    die service is their mean. ``writes_yield=True``: the writes are throttled
+    to what the reads leave (reads first at the dies, a write buffer that
+    fills), so only their waits come off the reads, not their die time,
+    channel share or power; the caller bounds the total (:func:`mixed_curve`).
+
+    Parameters
+    ----------
+    params : dict
+        Drive parameters.
+    io : {"read", "write"}
+    queue_depths : sequence of int
+    size : float
+        I/O size [B].
+    path : HostPath
+    service : {"deterministic", "exponential"}
+        See :func:`linkmodel.ssd.queueing.mva`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``latency`` [s] and ``iops`` [1/s] over ``queue_depth`` (throughput
+        capped at the drive model's ceiling, latency then QD / IOPS), the MVA's
+        per-station ``utilization_*`` and ``residence_*``, the station table
+        ``servers_*`` [1] and ``service_*`` [s] (as run: dies at the mean tR of
+        the page types), and ``ceiling`` [1/s]; attrs ``io``, ``size`` [B], and
+        with page types ``page_types`` and ``t_read`` [s], so that
+        :func:`linkmodel.ssd.queueing.tail` needs only the curve.
+    """
+    delay, st, ceiling = stations(params, io, size, path)
+    f = queueing.check_page_types(page_types)
+    if f is not None:
+        if io != "read":
+            raise ValueError("page_types: apply to reads; use io='read'")
+        count, die_s = st["dies"]
+        st = dict(st, dies=(count, die_s + (float(f.mean()) - 1.0) * params["t_read"]))  # QD1 = qd1(page_types)
+    background = None
+    if interference is not None:
+        if io != "read":
+            raise ValueError("interference: describes reads waiting behind writes; use io='read'")
+        background, ceiling = _with_writes(params, size, st, interference, writes_yield)
+    ds = queueing.mva(queue_depths, delay, st, service, background=background)
+    capped = np.minimum(ds.iops.values, np.asarray(ceiling, dtype=float))
+    qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
+    ds["iops"] = (ds.iops.dims, capped, ds.iops.attrs)
+    ds["latency"] = (ds.latency.dims, qd / capped, ds.latency.attrs)
+    ds["ceiling"] = (
+        ds.iops.dims[1:],
+        np.broadcast_to(np.asarray(ceiling, dtype=float), ds.iops.shape[1:]),
+        {"units": "1/s", "long_name": "drive throughput ceiling (power included)"},
+    )
+    ds.attrs.update(model="linkmodel.ssd.closedloop.queue_depth_curve", io=io, size=float(size))
+    if f is not None:
+        ds.attrs["page_types"] = [float(x) for x in f]
+        if np.ndim(params["t_read"]) == 0:
+            ds.attrs["t_read"] = float(params["t_read"])
+    if background is not None and np.ndim(interference.mean_wait) == 0:
+        ds.attrs["interference_mean_wait"] = float(interference.mean_wait)  # in the dies' residence (for tail())
+        ds.attrs["interference_channel_wait"] = background["channels"]  # in the channels' residence
+    return ds
+
+
+def _check_mix(params, read_fraction, queue_depths):
+    r = float(read_fraction)
+    check_range("read_fraction", r, lo=0, lo_open=True, hi=1)
+    bad = [k for k, v in params.items() if np.ndim(v)]
+    if bad:
+        raise ValueError(
+            f"params: mixed_curve takes one drive (scalar parameters); {bad[0]} is an array (loop over the sweep)"
+        )
+    qds = np.asarray(queue_depths, dtype=int)
+    if qds.ndim != 1 or qds.size == 0 or np.any(qds < 1):
+        raise ValueError("queue_depths: a 1-D sequence of whole numbers >= 1")
+    return r, qds
+
+
+def _mixed_point(q, r, reads, l_w, w_ceiling, ceiling):
+    """One queue depth of :func:`mixed_curve`: (IOPS [1/s], read latency [s], write latency [s], reads in flight)."""
+    if r == 1.0:
+        q_r = float(q)
+        x_r, l_r = reads(q_r, 0.0)
+        x_w = 0.0
+    else:
+        lo, hi = 0.0, float(q)
+        for _ in range(_MIX_BISECTIONS):
+            q_r = 0.5 * (lo + hi)
+            x_w = min((q - q_r) / l_w, w_ceiling)
+            x_r, l_r = reads(q_r, x_w)
+            if x_r < r * (x_r + x_w):
+                lo = q_r
+            else:
+                hi = q_r
+        q_r = 0.5 * (lo + hi)
+        x_w = min((q - q_r) / l_w, w_ceiling)
+        x_r, l_r = reads(q_r, x_w)
+    total = x_r + x_w
+    if total > ceiling and r < 1.0:
+        # the back end is saturated: the buffer fills and the writes wait for its drain, while the reads
+        # keep their priority at the dies; so the reads hold the population that carries their share of
+        # the ceiling (on their curve, with the writes alongside) and the writes hold the rest
+        x = ceiling
+        x_w = (1.0 - r) * x
+        lo, hi = 0.0, float(q)
+        for _ in range(_SATURATED_BISECTIONS):
+            q_r = 0.5 * (lo + hi)
+            if reads(q_r, x_w)[0] < r * x:
+                lo = q_r
+            else:
+                hi = q_r
+        q_r = hi
+        l_r = q_r / (r * x)
+        w_lat = (q - q_r) / x_w
+    else:
+        scale = max(1.0, total / ceiling)  # reads only: above the ceiling every read waits in proportion
+        x = total / scale
+        l_r = l_r * scale
+        w_lat = (q - q_r) / x_w if x_w > 0 else 0.0
+    return x, l_r, w_lat, q_r
+
+
+def mixed_curve(
+    params: dict,
+    read_fraction,
+    queue_depths=QUEUE_DEPTHS,
+    size=4096.0,
+    path: HostPath = DEFAULT_PATH,
+    suspend=None,
+):
+    """A closed loop of random reads and buffered writes sharing one queue depth (e.g. fio 70/30).
+
+    At queue depth ``Q`` the I/Os in flight split into ``Q_r`` reads and
+    ``Q - Q_r`` writes such that reads are the share ``r`` of completions:
+    reads follow the read network of :func:`queue_depth_curve` with the
+    writes alongside (:func:`read_interference` at the write rate), writes
+    complete at their QD1 buffered latency until the buffer drains no faster
+    than they arrive (``X_w <= `` the drive's write ceiling, then the writes in
+    flight wait for the drain); by Little's law ``X_r = Q_r / L_r(Q_r)`` and
+    ``X_w = min((Q - Q_r) / L_w, ceiling_w)``, and ``Q_r`` solves
+    ``X_r = r (X_r + X_w)`` (bisection; populations between integers
+    interpolated). Above the drive model's ceiling for the mix the back end
+    is saturated: throughput is the ceiling, the reads (first at the dies)
+    hold the population their share of it needs on their curve, and the
+    buffered writes, waiting for the drain, hold the rest. Writes at their
+    full ceiling leave the reads no die time, so the write rate the reads see
+    stays 0.1 % below it (an approximation, not a limit of the drive).
+
+    Parameters
+    ----------
+    params : dict
+        Drive parameters (scalars).
+    read_fraction : float
+        Share of I/Os that are reads [1], 0 < r <= 1.
+    queue_depths : sequence of int
+    size : float
+        I/O size [B].
+    path : HostPath
+    suspend : (float, float), optional
+        Program and erase suspend latency [s] (see :func:`read_interference`).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``queue_depth``: ``iops`` [1/s], ``latency`` (mean) [s],
+        ``read_latency``, ``write_latency`` [s] (0 with no writes),
+        ``reads_in_flight`` [1].
+    """
+    import xarray as xr
+
+    r, qds = _check_mix(params, read_fraction, queue_depths)
+    l_w = float(qd1(params, "write", size, path).total)
+    ceiling = float(drive.evaluate(params, drive.Workload("mixed", float(size), r, True)).iops)
+    w_ceiling = float(drive.evaluate(params, drive.Workload("w", float(size), 0.0, True)).iops)
+
+    def reads(q_r, x_w):
+        """Read throughput [1/s] and latency [s] at a (real) read population with writes at x_w alongside."""
+        if q_r <= 0:
+            return 0.0, float(qd1(params, "read", size, path).total)
+        inter = (
+            read_interference(params, min(x_w, _BELOW_WRITE_CEILING * w_ceiling), size, suspend=suspend)
+            if x_w > 0
+            else None
+        )
+        lo, hi = max(1, int(np.floor(q_r))), max(1, int(np.ceil(q_r)))
+        c = queue_depth_curve(params, "read", sorted({lo, hi}), size, path, interference=inter, writes_yield=True)
+        lat = np.interp(q_r, c.queue_depth.values.astype(float), c.latency.values)
+        return q_r / lat, float(lat)
+
+    out = {k: np.empty(qds.size) for k in ("iops", "latency", "read_latency", "write_latency", "reads_in_flight")}
+    for i, q in enumerate(qds):
+        x, l_r, w_lat, q_r = _mixed_point(q, r, reads, l_w, w_ceiling, ceiling)
+        out["iops"][i] = x
+        out["latency"][i] = q / x
+        out["read_latency"][i] = l_r
+        out["write_latency"][i] = w_lat
+        out["reads_in_flight"][i] = q_r
+    units = {
+        "iops": ("1/s", "I/Os per second"),
+        "latency": ("s", "mean latency"),
+        "read_latency": ("s", "mean read latency"),
+        "write_latency": ("s", "mean write latency"),
+        "reads_in_flight": ("1", "reads among the I/Os in flight"),
+    }
+    return xr.Dataset(
+        {k: ("queue_depth", v, {"units": units[k][0], "long_name": units[k][1]}) for k, v in out.items()},
+        coords={"queue_depth": qds},
+        attrs={
+            "model": "linkmodel.ssd.closedloop.mixed_curve",
+            "read_fraction": r,
+            "size": float(size),
+            "ceiling": ceiling,
+        },
+    )

@@ -1,0 +1,257 @@
+"""The latency report of a part: QD1 breakdown, queue-depth curve with tails, reads behind writes, a mix.
+
+:func:`report` is what ``linkmodel latency`` prints (and what the notebook
+``notebooks/latency_queue_depth.py`` shows): it resolves the part, builds the
+host path, and calls the models (:mod:`linkmodel.ssd.hostpath`,
+:mod:`linkmodel.ssd.closedloop`, :mod:`linkmodel.ssd.interference`,
+:func:`linkmodel.ssd.queueing.tail`). All SI (s, B, 1/s).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from linkmodel import parts as _parts
+from linkmodel.ssd import closedloop, hostpath, interference, queueing
+
+__all__ = ["QUANTILES", "LatencyReport", "report"]
+
+#: The percentiles the report gives at each queue depth (p99, p99.9) [1].
+QUANTILES = (0.99, 0.999)
+_WAIT_KEYS = ("mean_wait", "wait_q99", "wait_q99.9")
+
+
+@dataclass(frozen=True)
+class LatencyReport:
+    """The latency report of one part (SI units; the Datasets' variables carry theirs).
+
+    Attributes
+    ----------
+    part : str
+        Part id.
+    capacity : float
+        SKU user capacity [B].
+    io : {"read", "write"}
+    size : float
+        I/O size [B].
+    write_ack : {"buffer", "through"}
+    breakdown : xarray.Dataset
+        :func:`linkmodel.ssd.hostpath.qd1` (steps and ``total`` [s]).
+    sustained : float
+        QD1 latency at steady state [s] (:func:`linkmodel.ssd.hostpath.sustained_qd1`).
+    drain_bound : bool
+        Whether the buffer drain bounds it.
+    curve : xarray.Dataset
+        :func:`linkmodel.ssd.closedloop.queue_depth_curve` with ``p99`` and ``p999`` [s].
+    suspend : (float, float)
+        Program and erase suspend latency shown beside no suspend [s].
+    write_iops : float or None
+        Host writes alongside the reads [1/s].
+    writes, writes_suspend : xarray.Dataset or None
+        :func:`linkmodel.ssd.interference.read_interference` at ``write_iops``, without and with suspend.
+    curve_writes, curve_writes_suspend : xarray.Dataset or None
+        The read curve with those writes alongside (with ``p99``, ``p999`` [s]).
+    mix : float or None
+        Read share of the closed-loop mix [1].
+    mix_suspend : bool
+        Whether the mix ran with suspend.
+    mixed : xarray.Dataset or None
+        :func:`linkmodel.ssd.closedloop.mixed_curve`.
+    assumptions : dict
+        Basis of each host-path default (:data:`linkmodel.ssd.hostpath.DEFAULTS`).
+    """
+
+    part: str
+    capacity: float
+    io: str
+    size: float
+    write_ack: str
+    breakdown: Any
+    sustained: float
+    drain_bound: bool
+    curve: Any
+    suspend: tuple
+    write_iops: float | None = None
+    writes: Any = None
+    writes_suspend: Any = None
+    curve_writes: Any = None
+    curve_writes_suspend: Any = None
+    mix: float | None = None
+    mix_suspend: bool = False
+    mixed: Any = None
+    assumptions: Any = None
+
+    def to_dict(self) -> dict:
+        """The report as plain numbers (SI), as ``linkmodel latency --json`` prints it."""
+        c = self.curve
+        rows = [
+            {
+                "queue_depth": int(q),
+                "latency": float(c.latency[i]),
+                "p99": float(c.p99[i]),
+                "p999": float(c.p999[i]),
+                "iops": float(c.iops[i]),
+            }
+            for i, q in enumerate(c.queue_depth.values)
+        ]
+        return {
+            "part": self.part,
+            "capacity": self.capacity,
+            "io": self.io,
+            "size": self.size,
+            "breakdown": {k: float(self.breakdown[k]) for k in self.breakdown.data_vars},
+            "curve": rows,
+            "interference": self._interference_dict(),
+            "mixed": self._mixed_rows(),
+            "assumptions": self.assumptions,
+        }
+
+    def _interference_dict(self):
+        if self.writes is None:
+            return None
+        plain, susp, c_plain, c_sus = self.writes, self.writes_suspend, self.curve_writes, self.curve_writes_suspend
+        return {
+            "write_iops": self.write_iops,
+            "program_busy": float(plain.program_busy),
+            "mean_no_suspend": c_plain.latency.values.tolist(),
+            "mean_suspend": c_sus.latency.values.tolist(),
+            "iops_no_suspend": c_plain.iops.values.tolist(),
+            "p99_no_suspend": c_plain.p99.values.tolist(),
+            "p999_no_suspend": c_plain.p999.values.tolist(),
+            "p99_suspend": c_sus.p99.values.tolist(),
+            "p999_suspend": c_sus.p999.values.tolist(),
+            "erase_busy": float(plain.erase_busy),
+            "gc_read_busy": float(plain.gc_read_busy),
+            "channel_busy": float(plain.channel_busy),
+            "suspend": list(self.suspend),
+            "no_suspend": {k: float(plain[k]) for k in _WAIT_KEYS},
+            "with_suspend": {k: float(susp[k]) for k in _WAIT_KEYS},
+        }
+
+    def _mixed_rows(self):
+        if self.mixed is None:
+            return None
+        m = self.mixed
+        return [
+            {
+                "queue_depth": int(q),
+                "iops": float(m.iops[j]),
+                "latency": float(m.latency[j]),
+                "read_latency": float(m.read_latency[j]),
+                "write_latency": float(m.write_latency[j]),
+                "reads_in_flight": float(m.reads_in_flight[j]),
+            }
+            for j, q in enumerate(m.queue_depth.values)
+        ]
+
+
+def _with_tails(curve, inter=None):
+    """The curve with its ``p99`` and ``p999`` [s] (:func:`linkmodel.ssd.queueing.tail`)."""
+    t = queueing.tail(curve, quantiles=QUANTILES, interference=inter)
+    out = curve.copy()
+    for j, name in enumerate(("p99", "p999")):
+        out[name] = ("queue_depth", t[:, j], {"units": "s", "long_name": f"{QUANTILES[j]:g} quantile of the latency"})
+    return out
+
+
+def _check_reads_only(io, write_iops, mix, page_types):
+    if io != "read":
+        for name, v in (("page_types", page_types), ("mix", mix), ("write_iops", write_iops)):
+            if v is not None:
+                raise ValueError(f"{name}: applies to reads; use io='read'")
+
+
+def report(
+    part,
+    capacity=None,
+    io="read",
+    size=4096.0,
+    qds=closedloop.QUEUE_DEPTHS,
+    write_iops=None,
+    mix=None,
+    suspend=None,
+    polling=False,
+    page_types=None,
+    write_ack="buffer",
+    mapping_miss=0.0,
+) -> LatencyReport:
+    """Everything ``linkmodel latency`` prints for one part.
+
+    Parameters
+    ----------
+    part : Part or str
+        A part (:func:`linkmodel.parts.load`) or its id.
+    capacity : float, optional
+        SKU user capacity [B]; default the headline SKU.
+    io : {"read", "write"}
+    size : float
+        I/O size [B].
+    qds : sequence of int
+        Queue depths (sorted, duplicates dropped).
+    write_iops : float, optional
+        Reads only: random 4 KiB host writes per second alongside [1/s].
+    mix : float, optional
+        Reads only: read share of a closed-loop random read / buffered write mix [1].
+    suspend : (float, float), optional
+        Program and erase suspend latency [s]: shown beside no suspend with
+        `write_iops` (default :data:`linkmodel.ssd.hostpath.DEFAULT_SUSPEND`); the
+        mix runs with it when given (default: no suspend).
+    polling : bool
+        The host polls completions: no MSI-X, host completion
+        :data:`linkmodel.ssd.hostpath.POLLING_HOST_COMPLETE` [s].
+    page_types : sequence of float, optional
+        Reads only: tR multipliers per page type (see :func:`linkmodel.ssd.hostpath.qd1`).
+    write_ack : {"buffer", "through"}
+    mapping_miss : float
+        Share of reads whose mapping entry is not cached [1].
+
+    Returns
+    -------
+    LatencyReport
+        ``to_dict()`` gives the command's JSON document.
+    """
+    part = _parts.load(part) if isinstance(part, str) else part
+    path = hostpath.HostPath(
+        write_ack=write_ack,
+        interrupts=not polling,
+        mapping_miss=mapping_miss,
+        host_complete=hostpath.POLLING_HOST_COMPLETE if polling else hostpath.DEFAULT_PATH.host_complete,
+    )
+    with _parts.about(part, capacity):
+        params, _ = _parts.params_from_part(part, capacity)
+    _check_reads_only(io, write_iops, mix, page_types)
+    sus = hostpath.DEFAULT_SUSPEND if suspend is None else tuple(suspend)
+    qds = sorted(set(qds))
+    br = hostpath.qd1(params, io, size, path, page_types=page_types)
+    sustained, drain_bound = hostpath.sustained_qd1(params, io, size, path, page_types)
+    curve = _with_tails(closedloop.queue_depth_curve(params, io, qds, size, path, page_types=page_types))
+    kw: dict[str, Any] = {}
+    if write_iops is not None:
+        plain = interference.read_interference(params, write_iops)
+        susp = interference.read_interference(params, write_iops, suspend=sus)
+        curves = [
+            _with_tails(
+                closedloop.queue_depth_curve(params, "read", qds, size, path, interference=w, page_types=page_types), w
+            )
+            for w in (plain, susp)
+        ]
+        kw.update(write_iops=write_iops, writes=plain, writes_suspend=susp)
+        kw.update(curve_writes=curves[0], curve_writes_suspend=curves[1])
+    if mix is not None:
+        m = closedloop.mixed_curve(params, mix, qds, size, path, suspend=sus if suspend is not None else None)
+        kw.update(mix=mix, mix_suspend=suspend is not None, mixed=m)
+    return LatencyReport(
+        part=part.id,
+        capacity=params["user_capacity"],
+        io=io,
+        size=size,
+        write_ack=write_ack,
+        breakdown=br,
+        sustained=float(sustained),
+        drain_bound=bool(drain_bound),
+        curve=curve,
+        suspend=sus,
+        assumptions=hostpath.DEFAULTS,
+        **kw,
+    )

@@ -1,0 +1,97 @@
+"""The QD1 latency of one I/O (linkmodel.ssd.hostpath): the breakdown of the bundled parts by hand, the named
+host-path constants, and the steady-state QD1 of writes."""
+
+import pytest
+
+from linkmodel import parts
+from linkmodel.ssd import closedloop, hostpath
+from linkmodel.studies import validate
+
+
+def test_qd1_breakdown_of_a_part_by_hand():
+    part = parts.load("kioxia-cm9-r")
+    params, _ = parts.params_from_part(part)
+    br = hostpath.qd1(params, "read")
+    # BiCS8 (catalogue): tR 50 us, 16 KiB pages, 11 % spare; Gen5 controller channels at 2400 MT/s x 8 bit
+    assert float(br.media) == pytest.approx(50e-6)
+    assert float(br.channel) == pytest.approx(4096 * 1.11 / params["channel_rate"])
+    assert float(br.total) == pytest.approx(sum(float(br[k]) for k in br.data_vars if k != "total"))
+    # a buffered write never waits for the NAND; written through it pays tPROG
+    w = hostpath.qd1(params, "write")
+    assert float(w.media) == 0.0
+    through = hostpath.qd1(params, "write", path=hostpath.HostPath(write_ack="through"))
+    assert float(through.total) - float(w.total) == pytest.approx(
+        params["t_prog"] + params["command_time"] + 4096 * 1.11 / params["channel_rate"]
+    )
+
+
+def test_pe522_five_microsecond_write():
+    # "as low as 5 us": the link terms of a Gen5 x4 write (doorbell, SQE fetch, data fetch, CQE) are about 2 us
+    # with host memory answering in 0.5 us; 5 us then leaves about 3 us for host software and the controller:
+    # only a buffered write with polling and a hardware write path fits; a program (tPROG ~1 ms) is ruled out
+    params, _ = parts.params_from_part(parts.load("ymtc-pe522"))
+    fast = hostpath.HostPath(host_submit=0.5e-6, host_complete=0.3e-6, interrupts=False, firmware_write=1.0e-6)
+    br = hostpath.qd1(params, "write", path=fast)
+    link = float(br.doorbell + br.sqe_fetch + br.data_transfer + br.cqe)
+    assert 1e-6 < link < 3e-6
+    assert float(br.total) <= 5e-6
+    assert float(hostpath.qd1(params, "write").total) > 5e-6  # default host path: interrupts, 5 us firmware
+    through = hostpath.qd1(params, "write", path=hostpath.HostPath(write_ack="through"))
+    assert float(through.total) > 100 * 5e-6
+
+
+def test_validate_scores_qd1_latency():
+    recs = [r for r in validate.validate([parts.load("micron-9550-max")]) if r.metric.endswith("latency")]
+    assert {r.metric for r in recs} == {"read_latency", "write_latency"}
+    read = next(r for r in recs if r.metric == "read_latency")
+    assert read.published == pytest.approx(60e-6) and read.predicted is not None
+    assert read.error == pytest.approx(read.predicted / 60e-6 - 1)
+
+
+def test_sustained_qd1_write_is_drain_bound():
+    # R6060 (QLC, 16 KiB unit): 4 KiB random writes drain at the drive's write ceiling; a QD1 loop at steady
+    # state completes one write per 1 / ceiling when that exceeds the buffered path
+    from linkmodel.ssd import drive
+
+    params, _ = parts.params_from_part(parts.load("dapustor-r6060"))
+    ceiling = float(drive.evaluate(params, drive.WORKLOADS["rand_write"]).iops)
+    buffered = float(hostpath.qd1(params, "write").total)
+    lat, bound = hostpath.sustained_qd1(params, "write")
+    assert float(lat) == pytest.approx(max(buffered, 1 / ceiling)) and bool(bound) == (1 / ceiling > buffered)
+    c = closedloop.queue_depth_curve(params, "write", (1, 64))
+    assert float(c.latency[0]) == pytest.approx(float(lat), rel=1e-9)
+    assert float(c.latency[1]) == pytest.approx(64 / ceiling, rel=1e-9)
+
+
+def test_mapping_miss_by_hand():
+    # a mapping-table miss reads one 4 KiB codeword of the mapping page first (hostpath.MAPPING_READ_BYTES):
+    # command + tR + 4096 B x (1 + spare) over the channel + ECC decode, for the share of reads that miss
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    base = hostpath.qd1(params, "read")
+    miss = hostpath.qd1(params, "read", path=hostpath.HostPath(mapping_miss=0.25))
+    one = params["command_time"] + params["t_read"] + 4096 * 1.11 / params["channel_rate"] + 1e-6
+    assert float(miss.mapping) == pytest.approx(0.25 * one, rel=1e-9)
+    assert float(miss.total) - float(base.total) == pytest.approx(0.25 * one, rel=1e-9)
+
+
+def test_named_constants_and_their_bases():
+    # MQSim's defaults (ssd_modeling.md §1.1: suspend program 100 us, erase 700 us) bound the assumed suspend
+    assert pytest.approx((100e-6, 700e-6)) == hostpath.MQSIM_SUSPEND
+    assert pytest.approx((20e-6, 100e-6)) == hostpath.DEFAULT_SUSPEND
+    assert all(d <= m for d, m in zip(hostpath.DEFAULT_SUSPEND, hostpath.MQSIM_SUSPEND, strict=True))
+    # polling drops the MSI-X crossing and the interrupt-to-application path for 0.3 us (both assumptions)
+    params, _ = parts.params_from_part(parts.load("micron-9550-max"))
+    irq = hostpath.qd1(params, "read")
+    poll = hostpath.qd1(
+        params, "read", path=hostpath.HostPath(interrupts=False, host_complete=hostpath.POLLING_HOST_COMPLETE)
+    )
+    assert float(poll.interrupt) == 0.0 and float(poll.host_complete) == pytest.approx(0.3e-6)
+    assert float(irq.total) - float(poll.total) == pytest.approx(float(irq.interrupt) + 1.5e-6 - 0.3e-6, rel=1e-9)
+    # every default of HostPath, and every named constant, states its basis
+    for name in ("host_submit", "host_complete", "port_latency", "host_memory", "firmware_read", "ecc_decode"):
+        assert hostpath.DEFAULTS[name].startswith("ASSUMPTION")
+    with open(hostpath.__file__, encoding="utf-8") as fh:
+        src = fh.read()
+    for const in ("POLLING_HOST_COMPLETE", "DEFAULT_SUSPEND", "MAPPING_READ_BYTES"):
+        block = src.split(f"\n{const} = ")[0].rsplit("\n\n", 1)[-1]
+        assert "ASSUMPTION" in block and "Plausible range" in block, const
