@@ -13,6 +13,9 @@ the curve. All SI (s, B, 1/s).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from linkmodel._array import check_choice, check_range, pack, unpack
@@ -28,7 +31,7 @@ _SATURATED_BISECTIONS = 40  # the same at the ceiling
 _BELOW_WRITE_CEILING = 0.999  # writes alongside the reads are held this far below their own ceiling
 
 
-def stations(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
+def stations(params: Mapping[str, Any], io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
     """The closed network of one random-I/O workload: delay and station classes (see :mod:`queueing`).
 
     Reads: ``dies`` (dies x independent plane reads servers, service tR),
@@ -139,7 +142,7 @@ def _with_writes(params, size, st, interference, writes_yield):
 
 
 def queue_depth_curve(
-    params: dict,
+    params: Mapping[str, Any],
     io="read",
     queue_depths=QUEUE_DEPTHS,
     size=4096.0,
@@ -279,7 +282,7 @@ def _mixed_point(q, r, reads, l_w, w_ceiling, ceiling):
 
 
 def mixed_curve(
-    params: dict,
+    params: Mapping[str, Any],
     read_fraction,
     queue_depths=QUEUE_DEPTHS,
     size=4096.0,

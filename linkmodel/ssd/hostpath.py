@@ -28,7 +28,9 @@ All SI (s, B, 1/s); every function broadcasts over the drive parameters.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -242,7 +244,7 @@ def _media_steps(steps, io, a, p, z, page_types):
             steps["media"] = a["t_prog"] + z
 
 
-def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
+def qd1(params: Mapping[str, Any], io="read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
     """QD1 latency of one random I/O and its breakdown [s].
 
     Parameters
@@ -295,7 +297,7 @@ def qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, pag
     )
 
 
-def sustained_qd1(params: dict, io="read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
+def sustained_qd1(params: Mapping[str, Any], io="read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
     """QD1 latency at steady state [s]: the breakdown's total, or for writes the buffer drain if slower.
 
     A QD1 write loop at steady state cannot complete writes faster than the

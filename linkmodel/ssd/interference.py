@@ -10,6 +10,9 @@ and channel time the writes take and the distribution of the added wait;
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from linkmodel._array import check_range, dataset, unpack
@@ -97,7 +100,9 @@ def _check(a, quantiles, suspend):
     return q
 
 
-def read_interference(params: dict, write_iops, write_size=4096.0, quantiles=(0.99, 0.999), suspend=None, waf=None):
+def read_interference(
+    params: Mapping[str, Any], write_iops, write_size=4096.0, quantiles=(0.99, 0.999), suspend=None, waf=None
+):
     """Extra read latency from programs and erases on the same die, with and without suspend [s].
 
     Host writes of ``write_size`` bytes at ``write_iops`` (random, so each

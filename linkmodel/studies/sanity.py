@@ -12,7 +12,9 @@ For every published performance figure of a part:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -77,7 +79,9 @@ def link_ceilings(gen: int, lanes: int, size: float, read_fraction: float, mps_v
     return np.asarray(with_nvme, dtype=float), np.asarray(data_only, dtype=float)
 
 
-def random_write_waf_bound(part: Part, capacity: float, rand_write: float, block_size: float, params: dict):
+def random_write_waf_bound(
+    part: Part, capacity: float, rand_write: float, block_size: float, params: Mapping[str, Any]
+):
     """What a published random-write figure implies about write amplification, from the part's own figures.
 
     The same NAND, controller and power budget that write sequentially at the
