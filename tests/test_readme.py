@@ -134,7 +134,7 @@ def test_module_paths_named_in_docs_exist(page):
 
 def test_module_path_check_can_fail():
     assert _resolves("linkmodel.studies.validate.summary_markdown")
-    assert not _resolves("linkmodel.validate")  # the pre-layering path
+    assert not _resolves("linkmodel.specs")  # the pre-layering path
     assert not _resolves("linkmodel.ssd.design")
 
 

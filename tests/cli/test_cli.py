@@ -84,7 +84,8 @@ def test_generations_table(capsys):
         (["--mps", "300"], "--mps: 300 not allowed; allowed: 128, 256, 512, 1024, 2048, 4096"),
         (["--size", "-1"], "--size: -1 B out of range"),
         (["--size", "12XB"], "--size: cannot read '12XB': unknown unit 'XB'"),
-        (["--direction", "up"], "--direction: 'up' not allowed"),
+        (["--transfer", "up"], "--transfer: 'up' not allowed"),
+        (["--direction", "up"], "--transfer: 'up' not allowed"),  # the older name of the flag
         (["--round-trip", "3 GB"], "--round-trip: '3 GB' is not a time"),
         (["--flit", "off", "--gen", "6"], "--flit: non-flit mode is not allowed"),
         (["--bogus"], "unrecognized arguments: --bogus"),

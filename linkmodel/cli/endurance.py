@@ -1,0 +1,173 @@
+"""``linkmodel endurance``: parse, call :mod:`linkmodel.studies.endurance_view`, render."""
+
+from __future__ import annotations
+
+import json
+
+from linkmodel.cli._common import UsageError, capacity_arg, jsonable, number_arg, part_arg
+from linkmodel.ssd.writepath import WritePath
+from linkmodel.studies import endurance_view
+
+__all__ = ["add_endurance_parser"]
+
+
+def add_endurance_parser(sub) -> None:
+    """Register ``linkmodel endurance``."""
+    p = sub.add_parser(
+        "endurance",
+        help="endurance and write placement (conventional, FDP, ZNS) of one or two parts",
+        description="For each part: rated vs predicted DWPD, the P/E cycles the rating needs, the "
+        "over-provisioning 1 and 3 DWPD need on its NAND, and 4 KiB random writes under "
+        "conventional, FDP (with --hot) and ZNS placement. With two parts (a 1/3 DWPD "
+        "pair): predicted vs published random-write and DWPD ratios.",
+    )
+    p.add_argument("parts", nargs="+", help="one or two part ids or spec files")
+    p.add_argument(
+        "--hot",
+        default=None,
+        help="two traffic classes: share of writes to share of space, e.g. 0.8:0.2 (default uniform)",
+    )
+    p.add_argument(
+        "--host-waf",
+        default="1",
+        help="ZNS host-side writes per application write (default 1): the "
+        "drive also serves the host's relocation reads and writes",
+    )
+    p.add_argument("--capacity", default=None, help="SKU user capacity, e.g. '7.68 TB' (default: the headline SKU)")
+    p.add_argument(
+        "--gc-model",
+        default="lambertw",
+        choices=("lambertw", "meanfield"),
+        help="large GC units (Lambert-W closed form) or finite ones (Van Houdt mean field)",
+    )
+    p.add_argument(
+        "--pages-per-block", default=None, help="mapping units per GC unit for --gc-model meanfield (default 1024)"
+    )
+    p.add_argument(
+        "--choices",
+        default=None,
+        help="d-choices of the GC victim selection for --gc-model meanfield (default 100: greedy)",
+    )
+    p.add_argument(
+        "--parity",
+        default="0",
+        help="RAIN parity bytes per data byte, e.g. 0.0667 for 15+1 (default 0; "
+        "on top of the shared reserve, which stands for unpublished parity)",
+    )
+    p.add_argument("--metadata", default="0", help="mapping/journal bytes per data byte (default 0)")
+    p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
+    p.set_defaults(func=_cmd_endurance)
+
+
+def _inputs(args):
+    """(parts, capacity, hot, host_waf, base write path) from the flags."""
+    if len(args.parts) > 2:
+        raise UsageError("parts: give one part, or two for a pair comparison")
+    parts = [part_arg(x) for x in args.parts]
+    hot = None
+    if args.hot is not None:
+        try:
+            r, f = (float(x) for x in args.hot.split(":"))
+        except ValueError:
+            raise UsageError(
+                f"--hot: cannot read {args.hot!r}; expected write-share:space-share, e.g. 0.8:0.2"
+            ) from None
+        if not (0 < r < 1 and 0 < f < 1):
+            raise UsageError(f"--hot: both shares must be between 0 and 1, got {args.hot!r}")
+        hot = (r, f)
+    host_waf = number_arg("--host-waf", args.host_waf, 1.0)
+    base = _write_path(args, hot)
+    return parts, _capacity(args, parts), hot, host_waf, base
+
+
+def _write_path(args, hot) -> WritePath:
+    if args.gc_model != "meanfield":
+        for flag, v in (("--pages-per-block", args.pages_per_block), ("--choices", args.choices)):
+            if v is not None:
+                raise UsageError(f"{flag}: applies to --gc-model meanfield only")
+    if args.gc_model == "meanfield" and hot is not None:
+        raise UsageError("--gc-model: the mean field is for uniform traffic; leave out --hot or use lambertw")
+    parity = number_arg("--parity", args.parity, 0.0)
+    metadata = number_arg("--metadata", args.metadata, 0.0)
+    for flag, v in (("--parity", parity), ("--metadata", metadata)):
+        if v > 1.0:
+            raise UsageError(f"{flag}: expected at most 1 byte per data byte (1 = mirroring), got {v:g}")
+    return WritePath(
+        gc_model=args.gc_model,
+        pages_per_block=number_arg("--pages-per-block", args.pages_per_block or "1024", 2.0, integer=True),
+        choices=number_arg("--choices", args.choices or "100", 1.0),
+        parity=parity,
+        metadata=metadata,
+    )
+
+
+def _capacity(args, parts):
+    if args.capacity is None:
+        return None
+    if len(parts) > 1:
+        raise UsageError("--capacity: applies to one part; give one part with it")
+    return capacity_arg(args.capacity)
+
+
+def _cmd_endurance(args) -> int:
+    parts, capacity, hot, host_waf, base = _inputs(args)
+    reports = [endurance_view.part_report(p, capacity=capacity, hot=hot, host_waf=host_waf, base=base) for p in parts]
+    pair = endurance_view.pair_report(parts[0], parts[1]) if len(parts) == 2 else None
+    if args.json:
+        print(json.dumps(jsonable({"parts": reports, "pair": pair}), indent=2))
+        return 0
+    for r in reports:
+        _print_part(r)
+    if pair:
+        _print_pair(pair)
+    return 0
+
+
+def _print_part(r: dict) -> None:
+    e = r["endurance"]
+    print(
+        f"{r['part']}: {r['capacity'] / 1e12:g} TB on {r['raw_capacity'] / 1e12:.4g} TB of NAND "
+        f"(alpha {e['alpha']:.3f}, {e['alpha_effective']:.3f} after the GC reserve), P/E {e['pe_cycles']:.0f}, "
+        f"{e['years']:g} years"
+    )
+    rated = f"rated {e['dwpd_rated']:g}, " if "dwpd_rated" in e else ""
+    print(
+        f"  DWPD: {rated}predicted {e['dwpd_random']:.3g} under uniform random writes (WAF "
+        f"{e['waf_random']:.2f}), {e['dwpd_jesd219']:.3g} under the JESD219 mix (WAF {e['waf_jesd219']:.2f}), "
+        f"{e['dwpd_sequential']:.3g} sequential"
+    )
+    if "pe_needed" in e:
+        print(f"  the rating needs {e['pe_needed']:.0f} P/E cycles under uniform random writes")
+    for t, v in r["op_for_dwpd"].items():
+        print(
+            f"  {t} DWPD on this NAND needs alpha {v['alpha']:.3f}: {v['user_capacity'] / 1e12:.4g} TB of user capacity"
+        )
+    print(f"  {'4 KiB random writes':22}{'capacity':>12}{'device WAF':>12}{'IOPS':>12}{'binding':>10}{'DWPD':>8}")
+    for name, v in r["placements"].items():
+        print(
+            f"  {name:22}{v['capacity'] / 1e12:9.4g} TB{v['waf']:12.2f}{v['rand_write_iops'] / 1e3:10.1f} k"
+            f"{v['binding']:>10}{v['dwpd']:8.3g}"
+        )
+    c = r.get("slc_cache")
+    if c:
+        caps = ", ".join(f"{v / 1e12:.3g} TB at {float(k):.0%} full" for k, v in c["burst_capacity"].items())
+        head = (
+            "  SLC cache (declared: {:.0%} of writes pass through it)".format(c["slc_fraction"])
+            if c["declared"]
+            else "  SLC cache (the part declares none; what a dynamic one would do)"
+        )
+        print(
+            f"{head}: absorbs {caps}; sequential writes {c['burst_rate'] / 1e9:.3g} GB/s into it "
+            f"({c['burst_binding']}), {c['native_rate'] / 1e9:.3g} GB/s native, {c['folded_rate'] / 1e9:.3g} GB/s "
+            f"when every byte is folded; a burst lasts {c['burst_seconds_half_full']:.0f} s half full"
+        )
+    print()
+
+
+def _print_pair(pair: dict) -> None:
+    a, b = pair["parts"]
+    print(f"{a} / {b}:")
+    for key, label in (("rand_write", "random-write IOPS"), ("dwpd", "DWPD")):
+        pub = pair[key]["published"]
+        pub_s = "-" if pub is None else f"{pub:.3f}"
+        print(f"  {label:18} published {pub_s:>6}  predicted {pair[key]['predicted']:.3f}")

@@ -1,0 +1,234 @@
+"""``linkmodel validate``, ``check`` and ``whatif``: parse, call a study, render."""
+
+from __future__ import annotations
+
+import json
+
+from linkmodel import parts as _parts
+from linkmodel.cli._common import UsageError, jsonable, part_arg
+from linkmodel.studies import check, validate, whatif
+from linkmodel.units import parse_quantity
+
+__all__ = ["add_check_parser", "add_validate_parser", "add_whatif_parser"]
+
+_UNIT_OF = {
+    "seq_read": ("GB/s", 1e9),
+    "seq_write": ("GB/s", 1e9),
+    "rand_read": ("kIOPS", 1e3),
+    "rand_write": ("kIOPS", 1e3),
+    "mixed_70_30": ("kIOPS", 1e3),
+    "active_power": ("W", 1.0),
+    "seq_read_power": ("W", 1.0),
+    "seq_write_power": ("W", 1.0),
+    "read_efficiency": ("MB/s/W", 1e6),
+    "idle_power": ("W", 1.0),
+    "read_latency": ("us", 1e-6),
+    "write_latency": ("us", 1e-6),
+    "dwpd": ("", 1.0),
+    "tbw_random": ("TB", 1e12),
+    "tbw_seq": ("TB", 1e12),
+}
+
+
+def add_validate_parser(sub) -> None:
+    """Register ``linkmodel validate``."""
+    p = sub.add_parser(
+        "validate",
+        help="every bundled part: published vs predicted, error, binding stage",
+        description="Compare the model with every published figure of every bundled part.",
+    )
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON records (SI units) instead of a table")
+    out.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print only the accuracy summary per metric class and the misses by cause, as Markdown tables "
+        "(the table in docs/validation.md)",
+    )
+    p.add_argument("--part", action="append", default=None, help="only this part id (repeatable)")
+    p.set_defaults(func=_cmd_validate)
+
+
+def _print_records(records):
+    print(f"{'part':28}{'TB':>7} {'metric':16}{'published':>12}{'predicted':>12}{'error':>9}  binding")
+    for r in records:
+        unit, scale = _UNIT_OF.get(r.metric, ("", 1.0))
+        pub = f"{r.published / scale:.4g}"
+        pred = "-" if r.predicted is None else f"{r.predicted / scale:.4g}"
+        err = "-" if r.error is None else f"{100 * r.error:+.1f}%"
+        flag = "" if r.confirmed else " (unconfirmed)"
+        print(
+            f"{r.part:28}{r.capacity / 1e12:7.2f} {r.metric:16}{pub:>12}{pred:>12}{err:>9}  {r.binding}{flag}"
+            + (f"  [{unit}]" if unit else "")
+        )
+        if r.why:
+            print(f"{'':36}why: {r.why}")
+
+
+def _print_summary(summ):
+    print()
+    print(f"{'metric class':24}{'n':>4}{'median |err|':>14}{'worst |err|':>13}  {'target':>7}  worst case")
+    for name, s in summ.items():
+        target = "" if s["target"] is None else f"+-{100 * s['target']:.0f}%"
+        within = "" if s["within_target"] is None else f" ({s['within_target']}/{s['n']} within)"
+        print(
+            f"{name:24}{s['n']:4d}{100 * s['median_abs_error']:13.1f}%{100 * s['worst_abs_error']:12.1f}%  "
+            f"{target:>7}  {s['worst']}{within}"
+        )
+
+
+def _print_causes(causes):
+    total = sum(c["n"] for c in causes.values())
+    if not total:
+        return
+    print()
+    print(f"vendor figures outside their class target: {total}, by what they rest on")
+    for name, c in causes.items():
+        sec = f" ({c['unconfirmed']} from secondary sources)" if c["unconfirmed"] else ""
+        print(f"  {c['n']:3d}  {name}{sec}: {c['meaning']}")
+
+
+def _cmd_validate(args) -> int:
+    parts = _parts.bundled_parts()
+    if args.part:
+        known = {p.id: p for p in parts}
+        for pid in args.part:
+            if pid not in known:
+                raise UsageError(f"--part: unknown part {pid!r}; known: {', '.join(sorted(known))}")
+        parts = [known[pid] for pid in args.part]
+    records = validate.validate(parts)
+    if args.json:
+        print(json.dumps(jsonable([r.as_dict() for r in records]), indent=2))
+        return 0
+    if args.markdown:
+        print(validate.summary_markdown(records), end="")
+        return 0
+    _print_records(records)
+    _print_summary(validate.summary(records))
+    _print_causes(validate.miss_causes(records))
+    return 0
+
+
+def add_check_parser(sub) -> None:
+    """Register ``linkmodel check``."""
+    p = sub.add_parser(
+        "check",
+        help="validate and sanity-check one spec file (any path)",
+        description="Predict a spec file's published figures and check each against the physical "
+        "ceilings: what must be true to reach it.",
+    )
+    p.add_argument("path", help="a part spec file (.toml)")
+    p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
+    p.set_defaults(func=_cmd_check)
+
+
+#: units of the power-state table
+_STATE_UNITS = {
+    "seq_read": ("GB/s", 1e9),
+    "seq_write": ("GB/s", 1e9),
+    "rand_read": ("kIOPS", 1e3),
+    "rand_write": ("kIOPS", 1e3),
+}
+
+
+def _cmd_check(args) -> int:
+    rep = check.report(_parts.load_part(args.path))
+    if args.json:
+        print(json.dumps(jsonable(rep.to_dict()), indent=2))
+        return 0
+    part = rep.part
+    print(f"{part.vendor} {part.model} ({part.id}), {args.path}")
+    _print_records(rep.records)
+    print()
+    if rep.power_states:
+        _print_power_states(rep.power_states)
+    print(
+        f"Model inputs at the headline capacity ({part.get('capacity') / 1e12:g} TB): value [SI unit], where it "
+        "comes from (--json has every basis in full)"
+    )
+    for row in rep.inputs:
+        basis = row["basis"] if len(row["basis"]) <= 70 else row["basis"][:67] + "..."
+        print(f"  {row['parameter']:24} {row['value']:>11.4g} {row['unit']:5} {row['source']:24} {basis}")
+    print()
+    _print_checks(rep.checks)
+    return 0
+
+
+def _print_power_states(states: list[dict]) -> None:
+    print("NVMe power states (headline capacity): predicted throughput and power per state")
+    for row in states:
+        if row["error"]:
+            print(f"  {row['state']:4} {row['power_cap']:5.1f} W  not reachable in the model: {row['error']}")
+            continue
+        cells = "  ".join(
+            f"{wl} {row[wl]['value'] / s_:.4g} {u} ({row[wl]['binding']}, {row[wl]['power']:.1f} W)"
+            for wl, (u, s_) in _STATE_UNITS.items()
+        )
+        print(f"  {row['state']:4} {row['power_cap']:5.1f} W  {cells}")
+    print()
+
+
+def _print_checks(checks) -> None:
+    print("Sanity check: the physical ceiling of each published figure and what must be true to reach it")
+    for c in checks:
+        unit, scale = _UNIT_OF.get(c.metric, ("", 1.0))
+        verdict = "possible" if c.possible else "NOT POSSIBLE as specified"
+        print(
+            f"- {c.metric} {c.published / scale:.4g} {unit} at {c.capacity / 1e12:g} TB: {verdict}; "
+            f"link ceiling {c.link_ceiling / scale:.4g} {unit} at MPS {c.mps:g} B"
+        )
+        for req in c.requirements:
+            print(f"    needs: {req}")
+
+
+def add_whatif_parser(sub) -> None:
+    """Register ``linkmodel whatif``."""
+    p = sub.add_parser(
+        "whatif",
+        help="compare two parts and attribute the difference to design changes",
+        description="Predict two parts under one power cap, their ratios per workload, and the "
+        "ratio after swapping the older design's link, NAND, controller and capacity "
+        "for the newer one's, one at a time.",
+    )
+    p.add_argument("new", help="part id or spec file of the newer design")
+    p.add_argument("old", help="part id or spec file of the older design")
+    p.add_argument("--power-cap", default=None, help="hold both to this power, e.g. 25W (default: each its own)")
+    p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
+    p.set_defaults(func=_cmd_whatif)
+
+
+def _cmd_whatif(args) -> int:
+    new, old = part_arg(args.new), part_arg(args.old)
+    cap = None if args.power_cap is None else parse_quantity(args.power_cap, "power", "--power-cap")
+    if cap is not None and cap <= 0:
+        raise UsageError("--power-cap: must be positive")
+    cmp = whatif.compare(new, old, cap)
+    steps = whatif.attribute(new, old, cap)
+    if args.json:
+        print(
+            json.dumps(
+                jsonable({"new_part": new.id, "old_part": old.id, "power_cap": cap, **cmp, "steps": steps}), indent=2
+            )
+        )
+        return 0
+    held = f"both held to {cap:g} W" if cap is not None else "each at its own power cap"
+    print(f"{new.id} vs {old.id}, {held}")
+    print(
+        f"{'workload':14}{'new':>12}{'old':>12}{'perf x':>9}{'W new':>8}{'W old':>8}{'eff x':>8}  binding (new / old)"
+    )
+    for wl, r in cmp["ratio"].items():
+        a, b = cmp["new"][wl], cmp["old"][wl]
+        unit, scale = ("GB/s", 1e9) if wl.startswith("seq") else ("kIOPS", 1e3)
+        va = a["throughput"] / scale if unit == "GB/s" else a["iops"] / scale
+        vb = b["throughput"] / scale if unit == "GB/s" else b["iops"] / scale
+        print(
+            f"{wl:14}{va:>8.4g} {unit[:4]:<4}{vb:>7.4g}{r['performance']:>9.2f}{a['power']:>8.1f}{b['power']:>8.1f}"
+            f"{r['efficiency']:>8.2f}  {a['binding']} / {b['binding']}"
+        )
+    print("\nSwapping the old design toward the new one, a step at a time (cumulative ratio vs the old design):")
+    wls = list(cmp["ratio"])
+    print(f"{'step':14}" + "".join(f"{w:>22}" for w in wls))
+    for row in steps:
+        cells = [f"{row['ratio'][w]['performance']:.2f}x perf {row['ratio'][w]['efficiency']:.2f}x eff" for w in wls]
+        print(f"+ {row['step']:12}" + "".join(f"{c:>22}" for c in cells))
+    return 0
