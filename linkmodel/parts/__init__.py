@@ -12,7 +12,7 @@ resolvers), :mod:`~linkmodel.parts.shared` (shared defaults, provenance),
 """
 
 from linkmodel.parts.ai_models import AI_MODELS_SCHEMA, load_models, model, models
-from linkmodel.parts.calibration import stored
+from linkmodel.parts.calibration import load_calibration, stored
 from linkmodel.parts.files import (
     CatalogueEntry,
     Part,
@@ -47,6 +47,7 @@ __all__ = [
     "catalogue",
     "data_dir",
     "load",
+    "load_calibration",
     "load_catalogue_file",
     "load_models",
     "load_part",

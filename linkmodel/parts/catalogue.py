@@ -21,6 +21,7 @@ from linkmodel.parts.schema import (
     facts_and_assumptions,
     read_toml,
 )
+from linkmodel.pcie import phy
 
 __all__ = ["CONTROLLER_FIELDS", "NAND_FIELDS", "CatalogueEntry", "inline_entries", "load_catalogue_file"]
 
@@ -58,8 +59,8 @@ NAND_FIELDS: dict[str, FieldType] = {
 CONTROLLER_FIELDS: dict[str, FieldType] = {
     "vendor": FieldType("str", True),
     "name": FieldType("str", True),
-    "gen": FieldType("int", True, (1, 2, 3, 4, 5, 6, 7, 8)),
-    "lanes": FieldType("int", choices=(1, 2, 4, 8, 16)),
+    "gen": FieldType("int", True, tuple(phy.GENERATIONS)),
+    "lanes": FieldType("int", choices=tuple(phy.ALLOWED_LANES)),
     "channels": FieldType("int", True),
     "max_channel_rate": FieldType("rate", True),
     "iops_limit": FieldType("frequency"),

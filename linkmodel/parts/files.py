@@ -31,6 +31,7 @@ from linkmodel.parts.schema import (
     facts_and_assumptions,
     read_toml,
 )
+from linkmodel.pcie import phy, transactions
 from linkmodel.units import KiB
 
 __all__ = [
@@ -57,11 +58,16 @@ __all__ = [
 # parts
 # ---------------------------------------------------------------------------
 
+#: the link values a part may state: the PCIe model's own lists (one home: linkmodel.pcie)
+_GENS = tuple(phy.GENERATIONS)
+_LANES = tuple(phy.ALLOWED_LANES)
+_SIZES = tuple(float(m) for m in transactions.ALLOWED_MPS)  # MPS and MRRS take the same sizes
+
 PART_FIELDS: dict[str, FieldType] = {
-    "gen": FieldType("int", True, (1, 2, 3, 4, 5, 6, 7, 8), doc="PCIe generation"),
-    "lanes": FieldType("int", True, (1, 2, 4, 8, 16), doc="PCIe link width"),
-    "mps": FieldType("size", choices=(128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0), doc="Max_Payload_Size"),
-    "mrrs": FieldType("size", choices=(128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0), doc="Max_Read_Request_Size"),
+    "gen": FieldType("int", True, _GENS, doc="PCIe generation"),
+    "lanes": FieldType("int", True, _LANES, doc="PCIe link width"),
+    "mps": FieldType("size", choices=_SIZES, doc="Max_Payload_Size"),
+    "mrrs": FieldType("size", choices=_SIZES, doc="Max_Read_Request_Size"),
     "controller": FieldType("str", True, doc="controller catalogue id, or the id of the file's own [[controller]]"),
     "nand": FieldType("str", True, doc="NAND catalogue id, or the id of the file's own [[nand]]"),
     "nand_by_capacity": FieldType(

@@ -113,3 +113,20 @@ def test_no_traceback_from_console_script():
 def test_missing_required(capsys):
     code, _, err = run(capsys, "link", "--lanes", "4")
     assert code == 2 and "--gen" in err and err.count("\n") == 1
+
+
+def test_flit_error_rate_help_states_the_real_default(capsys):
+    # D11: the default is the independent-error estimate, not the spec bound of 3e-5
+    with pytest.raises(SystemExit):
+        main(["link", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps at hyphens: "independent- error"
+    assert "default: independent- error estimate" in help_text and "(default: spec bound)" not in help_text
+    # and behaves so: the spec bound replays more than the default at Gen6
+    base = ["link", "--gen", "6", "--lanes", "4", "--json"]
+    _, default, _ = run(capsys, *base)
+    _, bound, _ = run(capsys, *base, "--flit-error-rate", "3e-5")
+    up = "upstream"
+    assert (
+        json.loads(bound)["per_direction"][up]["replay_overhead"]
+        > json.loads(default)["per_direction"][up]["replay_overhead"]
+    )
