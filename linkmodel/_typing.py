@@ -22,16 +22,24 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ArrayLike",
+    "CellMode",
     "Clocking",
     "CompletionCredits",
     "CompletionSplit",
     "DataPointer",
     "DllpPolicy",
+    "GcModel",
     "LatencyTransfer",
     "NvmeIo",
+    "OpConvention",
+    "OpSplit",
     "Packing",
+    "Placement",
     "Replay",
+    "Service",
+    "StorageIo",
     "Transfer",
+    "WriteAck",
 ]
 
 #: A broadcastable numeric input: a number, a numpy array or an xarray DataArray.
@@ -59,3 +67,20 @@ Packing: TypeAlias = Literal["continuous", "per_transfer"]
 Replay: TypeAlias = Literal["go_back_n", "selective"]
 #: How an NVMe command describes its data buffer (PRP list or SGL).
 DataPointer: TypeAlias = Literal["prp", "sgl"]
+
+#: Storage I/O direction of the SSD latency models (:mod:`linkmodel.ssd.hostpath`, :mod:`linkmodel.ssd.closedloop`).
+StorageIo: TypeAlias = Literal["read", "write"]
+#: When the drive acknowledges a write: once its data is in the (power-protected) buffer, or once programmed.
+WriteAck: TypeAlias = Literal["buffer", "through"]
+#: Where writes are placed: conventional (one pool), FDP (placement handles per class), ZNS (host zones).
+Placement: TypeAlias = Literal["conventional", "fdp", "zns"]
+#: Garbage-collection model: Lambert-W closed form (large GC units) or the Van Houdt mean field (finite ones).
+GcModel: TypeAlias = Literal["lambertw", "meanfield"]
+#: How FDP splits the over-provisioning between classes.
+OpSplit: TypeAlias = Literal["optimal", "proportional"]
+#: Over-provisioning relative to the user capacity or to the physical capacity.
+OpConvention: TypeAlias = Literal["user", "physical"]
+#: Service-time distribution of a queueing station.
+Service: TypeAlias = Literal["deterministic", "exponential"]
+#: Dies in their native cell mode or all in SLC mode.
+CellMode: TypeAlias = Literal["native", "slc"]

@@ -16,8 +16,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
+from linkmodel._typing import CellMode
 from linkmodel.parts.calibration import stored
 from linkmodel.parts.files import CatalogueEntry, Part, SpecError, Value, same_capacity
 from linkmodel.parts.shared import SHARED, Provenance
@@ -39,7 +40,7 @@ __all__ = [
     "value_kind",
 ]
 
-CELL_MODES = ("native", "slc")
+CELL_MODES: tuple[str, ...] = get_args(CellMode)
 
 #: what a resolver gives: the value (SI; a float, or an array/DataArray for calibration grids) and where it came from
 Resolved = tuple[Any, Provenance]
@@ -60,7 +61,7 @@ class Context:
     chosen_assumed: Mapping[str, bool]
     whatif: Mapping[str, Any]
     calibrated: Mapping[str, Any]
-    cell_mode: str
+    cell_mode: CellMode
     power_state: int | None
     values: dict[str, Any] = field(default_factory=dict)
 

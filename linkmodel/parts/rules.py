@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from linkmodel._typing import CellMode
 from linkmodel.parts.files import Part, SpecError, catalogue, same_capacity
 from linkmodel.parts.resolve import (
     Context,
@@ -401,7 +402,7 @@ def params_from_part(
     capacity: float | None = None,
     cat=None,
     constants: dict | None = None,
-    cell_mode: str = "native",
+    cell_mode: CellMode = "native",
     power_state: int | None = None,
     *,
     nand: str | None = None,

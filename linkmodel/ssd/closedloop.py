@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from linkmodel._array import check_choice, check_range, pack, unpack
+from linkmodel._typing import Service, StorageIo
 from linkmodel.ssd import drive, queueing
 from linkmodel.ssd.hostpath import DEFAULT_PATH, IOS, HostPath, qd1
 from linkmodel.ssd.interference import read_interference
@@ -31,7 +32,7 @@ _SATURATED_BISECTIONS = 40  # the same at the ceiling
 _BELOW_WRITE_CEILING = 0.999  # writes alongside the reads are held this far below their own ceiling
 
 
-def stations(params: Mapping[str, Any], io="read", size=4096.0, path: HostPath = DEFAULT_PATH):
+def stations(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, path: HostPath = DEFAULT_PATH):
     """The closed network of one random-I/O workload: delay and station classes (see :mod:`queueing`).
 
     Reads: ``dies`` (dies x independent plane reads servers, service tR),
@@ -143,11 +144,11 @@ def _with_writes(params, size, st, interference, writes_yield):
 
 def queue_depth_curve(
     params: Mapping[str, Any],
-    io="read",
+    io: StorageIo = "read",
     queue_depths=QUEUE_DEPTHS,
     size=4096.0,
     path: HostPath = DEFAULT_PATH,
-    service="deterministic",
+    service: Service = "deterministic",
     interference=None,
     page_types=None,
     writes_yield=False,

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
 from linkmodel._array import check_choice, check_range, dataset, unpack
+from linkmodel._typing import StorageIo, WriteAck
 from linkmodel.pcie import latency as _pcie_latency
 from linkmodel.ssd import drive
 from linkmodel.ssd.queueing import check_page_types
@@ -94,7 +95,7 @@ class HostPath:
     buffer_write: float = 0.5e-6
     mapping_miss: float = 0.0
     interrupts: bool = True
-    write_ack: str = "buffer"
+    write_ack: WriteAck = "buffer"
 
     def __post_init__(self):
         for f in fields(self):
@@ -107,7 +108,7 @@ class HostPath:
                 check_range(f.name, v, lo=0, hi=1e-2, unit="s")
         if not isinstance(self.interrupts, bool):
             raise ValueError(f"interrupts: must be True or False, got {self.interrupts!r}")
-        check_choice("write_ack", self.write_ack, ("buffer", "through"))
+        check_choice("write_ack", self.write_ack, get_args(WriteAck))
 
 
 #: Basis of each default of :class:`HostPath` (all ASSUMPTIONS: no drive vendor publishes its breakdown).
@@ -135,7 +136,7 @@ DEFAULTS = {
 }
 
 DEFAULT_PATH = HostPath()
-IOS = ("read", "write")
+IOS: tuple[str, ...] = get_args(StorageIo)
 
 #: Host completion path when the host polls the CQ instead of taking an MSI-X [s].
 #: ASSUMPTION: 0.3 us. Basis: a polling thread (SPDK, io_uring IOPOLL) sees the CQE within one pass of its
@@ -244,7 +245,7 @@ def _media_steps(steps, io, a, p, z, page_types):
             steps["media"] = a["t_prog"] + z
 
 
-def qd1(params: Mapping[str, Any], io="read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
+def qd1(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
     """QD1 latency of one random I/O and its breakdown [s].
 
     Parameters
@@ -297,7 +298,9 @@ def qd1(params: Mapping[str, Any], io="read", size=4096.0, path: HostPath = DEFA
     )
 
 
-def sustained_qd1(params: Mapping[str, Any], io="read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
+def sustained_qd1(
+    params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None
+):
     """QD1 latency at steady state [s]: the breakdown's total, or for writes the buffer drain if slower.
 
     A QD1 write loop at steady state cannot complete writes faster than the

@@ -49,16 +49,19 @@ carries. All SI (s, 1/s).
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
 from linkmodel._array import check_choice, check_integer, check_range, dataset, pack, unpack
+from linkmodel._typing import Service
 
 __all__ = ["SERVICES", "TAIL_BLEND_FROM", "TAIL_BLEND_WIDTH", "busy_dies", "check_page_types", "mva", "tail"]
 
-SERVICES = ("deterministic", "exponential")
+SERVICES: tuple[str, ...] = get_args(Service)
 
 
-def mva(queue_depths, delay, stations: dict, service="deterministic", background=None):
+def mva(queue_depths, delay, stations: dict, service: Service = "deterministic", background=None):
     """Mean latency, IOPS and per-station load of a closed network at each queue depth.
 
     Parameters

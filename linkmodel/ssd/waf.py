@@ -17,10 +17,13 @@ interchangeable): ``op_user = (T - U) / U`` (papers, marketing "28 %") and
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 from scipy.special import lambertw
 
 from linkmodel._array import check_choice, check_range, pack, unpack
+from linkmodel._typing import OpConvention
 
 __all__ = [
     "OP_CONVENTIONS",
@@ -31,10 +34,10 @@ __all__ = [
     "waf_uniform",
 ]
 
-OP_CONVENTIONS = ("user", "physical")
+OP_CONVENTIONS: tuple[str, ...] = get_args(OpConvention)
 
 
-def alpha_from_op(op, convention="user"):
+def alpha_from_op(op, convention: OpConvention = "user"):
     """Physical / user capacity ratio alpha from an over-provisioning figure [1].
 
     Parameters

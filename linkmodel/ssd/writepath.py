@@ -58,10 +58,12 @@ Every function broadcasts over ``alpha`` and the sizes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import get_args
 
 import numpy as np
 
 from linkmodel._array import check_choice, check_range, pack, unpack
+from linkmodel._typing import GcModel, OpSplit, Placement
 from linkmodel.ssd import meanfield, traffic, waf
 
 __all__ = [
@@ -78,9 +80,9 @@ __all__ = [
     "zns_capacity",
 ]
 
-PLACEMENTS = ("conventional", "fdp", "zns")
-GC_MODELS = ("lambertw", "meanfield")
-OP_SPLITS = ("optimal", "proportional")
+PLACEMENTS: tuple[str, ...] = get_args(Placement)
+GC_MODELS: tuple[str, ...] = get_args(GcModel)
+OP_SPLITS: tuple[str, ...] = get_args(OpSplit)
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,8 @@ class WritePath:
         FDP: handles written and deallocated in whole reclaim units (device WAF_GC 1).
     """
 
-    placement: str = "conventional"
-    gc_model: str = "lambertw"
+    placement: Placement = "conventional"
+    gc_model: GcModel = "lambertw"
     pages_per_block: float = 1024.0
     choices: float = 100.0
     rates: tuple = field(default=(1.0,))
@@ -119,7 +121,7 @@ class WritePath:
     parity: float = 0.0
     metadata: float = 0.0
     host_waf: float = 1.0
-    op_split: str = "optimal"
+    op_split: OpSplit = "optimal"
     aligned: bool = False
 
     def __post_init__(self):

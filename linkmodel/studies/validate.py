@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from linkmodel import parts as _parts
+from linkmodel._typing import StorageIo
 from linkmodel.parts import Part, bundled_parts, catalogue
 from linkmodel.ssd import drive
 from linkmodel.ssd import latency as _lat
@@ -137,9 +138,10 @@ def _not_compared(part: Part, pub) -> Record | None:
 
 def _latency_record(part: Part, pub, quantity: str, run: _Predictions) -> Record:
     params, prov = run.params(pub.capacity)
+    io: StorageIo = "read" if quantity == "read" else "write"
     with _parts.about(part, pub.capacity):
-        br = _lat.qd1(params, quantity, pub.block_size)
-        lat, drain = _lat.sustained_qd1(params, quantity, pub.block_size)
+        br = _lat.qd1(params, io, pub.block_size)
+        lat, drain = _lat.sustained_qd1(params, io, pub.block_size)
     lat = float(lat)
     top = sorted(((float(br[k]), k) for k in br.data_vars if k != "total"), reverse=True)[:2]
     binding = (
