@@ -104,3 +104,15 @@ def f():
     fn = tree.body[0]
     assert code_lines(fn, src.splitlines()) == 3  # def, import, return
     assert inner_linkmodel_imports(tree) == [5]
+
+
+def test_no_import_cycles():
+    grimp = pytest.importorskip("grimp")  # comes with import-linter (the test extra)
+    graph = grimp.build_graph("linkmodel")
+    cycles = [
+        (a, b)
+        for a in sorted(m for m in graph.modules if m.startswith("linkmodel"))
+        for b in graph.find_modules_directly_imported_by(a)
+        if b.startswith("linkmodel") and graph.chain_exists(importer=b, imported=a)
+    ]
+    assert not cycles, f"import cycles (module, module it imports that imports it back): {cycles[:5]}"
