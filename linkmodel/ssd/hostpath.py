@@ -37,7 +37,7 @@ import numpy as np
 from linkmodel._array import check_choice, check_range, dataset, unpack
 from linkmodel._typing import StorageIo, WriteAck
 from linkmodel.pcie import latency as _pcie_latency
-from linkmodel.ssd import drive
+from linkmodel.ssd import drive, nand
 from linkmodel.ssd.queueing import check_page_types
 from linkmodel.units import us
 
@@ -224,10 +224,12 @@ def _media_steps(steps, io, a, p, z, page_types):
     port = p.port_latency
     ch_rate = a["channel_rate"] * 1.0
     pages = np.ceil(s / a["page_size"])
-    xfer = s * (1.0 + a["spare_fraction"]) / ch_rate
+    xfer = nand.channel_time(s, ch_rate, a["spare_fraction"], 0.0, 0.0)  # data out; commands are their own step
     if io == "read":
         steps["firmware"] = z + p.firmware_read
-        page_xfer = np.minimum(a["page_size"], MAPPING_READ_BYTES) * (1.0 + a["spare_fraction"]) / ch_rate
+        page_xfer = nand.channel_time(
+            np.minimum(a["page_size"], MAPPING_READ_BYTES), ch_rate, a["spare_fraction"], 0.0, 0.0
+        )
         steps["mapping"] = z + p.mapping_miss * (a["command_time"] + a["t_read"] + page_xfer + p.ecc_decode)
         steps["nand_command"] = pages * a["command_time"] + z
         f = check_page_types(page_types)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from linkmodel._array import check_range, dataset, unpack
-from linkmodel.ssd import drive
+from linkmodel.ssd import drive, nand
 
 __all__ = ["read_interference"]
 
@@ -173,7 +173,7 @@ def read_interference(
     # the writes' channel share (program data in, GC relocation data out, commands), moved a page at a time
     # (the controller interleaves reads' transfers between pages): a read's transfer may wait for one page
     ch_busy = a["write_iops"] / np.asarray(wds.ceiling_channels, dtype=float)
-    page_transfer = a["page_size"] * (1.0 + a["spare_fraction"]) / a["channel_rate"]
+    page_transfer = nand.channel_time(a["page_size"], a["channel_rate"], a["spare_fraction"], 0.0, 0.0)
     t_r = np.asarray(params["t_read"], dtype=float)
     mean = u_p * t_p / 2 + u_e * t_e / 2 if suspend is None else u_p * suspend[0] + u_e * suspend[1]
     mean = mean + u_r * t_r / 2  # a background read is short and not suspended
