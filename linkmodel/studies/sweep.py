@@ -57,6 +57,7 @@ from linkmodel import parts as _parts
 from linkmodel._array import check_choice
 from linkmodel.parts import SpecError, catalogue
 from linkmodel.ssd import drive
+from linkmodel.ssd.params import GLOSSARY
 from linkmodel.studies import feasibility
 
 __all__ = [
@@ -179,7 +180,7 @@ def _coord(name, values):
         "lanes": "PCIe lanes",
         "size": "I/O size",
         "read_fraction": "share of I/Os that are reads",
-    }.get(name, f"drive parameter {name}")
+    }.get(name) or GLOSSARY[name][1]
     return xr.Variable(name, vals, {"units": units, "long_name": long})
 
 
