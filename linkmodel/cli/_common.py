@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -59,7 +60,8 @@ def int_arg(text: str, flag: str) -> int:
 
 
 def jsonable(x):
-    if isinstance(x, dict):
+    """`x` with numpy scalars as Python numbers, reports and mappings as dicts, inf and NaN as null."""
+    if isinstance(x, Mapping):
         return {k: jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [jsonable(v) for v in x]

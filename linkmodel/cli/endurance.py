@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from linkmodel.cli._common import UsageError, capacity_arg, jsonable, number_arg, part_arg
 from linkmodel.ssd.writepath import WritePath
@@ -123,7 +124,7 @@ def _cmd_endurance(args) -> int:
     return 0
 
 
-def _print_part(r: dict) -> None:
+def _print_part(r: Mapping) -> None:
     e = r["endurance"]
     print(
         f"{r['part']}: {r['capacity'] / 1e12:g} TB on {r['raw_capacity'] / 1e12:.4g} TB of NAND "
@@ -164,7 +165,7 @@ def _print_part(r: dict) -> None:
     print()
 
 
-def _print_pair(pair: dict) -> None:
+def _print_pair(pair: Mapping) -> None:
     a, b = pair["parts"]
     print(f"{a} / {b}:")
     for key, label in (("rand_write", "random-write IOPS"), ("dwpd", "DWPD")):

@@ -21,7 +21,7 @@ demand on every bundled part.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,9 +30,11 @@ from linkmodel import parts as _parts
 from linkmodel._array import check_range, dataset, pack, unpack
 from linkmodel.ssd import drive
 from linkmodel.studies import endurance_view
+from linkmodel.studies.report import Report
 
 __all__ = [
     "CONSTRAINTS",
+    "Capability",
     "capability",
     "count",
     "for_parts",
@@ -204,7 +206,29 @@ def published_read_iops(part, capacity=None):
     return max(float(p.value) for p in pick) if pick else None
 
 
-def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, published_bound=True):
+@dataclass(frozen=True, eq=False)
+class Capability(Report):
+    """A part's figures for sizing at one I/O size (:func:`capability`): bandwidths [B/s], IOPS [1/s] and
+    the stage binding each, energies per I/O [J], static power and cap [W], capacity [B], DWPD [1/day]."""
+
+    read_bandwidth: float
+    read_bandwidth_stage: str
+    write_bandwidth: float
+    write_bandwidth_stage: str
+    read_iops: float
+    read_iops_stage: str
+    read_energy: float
+    static_power: float
+    write_iops: float
+    write_iops_stage: str
+    write_energy: float
+    capacity: float
+    dwpd: float
+    dwpd_source: str
+    power_cap: float
+
+
+def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, published_bound=True) -> Capability:
     """A part's figures for sizing, from the SSD model, at one I/O size.
 
     Reads of ``io_size`` are random (a prefix load gathers blocks from
@@ -233,7 +257,7 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, publishe
 
     Returns
     -------
-    dict
+    Capability
         ``read_bandwidth``, ``write_bandwidth`` [B/s], ``read_iops``, ``write_iops`` [1/s],
         ``capacity`` [B], ``dwpd`` [1/day], ``dwpd_source``, stage bindings ``read_bandwidth_stage`` ...,
         ``static_power`` [W], energies per I/O ``read_energy``, ``write_energy`` [J] at ``io_size``.
@@ -276,7 +300,7 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, publishe
         check_range("dwpd", np.asarray(dwpd, dtype=float), lo=0, lo_open=True)
         out["dwpd"], out["dwpd_source"] = float(dwpd), "given"
     out["power_cap"] = float(params["power_cap"])
-    return out
+    return Capability(**out)
 
 
 def for_parts(demand, parts=None, power_cap=None, waf=1.0, utilization=1.0, published_bound=True):

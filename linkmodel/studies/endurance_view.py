@@ -13,7 +13,7 @@ All values SI (B, 1/s, W, 1/day).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from linkmodel import parts as _parts
@@ -21,14 +21,84 @@ from linkmodel.parts import Part, catalogue
 from linkmodel.parts.files import PUBLISHED_KINDS
 from linkmodel.ssd import drive, slc_cache, traffic, writepath
 from linkmodel.ssd import endurance as _endurance_model
+from linkmodel.studies.report import Report
 
 __all__ = [
     "WARRANTY_YEARS_DEFAULT",
+    "Endurance",
+    "PairReport",
+    "PartReport",
+    "SlcCache",
     "endurance",
     "pair_report",
     "part_report",
     "slc_cache_report",
 ]
+
+
+@dataclass(frozen=True, eq=False)
+class Endurance(Report):
+    """Endurance of one SKU (:func:`endurance`): over-provisioning [1], P/E cycles, warranty [years], WAF [1],
+    DWPD [1/day] and TBW [B] under uniform random, sequential and JESD219 writes; the rating and the P/E cycles
+    it needs where the part states one; where P/E cycles and years come from."""
+
+    alpha: float
+    alpha_effective: float
+    pe_cycles: float
+    years: float
+    waf_random: float
+    waf_sequential: float
+    dwpd_random: float
+    dwpd_sequential: float
+    waf_jesd219: float
+    dwpd_jesd219: float
+    tbw_random: float
+    tbw_sequential: float
+    capacity: float
+    dwpd_rated: float | None = None
+    pe_needed: float | None = None
+    provenance: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class SlcCache(Report):
+    """A SKU's (dynamic or declared) SLC cache: burst capacity by fill [B], rates [B/s], burst length [s]."""
+
+    declared: bool
+    slc_fraction: float
+    burst_capacity: dict
+    burst_rate: float
+    burst_binding: str
+    native_rate: float
+    folded_rate: float
+    burst_seconds_half_full: float
+
+
+@dataclass(frozen=True, eq=False)
+class PartReport(Report):
+    """What ``linkmodel endurance PART`` shows (:func:`part_report`): capacities [B], endurance, the
+    over-provisioning 1 and 3 DWPD need, 4 KiB random writes per placement, the SLC cache (multi-bit NAND)."""
+
+    part: str
+    capacity: float
+    raw_capacity: float
+    endurance: dict
+    provenance: dict
+    op_for_dwpd: dict
+    placements: dict
+    slc_cache: SlcCache | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class PairReport(Report):
+    """Two parts on the same NAND (:func:`pair_report`): each part's figures and the published vs predicted
+    ratios a / b of random writes and DWPD (None where a figure is not published)."""
+
+    parts: list
+    a: dict
+    b: dict
+    rand_write: dict
+    dwpd: dict
 
 
 def _rand_write(params, wp, size=4096.0):
@@ -50,7 +120,7 @@ def part_report(
     host_waf: float = 1.0,
     cat=None,
     base: writepath.WritePath | None = None,
-) -> dict:
+) -> PartReport:
     """Endurance and write placements of one SKU.
 
     Parameters
@@ -71,7 +141,7 @@ def part_report(
 
     Returns
     -------
-    dict
+    PartReport
     """
     cat = catalogue() if cat is None else cat
     rates, fractions = ((1.0,), (1.0,)) if hot is None else ((hot[0], 1.0 - hot[0]), (hot[1], 1.0 - hot[1]))
@@ -132,7 +202,7 @@ def part_report(
         out["placements"] = placements
         if params["bits_per_cell"] > 1:
             out["slc_cache"] = slc_cache_report(part, params, capacity, cat)
-    return out
+    return PartReport(**out)
 
 
 def _internal(ds) -> float:
@@ -140,7 +210,7 @@ def _internal(ds) -> float:
     return float(min(ds.ceiling_channels, ds.ceiling_dies, ds.ceiling_power)) * float(ds.attrs["size"])
 
 
-def slc_cache_report(part: Part, params: Mapping[str, Any], capacity, cat) -> dict:
+def slc_cache_report(part: Part, params: Mapping[str, Any], capacity, cat) -> SlcCache:
     """Dynamic SLC cache of one SKU: burst capacity and rates (see :mod:`linkmodel.ssd.slc_cache`)."""
     slc, _ = _parts.params_from_part(part, capacity, cat, cell_mode="slc")
     native_w = drive.evaluate(dict(params, slc_fraction=0.0), drive.WORKLOADS["seq_write"])  # native: no cache
@@ -159,24 +229,24 @@ def slc_cache_report(part: Part, params: Mapping[str, Any], capacity, cat) -> di
         )
         for fill in (0.0, 0.5, 0.9)
     }
-    return {
-        "declared": params["slc_fraction"] > 0,
-        "slc_fraction": params["slc_fraction"],
-        "burst_capacity": caps,
-        "burst_rate": burst,
-        "burst_binding": str(slc_w.binding.values),
-        "native_rate": float(native_w.throughput),
-        "folded_rate": fold,
-        "burst_seconds_half_full": float(slc_cache.burst_duration(caps["0.5"], burst)),
-    }
+    return SlcCache(
+        declared=params["slc_fraction"] > 0,
+        slc_fraction=params["slc_fraction"],
+        burst_capacity=caps,
+        burst_rate=burst,
+        burst_binding=str(slc_w.binding.values),
+        native_rate=float(native_w.throughput),
+        folded_rate=fold,
+        burst_seconds_half_full=float(slc_cache.burst_duration(caps["0.5"], burst)),
+    )
 
 
-def pair_report(a: Part, b: Part, cat=None) -> dict:
+def pair_report(a: Part, b: Part, cat=None) -> PairReport:
     """Two parts (a 1/3 DWPD pair on the same NAND): published vs predicted ratios a / b.
 
     Returns
     -------
-    dict
+    PairReport
         ``rand_write`` and ``dwpd``: ``{"published", "predicted"}`` ratios (None
         where a part publishes no figure), plus each part's alpha and WAF.
     """
@@ -203,22 +273,22 @@ def pair_report(a: Part, b: Part, cat=None) -> dict:
     def ratio(x, y):
         return None if x is None or y is None else x / y
 
-    return {
-        "parts": [a.id, b.id],
-        "a": fa,
-        "b": fb,
-        "rand_write": {
+    return PairReport(
+        parts=[a.id, b.id],
+        a=fa,
+        b=fb,
+        rand_write={
             "published": ratio(fa["published_rand_write"], fb["published_rand_write"]),
             "predicted": ratio(fa["rand_write"], fb["rand_write"]),
         },
-        "dwpd": {"published": ratio(fa["rated_dwpd"], fb["rated_dwpd"]), "predicted": ratio(fa["dwpd"], fb["dwpd"])},
-    }
+        dwpd={"published": ratio(fa["rated_dwpd"], fb["rated_dwpd"]), "predicted": ratio(fa["dwpd"], fb["dwpd"])},
+    )
 
 
 WARRANTY_YEARS_DEFAULT = _parts.WARRANTY_YEARS_DEFAULT
 
 
-def endurance(part: Part, capacity: float | None = None, cat=None, write_path=None) -> dict:
+def endurance(part: Part, capacity: float | None = None, cat=None, write_path=None) -> Endurance:
     """Endurance of one SKU from its NAND's P/E cycles, over-provisioning and write path.
 
     Two workloads, as vendors rate them (reference dossier ssd_modeling.md
@@ -241,7 +311,7 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
 
     Returns
     -------
-    dict
+    Endurance
         ``alpha`` (raw / user), ``alpha_effective``, ``pe_cycles``, ``years``,
         ``waf_random``, ``waf_sequential``, ``dwpd_random``, ``dwpd_sequential``
         [1/day], ``waf_jesd219``, ``dwpd_jesd219`` (the JEDEC enterprise mix,
@@ -308,7 +378,7 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
                 part.fields["warranty_years"].basis if "warranty_years" in part.fields else WARRANTY_YEARS_DEFAULT.basis
             ),
         }
-    return out
+    return Endurance(**out)
 
 
 def _headline_4k_figures(part: Part) -> dict[str, float]:

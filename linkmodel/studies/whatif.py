@@ -13,14 +13,17 @@ generation) is ``linkmodel whatif samsung-pm1763 samsung-pm1753 --power-cap 25W`
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from linkmodel import parts as _parts
 from linkmodel.parts import Part, catalogue
 from linkmodel.ssd import drive
+from linkmodel.studies.report import Report
 
 __all__ = [
     "STEPS",
+    "Comparison",
+    "Step",
     "attribute",
     "compare",
 ]
@@ -91,7 +94,27 @@ def _metrics(params) -> dict:
     return out
 
 
-def compare(new: Part, old: Part, power_cap: float | None = None, cat=None, new_capacity=None, old_capacity=None):
+@dataclass(frozen=True, eq=False)
+class Comparison(Report):
+    """Two parts' predictions per workload (throughput [B/s], IOPS [1/s], power [W], efficiency [B/s/W],
+    binding) and their ratios new / old (``performance``, ``efficiency``)."""
+
+    new: dict
+    old: dict
+    ratio: dict
+
+
+@dataclass(frozen=True, eq=False)
+class Step(Report):
+    """One step of :func:`attribute`: its name and the ratios to the old design after it."""
+
+    step: str
+    ratio: dict
+
+
+def compare(
+    new: Part, old: Part, power_cap: float | None = None, cat=None, new_capacity=None, old_capacity=None
+) -> Comparison:
     """Predictions of two parts and their ratios (new / old) per workload.
 
     Parameters
@@ -106,8 +129,8 @@ def compare(new: Part, old: Part, power_cap: float | None = None, cat=None, new_
 
     Returns
     -------
-    dict
-        ``{"new": {...}, "old": {...}, "ratio": {workload: {"performance", "efficiency"}}}``.
+    Comparison
+        ``new``, ``old`` and ``ratio`` (``{workload: {"performance", "efficiency"}}``).
     """
     cat = catalogue() if cat is None else cat
     with _parts.about(new, new_capacity):
@@ -121,17 +144,19 @@ def compare(new: Part, old: Part, power_cap: float | None = None, cat=None, new_
         }
         for wl in a
     }
-    return {"new": a, "old": b, "ratio": ratio}
+    return Comparison(new=a, old=b, ratio=ratio)
 
 
-def attribute(new: Part, old: Part, power_cap: float | None = None, cat=None, new_capacity=None, old_capacity=None):
+def attribute(
+    new: Part, old: Part, power_cap: float | None = None, cat=None, new_capacity=None, old_capacity=None
+) -> list[Step]:
     """Swap the old design toward the new one a step at a time; ratios after each step.
 
     Returns
     -------
-    list of dict
-        ``[{"step": name, "ratio": {workload: {"performance", "efficiency"}}}, ...]``, the last
-        step equal to :func:`compare`'s ratios.
+    list of Step
+        ``step`` (its name) and ``ratio`` (``{workload: {"performance", "efficiency", "binding"}}``), the
+        last step equal to :func:`compare`'s ratios.
     """
     cat = catalogue() if cat is None else cat
     with _parts.about(new, new_capacity):
@@ -139,24 +164,19 @@ def attribute(new: Part, old: Part, power_cap: float | None = None, cat=None, ne
     with _parts.about(old, old_capacity):
         p_old = _params(old, power_cap, old_capacity, cat)
         base = _metrics(p_old)
-    current = dict(p_old)
+    current = p_old
     rows = []
     for name, keys in STEPS:
-        for k in keys:
-            current[k] = p_new[k]
+        current = replace(current, **{k: p_new[k] for k in keys})
         with _parts.about(new, new_capacity):
             m = _metrics(current)
-        rows.append(
-            {
-                "step": name,
-                "ratio": {
-                    wl: {
-                        "performance": m[wl]["throughput"] / base[wl]["throughput"],
-                        "efficiency": m[wl]["efficiency"] / base[wl]["efficiency"],
-                        "binding": m[wl]["binding"],
-                    }
-                    for wl in m
-                },
+        ratio = {
+            wl: {
+                "performance": m[wl]["throughput"] / base[wl]["throughput"],
+                "efficiency": m[wl]["efficiency"] / base[wl]["efficiency"],
+                "binding": m[wl]["binding"],
             }
-        )
+            for wl in m
+        }
+        rows.append(Step(step=name, ratio=ratio))
     return rows
