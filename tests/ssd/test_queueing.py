@@ -1,5 +1,5 @@
-"""Latency and queue depth: MQSim-derived oracles (ssd_modeling.md §9 #23-#33), a discrete-event simulation
-(tests/qsim.py) as the oracle for the network model, and the QD1 breakdown of the bundled parts."""
+"""Latency and queue depth: MQSim-derived oracles (ssd_modeling.md §9 #23, #25-#27, #31-#33), a discrete-event
+simulation (tests/qsim.py) as the oracle for the network model, and the QD1 breakdown of the bundled parts."""
 
 import math
 
