@@ -1,4 +1,4 @@
-"""AI-inference storage what-ifs: the oracles of ai_workloads.md §9 (#1-#20, #23-#30, #32, #37-#40), by hand."""
+"""AI-inference storage what-ifs: the oracles of ai_workloads.md §9 (#1-#20, #23-#30, #32, #33, #37-#40), by hand."""
 
 import math
 
@@ -17,16 +17,16 @@ LLAMA_8B, LLAMA_70B, DEEPSEEK_V3 = (parts.model(m) for m in ("llama-3.1-8b", "ll
 @pytest.mark.parametrize(
     "mid,expected",
     [
-        ("llama-3.1-8b", 131_072),  # 1: 2 x 32 layers x 8 KV heads x 128 x 2 B
-        ("llama-3.1-70b", 327_680),  # 2: Mooncake's "320 KB" per token
-        ("llama-3.1-405b", 516_096),  # 4
-        ("qwen3-8b", 147_456),  # 5
-        ("qwen3-32b", 262_144),  # 6
-        ("qwen3-30b-a3b", 98_304),  # 7
-        ("qwen3-235b-a22b", 192_512),  # 8
-        ("qwen2.5-7b", 57_344),  # 9
-        ("qwen2.5-72b", 327_680),  # 10
-        ("deepseek-v3", 70_272),  # 11: MLA, 61 x (512 + 64) x 2 B
+        ("llama-3.1-8b", 131_072),  # #1: 2 x 32 layers x 8 KV heads x 128 x 2 B
+        ("llama-3.1-70b", 327_680),  # #2: Mooncake's "320 KB" per token
+        ("llama-3.1-405b", 516_096),  # #4
+        ("qwen3-8b", 147_456),  # #5
+        ("qwen3-32b", 262_144),  # #6
+        ("qwen3-30b-a3b", 98_304),  # #7
+        ("qwen3-235b-a22b", 192_512),  # #8
+        ("qwen2.5-7b", 57_344),  # #9
+        ("qwen2.5-72b", 327_680),  # #10
+        ("deepseek-v3", 70_272),  # #11: MLA, 61 x (512 + 64) x 2 B
         ("glm-4.5", 376_832),  # dossier §1.3 table
     ],
 )
@@ -35,36 +35,36 @@ def test_kv_bytes_per_token_bf16(mid, expected):
 
 
 def test_kv_formats():
-    assert models.kv_bytes_per_token(LLAMA_70B, "fp8") == 163_840  # 3
-    # 12: DeepSeek-V3.2 FlashMLA record: 512 B FP8 latent + 4 FP32 scales (16 B) + 64 BF16 RoPE values (128 B)
+    assert models.kv_bytes_per_token(LLAMA_70B, "fp8") == 163_840  # #3
+    # #12: DeepSeek-V3.2 FlashMLA record: 512 B FP8 latent + 4 FP32 scales (16 B) + 64 BF16 RoPE values (128 B)
     assert models.kv_bytes_per_token(DEEPSEEK_V3, "fp8-mla") == 656 * 61 == 40_016
-    # 28: compression vs BF16
+    # #28: compression vs BF16
     for fmt, c in (("fp8", 2.0), ("turboquant-3.5", 16 / 3.5), ("turboquant-3", 16 / 3), ("turboquant-2.5", 6.4)):
         assert models.compression(LLAMA_70B, fmt) == pytest.approx(c, rel=1e-12)
     assert models.compression(LLAMA_70B, "turboquant-3.5") == pytest.approx(4.571, abs=5e-4)
-    # 29: one FP32 norm per 128-value vector: 2048 / (448 + 32) bits
+    # #29: one FP32 norm per 128-value vector: 2048 / (448 + 32) bits
     assert models.compression(LLAMA_70B, "turboquant-3.5-norm") == pytest.approx(4.267, abs=5e-4)
-    # 30: 1,152 B (BF16 MLA, 576 values) vs 656 B per layer-token
+    # #30: 1,152 B (BF16 MLA, 576 values) vs 656 B per layer-token
     assert models.compression(DEEPSEEK_V3, "fp8-mla") == pytest.approx(1152 / 656) == pytest.approx(1.756, abs=5e-4)
     custom = models.KVFormat("mine", 4.0, group=64, group_overhead_bits=16.0)
     assert models.kv_bytes_per_token(LLAMA_8B, custom) == 32 * (2 * 8 * 128) * (4 + 16 / 64) / 8
 
 
 def test_kv_totals():
-    assert float(models.kv_bytes(LLAMA_70B, 131_072)) == 42_949_672_960 == 40 * GiB  # 13
-    assert float(models.kv_bytes(parts.model("qwen3-8b"), 32_768)) == 4_831_838_208  # 14: Mooncake's "4.50 GB" (GiB)
-    assert float(models.kv_bytes(LLAMA_70B, 3e6)) / 1e12 == pytest.approx(0.983, abs=5e-4)  # 19
-    assert float(models.kv_bytes(LLAMA_70B, 50e6)) / 1e12 == pytest.approx(16.384, abs=5e-4)  # 20
+    assert float(models.kv_bytes(LLAMA_70B, 131_072)) == 42_949_672_960 == 40 * GiB  # #13
+    assert float(models.kv_bytes(parts.model("qwen3-8b"), 32_768)) == 4_831_838_208  # #14: Mooncake's "4.50 GB" (GiB)
+    assert float(models.kv_bytes(LLAMA_70B, 3e6)) / 1e12 == pytest.approx(0.983, abs=5e-4)  # #19
+    assert float(models.kv_bytes(LLAMA_70B, 50e6)) / 1e12 == pytest.approx(16.384, abs=5e-4)  # #20
     tokens = xr.DataArray([1e3, 1e6], dims="tokens")
     assert models.kv_bytes(LLAMA_8B, tokens).dims == ("tokens",)
 
 
 def test_mooncake_breakeven():
-    # 18: flops(8192) = 80 x (4 x 8192^2 x 8192 + 22 x 8192 x 8192^2) = 80 x 26 x 8192^3
+    # #18: flops(8192) = 80 x (4 x 8192^2 x 8192 + 22 x 8192 x 8192^2) = 80 x 26 x 8192^3
     f = float(kvtier.prefill_flops(8192, 80, 8192))
     assert f == 80 * 26 * 8192**3 == pytest.approx(1.1435e15, rel=1e-4)
     assert f / (8 * 312e12) == pytest.approx(0.458, abs=1e-3)
-    # 15-17: B_min = G p B_tok / flops(p) with Mooncake's b = 22
+    # #15-#17: B_min = G p B_tok / flops(p) with Mooncake's b = 22
     a800, h800 = 8 * 312e12, 8 * 989e12
     b = kvtier.breakeven_bandwidth
     assert float(b(LLAMA_70B, 8192, a800, b=22)) / 1e9 == pytest.approx(5.859, abs=1e-3)
@@ -79,11 +79,11 @@ def test_mooncake_breakeven():
 
 
 def test_io_sizes():
-    # 23: a 16-token vLLM block of Llama 3.1 70B: one layer K+V; all layers; one layer, one TP8 rank, K only
+    # #23: a 16-token vLLM block of Llama 3.1 70B: one layer K+V; all layers; one layer, one TP8 rank, K only
     assert float(kvtier.io_size(LLAMA_70B, 16, "layer_separate")) == 65_536
     assert float(kvtier.io_size(LLAMA_70B, 16)) == 5_242_880
     assert float(kvtier.io_size(LLAMA_70B, 16, "layer_separate", tp=8, split_kv=True)) == 4_096
-    # 24: LMCache 256-token chunks
+    # #24: LMCache 256-token chunks
     assert float(kvtier.io_size(LLAMA_8B, kvtier.ENGINE_BLOCKS["lmcache"])) == 32 * MiB
     assert float(kvtier.io_size(LLAMA_70B, 256)) == 80 * MiB
     # MLA: one latent KV head, replicated under TP (no split)
@@ -95,17 +95,17 @@ def test_io_sizes():
 
 
 def test_iops_for_bandwidth_and_drive_count():
-    # 25: 19 GB/s at 512 B / 4 KiB / 1 MiB
+    # #25: 19 GB/s at 512 B / 4 KiB / 1 MiB
     got = ai_drives.iops_for_bandwidth(19e9, np.array([512, 4 * KiB, MiB]))
     assert got / np.array([1e6, 1e6, 1e3]) == pytest.approx([37.11, 4.64, 18.1], rel=2e-3)  # as rounded there
-    # 26: Gen6 x4 drives of 28 GB/s and 5.5 M IOPS for 19 GB/s at 512 B / 4 KiB
+    # #26: Gen6 x4 drives of 28 GB/s and 5.5 M IOPS for 19 GB/s at 512 B / 4 KiB
     for io, n in ((512, 7), (4 * KiB, 1)):
         c = ai_drives.count(19e9, 0.0, io, 0.0, 0.0, 28e9, 14e9, 5.5e6, 1e6, 30.72e12, 1.0)
         assert int(c.drives) == n and str(c.binding.values) == "read IOPS"
 
 
 def test_worked_example_chat_tier():
-    # 27: lambda 2/s, 12,035 input tokens, 40 % prefix hits (Mooncake conversation trace), Llama 3.1 70B, BF16
+    # #27: lambda 2/s, 12,035 input tokens, 40 % prefix hits (Mooncake conversation trace), Llama 3.1 70B, BF16
     d = kvtier.demand(LLAMA_70B, 2.0, 12_035, 0.4, retention_tokens=50e6)
     assert float(d.read_bandwidth) / 1e9 == pytest.approx(3.155, abs=1e-3)
     assert float(d.write_bandwidth) / 1e9 == pytest.approx(4.732, abs=1e-3)
@@ -141,7 +141,7 @@ def test_worked_example_chat_tier():
 
 
 def test_fleet_sizing_wiwynn_box():
-    # 37: the Wiwynn SCADA box: 528 M 4K random-read IOPS from 96 Micron 9650 Pro (5.5 M IOPS each, 30.72 TB)
+    # #37: the Wiwynn SCADA box: 528 M 4K random-read IOPS from 96 Micron 9650 Pro (5.5 M IOPS each, 30.72 TB)
     iops = ai_drives.count(528e6 * 4096, 0.0, 4096, 0.0, 0.0, 28e9, 14e9, 5.5e6, 1e6, 30.72e12, 1.0)
     assert int(iops.drives) == 96 and str(iops.binding.values) == "read IOPS"
     # ... and the 96 drives hold 96 x 30.72 TB = 2.949 PB
@@ -150,30 +150,30 @@ def test_fleet_sizing_wiwynn_box():
 
 
 def test_iops_for_bandwidth_at_512_bytes():
-    # 38: 100 M and 200 M IOPS of 512 B are 51.2 and 102.4 GB/s
+    # #38: 100 M and 200 M IOPS of 512 B are 51.2 and 102.4 GB/s
     assert float(ai_drives.iops_for_bandwidth(51.2e9, 512)) == pytest.approx(100e6)
     assert float(ai_drives.iops_for_bandwidth(102.4e9, 512)) == pytest.approx(200e6)
 
 
 def test_outstanding_ios_littles_law():
-    # 39: 100 M IOPS at 50 us
+    # #39: 100 M IOPS at 50 us
     assert float(ai_drives.outstanding_ios(100e6, 50e-6)) == pytest.approx(5000)
 
 
 def test_cold_start_and_experts():
-    # 40: Llama 3.1 70B in BF16 (70.6 B parameters: 141.2 GB) from one 28 GB/s drive
+    # #40: Llama 3.1 70B in BF16 (70.6 B parameters: 141.2 GB) from one 28 GB/s drive
     w = models.weight_bytes(LLAMA_70B)
     assert w == pytest.approx(141.2e9)
     assert float(weights.cold_start_time(w, 1, 28e9)) == pytest.approx(5.04, abs=0.01)
     assert float(weights.cold_start_time(w, 4, 28e9)) == pytest.approx(1.26, abs=0.01)
     assert float(weights.cold_start_time(w, 4, 28e9, host_bandwidth=50e9)) == pytest.approx(141.2 / 50)
-    # 32: DeepSeek-V3 routed experts: 3 x 7168 x 2048 parameters each; 58 MoE layers x top-8 = 464 reads/token
+    # #32: DeepSeek-V3 routed experts: 3 x 7168 x 2048 parameters each; 58 MoE layers x top-8 = 464 reads/token
     assert float(weights.expert_bytes(7168, 2048, 8)) == 44_040_192
     ds = weights.expert_stream(DEEPSEEK_V3, 1.0, bits_per_param=8)
     assert float(ds.experts_per_step) == pytest.approx(464) and float(ds.read_bandwidth) / 1e9 == pytest.approx(
         20.4, abs=0.05
     )
-    # 33: Qwen3.5-397B expert at MLX 4-bit, group 64 (FP16 scale + bias per group): 6.75 MiB
+    # #33: Qwen3.5-397B expert at MLX 4-bit, group 64 (FP16 scale + bias per group): 6.75 MiB
     assert float(weights.expert_bytes(4096, 1024, 4, group=64, group_overhead_bits=32)) == 7_077_888
     # distinct experts: one token touches top_k; a large batch touches nearly all
     assert float(weights.distinct_experts(256, 8, 1)) == pytest.approx(8)

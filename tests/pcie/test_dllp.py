@@ -1,4 +1,5 @@
-"""Ack / UpdateFC latency limits (SPEC62 Tables 3-10..3-12, 2-52..2-54; MindShare p.240)."""
+"""Ack / UpdateFC latency limits (SPEC62 Tables 3-10..3-12, 2-52..2-54; MindShare p.240; oracles pcie.md §9
+#39-#41, #43)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Flit layout, packing, errors and replay (oracles #20-#26, #31, #32)."""
+"""Flit layout, packing, errors and replay (oracles pcie.md §9 #20-#26, #31, #32)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""TLP sizes and non-flit framing (oracles #33-#36, #49, #60)."""
+"""TLP sizes and non-flit framing (oracles pcie.md §9 #33-#36, #49, #60)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,5 @@
-"""The composed link budget: issue examples, §3.7 table, pcie-bench cross-check."""
+"""The composed link budget: issue examples, §3.7 table, pcie-bench cross-check (oracles pcie.md §9 #50,
+#53-#59, #62)."""
 
 import numpy as np
 import pytest

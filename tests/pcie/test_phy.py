@@ -1,4 +1,4 @@
-"""Physical layer: rates, encoding, raw bandwidth (oracles #1-#19)."""
+"""Physical layer: rates, encoding, raw bandwidth (oracles pcie.md §9 #1-#19)."""
 
 import numpy as np
 import pytest

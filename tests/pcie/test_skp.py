@@ -1,4 +1,4 @@
-"""SKP ordered-set overhead (oracles #27-#30, #37, #38)."""
+"""SKP ordered-set overhead (oracles pcie.md §9 #27-#30, #37, #38)."""
 
 import pytest
 

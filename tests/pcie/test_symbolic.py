@@ -1,4 +1,4 @@
-"""sympy closed forms == the numeric model."""
+"""sympy closed forms == the numeric model (oracles pcie.md §9 #50-#52)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""MPS / MRRS / RCB splitting, 4 KiB boundaries, tags (oracles #44-#48)."""
+"""MPS / MRRS / RCB splitting, 4 KiB boundaries, tags (oracles pcie.md §9 #44-#48)."""
 
 import numpy as np
 import pytest

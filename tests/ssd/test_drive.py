@@ -63,7 +63,7 @@ def test_rand_read_die_bound_with_independent_planes():
 def test_rand_write_with_lambert_w_waf():
     # alpha = 1.28 -> WAF 2.4814 (ssd_modeling.md §3.1); per host 4 KiB write the dies program 4096 x WAF bytes,
     # relocate (WAF - 1)/WAF of that for GC and erase what they program. The victim holds x = 1 - 1/WAF
-    # = 0.597 valid units (#8); a 16 KiB page of four 4 KiB units is read if any is valid and yields
+    # = 0.597 valid units (ssd_modeling #8); a 16 KiB page of four 4 KiB units is read if any is valid and yields
     # x / (1 - (1 - x)^4) of its bytes; each page read is one single-plane tR, 4 at a time per die
     waf = 2.481361
     x = 1 - 1 / waf

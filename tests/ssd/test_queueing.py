@@ -1,4 +1,4 @@
-"""The closed queueing network: MQSim-derived oracles (ssd_modeling.md §9 #23-#33) and a discrete-event simulation
+"""The closed queueing network: MQSim-derived oracles (ssd_modeling.md §9 #23, #25-#27, #31-#33) and a discrete-event simulation
 (tests/qsim.py) as the oracle for the mean-value analysis and the tail."""
 
 import math

@@ -1,4 +1,4 @@
-"""Write-amplification models beyond the uniform closed form: oracles of ssd_modeling.md §9 (#9-#16, #20)
+"""Write-amplification models beyond the uniform closed form: oracles of ssd_modeling.md §9 (#2, #9-#16)
 and the page-level simulator (tests/gcsim.py) as an independent check."""
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""The write path in the drive model, ZNS/FDP placement, and the endurance command."""
+"""The write path in the drive model, ZNS/FDP placement, and the endurance command (oracles ssd_modeling.md §9
+#4, #19, #45)."""
 
 import json
 
