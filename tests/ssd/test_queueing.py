@@ -1,5 +1,5 @@
-"""The closed queueing network: MQSim-derived oracles (ssd_modeling.md §9 #23, #25-#27, #31-#33) and a discrete-event simulation
-(tests/qsim.py) as the oracle for the mean-value analysis and the tail."""
+"""The closed queueing network: MQSim-derived oracles (ssd_modeling.md §9 #23, #25-#27, #31-#33) and a
+discrete-event simulation (tests/qsim.py) as the oracle for the mean-value analysis and the tail."""
 
 import math
 
