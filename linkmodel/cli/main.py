@@ -19,6 +19,7 @@ from linkmodel.cli import endurance as endurance_command
 from linkmodel.cli import latency as latency_command
 from linkmodel.cli import link as link_commands
 from linkmodel.cli import parts as parts_commands
+from linkmodel.cli import ufs as ufs_command
 from linkmodel.cli._common import Parser, UsageError
 
 __all__ = ["build_parser", "main"]
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     endurance_command.add_endurance_parser(sub)
     latency_command.add_parser(sub)
     link_commands.add_link_parser(sub)
+    ufs_command.add_ufs_parser(sub)
     ai_commands.add_parser(sub)
     return parser
 
@@ -49,7 +51,7 @@ def main(argv=None) -> int:
             parser.print_help()
             print(
                 "linkmodel: error: a command is required: validate, check, whatif, endurance, latency, ai, "
-                "generations, link",
+                "generations, link, ufs",
                 file=sys.stderr,
             )
             return 2
