@@ -118,6 +118,12 @@ def _with_writes(params, size, st, interference, writes_yield):
     }
     count, die_s = st["dies"]
     ch_free = 1.0 - float(interference.channel_busy)
+    if not writes_yield and (np.any(free <= 0) or ch_free <= 0):
+        # read_interference refuses such a load; a hand-made Dataset would give a zero or negative ceiling
+        raise ValueError(
+            "interference: the writes alongside take all the die or channel time (program, erase, GC-read or "
+            "channel share >= 1); no reads could run"
+        )
     rd = drive.evaluate(params, drive.Workload("rand_read", float(size), 1.0, True))
     budget = (
         np.asarray(params["power_cap"], dtype=float)

@@ -289,3 +289,25 @@ def test_tail_reads_the_stations_from_the_curve():
     assert np.array_equal(queueing.tail(c, interference=inter), queueing.tail(c, st, interference=inter))
     with pytest.raises(ValueError, match="curve"):
         queueing.tail(c.drop_vars([k for k in c.data_vars if k.startswith("service_")]))
+
+
+def test_hand_made_write_load_beyond_the_channels_is_refused():
+    # a read_interference Dataset edited to a channel share above 1 (issue 15): the reads' ceiling would be
+    # negative, and with it their IOPS and latency
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    inter = interference.read_interference(params, 10e3).copy()
+    inter["channel_busy"] = 1.216
+    with pytest.raises(ValueError, match=r"^interference: the writes alongside take all the die or channel time"):
+        closedloop.queue_depth_curve(params, "read", (1, 8), interference=inter)
+
+
+def test_mixed_curve_on_slow_channels_stays_physical():
+    # the mix holds its writes below the write ceiling (the lowest stage, here the 200 MT/s channels): every
+    # figure stays positive and finite
+    import dataclasses
+
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    m = closedloop.mixed_curve(dataclasses.replace(params, channel_rate=200e6), 0.7, (1, 16, 256))
+    for k in ("iops", "latency", "read_latency", "write_latency"):
+        v = m[k].values
+        assert np.all(np.isfinite(v)) and np.all(v > 0), k
