@@ -27,6 +27,7 @@ __all__ = [
     "check_integer",
     "check_range",
     "dataset",
+    "is_choice",
     "pack",
     "unpack",
 ]
@@ -230,10 +231,22 @@ def check_integer(name: str, a) -> None:
         raise ValueError(f"{name}: must be a whole number, got {_show(a[bad])}")
 
 
+def is_choice(value, allowed) -> bool:
+    """Whether the scalar option `value` is one of `allowed` (False, not TypeError, for a list, dict or array)."""
+    if isinstance(value, (list, dict, set, np.ndarray)):
+        return False  # unhashable, or compared elementwise: never one option
+    try:
+        return bool(value in allowed)
+    except (TypeError, ValueError):
+        return False
+
+
 def check_choice(name: str, value, allowed) -> None:
-    """Raise ValueError unless the scalar option `value` is one of `allowed`."""
-    if value not in allowed:
-        raise ValueError(f"{name}: {value!r} not allowed; allowed: {', '.join(map(repr, allowed))}")
+    """Raise ValueError unless the scalar option `value` is one of `allowed` (any value: a list is named too)."""
+    if not is_choice(value, allowed):
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise ValueError(f"{name}: {shown} not allowed; allowed: {', '.join(map(repr, allowed))}")
 
 
 def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: dict | None = None):

@@ -56,7 +56,17 @@ import numpy as np
 from linkmodel._array import check_choice, check_integer, check_range, dataset, pack, unpack
 from linkmodel._typing import Service
 
-__all__ = ["SERVICES", "TAIL_BLEND_FROM", "TAIL_BLEND_WIDTH", "busy_dies", "check_page_types", "mva", "tail"]
+__all__ = [
+    "MAX_PAGE_TYPES",
+    "PAGE_TYPE_RANGE",
+    "SERVICES",
+    "TAIL_BLEND_FROM",
+    "TAIL_BLEND_WIDTH",
+    "busy_dies",
+    "check_page_types",
+    "mva",
+    "tail",
+]
 
 SERVICES: tuple[str, ...] = get_args(Service)
 
@@ -220,6 +230,14 @@ _CLOSED_SPAN = 1.2
 _SPAN_MARGIN = 1.05
 _POINTS_PER_SERVICE = 4
 _MAX_GRID = 2**22
+#: Plausible tR multipliers of a page type over the die's ``t_read`` [1]. ASSUMPTION: the page types of one
+#: word line (LSB/CSB/MSB of TLC, four of QLC) sense in 1 to 4 reference levels each, so their tR differ from
+#: the mean by well under 3x (QLC: up to 8 levels); 0.1-10 is generous either side (beyond it the tail
+#: grid loses its resolution).
+PAGE_TYPE_RANGE = (0.1, 10.0)
+#: At most one page type per bit of a cell [1]: PLC (5 bits) has 5; 8 leaves room (a physical bound of
+#: today's cells with margin).
+MAX_PAGE_TYPES = 8
 _NEGLIGIBLE_WAIT = 1e-15
 _NEGLIGIBLE_P = 1e-12
 _RHO_MAX = 0.999  # a die's read utilization as used for the backlog behind a program (below 1)
@@ -233,10 +251,14 @@ def check_page_types(page_types):
     """
     if page_types is None:
         return None
-    f = np.asarray(page_types, dtype=float)
-    if f.ndim != 1 or f.size < 1 or not np.all(np.isfinite(f)) or np.any(f <= 0):
+    try:
+        f = np.asarray(page_types, dtype=float)
+    except (TypeError, ValueError):
+        f = np.asarray(np.nan)
+    lo, hi = PAGE_TYPE_RANGE
+    if f.ndim != 1 or not 1 <= f.size <= MAX_PAGE_TYPES or not np.all(np.isfinite(f)) or np.any((f < lo) | (f > hi)):
         raise ValueError(
-            "page_types: a 1-D sequence of positive tR multipliers, one per page type "
+            f"page_types: 1 to {MAX_PAGE_TYPES} tR multipliers, one per page type, each {lo:g} to {hi:g} "
             "(e.g. (0.6, 1.0, 1.4) for LSB, CSB, MSB)"
         )
     return f
@@ -398,7 +420,8 @@ def _tail_context(curve, stations_, interference, page_types, t_read):
             raise ValueError("t_read: needed with page_types")
         # the curve's reads take t_read; each page type takes f t_read: the fixed part drops to the fastest
         # type and the non-negative offsets from it are convolved in
-        ctx["offsets"] = (f - f.min()) * float(t_read)
+        offsets = (f - f.min()) * float(t_read)
+        ctx["offsets"] = offsets if np.any(offsets > 0) else None  # equal types (or one): no spread to convolve
         ctx["in_delay"] += (float(f.mean()) - float(f.min())) * float(t_read)
     return ctx
 

@@ -54,7 +54,7 @@ from typing import Any
 import numpy as np
 
 from linkmodel import parts as _parts
-from linkmodel._array import check_choice
+from linkmodel._array import check_choice, is_choice
 from linkmodel.parts import SpecError, catalogue
 from linkmodel.ssd import drive
 from linkmodel.ssd.params import GLOSSARY
@@ -194,10 +194,10 @@ def _workloads(workloads):
     for w in workloads:
         if isinstance(w, drive.Workload):
             out.append(w)
-        elif w in drive.WORKLOADS:
+        elif is_choice(w, drive.WORKLOADS):
             out.append(drive.WORKLOADS[w])
         else:
-            raise ValueError(f"workloads: unknown {w!r}; allowed: {', '.join(drive.WORKLOADS)} or a Workload")
+            raise ValueError(f"workloads: unknown {w!r:.60}; allowed: {', '.join(drive.WORKLOADS)} or a Workload")
     if len({w.name for w in out}) != len(out):
         raise ValueError("workloads: names repeat; each workload once")
     return out

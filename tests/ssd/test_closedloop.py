@@ -311,3 +311,23 @@ def test_mixed_curve_on_slow_channels_stays_physical():
     for k in ("iops", "latency", "read_latency", "write_latency"):
         v = m[k].values
         assert np.all(np.isfinite(v)) and np.all(v > 0), k
+
+
+@pytest.mark.parametrize("bad", [(1e10,), (1e10, 1.0, 1.0), (0.01, 1.0), tuple([1.0] * 9), ((1.0, 2.0),), ("x",)])
+def test_page_types_outside_their_range_are_one_line(bad):
+    # issue 15: `latency --page-types 1e10` ended in an IndexError inside the tail's FFT grid
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    with pytest.raises(ValueError, match=r"^page_types: 1 to 8 tR multipliers, .* each 0.1 to 10") as e:
+        closedloop.queue_depth_curve(params, "read", (1, 8), page_types=bad)
+    assert "\n" not in str(e.value)
+
+
+def test_one_page_type_is_the_plain_die():
+    # one page type (or several equal ones) at tR multiplier 1 is the die without page types: same curve and
+    # tails (it ended in an IndexError: no spread to convolve, a zero grid step)
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    plain = closedloop.queue_depth_curve(params, "read", (1, 8, 64))
+    for pt in ((1.0,), (1.0, 1.0, 1.0)):
+        c = closedloop.queue_depth_curve(params, "read", (1, 8, 64), page_types=pt)
+        np.testing.assert_allclose(c.latency.values, plain.latency.values, rtol=1e-12)
+        np.testing.assert_allclose(queueing.tail(c), queueing.tail(plain), rtol=1e-12)

@@ -226,3 +226,10 @@ def test_review_fixes(tmp_path):
     )
     assert m.feasible.dims == ("power_cap",)
     assert "size from the size axis" in m.attrs["workloads"]
+
+
+def test_unhashable_workload_is_named():
+    with pytest.raises(ValueError, match=r"^workloads: unknown \['seq_read'\]"):
+        sweep.run("micron-9550-max", {"gen": [5, 6]}, workloads=[["seq_read"]])
+    with pytest.raises(ValueError, match=r"^workload: .* is not a Workload"):
+        drive.evaluate(parts.params_from_part(parts.load("micron-9550-max"))[0], "seq_read")
