@@ -102,6 +102,11 @@ _UNITS = {
     "tlps_per_transfer": ("1", "TLPs per transfer in this direction"),
     "bytes_per_transfer": ("B", "TLP-layer bytes per transfer in this direction"),
 }
+#: Relative size (of the line rate) below which a direction's idle capacity is round-off and reported as 0 [1]:
+#: the breakdown sums about ten terms, each at most the line rate, in float64 (eps 2.2e-16), so its round-off is
+#: a few 1e-16 of the line rate; 1e-12 is far above that and far below any printed digit.
+_IDLE_ROUNDOFF = 1e-12
+
 BREAKDOWN = (
     "encoding_overhead",
     "skp_overhead",
@@ -234,7 +239,8 @@ def link(
         Variables: ``line_rate``, ``raw_bandwidth``, ``effective_bandwidth``,
         ``efficiency``, ``transfer_rate``, ``ceiling_*``, ``binding``, and per
         direction the breakdown ``encoding_overhead`` ... ``idle`` that sums
-        to ``line_rate``. Units in each variable's ``attrs["units"]``.
+        to ``line_rate`` (an ``idle`` within 1e-12 of the line rate of 0 is
+        round-off and given as 0 [B/s]). Units in each variable's ``attrs["units"]``.
 
     Raises
     ------
@@ -444,7 +450,10 @@ def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, complet
         per_dir["command_overhead"][i] = x * td["command"]
         per_dir["padding_overhead"][i] = x * (td["padding"] + td["nop"]) + nop_pack
         per_dir["payload"][i] = x * td["payload"]
-        per_dir["idle"][i] = tlp_space - busy - replayed
+        idle = tlp_space - busy - replayed
+        # a binding direction's idle is 0 up to round-off (a few 1e-16 of the line rate, once printed as
+        # "idle -3.5e-06 B/s"): below _IDLE_ROUNDOFF of the line rate it is 0
+        per_dir["idle"][i] = np.where(np.abs(idle) < _IDLE_ROUNDOFF * line, 0.0, idle)
         per_dir["replay_efficiency"][i] = td["replay_eff"]
         per_dir["tlps_per_transfer"][i] = td["tlps"]
         per_dir["bytes_per_transfer"][i] = td["bytes"]
