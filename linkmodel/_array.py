@@ -25,6 +25,7 @@ __all__ = [
     "check_finite",
     "check_in",
     "check_integer",
+    "check_memory",
     "check_range",
     "dataset",
     "is_choice",
@@ -220,6 +221,28 @@ def check_range(
         rng = " and ".join(x for x in (lo_s, hi_s) if x)
         u = f" {unit}" if unit else ""
         raise ValueError(f"{name}: {_show(a[bad])}{u} out of range; must be {rng}{u}")
+
+
+#: Working memory a single model call may claim before it is refused [B]. ASSUMPTION: 2 GiB, a quarter of a
+#: small (8 GiB) machine: a call that needs more is better split (``chunks=`` for a sweep, batches for
+#: arrays) than left to run out of memory without a word.
+MEMORY_LIMIT = 2 * 2**30
+
+
+def check_memory(name: str, elements: float, bytes_per_element: float, hint: str, what: str = "") -> None:
+    """Raise a one-line ValueError if ``elements x bytes_per_element`` [B] exceeds :data:`MEMORY_LIMIT`.
+
+    ``bytes_per_element`` is the caller's measured peak working memory per
+    output element [B] (the result and its intermediates); ``hint`` says
+    what to do instead (e.g. pass ``chunks=``); ``what`` how the elements
+    count (default "elements").
+    """
+    need = float(elements) * float(bytes_per_element)
+    if need > MEMORY_LIMIT:
+        raise ValueError(
+            f"{name}: {what or f'{float(elements):.3g} elements'} need about {need / 2**30:.3g} GiB of working memory, "
+            f"over the {MEMORY_LIMIT / 2**30:g} GiB limit; {hint}"
+        )
 
 
 def check_integer(name: str, a) -> None:
