@@ -238,9 +238,20 @@ def _check_mix(params, read_fraction, queue_depths):
         raise ValueError(
             f"params: mixed_curve takes one drive (scalar parameters); {bad[0]} is an array (loop over the sweep)"
         )
-    qds = np.asarray(queue_depths, dtype=int)
-    if qds.ndim != 1 or qds.size == 0 or np.any(qds < 1):
-        raise ValueError("queue_depths: a 1-D sequence of whole numbers >= 1")
+    try:
+        qds = np.asarray(queue_depths, dtype=float)
+    except (TypeError, ValueError):
+        qds = np.asarray([np.nan])
+    if (
+        qds.ndim != 1
+        or not 1 <= qds.size <= queueing.MAX_QUEUE_DEPTHS
+        or not np.all(np.isfinite(qds))
+        or np.any((qds < 1) | (qds > queueing.MAX_QUEUE_DEPTH) | (qds != np.round(qds)))
+    ):
+        raise ValueError(
+            f"queue_depths: 1 to {queueing.MAX_QUEUE_DEPTHS} whole numbers, each 1 to {queueing.MAX_QUEUE_DEPTH}"
+        )
+    qds = qds.astype(int)
     return r, qds
 
 

@@ -58,6 +58,8 @@ from linkmodel._typing import Service
 
 __all__ = [
     "MAX_PAGE_TYPES",
+    "MAX_QUEUE_DEPTH",
+    "MAX_QUEUE_DEPTHS",
     "PAGE_TYPE_RANGE",
     "SERVICES",
     "TAIL_BLEND_FROM",
@@ -106,8 +108,10 @@ def mva(queue_depths, delay, stations: dict, service: Service = "deterministic",
     qd = np.atleast_1d(np.asarray(queue_depths))
     if qd.ndim != 1 or qd.size == 0:
         raise ValueError("queue_depths: one queue depth or a 1-D sequence of them")
+    if qd.size > MAX_QUEUE_DEPTHS:
+        raise ValueError(f"queue_depths: {qd.size} of them; at most {MAX_QUEUE_DEPTHS} per curve")
     check_integer("queue_depths", qd)
-    check_range("queue_depths", qd, lo=1)
+    check_range("queue_depths", qd, lo=1, hi=MAX_QUEUE_DEPTH)
     if not stations:
         raise ValueError("stations: at least one station class (name -> (count, service time))")
     inputs = {"delay": delay}
@@ -235,6 +239,12 @@ _MAX_GRID = 2**22
 #: the mean by well under 3x (QLC: up to 8 levels); 0.1-10 is generous either side (beyond it the tail
 #: grid loses its resolution).
 PAGE_TYPE_RANGE = (0.1, 10.0)
+#: Largest queue depth (I/Os in flight) [1]: NVMe's largest queue, 65,536 entries (MQES is a 16-bit field);
+#: the MVA steps through every population up to it (about 1 s at 65,536).
+MAX_QUEUE_DEPTH = 2**16
+#: Most queue depths per curve [1]. ASSUMPTION: a curve is read at tens of points (9 by default); each takes a
+#: tail (an FFT, ms each), so 256 keeps a report's tails to seconds.
+MAX_QUEUE_DEPTHS = 256
 #: At most one page type per bit of a cell [1]: PLC (5 bits) has 5; 8 leaves room (a physical bound of
 #: today's cells with margin).
 MAX_PAGE_TYPES = 8

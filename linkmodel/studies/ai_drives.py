@@ -148,7 +148,8 @@ def count(
         "drive_dwpd",
     ):
         check_range(k, x[k], lo=0, lo_open=True)
-    check_range("waf", x["waf"], lo=1)
+    # ASSUMPTION: 100 is far above any drive's WAF (uniform random writes at 7 % spare: 7.8, Lambert-W)
+    check_range("waf", x["waf"], lo=1, hi=100)
     check_range("utilization", x["utilization"], lo=0, lo_open=True, hi=1)
     io = x["io_size"]
     need = {
@@ -163,6 +164,9 @@ def count(
         "n_capacity": x["capacity"] / (x["drive_capacity"] * x["utilization"]),
         "n_endurance": x["bytes_written_per_day"] * x["waf"] / (x["drive_capacity"] * x["drive_dwpd"]),
     }
+    for k, v in need.items():
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"read_bandwidth, write_bandwidth, capacity: out of any plausible range: {k} overflows")
     # whole drives; a ratio a relative hair above an integer (float rounding) is that integer
     whole = {k: np.ceil(v * (1.0 - 1e-12)) for k, v in need.items()}
     stack = np.stack(np.broadcast_arrays(*[np.asarray(whole[k], dtype=float) for k in _KEYS]))

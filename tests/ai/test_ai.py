@@ -371,3 +371,18 @@ def test_kv_format_of_a_wrong_type_is_named(bad):
     # a list, dict or set reaching the format lookup raised "unhashable type" and named no parameter
     with pytest.raises(ValueError, match=r"^kv format: unknown"):
         kvtier.io_size(LLAMA_70B, fmt=bad)
+
+
+@pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda: weights.expert_stream(DEEPSEEK_V3, 1e300), "steps_per_second"),  # was inf B/s
+        (lambda: weights.expert_stream(DEEPSEEK_V3, 10, bits_per_param=1e300), "bits_per_param"),
+        (lambda: weights.cold_start_time(1e300, 1, 1e-300), "weight_bytes"),  # was inf s
+        (lambda: ai_drives.for_parts(kvtier.demand(LLAMA_70B, 2, 8192, 0.5), "kioxia-cm9-r", waf=1e300), "waf"),
+    ],
+)
+def test_huge_inputs_give_one_line_errors_not_inf(call, name):
+    # issue 15: values of 1e30-1e300 passed through as inf
+    with pytest.raises(ValueError, match=rf"^{name}\b"):
+        call()

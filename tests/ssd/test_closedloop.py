@@ -331,3 +331,13 @@ def test_one_page_type_is_the_plain_die():
         c = closedloop.queue_depth_curve(params, "read", (1, 8, 64), page_types=pt)
         np.testing.assert_allclose(c.latency.values, plain.latency.values, rtol=1e-12)
         np.testing.assert_allclose(queueing.tail(c), queueing.tail(plain), rtol=1e-12)
+
+
+@pytest.mark.parametrize("qds", [(1, 10**12), tuple(range(1, 1000)), (1.5,)])
+def test_queue_depths_are_bounded(qds):
+    # a queue depth of 1e12 ran the MVA through every population up to it; a million of them a tail each
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    with pytest.raises(ValueError, match=r"^queue_depths: "):
+        closedloop.queue_depth_curve(params, "read", qds)
+    with pytest.raises(ValueError, match=r"^queue_depths: "):
+        closedloop.mixed_curve(params, 0.7, qds)
