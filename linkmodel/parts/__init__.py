@@ -4,7 +4,8 @@ and their resolution into typed model parameters, each with its provenance.
 Layer: above the models (:mod:`linkmodel.pcie`, :mod:`linkmodel.ssd`,
 :mod:`linkmodel.ai`), below the studies. Modules: :mod:`~linkmodel.parts.files`
 (spec and catalogue files: schema, SI conversion, one-line errors naming file
-and field), :mod:`~linkmodel.parts.resolve` and :mod:`~linkmodel.parts.rules`
+and field), :mod:`~linkmodel.parts.fields` (every field of those files, with
+its plausible range and basis), :mod:`~linkmodel.parts.resolve` and :mod:`~linkmodel.parts.rules`
 (a part's SKU -> drive parameters and where each came from, by a table of
 resolvers), :mod:`~linkmodel.parts.shared` (shared defaults, provenance),
 :mod:`~linkmodel.parts.calibration` (the shared calibrated constants),

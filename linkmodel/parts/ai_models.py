@@ -13,13 +13,13 @@ messages naming the file, the model and the field.
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from linkmodel.ai.models import ATTENTION, Model, MoE
 from linkmodel.parts.files import SpecError, data_dir
+from linkmodel.parts.schema import read_toml
 
 __all__ = ["AI_MODELS_SCHEMA", "load_models", "model", "models", "models_path"]
 
@@ -126,11 +126,7 @@ def load_models(path: str | Path | None = None) -> dict[str, Model]:
         wrong ``schema``, unknown or missing fields, wrong types or out-of-range values.
     """
     path = models_path() if path is None else path
-    try:
-        with open(path, "rb") as f:
-            raw = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise SpecError(f"{path}: {e}") from None
+    raw = read_toml(Path(path))  # one reader for every data file: small regular files only, one-line errors
     schema = raw.pop("schema", None)
     if schema != AI_MODELS_SCHEMA:
         raise SpecError(f'{path}: schema: expected "{AI_MODELS_SCHEMA}", got {schema!r}')

@@ -8,67 +8,26 @@ catalogue's shared values. The schema is documented in ``data/specs/README.md``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from linkmodel.parts.fields import CONTROLLER_FIELDS, NAND_FIELDS
 from linkmodel.parts.locations import data_dir
 from linkmodel.parts.schema import (
     CATALOGUE_SCHEMA,
-    FieldType,
     SpecError,
     Value,
     check_keys,
     facts_and_assumptions,
     read_toml,
 )
-from linkmodel.pcie import phy
+from linkmodel.units import format_si
 
 __all__ = ["CONTROLLER_FIELDS", "NAND_FIELDS", "CatalogueEntry", "inline_entries", "load_catalogue_file"]
 
 # ---------------------------------------------------------------------------
 # catalogue
 # ---------------------------------------------------------------------------
-
-NAND_FIELDS: dict[str, FieldType] = {
-    "vendor": FieldType("str", True),
-    "generation": FieldType("str", True),
-    "cell": FieldType("choice", True, ("SLC", "MLC", "TLC", "QLC")),
-    "layers": FieldType("int"),
-    "die_capacity": FieldType("size", True),
-    "planes": FieldType("int", True),
-    "page_size": FieldType("size", True),
-    "spare_fraction": FieldType("ratio", True, positive=False),
-    "interface_rate": FieldType("rate", True),
-    "t_read": FieldType("time", True),
-    "t_prog": FieldType("time", True),
-    "t_erase": FieldType("time", True),
-    "t_read_slc": FieldType("time", True),  # the die run in SLC mode (one bit per cell)
-    "t_prog_slc": FieldType("time", True),
-    "block_pages": FieldType("int", True),
-    "independent_plane_reads": FieldType("int", True),
-    "program_cache_pages": FieldType("int", True, positive=False),
-    "read_power": FieldType("power", True),
-    "program_power": FieldType("power"),  # default: the calibrated shared value
-    "erase_power": FieldType("power", True),
-    "standby_power": FieldType("power", True, positive=False),
-    "io_energy": FieldType("energy_per_byte", True),
-    "command_time": FieldType("time", True, positive=False),
-    "pe_cycles": FieldType("number"),
-}
-
-CONTROLLER_FIELDS: dict[str, FieldType] = {
-    "vendor": FieldType("str", True),
-    "name": FieldType("str", True),
-    "gen": FieldType("int", True, tuple(phy.GENERATIONS)),
-    "lanes": FieldType("int", choices=tuple(phy.ALLOWED_LANES)),
-    "channels": FieldType("int", True),
-    "max_channel_rate": FieldType("rate", True),
-    "iops_limit": FieldType("frequency"),
-    "bandwidth_limit": FieldType("bandwidth"),
-    "active_power": FieldType("power", True),
-    "idle_power": FieldType("power", positive=False),
-    "process_nm": FieldType("number"),
-}
 
 CATALOGUE_ENTRY_KEYS = {"id", "source", "facts", "assumed", "notes"}
 
@@ -100,7 +59,7 @@ def _catalogue_shared(ps: str, data: dict, kind: str) -> dict[str, dict[str, Val
         if not isinstance(table, dict):
             raise SpecError(f"{ps}: shared.{group}: expected a table")
         check_keys(ps, f"shared.{group}.", table, {"facts", "assumed", "source"})
-        loose = {k: FieldType(v.kind, False, v.choices, v.positive) for k, v in fields.items()}
+        loose = {k: replace(v, required=False) for k, v in fields.items()}
         shared[group] = facts_and_assumptions(ps, table, loose, prefix=f"shared.{group}.")
     return shared
 
@@ -120,7 +79,7 @@ def _catalogue_entries(ps: str, entries, kind: str, shared: dict, shared_where: 
             raise SpecError(f"{ps}: {where}.id: required string missing")
         if e["id"] in out:
             raise SpecError(f"{ps}: {where}.id: duplicate id {e['id']!r}")
-        loose = {k: FieldType(v.kind, False, v.choices, v.positive) for k, v in fields.items()}
+        loose = {k: replace(v, required=False) for k, v in fields.items()}
         vals = facts_and_assumptions(ps, e, loose, prefix=f"{where}.")
         group = vals["cell"].value if "cell" in vals else "all"
         for g in (group, "all"):
@@ -132,8 +91,30 @@ def _catalogue_entries(ps: str, entries, kind: str, shared: dict, shared_where: 
                     f"{ps}: {where}.facts.{key}: required field missing "
                     f"(give it as a fact, an assumption, or a [shared] value)"
                 )
+        _check_entry(ps, where, vals)
         out[e["id"]] = CatalogueEntry(e["id"], kind, ps, vals, str(e.get("notes", "")))
     return out
+
+
+#: (lower, higher, unit): pairs of an entry's values where the first may not exceed the second
+_ORDERED = (
+    ("t_read_slc", "t_read", "s"),  # a die reads one bit per cell at least as fast as several
+    ("t_prog_slc", "t_prog", "s"),  # and programs one bit per cell at least as fast
+    ("independent_plane_reads", "planes", ""),  # a die reads at most all its planes at once
+    ("idle_power", "active_power", "W"),  # a controller draws no more idle than active
+)
+
+
+def _check_entry(ps: str, where: str, vals: dict[str, Value]) -> None:
+    """Contradictions between an entry's values (its own, or shared values it takes), one line naming both."""
+    for lo, hi, unit in _ORDERED:
+        if lo in vals and hi in vals and vals[lo].value > vals[hi].value:
+            shown = [f"{k} {format_si(vals[k].value, unit).strip()}" + _shared(vals[k]) for k in (lo, hi)]
+            raise SpecError(f"{ps}: {where}.{lo}: {shown[0]} is above {shown[1]}")
+
+
+def _shared(v: Value) -> str:
+    return " (a [shared] value)" if v.basis.startswith("shared ") else ""
 
 
 def load_catalogue_file(path, kind: str) -> dict[str, CatalogueEntry]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linkmodel.parts.catalogue import CatalogueEntry, inline_entries, load_catalogue_file
+from linkmodel.parts.fields import ENDURANCE_METRICS, METRICS, PART_FIELDS, PUBLISHED_KEYS
 from linkmodel.parts.locations import data_dir, specs_dir
 from linkmodel.parts.schema import (
     SCHEMA,
@@ -31,7 +32,6 @@ from linkmodel.parts.schema import (
     facts_and_assumptions,
     read_toml,
 )
-from linkmodel.pcie import phy, transactions
 from linkmodel.units import KiB
 
 __all__ = [
@@ -58,73 +58,7 @@ __all__ = [
 # parts
 # ---------------------------------------------------------------------------
 
-#: the link values a part may state: the PCIe model's own lists (one home: linkmodel.pcie)
-_GENS = tuple(phy.GENERATIONS)
-_LANES = tuple(phy.ALLOWED_LANES)
-_SIZES = tuple(float(m) for m in transactions.ALLOWED_MPS)  # MPS and MRRS take the same sizes
-
-PART_FIELDS: dict[str, FieldType] = {
-    "gen": FieldType("int", True, _GENS, doc="PCIe generation"),
-    "lanes": FieldType("int", True, _LANES, doc="PCIe link width"),
-    "mps": FieldType("size", choices=_SIZES, doc="Max_Payload_Size"),
-    "mrrs": FieldType("size", choices=_SIZES, doc="Max_Read_Request_Size"),
-    "controller": FieldType("str", True, doc="controller catalogue id, or the id of the file's own [[controller]]"),
-    "nand": FieldType("str", True, doc="NAND catalogue id, or the id of the file's own [[nand]]"),
-    "nand_by_capacity": FieldType(
-        "nand_map", doc="NAND catalogue id per SKU capacity where SKUs differ (the others use `nand`)"
-    ),
-    "channels": FieldType("int", doc="NAND channels used (default: the controller's)"),
-    "channel_rate": FieldType("rate", doc="NAND bus rate (default: min of controller and NAND)"),
-    "capacity": FieldType("size", True, doc="user capacity of the SKU the figures refer to"),
-    "raw_capacity": FieldType("size", doc="NAND capacity (default: next power-of-two TiB count)"),
-    "power_cap": FieldType("power", True, doc="maximum average active power the drive is held to"),
-    "power_states": FieldType("power_list", doc="maximum power of each operational NVMe power state, PS0 first"),
-    "dram": FieldType(
-        "size", doc="DRAM capacity (default 1 GB per TB of NAND at a 4 KiB mapping unit, scaled by 4 KiB / unit)"
-    ),
-    "indirection_unit": FieldType("size", doc="mapping granularity (default 4 KiB; 16 KiB for QLC)"),
-    "dwpd": FieldType("number", doc="rated drive writes per day"),
-    "slc_cache": FieldType(
-        "number",
-        positive=False,
-        doc="share of host writes that pass through an SLC write cache and are folded later, 0-1 (default 0: no cache)",
-    ),
-    "warranty_years": FieldType("number", doc="warranty period for the endurance rating"),
-    "form_factor": FieldType("str"),
-    "dual_port": FieldType("bool"),
-}
-
-METRICS: dict[str, tuple[str, str]] = {
-    # metric -> (quantity kind, description)
-    "seq_read": ("bandwidth", "sequential read, 128 KiB unless stated [B/s]"),
-    "seq_write": ("bandwidth", "sequential write, 128 KiB unless stated [B/s]"),
-    "rand_read": ("frequency", "random read IOPS, 4 KiB unless stated [1/s]"),
-    "rand_write": ("frequency", "random write IOPS (steady state), 4 KiB unless stated [1/s]"),
-    "mixed_70_30": ("frequency", "random 70 % read / 30 % write IOPS, 4 KiB [1/s]"),
-    "active_power": ("power", "maximum average active power [W]"),
-    "seq_read_power": ("power", "average power during sequential reads [W]"),
-    "seq_write_power": ("power", "average power during sequential writes [W]"),
-    "read_efficiency": ("efficiency", "sequential read bandwidth per watt [B/s/W]"),
-    "idle_power": ("power", "idle power [W]"),
-    "read_latency": ("time", "QD1 4 KiB random read latency [s]"),
-    "write_latency": ("time", "QD1 4 KiB random write latency [s]"),
-    "dwpd": ("ratio", "drive writes per day"),
-    "tbw_random": ("size", "rated terabytes written, random workload [B]"),
-    "tbw_seq": ("size", "rated terabytes written, sequential workload [B]"),
-}
 PUBLISHED_KINDS = ("up_to", "typical", "max", "measured", "derived")
-PUBLISHED_KEYS = {
-    "metric",
-    "value",
-    "kind",
-    "capacity",
-    "block_size",
-    "queue_depth",
-    "source",
-    "confirmed",
-    "note",
-    "sets",
-}
 
 
 @dataclass(frozen=True)
@@ -224,6 +158,64 @@ def _default_block(metric: str) -> float:
     return 128.0 * KiB if metric in SEQUENTIAL_METRICS else 4.0 * KiB
 
 
+def _published(ps: str, data: dict, headline: float) -> tuple[Published, ...]:
+    """The ``[[published]]`` figures of part file ``ps``; a figure without a source takes the file-wide one."""
+    entries = data.get("published", [])
+    if not isinstance(entries, list):
+        raise SpecError(f"{ps}: published: expected an array of tables ([[published]])")
+    out = []
+    for i, e in enumerate(entries):
+        where = f"published[{i}]"
+        if not isinstance(e, dict):
+            raise SpecError(f"{ps}: {where}: expected a table")
+        check_keys(ps, f"{where}.", e, PUBLISHED_KEYS)
+        if "source" not in e and "source" in data:
+            e = dict(e, source=data["source"])
+        for req in ("metric", "value", "kind", "source"):
+            if req not in e:
+                extra = " (or give a file-wide `source`)" if req == "source" else ""
+                raise SpecError(f"{ps}: {where}.{req}: required field missing{extra}")
+        metric = e["metric"]
+        if metric not in METRICS:
+            raise SpecError(f"{ps}: {where}.metric: {metric!r} not allowed; allowed: {', '.join(METRICS)}")
+        for key in ("block_size", "queue_depth"):
+            if key in e and metric in ENDURANCE_METRICS:
+                raise SpecError(f"{ps}: {where}.{key}: an endurance rating ({metric}) has no {key.replace('_', ' ')}")
+        got = {k: convert(ps, f"{where}.{k}", v, ft) for k, v in e.items() if (ft := PUBLISHED_KEYS[k]) is not None}
+        mkind, span, _ = METRICS[metric]
+        out.append(
+            Published(
+                metric,
+                convert(ps, f"{where}.value", e["value"], FieldType(mkind, span=span)),
+                convert(ps, f"{where}.kind", e["kind"], FieldType("choice", choices=PUBLISHED_KINDS)),
+                got.get("capacity", headline),
+                got.get("block_size", _default_block(metric)),
+                got.get("queue_depth"),
+                got["source"],
+                got.get("confirmed", True),
+                got.get("note", ""),
+                got.get("sets", ""),
+            )
+        )
+    return tuple(out)
+
+
+def _check_power(ps: str, fields: dict[str, Value], published: tuple[Published, ...]) -> None:
+    """Idle power cannot exceed the power cap, nor a published active power of the same SKU [W]."""
+    cap = fields["power_cap"].value
+    for i, p in enumerate(published):
+        if p.metric != "idle_power":
+            continue
+        if p.value > cap:
+            raise SpecError(f"{ps}: published[{i}].value: idle power {p.value:g} W above facts.power_cap {cap:g} W")
+        for j, q in enumerate(published):
+            if q.metric == "active_power" and same_capacity(q.capacity, p.capacity) and p.value > q.value:
+                raise SpecError(
+                    f"{ps}: published[{i}].value: idle power {p.value:g} W above the active power "
+                    f"{q.value:g} W of published[{j}] (same capacity)"
+                )
+
+
 def load_part(path) -> Part:
     """Load and validate one part spec file.
 
@@ -240,7 +232,11 @@ def load_part(path) -> Part:
     ------
     SpecError
         One line naming the file and field: bad TOML, unknown keys, missing
-        required fields, wrong types, negative values, unknown units.
+        required fields, wrong types, negative values, unknown units, a
+        capacity in bits, a value outside its plausible range
+        (:mod:`~linkmodel.parts.fields`), idle power above the power cap or
+        the active power, an endurance figure with a block size, an ``id``
+        that is not the file name.
     """
     p = Path(path)
     data = read_toml(p)
@@ -252,44 +248,21 @@ def load_part(path) -> Part:
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise SpecError(f"{ps}: {key}: required string missing")
     fields = facts_and_assumptions(ps, data, PART_FIELDS)
-    headline = fields["capacity"].value
-    published = []
-    entries = data.get("published", [])
-    if not isinstance(entries, list):
-        raise SpecError(f"{ps}: published: expected an array of tables ([[published]])")
-    for i, e in enumerate(entries):
-        where = f"published[{i}]"
-        if not isinstance(e, dict):
-            raise SpecError(f"{ps}: {where}: expected a table")
-        check_keys(ps, f"{where}.", e, PUBLISHED_KEYS)
-        for req in ("metric", "value", "kind", "source"):
-            if req not in e:
-                raise SpecError(f"{ps}: {where}.{req}: required field missing")
-        metric = e["metric"]
-        if metric not in METRICS:
-            raise SpecError(f"{ps}: {where}.metric: {metric!r} not allowed; allowed: {', '.join(METRICS)}")
-        kind = convert(ps, f"{where}.kind", e["kind"], FieldType("choice", choices=PUBLISHED_KINDS))
-        value = convert(ps, f"{where}.value", e["value"], FieldType(METRICS[metric][0]))
-        cap = convert(ps, f"{where}.capacity", e["capacity"], FieldType("size")) if "capacity" in e else headline
-        block = (
-            convert(ps, f"{where}.block_size", e["block_size"], FieldType("size"))
-            if "block_size" in e
-            else _default_block(metric)
-        )
-        qd = convert(ps, f"{where}.queue_depth", e["queue_depth"], FieldType("number")) if "queue_depth" in e else None
-        source = convert(ps, f"{where}.source", e["source"], FieldType("str"))
-        confirmed = convert(ps, f"{where}.confirmed", e.get("confirmed", True), FieldType("bool"))
-        note = convert(ps, f"{where}.note", e["note"], FieldType("str")) if "note" in e else ""
-        sets = convert(ps, f"{where}.sets", e["sets"], FieldType("str")) if "sets" in e else ""
-        published.append(Published(metric, value, kind, cap, block, qd, source, confirmed, note, sets))
+    published = _published(ps, data, fields["capacity"].value)
+    _check_power(ps, fields, published)
     inline = {kind: inline_entries(ps, data, kind) for kind in ("nand", "controller")}
+    if data["id"] != p.stem:
+        raise SpecError(
+            f"{ps}: id: {data['id']!r} is not the file name {p.stem!r}; a part's id is its file name "
+            f"(rename the file {data['id']}.toml or set id = {p.stem!r})"
+        )
     return Part(
         id=data["id"],
         vendor=data["vendor"],
         model=data["model"],
         path=ps,
         fields=fields,
-        published=tuple(published),
+        published=published,
         segment=str(data.get("segment", "")),
         notes=str(data.get("notes", "")),
         inline=inline,

@@ -154,6 +154,17 @@ def power_states(part: Part):
     )
 
 
+def _check_nand_by_capacity(part: Part, cat) -> None:
+    """Every id in ``nand_by_capacity`` names a NAND entry, whether or not a figure uses its SKU."""
+    own = part.inline.get("nand", {})
+    for c, nid in (part.get("nand_by_capacity") or {}).items():
+        if nid not in cat["nand"] and nid not in own:
+            known = ", ".join(sorted(set(cat["nand"]) | set(own)))
+            raise SpecError(
+                f"{part.path}: nand_by_capacity: unknown NAND id {nid!r} (the {c / 1e12:g} TB SKU); known: {known}"
+            )
+
+
 def context(part, capacity, cat, constants, cell_mode, power_state, whatif) -> Context:
     """The resolution context of one SKU (checks ``cell_mode``; looks up its NAND and controller)."""
     if cell_mode not in CELL_MODES:
@@ -163,6 +174,7 @@ def context(part, capacity, cat, constants, cell_mode, power_state, whatif) -> C
     # the part's choice of NAND or controller may itself be an assumption (or a what-if): then so is every
     # value it brings, whatever the catalogue says of the entry
     f = part.fields
+    _check_nand_by_capacity(part, cat)
     chosen_assumed = {
         "nand": whatif.get("nand") is not None
         or f["nand"].assumed

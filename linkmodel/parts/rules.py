@@ -179,10 +179,17 @@ def _channels(ctx: Context) -> Resolved:
     """The part's channels (unless a what-if controller brings its own), else the controller's; a small SKU
     populates only as many channels as it has dies."""
     value, prov = fact(unless=("controller",))(ctx, "channels") or from_entry(ctx, ctx.ctrl, "channels")
+    own = prov.source.startswith(("fact", "assumed"))  # the part's own figure, not its controller's
+    most = float(ctx.ctrl.get("channels"))
+    if own and value > most:
+        raise SpecError(
+            f"{ctx.part.path}: channels: {value:g} exceeds controller {ctx.ctrl.id}'s {most:g} channels "
+            "(a drive uses at most its controller's channels)"
+        )
     dies = ctx.values["dies"]
     if dies >= value:
         return value, prov
-    if prov.source.startswith(("fact", "assumed")):
+    if own:
         cap, _ = _sku(ctx)
         raise SpecError(
             f"{ctx.part.path}: channels: {value:g} channels but capacity {cap / 1e12:g} TB "

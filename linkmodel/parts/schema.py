@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import math
 import re
+import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from linkmodel.units import QUANTITY_KINDS, parse_quantity
+from linkmodel.units import QUANTITY_KINDS, format_si, parse_quantity
 
 __all__ = [
     "CATALOGUE_SCHEMA",
+    "MAX_FILE_BYTES",
     "SCHEMA",
     "FieldType",
     "SpecError",
@@ -45,21 +47,80 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class FieldType:
-    """How one field is read: its kind and constraints."""
+    """How one field is read: its kind and constraints.
+
+    Attributes
+    ----------
+    kind : str
+        A :data:`~linkmodel.units.QUANTITY_KINDS` kind (converted to SI), or ``"int"``, ``"number"``,
+        ``"str"``, ``"bool"``, ``"choice"``, ``"nand_map"``; ``"<kind>_list"`` for a non-empty array.
+    span : tuple of float, optional
+        Plausible range ``(lo, hi)`` in SI units (B, s, T/s, B/s, 1/s, W, J/B, B/s/W, 1), both ends allowed;
+        its basis is in `doc`. A value outside is refused.
+    bits : bool
+        A size that may be given in bits (a die's capacity, "1 Tibit"); every other size is bytes only.
+    pow2 : bool
+        The value must be a power of two (an indirection unit) [B].
+    """
 
     kind: str  # a parse_quantity kind, or "int", "str", "number", "choice"
     required: bool = False
     choices: tuple = ()
     positive: bool = True
     doc: str = ""
+    span: tuple[float, float] | None = None
+    bits: bool = False
+    pow2: bool = False
+
+
+#: the SI unit shown with a kind's plausible range
+_UNITS = {
+    "size": "B",
+    "time": "s",
+    "rate": "T/s",
+    "bandwidth": "B/s",
+    "frequency": "IOPS",
+    "power": "W",
+    "energy_per_byte": "J/B",
+    "efficiency": "B/s/W",
+}
+
+
+def _shown(x: float, kind: str) -> str:
+    """A range end with its unit, e.g. ``1 GB``, ``10 PB``, ``100 ns``."""
+    if kind not in _UNITS:
+        return f"{x:g}"
+    if abs(x) >= 1e15:  # format_si stops at T
+        return f"{x / 1e15:.4g} P{_UNITS[kind]}"
+    return format_si(x, _UNITS[kind])
+
+
+def _quantity(where: str, key: str, raw: Any, ft: FieldType) -> float:
+    """A quantity string read to SI; a size in bits is refused unless the field takes bits."""
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        raise SpecError(f'{where}: expected a {ft.kind} such as "{_example(ft.kind)}", got {raw!r}')
+    if ft.kind != "ratio" and (not isinstance(raw, str) or _NUMBER_ONLY.match(raw.strip())):
+        # a bare number in a spec file is a unit left out: "25" could be W or mW, "15.36" TB or bytes
+        raise SpecError(f'{where}: a {ft.kind} needs a unit, e.g. "{_example(ft.kind)}"; got {raw!r}')
+    bytes_only = ft.kind == "size" and not ft.bits
+    try:
+        return parse_quantity(raw, "bytes" if bytes_only else ft.kind, key)
+    except ValueError as exc:
+        msg = str(exc)
+        if bytes_only and "is in bits" in msg:  # a capacity in bits was silently divided by 8
+            raise SpecError(f'{where}: {raw!r} is in bits; give bytes, e.g. "15.36 TB" or "16 TiB"') from None
+        if msg.startswith(f"{key}: "):
+            msg = msg[len(key) + 2 :]
+        raise SpecError(f"{where}: {msg}") from None
 
 
 def convert(path: str, key: str, raw: Any, ft: FieldType):
+    """One field's raw TOML value, checked and converted to SI; a one-line SpecError naming file and field."""
     where = f"{path}: {key}"
     if ft.kind.endswith("_list"):  # a non-empty array of quantities, e.g. power states
         if not isinstance(raw, list) or not raw:
             raise SpecError(f'{where}: expected a non-empty array such as ["25 W", "15 W"], got {raw!r}')
-        item = FieldType(ft.kind[: -len("_list")], positive=ft.positive)
+        item = replace(ft, kind=ft.kind[: -len("_list")])
         return tuple(convert(path, f"{key}[{i}]", x, item) for i, x in enumerate(raw))
     if ft.kind == "nand_map":  # SKU capacity -> catalogue id, e.g. { "1.92 TB" = "kioxia-bics5-tlc" }
         if not isinstance(raw, dict) or not raw:
@@ -69,7 +130,7 @@ def convert(path: str, key: str, raw: Any, ft: FieldType):
             )
         out = {}
         for cap, nid in raw.items():
-            c = convert(path, f"{key}.{cap!r}", cap, FieldType("size"))
+            c = convert(path, f"{key}.{cap!r}", cap, FieldType("size", span=ft.span))
             out[c] = convert(path, f"{key}.{cap!r}", nid, FieldType("str"))
         return out
     if ft.kind == "str":
@@ -94,18 +155,7 @@ def convert(path: str, key: str, raw: Any, ft: FieldType):
             raise SpecError(f"{where}: expected a number, got {raw!r}")
         value = float(raw)
     else:
-        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            raise SpecError(f'{where}: expected a {ft.kind} such as "{_example(ft.kind)}", got {raw!r}')
-        if ft.kind != "ratio" and (not isinstance(raw, str) or _NUMBER_ONLY.match(raw.strip())):
-            # a bare number in a spec file is a unit left out: "25" could be W or mW, "15.36" TB or bytes
-            raise SpecError(f'{where}: a {ft.kind} needs a unit, e.g. "{_example(ft.kind)}"; got {raw!r}')
-        try:
-            value = parse_quantity(raw, ft.kind, key)
-        except ValueError as exc:
-            msg = str(exc)
-            if msg.startswith(f"{key}: "):
-                msg = msg[len(key) + 2 :]
-            raise SpecError(f"{where}: {msg}") from None
+        value = _quantity(where, key, raw, ft)
     if not math.isfinite(value):
         raise SpecError(f"{where}: must be finite")
     if ft.positive and value <= 0:
@@ -114,6 +164,11 @@ def convert(path: str, key: str, raw: Any, ft: FieldType):
         raise SpecError(f"{where}: must not be negative, got {raw!r}")
     if ft.choices and value not in ft.choices:
         raise SpecError(f"{where}: {raw!r} not allowed; allowed: {', '.join(map(str, ft.choices))}")
+    if ft.span is not None and not ft.span[0] <= value <= ft.span[1]:
+        lo, hi = (_shown(x, ft.kind) for x in ft.span)
+        raise SpecError(f"{where}: {raw!r} is outside the plausible range {lo} to {hi}")
+    if ft.pow2 and (value != int(value) or int(value) & (int(value) - 1)):
+        raise SpecError(f'{where}: {raw!r} is not a power of two (e.g. "4 KiB", "16 KiB")')
     return value
 
 
@@ -154,17 +209,41 @@ class Value:
         return not self.assumed and self.basis.strip().lower().startswith("secondary")
 
 
+#: the largest data file read [B]. ASSUMPTION: the largest bundled file (data/catalogue/nand.toml) is ~37 kB; a
+#: file 28x that is no longer hand-written, and a bound keeps /dev/zero or a huge file from filling memory
+MAX_FILE_BYTES = 1 << 20
+
+
 def read_toml(path: Path) -> dict:
+    """A data file's TOML tables; a one-line SpecError naming the file for anything that is not a small,
+    regular, UTF-8 TOML file (a FIFO or device is refused before it is opened: reading it could block or
+    never end)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        st = path.stat()
     except FileNotFoundError:
         raise SpecError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise SpecError(f"{path}: {what}; expected a .toml file")
+    too_big = f"{path}: larger than {MAX_FILE_BYTES // 1024} KiB; a spec or catalogue file is a few kB of TOML"
+    if st.st_size > MAX_FILE_BYTES:
+        raise SpecError(too_big)
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat
+        if len(data) > MAX_FILE_BYTES:
+            raise SpecError(too_big)
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read: {exc}") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise SpecError(f"{path}: not valid TOML: nested too deeply") from None
 
 
 def check_keys(path: str, where: str, table: dict, allowed) -> None:

@@ -120,7 +120,11 @@ UNRUNNABLE = [
         BASE.replace('"25 W"', '"4 W"'),
         "(15.36 TB SKU): power_cap: 4 W does not exceed the drive's static power",
     ),
-    ("capacity of one byte", BASE.replace('"15.36 TB"', '"1 B"'), "less than one 1024 Gibit die of kioxia-bics8-tlc"),
+    (
+        "capacity below one die",
+        BASE.replace('"15.36 TB"', '"60 GB"\nraw_capacity = "64 GB"'),
+        "less than one 1024 Gibit die of kioxia-bics8-tlc",
+    ),
     (
         "more channels than dies",
         BASE.replace('"15.36 TB"', '"0.96 TB"').replace("lanes = 4", "lanes = 4\nchannels = 16"),
@@ -128,7 +132,8 @@ UNRUNNABLE = [
     ),
     (
         "capacity too large for the cap",
-        BASE.replace('"15.36 TB"', '"100 PB"'),
+        # 5 PB of NAND wants ~5 TB of DRAM: 4,657 GiB x 0.054 W/GiB = 251 W of DRAM alone
+        BASE.replace('"15.36 TB"', '"5 PB"'),
         "does not exceed the drive's static power",
     ),
     ("raw below user", BASE.replace("lanes = 4", 'lanes = 4\nraw_capacity = "10 TB"'), "raw_capacity: usable NAND"),
@@ -142,7 +147,7 @@ UNRUNNABLE = [
 
 
 def test_check_lists_model_inputs_with_provenance(tmp_path, capsys):
-    path = tmp_path / "p.toml"
+    path = tmp_path / "test-part.toml"
     path.write_text(
         BASE.replace("lanes = 4", "lanes = 4\nchannels = 8")
         + '\n[facts.source]\nchannels = "secondary: a forum post"\n'
@@ -157,7 +162,7 @@ def test_check_lists_model_inputs_with_provenance(tmp_path, capsys):
 
 @pytest.mark.parametrize("name, text, message", UNRUNNABLE, ids=[u[0] for u in UNRUNNABLE])
 def test_cli_check_unrunnable_file_exit_2_one_line(tmp_path, name, text, message):
-    path = tmp_path / "unrunnable.toml"
+    path = tmp_path / "test-part.toml"
     path.write_text(text)
     for cmd in (["check", str(path)], ["check", str(path), "--json"]):
         proc = subprocess.run([sys.executable, "-W", "error", "-m", "linkmodel", *cmd], capture_output=True, text=True)
@@ -168,7 +173,7 @@ def test_cli_check_unrunnable_file_exit_2_one_line(tmp_path, name, text, message
 
 @pytest.mark.parametrize("name, text, message", BROKEN, ids=[b[0] for b in BROKEN])
 def test_broken_spec_files(tmp_path, name, text, message):
-    path = tmp_path / "broken.toml"
+    path = tmp_path / "test-part.toml"
     path.write_text(text)
     with pytest.raises(SpecError) as info:
         load_part(path)
@@ -180,7 +185,7 @@ def test_broken_spec_files(tmp_path, name, text, message):
 
 @pytest.mark.parametrize("name, text, message", BROKEN[:6], ids=[b[0] for b in BROKEN[:6]])
 def test_cli_check_broken_file_exit_2_no_traceback(tmp_path, name, text, message):
-    path = tmp_path / "broken.toml"
+    path = tmp_path / "test-part.toml"
     path.write_text(text)
     proc = subprocess.run([sys.executable, "-m", "linkmodel", "check", str(path)], capture_output=True, text=True)
     assert proc.returncode == 2
@@ -190,7 +195,7 @@ def test_cli_check_broken_file_exit_2_no_traceback(tmp_path, name, text, message
 
 
 def test_unknown_catalogue_id(tmp_path, capsys):
-    path = tmp_path / "p.toml"
+    path = tmp_path / "test-part.toml"
     path.write_text(BASE.replace('"kioxia-bics8-tlc"', '"no-such-nand"'))
     code = main(["check", str(path)])
     err = capsys.readouterr().err
@@ -198,7 +203,7 @@ def test_unknown_catalogue_id(tmp_path, capsys):
 
 
 def test_spec_outside_repository_works(tmp_path, capsys):
-    path = tmp_path / "elsewhere.toml"
+    path = tmp_path / "test-part.toml"
     path.write_text(BASE)
     assert main(["check", str(path), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -226,7 +231,7 @@ def test_nand_by_capacity(tmp_path):
     small, _ = _parts.params_from_part(part, 1.92e12)
     assert small["t_read"] == pytest.approx(56e-6)  # BiCS5's ISSCC tR
     text = Path(part.path).read_text().replace('"1.92 TB" = "kioxia-bics5-tlc"', '"1.92" = "kioxia-bics5-tlc"')
-    bad = tmp_path / "bad.toml"
+    bad = tmp_path / "kioxia-cd9p-r.toml"
     bad.write_text(text)
     with pytest.raises(SpecError, match=r"nand_by_capacity.*needs a unit"):
         load_part(bad)
@@ -293,7 +298,7 @@ max_channel_rate = "1600 MT/s"
 active_power = "8 W"
 """
     )
-    path = tmp_path / "acme.toml"
+    path = tmp_path / "test-part.toml"
     path.write_text(text)
     params, prov = _parts.params_from_part(load_part(path))
     assert params["t_read"] == pytest.approx(45e-6) and params["t_prog"] == pytest.approx(1e-3)
@@ -329,7 +334,7 @@ active_power = "8 W"
 )
 def test_inline_entry_errors_name_the_file_and_field(tmp_path, capsys, name, extra, message):
     nand_id = "kioxia-bics8-tlc" if name == "catalogue id reused" else "acme-tlc"
-    path = tmp_path / "acme.toml"
+    path = tmp_path / "test-part.toml"
     path.write_text(BASE.replace('nand = "kioxia-bics8-tlc"', f'nand = "{nand_id}"') + extra)
     code = main(["check", str(path)])
     err = capsys.readouterr().err
@@ -340,7 +345,7 @@ def test_inline_entry_errors_name_the_file_and_field(tmp_path, capsys, name, ext
 def test_read_efficiency_defaults_to_sequential_blocks(tmp_path):
     # read efficiency is sequential-read bandwidth per watt (the 9650 PRO's 1,120 MB/s/W is its 28,000 MB/s
     # over 25 W): without a block size it is a 128 KiB figure, like seq_read; random metrics stay at 4 KiB
-    path = tmp_path / "eff.toml"
+    path = tmp_path / "test-part.toml"
     path.write_text(
         BASE + '\n[[published]]\nmetric = "read_efficiency"\nvalue = "600 MB/s/W"\nkind = "up_to"\n'
         'source = "made up"\n\n[[published]]\nmetric = "rand_read"\nvalue = "2 MIOPS"\nkind = "up_to"\n'
@@ -353,7 +358,7 @@ def test_read_efficiency_defaults_to_sequential_blocks(tmp_path):
 def test_small_sku_populates_fewer_channels(tmp_path):
     # 0.96 TB on 1 Tibit dies: 1 TiB of NAND = 8 dies, so a 16-channel controller has 8 channels in use, each
     # with one die: the channel ceiling is 8 x 3.2 GT/s, not 16 x
-    path = tmp_path / "small.toml"
+    path = tmp_path / "test-part.toml"
     path.write_text(BASE.replace('"15.36 TB"', '"0.96 TB"'))
     params, prov = _parts.params_from_part(load_part(path))
     assert params["dies"] == 8 and params["channels"] == 8
