@@ -166,7 +166,7 @@ def test_slc_cache_in_the_drive_by_hand():
         drive.evaluate(dict(BASE, slc_fraction=1.5), wl)
 
 
-def _with(path, tmp_path, extra: str, name="part.toml"):
+def _with(path, tmp_path, extra: str, name="kioxia-cm9-r.toml"):  # a spec file's id is its file name
     from pathlib import Path
 
     text = Path(path).read_text().replace("[assumed]\n", "[assumed]\n" + extra + "\n", 1)
@@ -186,7 +186,8 @@ def test_slc_cache_only_on_parts_that_declare_one(tmp_path):
     assert cached["waf_random"] == pytest.approx(waf_gc + 0.5, rel=1e-6)
     assert cached["dwpd_sequential"] == pytest.approx(base["dwpd_sequential"] / 1.5, rel=1e-9)
     with pytest.raises(_parts.SpecError, match="slc_cache: 2 out of range"):
-        _parts.params_from_part(_with(cm9.path, tmp_path, 'slc_cache = { value = 2, basis = "test" }', "b.toml"))
+        (tmp_path / "b").mkdir()
+        _parts.params_from_part(_with(cm9.path, tmp_path / "b", 'slc_cache = { value = 2, basis = "test" }'))
 
 
 def test_part_endurance_from_outside_numbers():
