@@ -80,6 +80,13 @@ CONTROLLER = {
 }
 
 
+def _shared_nand_keys() -> set[str]:
+    """NAND fields the catalogue's shared values supply (all dies, and TLC): leaving them out is allowed."""
+    with open(ROOT / "data" / "catalogue" / "nand.toml", "rb") as f:
+        shared = tomllib.load(f)["shared"]
+    return set(shared["all"].get("assumed", {})) | set(shared["TLC"].get("assumed", {}))
+
+
 def base_spec() -> dict:
     with open(SPEC, "rb") as f:
         return tomllib.load(f)
@@ -140,12 +147,12 @@ def _case(cid: str, spec: dict | str | bytes, names, argv_head=("check",)) -> Ca
     return Case(f"spec:{cid}", "spec", argv, ((NAME, text),), names=((NAME,), *names), heavy=heavy)
 
 
-def _field_cases(base: dict, table: str, fields: dict, locate) -> list[Case]:
-    """Each field of `fields` removed (if required) and set to each bad value, via `locate(spec)`."""
+def _field_cases(base: dict, table: str, fields: dict, locate, defaulted=frozenset()) -> list[Case]:
+    """Each field of `fields` removed (if required and not `defaulted`) and set to each bad value."""
     out = []
     for key, ft in fields.items():
         values = _bad_values(ft.kind, ft.positive, ft.choices)
-        if ft.required:
+        if ft.required and key not in defaulted:
             s = copy.deepcopy(base)
             where = locate(s)
             if key in where:
@@ -326,7 +333,7 @@ def cases() -> list[Case]:
         Case("spec:ok:inline", "spec", ("check", f"{{dir}}/{NAME}", "--json"), ((NAME, dumps(inline)),), expect="ok"),
     ]
     out += _part_fields(base)
-    out += _field_cases(inline, "nand", NAND_FIELDS, lambda s: s["nand"][0]["facts"])
+    out += _field_cases(inline, "nand", NAND_FIELDS, lambda s: s["nand"][0]["facts"], _shared_nand_keys())
     out += _field_cases(inline, "controller", CONTROLLER_FIELDS, lambda s: s["controller"][0]["facts"])
     out += _published(base)
     out += _contradictions(base, inline)
