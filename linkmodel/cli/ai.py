@@ -97,7 +97,8 @@ def add_parser(sub):
     p = sub.add_parser(
         "ai",
         help="AI inference storage: KV-cache tiers, break-even, small-block IOPS, cold start",
-        description=__doc__.split("\n\n")[0] + " " + " ".join(__doc__.split("\n\n")[1].split()),
+        description="AI-inference storage what-ifs (the library: linkmodel.ai). "
+        + " ".join(__doc__.split("\n\n")[1].split()),
     )
     s = p.add_subparsers(dest="ai_command", metavar="AI_COMMAND", parser_class=type(p))
     p.set_defaults(func=lambda args: _missing(args))
