@@ -25,8 +25,10 @@ __all__ = [
     "check_finite",
     "check_in",
     "check_integer",
+    "check_memory",
     "check_range",
     "dataset",
+    "is_choice",
     "pack",
     "unpack",
 ]
@@ -221,6 +223,28 @@ def check_range(
         raise ValueError(f"{name}: {_show(a[bad])}{u} out of range; must be {rng}{u}")
 
 
+#: Working memory a single model call may claim before it is refused [B]. ASSUMPTION: 2 GiB, a quarter of a
+#: small (8 GiB) machine: a call that needs more is better split (``chunks=`` for a sweep, batches for
+#: arrays) than left to run out of memory without a word.
+MEMORY_LIMIT = 2 * 2**30
+
+
+def check_memory(name: str, elements: float, bytes_per_element: float, hint: str, what: str = "") -> None:
+    """Raise a one-line ValueError if ``elements x bytes_per_element`` [B] exceeds :data:`MEMORY_LIMIT`.
+
+    ``bytes_per_element`` is the caller's measured peak working memory per
+    output element [B] (the result and its intermediates); ``hint`` says
+    what to do instead (e.g. pass ``chunks=``); ``what`` how the elements
+    count (default "elements").
+    """
+    need = float(elements) * float(bytes_per_element)
+    if need > MEMORY_LIMIT:
+        raise ValueError(
+            f"{name}: {what or f'{float(elements):.3g} elements'} need about {need / 2**30:.3g} GiB of working memory, "
+            f"over the {MEMORY_LIMIT / 2**30:g} GiB limit; {hint}"
+        )
+
+
 def check_integer(name: str, a) -> None:
     """Raise ValueError unless every element of `a` is a whole number."""
     check_finite(name, a)
@@ -230,10 +254,22 @@ def check_integer(name: str, a) -> None:
         raise ValueError(f"{name}: must be a whole number, got {_show(a[bad])}")
 
 
+def is_choice(value, allowed) -> bool:
+    """Whether the scalar option `value` is one of `allowed` (False, not TypeError, for a list, dict or array)."""
+    if isinstance(value, (list, dict, set, np.ndarray)):
+        return False  # unhashable, or compared elementwise: never one option
+    try:
+        return bool(value in allowed)
+    except (TypeError, ValueError):
+        return False
+
+
 def check_choice(name: str, value, allowed) -> None:
-    """Raise ValueError unless the scalar option `value` is one of `allowed`."""
-    if value not in allowed:
-        raise ValueError(f"{name}: {value!r} not allowed; allowed: {', '.join(map(repr, allowed))}")
+    """Raise ValueError unless the scalar option `value` is one of `allowed` (any value: a list is named too)."""
+    if not is_choice(value, allowed):
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise ValueError(f"{name}: {shown} not allowed; allowed: {', '.join(map(repr, allowed))}")
 
 
 def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: dict | None = None):

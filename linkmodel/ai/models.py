@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from linkmodel._array import check_range, pack, unpack
+from linkmodel._array import check_range, is_choice, pack, unpack
 
 __all__ = [
     "ATTENTION",
@@ -198,9 +198,10 @@ def kv_format(fmt) -> KVFormat:
     """A KVFormat from a name in :data:`FORMATS` or a KVFormat."""
     if isinstance(fmt, KVFormat):
         return fmt
-    if fmt in FORMATS:
+    if is_choice(fmt, FORMATS):
         return FORMATS[fmt]
-    raise ValueError(f"kv format: unknown {fmt!r}; allowed: {', '.join(FORMATS)} or a KVFormat")
+    shown = repr(fmt) if len(repr(fmt)) <= 60 else repr(fmt)[:57] + "..."
+    raise ValueError(f"kv format: unknown {shown}; allowed: {', '.join(FORMATS)} or a KVFormat")
 
 
 def check_model(m: object) -> Model:

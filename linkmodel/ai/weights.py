@@ -59,7 +59,16 @@ def cold_start_time(
         check_range(k, x[k], lo=0, lo_open=True, unit="B/s", allow_inf=k != "drive_read_bandwidth")
     check_range("efficiency", x["efficiency"], lo=0, lo_open=True, hi=1)
     bw = np.minimum(np.minimum(x["drives"] * x["drive_read_bandwidth"], x["host_bandwidth"]), x["network_bandwidth"])
-    return pack(x["weight_bytes"] / (x["efficiency"] * bw), kind, "cold_start_time", "s")
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = x["weight_bytes"] / (x["efficiency"] * bw)
+    _finite_result(t, "weight_bytes, drives, drive_read_bandwidth", "cold_start_time")
+    return pack(t, kind, "cold_start_time", "s")
+
+
+def _finite_result(value, inputs: str, what: str) -> None:
+    """A one-line ValueError naming the inputs when a result overflows to inf or NaN (never handed back)."""
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"{inputs}: out of any plausible range: {what} is not a finite number")
 
 
 def expert_bytes(hidden, expert_ffn, bits_per_param=16.0, group=None, group_overhead_bits=0.0):
@@ -133,10 +142,14 @@ def expert_stream(m: Model, steps_per_second, batch=1.0, cache_hit=0.0, bits_per
     x, kind = unpack(steps_per_second=steps_per_second, batch=batch, cache_hit=cache_hit, bits_per_param=bits_per_param)
     check_range("steps_per_second", x["steps_per_second"], lo=0, unit="1/s")
     check_range("cache_hit", x["cache_hit"], lo=0, hi=1)
+    # ASSUMPTION: storage precisions run from 1 bit (binary/ternary quantization) to 64 (FP64)
+    check_range("bits_per_param", x["bits_per_param"], lo=1, hi=64, unit="bit")
     io = np.asarray(expert_bytes(mod.hidden, mod.moe.expert_ffn, x["bits_per_param"]))
     per_layer = np.asarray(distinct_experts(mod.moe.experts, mod.moe.top_k, x["batch"]))
     per_step = mod.moe.moe_layers * per_layer
-    reads = x["steps_per_second"] * per_step * (1.0 - x["cache_hit"])
+    with np.errstate(over="ignore", invalid="ignore"):
+        reads = x["steps_per_second"] * per_step * (1.0 - x["cache_hit"])
+        _finite_result(reads * io, "steps_per_second, batch", "the expert read bandwidth")
     variables = {
         "read_bandwidth": (reads * io, "B/s", "expert bytes read per second", False),
         "read_iops": (reads + 0.0 * io, "1/s", "expert reads per second", False),

@@ -20,6 +20,7 @@ from linkmodel.cli import endurance as endurance_command
 from linkmodel.cli import latency as latency_command
 from linkmodel.cli import link as link_commands
 from linkmodel.cli import parts as parts_commands
+from linkmodel.cli import ufs as ufs_command
 from linkmodel.cli._common import Parser, UsageError, print_json
 
 __all__ = ["build_parser", "main"]
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     endurance_command.add_endurance_parser(sub)
     latency_command.add_parser(sub)
     link_commands.add_link_parser(sub)
+    ufs_command.add_ufs_parser(sub)
     ai_commands.add_parser(sub)
     return parser
 
@@ -51,7 +53,7 @@ def main(argv=None) -> int:
             parser.print_help()
             return _fail(
                 "linkmodel: error: a command is required: validate, check, whatif, endurance, latency, ai, "
-                "generations, link",
+                "generations, link, ufs",
                 False,
             )
         return int(args.func(args) or 0)

@@ -27,7 +27,7 @@ from typing import get_args
 
 import numpy as np
 
-from linkmodel._array import Kind, check_bool, check_choice, check_range, dataset, unpack
+from linkmodel._array import Kind, check_bool, check_choice, check_memory, check_range, dataset, unpack
 from linkmodel._typing import (
     ArrayLike,
     Clocking,
@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_REPLAY_ROUND_TRIP",
     "DEFAULT_ROUND_TRIP",
     "DIRECTIONS",
+    "LINK_BYTES_PER_ELEMENT",
     "link",
 ]
 
@@ -102,6 +103,11 @@ _UNITS = {
     "tlps_per_transfer": ("1", "TLPs per transfer in this direction"),
     "bytes_per_transfer": ("B", "TLP-layer bytes per transfer in this direction"),
 }
+#: Relative size (of the line rate) below which a direction's idle capacity is round-off and reported as 0 [1]:
+#: the breakdown sums about ten terms, each at most the line rate, in float64 (eps 2.2e-16), so its round-off is
+#: a few 1e-16 of the line rate; 1e-12 is far above that and far below any printed digit.
+_IDLE_ROUNDOFF = 1e-12
+
 BREAKDOWN = (
     "encoding_overhead",
     "skp_overhead",
@@ -234,7 +240,8 @@ def link(
         Variables: ``line_rate``, ``raw_bandwidth``, ``effective_bandwidth``,
         ``efficiency``, ``transfer_rate``, ``ceiling_*``, ``binding``, and per
         direction the breakdown ``encoding_overhead`` ... ``idle`` that sums
-        to ``line_rate``. Units in each variable's ``attrs["units"]``.
+        to ``line_rate`` (an ``idle`` within 1e-12 of the line rate of 0 is
+        round-off and given as 0 [B/s]). Units in each variable's ``attrs["units"]``.
 
     Raises
     ------
@@ -281,6 +288,9 @@ def link(
     optional = dict(flit=flit, flit_error_rate=flit_error_rate, bit_error_rate=bit_error_rate, outstanding=outstanding)
     inputs.update({k: v for k, v in optional.items() if v is not None})
     a, kind = unpack(**inputs)
+    check_memory(
+        "link", np.prod(kind.shape, dtype=float), LINK_BYTES_PER_ELEMENT, "evaluate the inputs in smaller batches"
+    )
     given = {k for k, v in optional.items() if v is not None}
     out = _evaluate_blocked(a, kind, **{**options, "clocking": _skp.check_clocking(clocking)}, given=given)
     return _to_dataset(out, kind, options)
@@ -295,6 +305,12 @@ def _check_options(options: dict) -> None:
     check_choice("packing", options["packing"], _flit.PACKINGS)
     check_choice("replay", options["replay"], _flit.REPLAY_MODES)
 
+
+#: Peak working memory of :func:`link` per element of the broadcast inputs [B]: measured once with tracemalloc,
+#: ``link(gen array, 4, size array)`` over 4e6 elements (numpy 2, the Dataset returned held): 355 B (the result's
+#: ~ 25 per-direction and scalar float64 variables and its binding strings dominate; blocks keep the temporaries
+#: small). A 2e7-element call needs ~ 7 GiB.
+LINK_BYTES_PER_ELEMENT = 360
 
 #: Elements evaluated per block: temporaries of 64 Ki float64 (512 KiB) stay in
 #: cache and reuse memory, instead of streaming and page-faulting 8 MB arrays.
@@ -444,7 +460,10 @@ def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, complet
         per_dir["command_overhead"][i] = x * td["command"]
         per_dir["padding_overhead"][i] = x * (td["padding"] + td["nop"]) + nop_pack
         per_dir["payload"][i] = x * td["payload"]
-        per_dir["idle"][i] = tlp_space - busy - replayed
+        idle = tlp_space - busy - replayed
+        # a binding direction's idle is 0 up to round-off (a few 1e-16 of the line rate, once printed as
+        # "idle -3.5e-06 B/s"): below _IDLE_ROUNDOFF of the line rate it is 0
+        per_dir["idle"][i] = np.where(np.abs(idle) < _IDLE_ROUNDOFF * line, 0.0, idle)
         per_dir["replay_efficiency"][i] = td["replay_eff"]
         per_dir["tlps_per_transfer"][i] = td["tlps"]
         per_dir["bytes_per_transfer"][i] = td["bytes"]

@@ -118,6 +118,12 @@ def _with_writes(params, size, st, interference, writes_yield):
     }
     count, die_s = st["dies"]
     ch_free = 1.0 - float(interference.channel_busy)
+    if not writes_yield and (np.any(free <= 0) or ch_free <= 0):
+        # read_interference refuses such a load; a hand-made Dataset would give a zero or negative ceiling
+        raise ValueError(
+            "interference: the writes alongside take all the die or channel time (program, erase, GC-read or "
+            "channel share >= 1); no reads could run"
+        )
     rd = drive.evaluate(params, drive.Workload("rand_read", float(size), 1.0, True))
     budget = (
         np.asarray(params["power_cap"], dtype=float)
@@ -232,9 +238,20 @@ def _check_mix(params, read_fraction, queue_depths):
         raise ValueError(
             f"params: mixed_curve takes one drive (scalar parameters); {bad[0]} is an array (loop over the sweep)"
         )
-    qds = np.asarray(queue_depths, dtype=int)
-    if qds.ndim != 1 or qds.size == 0 or np.any(qds < 1):
-        raise ValueError("queue_depths: a 1-D sequence of whole numbers >= 1")
+    try:
+        qds = np.asarray(queue_depths, dtype=float)
+    except (TypeError, ValueError):
+        qds = np.asarray([np.nan])
+    if (
+        qds.ndim != 1
+        or not 1 <= qds.size <= queueing.MAX_QUEUE_DEPTHS
+        or not np.all(np.isfinite(qds))
+        or np.any((qds < 1) | (qds > queueing.MAX_QUEUE_DEPTH) | (qds != np.round(qds)))
+    ):
+        raise ValueError(
+            f"queue_depths: 1 to {queueing.MAX_QUEUE_DEPTHS} whole numbers, each 1 to {queueing.MAX_QUEUE_DEPTH}"
+        )
+    qds = qds.astype(int)
     return r, qds
 
 

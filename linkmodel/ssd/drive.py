@@ -123,6 +123,8 @@ def evaluate(params: Mapping[str, Any], workload: Workload, write_path=None, lin
         ``ceiling_*`` [1/s], ``waf``, ``active_dies``, ``static_power``,
         ``energy_per_io``. Units in attrs (:data:`OUTPUTS`).
     """
+    if not isinstance(workload, Workload):
+        raise ValueError(f"workload: {workload!r:.60} is not a Workload (WORKLOADS holds the standard ones)")
     p = DriveParams.from_mapping(params)
     a, kind = unpack(**p, size=workload.size, read_fraction=workload.read_fraction)
     check_arrays(a)

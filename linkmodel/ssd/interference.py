@@ -100,6 +100,31 @@ def _check(a, quantiles, suspend):
     return q
 
 
+# the stages a write load alongside the reads shares with them, beside the dies (checked by their shares
+# above): each must leave the reads some of its capacity, or their ceiling comes out zero or negative
+_SHARED_STAGES = {
+    "channels": "NAND channels",
+    "power": "power cap",
+    "link": "PCIe link",
+    "controller_iops": "controller command rate",
+    "controller_bandwidth": "controller data path",
+}
+
+
+def _check_stages(write_iops, wds, write_size) -> None:
+    """Raise a one-line ValueError if the write load reaches the write ceiling of a stage it shares [1/s]."""
+    for stage, what in _SHARED_STAGES.items():
+        ceiling = np.asarray(wds[f"ceiling_{stage}"], dtype=float)
+        bad = write_iops >= ceiling
+        if np.any(bad):
+            rate = float(np.max(np.broadcast_to(write_iops, bad.shape)[bad]))
+            ceil = float(np.min(np.broadcast_to(ceiling, bad.shape)[bad]))
+            raise ValueError(
+                f"write_iops: {rate:.6g} 1/s is at or above the {what} ceiling for {float(write_size):g} B random "
+                f"writes ({ceil:.6g} 1/s, the whole {stage} stage); lower the write rate"
+            )
+
+
 def read_interference(
     params: Mapping[str, Any], write_iops, write_size=4096.0, quantiles=(0.99, 0.999), suspend=None, waf=None
 ):
@@ -149,6 +174,13 @@ def read_interference(
         ``channel_transfer`` [s] (one page on a channel: the unit write data moves in),
         ``write_power`` [W] (the writes' power over idle), ``mean_wait`` [s]
         (at the die) and ``wait_q<percent>`` [s] for each quantile (at the die).
+
+    Raises
+    ------
+    ValueError
+        Naming ``write_iops`` when the load reaches a ceiling it shares with the reads: the dies' time
+        (program + erase + GC-read share >= 1), or the channels', power cap's, link's or controller's write
+        ceiling (the drive model's for `write_size` random writes) [1/s].
     """
     wds = drive.evaluate(params, drive.Workload("w", float(write_size), 0.0, True))
     waf_given = waf is not None
@@ -169,6 +201,7 @@ def read_interference(
             "write_iops: the dies would be busy programming and erasing all the time (program + "
             "erase share >= 1); lower the write rate"
         )
+    _check_stages(a["write_iops"], wds, write_size)
     t_p, t_e = a["t_prog"], a["t_erase"]
     # the writes' channel share (program data in, GC relocation data out, commands), moved a page at a time
     # (the controller interleaves reads' transfers between pages): a read's transfer may wait for one page

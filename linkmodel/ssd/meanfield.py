@@ -42,8 +42,25 @@ import numpy as np
 from linkmodel._array import check_range, pack, unpack
 
 __all__ = [
+    "MAX_CHOICES",
+    "MAX_PAGES_PER_BLOCK",
+    "MAX_WORK",
     "waf_meanfield",
 ]
+
+#: Largest GC unit ``b`` [mapping units]. ASSUMPTION: a NAND block holds a few thousand mapping units (e.g.
+#: 1,536 pages of 16 KiB at a 4 KiB unit: 6,144) and a multi-plane block 4-8 times that; 65,536 leaves room.
+#: Larger units (superblocks) are near the large-b limit there (alpha 1.07: 7.8187 at 65,536 against the
+#: Lambert-W closed form's 7.8172, 2e-4 apart), which ``gc_model="lambertw"`` gives at once, while the solver's
+#: cost grows linearly in b (10-20 us per unit: 1e7 took minutes).
+MAX_PAGES_PER_BLOCK = 2**16
+#: Most GC-victim samples ``d`` [1]. ASSUMPTION: d of about 100 already behaves as greedy (Van Houdt); 1e4
+#: leaves room, and far beyond it ``x^d`` loses its precision in float64 (d = 1e300 gave 7.82 where 1e4 and
+#: 1e6 give 7.76 at alpha 1.07, b 1024).
+MAX_CHOICES = 1e4
+#: Most mapping units one call solves for (the sum of ``b`` over its distinct points) [1]: about 10-20 s at
+#: 10-20 us per unit; a larger sweep is split by the caller.
+MAX_WORK = 2**20
 
 
 def _sums(c: float, b: int, d: float) -> tuple[float, float]:
@@ -94,11 +111,12 @@ def waf_meanfield(alpha, pages_per_block, choices=100):
     alpha : float or array-like or xarray.DataArray
         Effective physical / user capacity ratio [1], > 1.
     pages_per_block : int or array-like or xarray.DataArray
-        Mapping units per GC unit ``b`` [1], a whole number >= 2 (cost grows
-        linearly: about 10 us per unit).
+        Mapping units per GC unit ``b`` [1], a whole number 2 to
+        :data:`MAX_PAGES_PER_BLOCK` (cost grows linearly: about 10 us per unit;
+        at most :data:`MAX_WORK` units per call over the distinct points).
     choices : float or array-like or xarray.DataArray
-        Blocks sampled per GC decision ``d`` [1], >= 1 (1 = random victim,
-        about 100 = greedy).
+        Blocks sampled per GC decision ``d`` [1], 1 to :data:`MAX_CHOICES` (1 = random
+        victim, about 100 = greedy).
 
     Returns
     -------
@@ -107,14 +125,20 @@ def waf_meanfield(alpha, pages_per_block, choices=100):
     """
     a, k = unpack(alpha=alpha, pages_per_block=pages_per_block, choices=choices)
     check_range("alpha", a["alpha"], lo=1, lo_open=True)
-    check_range("pages_per_block", a["pages_per_block"], lo=2)
-    check_range("choices", a["choices"], lo=1)
+    check_range("pages_per_block", a["pages_per_block"], lo=2, hi=MAX_PAGES_PER_BLOCK)
+    check_range("choices", a["choices"], lo=1, hi=MAX_CHOICES)
     b = np.asarray(a["pages_per_block"])
     if np.any(b != np.round(b)):
         raise ValueError("pages_per_block: must be a whole number of mapping units")
     al, bb, dd = np.broadcast_arrays(
         np.asarray(a["alpha"], dtype=float), b.astype(float), np.asarray(a["choices"], dtype=float)
     )
+    work = float(np.unique(np.stack([al.ravel(), bb.ravel(), dd.ravel()], axis=1), axis=0)[:, 1].sum())
+    if work > MAX_WORK:
+        raise ValueError(
+            f"pages_per_block: {work:.3g} mapping units over the distinct points of one call, more than "
+            f"{MAX_WORK} (about 10 s); split the sweep"
+        )
     out = np.empty(al.shape)
     for idx in np.ndindex(al.shape):
         out[idx] = _solve(float(al[idx]), int(bb[idx]), float(dd[idx]))

@@ -55,8 +55,27 @@ import numpy as np
 
 from linkmodel._array import check_choice, check_integer, check_range, dataset, pack, unpack
 from linkmodel._typing import Service
+from linkmodel.ssd.limits import (
+    MAX_PAGE_TYPES,
+    MAX_QUEUE_DEPTH,
+    MAX_QUEUE_DEPTHS,
+    PAGE_TYPE_RANGE,
+    check_page_types,
+)
 
-__all__ = ["SERVICES", "TAIL_BLEND_FROM", "TAIL_BLEND_WIDTH", "busy_dies", "check_page_types", "mva", "tail"]
+__all__ = [
+    "MAX_PAGE_TYPES",
+    "MAX_QUEUE_DEPTH",
+    "MAX_QUEUE_DEPTHS",
+    "PAGE_TYPE_RANGE",
+    "SERVICES",
+    "TAIL_BLEND_FROM",
+    "TAIL_BLEND_WIDTH",
+    "busy_dies",
+    "check_page_types",
+    "mva",
+    "tail",
+]
 
 SERVICES: tuple[str, ...] = get_args(Service)
 
@@ -96,8 +115,10 @@ def mva(queue_depths, delay, stations: dict, service: Service = "deterministic",
     qd = np.atleast_1d(np.asarray(queue_depths))
     if qd.ndim != 1 or qd.size == 0:
         raise ValueError("queue_depths: one queue depth or a 1-D sequence of them")
+    if qd.size > MAX_QUEUE_DEPTHS:
+        raise ValueError(f"queue_depths: {qd.size} of them; at most {MAX_QUEUE_DEPTHS} per curve")
     check_integer("queue_depths", qd)
-    check_range("queue_depths", qd, lo=1)
+    check_range("queue_depths", qd, lo=1, hi=MAX_QUEUE_DEPTH)
     if not stations:
         raise ValueError("stations: at least one station class (name -> (count, service time))")
     inputs = {"delay": delay}
@@ -223,23 +244,6 @@ _MAX_GRID = 2**22
 _NEGLIGIBLE_WAIT = 1e-15
 _NEGLIGIBLE_P = 1e-12
 _RHO_MAX = 0.999  # a die's read utilization as used for the backlog behind a program (below 1)
-
-
-def check_page_types(page_types):
-    """Validated service multipliers of equal-share page types (e.g. tR of LSB/CSB/MSB over ``t_read``) [1].
-
-    Returns None for None, else a 1-D float array of positive finite values;
-    a one-line ValueError naming ``page_types`` otherwise.
-    """
-    if page_types is None:
-        return None
-    f = np.asarray(page_types, dtype=float)
-    if f.ndim != 1 or f.size < 1 or not np.all(np.isfinite(f)) or np.any(f <= 0):
-        raise ValueError(
-            "page_types: a 1-D sequence of positive tR multipliers, one per page type "
-            "(e.g. (0.6, 1.0, 1.4) for LSB, CSB, MSB)"
-        )
-    return f
 
 
 def _closed_wait_cf(phi_residual, service_bins, population, servers, n_fft):
@@ -398,7 +402,8 @@ def _tail_context(curve, stations_, interference, page_types, t_read):
             raise ValueError("t_read: needed with page_types")
         # the curve's reads take t_read; each page type takes f t_read: the fixed part drops to the fastest
         # type and the non-negative offsets from it are convolved in
-        ctx["offsets"] = (f - f.min()) * float(t_read)
+        offsets = (f - f.min()) * float(t_read)
+        ctx["offsets"] = offsets if np.any(offsets > 0) else None  # equal types (or one): no spread to convolve
         ctx["in_delay"] += (float(f.mean()) - float(f.min())) * float(t_read)
     return ctx
 

@@ -96,9 +96,11 @@ class WritePath:
         Large GC units (closed form) or finite ones (mean field; uniform
         traffic only).
     pages_per_block : float
-        Mapping units per GC unit ``b`` for the mean field [1], a whole number >= 2.
+        Mapping units per GC unit ``b`` for the mean field [1], a whole number 2 to
+        :data:`linkmodel.ssd.meanfield.MAX_PAGES_PER_BLOCK` (65,536; basis there).
     choices : float
-        d-choices of the GC victim selection [1], >= 1 (about 100 = greedy).
+        d-choices of the GC victim selection [1], 1 to :data:`linkmodel.ssd.meanfield.MAX_CHOICES` (about
+        100 = greedy).
     rates, fractions : tuple of float
         Share of writes and of the logical space per traffic class [1];
         ``(1.0,), (1.0,)`` is uniform.
@@ -131,10 +133,10 @@ class WritePath:
         traffic._classes(self.rates, self.fractions)
         if self.gc_model == "meanfield" and len(self.rates) > 1:
             raise ValueError("gc_model: 'meanfield' is for uniform traffic; use 'lambertw' with traffic classes")
-        check_range("pages_per_block", self.pages_per_block, lo=2)
+        check_range("pages_per_block", self.pages_per_block, lo=2, hi=meanfield.MAX_PAGES_PER_BLOCK)
         if float(self.pages_per_block) != round(float(self.pages_per_block)):
             raise ValueError(f"pages_per_block: must be a whole number of mapping units, got {self.pages_per_block!r}")
-        check_range("choices", self.choices, lo=1)
+        check_range("choices", self.choices, lo=1, hi=meanfield.MAX_CHOICES)
         for name in ("parity", "metadata", "pages_per_block", "choices", "host_waf"):
             if not isinstance(getattr(self, name), (int, float)) or isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name}: must be a number, got {getattr(self, name)!r}")

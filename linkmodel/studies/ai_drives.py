@@ -148,7 +148,8 @@ def count(
         "drive_dwpd",
     ):
         check_range(k, x[k], lo=0, lo_open=True)
-    check_range("waf", x["waf"], lo=1)
+    # ASSUMPTION: 100 is far above any drive's WAF (uniform random writes at 7 % spare: 7.8, Lambert-W)
+    check_range("waf", x["waf"], lo=1, hi=100)
     check_range("utilization", x["utilization"], lo=0, lo_open=True, hi=1)
     io = x["io_size"]
     need = {
@@ -163,6 +164,9 @@ def count(
         "n_capacity": x["capacity"] / (x["drive_capacity"] * x["utilization"]),
         "n_endurance": x["bytes_written_per_day"] * x["waf"] / (x["drive_capacity"] * x["drive_dwpd"]),
     }
+    for k, v in need.items():
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"read_bandwidth, write_bandwidth, capacity: out of any plausible range: {k} overflows")
     # whole drives; a ratio a relative hair above an integer (float rounding) is that integer
     whole = {k: np.ceil(v * (1.0 - 1e-12)) for k, v in need.items()}
     stack = np.stack(np.broadcast_arrays(*[np.asarray(whole[k], dtype=float) for k in _KEYS]))
@@ -262,7 +266,7 @@ def capability(part, io_size, capacity=None, power_cap=None, dwpd=None, publishe
         ``capacity`` [B], ``dwpd`` [1/day], ``dwpd_source``, stage bindings ``read_bandwidth_stage`` ...,
         ``static_power`` [W], energies per I/O ``read_energy``, ``write_energy`` [J] at ``io_size``.
     """
-    part = _parts.load(part) if isinstance(part, str) else part
+    part = _parts.part(part)
     check_range("io_size", np.asarray(io_size, dtype=float), lo=0, lo_open=True, unit="B")
     with _parts.about(part, capacity):
         params, _ = _parts.params_from_part(part, capacity)
@@ -337,7 +341,11 @@ def for_parts(demand, parts=None, power_cap=None, waf=1.0, utilization=1.0, publ
     if any(np.ndim(demand[k]) for k in keys):
         raise ValueError("demand: one scalar demand per call (select one point of a swept demand first)")
     d = {k: float(np.asarray(demand[k])) for k in keys}
-    parts = _parts.bundled_parts() if parts is None else [_parts.load(p) if isinstance(p, str) else p for p in parts]
+    if parts is not None and (isinstance(parts, str) or not hasattr(parts, "__iter__")):
+        parts = [parts]  # one part given alone
+    parts = _parts.bundled_parts() if parts is None else [_parts.part(p) for p in parts]
+    if not parts:
+        raise ValueError("parts: empty; give at least one part (an id, a spec-file path or a Part), or None for all")
     rows = []
     for p in parts:
         cap = capability(p, d["io_size"], power_cap=power_cap, published_bound=published_bound)

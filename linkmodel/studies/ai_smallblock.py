@@ -53,7 +53,7 @@ def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batchin
     """
     import xarray as xr
 
-    part = parts.load(part) if isinstance(part, str) else part
+    part = parts.part(part)
     s = np.asarray(sizes, dtype=float)
     if s.ndim != 1 or s.size == 0:
         raise ValueError("sizes: a non-empty 1-D list of I/O sizes in bytes")
@@ -111,7 +111,7 @@ def closing(
     """
     import xarray as xr
 
-    part = parts.load(part) if isinstance(part, str) else part
+    part = parts.part(part)
     check_range("target_iops", np.asarray(target_iops, dtype=float), lo=0, lo_open=True, unit="1/s")
     check_range("size", np.asarray(size, dtype=float), lo=0, lo_open=True, hi=16384, unit="B")
     kw = GPU_BATCHING if batching is None else batching

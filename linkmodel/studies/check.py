@@ -64,6 +64,7 @@ def power_state_rows(part: Part) -> list[dict]:
 
 def report(part: Part) -> CheckReport:
     """Validate and sanity-check one part, with its inputs at the headline capacity and its power states."""
+    part = _parts.part(part)  # an id, a spec-file path or a Part; anything else: one line naming part
     records = validate.validate_part(part)
     checks = sanity.check_part(part)
     with _parts.about(part):

@@ -320,6 +320,7 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
         states a DWPD rating, ``pe_needed`` (P/E cycles the rating needs under
         random writes) and ``dwpd_rated``; ``provenance`` of pe_cycles and years.
     """
+    part = _parts.part(part)  # an id, a spec-file path or a Part; anything else: one line naming part
     cat = catalogue() if cat is None else cat
     wp = writepath.UNIFORM if write_path is None else write_path
     with _parts.about(part, capacity):

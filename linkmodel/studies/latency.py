@@ -211,7 +211,7 @@ def report(
     LatencyReport
         ``to_dict()`` gives the command's JSON document.
     """
-    part = _parts.load(part) if isinstance(part, str) else part
+    part = _parts.part(part)
     path = hostpath.HostPath(
         write_ack=write_ack,
         interrupts=not polling,

@@ -281,5 +281,6 @@ def check_part(part: Part, cat=None) -> list[Check]:
     -------
     list of Check
     """
+    part = parts.part(part)  # an id, a spec-file path or a Part; anything else: one line naming part
     cat = catalogue() if cat is None else cat
     return [_check_figure(part, pub, cat) for pub in part.published if pub.metric in PERF_METRICS]

@@ -61,6 +61,7 @@ def predict_part(part: Part, capacity: float | None = None, cat=None, workloads=
     provenance : dict
         Where each parameter came from.
     """
+    part = _parts.part(part)  # an id, a spec-file path or a Part; anything else: one line naming part
     with _parts.about(part, capacity):
         params, prov = _parts.params_from_part(part, capacity, cat)
         return drive.predict(params, workloads), prov
@@ -192,6 +193,7 @@ def validate_part(part: Part, cat=None) -> list[Record]:
     -------
     list of Record
     """
+    part = _parts.part(part)  # an id, a spec-file path or a Part; anything else: one line naming part
     run = _Predictions(part, catalogue() if cat is None else cat)
     records = []
     for pub in part.published:

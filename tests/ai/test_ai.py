@@ -353,3 +353,36 @@ def test_closing_says_which_links_need_the_assumed_gpu_batching():
     assert any(o["needs_batching"] for o in c["links"]) and not all(o["needs_batching"] for o in c["links"])
     # 100 M reads/s is beyond the 9650 Pro's 16 channels at their modelled rate
     assert c["channels_needed"] > c["channels"] == 16
+
+
+def test_for_parts_refuses_an_empty_or_wrong_parts_list():
+    # issue 15: drives.for_parts(d, parts=[]) ended in an IndexError
+    d = kvtier.demand(LLAMA_70B, 2, 8192, 0.5)
+    with pytest.raises(ValueError, match=r"^parts: empty"):
+        ai_drives.for_parts(d, parts=[])
+    with pytest.raises(ValueError, match=r"^part: \['x'\] is not a part id"):
+        ai_drives.for_parts(d, parts=[["x"]])
+    one = ai_drives.for_parts(d, parts="micron-9550-max")  # one part given alone: a list of one
+    assert one.part.values.tolist() == ["micron-9550-max"]
+
+
+@pytest.mark.parametrize("bad", [["bf16"], {"bf16": 1}, {"bf16"}])
+def test_kv_format_of_a_wrong_type_is_named(bad):
+    # a list, dict or set reaching the format lookup raised "unhashable type" and named no parameter
+    with pytest.raises(ValueError, match=r"^kv format: unknown"):
+        kvtier.io_size(LLAMA_70B, fmt=bad)
+
+
+@pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda: weights.expert_stream(DEEPSEEK_V3, 1e300), "steps_per_second"),  # was inf B/s
+        (lambda: weights.expert_stream(DEEPSEEK_V3, 10, bits_per_param=1e300), "bits_per_param"),
+        (lambda: weights.cold_start_time(1e300, 1, 1e-300), "weight_bytes"),  # was inf s
+        (lambda: ai_drives.for_parts(kvtier.demand(LLAMA_70B, 2, 8192, 0.5), "kioxia-cm9-r", waf=1e300), "waf"),
+    ],
+)
+def test_huge_inputs_give_one_line_errors_not_inf(call, name):
+    # issue 15: values of 1e30-1e300 passed through as inf
+    with pytest.raises(ValueError, match=rf"^{name}\b"):
+        call()

@@ -187,3 +187,13 @@ def test_string_options_are_the_literal_types():
     ]
     for alias, allowed in pairs:
         assert get_args(alias) == allowed
+
+
+@pytest.mark.parametrize("option", ["transfer", "clocking", "dllp_policy", "packing", "replay", "completion_split"])
+@pytest.mark.parametrize("bad", [["write"], {"common": 1}, {"a"}, 3.5])
+def test_scalar_options_of_a_wrong_type_are_named(option, bad):
+    # issue 15: a list given for a scalar option reached a dict or set lookup ("unhashable type: 'list'"),
+    # naming no parameter
+    with pytest.raises(ValueError, match=rf"^{option}: .* not allowed; allowed: ") as e:
+        linkmodel.pcie.link(5, 4, 4096, **{option: bad})
+    assert "\n" not in str(e.value)

@@ -383,3 +383,15 @@ def test_fourteen_bit_tags_need_flit_mode():
     with pytest.raises(ValueError, match="tag_bits: 14-bit tags need flit mode"):
         link(5, 4, 4096, transfer="read", tag_bits=14)
     assert float(link(6, 4, 4096, transfer="read", tag_bits=14).ceiling_tags) > 0
+
+
+def test_a_link_call_too_large_for_memory_is_refused_at_once():
+    # issue 15: a 2*10^7-element link() ran out of memory without a word; the estimate (355 B per element,
+    # measured) refuses it before any array of that size exists (a broadcast view of 2e7 sizes, no copy)
+    import time
+
+    sizes = np.broadcast_to(np.int64(4096), (20_000_000,))
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError, match=r"^link: 2e\+07 elements need about [0-9.]+ GiB .*smaller batches") as e:
+        link(5, 4, sizes)
+    assert "\n" not in str(e.value) and time.perf_counter() - t0 < 1.0

@@ -289,3 +289,55 @@ def test_tail_reads_the_stations_from_the_curve():
     assert np.array_equal(queueing.tail(c, interference=inter), queueing.tail(c, st, interference=inter))
     with pytest.raises(ValueError, match="curve"):
         queueing.tail(c.drop_vars([k for k in c.data_vars if k.startswith("service_")]))
+
+
+def test_hand_made_write_load_beyond_the_channels_is_refused():
+    # a read_interference Dataset edited to a channel share above 1 (issue 15): the reads' ceiling would be
+    # negative, and with it their IOPS and latency
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    inter = interference.read_interference(params, 10e3).copy()
+    inter["channel_busy"] = 1.216
+    with pytest.raises(ValueError, match=r"^interference: the writes alongside take all the die or channel time"):
+        closedloop.queue_depth_curve(params, "read", (1, 8), interference=inter)
+
+
+def test_mixed_curve_on_slow_channels_stays_physical():
+    # the mix holds its writes below the write ceiling (the lowest stage, here the 200 MT/s channels): every
+    # figure stays positive and finite
+    import dataclasses
+
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    m = closedloop.mixed_curve(dataclasses.replace(params, channel_rate=200e6), 0.7, (1, 16, 256))
+    for k in ("iops", "latency", "read_latency", "write_latency"):
+        v = m[k].values
+        assert np.all(np.isfinite(v)) and np.all(v > 0), k
+
+
+@pytest.mark.parametrize("bad", [(1e10,), (1e10, 1.0, 1.0), (0.01, 1.0), tuple([1.0] * 9), ((1.0, 2.0),), ("x",)])
+def test_page_types_outside_their_range_are_one_line(bad):
+    # issue 15: `latency --page-types 1e10` ended in an IndexError inside the tail's FFT grid
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    with pytest.raises(ValueError, match=r"^page_types: 1 to 8 tR multipliers, .* each 0.1 to 10") as e:
+        closedloop.queue_depth_curve(params, "read", (1, 8), page_types=bad)
+    assert "\n" not in str(e.value)
+
+
+def test_one_page_type_is_the_plain_die():
+    # one page type (or several equal ones) at tR multiplier 1 is the die without page types: same curve and
+    # tails (it ended in an IndexError: no spread to convolve, a zero grid step)
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    plain = closedloop.queue_depth_curve(params, "read", (1, 8, 64))
+    for pt in ((1.0,), (1.0, 1.0, 1.0)):
+        c = closedloop.queue_depth_curve(params, "read", (1, 8, 64), page_types=pt)
+        np.testing.assert_allclose(c.latency.values, plain.latency.values, rtol=1e-12)
+        np.testing.assert_allclose(queueing.tail(c), queueing.tail(plain), rtol=1e-12)
+
+
+@pytest.mark.parametrize("qds", [(1, 10**12), tuple(range(1, 1000)), (1.5,)])
+def test_queue_depths_are_bounded(qds):
+    # a queue depth of 1e12 ran the MVA through every population up to it; a million of them a tail each
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    with pytest.raises(ValueError, match=r"^queue_depths: "):
+        closedloop.queue_depth_curve(params, "read", qds)
+    with pytest.raises(ValueError, match=r"^queue_depths: "):
+        closedloop.mixed_curve(params, 0.7, qds)

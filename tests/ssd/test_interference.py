@@ -96,3 +96,31 @@ def test_gc_reads_exclude_the_one_shot_data_in():
             for c in (0, 1, 3)
         ]
         assert busy[0] == pytest.approx(busy[1], rel=1e-12) and busy[1] == pytest.approx(busy[2], rel=1e-12)
+
+
+def _cm9r_slow_channels():
+    """The bundled CM9-R with its NAND bus at 200 MT/s (issue 15: 100k writes alongside gave a channel share of
+    121.6 %, a negative QD1 mean and negative read IOPS)."""
+    import dataclasses
+
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    return dataclasses.replace(params, channel_rate=200e6)
+
+
+def test_write_load_is_checked_against_the_channels():
+    params = _cm9r_slow_channels()
+    with pytest.raises(ValueError, match=r"^write_iops: 100000 1/s .*NAND channels ceiling") as e:
+        interference.read_interference(params, 100e3)
+    assert "\n" not in str(e.value)
+    # a 4 KiB page of data with its spare bytes takes > 20 us at 200 MT/s: 16 channels carry < 800k pages/s,
+    # so well below that the load is accepted and its share is below 1
+    ok = interference.read_interference(params, 20e3)
+    assert 0 < float(ok.channel_busy) < 1
+
+
+def test_write_load_is_checked_against_the_power_cap():
+    # the bundled CM9-R: its power cap (25 W) holds sustained 4 KiB random writes below 500k/s (tens of uJ per
+    # write, WAF included, over a static draw of a few W), while its 16 channels at 3200 MT/s carry > 1 M/s
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    with pytest.raises(ValueError, match=r"^write_iops: .*power cap ceiling"):
+        interference.read_interference(params, 500e3)

@@ -126,3 +126,22 @@ def test_lambert_w_matches_fifo_simulation(b, alpha):
 def test_mixed_formula_matches_fifo_simulation_of_hot_cold_traffic():
     sim = simulate(512, 64, 1.28, "fifo", hot=(0.8, 0.2), warm_turns=3, measure_turns=3)
     assert traffic.waf_mixed(sim["alpha_effective"], (0.8, 0.2), (0.2, 0.8)) == pytest.approx(sim["waf"], rel=0.02)
+
+
+@pytest.mark.parametrize(
+    "kw,name",
+    [
+        ({"pages_per_block": 1e7}, "pages_per_block"),  # issue 15: ran for minutes (the solver is linear in b)
+        ({"pages_per_block": 2**16 + 1}, "pages_per_block"),
+        ({"choices": 1e300}, "choices"),  # x^d loses its precision: 7.82 where d = 1e4 gives 7.76
+        ({"alpha": np.linspace(1.05, 1.5, 20), "pages_per_block": 2**16}, "pages_per_block"),  # 20 x 65,536 units
+    ],
+)
+def test_mean_field_refuses_runaway_inputs_at_once(kw, name):
+    import time
+
+    args = {"alpha": 1.07, "pages_per_block": 1024, **kw}
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError, match=rf"^{name}: "):
+        meanfield.waf_meanfield(**args)
+    assert time.perf_counter() - t0 < 1.0

@@ -119,3 +119,11 @@ def test_slc_cache_in_the_endurance_view():
     # SLC programs are faster than native QLC programs; folding costs more than writing natively
     assert c["burst_rate"] > c["native_rate"] > c["folded_rate"]
     assert c["burst_capacity"]["0"] > c["burst_capacity"]["0.5"] > c["burst_capacity"]["0.9"] > 0
+
+
+def test_write_path_bounds_the_mean_field_unit():
+    # issue 15: `endurance --gc-model meanfield --pages-per-block 1e7` ran for minutes
+    with pytest.raises(ValueError, match=r"^pages_per_block: 10000000 out of range; must be >= 2 and <= 65536"):
+        WritePath(gc_model="meanfield", pages_per_block=1e7)
+    with pytest.raises(ValueError, match=r"^choices: "):
+        WritePath(gc_model="meanfield", choices=1e9)

@@ -86,3 +86,20 @@ def test_report_writes_and_mix(capsys):
         assert got == pytest.approx(want, rel=1e-12)
     with pytest.raises(ValueError, match="mix: applies to reads"):
         latency.report("kioxia-cm9-r", io="write", mix=0.7)
+
+
+def test_write_load_beyond_the_channels_is_refused(tmp_path):
+    # issue 15: the bundled CM9-R with channel_rate = "200 MT/s" and 100k writes alongside printed "each
+    # channel carries write data 121.6 %", a negative QD1 mean and negative read IOPS
+    from pathlib import Path
+
+    src = (Path(__file__).parents[2] / "data" / "specs" / "kioxia-cm9-r.toml").read_text()
+    slow = src.replace("[assumed]\n", '[assumed]\nchannel_rate = { value = "200 MT/s", basis = "test" }\n', 1)
+    f = tmp_path / "kioxia-cm9-r.toml"
+    f.write_text(slow)
+    part = parts.load_part(f)
+    with pytest.raises(ValueError, match=r"^write_iops: .*NAND channels ceiling") as e:
+        latency.report(part, write_iops=100e3, qds=(1, 8))
+    assert "\n" not in str(e.value)
+    rep = latency.report(part, write_iops=20e3, qds=(1, 8))  # below it: a physical report
+    assert all(v > 0 for v in rep.curve_writes.latency.values) and all(v > 0 for v in rep.curve_writes.iops.values)

@@ -226,3 +226,21 @@ def test_review_fixes(tmp_path):
     )
     assert m.feasible.dims == ("power_cap",)
     assert "size from the size axis" in m.attrs["workloads"]
+
+
+def test_unhashable_workload_is_named():
+    with pytest.raises(ValueError, match=r"^workloads: unknown \['seq_read'\]"):
+        sweep.run("micron-9550-max", {"gen": [5, 6]}, workloads=[["seq_read"]])
+    with pytest.raises(ValueError, match=r"^workload: .* is not a Workload"):
+        drive.evaluate(parts.params_from_part(parts.load("micron-9550-max"))[0], "seq_read")
+
+
+def test_an_eager_sweep_too_large_for_memory_points_to_chunks():
+    # issue 15: an eager 10^8-design sweep ran out of memory without a word
+    axes = {"dies": list(range(1, 10_001)), "t_read": list(np.linspace(30e-6, 90e-6, 10_000))}
+    with pytest.raises(ValueError, match=r"^axes: 1e\+08 designs x 4 workloads need about .* pass chunks="):
+        sweep.run("micron-9550-max", axes)
+    with pytest.raises(ValueError, match=r"^chunks: blocks of 1e\+08 designs .*smaller chunks"):
+        sweep.run("micron-9550-max", axes, chunks={"dies": 10_000})
+    lazy = sweep.run("micron-9550-max", axes, chunks={"dies": 10})  # small blocks: accepted, lazily
+    assert lazy.iops.shape == (4, 10_000, 10_000)

@@ -1,0 +1,14 @@
+"""The UFS link (phones): MIPI M-PHY gears and lanes, UniPro framing, UTP UPIUs, and the link budget.
+
+One module per phenomenon, like :mod:`linkmodel.pcie`: :mod:`~linkmodel.ufs.mphy`
+(high-speed gears, rate series A/B, line coding, lanes), :mod:`~linkmodel.ufs.unipro`
+(data-link frames and their overhead), :mod:`~linkmodel.ufs.utp` (UPIUs of a
+transfer) and :mod:`~linkmodel.ufs.budget` (the per-direction budget,
+:func:`link`). Facts and their sources: ``../shared/reference/edge_inference.md``
+§1 (the project's dossier), cited in each module.
+"""
+
+from linkmodel.ufs import mphy, unipro, utp
+from linkmodel.ufs.budget import link
+
+__all__ = ["link", "mphy", "unipro", "utp"]
