@@ -132,7 +132,7 @@ def add_parser(sub):
 
     c = s.add_parser("coldstart", help="time to load a model's weights from drives")
     c.add_argument("--model", required=True, help=_MODEL_HELP)
-    c.add_argument("--bits", default="16", help="bits per parameter, above 0 up to 32 (default 16)")
+    c.add_argument("--bits", default="16", help="bits per parameter, 1-32 (default 16)")
     c.add_argument("--drives", default="1,2,4,8", help="drive counts, comma-separated (default 1,2,4,8)")
     c.add_argument("--part", default=None, help="a part id or spec file (its modelled sequential read); or --drive-bw")
     c.add_argument("--drive-bw", default=None, help="one drive's read bandwidth with its unit, e.g. '28 GB/s'")
@@ -148,7 +148,7 @@ def add_parser(sub):
     e.add_argument("--steps", required=True, help="decode steps per second, e.g. 20")
     e.add_argument("--batch", default="1", help="sequences per step (default 1)")
     e.add_argument("--hit", default="0", help="share of expert reads served from memory, e.g. 0.5 or 50%% (default 0)")
-    e.add_argument("--bits", default="16", help="bits per parameter, above 0 up to 32 (default 16)")
+    e.add_argument("--bits", default="16", help="bits per parameter, 1-32 (default 16)")
     e.add_argument("--json", action="store_true", help=_JSON_HELP)
     e.set_defaults(func=_cmd_experts)
 
@@ -392,7 +392,7 @@ def _drive_bw(args):
 
 def _cmd_coldstart(args) -> int:
     m = _model(args.model)
-    bits = count_arg("--bits", args.bits, allow_zero=False, hi=32, example="16")
+    bits = count_arg("--bits", args.bits, lo=1, hi=32, example="16")
     counts = [
         int(count_arg("--drives", x, lo=1, hi=MAX_DRIVES, integer=True, example="1,2,4,8"))
         for x in args.drives.split(",")
@@ -433,7 +433,7 @@ def _cmd_experts(args) -> int:
     steps = count_arg("--steps", args.steps, hi=MAX_STEPS, example="20")
     batch = count_arg("--batch", args.batch, lo=1, hi=MAX_BATCH, integer=True, example="8")
     hit = share_arg("--hit", args.hit)
-    bits = count_arg("--bits", args.bits, allow_zero=False, hi=32, example="8")
+    bits = count_arg("--bits", args.bits, lo=1, hi=32, example="8")
     try:
         ds = weights.expert_stream(m, steps, batch, hit, bits)
     except ValueError as e:

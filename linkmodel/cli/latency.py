@@ -15,21 +15,14 @@ from linkmodel.cli._common import (
 )
 from linkmodel.ssd.closedloop import QUEUE_DEPTHS
 from linkmodel.ssd.hostpath import DEFAULT_SUSPEND
+from linkmodel.ssd.limits import MAX_PAGE_TYPES, MAX_QUEUE_DEPTH, MAX_QUEUE_DEPTHS, PAGE_TYPE_RANGE
 from linkmodel.studies import latency as _study
 from linkmodel.units import format_bytes, parse_quantity
 
-__all__ = ["MAX_PAGE_TYPES", "MAX_QD", "MAX_WRITE_IOPS", "PAGE_TYPE_RANGE", "add_parser", "run"]
+__all__ = ["MAX_WRITE_IOPS", "add_parser", "run"]
 
-#: Queue depth [1]: an NVMe queue holds at most 65,536 entries (MQES is 16 bits); ASSUMPTION: no test keeps
-#: more outstanding in total (fio runs use up to a few thousand).
-MAX_QD = 65536
 #: Writes per second alongside reads [1/s]: the fastest published drives write ~1e6 random IOPS; 1e8 is 100x.
 MAX_WRITE_IOPS = 1e8
-#: Page types [1]: one per bit per cell, 5 for PLC; 8 leaves room for any cell to come.
-MAX_PAGE_TYPES = 8
-#: tR multiplier of a page type [1]: published LSB..MSB (TLC) and LSB..TSB (QLC) tR span ~0.5-3x the mean;
-#: ASSUMPTION: (0, 10] is generous.
-PAGE_TYPE_RANGE = (0.0, 10.0)
 
 _DEFAULT_SUSPEND_TEXT = f"{DEFAULT_SUSPEND[0] * 1e6:g}us,{DEFAULT_SUSPEND[1] * 1e6:g}us"
 _FLAGS = {"size": "--size", "page_types": "--page-types", "write_iops": "--write-iops"}
@@ -51,7 +44,7 @@ def add_parser(sub):
     p.add_argument(
         "--qd",
         default=",".join(str(q) for q in QUEUE_DEPTHS),
-        help=f"queue depths, comma-separated, 1-{MAX_QD} (default {','.join(str(q) for q in QUEUE_DEPTHS)})",
+        help=f"queue depths, comma-separated, 1-{MAX_QUEUE_DEPTH} (default {','.join(str(q) for q in QUEUE_DEPTHS)})",
     )
     p.add_argument(
         "--write-ack",
@@ -82,7 +75,7 @@ def add_parser(sub):
         "--page-types",
         default=None,
         help=f"tR of each page type as multiples of the die's tR, e.g. 0.6,1,1.4 (LSB, CSB, MSB), at most "
-        f"{MAX_PAGE_TYPES} types, each above 0 up to {PAGE_TYPE_RANGE[1]:g} (default: one tR)",
+        f"{MAX_PAGE_TYPES} types, each {PAGE_TYPE_RANGE[0]:g}-{PAGE_TYPE_RANGE[1]:g} (default: one tR)",
     )
     p.add_argument(
         "--mix",
@@ -97,7 +90,10 @@ def add_parser(sub):
 def _parse(args) -> dict:
     """The keyword arguments of :func:`linkmodel.studies.latency.report` from the command line."""
     part = part_arg(args.part)
-    qds = [int(count_arg("--qd", x, lo=1, hi=MAX_QD, integer=True, example="1,4,32")) for x in args.qd.split(",")]
+    texts = args.qd.split(",")
+    if len(texts) > MAX_QUEUE_DEPTHS:
+        raise UsageError(f"--qd: at most {MAX_QUEUE_DEPTHS} queue depths, got {len(texts)}")
+    qds = [int(count_arg("--qd", x, lo=1, hi=MAX_QUEUE_DEPTH, integer=True, example="1,4,32")) for x in texts]
     # 1 B up to 1 GiB: ASSUMPTION: a random I/O above 1 GiB is a typo (NVMe MDTS is at most a few MiB)
     size = quantity_arg("--size", args.size, "size", 1.0, 2.0**30, "B", "4KiB", bare=True)
     capacity = None if args.capacity is None else capacity_arg(args.capacity)
@@ -139,7 +135,7 @@ def _page_types(text: str) -> tuple:
     """``--page-types``: at most MAX_PAGE_TYPES multipliers [1] in PAGE_TYPE_RANGE."""
     items = text.split(",")
     bad = UsageError(
-        f"--page-types: expected up to {MAX_PAGE_TYPES} comma-separated multipliers above 0 up to "
+        f"--page-types: expected up to {MAX_PAGE_TYPES} comma-separated multipliers, each {PAGE_TYPE_RANGE[0]:g} to "
         f"{PAGE_TYPE_RANGE[1]:g}, such as 0.6,1,1.4, got {text!r}"
     )
     if len(items) > MAX_PAGE_TYPES:
@@ -148,7 +144,7 @@ def _page_types(text: str) -> tuple:
         values = tuple(parse_quantity(x, "ratio", "--page-types") for x in items)
     except ValueError:
         raise bad from None
-    if not all(PAGE_TYPE_RANGE[0] < v <= PAGE_TYPE_RANGE[1] for v in values):
+    if not all(PAGE_TYPE_RANGE[0] <= v <= PAGE_TYPE_RANGE[1] for v in values):
         raise bad
     return values
 
