@@ -234,12 +234,23 @@ def rate_arg(flag: str, text: str, hi: float) -> float:
 
 
 def cell(value: float, width: int, decimals: int = 1) -> str:
-    """`value` right-aligned in exactly `width` characters: fixed-point if it fits, else a shorter g form."""
+    """`value` right-aligned in `width` characters: fixed-point if it fits, else with a k/M/G/T/P/E prefix
+    (``1.5G``), else in e-notation (only magnitudes beyond 1e21 in cells narrower than 6 can overflow)."""
     text = f"{value:{width}.{decimals}f}"
     if len(text) <= width:
         return text
+    for factor, prefix in _PREFIXES:
+        if abs(value) >= factor:
+            for digits in range(max(width - 2, 1), 0, -1):
+                text = f"{value / factor:.{digits}g}{prefix}"
+                if len(text) <= width and "e" not in text:
+                    return text.rjust(width)
+            break
     for digits in range(max(width - 5, 1), 0, -1):
         text = f"{value:{width}.{digits}g}"
         if len(text) <= width:
             return text
     return f"{value:{width}.0e}"
+
+
+_PREFIXES = ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))

@@ -33,7 +33,10 @@ CASES = [
     ([*KV, "--power-cap", "15"], "--power-cap: give a unit"),
     (["whatif", P, "micron-9650-pro", "--power-cap", "25"], "--power-cap: give a unit"),
     # NxM multipliers refuse 0 (and fractions of a GPU)
-    (["ai", "breakeven", "--model", "llama-3.1-70b", "--prefix", "1024", "--gpu-flops", "0x312T"], "--gpu-flops: the N"),
+    (
+        ["ai", "breakeven", "--model", "llama-3.1-70b", "--prefix", "1024", "--gpu-flops", "0x312T"],
+        "--gpu-flops: the N",
+    ),
     ([*KV[:5], "0x2", *KV[6:]], "--rate: the N in NxM must be a whole number >= 1"),
     ([*BE[:-1], "0.5x312T"], "--gpu-flops: the N in NxM"),
     # errors that blamed the wrong thing
