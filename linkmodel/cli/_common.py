@@ -194,6 +194,8 @@ def count_arg(
     unless `allow_zero`), else a UsageError naming `flag`.
     """
     t = text.strip().lower().replace(" ", "")
+    if t.lstrip("+-") in ("inf", "infinity", "nan"):
+        raise UsageError(f"{flag}: expected a finite number {_between(lo, hi)}, got {text!r}")
     bad = UsageError(f"{flag}: expected a number such as {example}, got {text!r}")
     mult = 1.0
     if "x" in t:

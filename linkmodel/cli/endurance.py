@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from linkmodel.cli._common import UsageError, capacity_arg, cell, count_arg, number_arg, part_arg, print_json, share_arg
+from linkmodel.cli._common import UsageError, capacity_arg, cell, count_arg, number_arg, part_arg, print_json
 from linkmodel.ssd.writepath import WritePath
 from linkmodel.studies import endurance_view
+from linkmodel.units import parse_quantity
 
 __all__ = ["MAX_CHOICES", "MAX_HOST_WAF", "MAX_PAGES_PER_BLOCK", "add_endurance_parser"]
 
@@ -80,7 +81,12 @@ def _inputs(args):
         halves = args.hot.split(":")
         if len(halves) != 2:
             raise UsageError(f"--hot: cannot read {args.hot!r}; expected write-share:space-share, e.g. 0.8:0.2")
-        r, f = (share_arg("--hot", x) for x in halves)
+        try:
+            r, f = (parse_quantity(x, "ratio", "--hot") for x in halves)
+        except ValueError:
+            raise UsageError(
+                f"--hot: cannot read {args.hot!r}; expected write-share:space-share, e.g. 0.8:0.2 or 80%:20%"
+            ) from None
         if not (0 < r < 1 and 0 < f < 1):
             raise UsageError(f"--hot: both shares must be between 0 and 1, got {args.hot!r}")
         hot = (r, f)

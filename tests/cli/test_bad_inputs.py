@@ -50,7 +50,7 @@ CASES = [
     (["latency", P, "--mix", "0"], "--mix: expected a share above 0 up to 1"),
     (["latency", P, "--mapping-miss", "2"], "--mapping-miss: expected a share from 0 up to 1"),
     ([*KV[:-2], "--hit", "140%"], "--hit: expected a share"),
-    (["endurance", P, "--hot", "80%:120%"], "--hot: expected a share"),
+    (["endurance", P, "--hot", "80%:120%"], "--hot: both shares must be between 0 and 1"),
     # ranges with a basis, before the library
     (["latency", P, "--page-types", "1e10"], "--page-types: expected up to 8 comma-separated multipliers"),
     (["latency", P, "--page-types", ",".join(["1"] * 9)], "--page-types: expected up to 8"),
