@@ -17,14 +17,18 @@ Three parts:
   configurations (default 10^8) reduced to per-power-cap maxima and binding
   counts, in a child process so its peak resident memory is its own
   (``dask_sweep_peak_rss_bytes``); a progress bar on stderr. ``--sweep-n 0``
-  skips it.
+  skips it. It needs the ``sweep`` extra (``pip install "linkmodel[sweep]"``:
+  dask and friends); without it the script says so in one line and stops
+  before measuring anything.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import platform
+import sys
 import time
 
 import numpy as np
@@ -198,6 +202,13 @@ def main(argv=None) -> dict:
     if args.dask_child is not None:
         print(json.dumps(dask_sweep_child(args.dask_child)))
         return {}
+    if args.sweep_n > 0 and importlib.util.find_spec("dask") is None:
+        print(
+            'benchmarks/run.py: error: the Dask sweep needs the sweep extra: pip install "linkmodel[sweep]" '
+            "(or --sweep-n 0 to skip that part)",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
     result = {"python": platform.python_version(), "numpy": np.__version__}
     result.update(bench_link(args.n, args.loop))
     print(

@@ -74,3 +74,64 @@ def test_glossary_units():
 def test_format():
     assert units.format_bytes(128 * KiB) == "128 KiB"
     assert units.format_si(15.754e9, "B/s") == "15.75 GB/s"
+
+
+# --- issue 15: one form only, nothing evaluated, no absurd magnitudes ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        ("3.4M IOPS", "frequency", 3.4e6),  # the form QUANTITY_KINDS shows as its example
+        ("2.0M IOPS", "frequency", 2.0e6),
+        ("540K IOPS", "frequency", 540e3),  # vendor sheets write K for kilo before IOPS
+        ("3.4 MIOPS", "frequency", 3.4e6),
+        ("540 kIOPS", "frequency", 540e3),
+        ("1.5e3 us", "time", 1.5e-3),
+        ("70%", "ratio", 0.7),
+        ("70 %", "ratio", 0.7),
+        ("608 MB/s/W", "efficiency", 608e6),
+        ("5 pJ/bit", "energy_per_byte", 40e-12),
+        ("1e30 B", "size", 1e30),
+        ("0", "time", 0.0),
+    ],
+)
+def test_the_one_form(text, kind, expected):
+    assert parse_quantity(text, kind, "x") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "text, kind, msg",
+    [
+        ("9**9**9 B", "size", "--size: cannot read '9\\*\\*9\\*\\*9 B'; expected a number"),
+        ("2*3", "ratio", "cannot read '2\\*3'"),
+        ("2 ** 10 B", "size", "cannot read"),
+        ("(1+1) B", "size", "has no number"),
+        ("1 B**99", "size", "cannot read"),
+        ("1e31 B", "size", "out of range: its magnitude must be 0 or between 1e-30 and 1e\\+30 B"),
+        ("1e300 TB", "size", "out of range"),  # finite text, infinite in bytes
+        ("1e-31 s", "time", "out of range"),
+        ("1" * 101, "size", "value too long"),
+        ("1e400", "size", "out of range"),
+    ],
+)
+def test_no_expression_no_absurd_magnitude(text, kind, msg):
+    with pytest.raises(ValueError, match=msg):
+        parse_quantity(text, kind, "--size")
+
+
+def test_refused_at_once():
+    # '9**9**9 B' ran for minutes when the text was evaluated
+    import time
+
+    t0 = time.perf_counter()
+    for text in ("9**9**9 B", "9**9**9**9", "1" * 5000):
+        with pytest.raises(ValueError):
+            parse_quantity(text, "size", "--size")
+    assert time.perf_counter() - t0 < 1.0
+
+
+@pytest.mark.parametrize("value", [10**400, float("inf"), float("nan"), 1e31])
+def test_python_numbers_checked_too(value):
+    with pytest.raises(ValueError, match="--size: "):
+        parse_quantity(value, "size", "--size")

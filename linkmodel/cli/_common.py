@@ -1,9 +1,11 @@
-"""What every command shares: the usage error, the one-line parser, number and part arguments, JSON."""
+"""What every command shares: the usage error, the one-line parser, number and part arguments, JSON, cells."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -15,11 +17,18 @@ __all__ = [
     "Parser",
     "UsageError",
     "capacity_arg",
+    "cell",
+    "count_arg",
     "flag_message",
     "int_arg",
     "jsonable",
     "number_arg",
     "part_arg",
+    "parts_arg",
+    "print_json",
+    "quantity_arg",
+    "rate_arg",
+    "share_arg",
 ]
 
 
@@ -37,13 +46,24 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: error: {message}")
 
 
+#: ``/path/to/part.toml: `` at the start of a library message about a part's file
+_FILE_PREFIX = re.compile(r"^(\S*?([^/\\\s]+)\.toml): ")
+
+
 def flag_message(exc: ValueError, flags: dict[str, str]) -> str:
-    """Rename the library parameter(s) at the start of a message (``name:`` or ``a, b:``) to their flags."""
+    """Rename the library parameter(s) at the start of a message (``name:`` or ``a, b:``) to their flags.
+
+    A message about a part's spec file (``/path/x.toml: name: ...``) whose
+    parameter is a flag is blamed on the flag, naming the part (``x``), not
+    the file.
+    """
     msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    head, sep, rest = msg.partition(":")
+    m = _FILE_PREFIX.match(msg)
+    body = msg[m.end() :] if m else msg
+    head, sep, rest = body.partition(":")
     names = head.split(", ")
     if sep and all(n in flags for n in names):
-        return ", ".join(dict.fromkeys(flags[n] for n in names)) + f":{rest}"
+        return ", ".join(dict.fromkeys(flags[n] for n in names)) + f":{rest}" + (f" (part {m.group(2)})" if m else "")
     return msg
 
 
@@ -57,6 +77,11 @@ def int_arg(text: str, flag: str) -> int:
     if abs(value) > 2**31:
         raise UsageError(f"{flag}: {text!r} is out of range")
     return int(value)
+
+
+def print_json(doc) -> None:
+    """Print one JSON document the way every ``--json`` does: indent 2, inf and NaN as null (:func:`jsonable`)."""
+    print(json.dumps(jsonable(doc), indent=2))
 
 
 def jsonable(x):
@@ -91,11 +116,143 @@ def number_arg(flag: str, text: str, lo: float, integer: bool = False) -> float:
     return v
 
 
-def part_arg(text: str):
-    """A Part from a bundled id or a spec-file path given on the command line."""
+def part_arg(text: str, flag: str | None = None):
+    """A Part from a bundled id or a spec-file path given on the command line (`flag` names it in errors)."""
     try:
         return _parts.part(text)
     except _parts.SpecError:
         raise
     except ValueError as exc:
-        raise UsageError(str(exc).removeprefix("part: ")) from None
+        msg = str(exc).removeprefix("part: ")
+        raise UsageError(f"{flag}: {msg}" if flag else msg) from None
+
+
+def parts_arg(values, flag: str = "--part") -> list:
+    """Parts from repeated and/or comma-separated ids or spec-file paths (``--part a --part b,c``)."""
+    texts = [t.strip() for v in values for t in v.split(",") if t.strip()]
+    if not texts:
+        raise UsageError(f"{flag}: give part ids or spec-file paths, comma-separated or repeated")
+    return [part_arg(t, flag) for t in texts]
+
+
+def _between(lo: float, hi: float, unit: str = "") -> str:
+    u = f" {unit}" if unit else ""
+    return f"between {lo:g}{u} and {hi:g}{u}" if math.isfinite(hi) else f">= {lo:g}{u}"
+
+
+def quantity_arg(
+    flag: str, text: str, kind: str, lo: float, hi: float, unit: str, example: str, bare: bool = False
+) -> float:
+    """A quantity with its unit (``'28 GB/s'``) in ``[lo, hi]`` of its SI unit `unit`, else a UsageError.
+
+    A bare number other than 0 is refused unless `bare` (as in spec files: "28"
+    could be B/s or GB/s). `lo`, `hi` are the plausible range; the caller
+    states its basis.
+    """
+    t = str(text).strip()
+    if not bare and _BARE.match(t) and float(t) != 0:
+        raise UsageError(f"{flag}: give a unit, e.g. '{example}' (a bare number is ambiguous); got {text!r}")
+    try:
+        v = parse_quantity(t, kind, flag)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not lo <= v <= hi:
+        raise UsageError(f"{flag}: expected a {kind} {_between(lo, hi, unit)}, got {text!r}")
+    return v
+
+
+_BARE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def share_arg(flag: str, text: str, positive: bool = False) -> float:
+    """A share of a whole: 0.7 or 70 % (or, with `positive`, above 0), else a UsageError naming `flag`."""
+    try:
+        v = parse_quantity(text, "ratio", flag)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not (0 < v <= 1 if positive else 0 <= v <= 1):
+        lo = "above 0" if positive else "from 0"
+        raise UsageError(f"{flag}: expected a share {lo} up to 1, e.g. 0.7 or 70%, got {text!r}")
+    return v
+
+
+_SCALE = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "p": 1e15}
+
+
+def count_arg(
+    flag: str,
+    text: str,
+    lo: float = 0.0,
+    hi: float = math.inf,
+    integer: bool = False,
+    example: str = "2, 50M or 8x312T",
+    allow_zero: bool = True,
+) -> float:
+    """A count: a number with an optional k/M/G/T/P suffix and an optional 'N x' multiplier (N >= 1).
+
+    '8x312T', '2.5e15', '100M', '50k'; the result in ``[lo, hi]`` (above 0
+    unless `allow_zero`), else a UsageError naming `flag`.
+    """
+    t = text.strip().lower().replace(" ", "")
+    if t.lstrip("+-") in ("inf", "infinity", "nan"):
+        raise UsageError(f"{flag}: expected a finite number {_between(lo, hi)}, got {text!r}")
+    bad = UsageError(f"{flag}: expected a number such as {example}, got {text!r}")
+    mult = 1.0
+    if "x" in t:
+        n, _, t = t.partition("x")
+        if not _BARE.match(n):
+            raise bad
+        mult = float(n)
+        if not (math.isfinite(mult) and mult >= 1 and mult == int(mult)):
+            raise UsageError(f"{flag}: the N in NxM must be a whole number >= 1, got {text!r}")
+    if t and t[-1] in _SCALE:
+        mult *= _SCALE[t[-1]]
+        t = t[:-1]
+    if not _BARE.match(t):
+        raise bad
+    v = float(t) * mult
+    what = "a whole number" if integer else "a number"
+    if not math.isfinite(v) or not lo <= v <= hi or (not allow_zero and v == 0) or (integer and v != int(v)):
+        rng = _between(lo, hi) + (" (not 0)" if not allow_zero and lo <= 0 else "")
+        raise UsageError(f"{flag}: expected {what} {rng}, got {text!r}")
+    return v
+
+
+def rate_arg(flag: str, text: str, hi: float) -> float:
+    """Operations per second [1/s]: 100000, 100k, 2.0M, 540K IOPS, 3.4 MIOPS or 100 kIOPS, from 0 to `hi`."""
+    t = text.strip()
+    if t and t[-1].lower() in "km" and _BARE.match(t[:-1].strip()):  # 100k, 2.0M: a count per second
+        v = float(t[:-1]) * (1e3 if t[-1].lower() == "k" else 1e6)
+    else:
+        try:
+            v = parse_quantity(t, "frequency", flag)
+        except ValueError:
+            raise UsageError(
+                f"{flag}: expected a rate such as 100000, 100k, 2.0M IOPS, 540K IOPS or 100 kIOPS, got {text!r}"
+            ) from None
+    if not 0 <= v <= hi:
+        raise UsageError(f"{flag}: expected a rate {_between(0, hi, 'IOPS')}, got {text!r}")
+    return v
+
+
+def cell(value: float, width: int, decimals: int = 1) -> str:
+    """`value` right-aligned in `width` characters: fixed-point if it fits, else with a k/M/G/T/P/E prefix
+    (``1.5G``), else in e-notation (only magnitudes beyond 1e21 in cells narrower than 6 can overflow)."""
+    text = f"{value:{width}.{decimals}f}"
+    if len(text) <= width:
+        return text
+    for factor, prefix in _PREFIXES:
+        if abs(value) >= factor:
+            for digits in range(max(width - 2, 1), 0, -1):
+                text = f"{value / factor:.{digits}g}{prefix}"
+                if len(text) <= width and "e" not in text:
+                    return text.rjust(width)
+            break
+    for digits in range(max(width - 5, 1), 0, -1):
+        text = f"{value:{width}.{digits}g}"
+        if len(text) <= width:
+            return text
+    return f"{value:{width}.0e}"
+
+
+_PREFIXES = ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))

@@ -1,84 +1,74 @@
-"""``linkmodel ai``: AI-inference storage what-ifs on the command line (see :mod:`linkmodel.ai`).
+"""``linkmodel ai``: AI-inference storage what-ifs on the command line (the library: linkmodel.ai).
 
-Subcommands: ``models`` (catalogue and KV bytes per token), ``kv`` (a
-prefix-cache tier: demand and drives of every bundled part), ``breakeven``
-(Mooncake's load-vs-recompute bandwidth), ``smallblock`` (GPU-initiated
-small-block IOPS of a part and what closes a target), ``coldstart`` (weight
-load time) and ``experts`` (MoE expert streaming).
+Subcommands: models (catalogue and KV bytes per token), kv (a prefix-cache
+tier: demand and drives of every bundled part), breakeven (Mooncake's
+load-vs-recompute bandwidth), smallblock (GPU-initiated small-block IOPS of
+a part and what closes a target), coldstart (weight load time) and experts
+(MoE expert streaming).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 from linkmodel import parts as _parts
 from linkmodel.ai import kvtier, models, weights
-from linkmodel.cli._common import UsageError, flag_message, jsonable, part_arg
+from linkmodel.cli import ai_tables
+from linkmodel.cli._common import (
+    UsageError,
+    count_arg,
+    flag_message,
+    part_arg,
+    parts_arg,
+    print_json,
+    quantity_arg,
+    rate_arg,
+    share_arg,
+)
 from linkmodel.ssd import drive
 from linkmodel.studies import ai_drives, ai_smallblock
-from linkmodel.units import format_si, parse_quantity
+from linkmodel.units import format_si
 
 __all__ = ["add_parser"]
 
-_SCALE = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "p": 1e15}
+# Plausible ranges of the flags (the library's own checks stay behind them).
+#: Tokens per request [1]: published context windows reach 1e7 tokens (Llama 4 Scout, 10 M); 1e8 is 10x that.
+MAX_TOKENS = 1e8
+#: Requests per second [1/s]: ASSUMPTION: 1e7/s is beyond any single prefix-cache tier (a large fleet serves
+#: of order 1e5/s), so larger is a typo.
+MAX_RATE = 1e7
+#: Tokens a tier keeps [1]: 1e12 tokens of Llama 3.1 70B's 320 KiB each is 330 PB, beyond any storage tier.
+MAX_RETENTION = 1e12
+#: Tokens per I/O block [1]: engines use 16-512 (kvtier.ENGINE_BLOCKS); 65536 is 128x the largest, and at
+#: the largest KV per token in the catalogue (~0.5 MB) still one I/O well below the library's 1 TiB limit.
+MAX_BLOCK = 65536
+#: Write amplification [1]: at least 1; greedy GC at 1 % spare stays below ~50, so 100 is generous.
+MAX_WAF = 100.0
+#: Drive power cap [W]: NVMe drives' power states span ~3-70 W (PCIe CEM slot 75 W, EDSFF E3.L 70 W;
+#: bundled parts 18-30 W); 1-100 W around that. Below a part's static power the library refuses it.
+POWER_CAP_RANGE = (1.0, 100.0)
+#: Mooncake's dense FLOP constant b [1]: 22 (Llama3-70B); the catalogue's models give 24-42; ASSUMPTION:
+#: 1000 (25x) bounds any transformer; above that is a typo.
+MAX_B = 1e3
+#: Compute [FLOP/s]: a GB200 NVL72 rack is ~2e17 dense BF16; 1e20 (500x) bounds any one serving group.
+MAX_FLOPS = 1e20
+#: Target IOPS per drive [1/s]: 1e10 is 100x the 100 M IOPS that GPU-initiated storage asks for.
+MAX_TARGET_IOPS = 1e10
+#: Drive read bandwidth [B/s]: a Gen7 x16 link carries 256 GB/s per direction; 1 TB/s is 4x that.
+MAX_DRIVE_BW = 1e12
+#: Host-side bandwidth [B/s]: ASSUMPTION: 1e15 B/s (1 PB/s) bounds any host or cluster fabric.
+MAX_HOST_BW = 1e15
+#: Drives read in parallel [1]: ASSUMPTION: 1e6 drives bounds any cluster.
+MAX_DRIVES = 1e6
+#: Decode steps per second [1/s]: 1e6 is 1 us per step, below one GPU kernel launch.
+MAX_STEPS = 1e6
+#: Sequences per step [1]: ASSUMPTION: 1e6 bounds any decode batch.
+MAX_BATCH = 1e6
 
 
 def _usage(msg):
     return UsageError(msg)
-
-
-def _scaled(
-    flag: str,
-    text: str,
-    lo: float = 0.0,
-    allow_zero: bool = True,
-    hi: float = math.inf,
-    integer: bool = False,
-    example: str = "2, 50M or 8x312T",
-) -> float:
-    """A number with an optional k/M/G/T/P suffix and an optional 'N x' multiplier: '8x312T', '2.5e15', '100M'."""
-    t = text.strip().lower().replace(" ", "")
-    mult = 1.0
-    if "x" in t:
-        n, _, t = t.partition("x")
-        try:
-            mult = float(n)
-        except ValueError:
-            raise _usage(f"{flag}: expected a number such as {example}, got {text!r}") from None
-    if t and t[-1] in _SCALE:
-        mult *= _SCALE[t[-1]]
-        t = t[:-1]
-    try:
-        v = float(t) * mult
-    except ValueError:
-        raise _usage(f"{flag}: expected a number such as {example}, got {text!r}") from None
-    what = "a whole number" if integer else "a finite number"
-    if not math.isfinite(v) or v < lo or v > hi or (not allow_zero and v == 0) or (integer and v != int(v)):
-        rng = f"{'>' if not allow_zero else '>='} {lo:g}" + (f" and <= {hi:g}" if math.isfinite(hi) else "")
-        raise _usage(f"{flag}: expected {what} {rng}, got {text!r}")
-    return v
-
-
-def _share(flag: str, text: str) -> float:
-    try:
-        v = parse_quantity(text, "ratio", flag)
-    except ValueError as e:
-        raise _usage(str(e)) from None
-    if not 0.0 <= v <= 1.0:
-        raise _usage(f"{flag}: expected a share between 0 and 1 (or 0-100 %), got {text!r}")
-    return v
-
-
-def _qty(flag: str, text: str, kind: str) -> float:
-    try:
-        v = parse_quantity(text, kind, flag)
-    except ValueError as e:
-        raise _usage(str(e)) from None
-    if not v > 0:
-        raise _usage(f"{flag}: must be > 0, got {text!r}")
-    return v
 
 
 def _model(text: str) -> models.Model:
@@ -96,84 +86,115 @@ def _fmt(text):
         raise _usage(flag_message(e, {"kv format": "--format"})) from None
 
 
+_JSON_HELP = "print JSON (SI units) instead of a table"
+_MODEL_HELP = "a model id of the catalogue (linkmodel ai models lists them), e.g. llama-3.1-70b"
+_FORMAT_HELP = "KV storage format, e.g. bf16, fp8 (default bf16)"
+
+
 def add_parser(sub):
     """Register ``linkmodel ai`` and its subcommands."""
 
     p = sub.add_parser(
         "ai",
         help="AI inference storage: KV-cache tiers, break-even, small-block IOPS, cold start",
-        description=__doc__.splitlines()[0],
+        description="AI-inference storage what-ifs (the library: linkmodel.ai). "
+        + " ".join(__doc__.split("\n\n")[1].split()),
     )
     s = p.add_subparsers(dest="ai_command", metavar="AI_COMMAND", parser_class=type(p))
     p.set_defaults(func=lambda args: _missing(args))
 
     m = s.add_parser("models", help="the model catalogue: KV bytes per token, weights")
-    m.add_argument("--format", default="bf16", help="KV storage format (default bf16)")
-    m.add_argument("--json", action="store_true")
+    m.add_argument("--format", default="bf16", help=_FORMAT_HELP)
+    m.add_argument("--json", action="store_true", help=_JSON_HELP)
     m.set_defaults(func=_cmd_models)
-
-    k = s.add_parser("kv", help="a prefix-cache tier: bandwidth, I/O size, IOPS, capacity, writes; drives per part")
-    k.add_argument("--model", required=True)
-    k.add_argument("--rate", required=True, help="requests per second, e.g. 2")
-    k.add_argument("--input", required=True, help="mean input tokens per request")
-    k.add_argument("--hit", required=True, help="prefix-hit share of input tokens, e.g. 0.4 or 40%%")
-    k.add_argument("--output", default="0", help="mean output tokens per request (default 0)")
-    k.add_argument("--admit", default="1", help="share of new KV written to the tier (default 1)")
-    k.add_argument("--save-decode", action="store_true", help="decode-phase KV saved too")
-    k.add_argument("--retention", default="0", help="tokens the tier keeps (capacity), e.g. 50M")
-    k.add_argument(
-        "--block", default="16", help=f"tokens per I/O block or an engine: {', '.join(kvtier.ENGINE_BLOCKS)}"
-    )
-    k.add_argument("--layout", default="contiguous", choices=kvtier.LAYOUTS)
-    k.add_argument("--tp", default="1", help="tensor-parallel degree (splits a block over min(tp, KV heads))")
-    k.add_argument("--split-kv", action="store_true", help="K and V stored apart")
-    k.add_argument("--format", default="bf16", help="KV storage format (default bf16)")
-    k.add_argument("--waf", default="1", help="write amplification vs the drives' ratings (default 1)")
-    k.add_argument("--utilization", default="1", help="usable share of each drive's capacity (default 1)")
-    k.add_argument("--power-cap", default=None, help="hold every drive to this power, e.g. '15 W'")
-    k.add_argument("--parts", default=None, help="comma-separated part ids (default every bundled part)")
-    k.add_argument("--json", action="store_true")
-    k.set_defaults(func=_cmd_kv)
+    _add_kv_parser(s)
 
     b = s.add_parser("breakeven", help="loading bandwidth above which a cached prefix beats recomputing it")
-    b.add_argument("--model", required=True)
-    b.add_argument("--prefix", required=True, help="prefix tokens, comma-separated, e.g. 1024,8192,32768")
-    b.add_argument("--gpu-flops", required=True, help="compute throughput, e.g. 8x312T (FLOP/s)")
-    b.add_argument("--format", default="bf16")
+    b.add_argument("--model", required=True, help=_MODEL_HELP)
+    b.add_argument("--prefix", required=True, help="prefix tokens, comma-separated, e.g. 1024,8192,32k")
+    b.add_argument("--gpu-flops", required=True, help="compute throughput [FLOP/s], e.g. 2.5e15, 989T or 8x312T")
+    b.add_argument("--format", default="bf16", help=_FORMAT_HELP)
     b.add_argument(
         "--b",
         default=None,
-        help="dense FLOP constant (Mooncake's 22 for Llama3-70B; default 2 x active params / (layers x hidden^2))",
+        help="dense FLOP constant, above 0 up to 1000 (Mooncake's 22 for Llama3-70B; default 2 x active "
+        "params / (layers x hidden^2))",
     )
-    b.add_argument("--json", action="store_true")
+    b.add_argument("--json", action="store_true", help=_JSON_HELP)
     b.set_defaults(func=_cmd_breakeven)
 
     g = s.add_parser("smallblock", help="GPU-initiated small-block random reads of a part, and what closes a target")
-    g.add_argument("part")
-    g.add_argument("--target", default="100M", help="target IOPS per drive (default 100M)")
-    g.add_argument("--size", default="512", help="I/O size for the target (default 512 B)")
-    g.add_argument("--json", action="store_true")
+    g.add_argument("part", help="a part id or spec file")
+    g.add_argument("--target", default="100M", help="target IOPS per drive, e.g. 100M or 2.0M IOPS (default 100M)")
+    g.add_argument("--size", default="512", help="I/O size for the target, up to 16 KiB (default 512 B)")
+    g.add_argument("--json", action="store_true", help=_JSON_HELP)
     g.set_defaults(func=_cmd_smallblock)
 
     c = s.add_parser("coldstart", help="time to load a model's weights from drives")
-    c.add_argument("--model", required=True)
-    c.add_argument("--bits", default="16", help="bits per parameter (default 16)")
-    c.add_argument("--drives", default="1,2,4,8", help="drive counts, comma-separated")
-    c.add_argument("--part", default=None, help="a part (its modelled sequential read); or --drive-bw")
-    c.add_argument("--drive-bw", default=None, help="one drive's read bandwidth, e.g. '28 GB/s'")
-    c.add_argument("--host-bw", default=None, help="host-side cap, e.g. '64 GB/s'")
-    c.add_argument("--efficiency", default="1", help="loader's share of the hardware bandwidth (default 1)")
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--model", required=True, help=_MODEL_HELP)
+    c.add_argument("--bits", default="16", help="bits per parameter, 1-32 (default 16)")
+    c.add_argument("--drives", default="1,2,4,8", help="drive counts, comma-separated (default 1,2,4,8)")
+    c.add_argument("--part", default=None, help="a part id or spec file (its modelled sequential read); or --drive-bw")
+    c.add_argument("--drive-bw", default=None, help="one drive's read bandwidth with its unit, e.g. '28 GB/s'")
+    c.add_argument("--host-bw", default=None, help="host-side cap with its unit, e.g. '64 GB/s' (default none)")
+    c.add_argument(
+        "--efficiency", default="1", help="loader's share of the hardware bandwidth, e.g. 0.8 or 80%% (default 1)"
+    )
+    c.add_argument("--json", action="store_true", help=_JSON_HELP)
     c.set_defaults(func=_cmd_coldstart)
 
     e = s.add_parser("experts", help="MoE expert streaming from flash")
-    e.add_argument("--model", required=True)
-    e.add_argument("--steps", required=True, help="decode steps per second")
+    e.add_argument("--model", required=True, help=_MODEL_HELP + " (a mixture-of-experts model)")
+    e.add_argument("--steps", required=True, help="decode steps per second, e.g. 20")
     e.add_argument("--batch", default="1", help="sequences per step (default 1)")
-    e.add_argument("--hit", default="0", help="share of expert reads served from memory (default 0)")
-    e.add_argument("--bits", default="16", help="bits per parameter (default 16)")
-    e.add_argument("--json", action="store_true")
+    e.add_argument("--hit", default="0", help="share of expert reads served from memory, e.g. 0.5 or 50%% (default 0)")
+    e.add_argument("--bits", default="16", help="bits per parameter, 1-32 (default 16)")
+    e.add_argument("--json", action="store_true", help=_JSON_HELP)
     e.set_defaults(func=_cmd_experts)
+
+
+def _add_kv_parser(s) -> None:
+    k = s.add_parser("kv", help="a prefix-cache tier: bandwidth, I/O size, IOPS, capacity, writes; drives per part")
+    k.add_argument("--model", required=True, help=_MODEL_HELP)
+    k.add_argument("--rate", required=True, help="requests per second, e.g. 2")
+    k.add_argument("--input", required=True, help="mean input tokens per request, e.g. 12035 or 12k")
+    k.add_argument("--hit", required=True, help="prefix-hit share of input tokens, e.g. 0.4 or 40%%")
+    k.add_argument("--output", default="0", help="mean output tokens per request (default 0)")
+    k.add_argument("--admit", default="1", help="share of new KV written to the tier, e.g. 0.5 or 50%% (default 1)")
+    k.add_argument("--save-decode", action="store_true", help="decode-phase KV saved too")
+    k.add_argument("--retention", default="0", help="tokens the tier keeps (capacity), e.g. 50M (default 0: not sized)")
+    k.add_argument(
+        "--block",
+        default="16",
+        help=f"tokens per I/O block, 1-{MAX_BLOCK}, or an engine: {', '.join(kvtier.ENGINE_BLOCKS)} (default 16)",
+    )
+    k.add_argument(
+        "--layout",
+        default="contiguous",
+        choices=kvtier.LAYOUTS,
+        help="how a block's KV lies on the drive (default contiguous)",
+    )
+    k.add_argument(
+        "--tp", default="1", help="tensor-parallel degree (splits a block over min(tp, KV heads); default 1)"
+    )
+    k.add_argument("--split-kv", action="store_true", help="K and V stored apart")
+    k.add_argument("--format", default="bf16", help=_FORMAT_HELP)
+    k.add_argument("--waf", default="1", help=f"write amplification vs the drives' ratings, 1-{MAX_WAF:g} (default 1)")
+    k.add_argument(
+        "--utilization", default="1", help="usable share of each drive's capacity, e.g. 0.9 or 90%% (default 1)"
+    )
+    k.add_argument("--power-cap", default=None, help="hold every drive to this power, e.g. '15 W' (default: its own)")
+    k.add_argument(
+        "--part",
+        "--parts",
+        dest="parts",
+        action="append",
+        default=None,
+        help="a part id or spec file; repeat it or separate with commas (default every bundled part); "
+        "--parts is the older name",
+    )
+    k.add_argument("--json", action="store_true", help=_JSON_HELP)
+    k.set_defaults(func=_cmd_kv)
 
 
 def _missing(args):
@@ -181,7 +202,7 @@ def _missing(args):
 
 
 def _dump(obj):
-    print(json.dumps(jsonable(obj)))
+    print_json(obj)
 
 
 def _cmd_models(args) -> int:
@@ -219,24 +240,19 @@ def _cmd_models(args) -> int:
 
 def _cmd_kv(args) -> int:
     m, fmt = _model(args.model), _fmt(args.format)
-    rate = _scaled("--rate", args.rate)
-    n_in = _scaled("--input", args.input)
-    n_out = _scaled("--output", args.output)
-    hit, admit = _share("--hit", args.hit), _share("--admit", args.admit)
-    keep = _scaled("--retention", args.retention)
-    block = kvtier.ENGINE_BLOCKS.get(args.block.lower()) or _scaled("--block", args.block, lo=1, example="16 or vllm")
-    tp = _scaled("--tp", args.tp, lo=1, hi=1e6, integer=True, example="8")
-    waf = _scaled("--waf", args.waf, lo=1)
-    util = _share("--utilization", args.utilization)
-    if util == 0:
-        raise _usage("--utilization: must be > 0")
-    cap = None if args.power_cap is None else _qty("--power-cap", args.power_cap, "power")
-
-    parts = None
-    if args.parts is not None:
-        parts = [part_arg(p.strip()) for p in args.parts.split(",") if p.strip()]
-        if not parts:
-            raise _usage("--parts: give comma-separated part ids or spec-file paths (or leave --parts out: all)")
+    rate = count_arg("--rate", args.rate, hi=MAX_RATE, example="2 or 1.5k")
+    n_in = count_arg("--input", args.input, hi=MAX_TOKENS, example="12035 or 12k")
+    n_out = count_arg("--output", args.output, hi=MAX_TOKENS, example="500")
+    hit, admit = share_arg("--hit", args.hit), share_arg("--admit", args.admit)
+    keep = count_arg("--retention", args.retention, hi=MAX_RETENTION, example="50M")
+    block = kvtier.ENGINE_BLOCKS.get(args.block.lower()) or count_arg(
+        "--block", args.block, lo=1, hi=MAX_BLOCK, integer=True, example="16 or vllm"
+    )
+    tp = count_arg("--tp", args.tp, lo=1, hi=1e6, integer=True, example="8")
+    waf = count_arg("--waf", args.waf, lo=1, hi=MAX_WAF, example="1.5")
+    util = share_arg("--utilization", args.utilization, positive=True)
+    cap = None if args.power_cap is None else _power_cap(args.power_cap)
+    parts = None if args.parts is None else parts_arg(args.parts)
     try:
         d = kvtier.demand(
             m, rate, n_in, hit, n_out, admit, args.save_decode, keep, block, args.layout, int(tp), args.split_kv, fmt
@@ -254,7 +270,12 @@ def _cmd_kv(args) -> int:
             "split_kv": "--split-kv",
         }
         raise _usage(flag_message(e, flags)) from None
-    sized = ai_drives.for_parts(d, parts or _parts.bundled_parts(), power_cap=cap, waf=waf, utilization=util)
+    try:
+        sized = ai_drives.for_parts(d, parts or _parts.bundled_parts(), power_cap=cap, waf=waf, utilization=util)
+    except ValueError as e:
+        flags = {"power_cap": "--power-cap", "waf": "--waf", "utilization": "--utilization"}
+        raise _usage(flag_message(e, flags)) from None
+
     demand = {k: float(d[k]) for k in d.data_vars}
     rows = sized.to_dataframe().reset_index().to_dict("records")
     if args.json:
@@ -287,36 +308,17 @@ def _cmd_kv(args) -> int:
     else:
         print("  capacity not sized (give --retention, the tokens the tier keeps)")
     print()
-    _print_kv_parts(rows)
+    ai_tables.print_kv_parts(rows)
     return 0
-
-
-def _print_kv_parts(rows: list[dict]) -> None:
-    """The per-part table of ``linkmodel ai kv``: drives each constraint needs, the binding one, fleet power [W]."""
-
-    def stage(r):
-        return f" ({r['drive_stage']})" if r["drive_stage"] and r["binding"] != "power" else ""
-
-    print(
-        f"{'part':26} {'TB':>6} {'DWPD':>5} {'drives':>6}  {'binding':30} {'rd BW':>5} {'rd IO':>5} {'wr BW':>5} "
-        f"{'wr IO':>5} {'r+w':>4} {'cap':>4} {'endur':>5} {'fleet W':>8}"
-    )
-    for r in rows:
-        print(
-            f"{r['part']:26} {r['capacity'] / 1e12:6.2f} {r['dwpd']:5.2f} {r['drives']:6.0f}  "
-            f"{r['binding'] + stage(r):30} "
-            f"{r['n_read_bandwidth']:5.0f} {r['n_read_iops']:5.0f} {r['n_write_bandwidth']:5.0f} "
-            f"{r['n_write_iops']:5.0f} {r['n_read_write']:4.0f} {r['n_capacity']:4.0f} {r['n_endurance']:5.0f} "
-            f"{r['fleet_power']:8.0f}"
-        )
-    print("(columns: drives each constraint needs; DWPD as published for the SKU, else modelled: --json says which)")
 
 
 def _cmd_breakeven(args) -> int:
     m, fmt = _model(args.model), _fmt(args.format)
-    prefixes = [_scaled("--prefix", x, allow_zero=False, example="8192 or 32k") for x in args.prefix.split(",")]
-    g = _scaled("--gpu-flops", args.gpu_flops, allow_zero=False, example="2.5e15, 989T or 8x989T")
-    b = None if args.b is None else _scaled("--b", args.b, allow_zero=False, example="22")
+    prefixes = [
+        count_arg("--prefix", x, hi=MAX_TOKENS, allow_zero=False, example="8192 or 32k") for x in args.prefix.split(",")
+    ]
+    g = count_arg("--gpu-flops", args.gpu_flops, hi=MAX_FLOPS, allow_zero=False, example="2.5e15, 989T or 8x989T")
+    b = None if args.b is None else count_arg("--b", args.b, hi=MAX_B, allow_zero=False, example="22")
     rows = []
     bb = b if b is not None else kvtier.dense_flops_constant(m)
     for p in prefixes:
@@ -344,10 +346,11 @@ def _cmd_breakeven(args) -> int:
 
 def _cmd_smallblock(args) -> int:
     part = part_arg(args.part)
-    target = _scaled("--target", args.target, allow_zero=False, example="100M")
-    size = _qty("--size", args.size, "size")
-    if size > 16384:
-        raise _usage(f"--size: small blocks are up to 16 KiB, got {args.size!r}")
+    target = rate_arg("--target", args.target, hi=MAX_TARGET_IOPS)
+    if target == 0:
+        raise _usage(f"--target: expected a rate above 0, got {args.target!r}")
+    # 1 B up to 16 KiB: "small blocks" are below the 4 KiB-16 KiB pages; a bare number is bytes here
+    size = quantity_arg("--size", args.size, "size", 1.0, 16384.0, "B", "512 B", bare=True)
     ds = ai_smallblock.ceilings(part, sorted({512.0, 1024.0, 2048.0, 4096.0, size}))
     c = ai_smallblock.closing(part, target, size)
     rows: list[dict[str, Any]] = [
@@ -366,57 +369,20 @@ def _cmd_smallblock(args) -> int:
     if args.json:
         _dump({"part": part.id, "sizes": rows, "closing": c})
         return 0
-    print(f"{part.id}: random reads at small sizes (PCIe Gen{c['link']['gen']:g} x{c['link']['lanes']:g})")
-    print(
-        f"{'size':>6} {'IOPS':>10}  {'binding':10} {'link (NVMe)':>12} {'link (GPU batching)':>20} "
-        f"{'channels':>9} {'dies':>9} {'power':>9}"
-    )
-    for r in rows:
-        print(
-            f"{r['size']:6.0f} {r['iops'] / 1e6:9.2f}M  {r['binding']:10} {r['ceiling_link'] / 1e6:11.1f}M "
-            f"{r['link_batched'] / 1e6:19.1f}M {r['ceiling_channels'] / 1e6:8.1f}M {r['ceiling_dies'] / 1e6:8.1f}M "
-            f"{r['ceiling_power'] / 1e6:8.1f}M"
-        )
-    print("(the model's ceilings; the controller's command rate is unpublished, so not among them)")
-    print()
-    if c["gap"] <= 1:
-        print(
-            f"target {target / 1e6:g} M IOPS at {size:g} B: already met by the modelled design "
-            f"({c['iops'] / 1e6:.2f} M, {c['binding']} binds), controller permitting"
-        )
-    else:
-        print(
-            f"target {target / 1e6:g} M IOPS at {size:g} B: {c['gap']:.1f}x the design's {c['iops'] / 1e6:.2f} M "
-            f"({c['binding']} binds)"
-        )
-    links = ", ".join(f"Gen{o['gen']} x{o['lanes']}" + ("*" if o["needs_batching"] else "") for o in c["links"])
-    print(
-        f"  link: Gen{c['link']['gen']:g} x{c['link']['lanes']:g} carries {c['link']['ceiling'] / 1e6:.1f} M; "
-        f"enough: {links or 'none of those searched'} (* only with GPU-side batching by 8, an assumption)"
-    )
-    m = c["mps_ceilings"]
-    print(
-        f"  MPS (now {c['mps']:g} B), link with batching: "
-        + ", ".join(f"{k} B {v / 1e6:.1f} M" for k, v in m.items())
-        + " (no help once MPS holds a whole I/O)"
-    )
-    print(f"  channels: {c['channels_needed']:.0f} needed at its channel rate (it has {c['channels']:.0f})")
-    print(f"  dies: {c['dies_needed']:.0f} needed at its tR (it has {c['dies']:.0f})")
-    print(f"  power: {c['power_needed']:.0f} W needed (cap {c['power_cap']:g} W)")
-    ctrl = "not published (not modelled)" if math.isinf(c["controller_iops"]) else f"{c['controller_iops'] / 1e6:g} M"
-    print(f"  controller: {target / 1e6:g} M commands/s needed (its limit: {ctrl})")
-    print(
-        f"  in flight: {c['outstanding_ios']:.0f} reads (Little's law at the QD1 latency "
-        f"{c['qd1_latency'] * 1e6:.1f} us)"
-    )
+    ai_tables.print_smallblock(part.id, rows, c, target, size)
     return 0
+
+
+def _power_cap(text: str) -> float:
+    """``--power-cap`` [W] within :data:`POWER_CAP_RANGE`."""
+    return quantity_arg("--power-cap", text, "power", *POWER_CAP_RANGE, "W", "15 W")
 
 
 def _drive_bw(args):
     if (args.part is None) == (args.drive_bw is None):
         raise _usage("--part / --drive-bw: give exactly one")
     if args.drive_bw is not None:
-        return _qty("--drive-bw", args.drive_bw, "bandwidth"), "given"
+        return quantity_arg("--drive-bw", args.drive_bw, "bandwidth", 1.0, MAX_DRIVE_BW, "B/s", "28 GB/s"), "given"
 
     part = part_arg(args.part)
     with _parts.about(part):
@@ -426,18 +392,18 @@ def _drive_bw(args):
 
 def _cmd_coldstart(args) -> int:
     m = _model(args.model)
-    bits = _scaled("--bits", args.bits, allow_zero=False, hi=32, example="16")
-    counts = []
-    for x in args.drives.split(","):
-        v = _scaled("--drives", x, lo=1)
-        if v != int(v):
-            raise _usage(f"--drives: whole numbers >= 1, got {args.drives!r}")
-        counts.append(int(v))
+    bits = count_arg("--bits", args.bits, lo=1, hi=32, example="16")
+    counts = [
+        int(count_arg("--drives", x, lo=1, hi=MAX_DRIVES, integer=True, example="1,2,4,8"))
+        for x in args.drives.split(",")
+    ]
     bw, src = _drive_bw(args)
-    host = math.inf if args.host_bw is None else _qty("--host-bw", args.host_bw, "bandwidth")
-    eff = _share("--efficiency", args.efficiency)
-    if eff == 0:
-        raise _usage("--efficiency: must be > 0")
+    host = (
+        math.inf
+        if args.host_bw is None
+        else quantity_arg("--host-bw", args.host_bw, "bandwidth", 1.0, MAX_HOST_BW, "B/s", "64 GB/s")
+    )
+    eff = share_arg("--efficiency", args.efficiency, positive=True)
     w = float(models.weight_bytes(m, bits))
     rows = [{"drives": n, "seconds": float(weights.cold_start_time(w, n, bw, host, efficiency=eff))} for n in counts]
     if args.json:
@@ -464,10 +430,10 @@ def _cmd_coldstart(args) -> int:
 
 def _cmd_experts(args) -> int:
     m = _model(args.model)
-    steps = _scaled("--steps", args.steps, example="20")
-    batch = _scaled("--batch", args.batch, lo=1, integer=True, example="8")
-    hit = _share("--hit", args.hit)
-    bits = _scaled("--bits", args.bits, allow_zero=False, hi=32, example="8")
+    steps = count_arg("--steps", args.steps, hi=MAX_STEPS, example="20")
+    batch = count_arg("--batch", args.batch, lo=1, hi=MAX_BATCH, integer=True, example="8")
+    hit = share_arg("--hit", args.hit)
+    bits = count_arg("--bits", args.bits, lo=1, hi=32, example="8")
     try:
         ds = weights.expert_stream(m, steps, batch, hit, bits)
     except ValueError as e:

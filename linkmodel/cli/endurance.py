@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
-from linkmodel.cli._common import UsageError, capacity_arg, jsonable, number_arg, part_arg
+from linkmodel.cli._common import UsageError, capacity_arg, cell, count_arg, number_arg, part_arg, print_json
 from linkmodel.ssd.writepath import WritePath
 from linkmodel.studies import endurance_view
+from linkmodel.units import parse_quantity
 
-__all__ = ["add_endurance_parser"]
+__all__ = ["MAX_CHOICES", "MAX_HOST_WAF", "MAX_PAGES_PER_BLOCK", "add_endurance_parser"]
+
+#: Mapping units per GC unit [1]: a 3D NAND block of ~1,000-3,000 16 KiB pages holds ~4k-12k 4 KiB units;
+#: 65536 is 5x that, and the mean field runs in seconds there (1e7 ran for minutes); larger units are the
+#: Lambert-W limit (--gc-model lambertw).
+MAX_PAGES_PER_BLOCK = 65536
+#: d-choices of the victim selection [1]: 100 is already greedy; 10^4 is ample.
+MAX_CHOICES = 1e4
+#: Host-side writes per application write [1]: at least 1; ASSUMPTION: host GC above 100x is a typo.
+MAX_HOST_WAF = 100.0
 
 
 def add_endurance_parser(sub) -> None:
@@ -26,12 +35,12 @@ def add_endurance_parser(sub) -> None:
     p.add_argument(
         "--hot",
         default=None,
-        help="two traffic classes: share of writes to share of space, e.g. 0.8:0.2 (default uniform)",
+        help="two traffic classes: share of writes to share of space, e.g. 0.8:0.2 or 80%%:20%% (default uniform)",
     )
     p.add_argument(
         "--host-waf",
         default="1",
-        help="ZNS host-side writes per application write (default 1): the "
+        help=f"ZNS host-side writes per application write, 1-{MAX_HOST_WAF:g} (default 1): the "
         "drive also serves the host's relocation reads and writes",
     )
     p.add_argument("--capacity", default=None, help="SKU user capacity, e.g. '7.68 TB' (default: the headline SKU)")
@@ -39,23 +48,25 @@ def add_endurance_parser(sub) -> None:
         "--gc-model",
         default="lambertw",
         choices=("lambertw", "meanfield"),
-        help="large GC units (Lambert-W closed form) or finite ones (Van Houdt mean field)",
+        help="large GC units (Lambert-W closed form) or finite ones (Van Houdt mean field) (default lambertw)",
     )
     p.add_argument(
-        "--pages-per-block", default=None, help="mapping units per GC unit for --gc-model meanfield (default 1024)"
+        "--pages-per-block",
+        default=None,
+        help=f"mapping units per GC unit for --gc-model meanfield, 2-{MAX_PAGES_PER_BLOCK} (default 1024)",
     )
     p.add_argument(
         "--choices",
         default=None,
-        help="d-choices of the GC victim selection for --gc-model meanfield (default 100: greedy)",
+        help=f"d-choices of the GC victim selection for --gc-model meanfield, 1-{MAX_CHOICES:g} (default 100: greedy)",
     )
     p.add_argument(
         "--parity",
         default="0",
-        help="RAIN parity bytes per data byte, e.g. 0.0667 for 15+1 (default 0; "
+        help="RAIN parity bytes per data byte, 0-1, e.g. 0.0667 for 15+1 (default 0; "
         "on top of the shared reserve, which stands for unpublished parity)",
     )
-    p.add_argument("--metadata", default="0", help="mapping/journal bytes per data byte (default 0)")
+    p.add_argument("--metadata", default="0", help="mapping/journal bytes per data byte, 0-1 (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
     p.set_defaults(func=_cmd_endurance)
 
@@ -67,16 +78,19 @@ def _inputs(args):
     parts = [part_arg(x) for x in args.parts]
     hot = None
     if args.hot is not None:
+        halves = args.hot.split(":")
+        if len(halves) != 2:
+            raise UsageError(f"--hot: cannot read {args.hot!r}; expected write-share:space-share, e.g. 0.8:0.2")
         try:
-            r, f = (float(x) for x in args.hot.split(":"))
+            r, f = (parse_quantity(x, "ratio", "--hot") for x in halves)
         except ValueError:
             raise UsageError(
-                f"--hot: cannot read {args.hot!r}; expected write-share:space-share, e.g. 0.8:0.2"
+                f"--hot: cannot read {args.hot!r}; expected write-share:space-share, e.g. 0.8:0.2 or 80%:20%"
             ) from None
         if not (0 < r < 1 and 0 < f < 1):
             raise UsageError(f"--hot: both shares must be between 0 and 1, got {args.hot!r}")
         hot = (r, f)
-    host_waf = number_arg("--host-waf", args.host_waf, 1.0)
+    host_waf = count_arg("--host-waf", args.host_waf, lo=1.0, hi=MAX_HOST_WAF, example="1.2")
     base = _write_path(args, hot)
     return parts, _capacity(args, parts), hot, host_waf, base
 
@@ -95,8 +109,10 @@ def _write_path(args, hot) -> WritePath:
             raise UsageError(f"{flag}: expected at most 1 byte per data byte (1 = mirroring), got {v:g}")
     return WritePath(
         gc_model=args.gc_model,
-        pages_per_block=number_arg("--pages-per-block", args.pages_per_block or "1024", 2.0, integer=True),
-        choices=number_arg("--choices", args.choices or "100", 1.0),
+        pages_per_block=count_arg(
+            "--pages-per-block", args.pages_per_block or "1024", 2.0, MAX_PAGES_PER_BLOCK, integer=True, example="1024"
+        ),
+        choices=count_arg("--choices", args.choices or "100", 1.0, MAX_CHOICES, example="100"),
         parity=parity,
         metadata=metadata,
     )
@@ -115,7 +131,7 @@ def _cmd_endurance(args) -> int:
     reports = [endurance_view.part_report(p, capacity=capacity, hot=hot, host_waf=host_waf, base=base) for p in parts]
     pair = endurance_view.pair_report(parts[0], parts[1]) if len(parts) == 2 else None
     if args.json:
-        print(json.dumps(jsonable({"parts": reports, "pair": pair}), indent=2))
+        print_json({"parts": reports, "pair": pair})
         return 0
     for r in reports:
         _print_part(r)
@@ -146,7 +162,7 @@ def _print_part(r: Mapping) -> None:
     print(f"  {'4 KiB random writes':22}{'capacity':>12}{'device WAF':>12}{'IOPS':>12}{'binding':>10}{'DWPD':>8}")
     for name, v in r["placements"].items():
         print(
-            f"  {name:22}{v['capacity'] / 1e12:9.4g} TB{v['waf']:12.2f}{v['rand_write_iops'] / 1e3:10.1f} k"
+            f"  {name:22}{v['capacity'] / 1e12:9.4g} TB{cell(v['waf'], 12, 2)}{cell(v['rand_write_iops'] / 1e3, 10)} k"
             f"{v['binding']:>10}{v['dwpd']:8.3g}"
         )
     c = r.get("slc_cache")

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-import json
-import math
-
-from linkmodel.cli._common import UsageError, capacity_arg, jsonable, number_arg, part_arg
+from linkmodel.cli._common import (
+    UsageError,
+    capacity_arg,
+    cell,
+    count_arg,
+    part_arg,
+    print_json,
+    quantity_arg,
+    rate_arg,
+    share_arg,
+)
 from linkmodel.ssd.closedloop import QUEUE_DEPTHS
 from linkmodel.ssd.hostpath import DEFAULT_SUSPEND
+from linkmodel.ssd.limits import MAX_PAGE_TYPES, MAX_QUEUE_DEPTH, MAX_QUEUE_DEPTHS, PAGE_TYPE_RANGE
 from linkmodel.studies import latency as _study
 from linkmodel.units import format_bytes, parse_quantity
 
-__all__ = ["add_parser", "rate_arg", "run"]
+__all__ = ["MAX_WRITE_IOPS", "add_parser", "run"]
+
+#: Writes per second alongside reads [1/s]: the fastest published drives write ~1e6 random IOPS; 1e8 is 100x.
+MAX_WRITE_IOPS = 1e8
 
 _DEFAULT_SUSPEND_TEXT = f"{DEFAULT_SUSPEND[0] * 1e6:g}us,{DEFAULT_SUSPEND[1] * 1e6:g}us"
 _FLAGS = {"size": "--size", "page_types": "--page-types", "write_iops": "--write-iops"}
@@ -28,9 +39,13 @@ def add_parser(sub):
     )
     p.add_argument("part", help="a part id or spec file")
     p.add_argument("--io", default="read", choices=("read", "write"), help="random reads or writes (default read)")
-    p.add_argument("--size", default="4KiB", help="I/O size (default 4KiB)")
+    p.add_argument("--size", default="4KiB", help="I/O size, e.g. 4KiB or 4096 (bytes) (default 4KiB)")
     p.add_argument("--capacity", default=None, help="SKU user capacity, e.g. '7.68 TB' (default: the headline SKU)")
-    p.add_argument("--qd", default=",".join(str(q) for q in QUEUE_DEPTHS), help="queue depths, comma-separated")
+    p.add_argument(
+        "--qd",
+        default=",".join(str(q) for q in QUEUE_DEPTHS),
+        help=f"queue depths, comma-separated, 1-{MAX_QUEUE_DEPTH} (default {','.join(str(q) for q in QUEUE_DEPTHS)})",
+    )
     p.add_argument(
         "--write-ack",
         default="buffer",
@@ -41,12 +56,13 @@ def add_parser(sub):
     p.add_argument(
         "--mapping-miss",
         default="0",
-        help="share of reads whose mapping entry is not cached (each reads a mapping page first; default 0)",
+        help="share of reads whose mapping entry is not cached, e.g. 0.1 or 10%% (each reads a mapping page "
+        "first; default 0)",
     )
     p.add_argument(
         "--write-iops",
         default=None,
-        help="reads only: random 4 KiB host writes per second running alongside (e.g. 100k): the read "
+        help="reads only: random 4 KiB host writes per second running alongside (e.g. 100k or 100 kIOPS): the read "
         "wait behind programs and erases, with and without suspend",
     )
     p.add_argument(
@@ -58,53 +74,30 @@ def add_parser(sub):
     p.add_argument(
         "--page-types",
         default=None,
-        help="tR of each page type as multiples of the die's tR, e.g. 0.6,1,1.4 (LSB, CSB, MSB; default: one tR)",
+        help=f"tR of each page type as multiples of the die's tR, e.g. 0.6,1,1.4 (LSB, CSB, MSB), at most "
+        f"{MAX_PAGE_TYPES} types, each {PAGE_TYPE_RANGE[0]:g}-{PAGE_TYPE_RANGE[1]:g} (default: one tR)",
     )
     p.add_argument(
         "--mix",
         default=None,
-        help="read share of a closed-loop random read/write mix, e.g. 0.7: IOPS and read/write latency vs "
+        help="read share of a closed-loop random read/write mix, e.g. 0.7 or 70%%: IOPS and read/write latency vs "
         "queue depth, reads waiting behind the writes' programs",
     )
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of tables")
     p.set_defaults(func=run)
 
 
-def rate_arg(flag: str, text: str) -> float:
-    """A rate such as 100000, 100k or 100 kIOPS [1/s]; a UsageError naming `flag` otherwise."""
-    t = text.strip().lower()
-    mult = 1.0
-    for suffix, m in (("k", 1e3), ("m", 1e6)):
-        if t.endswith(suffix):
-            t, mult = t[:-1], m
-    try:
-        v = float(t) * mult
-    except ValueError:
-        try:  # a rate with a unit, e.g. "100 kIOPS"
-            v = parse_quantity(text, "frequency", flag)
-        except ValueError:
-            raise UsageError(f"{flag}: expected a rate such as 100000, 100k or 100 kIOPS, got {text!r}") from None
-    if not (math.isfinite(v) and v >= 0):
-        raise UsageError(f"{flag}: expected a finite rate >= 0, got {text!r}")
-    return v
-
-
 def _parse(args) -> dict:
     """The keyword arguments of :func:`linkmodel.studies.latency.report` from the command line."""
     part = part_arg(args.part)
-    try:
-        qds = [int(x) for x in args.qd.split(",")]
-    except ValueError:
-        raise UsageError(f"--qd: expected comma-separated whole numbers >= 1, got {args.qd!r}") from None
-    if not qds or min(qds) < 1:
-        raise UsageError(f"--qd: expected comma-separated whole numbers >= 1, got {args.qd!r}")
-    size = parse_quantity(args.size, "size", "--size")
-    if not size > 0:
-        raise UsageError(f"--size: must be > 0, got {args.size!r}")
+    texts = args.qd.split(",")
+    if len(texts) > MAX_QUEUE_DEPTHS:
+        raise UsageError(f"--qd: at most {MAX_QUEUE_DEPTHS} queue depths, got {len(texts)}")
+    qds = [int(count_arg("--qd", x, lo=1, hi=MAX_QUEUE_DEPTH, integer=True, example="1,4,32")) for x in texts]
+    # 1 B up to 1 GiB: ASSUMPTION: a random I/O above 1 GiB is a typo (NVMe MDTS is at most a few MiB)
+    size = quantity_arg("--size", args.size, "size", 1.0, 2.0**30, "B", "4KiB", bare=True)
     capacity = None if args.capacity is None else capacity_arg(args.capacity)
-    miss = number_arg("--mapping-miss", args.mapping_miss, 0.0)
-    if miss > 1:
-        raise UsageError(f"--mapping-miss: expected a share between 0 and 1, got {args.mapping_miss!r}")
+    miss = share_arg("--mapping-miss", args.mapping_miss)
     if args.io != "read":
         for flag, v in (("--page-types", args.page_types), ("--mix", args.mix), ("--write-iops", args.write_iops)):
             if v is not None:
@@ -119,18 +112,9 @@ def _parse(args) -> dict:
             raise UsageError(f"--suspend: each latency must be between 0 and 10 ms, got {args.suspend!r}")
     page_types = None
     if args.page_types is not None:
-        try:
-            page_types = tuple(float(x) for x in args.page_types.split(","))
-        except ValueError:
-            raise UsageError(
-                f"--page-types: expected comma-separated multipliers such as 0.6,1,1.4, got {args.page_types!r}"
-            ) from None
-    write_iops = None if args.write_iops is None else rate_arg("--write-iops", args.write_iops)
-    mix = None
-    if args.mix is not None:
-        mix = number_arg("--mix", args.mix, 0.0)
-        if not 0 < mix <= 1:
-            raise UsageError(f"--mix: expected a read share in (0, 1], got {args.mix!r}")
+        page_types = _page_types(args.page_types)
+    write_iops = None if args.write_iops is None else rate_arg("--write-iops", args.write_iops, hi=MAX_WRITE_IOPS)
+    mix = None if args.mix is None else share_arg("--mix", args.mix, positive=True)
     return dict(
         part=part,
         capacity=capacity,
@@ -145,6 +129,24 @@ def _parse(args) -> dict:
         write_ack=args.write_ack,
         mapping_miss=miss,
     )
+
+
+def _page_types(text: str) -> tuple:
+    """``--page-types``: at most MAX_PAGE_TYPES multipliers [1] in PAGE_TYPE_RANGE."""
+    items = text.split(",")
+    bad = UsageError(
+        f"--page-types: expected up to {MAX_PAGE_TYPES} comma-separated multipliers, each {PAGE_TYPE_RANGE[0]:g} to "
+        f"{PAGE_TYPE_RANGE[1]:g}, such as 0.6,1,1.4, got {text!r}"
+    )
+    if len(items) > MAX_PAGE_TYPES:
+        raise bad
+    try:
+        values = tuple(parse_quantity(x, "ratio", "--page-types") for x in items)
+    except ValueError:
+        raise bad from None
+    if not all(PAGE_TYPE_RANGE[0] <= v <= PAGE_TYPE_RANGE[1] for v in values):
+        raise bad
+    return values
 
 
 def _flag_error(exc: ValueError) -> UsageError | None:
@@ -167,7 +169,7 @@ def run(args) -> int:
             raise
         raise err from None
     if args.json:
-        print(json.dumps(jsonable(rep.to_dict()), indent=2))
+        print_json(rep.to_dict())
         return 0
     _render(rep.to_dict(), rep)
     return 0
@@ -182,8 +184,8 @@ def _render(doc: dict, rep) -> None:
     )
     for k, v in steps.items():
         if k != "total" and v > 0:
-            print(f"  {k:15}{v * 1e6:9.3f} us")
-    print(f"  {'total':15}{steps['total'] * 1e6:9.3f} us")
+            print(f"  {k:15}{cell(v * 1e6, 9, 3)} us")
+    print(f"  {'total':15}{cell(steps['total'] * 1e6, 9, 3)} us")
     if rep.drain_bound:
         print(
             f"  sustained (steady state): {rep.sustained * 1e6:.3f} us, bound by the buffer drain "
@@ -193,10 +195,7 @@ def _render(doc: dict, rep) -> None:
     print()
     print(f"{'queue depth':>12}{'mean':>11}{'p99':>11}{'p99.9':>11}{'IOPS':>12}")
     for r in rows:
-        print(
-            f"{r['queue_depth']:12d}{r['latency'] * 1e6:8.1f} us{r['p99'] * 1e6:8.1f} us"
-            f"{r['p999'] * 1e6:8.1f} us{r['iops'] / 1e3:10.1f} k"
-        )
+        print(f"{r['queue_depth']:12d}{_us(r['latency'])}{_us(r['p99'])}{_us(r['p999'])}{cell(r['iops'] / 1e3, 10)} k")
     if doc["mixed"]:
         _render_mixed(doc, rep)
     if doc["interference"]:
@@ -213,8 +212,8 @@ def _render_mixed(doc, rep):
     print(f"{'queue depth':>12}{'IOPS':>12}{'mean':>11}{'read':>11}{'write':>11}")
     for r in doc["mixed"]:
         print(
-            f"{r['queue_depth']:12d}{r['iops'] / 1e3:10.1f} k{r['latency'] * 1e6:8.1f} us"
-            f"{r['read_latency'] * 1e6:8.1f} us{r['write_latency'] * 1e6:8.1f} us"
+            f"{r['queue_depth']:12d}{cell(r['iops'] / 1e3, 10)} k{_us(r['latency'])}"
+            f"{_us(r['read_latency'])}{_us(r['write_latency'])}"
         )
 
 
@@ -231,8 +230,8 @@ def _render_interference(i, rows):
     ):
         w = i[key]
         print(
-            f"  {label:22} mean {w['mean_wait'] * 1e6:8.2f} us   p99 {w['wait_q99'] * 1e6:8.1f} us   "
-            f"p99.9 {w['wait_q99.9'] * 1e6:8.1f} us"
+            f"  {label:22} mean {cell(w['mean_wait'] * 1e6, 8, 2)} us   p99 {cell(w['wait_q99'] * 1e6, 8)} us   "
+            f"p99.9 {cell(w['wait_q99.9'] * 1e6, 8)} us"
         )
     print(
         f"{'queue depth':>12}{'mean':>11}{'p99':>11}{'p99.9':>11}{'read IOPS':>12}{'p99 susp.':>11}"
@@ -240,7 +239,12 @@ def _render_interference(i, rows):
     )
     for j, r in enumerate(rows):
         print(
-            f"{r['queue_depth']:12d}{i['mean_no_suspend'][j] * 1e6:8.1f} us{i['p99_no_suspend'][j] * 1e6:8.1f} us"
-            f"{i['p999_no_suspend'][j] * 1e6:8.1f} us{i['iops_no_suspend'][j] / 1e3:10.1f} k"
-            f"{i['p99_suspend'][j] * 1e6:8.1f} us{i['p999_suspend'][j] * 1e6:10.1f} us"
+            f"{r['queue_depth']:12d}{_us(i['mean_no_suspend'][j])}{_us(i['p99_no_suspend'][j])}"
+            f"{_us(i['p999_no_suspend'][j])}{cell(i['iops_no_suspend'][j] / 1e3, 10)} k"
+            f"{_us(i['p99_suspend'][j])}{cell(i['p999_suspend'][j] * 1e6, 10)} us"
         )
+
+
+def _us(seconds: float) -> str:
+    """A latency cell of the tables: microseconds in 8 characters, then ' us' [s in, text out]."""
+    return f"{cell(seconds * 1e6, 8)} us"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import math
 
-from linkmodel.cli._common import UsageError, flag_message, int_arg, jsonable
+from linkmodel.cli._common import UsageError, flag_message, int_arg, print_json, quantity_arg
 from linkmodel.pcie import phy
 from linkmodel.studies import linkbudget
 from linkmodel.units import format_bytes, format_si, parse_quantity
@@ -63,7 +62,9 @@ def add_link_parser(sub) -> None:
         "write fetches its data); both (default write). --direction is the older name",
     )
     p.add_argument(
-        "--write-fraction", default=None, help="share of transfers that are writes, 0-1 (overrides --transfer)"
+        "--write-fraction",
+        default=None,
+        help="share of transferred bytes that are writes, e.g. 0.7 or 70%% (instead of --transfer)",
     )
     p.add_argument("--addressing", default="64", help="address width of requests: 32 or 64 (default 64)")
     p.add_argument("--ecrc", action="store_true", help="attach ECRC to every TLP")
@@ -79,11 +80,15 @@ def add_link_parser(sub) -> None:
         help="probability a flit is replayed (default: independent-error estimate, 6.9e-7 at Gen6+; spec bound 3e-5)",
     )
     p.add_argument(
-        "--replay-round-trip", default="100ns", help="time to learn of a failed flit (default 100ns, assumed)"
+        "--replay-round-trip",
+        default="100ns",
+        help="time to learn of a failed flit, with its unit, e.g. 100ns (default 100ns, assumed)",
     )
     p.add_argument("--tag-bits", default="10", help="requester tag width: 5, 8, 10, 14 (default 10)")
     p.add_argument(
-        "--round-trip", default="1us", help="read request round trip, e.g. 1us (default 1us, assumed); 0 disables"
+        "--round-trip",
+        default="1us",
+        help="read request round trip with its unit, e.g. 1us (default 1us, assumed); 0 disables",
     )
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
     p.set_defaults(func=_cmd_link)
@@ -115,15 +120,20 @@ def _inputs(args) -> dict:
         completion_split=args.completion_split,
         packing=args.packing,
         replay=args.replay,
-        replay_round_trip=parse_quantity(args.replay_round_trip, "time", "--replay-round-trip"),
+        replay_round_trip=_time("--replay-round-trip", args.replay_round_trip),
         tag_bits=int_arg(args.tag_bits, "--tag-bits"),
-        round_trip=parse_quantity(args.round_trip, "time", "--round-trip"),
+        round_trip=_time("--round-trip", args.round_trip),
     )
     if args.write_fraction is not None:
         kw["write_fraction"] = parse_quantity(args.write_fraction, "ratio", "--write-fraction")
     if args.flit_error_rate is not None:
         kw["flit_error_rate"] = parse_quantity(args.flit_error_rate, "ratio", "--flit-error-rate")
     return kw
+
+
+def _time(flag: str, text: str) -> float:
+    """A time with its unit ('1us'; a bare 0 is allowed) [s]; the library checks its range and names the flag."""
+    return quantity_arg(flag, text, "time", -math.inf, math.inf, "s", "1us")
 
 
 def _cmd_link(args) -> int:
@@ -134,7 +144,7 @@ def _cmd_link(args) -> int:
         raise UsageError(flag_message(exc, _FLAGS)) from None
     doc = rep.to_dict()
     if args.json:
-        print(json.dumps(jsonable(doc), indent=2))
+        print_json(doc)
         return 0
     _print_budget(doc, kw)
     _print_summary(doc, str(rep.latency.attrs["transfer"]))
@@ -201,7 +211,7 @@ def add_generations_parser(sub) -> None:
 def _cmd_generations(args) -> int:
     rows = linkbudget.generations()
     if args.json:
-        print(json.dumps(jsonable({"generations": rows, "units": {"rate": "T/s", "bandwidth": "B/s"}}), indent=2))
+        print_json({"generations": rows, "units": {"rate": "T/s", "bandwidth": "B/s"}})
         return 0
     lanes = phy.ALLOWED_LANES
     print("Per-direction raw bandwidth after line encoding (GB/s); last column: 128 KiB writes, x4, MPS 512")

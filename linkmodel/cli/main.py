@@ -3,9 +3,10 @@
 Every subcommand prints a readable table by default and, with ``--json``,
 one JSON document with values in SI units (bytes, seconds, B/s). Bad input
 gives one line on stderr naming the option and what is allowed, and exit
-code 2; no traceback. Each command lives in its own module (``link``,
-``parts``, ``endurance``, ``latency``, ``ai``): it parses, calls one study
-function, and renders.
+code 2; no traceback. With ``--json`` the same message also goes to stdout
+as ``{"error": "..."}``, so that a script reading stdout always gets JSON.
+Each command lives in its own module (``link``, ``parts``, ``endurance``,
+``latency``, ``ai``): it parses, calls one study function, and renders.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from linkmodel.cli import latency as latency_command
 from linkmodel.cli import link as link_commands
 from linkmodel.cli import parts as parts_commands
 from linkmodel.cli import ufs as ufs_command
-from linkmodel.cli._common import Parser, UsageError
+from linkmodel.cli._common import Parser, UsageError, print_json
 
 __all__ = ["build_parser", "main"]
 
@@ -44,31 +45,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Entry point of the ``linkmodel`` console script; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
-            print(
+            return _fail(
                 "linkmodel: error: a command is required: validate, check, whatif, endurance, latency, ai, "
                 "generations, link, ufs",
-                file=sys.stderr,
+                False,
             )
-            return 2
         return int(args.func(args) or 0)
     except UsageError as exc:
         msg = str(exc)
-        print(msg if msg.startswith("linkmodel") else f"linkmodel: error: {msg}", file=sys.stderr)
-        return 2
+        return _fail(msg if msg.startswith("linkmodel") else f"linkmodel: error: {msg}", "--json" in argv)
     except KeyError as exc:  # unknown catalogue/part ids
-        print(f"linkmodel: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
-        return 2
+        return _fail(f"linkmodel: error: {exc.args[0] if exc.args else exc}", "--json" in argv)
     except ValueError as exc:  # a library error not mapped to a flag (SpecError included)
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"linkmodel: error: {msg}", file=sys.stderr)
-        return 2
+        return _fail(f"linkmodel: error: {msg}", "--json" in argv)
     except BrokenPipeError:
         return 0
+
+
+def _fail(line: str, as_json: bool) -> int:
+    """Print one error line on stderr (and, with --json, ``{"error": ...}`` on stdout); exit code 2."""
+    if as_json:
+        print_json({"error": line.removeprefix("linkmodel: error: ")})
+    print(line, file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

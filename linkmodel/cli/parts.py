@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from linkmodel import parts as _parts
-from linkmodel.cli._common import UsageError, jsonable, part_arg
+from linkmodel.cli._common import UsageError, flag_message, part_arg, parts_arg, print_json, quantity_arg
 from linkmodel.studies import check, validate, whatif
-from linkmodel.units import parse_quantity
 
-__all__ = ["add_check_parser", "add_validate_parser", "add_whatif_parser"]
+__all__ = ["POWER_CAP_RANGE", "add_check_parser", "add_validate_parser", "add_whatif_parser"]
+
+#: ``whatif --power-cap`` [W]: NVMe drives' power states span ~3-70 W (PCIe CEM slot 75 W, EDSFF E3.L 70 W;
+#: bundled parts 18-30 W); 1-100 W around that. A cap below a part's static power is refused by the library.
+POWER_CAP_RANGE = (1.0, 100.0)
 
 _UNIT_OF = {
     "seq_read": ("GB/s", 1e9),
@@ -45,7 +46,13 @@ def add_validate_parser(sub) -> None:
         help="print only the accuracy summary per metric class and the misses by cause, as Markdown tables "
         "(the table in docs/validation.md)",
     )
-    p.add_argument("--part", action="append", default=None, help="only this part id (repeatable)")
+    p.add_argument(
+        "--part",
+        action="append",
+        default=None,
+        help="only this part: a bundled id or a spec file (repeat it or separate with commas; "
+        "default every bundled part)",
+    )
     p.set_defaults(func=_cmd_validate)
 
 
@@ -89,16 +96,10 @@ def _print_causes(causes):
 
 
 def _cmd_validate(args) -> int:
-    parts = _parts.bundled_parts()
-    if args.part:
-        known = {p.id: p for p in parts}
-        for pid in args.part:
-            if pid not in known:
-                raise UsageError(f"--part: unknown part {pid!r}; known: {', '.join(sorted(known))}")
-        parts = [known[pid] for pid in args.part]
+    parts = _parts.bundled_parts() if not args.part else parts_arg(args.part)
     records = validate.validate(parts)
     if args.json:
-        print(json.dumps(jsonable([r.as_dict() for r in records]), indent=2))
+        print_json([r.as_dict() for r in records])
         return 0
     if args.markdown:
         print(validate.summary_markdown(records), end="")
@@ -113,11 +114,11 @@ def add_check_parser(sub) -> None:
     """Register ``linkmodel check``."""
     p = sub.add_parser(
         "check",
-        help="validate and sanity-check one spec file (any path)",
-        description="Predict a spec file's published figures and check each against the physical "
-        "ceilings: what must be true to reach it.",
+        help="validate and sanity-check one part (a bundled id or any spec file)",
+        description="Predict a part's published figures, summarise the errors per metric class as validate "
+        "does, and check each figure against the link's ceiling: what must be true to reach it.",
     )
-    p.add_argument("path", help="a part spec file (.toml)")
+    p.add_argument("path", metavar="part", help="a bundled part id or a part spec file (.toml)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
     p.set_defaults(func=_cmd_check)
 
@@ -132,13 +133,14 @@ _STATE_UNITS = {
 
 
 def _cmd_check(args) -> int:
-    rep = check.report(_parts.load_part(args.path))
+    rep = check.report(part_arg(args.path))
     if args.json:
-        print(json.dumps(jsonable(rep.to_dict()), indent=2))
+        print_json(rep.to_dict())
         return 0
     part = rep.part
     print(f"{part.vendor} {part.model} ({part.id}), {args.path}")
     _print_records(rep.records)
+    _print_summary(validate.summary(rep.records))
     print()
     if rep.power_states:
         _print_power_states(rep.power_states)
@@ -169,13 +171,16 @@ def _print_power_states(states: list[dict]) -> None:
 
 
 def _print_checks(checks) -> None:
-    print("Sanity check: the physical ceiling of each published figure and what must be true to reach it")
+    print(
+        "Sanity check: each published figure against the link's ceiling, then what else must be true to reach it "
+        "(the requirements the model's stages set)"
+    )
     for c in checks:
         unit, scale = _UNIT_OF.get(c.metric, ("", 1.0))
-        verdict = "possible" if c.possible else "NOT POSSIBLE as specified"
+        verdict = "within the link's ceiling" if c.possible else "ABOVE the link's ceiling at every MPS"
         print(
-            f"- {c.metric} {c.published / scale:.4g} {unit} at {c.capacity / 1e12:g} TB: {verdict}; "
-            f"link ceiling {c.link_ceiling / scale:.4g} {unit} at MPS {c.mps:g} B"
+            f"- {c.metric} {c.published / scale:.4g} {unit} at {c.capacity / 1e12:g} TB: {verdict} "
+            f"({c.link_ceiling / scale:.4g} {unit} at MPS {c.mps:g} B)"
         )
         for req in c.requirements:
             print(f"    needs: {req}")
@@ -192,24 +197,28 @@ def add_whatif_parser(sub) -> None:
     )
     p.add_argument("new", help="part id or spec file of the newer design")
     p.add_argument("old", help="part id or spec file of the older design")
-    p.add_argument("--power-cap", default=None, help="hold both to this power, e.g. 25W (default: each its own)")
+    p.add_argument(
+        "--power-cap",
+        default=None,
+        help=f"hold both to this power, {POWER_CAP_RANGE[0]:g}-{POWER_CAP_RANGE[1]:g} W, e.g. 25W "
+        "(default: each its own)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
     p.set_defaults(func=_cmd_whatif)
 
 
 def _cmd_whatif(args) -> int:
     new, old = part_arg(args.new), part_arg(args.old)
-    cap = None if args.power_cap is None else parse_quantity(args.power_cap, "power", "--power-cap")
-    if cap is not None and cap <= 0:
-        raise UsageError("--power-cap: must be positive")
-    cmp = whatif.compare(new, old, cap)
-    steps = whatif.attribute(new, old, cap)
+    cap = None
+    if args.power_cap is not None:
+        cap = quantity_arg("--power-cap", args.power_cap, "power", *POWER_CAP_RANGE, "W", "25 W")
+    try:
+        cmp = whatif.compare(new, old, cap)
+        steps = whatif.attribute(new, old, cap)
+    except ValueError as exc:  # e.g. a cap below a part's static power
+        raise UsageError(flag_message(exc, {"power_cap": "--power-cap"})) from None
     if args.json:
-        print(
-            json.dumps(
-                jsonable({"new_part": new.id, "old_part": old.id, "power_cap": cap, **cmp, "steps": steps}), indent=2
-            )
-        )
+        print_json({"new_part": new.id, "old_part": old.id, "power_cap": cap, **cmp, "steps": steps})
         return 0
     held = f"both held to {cap:g} W" if cap is not None else "each at its own power cap"
     print(f"{new.id} vs {old.id}, {held}")

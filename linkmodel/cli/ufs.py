@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from linkmodel.cli._common import UsageError, flag_message, int_arg, jsonable
+from linkmodel.cli._common import UsageError, flag_message, int_arg, print_json
 from linkmodel.studies import ufslink
 from linkmodel.units import format_bytes, parse_quantity
 
@@ -70,7 +68,7 @@ def _cmd_ufs(args) -> int:
         raise UsageError(flag_message(exc, _FLAGS)) from None
     doc = rep.to_dict()
     if args.json:
-        print(json.dumps(jsonable(doc), indent=2))
+        print_json(doc)
         return 0
     coding = doc["coding"] + ("" if doc["coding_confirmed"] else " (ASSUMED: unpublished for this gear)")
     print(

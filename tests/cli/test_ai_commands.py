@@ -134,7 +134,7 @@ def test_breakeven_smallblock_coldstart_experts(capsys):
                 "--power-cap",
                 "0 W",
             ],
-            "--power-cap: must be > 0",
+            "--power-cap: expected a power between 1 W and 100 W",
         ),
         (
             ["ai", "kv", "--model", "deepseek-v3", "--rate", "1", "--input", "1", "--hit", "0.1", "--split-kv"],
