@@ -48,6 +48,30 @@ def _is_dataarray(x) -> bool:
     return type(x).__name__ == "DataArray" and hasattr(x, "dims")
 
 
+def _numeric(name: str, value) -> np.ndarray:
+    """`value` as a numeric numpy array, or a one-line ValueError naming `name`.
+
+    Refused: text, ragged or nested lists, other objects, and NaN (a NaN input is never a value: it would
+    come back as a silent NaN result). Infinity passes here; the model's own checks say where it means
+    "no limit" and where it is out of range.
+    """
+    try:
+        a = np.asarray(value)
+    except (ValueError, TypeError):
+        a = None
+    if a is not None and a.dtype.kind == "O":
+        try:
+            a = a.astype(float)
+        except (ValueError, TypeError):
+            a = None
+    if a is None or a.dtype.kind not in "biuf":
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        raise ValueError(f"{name}: expected a number or an array of numbers, got {shown}")
+    if a.dtype.kind == "f" and np.isnan(a).any():
+        raise ValueError(f"{name}: NaN is not a value")
+    return a
+
+
 def unpack(**inputs):
     """Turn named inputs into numpy arrays that broadcast to one shape.
 
@@ -93,12 +117,12 @@ def unpack(**inputs):
         out = {}
         for k, da in zip(das, aligned, strict=True):
             order = [d for d in dims if d in da.dims]
-            vals = np.asarray(da.transpose(*order).values)
+            vals = _numeric(k, da.transpose(*order).values)
             out[k] = vals.reshape([sizes[d] if d in da.dims else 1 for d in dims])
         for k, v in inputs.items():
             if k in out:
                 continue
-            a = np.asarray(v)
+            a = _numeric(k, v)
             if a.ndim > 0:
                 raise ValueError(
                     f"{k}: an unnamed array cannot be combined with DataArray inputs (which axis would "
@@ -106,7 +130,7 @@ def unpack(**inputs):
                 )
             out[k] = a
         return out, Kind("xarray", shape, tuple(dims), coords)
-    arrays = {k: np.asarray(v) for k, v in inputs.items()}
+    arrays = {k: _numeric(k, v) for k, v in inputs.items()}
     try:
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
     except ValueError:

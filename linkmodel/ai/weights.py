@@ -90,15 +90,17 @@ def expert_bytes(hidden, expert_ffn, bits_per_param=16.0, group=None, group_over
     float or array or DataArray
         [B]; 7,077,888 B (6.75 MiB) for h 4096, m 1024 at MLX 4-bit, group 64.
     """
-    x, kind = unpack(hidden=hidden, expert_ffn=expert_ffn, bits_per_param=bits_per_param)
+    x, kind = unpack(
+        hidden=hidden, expert_ffn=expert_ffn, bits_per_param=bits_per_param, group_overhead_bits=group_overhead_bits
+    )
     for k in ("hidden", "expert_ffn", "bits_per_param"):
         check_range(k, x[k], lo=0, lo_open=True)
+    check_range("group_overhead_bits", x["group_overhead_bits"], lo=0, hi=64)  # at most a 64-bit scale per group
     params = 3.0 * x["hidden"] * x["expert_ffn"]
     bits = params * x["bits_per_param"]
     if group is not None:
         check_range("group", np.asarray(group, dtype=float), lo=1)
-        check_range("group_overhead_bits", np.asarray(group_overhead_bits, dtype=float), lo=0)
-        bits = bits + params / float(group) * float(group_overhead_bits)
+        bits = bits + params / float(group) * x["group_overhead_bits"]
     return pack(bits / 8.0, kind, "expert_bytes", "B")
 
 

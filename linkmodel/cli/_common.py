@@ -37,13 +37,17 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, no usage block
+    def error(self, message):  # one line, no usage block, the one prefix every error has
         if "expected one argument" in message:
             message += (
                 " (a value starting with '-' must be attached: --round-trip=-1us; negative values are "
                 "not allowed anyway)"
             )
-        raise UsageError(f"{self.prog}: error: {message}")
+        m = re.match(r"argument (\S+?)(?:/\S+)?: (.*)", message)
+        if m:  # argparse's "argument --x: invalid choice: 'y' (choose from ...)" in the house form
+            rest = re.sub(r"^invalid choice: (.*) \(choose from (.*)\)$", r"\1 not allowed; allowed: \2", m.group(2))
+            message = f"{m.group(1)}: {rest}"
+        raise UsageError(f"linkmodel: error: {message}")
 
 
 #: ``/path/to/part.toml: `` at the start of a library message about a part's file

@@ -345,7 +345,7 @@ def _cmd_breakeven(args) -> int:
 
 
 def _cmd_smallblock(args) -> int:
-    part = part_arg(args.part)
+    part = part_arg(args.part, "part")
     target = rate_arg("--target", args.target, hi=MAX_TARGET_IOPS)
     if target == 0:
         raise _usage(f"--target: expected a rate above 0, got {args.target!r}")
@@ -384,7 +384,7 @@ def _drive_bw(args):
     if args.drive_bw is not None:
         return quantity_arg("--drive-bw", args.drive_bw, "bandwidth", 1.0, MAX_DRIVE_BW, "B/s", "28 GB/s"), "given"
 
-    part = part_arg(args.part)
+    part = part_arg(args.part, "--part")
     with _parts.about(part):
         params, _ = _parts.params_from_part(part)
         return float(drive.evaluate(params, drive.WORKLOADS["seq_read"]).throughput), f"{part.id} (model)"

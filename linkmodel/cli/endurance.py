@@ -75,7 +75,7 @@ def _inputs(args):
     """(parts, capacity, hot, host_waf, base write path) from the flags."""
     if len(args.parts) > 2:
         raise UsageError("parts: give one part, or two for a pair comparison")
-    parts = [part_arg(x) for x in args.parts]
+    parts = [part_arg(x, "parts") for x in args.parts]
     hot = None
     if args.hot is not None:
         halves = args.hot.split(":")

@@ -89,7 +89,7 @@ def add_parser(sub):
 
 def _parse(args) -> dict:
     """The keyword arguments of :func:`linkmodel.studies.latency.report` from the command line."""
-    part = part_arg(args.part)
+    part = part_arg(args.part, "part")
     texts = args.qd.split(",")
     if len(texts) > MAX_QUEUE_DEPTHS:
         raise UsageError(f"--qd: at most {MAX_QUEUE_DEPTHS} queue depths, got {len(texts)}")

@@ -133,7 +133,7 @@ _STATE_UNITS = {
 
 
 def _cmd_check(args) -> int:
-    rep = check.report(part_arg(args.path))
+    rep = check.report(part_arg(args.path, "path"))
     if args.json:
         print_json(rep.to_dict())
         return 0
@@ -208,7 +208,7 @@ def add_whatif_parser(sub) -> None:
 
 
 def _cmd_whatif(args) -> int:
-    new, old = part_arg(args.new), part_arg(args.old)
+    new, old = part_arg(args.new, "new"), part_arg(args.old, "old")
     cap = None
     if args.power_cap is not None:
         cap = quantity_arg("--power-cap", args.power_cap, "power", *POWER_CAP_RANGE, "W", "25 W")

@@ -325,6 +325,8 @@ def part(ref) -> Part:
     """
     if isinstance(ref, Part):
         return ref
+    if isinstance(ref, str) and not ref.strip():
+        raise ValueError("part: an empty name; give a part id (e.g. kioxia-cm9-r) or a spec-file path")
     if isinstance(ref, Path) or (isinstance(ref, str) and (ref.endswith(".toml") or Path(ref).exists())):
         return load_part(ref)
     if isinstance(ref, str):

@@ -202,7 +202,7 @@ def breakdown(
         retimer_latency=0.0 if retimer_latency is None else retimer_latency,
         mrrs=mrrs,
         completer_latency=completer_latency,
-        flit=np.nan if flit is None else flit,
+        flit=0.0 if flit is None else flit,  # a placeholder, unused when flit is None
     )
     v = _validate(a, given_flit=flit is not None)
     parts = _terms(v, a, transfer)

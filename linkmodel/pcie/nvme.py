@@ -334,6 +334,8 @@ def io_link_ceiling(
         if io == "mixed":
             raise ValueError("read_fraction: required with io='mixed' (the share of I/Os that are reads, 0..1)")
         read_fraction = 1.0 if io == "read" else 0.0
+    rf, _ = unpack(read_fraction=read_fraction)  # named in its own errors, before it becomes a write share
+    check_range("read_fraction", rf["read_fraction"], lo=0, hi=1)
     unit = opts.rcb if opts.completion_split == "rcb" else mps
     up_t, up_b, down_t, down_b = command_traffic(
         size,

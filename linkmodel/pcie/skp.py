@@ -96,7 +96,7 @@ def skp_fraction(gen: ArrayLike, lanes: ArrayLike, flit: ArrayLike | None = None
         [1]; e.g. 40/12008 = 0.333 % for Gen6 x16 (1b/1b, SRNS).
     """
     clk = check_clocking(clocking)
-    a, k = unpack(gen=gen, lanes=lanes, flit=np.nan if flit is None else flit)
+    a, k = unpack(gen=gen, lanes=lanes, flit=0.0 if flit is None else flit)  # 0.0: a placeholder, unused when None
     g, n = phy.check_gen(a["gen"]), phy.check_lanes(a["lanes"])
     f = resolve_flit(g, None if flit is None else a["flit"])
     return pack(skp_fraction_kernel(g, n, f, clk), k, "skp_fraction", "1", "share of lane time in SKP ordered sets")

@@ -25,13 +25,15 @@ __all__ = ["GLOSSARY", "PARAMETERS", "DriveParams", "check_arrays"]
 
 #: domains: "positive" (> 0), "positive_or_inf" (> 0, inf = no limit), "nonnegative" (>= 0),
 #: "fraction" (0-1), "fraction_below_one" (0 <= x < 1), "link" (checked by the link model, which knows the
-#: allowed generations, lanes and sizes)
+#: allowed generations, lanes and sizes). Each field also has an upper bound ``hi``: a plausible limit, an
+#: order of magnitude or more beyond every bundled part and catalogue entry (e.g. tR <= 100 ms where dies
+#: read in 20-100 us, 1 EB of NAND), so that a typo or 1e300 is refused instead of giving inf or NaN.
 _DOMAINS = ("positive", "positive_or_inf", "nonnegative", "fraction", "fraction_below_one", "link")
 
 
-def _f(units: str, long_name: str, domain: str = "positive") -> Any:
+def _f(units: str, long_name: str, domain: str = "positive", hi: float = np.inf) -> Any:
     assert domain in _DOMAINS
-    return field(metadata={"units": units, "long_name": long_name, "domain": domain})
+    return field(metadata={"units": units, "long_name": long_name, "domain": domain, "hi": hi})
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,43 +50,43 @@ class DriveParams(Mapping):
     mps: Any = _f("B", "PCIe Max_Payload_Size", "link")
     mrrs: Any = _f("B", "PCIe Max_Read_Request_Size", "link")
     # NAND channels and dies
-    channels: Any = _f("1", "NAND channels")
-    channel_rate: Any = _f("T/s", "NAND channel transfer rate (one byte per transfer)")
-    dies: Any = _f("1", "NAND dies")
-    planes: Any = _f("1", "planes per die")
-    page_size: Any = _f("B", "NAND page (data bytes)")
-    spare_fraction: Any = _f("1", "ECC/spare bytes per data byte", "nonnegative")
-    bits_per_cell: Any = _f("1", "bits per cell")
-    t_read: Any = _f("s", "page read (array sense) time")
-    t_prog: Any = _f("s", "one-shot program time")
-    t_erase: Any = _f("s", "block erase time")
-    block_pages: Any = _f("1", "pages per block per plane")
-    independent_plane_reads: Any = _f("1", "single-plane reads a die runs at once")
-    program_cache_pages: Any = _f("1", "pages per plane the cache latches take during a program", "nonnegative")
-    t_read_slc: Any = _f("s", "page read time in SLC mode")
-    t_prog_slc: Any = _f("s", "page program time in SLC mode")
+    channels: Any = _f("1", "NAND channels", hi=256)
+    channel_rate: Any = _f("T/s", "NAND channel transfer rate (one byte per transfer)", hi=100000000000.0)
+    dies: Any = _f("1", "NAND dies", hi=1000000.0)
+    planes: Any = _f("1", "planes per die", hi=64)
+    page_size: Any = _f("B", "NAND page (data bytes)", hi=1048576)
+    spare_fraction: Any = _f("1", "ECC/spare bytes per data byte", "nonnegative", hi=1.0)
+    bits_per_cell: Any = _f("1", "bits per cell", hi=8)
+    t_read: Any = _f("s", "page read (array sense) time", hi=0.1)
+    t_prog: Any = _f("s", "one-shot program time", hi=1.0)
+    t_erase: Any = _f("s", "block erase time", hi=10.0)
+    block_pages: Any = _f("1", "pages per block per plane", hi=1000000.0)
+    independent_plane_reads: Any = _f("1", "single-plane reads a die runs at once", hi=64)
+    program_cache_pages: Any = _f("1", "pages per plane the cache latches take during a program", "nonnegative", hi=64)
+    t_read_slc: Any = _f("s", "page read time in SLC mode", hi=0.1)
+    t_prog_slc: Any = _f("s", "page program time in SLC mode", hi=1.0)
     slc_fraction: Any = _f("1", "share of host writes through an SLC cache", "fraction")
-    command_time: Any = _f("s", "channel time per NAND command", "nonnegative")
+    command_time: Any = _f("s", "channel time per NAND command", "nonnegative", hi=0.001)
     # NAND power
-    read_power: Any = _f("W", "die power during a multi-plane read", "nonnegative")
-    program_power: Any = _f("W", "die power during a program", "nonnegative")
-    erase_power: Any = _f("W", "die power during an erase", "nonnegative")
-    standby_power: Any = _f("W", "die standby power", "nonnegative")
-    io_energy: Any = _f("J/B", "NAND interface energy per byte", "nonnegative")
+    read_power: Any = _f("W", "die power during a multi-plane read", "nonnegative", hi=100.0)
+    program_power: Any = _f("W", "die power during a program", "nonnegative", hi=100.0)
+    erase_power: Any = _f("W", "die power during an erase", "nonnegative", hi=100.0)
+    standby_power: Any = _f("W", "die standby power", "nonnegative", hi=10.0)
+    io_energy: Any = _f("J/B", "NAND interface energy per byte", "nonnegative", hi=1e-06)
     # controller
-    controller_iops: Any = _f("1/s", "controller command-processing limit", "positive_or_inf")
-    controller_bandwidth: Any = _f("B/s", "controller data-path limit", "positive_or_inf")
-    controller_power: Any = _f("W", "controller fixed power", "nonnegative")
-    controller_energy: Any = _f("J/B", "controller data-path energy per NAND-interface byte", "nonnegative")
-    command_energy: Any = _f("J", "controller energy per NVMe command", "nonnegative")
-    dram_power: Any = _f("W", "DRAM power", "nonnegative")
-    phy_power: Any = _f("W", "PCIe PHY power", "nonnegative")
-    power_cap: Any = _f("W", "power cap")
+    controller_iops: Any = _f("1/s", "controller command-processing limit", "positive_or_inf", hi=1e10)
+    controller_bandwidth: Any = _f("B/s", "controller data-path limit", "positive_or_inf", hi=1e13)
+    controller_power: Any = _f("W", "controller fixed power", "nonnegative", hi=1000.0)
+    controller_energy: Any = _f("J/B", "controller data-path energy per NAND-interface byte", "nonnegative", hi=1e-06)
+    command_energy: Any = _f("J", "controller energy per NVMe command", "nonnegative", hi=0.01)
+    dram_power: Any = _f("W", "DRAM power", "nonnegative", hi=1000.0)
+    phy_power: Any = _f("W", "PCIe PHY power", "nonnegative", hi=1000.0)
+    power_cap: Any = _f("W", "power cap", hi=10000.0)
     # capacity and mapping
-    user_capacity: Any = _f("B", "user capacity")
-    raw_capacity: Any = _f("B", "NAND capacity")
+    user_capacity: Any = _f("B", "user capacity", hi=1e18)
+    raw_capacity: Any = _f("B", "NAND capacity", hi=1e18)
     reserve_fraction: Any = _f("1", "NAND held back from the FTL", "fraction_below_one")
-    indirection_unit: Any = _f("B", "mapping unit")
+    indirection_unit: Any = _f("B", "mapping unit", hi=16777216)
 
     # -- the mapping protocol (read-only) --
     def __getitem__(self, key: str) -> Any:
@@ -125,6 +127,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
 #: parameter -> units
 PARAMETERS: dict[str, str] = {k: u for k, (u, _) in GLOSSARY.items()}
 _DOMAIN = {f.name: f.metadata["domain"] for f in fields(DriveParams)}
+_HI = {f.name: f.metadata["hi"] for f in fields(DriveParams)}
 
 
 def check_arrays(a: Mapping[str, np.ndarray]) -> None:
@@ -139,6 +142,13 @@ def check_arrays(a: Mapping[str, np.ndarray]) -> None:
         unit = PARAMETERS[name] if PARAMETERS[name] != "1" else ""
         if domain == "link":
             continue
+        hi = _HI[name] if np.isfinite(_HI[name]) else None
+        if (
+            hi is not None
+            and np.any(np.asarray(a[name]) > hi)
+            and not (domain == "positive_or_inf" and np.all(np.isinf(np.asarray(a[name])[np.asarray(a[name]) > hi])))
+        ):
+            check_range(name, a[name], lo=0, hi=hi, unit=unit, allow_inf=domain == "positive_or_inf")
         if domain in ("positive", "positive_or_inf"):
             check_range(name, a[name], lo=0, lo_open=True, unit=unit, allow_inf=domain == "positive_or_inf")
         elif domain == "nonnegative":

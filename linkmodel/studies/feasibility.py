@@ -63,7 +63,7 @@ def check(params: dict, axes: dict):
     cap_v, st_v = float(cp.values[at_cp]), float(st.values[at_st])
     at = ", ".join(f"{k}={v}" if isinstance(v, str) else f"{k}={v:g}" for k, v in where.items())
     raise ValueError(
-        f"sweep: {n_bad} of {total} designs have a power_cap at or below their static power, so no "
+        f"axes: {n_bad} of {total} designs have a power_cap at or below their static power, so no "
         f"I/O could run (e.g. {at or 'the base design'}: {cap_v:.4g} W vs {st_v:.4g} W); drop "
         "those axis values, or pass infeasible='mask' to mark them (outputs NaN, binding "
         "'infeasible', a 'feasible' variable)"

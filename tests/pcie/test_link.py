@@ -269,7 +269,7 @@ def test_sweep_with_named_axes():
         (dict(lanes=3), "lanes: 3 not allowed"),
         (dict(mps=300), "mps: 300 not allowed"),
         (dict(size=-1), "size: -1 B out of range"),
-        (dict(size=np.nan), "size: must be finite"),
+        (dict(size=np.nan), "size: NaN is not a value"),
         (dict(transfer="sideways"), "transfer: 'sideways' not allowed"),  # D2: the library parameter is transfer
         (dict(dllp_policy="often"), "dllp_policy: 'often' not allowed"),
         (dict(tag_bits=9), "tag_bits: 9 not allowed"),

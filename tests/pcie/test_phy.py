@@ -86,7 +86,7 @@ def test_gen8_is_provisional():
 
 
 @pytest.mark.parametrize(
-    "bad, message", [(9, "gen: 9 not allowed"), (0, "gen: 0"), (2.5, "gen: 2.5"), (np.nan, "gen: must be finite")]
+    "bad, message", [(9, "gen: 9 not allowed"), (0, "gen: 0"), (2.5, "gen: 2.5"), (np.nan, "gen: NaN is not a value")]
 )
 def test_bad_generation(bad, message):
     with pytest.raises(ValueError, match=message):

@@ -48,6 +48,7 @@ BASELINES: dict[str, list[str]] = {
     "ai smallblock": ["ai", "smallblock", "micron-9650-pro", "--json"],
     "ai coldstart": ["ai", "coldstart", "--model", "llama-3.1-70b", "--drive-bw", "28 GB/s", "--json"],
     "ai experts": ["ai", "experts", "--model", "deepseek-v3", "--steps", "1", "--json"],
+    "ufs": ["ufs", "--gear", "5", "--json"],
 }
 
 #: more valid baselines: flags that only act beside another one, and the other forms of the commands
@@ -143,6 +144,13 @@ KINDS: dict[tuple[str, str], tuple[str, bool]] = {
     ("ai experts", "--batch"): ("number", False),
     ("ai experts", "--hit"): ("share", True),
     ("ai experts", "--bits"): ("number", False),
+    ("ufs", "--gear"): ("int", False),
+    ("ufs", "--lanes"): ("int", False),
+    ("ufs", "--size"): ("size", False),
+    ("ufs", "--series"): ("word", False),
+    ("ufs", "--transfer"): ("word", False),
+    ("ufs", "--data-upiu"): ("size", False),
+    ("ufs", "--frame-payload"): ("size", False),
 }
 
 #: flags that act only beside another: the baseline their cases start from (a key of EXTRA_BASELINES)

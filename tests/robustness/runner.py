@@ -45,7 +45,7 @@ TIMEOUT = 10.0  # seconds per case
 MEMORY_LIMIT = 1 << 30  # bytes of address space per case
 #: what stdout holds when a command fails: "empty" today; "json" if the --json error-object
 #: convention lands (then a command run with --json prints {"error": ...} on stdout)
-STDOUT_ON_ERROR = "empty"
+STDOUT_ON_ERROR = "json"
 #: JSON keys whose values may be negative: signed relative errors and differences, not quantities
 SIGNED_KEYS = {"error", "errors", "delta", "change", "difference", "log_ratio", "offset_error"}
 

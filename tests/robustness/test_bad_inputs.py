@@ -75,16 +75,17 @@ def test_the_judge_fails_what_it_should(tmp_path):
     bad = Case("x", "cli", ("link", "--size=-1", "--json"), names=(("--size",),))
     ok = Case("y", "cli", ("link", "--json"), expect="ok")
     line = "linkmodel: error: --size: -1 B out of range\n"
-    assert runner.problems(bad, runner.Result(2, "", line, 0.1), tmp_path) == []
+    obj = '{\n  "error": "--size: -1 B out of range"\n}\n'  # --json errors also print a JSON error object
+    assert runner.problems(bad, runner.Result(2, obj, line, 0.1), tmp_path) == []
     for r in (
-        runner.Result(1, "", "Traceback (most recent call last):\n  ...\nIndexError: x\n", 0.1),
-        runner.Result(2, "", line + "usage: ...\n", 0.1),
+        runner.Result(1, obj, "Traceback (most recent call last):\n  ...\nIndexError: x\n", 0.1),
+        runner.Result(2, obj, line + "usage: ...\n", 0.1),
         runner.Result(0, "{}", "", 0.1),
-        runner.Result(2, "", "linkmodel: error: out of range\n", 0.1),
-        runner.Result(2, "", "--size: out of range\n", 0.1),
-        runner.Result(2, "x", line, 0.1),
+        runner.Result(2, obj, "linkmodel: error: out of range\n", 0.1),
+        runner.Result(2, obj, "--size: out of range\n", 0.1),
+        runner.Result(2, "x", line, 0.1),  # --json errors print a JSON error object, not text
         runner.Result(None, "", "", 10.0, timed_out=True),
-        runner.Result(2, "", line, 0.1, max_rss=2 << 30),
+        runner.Result(2, obj, line, 0.1, max_rss=2 << 30),
     ):
         assert runner.problems(bad, r, tmp_path), r
     assert runner.problems(ok, runner.Result(0, '{"a": [1.0, 2]}', "", 0.1), tmp_path) == []

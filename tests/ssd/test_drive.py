@@ -188,7 +188,7 @@ def test_predict_all_workloads():
         (dict(dies=0), "dies: 0 out of range"),
         (dict(raw_capacity=0.9e12), "raw_capacity: usable NAND"),
         (dict(independent_plane_reads=8), "independent_plane_reads: cannot exceed planes"),
-        (dict(t_read=np.nan), "t_read: must be finite"),
+        (dict(t_read=np.nan), "t_read: NaN is not a value"),
         (dict(gen=9), "gen: 9 not allowed"),
     ],
 )

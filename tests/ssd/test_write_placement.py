@@ -259,7 +259,7 @@ def test_endurance_cli_options(capsys):
         (["--gc-model", "meanfield", "--hot", "0.8:0.2"], "the mean field is for uniform traffic"),
         (["--parity", "2"], "--parity: expected at most 1"),
         (["--parity", "nan"], "--parity"),
-        (["--gc-model", "fifo"], "invalid choice"),
+        (["--gc-model", "fifo"], "--gc-model: 'fifo' not allowed; allowed: 'lambertw', 'meanfield'"),
     ):
         assert main(["endurance", "dapustor-r6060", *bad]) == 2
         err = capsys.readouterr().err

@@ -133,7 +133,7 @@ def test_infeasible_designs_error_or_masked():
     axes = {"gen": [6, 7], "lanes": [4, 8], "power_cap": [15.0, 25.0]}
     with pytest.raises(
         ValueError,
-        match=r"sweep: 1 of 8 designs .* \(e.g. gen=7, lanes=8, power_cap=15: 15 W "
+        match=r"axes: 1 of 8 designs .* \(e.g. gen=7, lanes=8, power_cap=15: 15 W "
         r"vs 15\.79 W\).*infeasible='mask'",
     ):
         sweep.run("samsung-pm1763", axes, workloads=["seq_read"])
@@ -215,7 +215,7 @@ def test_review_fixes(tmp_path):
         "dies": list(np.arange(16.0, 16.0 + 4000)),
         "t_read": [40e-6, 50e-6],
     }
-    with pytest.raises(ValueError, match=r"sweep: \d+ of 16000000 designs"):
+    with pytest.raises(ValueError, match=r"axes: \d+ of 16000000 designs"):
         sweep.run("samsung-pm1763", big, workloads=["rand_read"], chunks={"power_cap": 10, "dies": 100})
     # feasible is a design's property: not over the workload axes
     m = sweep.run(
