@@ -22,6 +22,7 @@ __all__ = [
     "Kind",
     "check_bool",
     "check_choice",
+    "check_count",
     "check_finite",
     "check_in",
     "check_integer",
@@ -286,6 +287,12 @@ def is_choice(value, allowed) -> bool:
         return bool(value in allowed)
     except (TypeError, ValueError):
         return False
+
+
+def check_count(name: str, a, lo: float = 1, hi: float = 1e9) -> None:
+    """Raise ValueError unless every element of `a` is a whole number in ``lo..hi`` (counts, widths, depths)."""
+    check_integer(name, a)
+    check_range(name, a, lo=lo, hi=hi)
 
 
 def check_choice(name: str, value, allowed) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkmodel._array import check_choice, check_range, dataset, pack, unpack
+from linkmodel._array import check_choice, check_count, check_range, dataset, pack, unpack
 from linkmodel.ai.models import Model, check_model, kv_bytes_per_token
 
 __all__ = [
@@ -78,8 +78,11 @@ def prefill_flops(tokens, layers, hidden, a=MOONCAKE_A, b=MOONCAKE_B, attention_
         b=b,
         attention_width=hidden if attention_width is None else attention_width,
     )
-    check_range("tokens", x["tokens"], lo=0)
-    for k in ("layers", "hidden", "a", "b", "attention_width"):
+    check_range("tokens", x["tokens"], lo=0, hi=1e9)  # a prefix of a billion tokens is beyond any context
+    check_count("layers", x["layers"], hi=1e4)
+    check_count("hidden", x["hidden"], hi=1e7)
+    check_range("attention_width", x["attention_width"], lo=0, lo_open=True, hi=1e7)
+    for k in ("a", "b"):
         check_range(k, x[k], lo=0, lo_open=True)
     n, d = x["tokens"], x["hidden"]
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, by name
@@ -131,7 +134,7 @@ def breakeven_bandwidth(m: Model, prefix_tokens, compute_flops, fmt="bf16", a=MO
     mod = check_model(m)
     b = dense_flops_constant(mod) if b is None else b
     x, kind = unpack(prefix_tokens=prefix_tokens, compute_flops=compute_flops)
-    check_range("prefix_tokens", x["prefix_tokens"], lo=0, lo_open=True)
+    check_range("prefix_tokens", x["prefix_tokens"], lo=0, lo_open=True, hi=1e9)
     check_range("compute_flops", x["compute_flops"], lo=0, lo_open=True, unit="FLOP/s")
     p = x["prefix_tokens"]
     flops = np.asarray(prefill_flops(p, mod.layers, mod.hidden, a, b, mod.attention_width()))
@@ -167,7 +170,7 @@ def io_size(m: Model, tokens_per_block=16, layout="contiguous", tp=1, split_kv=F
     mod = check_model(m)
     check_choice("layout", layout, LAYOUTS)
     x, kind = unpack(tokens_per_block=tokens_per_block, tp=tp)
-    check_range("tokens_per_block", x["tokens_per_block"], lo=1)
+    check_count("tokens_per_block", x["tokens_per_block"], hi=2**20)  # engines use 16-512
     check_range("tp", x["tp"], lo=1, hi=1e6)
     if np.any(x["tp"] != np.round(x["tp"])):
         raise ValueError("tp: whole numbers >= 1")
@@ -241,10 +244,12 @@ def demand(
     )
     check_range("request_rate", x["request_rate"], lo=0, unit="1/s")
     check_range("input_tokens", x["input_tokens"], lo=0)
-    check_range("output_tokens", x["output_tokens"], lo=0)
+    check_range("output_tokens", x["output_tokens"], lo=0, hi=1e9)
     check_range("prefix_hit", x["prefix_hit"], lo=0, hi=1)
     check_range("admit", x["admit"], lo=0, hi=1)
-    check_range("retention_tokens", x["retention_tokens"], lo=0)
+    # 0 (or None): the tier's capacity is not sized; 1e15 tokens is petabytes of KV per byte per token
+    check_range("retention_tokens", x["retention_tokens"], lo=0, hi=1e15)
+    check_count("tokens_per_block", x["tokens_per_block"], hi=2**20)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, by name
         b_tok = kv_bytes_per_token(mod, fmt)
         lam, n_in, h = x["request_rate"], x["input_tokens"], x["prefix_hit"]

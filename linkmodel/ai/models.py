@@ -201,7 +201,7 @@ def kv_format(fmt) -> KVFormat:
     if is_choice(fmt, FORMATS):
         return FORMATS[fmt]
     shown = repr(fmt) if len(repr(fmt)) <= 60 else repr(fmt)[:57] + "..."
-    raise ValueError(f"kv format: unknown {shown}; allowed: {', '.join(FORMATS)} or a KVFormat")
+    raise ValueError(f"fmt: unknown kv format {shown}; allowed: {', '.join(FORMATS)} or a KVFormat")
 
 
 def check_model(m: object) -> Model:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkmodel._array import check_range, dataset, pack, unpack
+from linkmodel._array import check_count, check_range, dataset, pack, unpack
 from linkmodel.ai.models import Model, check_model
 
 __all__ = ["cold_start_time", "distinct_experts", "expert_bytes", "expert_stream"]
@@ -53,10 +53,14 @@ def cold_start_time(
         network_bandwidth=network_bandwidth,
         efficiency=efficiency,
     )
-    check_range("weight_bytes", x["weight_bytes"], lo=0, unit="B")
-    check_range("drives", x["drives"], lo=1)
+    # plausible ranges: 10 PB of weights is 5,000x today's largest BF16 models; a drive's read bandwidth
+    # stays below 1 TB/s (PCIe Gen7 x16 carries about 240 GB/s); a million drives; links below 10 TB/s or none
+    check_range("weight_bytes", x["weight_bytes"], lo=0, lo_open=True, hi=1e16, unit="B")
+    check_count("drives", x["drives"], hi=1e6)
     for k in ("drive_read_bandwidth", "host_bandwidth", "network_bandwidth"):
+        finite = np.asarray(x[k])[np.isfinite(np.asarray(x[k], dtype=float))]
         check_range(k, x[k], lo=0, lo_open=True, unit="B/s", allow_inf=k != "drive_read_bandwidth")
+        check_range(k, finite, hi=1e12 if k == "drive_read_bandwidth" else 1e13, unit="B/s")
     check_range("efficiency", x["efficiency"], lo=0, lo_open=True, hi=1)
     bw = np.minimum(np.minimum(x["drives"] * x["drive_read_bandwidth"], x["host_bandwidth"]), x["network_bandwidth"])
     with np.errstate(over="ignore", invalid="ignore"):
@@ -93,23 +97,25 @@ def expert_bytes(hidden, expert_ffn, bits_per_param=16.0, group=None, group_over
     x, kind = unpack(
         hidden=hidden, expert_ffn=expert_ffn, bits_per_param=bits_per_param, group_overhead_bits=group_overhead_bits
     )
-    for k in ("hidden", "expert_ffn", "bits_per_param"):
-        check_range(k, x[k], lo=0, lo_open=True)
+    check_count("hidden", x["hidden"], hi=1e7)  # model widths are 1e3-1e4
+    check_count("expert_ffn", x["expert_ffn"], hi=1e7)
+    check_range("bits_per_param", x["bits_per_param"], lo=1, hi=64, unit="bit")
     check_range("group_overhead_bits", x["group_overhead_bits"], lo=0, hi=64)  # at most a 64-bit scale per group
     params = 3.0 * x["hidden"] * x["expert_ffn"]
     bits = params * x["bits_per_param"]
     if group is not None:
-        check_range("group", np.asarray(group, dtype=float), lo=1)
-        bits = bits + params / float(group) * x["group_overhead_bits"]
+        g, _ = unpack(group=group)
+        check_count("group", g["group"], hi=1e7)  # values sharing a scale
+        bits = bits + params / g["group"] * x["group_overhead_bits"]
     return pack(bits / 8.0, kind, "expert_bytes", "B")
 
 
 def distinct_experts(experts, top_k, batch):
     """Distinct experts a layer touches for ``batch`` tokens under uniform routing [1]: ``E (1 - (1 - k/E)^B)``."""
     x, kind = unpack(experts=experts, top_k=top_k, batch=batch)
-    check_range("experts", x["experts"], lo=1)
-    check_range("top_k", x["top_k"], lo=1)
-    check_range("batch", x["batch"], lo=1)
+    check_count("experts", x["experts"], hi=1e6)  # routed experts per layer (512 in the largest published MoE)
+    check_count("top_k", x["top_k"], hi=1e6)
+    check_range("batch", x["batch"], lo=1, hi=1e9)  # tokens per step
     if np.any(x["top_k"] > x["experts"]):
         raise ValueError("top_k: cannot exceed experts")
     e = x["experts"]
@@ -144,6 +150,7 @@ def expert_stream(m: Model, steps_per_second, batch=1.0, cache_hit=0.0, bits_per
     x, kind = unpack(steps_per_second=steps_per_second, batch=batch, cache_hit=cache_hit, bits_per_param=bits_per_param)
     check_range("steps_per_second", x["steps_per_second"], lo=0, unit="1/s")
     check_range("cache_hit", x["cache_hit"], lo=0, hi=1)
+    check_range("batch", x["batch"], lo=0, lo_open=True, hi=1e9)  # tokens per step
     # ASSUMPTION: storage precisions run from 1 bit (binary/ternary quantization) to 64 (FP64)
     check_range("bits_per_param", x["bits_per_param"], lo=1, hi=64, unit="bit")
     io = np.asarray(expert_bytes(mod.hidden, mod.moe.expert_ffn, x["bits_per_param"]))

@@ -102,10 +102,16 @@ def jsonable(x):
 
 
 def capacity_arg(text: str) -> float:
+    """A SKU capacity [B] given with its unit; above 0 and at most 1 EB (100x the largest drives: 245 TB)."""
     try:
         float(text)
     except ValueError:
-        return parse_quantity(text, "size", "--capacity")
+        v = parse_quantity(text, "size", "--capacity")
+        if not 0 < v <= 1e18:
+            raise UsageError(
+                f"--capacity: {text!r} is out of range; give a SKU's capacity above 0 and up to 1 EB"
+            ) from None
+        return v
     raise UsageError(f"--capacity: give a unit, e.g. '7.68 TB' (got {text!r})")
 
 

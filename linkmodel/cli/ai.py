@@ -83,7 +83,7 @@ def _fmt(text):
     try:
         return models.kv_format(text)
     except ValueError as e:
-        raise _usage(flag_message(e, {"kv format": "--format"})) from None
+        raise _usage(flag_message(e, {"fmt": "--format"})) from None
 
 
 _JSON_HELP = "print JSON (SI units) instead of a table"
@@ -198,7 +198,9 @@ def _add_kv_parser(s) -> None:
 
 
 def _missing(args):
-    raise _usage("linkmodel ai: error: a subcommand is required: models, kv, breakeven, smallblock, coldstart, experts")
+    raise _usage(
+        "linkmodel: error: ai: a subcommand is required: models, kv, breakeven, smallblock, coldstart, experts"
+    )
 
 
 def _dump(obj):

@@ -110,9 +110,16 @@ def _write_path(args, hot) -> WritePath:
     return WritePath(
         gc_model=args.gc_model,
         pages_per_block=count_arg(
-            "--pages-per-block", args.pages_per_block or "1024", 2.0, MAX_PAGES_PER_BLOCK, integer=True, example="1024"
+            "--pages-per-block",
+            "1024" if args.pages_per_block is None else args.pages_per_block,
+            2.0,
+            MAX_PAGES_PER_BLOCK,
+            integer=True,
+            example="1024",
         ),
-        choices=count_arg("--choices", args.choices or "100", 1.0, MAX_CHOICES, example="100"),
+        choices=count_arg(
+            "--choices", "100" if args.choices is None else args.choices, 1.0, MAX_CHOICES, integer=True, example="100"
+        ),
         parity=parity,
         metadata=metadata,
     )

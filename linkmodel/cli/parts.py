@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from linkmodel import parts as _parts
 from linkmodel.cli._common import UsageError, flag_message, part_arg, parts_arg, print_json, quantity_arg
 from linkmodel.studies import check, validate, whatif
@@ -150,7 +152,8 @@ def _cmd_check(args) -> int:
     )
     for row in rep.inputs:
         basis = row["basis"] if len(row["basis"]) <= 70 else row["basis"][:67] + "..."
-        print(f"  {row['parameter']:24} {row['value']:>11.4g} {row['unit']:5} {row['source']:24} {basis}")
+        value = f"{row['value']:>11.4g}" if math.isfinite(row["value"]) else f"{'no limit':>11}"  # inf: no limit
+        print(f"  {row['parameter']:24} {value} {row['unit']:5} {row['source']:24} {basis}")
     print()
     _print_checks(rep.checks)
     return 0

@@ -207,11 +207,11 @@ def _check_power(ps: str, fields: dict[str, Value], published: tuple[Published, 
         if p.metric != "idle_power":
             continue
         if p.value > cap:
-            raise SpecError(f"{ps}: published[{i}].value: idle power {p.value:g} W above facts.power_cap {cap:g} W")
+            raise SpecError(f"{ps}: published[{i}].value: idle_power {p.value:g} W above facts.power_cap {cap:g} W")
         for j, q in enumerate(published):
             if q.metric == "active_power" and same_capacity(q.capacity, p.capacity) and p.value > q.value:
                 raise SpecError(
-                    f"{ps}: published[{i}].value: idle power {p.value:g} W above the active power "
+                    f"{ps}: published[{i}].value: idle_power {p.value:g} W above the active power "
                     f"{q.value:g} W of published[{j}] (same capacity)"
                 )
 
@@ -238,6 +238,8 @@ def load_part(path) -> Part:
         the active power, an endurance figure with a block size, an ``id``
         that is not the file name.
     """
+    if not isinstance(path, str | Path) or not str(path).strip():
+        raise SpecError(f"path: expected a spec file's path (a .toml file), got {path!r}")
     p = Path(path)
     data = read_toml(p)
     ps = str(p)

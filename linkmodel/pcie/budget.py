@@ -367,12 +367,12 @@ def _validate(a, given):
     check_range("round_trip", a["round_trip"], lo=0, hi=1.0, unit="s")
     v["tags"] = _tx.check_tag_bits(a["tag_bits"])
     if "outstanding" in given:
-        check_range("outstanding", a["outstanding"], lo=1)
+        check_range("outstanding", a["outstanding"], lo=1, hi=2**20)  # beyond 14-bit tags (16,384) by 64x
         v["tags"] = np.minimum(v["tags"], np.asarray(a["outstanding"], dtype=float))
     for d in ("upstream", "downstream"):
         for q, unit in (("tlps", ""), ("bytes", "B")):
             name = f"command_{d}_{q}"
-            check_range(name, a[name], lo=0, unit=unit)
+            check_range(name, a[name], lo=0, hi=1e6 if q == "tlps" else 1e9, unit=unit)  # NVMe: a few TLPs, < 1 KiB
             v[name] = np.asarray(a[name], dtype=float)
     v["flit"] = _flit.resolve_flit(v["g"], a["flit"] if "flit" in given else None)
     if np.any((np.asarray(a["tag_bits"]) == 14) & ~v["flit"]):

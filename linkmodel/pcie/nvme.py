@@ -328,7 +328,10 @@ def io_link_ceiling(
     ValueError
         One line naming the parameter and what is allowed.
     """
+    if options is not None and not isinstance(options, LinkOptions):
+        raise ValueError(f"options: expected a LinkOptions (linkmodel.pcie.LinkOptions(...)), got {options!r}")
     opts = LinkOptions() if options is None else options
+    _tx.check_mps(unpack(mps=mps)[0]["mps"])  # named here: it also becomes the completion unit below
     check_choice("io", io, IOS)
     if read_fraction is None:
         if io == "mixed":

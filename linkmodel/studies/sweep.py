@@ -54,7 +54,7 @@ from typing import Any
 import numpy as np
 
 from linkmodel import parts as _parts
-from linkmodel._array import check_choice, check_memory, is_choice
+from linkmodel._array import check_choice, check_range, is_choice, unpack
 from linkmodel.parts import SpecError, catalogue
 from linkmodel.ssd import drive
 from linkmodel.ssd.params import GLOSSARY
@@ -204,10 +204,7 @@ def _workloads(workloads):
     return out
 
 
-#: Peak working memory of an eager sweep per design and workload [B]: measured once with tracemalloc,
-#: ``run("micron-9550-max", {dies: 800, t_read: 50, channel_rate: 10 values})`` (4e5 designs x 4 workloads,
-#: numpy 2): 307 B, of which the result keeps 137 (the drive model's intermediates are the rest).
-SWEEP_BYTES_PER_ELEMENT = 320
+SWEEP_BYTES_PER_ELEMENT = feasibility.SWEEP_BYTES_PER_ELEMENT  # (measured: see feasibility)
 
 INFEASIBLE = len(STAGES)  # binding code of a design masked out (infeasible="mask")
 
@@ -339,37 +336,22 @@ def run(
     check_choice("infeasible", infeasible, INFEASIBLE_CHOICES)
     wls = _workloads(workloads)
     part = _parts.part(part)
-    _check_sweep_memory(axes, chunks, len(wls))
+    feasibility.check_memory_for(axes, chunks, len(wls))
+    if capacity is not None:
+        check_range("capacity", unpack(capacity=capacity)[0]["capacity"], lo=0, lo_open=True, hi=1e18, unit="B")
     params = parameters(part, axes, capacity, cat)
     if infeasible == "error":
         feasibility.check(params, axes)
     dims = list(axes)
-    if chunks is None:
-        return _attrs(_evaluate(params, wls, _grid_view(axes, dims), infeasible), part, wls, axes)
-    return _attrs(_lazy(params, wls, dims, axes, chunks, infeasible), part, wls, axes)
-
-
-def _check_sweep_memory(axes, chunks, n_workloads) -> None:
-    """Refuse, in one line, an eager sweep (or a chunk of a lazy one) needing more than the memory limit."""
-    if not isinstance(axes, dict):
-        return  # parameters() names a wrong axes argument
     try:
-        sizes = {k: len(v) for k, v in axes.items()}
-    except TypeError:
-        return  # parameters() names an axis that is not a sequence
-    if chunks is None:
-        designs = float(np.prod(list(sizes.values()), dtype=float))
-        first = next(iter(axes), "axis")
-        hint = f"pass chunks= (e.g. chunks={{{first!r}: ...}}) for a lazy, Dask-backed result, or fewer values"
-        what = f"{designs:.3g} designs x {n_workloads} workloads"
-        check_memory("axes", designs * n_workloads, SWEEP_BYTES_PER_ELEMENT, hint, what)
-    elif isinstance(chunks, dict):
-        per = [
-            min(int(n), sizes[k]) if isinstance(n, int | np.integer) and k in sizes else 1 for k, n in chunks.items()
-        ]
-        block = float(np.prod([sizes[k] for k in sizes if k not in chunks] + per, dtype=float))
-        what = f"blocks of {block:.3g} designs x {n_workloads} workloads"
-        check_memory("chunks", block * n_workloads, SWEEP_BYTES_PER_ELEMENT, "give smaller chunks", what)
+        if chunks is None:
+            return _attrs(_evaluate(params, wls, _grid_view(axes, dims), infeasible), part, wls, axes)
+        return _attrs(_lazy(params, wls, dims, axes, chunks, infeasible), part, wls, axes)
+    except ValueError as exc:  # a model refusing a value some axis gave: name the axis
+        name = str(exc).split(":", 1)[0]
+        if name in axes and name not in DESIGN_AXES:
+            raise ValueError(f"axes[{name!r}]: {str(exc).split(': ', 1)[1]}") from None
+        raise
 
 
 def _lazy(params, wls, dims, axes, chunks, infeasible):

@@ -145,7 +145,7 @@ def test_breakeven_smallblock_coldstart_experts(capsys):
         (["ai", "smallblock", "micron-9650-pro", "--size", "12XB"], "--size"),
         (["ai", "coldstart", "--model", "llama-3.1-70b"], "--part / --drive-bw: give exactly one"),
         (["ai", "experts", "--model", "llama-3.1-70b", "--steps", "1"], "not a mixture-of-experts"),
-        (["ai", "models", "--format", "fp4"], "--format: unknown 'fp4'"),
+        (["ai", "models", "--format", "fp4"], "--format: unknown kv format 'fp4'"),
     ],
 )
 def test_errors_are_one_line(capsys, argv, msg):

@@ -188,12 +188,12 @@ CONTRADICTIONS = [
     (
         "idle above power cap",
         figure("idle_power", '"30 W"'),
-        "published[1].value: idle power 30 W above facts.power_cap",
+        "published[1].value: idle_power 30 W above facts.power_cap",
     ),
     (
         "idle above active power",
         figure("active_power", '"20 W"') + '\n[[published]]\nmetric = "idle_power"\nvalue = "21 W"\nkind = "typical"\n',
-        "published[2].value: idle power 21 W above the active power 20 W of published[1]",
+        "published[2].value: idle_power 21 W above the active power 20 W of published[1]",
     ),
     ("controller idle above active", controller('idle_power = "9 W"'), "idle_power 9 W is above active_power 8 W"),
     ("t_read_slc above t_read", nand('t_read_slc = "50 us"'), "nand[0].t_read_slc: t_read_slc 50 us is above t_read"),

@@ -34,8 +34,11 @@ _BAD = {
     "int": [*_NUMBER, 0, 2.5, None],
     "opt": [*_NUMBER, 0.0],  # None means "default" here
     "opt_share": [*_NUMBER, 1.5],
+    "opt_nonneg": list(_NUMBER),  # None is the default and 0 means "not sized": neither is bad
     "word": ["bogus", 5, ["x"], None, ""],
-    "bool": ["abc", NAN, [True]],
+    "bool": ["abc", NAN],  # a list of booleans is a broadcastable array, not a bad input
+    # a cap whose default is no cap: infinity means "no limit" and is allowed
+    "cap": [NAN, -INF, -1.0, 1e300, "abc", {"a": 1}, [1.0, [2.0, 3.0]], 1j, np.array([1.0, NAN]), 0.0, None],
     "model": [None, 5, "nosuch-model", {"layers": 1}],
 }
 
@@ -77,7 +80,7 @@ FUNCTIONS = {
         kvtier.demand,
         lambda: {"m": _model("llama-3.1-70b"), "request_rate": 2.0, "input_tokens": 12035.0, "prefix_hit": 0.4},
         {"m": "model", "request_rate": "nonneg", "input_tokens": "nonneg", "prefix_hit": "share"}
-        | {"output_tokens": "nonneg", "admit": "share", "save_decode": "bool", "retention_tokens": "opt"}
+        | {"output_tokens": "nonneg", "admit": "share", "save_decode": "bool", "retention_tokens": "opt_nonneg"}
         | {"tokens_per_block": "int", "layout": "word", "tp": "int", "split_kv": "bool", "fmt": "word"},
     ),
     "ai.kvtier.breakeven_bandwidth": (
@@ -103,8 +106,8 @@ FUNCTIONS = {
     "ai.weights.cold_start_time": (
         weights.cold_start_time,
         lambda: {"weight_bytes": 140e9, "drives": 4, "drive_read_bandwidth": 14e9},
-        {"weight_bytes": "pos", "drives": "int", "drive_read_bandwidth": "pos", "host_bandwidth": "pos"}
-        | {"network_bandwidth": "pos", "efficiency": "share"},
+        {"weight_bytes": "pos", "drives": "int", "drive_read_bandwidth": "pos", "host_bandwidth": "cap"}
+        | {"network_bandwidth": "cap", "efficiency": "share"},
     ),
     "ai.weights.distinct_experts": (
         weights.distinct_experts,
