@@ -142,7 +142,7 @@ PUBLISHED_KEYS: dict[str, FieldType | None] = {
     "kind": None,
     "capacity": FieldType("size", span=CAPACITY),
     "block_size": FieldType("size", span=BLOCK),
-    "queue_depth": FieldType("number", span=QUEUE_DEPTH),
+    "queue_depth": FieldType("int", span=QUEUE_DEPTH),  # I/Os in flight: a whole number
     "source": FieldType("str"),
     "confirmed": FieldType("bool"),
     "note": FieldType("str"),
@@ -165,7 +165,8 @@ NAND_FIELDS: dict[str, FieldType] = {
     # 1-6 planes published (Micron 276L: 6), up to 8 in the catalogue
     "planes": FieldType("int", True, span=(1, 16)),
     # 512 B pages of small-block NAND to 16 KiB today
-    "page_size": FieldType("size", True, span=(512.0, 64 * KiB)),
+    # data pages are powers of two (4, 8, 16 KiB); the spare (ECC) bytes are spare_fraction, not the page
+    "page_size": FieldType("size", True, span=(512.0, 64 * KiB), pow2=True),
     # ECC/spare bytes per page: 3 % (2 KiB + 64 B) to about 14 % (16 KiB + 2,208 B); ASSUMPTION: 50 % is beyond
     # any ECC scheme published (a share, never above 1)
     "spare_fraction": FieldType("ratio", True, positive=False, span=(0.0, 0.5)),

@@ -201,7 +201,10 @@ def _published(ps: str, data: dict, headline: float) -> tuple[Published, ...]:
 
 
 def _check_power(ps: str, fields: dict[str, Value], published: tuple[Published, ...]) -> None:
-    """Idle power cannot exceed the power cap, nor a published active power of the same SKU [W]."""
+    """Idle power cannot exceed the power cap, nor a published active power of the same SKU [W].
+
+    (A power state above ``power_cap`` is not a contradiction: the Solidigm D7-PS1030 publishes a 23 W
+    average beside a 25 W top configurable state.)"""
     cap = fields["power_cap"].value
     for i, p in enumerate(published):
         if p.metric != "idle_power":

@@ -158,6 +158,7 @@ def queue_depth_curve(
     interference=None,
     page_types=None,
     writes_yield=False,
+    network=None,
 ):
     """Mean latency and IOPS vs queue depth for random I/O of one size.
 
@@ -185,6 +186,9 @@ def queue_depth_curve(
     path : HostPath
     service : {"deterministic", "exponential"}
         See :func:`linkmodel.ssd.queueing.mva`.
+    network : tuple, optional
+        ``stations(params, io, size, path)`` computed already (a caller evaluating many curves of one
+        drive passes it once; it depends on nothing else).
 
     Returns
     -------
@@ -197,7 +201,7 @@ def queue_depth_curve(
         with page types ``page_types`` and ``t_read`` [s], so that
         :func:`linkmodel.ssd.queueing.tail` needs only the curve.
     """
-    delay, st, ceiling = stations(params, io, size, path)
+    delay, st, ceiling = stations(params, io, size, path) if network is None else network
     f = queueing.check_page_types(page_types)
     if f is not None:
         if io != "read":
@@ -351,6 +355,7 @@ def mixed_curve(
     l_w = float(qd1(params, "write", size, path).total)
     ceiling = float(drive.evaluate(params, drive.Workload("mixed", float(size), r, True)).iops)
     w_ceiling = float(drive.evaluate(params, drive.Workload("w", float(size), 0.0, True)).iops)
+    network = stations(params, "read", size, path)  # the same read network at every point: built once
 
     def reads(q_r, x_w):
         """Read throughput [1/s] and latency [s] at a (real) read population with writes at x_w alongside."""
@@ -362,7 +367,8 @@ def mixed_curve(
             else None
         )
         lo, hi = max(1, int(np.floor(q_r))), max(1, int(np.ceil(q_r)))
-        c = queue_depth_curve(params, "read", sorted({lo, hi}), size, path, interference=inter, writes_yield=True)
+        qds_ = sorted({lo, hi})
+        c = queue_depth_curve(params, "read", qds_, size, path, interference=inter, writes_yield=True, network=network)
         lat = np.interp(q_r, c.queue_depth.values.astype(float), c.latency.values)
         return q_r / lat, float(lat)
 

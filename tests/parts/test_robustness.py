@@ -130,7 +130,11 @@ OUT_OF_RANGE = [
     ("efficiency", figure("read_efficiency", '"1e12 MB/s/W"'), "published[1].value: '1e12 MB/s/W' is outside"),
     ("published dwpd", figure("dwpd", "1e30"), "published[1].value: 1e+30 is outside"),
     ("tbw", figure("tbw_seq", '"1e12 TB"'), "published[1].value: '1e12 TB' is outside"),
-    ("queue depth", figure("rand_read", '"1 MIOPS"', "queue_depth = 1e30\n"), "published[1].queue_depth: 1e+30"),
+    (
+        "queue depth",
+        figure("rand_read", '"1 MIOPS"', "queue_depth = 10000000000\n"),
+        "published[1].queue_depth: 10000000000",
+    ),
     ("block size", figure("seq_read", '"1 GB/s"', 'block_size = "1e12 KiB"\n'), "published[1].block_size:"),
     ("figure capacity", figure("seq_read", '"1 GB/s"', 'capacity = "1e12 TB"\n'), "published[1].capacity:"),
     ("t_read", nand('t_erase = "4 ms"').replace('"45 us"', '"1e12 us"'), "nand[0].facts.t_read: '1e12 us'"),

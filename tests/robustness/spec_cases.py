@@ -234,7 +234,8 @@ def _contradictions(base: dict, inline: dict) -> list[Case]:
         ("channels-above-controller", base, "facts.channels", 32, ("channels",)),
         ("raw-below-user-capacity", base, "facts.raw_capacity", "1 TB", ("raw_capacity", "capacity")),
         ("slc-cache-150%", base, "facts.slc_cache", 1.5, ("slc_cache",)),
-        ("power-state-above-cap", base, "facts.power_states", ["50 W", "15 W"], ("power_states", "power_cap")),
+        # (a power state above power_cap is published data, not a contradiction: the D7-PS1030 lists a 25 W
+        # top state beside its 23 W average; the case was dropped)
         ("nand-by-capacity-unknown", base, "facts.nand_by_capacity", {"1.92 TB": "nosuch-nand"}, ("nosuch-nand",)),
         ("idle-above-active-published", base, "published.7.value", "50 W", ("idle_power",)),
         ("block-size-on-dwpd", base, "published.8.block_size", "4 KiB", ("block_size",)),
