@@ -88,16 +88,22 @@ def print_json(doc) -> None:
     print(json.dumps(jsonable(doc), indent=2))
 
 
-def jsonable(x):
-    """`x` with numpy scalars as Python numbers, reports and mappings as dicts, inf and NaN as null."""
+def jsonable(x, where: str = "$"):
+    """`x` with numpy scalars as Python numbers, reports and mappings as dicts, +inf as null ("no limit").
+
+    NaN or -inf is never printed as a number (nor as null, which means "no limit"): it is an error naming
+    where in the document it sits, so a silent NaN cannot reach a user.
+    """
     if isinstance(x, Mapping):
-        return {k: jsonable(v) for k, v in x.items()}
+        return {k: jsonable(v, f"{where}.{k}") for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return [jsonable(v) for v in x]
+        return [jsonable(v, f"{where}[{i}]") for i, v in enumerate(x)]
     if isinstance(x, (np.generic,)):
         x = x.item()
     if isinstance(x, float) and not math.isfinite(x):
-        return None  # JSON has no infinity: null means "no limit"
+        if x == math.inf:
+            return None  # JSON has no infinity: null means "no limit"
+        raise ValueError(f"{where}: the model gave {x} here, which is not a value; please report the input")
     return x
 
 
