@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import spec_fixture
 
 from linkmodel import parts as _parts
 from linkmodel.cli import main
@@ -51,26 +52,7 @@ def test_a_value_without_source_or_basis_is_refused(tmp_path):
         load_part(bad)
 
 
-BASE = """schema = "linkmodel-spec/1"
-id = "test-part"
-vendor = "Test"
-model = "T1"
-source = "made up for a test"
-
-[facts]
-gen = 5
-lanes = 4
-capacity = "15.36 TB"
-power_cap = "25 W"
-nand = "kioxia-bics8-tlc"
-controller = "kioxia-gen5-16ch"
-
-[[published]]
-metric = "seq_read"
-value = "14.8 GB/s"
-kind = "up_to"
-source = "made up"
-"""
+BASE = spec_fixture.BASE
 
 BROKEN = [
     ("missing required", BASE.replace("gen = 5\n", ""), "facts.gen: required field missing"),

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import spec_fixture
 
 from linkmodel import parts as _parts
 from linkmodel.parts import SpecError, load_part
@@ -20,26 +21,7 @@ from linkmodel.parts.fields import CONTROLLER_FIELDS, METRICS, NAND_FIELDS, PART
 
 ROOT = Path(__file__).resolve().parents[2]
 
-BASE = """schema = "linkmodel-spec/1"
-id = "test-part"
-vendor = "Test"
-model = "T1"
-source = "made up for a test"
-
-[facts]
-gen = 5
-lanes = 4
-capacity = "15.36 TB"
-power_cap = "25 W"
-nand = "kioxia-bics8-tlc"
-controller = "kioxia-gen5-16ch"
-
-[[published]]
-metric = "seq_read"
-value = "14.8 GB/s"
-kind = "up_to"
-source = "made up"
-"""
+BASE = spec_fixture.BASE
 
 # the file's own die and controller (catalogue layout), named by the part: 4 planes, tR 45 us, 8 W controller
 OWN = """

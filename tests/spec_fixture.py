@@ -1,0 +1,22 @@
+"""A minimal valid part spec file the parts tests mutate (its id is test-part: save it as test-part.toml)."""
+
+BASE = """schema = "linkmodel-spec/1"
+id = "test-part"
+vendor = "Test"
+model = "T1"
+source = "made up for a test"
+
+[facts]
+gen = 5
+lanes = 4
+capacity = "15.36 TB"
+power_cap = "25 W"
+nand = "kioxia-bics8-tlc"
+controller = "kioxia-gen5-16ch"
+
+[[published]]
+metric = "seq_read"
+value = "14.8 GB/s"
+kind = "up_to"
+source = "made up"
+"""
