@@ -289,10 +289,10 @@ def is_choice(value, allowed) -> bool:
         return False
 
 
-def check_count(name: str, a, lo: float = 1, hi: float = 1e9) -> None:
+def check_count(name: str, a, lo: float = 1, hi: float = 1e9, unit: str = "") -> None:
     """Raise ValueError unless every element of `a` is a whole number in ``lo..hi`` (counts, widths, depths)."""
     check_integer(name, a)
-    check_range(name, a, lo=lo, hi=hi)
+    check_range(name, a, lo=lo, hi=hi, unit=unit)
 
 
 def check_choice(name: str, value, allowed) -> None:

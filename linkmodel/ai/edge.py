@@ -43,7 +43,12 @@ def bundle_bytes(d_model, bits):
     x, kind = unpack(d_model=d_model, bits=bits)
     check_range("d_model", x["d_model"], lo=1, hi=1e6)
     check_range("bits", x["bits"], lo=1, hi=64, unit="bit")
-    return pack(2.0 * x["d_model"] * x["bits"] / 8.0, kind, "bundle_bytes", "B")
+    return pack(_bundle(x["d_model"], x["bits"]), kind, "bundle_bytes", "B")
+
+
+def _bundle(d_model, bits):
+    """The one home of the bundle size: ``2 d_model bits / 8`` [B]."""
+    return 2.0 * d_model * bits / 8.0
 
 
 def streamed_bytes_dense(layers, d_model, d_ff, bits, sparsity, reuse=0.0):
@@ -76,7 +81,7 @@ def streamed_bytes_dense(layers, d_model, d_ff, bits, sparsity, reuse=0.0):
     check_range("sparsity", x["sparsity"], lo=0, hi=1, hi_open=True)
     check_range("reuse", x["reuse"], lo=0, hi=1)
     reads = x["layers"] * x["d_ff"] * (1.0 - x["sparsity"]) * (1.0 - x["reuse"])
-    size = 2.0 * x["d_model"] * x["bits"] / 8.0
+    size = _bundle(x["d_model"], x["bits"])
     return (
         pack(reads * size, kind, "streamed_bytes", "B", "bytes read from flash per token"),
         pack(reads, kind, "reads", "1", "flash reads per token"),
@@ -107,7 +112,7 @@ def streamed_bytes_moe(layers, experts_per_token, expert_bytes, hit_rate=0.0):
 
 
 def read_throughput(size, first_byte_latency, peak_bandwidth, in_flight=1.0, link_bandwidth=np.inf):
-    """Effective read throughput at one read size and depth [B/s]: ``min(BW_link, Q s / (t0 + s / BW_peak))``.
+    """Effective read throughput at one read size and depth [B/s]: ``min(BW_link, BW_peak, Q s / (t0 + s / BW_peak))``.
 
     With a lumped ``t0 / Q`` fitted to one measurement (UFS 4.0: 4 KiB at 1.0 GB/s with a 4.0 GB/s peak gives
     3.072 us), 512 KiB reads come out at 3.908 GB/s (oracle E39).
@@ -132,7 +137,8 @@ def read_throughput(size, first_byte_latency, peak_bandwidth, in_flight=1.0, lin
     check_range("in_flight", x["q"], lo=1, hi=65536)
     check_range("link_bandwidth", x["link"], lo=0, lo_open=True, unit="B/s", allow_inf=True)
     one = x["s"] / (x["t0"] + x["s"] / x["bw"])
-    return pack(np.minimum(x["link"], x["q"] * one), kind, "read_throughput", "B/s")
+    # more reads in flight hide the first-byte latency, never the device's streaming peak or the link
+    return pack(np.minimum(np.minimum(x["link"], x["bw"]), x["q"] * one), kind, "read_throughput", "B/s")
 
 
 def token_time(
@@ -177,10 +183,14 @@ def token_time(
     check_range("read_bandwidth", x["rd"], lo=0, lo_open=True, hi=1e13, unit="B/s")
     check_range("flops_per_token", x["f"], lo=0, hi=1e18)
     check_range("compute_flops", x["c"], lo=0, lo_open=True, hi=1e18)
+    if not isinstance(overlap, bool):
+        raise ValueError(f"overlap: {overlap!r} not allowed; True (reads overlap compute) or False (serial)")
     t_mem = x["res"] / x["mem"]
     t_io = x["strm"] / x["rd"]
     t_comp = x["f"] / x["c"]
     t = t_mem + (np.maximum(t_io, t_comp) if overlap else t_io + t_comp)
+    if np.any(t <= 0):
+        raise ValueError("resident_bytes, streamed_bytes, flops_per_token: all zero; a token costs nothing to make")
     parts = np.stack(np.broadcast_arrays(t_mem, t_io, t_comp))
     variables = {
         "memory_time": (t_mem, "s", "resident weights read from DRAM per token", False),

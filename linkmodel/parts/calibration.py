@@ -53,7 +53,8 @@ def load_calibration(path) -> dict[str, float]:
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise SpecError(f"{path}: {name}.{key}: expected a finite number, got {v!r}")
         if not lo <= v <= hi:
-            raise SpecError(f"{path}: {name}.{key}: {v:g} {unit} out of its plausible range {lo:g}-{hi:g} {unit}")
+            u = f" {unit}" if unit else ""
+            raise SpecError(f"{path}: {name}.{key}: {v:g}{u} out of its plausible range {lo:g}-{hi:g}{u}")
         out[name] = float(v)
     return out
 

@@ -56,7 +56,7 @@ import numpy as np
 from linkmodel import parts as _parts
 from linkmodel._array import check_choice, check_range, is_choice, unpack
 from linkmodel.parts import SpecError, catalogue
-from linkmodel.ssd import drive
+from linkmodel.ssd import drive, stages
 from linkmodel.ssd.params import GLOSSARY
 from linkmodel.studies import feasibility
 
@@ -78,7 +78,7 @@ DESIGN_AXES = {"nand": "", "controller": "", "capacity": "B", "gen": "1", "lanes
 #: Axes that replace every workload's I/O size [B] or read share [1].
 WORKLOAD_AXES = {"size": "B", "read_fraction": "1"}
 #: Codes of the ``binding`` variable: index into this tuple.
-STAGES = drive.STAGES
+STAGES = drive.STAGES  # as registered at import; a sweep's own binding attrs list the stages it ran
 
 _P = "param_"  # prefix of the parameters' variables inside a lazy sweep's input Dataset
 _DROP = ("link_binding",)  # strings inside the link model: per-design detail, not a sweep output
@@ -206,7 +206,12 @@ def _workloads(workloads):
 
 SWEEP_BYTES_PER_ELEMENT = feasibility.SWEEP_BYTES_PER_ELEMENT  # (measured: see feasibility)
 
-INFEASIBLE = len(STAGES)  # binding code of a design masked out (infeasible="mask")
+INFEASIBLE = len(STAGES)  # binding code of a design masked out (infeasible="mask"), for the stages at import
+
+
+def _stage_codes() -> tuple[str, ...]:
+    """The stages now registered (codes index this tuple; a stage added after import is included)."""
+    return tuple(stages.STAGES)
 
 
 def _evaluate(params: dict, wls, grid, infeasible="error"):
@@ -227,14 +232,14 @@ def _evaluate(params: dict, wls, grid, infeasible="error"):
         w = drive.Workload(w.name, over.get("size", w.size), over.get("read_fraction", w.read_fraction), w.random)
         ds = drive.evaluate(params, w).drop_vars(_DROP, errors="ignore")
         codes = np.zeros(ds.binding.shape, dtype=np.int8)
-        for i, s in enumerate(STAGES):
+        for i, s in enumerate(_stage_codes()):
             codes[ds.binding.values == s] = i
         ds["binding"] = (ds.binding.dims, codes)
         parts.append(ds.expand_dims(workload=[w.name]))
     out = xr.concat(parts, dim="workload", coords="minimal", compat="override", join="exact")
     if infeasible == "mask":
         feasible = ok if isinstance(ok, xr.DataArray) else xr.DataArray(ok)
-        binding = out.binding.where(feasible, INFEASIBLE).astype(np.int8)
+        binding = out.binding.where(feasible, len(_stage_codes())).astype(np.int8)
         out = out.drop_vars("binding").where(feasible)
         out["binding"] = binding
     out = out.broadcast_like(grid)  # every output over every axis
@@ -261,8 +266,8 @@ def _attrs(ds, part, wls, axes):
     ds["binding"].attrs = {
         "long_name": "stage whose ceiling binds",
         "units": "1",
-        "flag_values": np.arange(len(STAGES) + 1, dtype=np.int8),
-        "flag_meanings": " ".join((*STAGES, "infeasible")),
+        "flag_values": np.arange(len(_stage_codes()) + 1, dtype=np.int8),
+        "flag_meanings": " ".join((*_stage_codes(), "infeasible")),
     }
     if "feasible" in ds:
         ds["feasible"].attrs = {"long_name": "power cap above the static power (some I/O can run)", "units": ""}

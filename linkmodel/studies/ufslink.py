@@ -38,8 +38,10 @@ class UfsReport:
                 "wire_bytes": float(sel.wire_bytes),
                 "payload": float(sel.payload),
                 "frames": frames,
-                "frame_overhead": frames * (unipro.HEADERS + unipro.DL_OVERHEAD),
-                "upiu_headers_and_padding": float(sel.wire_bytes) - float(sel.payload) - frames * 8.0,
+                "frame_overhead": float(unipro.frame_overhead(frames)),
+                "upiu_headers_and_padding": float(sel.wire_bytes)
+                - float(sel.payload)
+                - float(unipro.frame_overhead(frames)),
                 "time_per_transfer": float(sel.time_per_transfer),
             }
         return {

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkmodel._array import check_choice, check_range, dataset, unpack
+from linkmodel._array import check_choice, check_count, dataset, unpack
 from linkmodel.ufs import mphy, unipro, utp
 
 __all__ = ["DIRECTIONS", "TRANSFERS", "link"]
@@ -50,13 +50,14 @@ def _direction_bytes(size, data_upiu, frame_payload, transfer):
     data_frames = full * unipro.frames(utp.DATA_UPIU_HEADER + data_upiu, frame_payload) + unipro.frames(
         utp.DATA_UPIU_HEADER + last, frame_payload
     )
-    one = unipro.wire_bytes(utp.COMMAND_UPIU, frame_payload)  # a 32 B UPIU: command, response and RTT alike
-    one_f = unipro.frames(utp.COMMAND_UPIU, frame_payload)
-    n = full + 1.0
+    cmd_w, cmd_f = unipro.wire_bytes(utp.COMMAND_UPIU, frame_payload), unipro.frames(utp.COMMAND_UPIU, frame_payload)
+    rsp_w, rsp_f = unipro.wire_bytes(utp.RESPONSE_UPIU, frame_payload), unipro.frames(utp.RESPONSE_UPIU, frame_payload)
+    rtt_w, rtt_f = unipro.wire_bytes(utp.RTT_UPIU, frame_payload), unipro.frames(utp.RTT_UPIU, frame_payload)
+    n = full + 1.0  # data UPIUs
     if transfer == "read":  # data + response device to host; the command host to device
-        return (data_wire + one, data_frames + one_f), (one, one_f)
+        return (data_wire + rsp_w, data_frames + rsp_f), (cmd_w, cmd_f)
     # write: command + data host to device; an RTT per data UPIU + the response device to host
-    return (data_wire + one, data_frames + one_f), ((n + 1.0) * one, (n + 1.0) * one_f)
+    return (data_wire + cmd_w, data_frames + cmd_f), (n * rtt_w + rsp_w, n * rtt_f + rsp_f)
 
 
 def link(gear, lanes, size, series="B", transfer="read", data_upiu=32768.0, frame_payload=None):
@@ -96,11 +97,11 @@ def link(gear, lanes, size, series="B", transfer="read", data_upiu=32768.0, fram
         frame_payload=0.0 if frame_payload is None else frame_payload,
     )
     rate = np.asarray(mphy.byte_rate(a["gear"], a["lanes"], series), dtype=float)
-    check_range("size", a["size"], lo=0, lo_open=True, hi=2**40, unit="B")
-    check_range("data_upiu", a["data_upiu"], lo=4, hi=utp.MAX_DATA_SEGMENT, unit="B")
+    check_count("size", a["size"], hi=2**40, unit="B")  # whole bytes
+    check_count("data_upiu", a["data_upiu"], lo=4, hi=utp.MAX_DATA_SEGMENT, unit="B")
     fp = unipro.default_frame_payload(a["gear"]) if frame_payload is None else a["frame_payload"]
     if frame_payload is not None:
-        check_range("frame_payload", fp, lo=16, hi=unipro.FRAME_PAYLOAD["2.0"], unit="B")
+        check_count("frame_payload", fp, lo=16, hi=unipro.FRAME_PAYLOAD["2.0"], unit="B")
     (dw, df), (ow, of) = _direction_bytes(a["size"], a["data_upiu"], fp, transfer)
     wire = np.stack(np.broadcast_arrays(dw, ow)) if transfer == "read" else np.stack(np.broadcast_arrays(ow, dw))
     frm = np.stack(np.broadcast_arrays(df, of)) if transfer == "read" else np.stack(np.broadcast_arrays(of, df))

@@ -87,7 +87,7 @@ def line_rate(gear, lanes, series="B"):
     a, k = unpack(gear=gear, lanes=lanes)
     g = check_gear(a["gear"])
     check_in("lanes", a["lanes"], ALLOWED_LANES, "1, 2, 3, 4")
-    return pack(a["lanes"] * _RATE[series][g], k, "line_rate", "bit/s")
+    return pack(_line_rate(a["lanes"], g, series), k, "line_rate", "bit/s")
 
 
 def byte_rate(gear, lanes, series="B"):
@@ -101,4 +101,9 @@ def byte_rate(gear, lanes, series="B"):
     a, k = unpack(gear=gear, lanes=lanes)
     g = check_gear(a["gear"])
     check_in("lanes", a["lanes"], ALLOWED_LANES, "1, 2, 3, 4")
-    return pack(a["lanes"] * _RATE[series][g] * _EFF[g] / 8.0, k, "byte_rate", "B/s")
+    return pack(_line_rate(a["lanes"], g, series) * _EFF[g] / 8.0, k, "byte_rate", "B/s")
+
+
+def _line_rate(lanes, g, series):
+    """The one home of the line rate: ``lanes x rate(gear, series)`` [bit/s] (validated inputs)."""
+    return lanes * _RATE[series][g]

@@ -23,7 +23,9 @@ __all__ = [
     "HEADERS",
     "default_frame_payload",
     "frame_efficiency",
+    "frame_overhead",
     "frames",
+    "padded",
     "wire_bytes",
 ]
 
@@ -46,13 +48,21 @@ def frame_efficiency(frame_payload):
     return (p - HEADERS) / (p + DL_OVERHEAD)
 
 
+def padded(message_bytes):
+    """A message's bytes padded to whole 16-bit symbols [B]."""
+    return 2.0 * np.ceil(np.asarray(message_bytes, dtype=float) / 2.0)
+
+
 def frames(message_bytes, frame_payload):
-    """Frames that carry one UniPro message (one UPIU) [1]: ``ceil(even(bytes) / (P - 2))``."""
-    even = 2.0 * np.ceil(np.asarray(message_bytes, dtype=float) / 2.0)
-    return np.ceil(even / (np.asarray(frame_payload, dtype=float) - HEADERS))
+    """Frames that carry one UniPro message (one UPIU) [1]: ``ceil(padded(bytes) / (P - 2))``."""
+    return np.ceil(padded(message_bytes) / (np.asarray(frame_payload, dtype=float) - HEADERS))
+
+
+def frame_overhead(frames_):
+    """Bytes the frames add: network/transport headers and data-link overhead, 8 B per frame [B]."""
+    return np.asarray(frames_, dtype=float) * (HEADERS + DL_OVERHEAD)
 
 
 def wire_bytes(message_bytes, frame_payload):
     """Bytes on the wire (before line coding) for one message: padded bytes + 8 B per frame [B]."""
-    even = 2.0 * np.ceil(np.asarray(message_bytes, dtype=float) / 2.0)
-    return even + frames(message_bytes, frame_payload) * (HEADERS + DL_OVERHEAD)
+    return padded(message_bytes) + frame_overhead(frames(message_bytes, frame_payload))

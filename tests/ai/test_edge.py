@@ -89,3 +89,18 @@ def test_bad_input_one_line(call, message):
     with pytest.raises(ValueError) as exc:
         call()
     assert str(exc.value).startswith(message) and "\n" not in str(exc.value)
+
+
+def test_depth_hides_latency_not_the_peak():
+    # 8 reads of 512 KiB in flight on a 4 GB/s device with a 3.072 us first byte: each alone would reach
+    # 524,288 / (3.072 + 131.072) us = 3.908 GB/s, so 8 of them are held to the 4 GB/s peak
+    assert float(edge.read_throughput(524_288, 3.072e-6, 4.0e9, 8)) == 4.0e9
+    # 4 KiB reads: 1.0 GB/s each (E39's fit), 3 in flight 3.0 GB/s, below the peak
+    assert float(edge.read_throughput(4096, 3.072e-6, 4.0e9, 3)) == pytest.approx(3.0e9)
+
+
+def test_token_time_refuses_a_free_token_and_a_vague_overlap():
+    with pytest.raises(ValueError, match="all zero"):
+        edge.token_time(0.0, 1e11, 0.0, 1e9, 0.0, 1e12)
+    with pytest.raises(ValueError, match=r"^overlap: 'no' not allowed"):
+        edge.token_time(1e9, 1e11, 1e9, 1e9, 1e9, 1e12, overlap="no")

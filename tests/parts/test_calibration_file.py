@@ -39,7 +39,7 @@ def test_bundled_values():
         (GOOD.replace("value_w = 0.23", "value_w = nan"), "program_power.value_w: expected a finite number"),
         (
             GOOD.replace("value = 0.28", "value = 1.5"),
-            "controller_fixed_fraction.value: 1.5  out of its plausible range",
+            "controller_fixed_fraction.value: 1.5 out of its plausible range",
         ),
         (GOOD.replace("value_j = 1.0e-6", "value_j = -1.0e-6"), "command_energy.value_j: -1e-06 J out of"),
         ("schema = ", "not valid TOML"),

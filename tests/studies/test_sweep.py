@@ -244,3 +244,21 @@ def test_an_eager_sweep_too_large_for_memory_points_to_chunks():
         sweep.run("micron-9550-max", axes, chunks={"dies": 10_000})
     lazy = sweep.run("micron-9550-max", axes, chunks={"dies": 10})  # small blocks: accepted, lazily
     assert lazy.iops.shape == (4, 10_000, 10_000)
+
+
+def test_a_stage_registered_after_import_is_coded():
+    # the registry's promise: a new stage is one function and one entry, sweeps included
+    import numpy as np_
+
+    from linkmodel.ssd import stages as stages_
+
+    @stages_.register("thermal_test", ("power_cap",), ("power_cap",), "IOPS a thermal limit allows")
+    def thermal(a, d, prior, options):
+        return stages_.StageResult(np_.full(np_.shape(d.size), 1000.0))
+
+    try:
+        ds = sweep.run("samsung-pm1763", {"power_cap": [25.0]}, workloads=["rand_read"])
+        assert "thermal_test" in ds.binding.attrs["flag_meanings"].split()
+        assert set(sweep.stage_names(ds.binding).values.ravel()) == {"thermal_test"}
+    finally:
+        del stages_.STAGES["thermal_test"]

@@ -103,6 +103,7 @@ def test_broadcasts_over_named_axes():
         ({"gear": 6}, "gear: 6 not allowed; allowed: 1, 2, 3, 4, 5"),
         ({"lanes": 8}, "lanes: 8 not allowed"),
         ({"size": 0}, "size: 0 B out of range"),
+        ({"size": 0.5}, "size: must be a whole number"),
         ({"transfer": "both"}, "transfer: 'both' not allowed"),
         ({"data_upiu": 70000}, "data_upiu: 70000 B out of range"),
         ({"series": "C"}, "series: 'C' not allowed"),
