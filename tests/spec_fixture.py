@@ -20,3 +20,19 @@ value = "14.8 GB/s"
 kind = "up_to"
 source = "made up"
 """
+
+#: a part file's own NAND die (catalogue layout): 4 planes of TLC, tR 45 us, tPROG 1.0 ms
+INLINE_NAND = """[[nand]]
+id = "acme-tlc"
+[nand.facts]
+vendor = "Acme"
+generation = "A1"
+cell = "TLC"
+die_capacity = "1 Tibit"
+planes = 4
+interface_rate = "2400 MT/s"
+t_read = "45 us"
+t_prog = "1.0 ms"
+[nand.assumed]
+independent_plane_reads = { value = 4, basis = "made up for a test" }
+"""

@@ -243,21 +243,7 @@ def test_every_catalogue_entry_builds_a_drive():
         assert np.all(np.isfinite(ds.iops.values)) and np.all(ds.iops.values > 0), cid
 
 
-INLINE_NAND = """
-[[nand]]
-id = "acme-tlc"
-[nand.facts]
-vendor = "Acme"
-generation = "A1"
-cell = "TLC"
-die_capacity = "1 Tibit"
-planes = 4
-interface_rate = "2400 MT/s"
-t_read = "45 us"
-t_prog = "1.0 ms"
-[nand.assumed]
-independent_plane_reads = { value = 4, basis = "made up for a test" }
-"""
+INLINE_NAND = spec_fixture.INLINE_NAND
 
 
 def test_inline_nand_and_controller(tmp_path, capsys):

@@ -24,21 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BASE = spec_fixture.BASE
 
 # the file's own die and controller (catalogue layout), named by the part: 4 planes, tR 45 us, 8 W controller
-OWN = """
-[[nand]]
-id = "acme-tlc"
-[nand.facts]
-vendor = "Acme"
-generation = "A1"
-cell = "TLC"
-die_capacity = "1 Tibit"
-planes = 4
-interface_rate = "2400 MT/s"
-t_read = "45 us"
-t_prog = "1.0 ms"
-[nand.assumed]
-independent_plane_reads = { value = 4, basis = "made up for a test" }
-
+OWN = (
+    spec_fixture.INLINE_NAND
+    + """
 [[controller]]
 id = "acme-ctrl"
 [controller.facts]
@@ -49,6 +37,7 @@ channels = 8
 max_channel_rate = "1600 MT/s"
 active_power = "8 W"
 """
+)
 
 OWN_BASE = (
     BASE.replace('nand = "kioxia-bics8-tlc"', 'nand = "acme-tlc"').replace(
