@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from linkmodel.parts.priorspec import PRIOR_KEYS, Prior, read_prior
 from linkmodel.units import QUANTITY_KINDS, format_si, parse_quantity
 
 __all__ = [
@@ -202,6 +203,9 @@ class Value:
     value: Any
     assumed: bool
     basis: str
+    #: the distribution an [assumed] entry writes (range, shape or alternatives); None: the default spread
+    #: of its kind applies (linkmodel.parts.priors)
+    prior: Prior | None = None
 
     @property
     def secondary(self) -> bool:
@@ -270,6 +274,10 @@ def facts_and_assumptions(path: str, data: dict, fields: dict[str, FieldType], p
     for key, raw in facts.items():
         if key == "source":
             continue
+        if isinstance(raw, dict) and "value" in raw:  # a fact written like an assumption, perhaps with a range
+            extra = [k for k in PRIOR_KEYS if k in raw]
+            what = f"has no {extra[0]}" if extra else "is a plain value"
+            raise SpecError(f"{path}: {prefix}facts.{key}: a fact {what}; move it to [assumed] to give it a prior")
         src = sources.get(key, data.get("source"))
         if not isinstance(src, str) or not src.strip():
             raise SpecError(
@@ -279,14 +287,26 @@ def facts_and_assumptions(path: str, data: dict, fields: dict[str, FieldType], p
     for key, entry in assumed.items():
         if key in out:
             raise SpecError(f"{path}: {prefix}assumed.{key}: also given as a fact; a field is one or the other")
-        if not isinstance(entry, dict) or set(entry) != {"value", "basis"}:
-            raise SpecError(f'{path}: {prefix}assumed.{key}: expected {{ value = ..., basis = "..." }}')
+        if not isinstance(entry, dict) or not {"value", "basis"} <= set(entry) <= {"value", "basis", *PRIOR_KEYS}:
+            raise SpecError(
+                f'{path}: {prefix}assumed.{key}: expected {{ value = ..., basis = "..." }} '
+                f"(optionally with {', '.join(PRIOR_KEYS)})"
+            )
         if not isinstance(entry["basis"], str) or not entry["basis"].strip():
             raise SpecError(f"{path}: {prefix}assumed.{key}.basis: expected a non-empty string")
-        out[key] = Value(
-            convert(path, f"{prefix}assumed.{key}.value", entry["value"], fields[key]), True, entry["basis"]
-        )
+        value = convert(path, f"{prefix}assumed.{key}.value", entry["value"], fields[key])
+        out[key] = Value(value, True, entry["basis"], _prior(path, f"{prefix}assumed.{key}", entry, value, fields[key]))
     for key, ft in fields.items():
         if ft.required and key not in out:
             raise SpecError(f"{path}: {prefix}facts.{key}: required field missing (give it as a fact or an assumption)")
     return out
+
+
+def _prior(path: str, where: str, entry: dict, value, ft: FieldType) -> Prior | None:
+    """The prior an [assumed] entry writes (linkmodel.parts.priorspec), its errors as one-line SpecErrors."""
+    try:
+        return read_prior(f"{path}: {where}", entry, value, lambda w, raw: convert(path, w[len(path) + 2 :], raw, ft))
+    except SpecError:
+        raise
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
