@@ -1,0 +1,245 @@
+"""Draws from a part's priors: drive parameters with a ``draw`` dimension, for one broadcast model call.
+
+:func:`draw_params` samples every uncertain input of one SKU (:func:`linkmodel.parts.priors.priors`),
+resolves the SKU once per draw (so a categorical choice, a different NAND die say, re-derives everything
+resting on it: dies, channels, timings) and stacks the draws into one
+:class:`~linkmodel.ssd.params.DriveParams` whose varying fields are DataArrays along ``draw``.
+:func:`linkmodel.ssd.drive.evaluate` and :func:`~linkmodel.ssd.drive.predict` then broadcast over the draws
+in one call.
+
+Sampling: each input is drawn by its inverse CDF from uniforms. Plain Monte Carlo (``method="mc"``,
+default) gives every input its own stream, ``numpy.random.default_rng([seed, crc32(name)])``, so adding an
+input does not move the draws of the others; ``"sobol"`` (scrambled, n a power of 2) and ``"lhs"`` use
+scipy's quasi-Monte Carlo over all inputs at once, in name order (uncertainty.md §3-4). Draws are
+reproducible for a seed on one numpy build; they are not promised across builds.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+from scipy import special
+
+from linkmodel.parts.files import Part, catalogue
+from linkmodel.parts.files import part as _part
+from linkmodel.parts.priors import Z90, Input, priors
+from linkmodel.parts.priorspec import Prior
+from linkmodel.parts.resolve import about
+from linkmodel.parts.rules import params_from_part
+from linkmodel.parts.shared import SHARED
+from linkmodel.ssd.params import DriveParams
+
+__all__ = ["METHODS", "Draws", "draw_params", "sample", "uniforms"]
+
+#: sampling methods
+METHODS = ("mc", "sobol", "lhs")
+#: uniforms are kept this far from 0 and 1 so that an inverse CDF stays finite
+_EPS = 1e-12
+
+#: shared default -> the drive parameter it enters linearly (linkmodel.parts.rules: reserve_fraction is the
+#: parameter; dram_power = DRAM bytes (raw capacity x dram_per_nand_byte unless the part gives its DRAM) x
+#: dram_power_per_byte; phy_power = both directions' line bits x phy_energy_per_bit), so a draw scales the
+#: resolved parameter by drawn / point value
+_SHARED_TARGET = {
+    "reserve_fraction": "reserve_fraction",
+    "dram_per_nand_byte": "dram_power",
+    "dram_power_per_byte": "dram_power",
+    "phy_energy_per_bit": "phy_power",
+}
+_PEER_TARGET = {"iops_limit": "controller_iops", "bandwidth_limit": "controller_bandwidth"}
+
+
+def sample(prior: Prior, u, scale: float = 1.0) -> np.ndarray:
+    """Values of a prior at uniforms ``u`` in (0, 1) (its inverse CDF), spread scaled by ``scale`` [SI].
+
+    ``scale`` multiplies a log-normal's log-sds and pulls the other shapes' bounds toward the value: 0
+    collapses every prior to its value (a categorical one to its value), 1 is the prior as written.
+    """
+    u = np.clip(np.asarray(u, dtype=float), _EPS, 1.0 - _EPS)
+    v = prior.value
+    if prior.shape == "categorical":
+        if scale == 0:
+            return np.full(u.shape, v, dtype=object)
+        choices = np.array([c for c, _ in prior.alternatives], dtype=object)
+        cum = np.cumsum([w for _, w in prior.alternatives])
+        return choices[np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(choices) - 1)]
+    lo, hi = float(prior.lo), float(prior.hi)  # type: ignore[arg-type]
+    if prior.shape == "lognormal":
+        z = special.ndtri(u)
+        sd = np.where(z < 0, np.log(v / lo), np.log(hi / v)) / Z90
+        return v * np.exp(scale * sd * z)
+    if prior.shape == "loguniform":
+        a, b = np.log(v) - scale * np.log(v / lo), np.log(v) + scale * np.log(hi / v)
+        return np.exp(a + u * (b - a))
+    a, b = v - scale * (v - lo), v + scale * (hi - v)
+    if prior.shape == "uniform":
+        return a + u * (b - a)
+    # triangular on [a, b], mode v: the inverse of its CDF
+    if b == a:
+        return np.full(u.shape, v)
+    c = (v - a) / (b - a)
+    return np.where(u < c, a + np.sqrt(u * (b - a) * (v - a)), b - np.sqrt((1.0 - u) * (b - a) * (b - v)))
+
+
+def uniforms(names, n: int, seed: int, method: str = "mc") -> dict[str, np.ndarray]:
+    """Uniforms in [0, 1) per input name: ``n`` draws, reproducible for ``seed``.
+
+    Raises
+    ------
+    ValueError
+        An unknown method, ``n`` below 1, or ``"sobol"`` with ``n`` not a power of 2 (its balance is lost).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method: {method!r} not allowed; allowed: {', '.join(METHODS)}")
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"draws: expected a whole number of draws >= 1, got {n!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed: expected a whole number >= 0, got {seed!r}")
+    names = sorted(names)
+    if method == "mc":
+        return {k: np.random.default_rng([int(seed), zlib.crc32(k.encode())]).random(n) for k in names}
+    from scipy.stats import qmc
+
+    if method == "sobol" and n & (n - 1):
+        raise ValueError(f"draws: the sobol method needs a power of 2 (e.g. 1024), got {n}")
+    d = max(len(names), 1)
+    rng = np.random.default_rng(int(seed))
+    gen = qmc.Sobol(d, scramble=True, rng=rng) if method == "sobol" else qmc.LatinHypercube(d, rng=rng)
+    u = gen.random(n)
+    return {k: u[:, i] for i, k in enumerate(names)}
+
+
+@dataclass(frozen=True)
+class Draws:
+    """A SKU's drive parameters over draws of its priors.
+
+    Attributes
+    ----------
+    params : DriveParams
+        Fields that vary are DataArrays along ``draw`` (``n`` long); the others are the point values.
+    point : DriveParams
+        The point resolution (every input at its value), as :func:`linkmodel.parts.params_from_part`.
+    provenance : dict
+        The point resolution's provenance.
+    inputs : dict of str -> Input
+        The uncertain inputs and their priors.
+    values : dict of str -> numpy.ndarray
+        Each input's ``n`` drawn values [SI] (object arrays for categorical inputs).
+    seed, n, method, scale
+        How the draws were made (:func:`draw_params`).
+    """
+
+    params: DriveParams
+    point: DriveParams
+    provenance: dict
+    inputs: dict
+    values: dict
+    seed: int
+    n: int
+    method: str
+    scale: float
+
+
+def _swap(values: dict, name: str, x):
+    """``values`` (a fields dict) with field ``name``'s value replaced by ``x``."""
+    v = values[name]
+    return {**values, name: replace(v, value=x.item() if isinstance(x, np.generic) else x)}
+
+
+def _substituted(part: Part, cat: dict, inputs: dict[str, Input], x: dict[str, np.ndarray], i: int):
+    """(part, catalogue, calibrated constants) with draw ``i`` of every file and calibrated input."""
+    pfields, inline = dict(part.fields), {k: dict(v) for k, v in part.inline.items()}
+    cat_i = {k: dict(v) for k, v in cat.items()}
+    constants = {}
+    for name, inp in inputs.items():
+        xi = x[name][i]
+        if inp.scope == "part":
+            pfields = _swap(pfields, inp.key, xi)
+        elif inp.scope in ("nand", "controller"):
+            table = inline[inp.scope] if inp.own else cat_i[inp.scope]
+            e = table[inp.entry]
+            table[inp.entry] = replace(e, fields=_swap(e.fields, inp.key, xi))
+        elif inp.scope == "calibrated":
+            constants[inp.key] = float(xi)
+    return replace(part, fields=pfields, inline=inline), cat_i, constants
+
+
+def _one(part: Part, capacity, cat, inputs, x, i: int, peers: bool) -> dict:
+    """The drive parameters of draw ``i`` (a dict of floats); ``peers``: a missing controller limit takes its
+    peer draw (else it stays "no limit", the point value)."""
+    p_i, cat_i, constants = _substituted(part, cat, inputs, x, i)
+    params, _ = params_from_part(p_i, capacity, cat_i, constants)
+    out = dict(params)
+    ctrl = p_i.get("controller")
+    for name, inp in inputs.items():
+        if inp.scope == "shared" and not (inp.key == "dram_per_nand_byte" and "dram" in part.fields):
+            target = _SHARED_TARGET[inp.key]
+            out[target] = out[target] * float(x[name][i]) / SHARED[inp.key].value
+        elif peers and inp.scope == "peer" and inp.entry == ctrl and np.isinf(out[_PEER_TARGET[inp.key]]):
+            out[_PEER_TARGET[inp.key]] = float(x[name][i])
+    return out
+
+
+def _stack(rows: list[dict], point: DriveParams) -> DriveParams:
+    import xarray as xr
+
+    out = {}
+    for f in fields(DriveParams):
+        col = np.array([r[f.name] for r in rows], dtype=float)
+        same = np.all(col == col[0]) or np.all(np.isnan(col))
+        out[f.name] = (
+            point[f.name]
+            if same and col[0] == point[f.name]
+            else xr.DataArray(col, dims="draw", coords={"draw": np.arange(len(rows))})
+        )
+    return DriveParams.from_mapping(out)
+
+
+def draw_params(
+    part, n: int = 1024, seed: int = 0, capacity: float | None = None, cat=None, method: str = "mc", scale: float = 1.0
+) -> Draws:
+    """A SKU's drive parameters over ``n`` draws of its priors, for one broadcast call of the drive model.
+
+    Parameters
+    ----------
+    part : Part or str or pathlib.Path
+        A Part, a bundled id or a spec-file path.
+    n : int
+        Number of draws (1,024 gives the 10th percentile of an output with log-sd 0.2 to about 1 %).
+    seed : int
+        Seed (>= 0); the same seed gives the same draws on the same numpy build.
+    capacity : float, optional
+        The SKU's user capacity [B]; default the headline.
+    cat : dict, optional
+        The catalogue.
+    method : {"mc", "sobol", "lhs"}
+        Plain Monte Carlo (one stream per input), scrambled Sobol' (n a power of 2) or Latin hypercube.
+    scale : float
+        Spread multiplier (:func:`sample`): 0 collapses every prior to its value, 1 is as written.
+
+    Returns
+    -------
+    Draws
+
+    Raises
+    ------
+    ValueError
+        A bad method, number of draws, seed or scale; a SpecError naming the file when a draw makes no
+        drive (e.g. a drawn power cap below the static power).
+    """
+    part = _part(part)
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 <= scale <= 10:
+        raise ValueError(f"scale: expected a number from 0 to 10, got {scale!r}")
+    cat = catalogue() if cat is None else cat
+    inputs = priors(part, capacity, cat)
+    u = uniforms(inputs, n, seed, method)
+    x = {}
+    for name, inp in inputs.items():
+        v = sample(inp.prior, u[name], scale)
+        x[name] = v if inp.bounds is None else np.clip(v, *inp.bounds)
+    with about(part, capacity):
+        point, prov = params_from_part(part, capacity, cat)
+        rows = [_one(part, capacity, cat, inputs, x, i, scale > 0) for i in range(n)]
+    return Draws(_stack(rows, point), point, prov, inputs, x, int(seed), int(n), method, float(scale))
