@@ -1,0 +1,151 @@
+"""Intervals on a part's figures: the drive model over draws of the part's priors, in one broadcast call.
+
+:func:`intervals` draws the priors of every SKU a part publishes figures for
+(:func:`linkmodel.parts.draws.draw_params`), evaluates each workload once over all draws, and gives per
+published figure the point prediction (every input at its value, as ``validate`` prints it), the median
+and the 80 % interval (10th to 90th percentile) over the draws, and the quantile at which the published
+figure falls among them. The seed, number of draws and method are in the result: the same seed gives the
+same numbers on the same numpy build.
+
+Covered: the figures of the drive model (sequential and random throughput and IOPS, power, efficiency,
+idle power); QD1 latency and endurance figures are not drawn yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from linkmodel import parts as _parts
+from linkmodel.parts.draws import Draws, draw_params
+from linkmodel.ssd import drive
+from linkmodel.studies.figures import PREDICTED
+from linkmodel.studies.report import Report
+
+__all__ = ["INTERVAL", "FigureInterval", "Intervals", "intervals", "quantile_of", "summarize"]
+
+#: the interval reported: its lower and upper percentile [1] (an 80 % central interval)
+INTERVAL = (0.1, 0.9)
+
+
+@dataclass(frozen=True, eq=False)
+class FigureInterval(Report):
+    """One published figure against the model over draws (SI: B/s, 1/s, W, B/s/W).
+
+    ``quantile`` is the share of draws below the published value (ties count half): 0.5 at the median,
+    below 0.1 or above 0.9 outside the 80 % interval.
+    """
+
+    metric: str
+    capacity: float
+    published: float
+    point: float
+    median: float
+    low: float
+    high: float
+    quantile: float
+
+
+@dataclass(frozen=True, eq=False)
+class Intervals(Report):
+    """A part's figures over draws: per figure the point, median, 80 % interval and the published quantile."""
+
+    part: str
+    seed: int
+    draws: int
+    method: str
+    interval: tuple
+    figures: tuple
+    inputs: tuple
+
+
+def quantile_of(samples, value: float) -> float:
+    """The share of ``samples`` below ``value``, ties counted half (the mid-rank empirical CDF) [1]."""
+    x = np.asarray(samples, dtype=float).ravel()
+    return float((np.count_nonzero(x < value) + 0.5 * np.count_nonzero(x == value)) / x.size)
+
+
+def summarize(samples) -> tuple[float, float, float]:
+    """(median, 10th percentile, 90th percentile) of draws (numpy's linear interpolation) [units of the draws]."""
+    lo, med, hi = np.quantile(np.asarray(samples, dtype=float).ravel(), [INTERVAL[0], 0.5, INTERVAL[1]])
+    return float(med), float(lo), float(hi)
+
+
+def _per_draw(values, n: int) -> np.ndarray:
+    """A model output as ``n`` values, one per draw (an output no draw moves is repeated)."""
+    v = np.asarray(values, dtype=float)
+    return np.broadcast_to(v, (n,)) if v.ndim == 0 else v.reshape(n)
+
+
+class _Runs:
+    """One SKU's draws and each workload evaluated once over them (point and drawn)."""
+
+    def __init__(self, draws: Draws):
+        self.draws, self._cache = draws, {}
+
+    def figure(self, metric: str, block: float) -> tuple[float, np.ndarray]:
+        """(point prediction, the n drawn predictions) of a metric at an I/O size [B]."""
+        wl_name, quantity = PREDICTED[metric]
+        key = (wl_name, block)
+        if key not in self._cache:
+            d = self.draws
+            if wl_name is None:  # the highest average power over the standard workloads
+                pt, ds = drive.predict(d.point), drive.predict(d.params)
+                self._cache[key] = (pt.power.max("workload"), ds.power.max("workload"))
+            else:
+                base = drive.WORKLOADS[wl_name]
+                wl = drive.Workload(wl_name, float(block), base.read_fraction, base.random)
+                self._cache[key] = (drive.evaluate(d.point, wl), drive.evaluate(d.params, wl))
+        pt, ds = self._cache[key]
+        if wl_name is not None:
+            pt, ds = pt[quantity], ds[quantity]
+        return float(pt), _per_draw(ds.values, self.draws.n)
+
+
+def _drawn(part, pub) -> bool:
+    """A figure of the drive model that is a check of it (not one of its inputs, as validate decides)."""
+    if pub.metric not in PREDICTED or PREDICTED[pub.metric][0] not in (*drive.WORKLOADS, None) or pub.sets:
+        return False
+    cap = part.get("power_cap")
+    return not (pub.metric == "active_power" and cap is not None and np.isclose(pub.value, cap))
+
+
+def intervals(part, n: int = 1024, seed: int = 0, cat=None, method: str = "mc", scale: float = 1.0) -> Intervals:
+    """Every drive-model figure a part publishes: point, median and 80 % interval over draws of its priors.
+
+    Parameters
+    ----------
+    part : Part or str or pathlib.Path
+        A Part, a bundled id or a spec-file path.
+    n : int
+        Draws per SKU.
+    seed : int
+        Seed (>= 0), reported in the result.
+    cat : dict, optional
+        The catalogue.
+    method : {"mc", "sobol", "lhs"}
+        See :func:`linkmodel.parts.draws.draw_params`.
+    scale : float
+        Spread multiplier of every prior (0: every input at its value, the point prediction).
+
+    Returns
+    -------
+    Intervals
+        ``figures``: one :class:`FigureInterval` per published figure of the drive model (SI units),
+        ``inputs``: the names of the inputs drawn (of every SKU).
+    """
+    part = _parts.part(part)
+    runs: dict = {}
+    out = []
+    for pub in part.published:
+        if not _drawn(part, pub):
+            continue
+        if pub.capacity not in runs:
+            runs[pub.capacity] = _Runs(draw_params(part, n, seed, pub.capacity, cat, method, scale))
+        with _parts.about(part, pub.capacity):
+            point, x = runs[pub.capacity].figure(pub.metric, pub.block_size)
+        med, lo, hi = summarize(x)
+        out.append(FigureInterval(pub.metric, pub.capacity, pub.value, point, med, lo, hi, quantile_of(x, pub.value)))
+    names = sorted({name for r in runs.values() for name in r.draws.inputs})
+    return Intervals(part.id, int(seed), int(n), method, INTERVAL, tuple(out), tuple(names))
