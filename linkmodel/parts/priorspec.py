@@ -88,7 +88,7 @@ def _alternatives(where: str, raw, value, to_si: Callable[[str, Any], Any]) -> t
     shape_msg = f'{where}.alternatives: expected [[choice, weight], ...], e.g. [["a", 0.6], ["b", 0.4]], got {raw!r}'
     if not isinstance(raw, list) or not raw:
         raise ValueError(shape_msg)
-    out = []
+    out: list[tuple[Any, float]] = []
     for i, item in enumerate(raw):
         if not isinstance(item, list) or len(item) != 2:
             raise ValueError(shape_msg)

@@ -82,7 +82,8 @@ class _Runs:
     """One SKU's draws and each workload evaluated once over them (point and drawn)."""
 
     def __init__(self, draws: Draws):
-        self.draws, self._cache = draws, {}
+        self.draws = draws
+        self._cache: dict[tuple, tuple] = {}
 
     def figure(self, metric: str, block: float) -> tuple[float, np.ndarray]:
         """(point prediction, the n drawn predictions) of a metric at an I/O size [B]."""
