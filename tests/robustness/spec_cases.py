@@ -275,6 +275,27 @@ def _contradictions(base: dict, inline: dict) -> list[Case]:
     return out
 
 
+def _priors(base: dict) -> list[Case]:
+    """Bad priors (issue 16): each a one-line error naming the file and the field."""
+
+    def assumed_cap(**prior) -> dict:
+        s = copy.deepcopy(base)
+        s["facts"].pop("power_cap", None)
+        s["facts"]["source"].pop("power_cap", None)
+        s["assumed"]["power_cap"] = {"value": "25 W", "basis": "test", **prior}
+        return s
+
+    rows = [
+        ("range-not-containing-value", assumed_cap(range=["26 W", "30 W"]), ("power_cap", "contain")),
+        ("negative-bound", assumed_cap(range=["-5 W", "30 W"], shape="uniform"), ("power_cap", "positive")),
+        ("unknown-shape", assumed_cap(range=["20 W", "30 W"], shape="gauss"), ("power_cap", "shape")),
+        ("weights-not-summing-to-1", assumed_cap(alternatives=[["25 W", 0.5], ["20 W", 0.4]]), ("power_cap", "sum")),
+    ]
+    on_fact = _set(base, "facts.power_cap", {"value": "25 W", "range": ["20 W", "30 W"]})
+    rows.append(("range-on-a-fact", on_fact, ("facts.power_cap", "fact")))
+    return [_case(f"prior:{name}", s, [names]) for name, s, names in rows]
+
+
 def _broken_files() -> list[Case]:
     text = SPEC.read_text()
     deep = "x = " + "[" * 50_000 + "]" * 50_000 + "\n"
@@ -338,6 +359,7 @@ def cases() -> list[Case]:
     out += _field_cases(inline, "controller", CONTROLLER_FIELDS, lambda s: s["controller"][0]["facts"])
     out += _published(base)
     out += _contradictions(base, inline)
+    out += _priors(base)
     out += _broken_files()
     out += _other_commands(base)
     return out
