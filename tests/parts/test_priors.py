@@ -313,3 +313,13 @@ def test_categorical_nand_resolved_per_draw(tmp_path):
     t_read = d.params.t_read.values
     for i, die in enumerate(choice):
         assert t_read[i] == d.values[f"nand {die}.t_read"][i]
+
+
+def test_bundled_pm1753_die_is_v8_or_v9():
+    """data/specs/samsung-pm1753.toml: V8 (weight 0.6) or V9 (0.4); its point resolution stays on V8."""
+    part = load("samsung-pm1753")
+    assert part.fields["nand"].prior.alternatives == (("samsung-v8-tlc", 0.6), ("samsung-v9-tlc", 0.4))
+    d = draw_params(part, 400, seed=1)
+    share_v9 = np.mean(d.values["part.nand"] == "samsung-v9-tlc")
+    assert abs(share_v9 - 0.4) < 4 * math.sqrt(0.24 / 400)
+    assert d.provenance["t_read"].detail.startswith("nand samsung-v8-tlc")
