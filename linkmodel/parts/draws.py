@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 from scipy import special
 
-from linkmodel.parts.files import Part, catalogue
+from linkmodel.parts.files import Part, SpecError, catalogue
 from linkmodel.parts.files import part as _part
 from linkmodel.parts.priors import Z90, Input, priors
 from linkmodel.parts.priorspec import Prior
@@ -30,6 +30,7 @@ from linkmodel.parts.resolve import about
 from linkmodel.parts.rules import params_from_part
 from linkmodel.parts.shared import SHARED
 from linkmodel.ssd.params import DriveParams
+from linkmodel.ssd.power import static_power
 
 __all__ = ["METHODS", "Draws", "draw_params", "sample", "uniforms"]
 
@@ -83,8 +84,9 @@ def sample(prior: Prior, u, scale: float = 1.0) -> np.ndarray:
     return np.where(u < c, a + np.sqrt(u * (b - a) * (v - a)), b - np.sqrt((1.0 - u) * (b - a) * (b - v)))
 
 
-def uniforms(names, n: int, seed: int, method: str = "mc") -> dict[str, np.ndarray]:
-    """Uniforms in [0, 1) per input name: ``n`` draws, reproducible for ``seed``.
+def uniforms(names, n: int, seed: int, method: str = "mc", round_: int = 0) -> dict[str, np.ndarray]:
+    """Uniforms in [0, 1) per input name: ``n`` draws, reproducible for ``seed`` (and ``round_``, the redraw
+    round of :func:`draw_params`).
 
     Raises
     ------
@@ -99,13 +101,13 @@ def uniforms(names, n: int, seed: int, method: str = "mc") -> dict[str, np.ndarr
         raise ValueError(f"seed: expected a whole number >= 0, got {seed!r}")
     names = sorted(names)
     if method == "mc":
-        return {k: np.random.default_rng([int(seed), zlib.crc32(k.encode())]).random(n) for k in names}
+        return {k: np.random.default_rng([int(seed), zlib.crc32(k.encode()), round_]).random(n) for k in names}
     from scipy.stats import qmc
 
     if method == "sobol" and n & (n - 1):
         raise ValueError(f"draws: the sobol method needs a power of 2 (e.g. 1024), got {n}")
     d = max(len(names), 1)
-    rng = np.random.default_rng(int(seed))
+    rng = np.random.default_rng([int(seed), round_])
     gen = qmc.Sobol(d, scramble=True, rng=rng) if method == "sobol" else qmc.LatinHypercube(d, rng=rng)
     u = gen.random(n)
     return {k: u[:, i] for i, k in enumerate(names)}
@@ -129,6 +131,8 @@ class Draws:
         Each input's ``n`` drawn values [SI] (object arrays for categorical inputs).
     seed, n, method, scale
         How the draws were made (:func:`draw_params`).
+    redrawn : int
+        Draws refused and drawn again because they make no drive (static power at or above the power cap).
     """
 
     params: DriveParams
@@ -140,6 +144,7 @@ class Draws:
     n: int
     method: str
     scale: float
+    redrawn: int = 0
 
 
 def _swap(values: dict, name: str, x):
@@ -166,9 +171,10 @@ def _substituted(part: Part, cat: dict, inputs: dict[str, Input], x: dict[str, n
     return replace(part, fields=pfields, inline=inline), cat_i, constants
 
 
-def _one(part: Part, capacity, cat, inputs, x, i: int, peers: bool) -> dict:
-    """The drive parameters of draw ``i`` (a dict of floats); ``peers``: a missing controller limit takes its
-    peer draw (else it stays "no limit", the point value)."""
+def _one(part: Part, capacity, cat, inputs, x, i: int, peers: bool) -> dict | None:
+    """The drive parameters of draw ``i`` (a dict of floats), None when they make no drive (static power at
+    or above the power cap); ``peers``: a missing controller limit takes its peer draw (else it stays "no
+    limit", the point value)."""
     p_i, cat_i, constants = _substituted(part, cat, inputs, x, i)
     params, _ = params_from_part(p_i, capacity, cat_i, constants)
     out = dict(params)
@@ -179,7 +185,42 @@ def _one(part: Part, capacity, cat, inputs, x, i: int, peers: bool) -> dict:
             out[target] = out[target] * float(x[name][i]) / SHARED[inp.key].value
         elif peers and inp.scope == "peer" and inp.entry == ctrl and np.isinf(out[_PEER_TARGET[inp.key]]):
             out[_PEER_TARGET[inp.key]] = float(x[name][i])
-    return out
+    static = static_power(
+        out["controller_power"], out["dram_power"], out["phy_power"], out["standby_power"], out["dies"]
+    )
+    return out if static < out["power_cap"] else None
+
+
+#: redraw rounds before giving up on priors that seldom make a drive
+_ROUNDS = 20
+
+
+def _feasible(part: Part, capacity, cat, inputs, n: int, seed: int, method: str, scale: float):
+    """(rows, drawn input values, draws refused): ``n`` draws that make a drive, refused ones drawn again.
+
+    A draw whose static power reaches the power cap is no possible drive (the prior is truncated to drives
+    that can run I/O); it is replaced by a draw of the next round (seeded ``[seed, round]``).
+    """
+    rows: list[dict] = []
+    kept: dict[str, list] = {k: [] for k in inputs}
+    refused = 0
+    for r in range(_ROUNDS):
+        u = uniforms(inputs, n, seed, method, r)
+        x = {}
+        for name, inp in inputs.items():
+            v = sample(inp.prior, u[name], scale)
+            x[name] = v if inp.bounds is None else np.clip(v, *inp.bounds)
+        for i in range(n):
+            row = _one(part, capacity, cat, inputs, x, i, scale > 0)
+            if row is None:
+                refused += 1
+                continue
+            rows.append(row)
+            for k in inputs:
+                kept[k].append(x[k][i])
+            if len(rows) == n:
+                return rows, {k: np.array(v, dtype=x[k].dtype) for k, v in kept.items()}, refused
+    raise SpecError(f"{part.path}: priors: fewer than {n} of {_ROUNDS * n} draws make a drive that can run I/O")
 
 
 def _stack(rows: list[dict], point: DriveParams) -> DriveParams:
@@ -234,12 +275,7 @@ def draw_params(
         raise ValueError(f"scale: expected a number from 0 to 10, got {scale!r}")
     cat = catalogue() if cat is None else cat
     inputs = priors(part, capacity, cat)
-    u = uniforms(inputs, n, seed, method)
-    x = {}
-    for name, inp in inputs.items():
-        v = sample(inp.prior, u[name], scale)
-        x[name] = v if inp.bounds is None else np.clip(v, *inp.bounds)
     with about(part, capacity):
         point, prov = params_from_part(part, capacity, cat)
-        rows = [_one(part, capacity, cat, inputs, x, i, scale > 0) for i in range(n)]
-    return Draws(_stack(rows, point), point, prov, inputs, x, int(seed), int(n), method, float(scale))
+        rows, x, redrawn = _feasible(part, capacity, cat, inputs, n, seed, method, scale)
+    return Draws(_stack(rows, point), point, prov, inputs, x, int(seed), int(n), method, float(scale), redrawn)

@@ -100,8 +100,9 @@ SHARED_PRIORS: dict[str, tuple[float, float, str]] = {
     "phy_energy_per_bit": (4e-12, 8e-12, "the 4-8 pJ/bit PHY budget range (ssd_modeling.md §6.3)"),
 }
 
-#: the shared defaults a draw varies (the others are PCIe settings, mapping sizes, or "no SLC cache")
-SHARED_DRAWN = ("reserve_fraction", "dram_per_nand_byte", "dram_power_per_byte", "phy_energy_per_bit")
+#: the shared defaults a draw varies (the others are PCIe settings, mapping sizes, "no SLC cache", and the
+#: DRAM per NAND byte, which is arithmetic: a 4-byte entry per 4 KiB mapping unit)
+SHARED_DRAWN = ("reserve_fraction", "dram_power_per_byte", "phy_energy_per_bit")
 
 #: the fields each file's resolution reads (others do not move a drive parameter)
 PART_READ = tuple(k for k in PART_FIELDS if k not in ("nand_by_capacity", "dwpd", "warranty_years", "form_factor"))

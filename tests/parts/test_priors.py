@@ -294,7 +294,7 @@ def test_shared_default_draw_equals_resolution_with_that_default(monkeypatch):
     """A drawn shared default scales the parameter it enters; resolving with that default gives the same value."""
     d = draw_params("kioxia-cm9-r", 3, seed=4)
     for i in range(3):
-        for key in ("dram_power_per_byte", "phy_energy_per_bit", "dram_per_nand_byte"):
+        for key in ("dram_power_per_byte", "phy_energy_per_bit"):
             monkeypatch.setitem(_shared.SHARED, key, _shared.Shared(float(d.values[f"shared.{key}"][i]), "drawn"))
         consts = {k.split(".", 1)[1]: float(v[i]) for k, v in d.values.items() if k.startswith("calibrated.")}
         part = load("kioxia-cm9-r")
@@ -323,3 +323,15 @@ def test_bundled_pm1753_die_is_v8_or_v9():
     share_v9 = np.mean(d.values["part.nand"] == "samsung-v9-tlc")
     assert abs(share_v9 - 0.4) < 4 * math.sqrt(0.24 / 400)
     assert d.provenance["t_read"].detail.startswith("nand samsung-v8-tlc")
+
+
+def test_draws_that_make_no_drive_are_drawn_again(tmp_path):
+    """At an 8 W cap the test part's point static power (controller 0.28 x 9.8 W = 2.7 W, PHY 3.7 W, DRAM
+    ~0.9 W) leaves little room: draws with more static power than the cap are refused and drawn again."""
+    part = load_part(write(tmp_path, BASE.replace('power_cap = "25 W"', 'power_cap = "8 W"')))
+    d = draw_params(part, 64, seed=0)
+    p = d.params
+    static = p.controller_power + p.dram_power + p.phy_power + p.standby_power * p.dies
+    assert d.redrawn > 0
+    assert static.sizes == {"draw": 64} and bool((static < p.power_cap).all())
+    drive.predict(d.params)  # every kept draw runs
