@@ -84,7 +84,7 @@ def _catalogue_entries(ps: str, entries, kind: str, shared: dict, shared_where: 
         group = vals["cell"].value if "cell" in vals else "all"
         for g in (group, "all"):
             for k, v in shared.get(g, {}).items():
-                vals.setdefault(k, Value(v.value, v.assumed, f"shared {g} value{shared_where}: {v.basis}"))
+                vals.setdefault(k, Value(v.value, v.assumed, f"shared {g} value{shared_where}: {v.basis}", v.span))
         for key, ft in fields.items():
             if ft.required and key not in vals:
                 raise SpecError(

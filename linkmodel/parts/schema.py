@@ -197,11 +197,15 @@ class Value:
         True for an assumption, False for a fact.
     basis : str
         The source of a fact, or the basis of an assumption.
+    span : (lower, upper) or None
+        An assumption's plausible range (SI, as ``value``) where its entry gives one
+        (``range = [lo, hi]``); None otherwise.
     """
 
     value: Any
     assumed: bool
     basis: str
+    span: tuple[Any, Any] | None = None
 
     @property
     def secondary(self) -> bool:
@@ -252,6 +256,19 @@ def check_keys(path: str, where: str, table: dict, allowed) -> None:
         raise SpecError(f"{path}: {where}{unknown[0]}: unknown key; allowed: {', '.join(sorted(allowed))}")
 
 
+def _span(path: str, where: str, entry: dict, ft: FieldType, value) -> tuple[Any, Any] | None:
+    """An assumption's ``range = [lower, upper]`` in SI, or None; the value must lie inside it."""
+    if "range" not in entry:
+        return None
+    raw = entry["range"]
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise SpecError(f"{path}: {where}.range: expected [lower, upper], got {raw!r}")
+    lo, hi = (convert(path, f"{where}.range", r, ft) for r in raw)
+    if not lo <= value <= hi:
+        raise SpecError(f"{path}: {where}.range: {raw[0]!r}..{raw[1]!r} does not hold the value {entry['value']!r}")
+    return lo, hi
+
+
 def facts_and_assumptions(path: str, data: dict, fields: dict[str, FieldType], prefix: str = "") -> dict[str, Value]:
     """Read ``[facts]`` (+ ``[facts.source]``) and ``[assumed]`` into Values."""
     facts = data.get("facts", {})
@@ -279,13 +296,15 @@ def facts_and_assumptions(path: str, data: dict, fields: dict[str, FieldType], p
     for key, entry in assumed.items():
         if key in out:
             raise SpecError(f"{path}: {prefix}assumed.{key}: also given as a fact; a field is one or the other")
-        if not isinstance(entry, dict) or set(entry) != {"value", "basis"}:
-            raise SpecError(f'{path}: {prefix}assumed.{key}: expected {{ value = ..., basis = "..." }}')
+        if not isinstance(entry, dict) or set(entry) - {"range"} != {"value", "basis"}:
+            raise SpecError(
+                f'{path}: {prefix}assumed.{key}: expected {{ value = ..., basis = "..." }} '
+                "(and optionally range = [lower, upper])"
+            )
         if not isinstance(entry["basis"], str) or not entry["basis"].strip():
             raise SpecError(f"{path}: {prefix}assumed.{key}.basis: expected a non-empty string")
-        out[key] = Value(
-            convert(path, f"{prefix}assumed.{key}.value", entry["value"], fields[key]), True, entry["basis"]
-        )
+        value = convert(path, f"{prefix}assumed.{key}.value", entry["value"], fields[key])
+        out[key] = Value(value, True, entry["basis"], _span(path, f"{prefix}assumed.{key}", entry, fields[key], value))
     for key, ft in fields.items():
         if ft.required and key not in out:
             raise SpecError(f"{path}: {prefix}facts.{key}: required field missing (give it as a fact or an assumption)")
