@@ -18,8 +18,10 @@ All SI (s, 1/s).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from linkmodel._array import check_choice
 from linkmodel._typing import StorageIo
 from linkmodel.parts import Part, lookup, nand_id
 from linkmodel.ssd import closedloop
@@ -35,8 +37,6 @@ __all__ = ["MIXED_DEPTHS", "host_path", "latency_spread", "mixed_at_depth", "mix
 #: 8 threads x QD 32 = 256 (published_parts.toml measured notes). Closed-loop IOPS rises with depth, so the
 #: model's figures at the two ends bound it over the span.
 MIXED_DEPTHS = (32, 256)
-
-_FIRMWARE = {"read": "firmware_read", "write": "firmware_write"}
 
 
 def _controller(part: Part, cat: Mapping[str, Any]):
@@ -59,15 +59,18 @@ def host_path(part: Part, cat: Mapping[str, Any], end: str = "value") -> _lat.Ho
     HostPath
         Firmware terms in seconds.
     """
+    check_choice("end", end, ("value", "low", "high"))
     ctrl = _controller(part, cat)
-    terms = {}
-    for name in _FIRMWARE.values():
+    default = _lat.DEFAULT_PATH
+
+    def term(name: str) -> float:
         v = ctrl.fields.get(name)
         if v is None:
-            continue
-        lo_hi = v.span if v.span is not None else (v.value, v.value)
-        terms[name] = float({"value": v.value, "low": lo_hi[0], "high": lo_hi[1]}[end])
-    return _lat.HostPath(**terms)
+            return float(getattr(default, name))
+        lo, hi = v.span if v.span is not None else (v.value, v.value)
+        return float({"value": v.value, "low": lo, "high": hi}[end])
+
+    return replace(default, firmware_read=term("firmware_read"), firmware_write=term("firmware_write"))
 
 
 def latency_spread(

@@ -112,3 +112,13 @@ def test_in_range_and_range_summary_by_hand():
 def test_mixed_depths_are_the_documented_span():
     # Micron's blog: QD 256 on spec sheets, QD 32 "a normal stress level"
     assert spread.MIXED_DEPTHS == (32, 256)
+
+
+def test_host_path_ends_and_a_bad_end():
+    cat = parts.catalogue()
+    p = parts.part("kioxia-cm9-r")  # shared firmware time: 5 us, range 2-16 us (controllers.toml)
+    assert spread.host_path(p, cat).firmware_write == pytest.approx(5 * US)
+    assert spread.host_path(p, cat, "low").firmware_read == pytest.approx(2 * US)
+    assert spread.host_path(p, cat, "high").firmware_write == pytest.approx(16 * US)
+    with pytest.raises(ValueError, match="end"):
+        spread.host_path(p, cat, "middle")
