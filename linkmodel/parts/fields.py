@@ -210,4 +210,8 @@ CONTROLLER_FIELDS: dict[str, FieldType] = {
     "idle_power": FieldType("power", positive=False, span=(0.0, CONTROLLER_POWER[1])),  # never above active_power
     # 6-28 nm in the catalogue; 250 nm is a 1990s process
     "process_nm": FieldType("number", span=(1.0, 250.0)),
+    # command handling and FTL work on a QD1 read / buffered write (linkmodel.ssd.hostpath.HostPath): 2-16 us
+    # plausible (controllers.toml); 0 (all in hardware) to 1 ms, above any published QD1 write
+    "firmware_read": FieldType("time", positive=False, span=(0.0, 1e-3)),
+    "firmware_write": FieldType("time", positive=False, span=(0.0, 1e-3)),
 }

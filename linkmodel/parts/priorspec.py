@@ -73,14 +73,14 @@ class Prior:
     basis: str = ""
 
 
-def _range(where: str, raw, value, to_si: Callable[[str, Any], Any]) -> tuple[float, float]:
+def _range(where: str, raw, value, to_si: Callable[[str, Any], Any], written=None) -> tuple[float, float]:
     if not isinstance(raw, list) or len(raw) != 2:
         raise ValueError(f'{where}.range: expected two values [low, high], e.g. ["0.9 ms", "1.6 ms"], got {raw!r}')
     lo, hi = (to_si(f"{where}.range[{i}]", x) for i, x in enumerate(raw))
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{where}.range: a range needs a numeric value; give alternatives for a choice")
     if not lo <= value <= hi:
-        raise ValueError(f"{where}.range: {raw[0]!r} to {raw[1]!r} does not contain the value ({value:g} SI)")
+        raise ValueError(f"{where}.range: {raw[0]!r} to {raw[1]!r} does not contain the value {written if written is not None else value!r}")
     return float(lo), float(hi)
 
 
@@ -142,7 +142,7 @@ def read_prior(where: str, entry: dict, value, to_si: Callable[[str, Any], Any])
         raise ValueError(f"{where}.shape: {shape!r} not allowed; allowed: {', '.join(SHAPES)}")
     if "range" not in entry:
         raise ValueError(f'{where}.shape: a shape needs a range, e.g. range = ["0.9 ms", "1.6 ms"]')
-    lo, hi = _range(where, entry["range"], value, to_si)
+    lo, hi = _range(where, entry["range"], value, to_si, entry.get("value"))
     if shape in ("lognormal", "loguniform") and lo <= 0:
         raise ValueError(f"{where}.range: a {shape} range must start above 0; use shape = 'uniform' or 'triangular'")
     return Prior(float(value), lo, hi, shape)

@@ -198,6 +198,9 @@ class Value:
         True for an assumption, False for a fact.
     basis : str
         The source of a fact, or the basis of an assumption.
+    span : (lower, upper) or None
+        An assumption's plausible range (SI, as ``value``) where its entry gives one
+        (``range = [lo, hi]``); None otherwise.
     """
 
     value: Any
@@ -206,6 +209,14 @@ class Value:
     #: the distribution an [assumed] entry writes (range, shape or alternatives); None: the default spread
     #: of its kind applies (linkmodel.parts.priors)
     prior: Prior | None = None
+
+    @property
+    def span(self) -> tuple[float, float] | None:
+        """The range [SI] its author wrote (the prior's ends), or None (none written, or a categorical prior)."""
+        p = self.prior
+        if p is None or p.lo is None or p.hi is None:
+            return None
+        return float(p.lo), float(p.hi)
 
     @property
     def secondary(self) -> bool:

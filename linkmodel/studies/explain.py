@@ -38,12 +38,13 @@ def explain_latency(record: Record, prov: dict, br) -> str:
             else "the other terms alone exceed it"
         )
         return (
-            f"rests on t_read {media * 1e6:.3g} us ({src.source}: {short(src.detail)}) and the shared host and "
-            f"controller terms ({short(DEFAULTS['firmware_read'])}); {need}"
+            f"rests on t_read {media * 1e6:.3g} us ({src.source}: {short(src.detail)}), the shared host terms "
+            f"and the controller's firmware time (controllers.toml; {short(DEFAULTS['firmware_read'])}); {need}"
         )
     fw = DEFAULTS["firmware_write"]
     return (
-        f"rests on the shared host and controller terms of a buffered write (firmware {short(fw)}); vendors' "
+        f"rests on the shared host terms and the controller's firmware time of a buffered write "
+        f"(controllers.toml; {short(fw)}); vendors' "
         "write paths differ (published 5-25 us) and no breakdown is published; a figure below the link and "
         "host terms alone needs polling and a hardware write path"
     )
@@ -107,7 +108,9 @@ def explain_miss(record: Record, prov: dict) -> tuple[str, str]:
     if record.metric == "mixed_70_30":
         parts.insert(
             0,
-            "the throughput ceiling, while the spec's queue depth is unstated (at a given depth: "
+            f"the closed loop at the vendor's queue depth ({record.queue_depth:g}; reads waiting behind programs)"
+            if record.queue_depth is not None
+            else "the throughput ceiling, while the spec's queue depth is unstated (at a given depth: "
             "linkmodel latency PART --mix 0.7, reads waiting behind programs)",
         )
     if parts:

@@ -79,7 +79,12 @@ class Record:
     """One published figure next to the model's prediction.
 
     ``error`` is the signed fraction predicted / published - 1 (None when the
-    metric is not modelled yet). Values are SI (B/s, 1/s, W, B/s/W).
+    metric is not modelled yet, or when the figure is reported as a range only).
+    ``predicted_low`` / ``predicted_high`` bound the prediction over inputs the vendor
+    does not state (QD1 latency: tR and firmware time over their plausible ranges;
+    a mixed figure with no stated queue depth: the depths of
+    :data:`linkmodel.studies.spread.MIXED_DEPTHS`); ``queue_depth`` is the depth the
+    figure was evaluated at, where the vendor states one. Values are SI (B/s, 1/s, W, B/s/W, s).
     """
 
     part: str
@@ -95,6 +100,16 @@ class Record:
     source: str
     why: str = ""  # for a prediction outside its class target: what the miss rests on
     cause: str = ""  # for such a miss: one of CAUSES
+    queue_depth: float | None = None  # the stated depth the figure was evaluated at
+    predicted_low: float | None = None  # the prediction's range over unstated inputs (both or neither)
+    predicted_high: float | None = None
+
+    @property
+    def in_range(self) -> bool | None:
+        """The published figure lies inside [predicted_low, predicted_high] (None: no range)."""
+        if self.predicted_low is None or self.predicted_high is None:
+            return None
+        return bool(self.predicted_low <= self.published <= self.predicted_high)
 
     def as_dict(self) -> dict:
         """JSON-ready dict."""

@@ -18,7 +18,7 @@ from linkmodel._typing import StorageIo
 from linkmodel.parts import Part, bundled_parts, catalogue
 from linkmodel.ssd import drive
 from linkmodel.ssd import latency as _lat
-from linkmodel.studies import endurance_view, explain, sanity
+from linkmodel.studies import endurance_view, explain, sanity, spread
 from linkmodel.studies.figures import CAUSES, CLASSES, PREDICTED, TARGETS, Record
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Record",
     "miss_causes",
     "predict_part",
+    "range_summary",
     "summary",
     "summary_markdown",
     "validate",
@@ -141,8 +142,10 @@ def _latency_record(part: Part, pub, quantity: str, run: _Predictions) -> Record
     params, prov = run.params(pub.capacity)
     io: StorageIo = "read" if quantity == "read" else "write"
     with _parts.about(part, pub.capacity):
-        br = _lat.qd1(params, io, pub.block_size)
-        lat, drain = _lat.sustained_qd1(params, io, pub.block_size)
+        path = spread.host_path(part, run.cat)
+        br = _lat.qd1(params, io, pub.block_size, path)
+        lat, drain = _lat.sustained_qd1(params, io, pub.block_size, path)
+        low, high = spread.latency_spread(part, run.cat, params, io, pub.block_size, pub.capacity)
     lat = float(lat)
     top = sorted(((float(br[k]), k) for k in br.data_vars if k != "total"), reverse=True)[:2]
     binding = (
@@ -150,9 +153,29 @@ def _latency_record(part: Part, pub, quantity: str, run: _Predictions) -> Record
         if bool(drain)
         else ", ".join(f"{k} {v * 1e6:.3g} us" for v, k in top)
     )
-    rec = _record(part, pub, lat, binding)
+    rec = replace(_record(part, pub, lat, binding), predicted_low=low, predicted_high=high)
     why = explain.explain_latency(rec, prov, br)
     return replace(rec, why=why, cause="unpublished inputs" if why else "")
+
+
+def _mixed_record(part: Part, pub, run: _Predictions) -> Record:
+    """A mixed read/write figure: the closed loop at the vendor's stated depth, else a range over depths."""
+    params, prov = run.params(pub.capacity)
+    with _parts.about(part, pub.capacity):
+        if pub.queue_depth is None:
+            low, high = spread.mixed_spread(params, pub.block_size)
+            lo_d, hi_d = spread.MIXED_DEPTHS
+            rec = _record(part, pub, None, f"queue depth not stated: model over QD {lo_d}-{hi_d}")
+            rec = replace(rec, predicted_low=low, predicted_high=high)
+            inside = "inside" if rec.in_range else "outside"
+            return replace(rec, binding=f"{rec.binding} {low / 1e3:.0f}-{high / 1e3:.0f} kIOPS ({inside})")
+        (iops,), ceiling = spread.mixed_at_depth(params, [pub.queue_depth], pub.block_size)
+    _, stage = run.drive(pub.capacity, "mixed_70_30", pub.block_size, "iops")
+    where = "at" if iops >= ceiling * (1 - 1e-6) else "below"
+    binding = f"closed loop at the stated QD {pub.queue_depth:g}, {where} the mix ceiling: {stage}"
+    rec = replace(_record(part, pub, iops, binding), queue_depth=pub.queue_depth)
+    cause, why = explain.explain_miss(rec, prov)
+    return replace(rec, why=why, cause=cause)
 
 
 def _endurance_record(part: Part, pub, quantity: str, run: _Predictions) -> Record:
@@ -204,6 +227,8 @@ def validate_part(part: Part, cat=None) -> list[Record]:
                 rec = _latency_record(part, pub, quantity, run)
             elif wl_name == "endurance":
                 rec = _endurance_record(part, pub, quantity, run)
+            elif pub.metric == "mixed_70_30":
+                rec = _mixed_record(part, pub, run)
             else:
                 rec = _drive_record(part, pub, wl_name, quantity, run)
         records.append(rec)
@@ -275,6 +300,29 @@ def summary(records) -> dict:
     return out
 
 
+def range_summary(records) -> dict:
+    """Vendor figures with a predicted range (:attr:`Record.in_range`), counted per metric class.
+
+    A QD1 latency's range spans its unstated inputs (tR, firmware time); a mixed figure with no stated queue
+    depth has only a range. Third-party (``measured``) figures are left out, as in :func:`summary`.
+
+    Returns
+    -------
+    dict
+        class -> {"n": figures with a range, "inside": of them inside it, "range_only": of them with no single
+        prediction}
+    """
+    out: dict[str, dict[str, int]] = {}
+    for r in records:
+        if r.in_range is None or r.kind == "measured":
+            continue
+        c = out.setdefault(CLASSES.get(r.metric, r.metric), {"n": 0, "inside": 0, "range_only": 0})
+        c["n"] += 1
+        c["inside"] += int(r.in_range)
+        c["range_only"] += int(r.predicted is None)
+    return out
+
+
 #: row order of :func:`summary_markdown` (classes not listed follow, sorted)
 _MARKDOWN_ORDER = (
     "sequential read",
@@ -291,7 +339,8 @@ _MARKDOWN_ORDER = (
 
 
 def summary_markdown(records) -> str:
-    """:func:`summary` and :func:`miss_causes` as two Markdown tables (``linkmodel validate --markdown``).
+    """:func:`summary`, :func:`miss_causes` and (where any figure has one) :func:`range_summary` as Markdown tables
+    (``linkmodel validate --markdown``).
 
     Errors are absolute, in percent of the published figure (one decimal); the target is the class's
     absolute-error target in percent (for "all vendor figures", a target for the median). The text is what
@@ -314,4 +363,15 @@ def summary_markdown(records) -> str:
     lines += ["", "| cause | misses | of them from secondary sources | what it means |", "|---|---|---|---|"]
     for name, c in miss_causes(records).items():
         lines.append(f"| {name} | {c['n']} | {c['unconfirmed']} | {c['meaning']} |")
+    ranges = range_summary(records)
+    if ranges:
+        lines += [
+            "",
+            "| metric class | figures with a predicted range | published inside it "
+            "| range only (no single prediction) |",
+            "|---|---|---|---|",
+        ]
+        for name in [c for c in _MARKDOWN_ORDER if c in ranges] + sorted(set(ranges) - set(_MARKDOWN_ORDER)):
+            c = ranges[name]
+            lines.append(f"| {name} | {c['n']} | {c['inside']}/{c['n']} | {c['range_only']} |")
     return "\n".join(lines) + "\n"

@@ -154,12 +154,17 @@ def test_counts_and_sizes_stay_fixed_without_alternatives():
 
 def test_bundled_part_priors_by_kind():
     ins = priors(load("samsung-pm1763"))
-    # samsung-v9-tlc's tR is assumed (40 us, by analogy: x/ 1.5); its erase time a TLC [shared] value (4 ms, x/ 2)
+    # samsung-v9-tlc's tR is assumed with its author's range (40 us in 30-45 us, nand.toml); its erase time a
+    # TLC [shared] value (4 ms, x/ 2); its program time an assumption by analogy with no range written (1.07 ms,
+    # x/ 1.5, the default spread of its kind)
     t_read = ins["nand samsung-v9-tlc.t_read"].prior
-    assert (t_read.kind, t_read.lo, t_read.hi) == (
+    assert t_read.kind == "author"
+    assert (t_read.lo, t_read.value, t_read.hi) == pytest.approx((30e-6, 40e-6, 45e-6))
+    t_prog = ins["nand samsung-v9-tlc.t_prog"].prior
+    assert (t_prog.kind, t_prog.lo, t_prog.hi) == (
         "assumption by analogy",
-        pytest.approx(40e-6 / 1.5),
-        pytest.approx(60e-6),
+        pytest.approx(1.07e-3 / 1.5),
+        pytest.approx(1.07e-3 * 1.5),
     )
     assert ins["nand samsung-v9-tlc.t_erase"].prior.kind == "shared cell-type value"
     assert (ins["nand samsung-v9-tlc.t_erase"].prior.lo, ins["nand samsung-v9-tlc.t_erase"].prior.hi) == (
