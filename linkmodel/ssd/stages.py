@@ -122,24 +122,21 @@ def link_stage(a, d: Demand, prior, options) -> StageResult:
     """
     fam = np.asarray(a["link_family"], dtype=float)
     ufs_ = fam == 1.0
-    shape = np.broadcast_shapes(fam.shape, np.shape(a["gen"]), np.shape(a["lanes"]), np.shape(d.size))
-    rate, binding = np.zeros(shape), np.full(shape, "", dtype=object)
+    parts = []  # (where, ceiling [1/s], binding) of each family's budget
     if not np.all(ufs_):
         g, n = (np.where(ufs_, _PCIE_STANDIN[k], a[k]) if np.any(ufs_) else a[k] for k in ("gen", "lanes"))
         ds = nvme.io_link_ceiling(g, n, d.size, a["mps"], read_fraction=d.read_share, mrrs=a["mrrs"], options=options)
-        rate, binding = _where(~ufs_, ds, rate, binding, shape)
+        parts.append((~ufs_, ds.transfer_rate.values, ds.binding.values))
     if np.any(ufs_):
         g, n = (np.where(ufs_, a[k], _UFS_STANDIN[k]) for k in ("gen", "lanes"))
-        ds = ufs.io_link_ceiling(g, n, np.broadcast_to(d.size, shape), read_fraction=d.read_share)
-        rate, binding = _where(ufs_, ds, rate, binding, shape)
-    return StageResult(rate, outputs={"link_binding": binding.astype(str)})
-
-
-def _where(mask, ds, rate, binding, shape):
-    """Take a link budget's ``transfer_rate`` [1/s] and ``binding`` where ``mask`` holds."""
-    r = np.broadcast_to(np.asarray(ds.transfer_rate.values, dtype=float), shape)
-    b = np.broadcast_to(np.asarray(ds.binding.values), shape)
-    return np.where(mask, r, rate), np.where(mask, b, binding)
+        ds = ufs.io_link_ceiling(g, n, d.size, read_fraction=d.read_share)
+        parts.append((ufs_, ds.transfer_rate.values, ds.binding.values))
+    if len(parts) == 1:  # one family: its budget as it is
+        _, rate, binding = parts[0]
+        return StageResult(np.asarray(rate, dtype=float), outputs={"link_binding": np.asarray(binding)})
+    (m0, r0, b0), (_, r1, b1) = parts
+    rate = np.where(m0, np.asarray(r0, dtype=float), np.asarray(r1, dtype=float))
+    return StageResult(rate, outputs={"link_binding": np.where(m0, b0, b1).astype(str)})
 
 
 @register("controller_iops", ("controller_iops",), ("controller_iops",), "IOPS the controller's processing allows")
