@@ -46,4 +46,5 @@ BASE = dict(
     raw_capacity=1.28e12,
     reserve_fraction=0.0,
     indirection_unit=4096,
+    link_family=0.0,  # PCIe (the field's default)
 )

@@ -180,10 +180,15 @@ def _print_checks(checks) -> None:
     )
     for c in checks:
         unit, scale = _UNIT_OF.get(c.metric, ("", 1.0))
-        verdict = "within the link's ceiling" if c.possible else "ABOVE the link's ceiling at every MPS"
+        at = c.link or f"at MPS {c.mps:g} B"
+        verdict = (
+            "within the link's ceiling"
+            if c.possible
+            else "ABOVE the link's ceiling" + ("" if c.link else " at every MPS")
+        )
         print(
             f"- {c.metric} {c.published / scale:.4g} {unit} at {c.capacity / 1e12:g} TB: {verdict} "
-            f"({c.link_ceiling / scale:.4g} {unit} at MPS {c.mps:g} B)"
+            f"({c.link_ceiling / scale:.4g} {unit} {at})"
         )
         for req in c.requirements:
             print(f"    needs: {req}")

@@ -60,7 +60,7 @@ def _catalogue_shared(ps: str, data: dict, kind: str) -> dict[str, dict[str, Val
             raise SpecError(f"{ps}: shared.{group}: expected a table")
         check_keys(ps, f"shared.{group}.", table, {"facts", "assumed", "source"})
         loose = {k: replace(v, required=False) for k, v in fields.items()}
-        shared[group] = facts_and_assumptions(ps, table, loose, prefix=f"shared.{group}.")
+        shared[group] = facts_and_assumptions(ps, table, loose, prefix=f"shared.{group}.", links=False)
     return shared
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from linkmodel.parts.schema import FieldType
 from linkmodel.pcie import phy, transactions
+from linkmodel.ufs import mphy
 from linkmodel.units import GB, PB, TB, KiB, MiB, pJ
 
 __all__ = [
     "CONTROLLER_FIELDS",
     "ENDURANCE_METRICS",
+    "LINK_FAMILIES",
     "METRICS",
     "NAND_FIELDS",
     "PART_FIELDS",
@@ -62,6 +64,9 @@ QUEUE_DEPTH = (1.0, 65535.0 * 65536.0)
 INDIRECTION_UNIT = (512.0, 1 * MiB)
 #: DRAM [B]: 1 B per 1 KB of NAND at a 4 KiB unit puts 10 PB of NAND at 10 TB; below 1 MB is a unit slip
 DRAM = (1e6, 10 * TB)
+#: host memory buffer [B]: NVMe lets a drive ask for any size; DRAM-less client drives ask for 16-64 MiB
+#: (ASSUMPTION from the HMB drives' published figures); 1 MiB - 16 GiB refuses a unit slip either way
+HMB = (1 * MiB, 16 * 1024 * MiB)
 #: die power while sensing, programming or erasing [W]: 25-100 mA at 3.3 V is 83-330 mW (SimpleSSD, SSDSim);
 #: ASSUMPTION: 1 mW - 2 W, beyond any die
 DIE_POWER = (1e-3, 2.0)
@@ -70,6 +75,12 @@ CONTROLLER_POWER = (0.1, 100.0)
 
 _GENS = tuple(phy.GENERATIONS)
 _LANES = tuple(phy.ALLOWED_LANES)
+#: host-link families of a part or controller (``link``); PCIe when absent
+LINK_FAMILIES = ("pcie", "ufs")
+#: lanes either family allows (PCIe 1, 2, 4, 8, 16; UFS 1-4 per direction): checked per family on load
+_ANY_LANES = tuple(sorted(set(_LANES) | set(mphy.ALLOWED_LANES)))
+#: M-PHY high-speed gears the UFS budget models (HS-G6, PAM4 with FEC, is not modelled)
+_GEARS = tuple(mphy.GEARS)
 _SIZES = tuple(float(m) for m in transactions.ALLOWED_MPS)  # MPS and MRRS take the same sizes
 
 # ---------------------------------------------------------------------------
@@ -77,8 +88,10 @@ _SIZES = tuple(float(m) for m in transactions.ALLOWED_MPS)  # MPS and MRRS take 
 # ---------------------------------------------------------------------------
 
 PART_FIELDS: dict[str, FieldType] = {
-    "gen": FieldType("int", True, _GENS, doc="PCIe generation"),
-    "lanes": FieldType("int", True, _LANES, doc="PCIe link width"),
+    "link": FieldType("choice", choices=LINK_FAMILIES, doc="host-link family: pcie (default) or ufs"),
+    "gen": FieldType("int", choices=_GENS, doc="PCIe generation (PCIe parts: required; UFS parts: refused)"),
+    "gear": FieldType("int", choices=_GEARS, doc="M-PHY high-speed gear (UFS parts: required; PCIe parts: refused)"),
+    "lanes": FieldType("int", True, _ANY_LANES, doc="link width: PCIe 1, 2, 4, 8, 16; UFS lanes per direction 1-4"),
     "mps": FieldType("size", choices=_SIZES, doc="Max_Payload_Size"),
     "mrrs": FieldType("size", choices=_SIZES, doc="Max_Read_Request_Size"),
     "controller": FieldType("str", True, doc="controller catalogue id, or the id of the file's own [[controller]]"),
@@ -103,6 +116,8 @@ PART_FIELDS: dict[str, FieldType] = {
         "size", span=INDIRECTION_UNIT, pow2=True, doc="mapping granularity, a power of two (default 4 KiB; 16 KiB QLC)"
     ),
     "dwpd": FieldType("number", span=DWPD, doc="rated drive writes per day"),
+    "dramless": FieldType("bool", doc="no DRAM on the drive (DRAM-less client controllers, UFS devices)"),
+    "hmb": FieldType("size", span=HMB, doc="host memory buffer a DRAM-less NVMe drive asks for (its mapping cache)"),
     "slc_cache": FieldType(
         "number",
         positive=False,
@@ -200,8 +215,10 @@ NAND_FIELDS: dict[str, FieldType] = {
 CONTROLLER_FIELDS: dict[str, FieldType] = {
     "vendor": FieldType("str", True),
     "name": FieldType("str", True),
-    "gen": FieldType("int", True, _GENS),
-    "lanes": FieldType("int", choices=_LANES),
+    "link": FieldType("choice", choices=LINK_FAMILIES),
+    "gen": FieldType("int", choices=_GENS),  # PCIe controllers: required; UFS: refused
+    "gear": FieldType("int", choices=_GEARS),  # UFS controllers: required; PCIe: refused
+    "lanes": FieldType("int", choices=_ANY_LANES),
     "channels": FieldType("int", True, span=CHANNELS),
     "max_channel_rate": FieldType("rate", True, span=NAND_RATE),
     "iops_limit": FieldType("frequency", span=IOPS),

@@ -219,6 +219,18 @@ def _check_power(ps: str, fields: dict[str, Value], published: tuple[Published, 
                 )
 
 
+def _check_dram(ps: str, fields: dict[str, Value]) -> None:
+    """A DRAM-less part (``dramless = true``) gives no ``dram``; an ``hmb`` belongs to a DRAM-less part only."""
+    where = {k: f"{'assumed' if v.assumed else 'facts'}.{k}" for k, v in fields.items()}
+    dramless = bool(fields["dramless"].value) if "dramless" in fields else False
+    if dramless and "dram" in fields:
+        raise SpecError(f"{ps}: {where['dram']}: a DRAM-less part (dramless = true) has no DRAM")
+    if "hmb" in fields and not dramless:
+        raise SpecError(
+            f"{ps}: {where['hmb']}: a host memory buffer replaces the drive's DRAM; set dramless = true with it"
+        )
+
+
 def load_part(path) -> Part:
     """Load and validate one part spec file.
 
@@ -237,7 +249,9 @@ def load_part(path) -> Part:
         One line naming the file and field: bad TOML, unknown keys, missing
         required fields, wrong types, negative values, unknown units, a
         capacity in bits, a value outside its plausible range
-        (:mod:`~linkmodel.parts.fields`), idle power above the power cap or
+        (:mod:`~linkmodel.parts.fields`), link fields of the other link family
+        (a ``gear`` on PCIe, a ``gen`` on UFS), ``dram`` on a DRAM-less part or
+        ``hmb`` on one with DRAM, idle power above the power cap or
         the active power, an endurance figure with a block size, an ``id``
         that is not the file name.
     """
@@ -255,6 +269,7 @@ def load_part(path) -> Part:
     fields = facts_and_assumptions(ps, data, PART_FIELDS)
     published = _published(ps, data, fields["capacity"].value)
     _check_power(ps, fields, published)
+    _check_dram(ps, fields)
     inline = {kind: inline_entries(ps, data, kind) for kind in ("nand", "controller")}
     if data["id"] != p.stem:
         raise SpecError(

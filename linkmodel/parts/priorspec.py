@@ -80,7 +80,8 @@ def _range(where: str, raw, value, to_si: Callable[[str, Any], Any], written=Non
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{where}.range: a range needs a numeric value; give alternatives for a choice")
     if not lo <= value <= hi:
-        raise ValueError(f"{where}.range: {raw[0]!r} to {raw[1]!r} does not contain the value {written if written is not None else value!r}")
+        shown = written if written is not None else value
+        raise ValueError(f"{where}.range: {raw[0]!r} to {raw[1]!r} does not contain the value {shown!r}")
     return float(lo), float(hi)
 
 

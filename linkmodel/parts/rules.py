@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from linkmodel._typing import CellMode
+from linkmodel.parts import hostlink
 from linkmodel.parts.files import Part, SpecError, catalogue, same_capacity
 from linkmodel.parts.resolve import (
     Context,
@@ -26,7 +27,6 @@ from linkmodel.parts.resolve import (
     value_kind,
 )
 from linkmodel.parts.shared import SHARED, Provenance
-from linkmodel.pcie import phy
 from linkmodel.ssd import nand as _nand
 from linkmodel.ssd.params import DriveParams
 
@@ -83,22 +83,6 @@ def derived(func) -> Resolver:
 # ---------------------------------------------------------------------------
 # overrides, derivations and checks
 # ---------------------------------------------------------------------------
-
-
-def whatif_link(key: str) -> Resolver:
-    """A what-if ``gen`` or ``lanes`` (checked like the link model checks it)."""
-
-    def res(ctx: Context, name: str) -> Resolved | None:
-        if key not in ctx.whatif:
-            return None
-        v = ctx.whatif[key]
-        try:
-            (phy.check_gen if key == "gen" else phy.check_lanes)(v)
-        except ValueError as e:
-            raise SpecError(f"{ctx.part.path}: what-if {e}") from None
-        return float(v), Provenance("assumed", f"what-if: {key} {v} instead of the part's {ctx.part.get(key):g}")
-
-    return res
 
 
 def _channel_rate(ctx: Context) -> Resolved:
@@ -202,17 +186,6 @@ def _channels(ctx: Context) -> Resolved:
     )
 
 
-def _check_link_within_controller(ctx: Context) -> None:
-    """The link cannot be faster or wider than the controller's host interface (unless a what-if says so)."""
-    for key in ("gen", "lanes"):
-        ctrl = ctx.ctrl
-        if key in ctrl.fields and ctx.values[key] > float(ctrl.get(key)) and key not in ctx.whatif:
-            raise SpecError(
-                f"{ctx.part.path}: {key}: {ctx.values[key]:g} exceeds controller {ctrl.id}'s {key} "
-                f"{float(ctrl.get(key)):g}"
-            )
-
-
 def slc_mode(key: str) -> Resolver:
     """In SLC mode, the NAND entry's SLC-mode time ``key`` (``t_read_slc``, ``t_prog_slc``)."""
 
@@ -241,23 +214,6 @@ def no_limit(ctx: Context, name: str) -> Resolved:
     return np.inf, Provenance(ctx.entry_source(c), f"controller {c.id}: no published limit, not modelled as binding")
 
 
-def _controller_interface(ctx: Context) -> tuple[int, int, float]:
-    """Gen, lanes and line rate [B/s] at which the controller's data path reaches its full-load power.
-
-    The controller's own host interface (else the part's link); a what-if link faster than it is taken as the
-    same design with that interface (ASSUMPTION).
-    """
-    c, v = ctx.ctrl, ctx.values
-    c_gen = int(c.get("gen")) if "gen" in c.fields else int(v["gen"])
-    c_lanes = int(c.get("lanes")) if "lanes" in c.fields else int(v["lanes"])
-    b_full = float(phy.line_rate(c_gen, c_lanes))
-    link_whatif = "gen" in ctx.whatif or "lanes" in ctx.whatif
-    if link_whatif and float(phy.line_rate(int(v["gen"]), int(v["lanes"]))) > b_full:
-        c_gen, c_lanes = int(v["gen"]), int(v["lanes"])
-        b_full = float(phy.line_rate(c_gen, c_lanes))
-    return c_gen, c_lanes, b_full
-
-
 # The catalogue's controller power is its power at full load moving data (sequential transfers at its line
 # rate); the work per NVMe command (command_energy, calibrated) comes on top of it at small-block rates,
 # where commands per byte are 32x those of 128 KiB transfers. A shared fraction f of it is fixed (cores,
@@ -270,7 +226,7 @@ def _controller_interface(ctx: Context) -> tuple[int, int, float]:
 
 
 def _controller_power(ctx: Context) -> Resolved:
-    _check_link_within_controller(ctx)
+    hostlink.check_link_within_controller(ctx)
     p_full = float(ctx.ctrl.get("active_power"))
     basis = ctx.ctrl.fields["active_power"]
     src = f"controller {ctx.ctrl.id}: " + ("ASSUMPTION: " if basis.assumed else "") + basis.basis
@@ -283,12 +239,12 @@ def _controller_power(ctx: Context) -> Resolved:
 
 def _controller_energy(ctx: Context) -> Resolved:
     p_full = float(ctx.ctrl.get("active_power"))
-    c_gen, c_lanes, b_full = _controller_interface(ctx)
+    label, b_full = hostlink.controller_interface(ctx)
     f = ctx.calibrated["controller_fixed_fraction"]
     return (1.0 - f) * p_full / b_full + ctx.calibrated["controller_energy"], Provenance(
         "calibrated",
-        f"(1 - f) x {p_full:g} W / {b_full / 1e9:.4g} GB/s (Gen{c_gen} "
-        f"x{c_lanes} line rate: full load, ASSUMPTION) + the shared un-itemised "
+        f"(1 - f) x {p_full:g} W / {b_full / 1e9:.4g} GB/s ({label} "
+        f"line rate: full load, ASSUMPTION) + the shared un-itemised "
         "data-path energy per byte (calibrated)",
     )
 
@@ -303,6 +259,11 @@ def _command_energy(ctx: Context) -> Resolved:
 
 
 def _dram_power(ctx: Context) -> Resolved:
+    if ctx.part.get("dramless"):
+        v = ctx.part.fields["dramless"]
+        hmb = ctx.part.get("hmb")
+        host = f"; its mapping cache is {hmb / 2**20:g} MiB of host memory (HMB)" if hmb else ""
+        return 0.0, Provenance(value_kind(v), f"no DRAM on the drive ({v.basis}){host}")
     if "dram" in ctx.part.fields:
         dram, dram_basis = ctx.part.get("dram"), "part"
     else:
@@ -314,9 +275,11 @@ def _dram_power(ctx: Context) -> Resolved:
 
 
 def _phy_power(ctx: Context) -> Resolved:
-    line_bits = float(phy.line_rate(int(ctx.values["gen"]), int(ctx.values["lanes"]))) * 8
+    fam = hostlink.family(ctx.part)
+    line_bits = hostlink.raw_line_rate(fam, ctx.values["gen"], ctx.values["lanes"]) * 8
     e = SHARED["phy_energy_per_bit"]
-    return 2 * line_bits * e.value, Provenance("shared", "both directions at the line rate x " + e.basis)
+    ufs = "; ASSUMPTION: the PCIe PHY's energy per bit applied to M-PHY (no M-PHY figure)" if fam == "ufs" else ""
+    return 2 * line_bits * e.value, Provenance("shared", "both directions at the line rate x " + e.basis + ufs)
 
 
 def _power_state(ctx: Context) -> Resolved | None:
@@ -378,10 +341,11 @@ _SLC_TIMES = {"t_read": "t_read_slc", "t_prog": "t_prog_slc"}
 
 #: parameter -> resolvers tried in turn, in resolution order
 RULES: tuple[tuple[str, tuple[Resolver, ...]], ...] = (
-    ("gen", (whatif_link("gen"), fact())),
-    ("lanes", (whatif_link("lanes"), fact())),
-    ("mps", (fact(), default(_mps_default))),
-    ("mrrs", (fact(), default("mrrs"))),
+    ("link_family", (hostlink.link_family,)),
+    ("gen", (hostlink.whatif_link("gen"), fact(), fact("gear"))),
+    ("lanes", (hostlink.whatif_link("lanes"), fact())),
+    ("mps", (hostlink.pcie_only, fact(), default(_mps_default))),
+    ("mrrs", (hostlink.pcie_only, fact(), default("mrrs"))),
     ("user_capacity", (derived(_user_capacity),)),
     ("raw_capacity", (derived(_raw_capacity),)),
     ("dies", (derived(_dies),)),
@@ -446,7 +410,8 @@ def params_from_part(
         What-if: build the SKU from this NAND or controller catalogue id
         instead of the part's (dies re-derived from the raw capacity).
     gen, lanes : int, optional
-        What-if: give the SKU this PCIe link instead of the part's. A link
+        What-if: give the SKU this PCIe link (a UFS part: these M-PHY lanes;
+        a ``gen`` is refused there) instead of the part's. A link
         beyond the controller's host interface is taken as the same
         controller design with that interface (ASSUMPTION): its data-path
         power then reaches its full-load figure at the new link's line rate.

@@ -29,6 +29,7 @@ __all__ = [
     "SpecError",
     "Value",
     "check_keys",
+    "check_link_fields",
     "facts_and_assumptions",
     "read_toml",
 ]
@@ -267,8 +268,14 @@ def check_keys(path: str, where: str, table: dict, allowed) -> None:
         raise SpecError(f"{path}: {where}{unknown[0]}: unknown key; allowed: {', '.join(sorted(allowed))}")
 
 
-def facts_and_assumptions(path: str, data: dict, fields: dict[str, FieldType], prefix: str = "") -> dict[str, Value]:
-    """Read ``[facts]`` (+ ``[facts.source]``) and ``[assumed]`` into Values."""
+def facts_and_assumptions(
+    path: str, data: dict, fields: dict[str, FieldType], prefix: str = "", links: bool = True
+) -> dict[str, Value]:
+    """Read ``[facts]`` (+ ``[facts.source]``) and ``[assumed]`` into Values.
+
+    ``links``: check the host-link fields against the ``link`` family (False for a catalogue's ``[shared]``
+    table, which holds defaults, not a part or a controller).
+    """
     facts = data.get("facts", {})
     assumed = data.get("assumed", {})
     if not isinstance(facts, dict):
@@ -310,6 +317,8 @@ def facts_and_assumptions(path: str, data: dict, fields: dict[str, FieldType], p
     for key, ft in fields.items():
         if ft.required and key not in out:
             raise SpecError(f"{path}: {prefix}facts.{key}: required field missing (give it as a fact or an assumption)")
+    if links and "link" in fields:
+        check_link_fields(path, prefix, out, needs_lanes="capacity" in fields)
     return out
 
 
@@ -321,3 +330,44 @@ def _prior(path: str, where: str, entry: dict, value, ft: FieldType) -> Prior | 
         raise
     except ValueError as exc:
         raise SpecError(str(exc)) from None
+
+
+#: lanes each host-link family allows: PCIe widths; UFS (M-PHY) lanes per direction (UniPro PA_MAXDATALANES 4)
+LINK_LANES = {"pcie": (1, 2, 4, 8, 16), "ufs": (1, 2, 3, 4)}
+#: fields that belong to one family only: the other refuses them
+_ONLY = {"pcie": ("gen", "mps", "mrrs", "hmb"), "ufs": ("gear",)}
+
+
+def check_link_fields(path: str, prefix: str, out: dict[str, Value], needs_lanes: bool) -> None:
+    """The host-link fields of a part or controller agree with its ``link`` family (PCIe unless given).
+
+    A PCIe part or controller needs ``gen`` and refuses ``gear``; a UFS one
+    needs ``gear`` and refuses ``gen``, ``mps``, ``mrrs`` and ``hmb`` (PCIe
+    and NVMe notions); ``lanes`` must be one its family allows.
+
+    Raises
+    ------
+    SpecError
+        One line naming the file and the field.
+    """
+    fam = str(out["link"].value) if "link" in out else "pcie"
+    other = "ufs" if fam == "pcie" else "pcie"
+    where = {k: f"{prefix}{'assumed' if v.assumed else 'facts'}.{k}" for k, v in out.items()}
+    need = "gen" if fam == "pcie" else "gear"
+    if need not in out:
+        how = 'link = "pcie", the default' if fam == "pcie" else 'link = "ufs"'
+        alt = '; a UFS part sets link = "ufs" and gear' if fam == "pcie" else ""
+        raise SpecError(f"{path}: {prefix}facts.{need}: required field missing ({how}){alt}")
+    for key in _ONLY[other]:
+        if key in out:
+            raise SpecError(
+                f"{path}: {where[key]}: not allowed on a {fam.upper()} link (link = {fam!r}); "
+                f"{key} belongs to {other.upper()} links"
+            )
+    if needs_lanes and "lanes" not in out:
+        raise SpecError(f"{path}: {prefix}facts.lanes: required field missing (give it as a fact or an assumption)")
+    if "lanes" in out and int(out["lanes"].value) not in LINK_LANES[fam]:
+        allowed = ", ".join(str(n) for n in LINK_LANES[fam])
+        raise SpecError(
+            f"{path}: {where['lanes']}: {out['lanes'].value:g} not allowed on a {fam.upper()} link; allowed: {allowed}"
+        )

@@ -275,6 +275,11 @@ def qd1(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, path: Ho
         ``host_complete``; :data:`STEPS`) and ``total`` [s]; steps that do not apply are 0.
     """
     check_choice("io", io, IOS)
+    if np.any(np.asarray(params.get("link_family", 0.0)) == 1.0):
+        raise ValueError(
+            "link_family: the QD1 latency model covers PCIe/NVMe host paths (doorbell, SQE fetch, CQE, MSI-X); "
+            "a UFS part's host path (UTP UPIUs over UniPro) is not modelled"
+        )
     a, kind = unpack(**{k: params[k] for k in _QD1_INPUTS}, size=size)
     check_range("size", a["size"], lo=0, lo_open=True, unit="B")
     _check_one_die(a["size"], params)

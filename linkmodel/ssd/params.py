@@ -14,14 +14,14 @@ working; what-ifs use :func:`dataclasses.replace`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 import numpy as np
 
 from linkmodel._array import check_range
 
-__all__ = ["GLOSSARY", "PARAMETERS", "DriveParams", "check_arrays"]
+__all__ = ["GLOSSARY", "LINK_FAMILIES", "PARAMETERS", "DriveParams", "check_arrays", "check_link_family"]
 
 #: domains: "positive" (> 0), "positive_or_inf" (> 0, inf = no limit), "nonnegative" (>= 0),
 #: "fraction" (0-1), "fraction_below_one" (0 <= x < 1), "link" (checked by the link model, which knows the
@@ -31,9 +31,13 @@ __all__ = ["GLOSSARY", "PARAMETERS", "DriveParams", "check_arrays"]
 _DOMAINS = ("positive", "positive_or_inf", "nonnegative", "fraction", "fraction_below_one", "link")
 
 
-def _f(units: str, long_name: str, domain: str = "positive", hi: float = np.inf) -> Any:
+def _f(units: str, long_name: str, domain: str = "positive", hi: float = np.inf, **kw) -> Any:
     assert domain in _DOMAINS
-    return field(metadata={"units": units, "long_name": long_name, "domain": domain, "hi": hi})
+    return field(metadata={"units": units, "long_name": long_name, "domain": domain, "hi": hi}, **kw)
+
+
+#: codes of the host-link family (:attr:`DriveParams.link_family`)
+LINK_FAMILIES = {"pcie": 0.0, "ufs": 1.0}
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,11 +46,21 @@ class DriveParams(Mapping):
 
     :func:`linkmodel.parts.params_from_part` builds one from a spec file,
     with the provenance of every field.
+
+    The host link's family is ``link_family``, a numeric code
+    (:data:`LINK_FAMILIES`: 0 PCIe/NVMe, 1 UFS), not a string: every field
+    must broadcast like the others (a sweep can put PCIe and UFS drives on one
+    axis, :func:`linkmodel._array.unpack` takes numbers only), and a code keeps
+    ``gen`` and ``lanes`` meaningful for both families instead of adding
+    fields that are NaN for one of them. On a UFS link ``gen`` is the M-PHY
+    high-speed gear (1-5) and ``lanes`` the lanes per direction (1-4); ``mps``
+    and ``mrrs`` are not used there. The field defaults to 0 (PCIe) so that
+    parameter sets written before it existed keep their meaning and numbers.
     """
 
     # host link
-    gen: Any = _f("1", "PCIe generation", "link")
-    lanes: Any = _f("1", "PCIe lanes", "link")
+    gen: Any = _f("1", "PCIe generation (a UFS link: M-PHY high-speed gear)", "link")
+    lanes: Any = _f("1", "PCIe lanes (a UFS link: M-PHY lanes per direction)", "link")
     mps: Any = _f("B", "PCIe Max_Payload_Size", "link")
     mrrs: Any = _f("B", "PCIe Max_Read_Request_Size", "link")
     # NAND channels and dies
@@ -87,6 +101,8 @@ class DriveParams(Mapping):
     raw_capacity: Any = _f("B", "NAND capacity", hi=1e18)
     reserve_fraction: Any = _f("1", "NAND held back from the FTL", "fraction_below_one")
     indirection_unit: Any = _f("B", "mapping unit", hi=16777216)
+    # host-link family, last because it has a default (every other field is required)
+    link_family: Any = _f("1", "host-link family code: 0 PCIe/NVMe, 1 UFS (M-PHY, UniPro, UTP)", "link", default=0.0)
 
     # -- the mapping protocol (read-only) --
     def __getitem__(self, key: str) -> Any:
@@ -111,7 +127,7 @@ class DriveParams(Mapping):
         """
         if isinstance(values, DriveParams):
             return values
-        missing = [k for k in PARAMETERS if k not in values]
+        missing = [k for k in PARAMETERS if k not in values and k not in _DEFAULTS]
         if missing:
             raise ValueError(f"params: missing {', '.join(missing)}")
         unknown = [k for k in values if k not in PARAMETERS]
@@ -128,6 +144,15 @@ GLOSSARY: dict[str, tuple[str, str]] = {
 PARAMETERS: dict[str, str] = {k: u for k, (u, _) in GLOSSARY.items()}
 _DOMAIN = {f.name: f.metadata["domain"] for f in fields(DriveParams)}
 _HI = {f.name: f.metadata["hi"] for f in fields(DriveParams)}
+_DEFAULTS = {f.name for f in fields(DriveParams) if f.default is not MISSING}
+
+
+def check_link_family(value) -> None:
+    """Raise a one-line ValueError unless every ``link_family`` is a code of :data:`LINK_FAMILIES` (0, 1)."""
+    v = np.asarray(value, dtype=float)
+    if np.any(~np.isin(v, tuple(LINK_FAMILIES.values()))):
+        bad = v[~np.isin(v, tuple(LINK_FAMILIES.values()))].flat[0]
+        raise ValueError(f"link_family: {bad:g} not allowed; allowed: 0 (PCIe/NVMe), 1 (UFS)")
 
 
 def check_arrays(a: Mapping[str, np.ndarray]) -> None:
@@ -138,6 +163,7 @@ def check_arrays(a: Mapping[str, np.ndarray]) -> None:
     ValueError
         One line naming the parameter and what is allowed.
     """
+    check_link_family(a["link_family"])
     for name, domain in _DOMAIN.items():
         unit = PARAMETERS[name] if PARAMETERS[name] != "1" else ""
         if domain == "link":

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from linkmodel import ufs
 from linkmodel.pcie import nvme
 from linkmodel.ssd import nand, power
 from linkmodel.ssd.operations import Demand
@@ -102,15 +103,40 @@ def register(name: str, reads: tuple[str, ...], writes: tuple[str, ...], descrip
     return deco
 
 
-@register("link", ("mps",), ("mps",), "IOPS the PCIe link allows (with NVMe command traffic)")
+#: stand-in link inputs where a drive is of the other family (valid for both budgets, never reported)
+_PCIE_STANDIN = {"gen": 4.0, "lanes": 4.0}
+_UFS_STANDIN = {"gen": 4.0, "lanes": 2.0}
+
+
+@register("link", ("mps", "link_family"), ("mps", "link_family"), "IOPS the host link allows (PCIe+NVMe, or UFS)")
 def link_stage(a, d: Demand, prior, options) -> StageResult:
-    """The host link: transfers per second of the I/O's size and read share, NVMe commands included."""
-    ds = nvme.io_link_ceiling(
-        a["gen"], a["lanes"], d.size, a["mps"], read_fraction=d.read_share, mrrs=a["mrrs"], options=options
-    )
-    return StageResult(
-        np.asarray(ds.transfer_rate.values, dtype=float), outputs={"link_binding": np.asarray(ds.binding.values)}
-    )
+    """The host link: I/Os per second of the I/O's size and read share.
+
+    PCIe drives (``link_family`` 0): :func:`linkmodel.pcie.nvme.io_link_ceiling`,
+    NVMe command traffic included. UFS drives (1): :func:`linkmodel.ufs.io_link_ceiling`,
+    the byte-exact UPIU and UniPro budget of M-PHY gear ``gen`` on ``lanes``
+    lanes per direction (its series-B rates, 32 KiB data UPIUs, the gear's
+    UniPro frame size). Where both families broadcast together each budget
+    runs on its own drives, the other's given stand-in inputs; a batch of one
+    family runs one budget only. Ceilings [1/s].
+    """
+    fam = np.asarray(a["link_family"], dtype=float)
+    ufs_ = fam == 1.0
+    parts = []  # (where, ceiling [1/s], binding) of each family's budget
+    if not np.all(ufs_):
+        g, n = (np.where(ufs_, _PCIE_STANDIN[k], a[k]) if np.any(ufs_) else a[k] for k in ("gen", "lanes"))
+        ds = nvme.io_link_ceiling(g, n, d.size, a["mps"], read_fraction=d.read_share, mrrs=a["mrrs"], options=options)
+        parts.append((~ufs_, ds.transfer_rate.values, ds.binding.values))
+    if np.any(ufs_):
+        g, n = (np.where(ufs_, a[k], _UFS_STANDIN[k]) for k in ("gen", "lanes"))
+        ds = ufs.io_link_ceiling(g, n, d.size, read_fraction=d.read_share)
+        parts.append((ufs_, ds.transfer_rate.values, ds.binding.values))
+    if len(parts) == 1:  # one family: its budget as it is
+        _, rate, binding = parts[0]
+        return StageResult(np.asarray(rate, dtype=float), outputs={"link_binding": np.asarray(binding)})
+    (m0, r0, b0), (_, r1, b1) = parts
+    rate = np.where(m0, np.asarray(r0, dtype=float), np.asarray(r1, dtype=float))
+    return StageResult(rate, outputs={"link_binding": np.where(m0, b0, b1).astype(str)})
 
 
 @register("controller_iops", ("controller_iops",), ("controller_iops",), "IOPS the controller's processing allows")

@@ -22,7 +22,7 @@ _DOMAIN_TEXT = {
     "nonnegative": ">= 0",
     "fraction": "0 to 1",
     "fraction_below_one": "0 to < 1",
-    "link": "as the PCIe model allows",
+    "link": "as the host-link model allows (PCIe, or UFS by `link_family`)",
 }
 
 

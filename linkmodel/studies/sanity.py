@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from linkmodel import parts
+from linkmodel import parts, ufs
 from linkmodel.parts import Part, catalogue
 from linkmodel.pcie import link, nvme
 from linkmodel.pcie.transactions import ALLOWED_MPS
 from linkmodel.ssd import drive, waf, writepath
+from linkmodel.ssd.params import LINK_FAMILIES
 
 __all__ = [
     "PERF_METRICS",
@@ -51,6 +52,8 @@ class Check:
     min_mps_data_only: float | None
     possible: bool
     requirements: list = field(default_factory=list)
+    #: the host link the ceiling is of, e.g. "UFS HS-G5B x2" ("" for PCIe: the ceiling is at ``mps``)
+    link: str = ""
 
     def as_dict(self) -> dict:
         """JSON-ready dict."""
@@ -120,7 +123,20 @@ def random_write_waf_bound(
     if not seq or rand_write <= 0:
         return None
     seq_write = max(seq)
-    link_seq = (
+    if params["link_family"] == LINK_FAMILIES["ufs"]:
+        size = drive.WORKLOADS["seq_write"].size
+        ds_ufs = ufs.io_link_ceiling(int(params["gen"]), int(params["lanes"]), size, 0.0)
+        link_seq = float(ds_ufs.transfer_rate) * size
+    else:
+        link_seq = _pcie_seq_write(params)
+    if seq_write >= 0.9 * link_seq:
+        return None
+    return _waf_bound(params, seq_write, rand_write, block_size)
+
+
+def _pcie_seq_write(params) -> float:
+    """The PCIe link's sequential-write ceiling [B/s] of a drive's parameters."""
+    return (
         float(
             nvme.io_link_ceiling(
                 int(params["gen"]),
@@ -133,8 +149,10 @@ def random_write_waf_bound(
         )
         * drive.WORKLOADS["seq_write"].size
     )
-    if seq_write >= 0.9 * link_seq:
-        return None
+
+
+def _waf_bound(params, seq_write: float, rand_write: float, block_size: float) -> dict:
+    """The WAF a random-write figure allows at the part's sequential write, and the NAND that needs [B]."""
     iu = params["indirection_unit"]
     iu_factor = writepath.iu_factor(block_size, iu)
     waf_max = seq_write / (rand_write * block_size * iu_factor)
@@ -250,6 +268,8 @@ def _check_figure(part: Part, pub, cat) -> Check:
         ds = drive.evaluate(params, wl)
     need = _per_io(pub.metric, pub.value, wl.size)
     gen, lanes, mps = int(params["gen"]), int(params["lanes"]), params["mps"]
+    if params["link_family"] == LINK_FAMILIES["ufs"]:
+        return _check_ufs_figure(part, pub, params, ds, need, wl)
     with_nvme, data_only = link_ceilings(gen, lanes, wl.size, wl.read_fraction, mrrs=params["mrrs"])
     mps_list = np.asarray(ALLOWED_MPS, dtype=float)
     i = list(mps_list).index(mps)
@@ -271,6 +291,30 @@ def _check_figure(part: Part, pub, cat) -> Check:
         min_mps_d,
         min_mps_d is not None,
         reqs,
+    )
+
+
+def _check_ufs_figure(part: Part, pub, params, ds, need: float, wl) -> Check:
+    """A figure of a UFS part: against the UFS link's ceiling (UPIUs and UniPro frames; no MPS to choose)."""
+    gear, lanes = int(params["gen"]), int(params["lanes"])
+    ceiling = float(ufs.io_link_ceiling(gear, lanes, wl.size, wl.read_fraction).transfer_rate)
+    fmt = _Fmt(pub.metric, wl.size)
+    reqs = [] if ceiling >= need else [f"more than UFS HS-G{gear}B x{lanes} can carry ({fmt(ceiling)})"]
+    reqs += _backend_requirements(part, pub, params, ds, need, wl.size)
+    value = _as_metric(pub.metric, ceiling, wl.size)
+    return Check(
+        part.id,
+        pub.metric,
+        pub.capacity,
+        pub.value,
+        params["mps"],
+        value,
+        value,
+        None,
+        None,
+        ceiling >= need,
+        reqs,
+        link=f"UFS HS-G{gear}B x{lanes}",
     )
 
 

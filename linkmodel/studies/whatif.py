@@ -30,7 +30,7 @@ __all__ = [
 
 #: parameter groups swapped one at a time, in this order
 STEPS = (
-    ("PCIe link", ("gen", "lanes", "mps", "mrrs", "phy_power")),
+    ("PCIe link", ("link_family", "gen", "lanes", "mps", "mrrs", "phy_power")),
     (
         "NAND",
         (

@@ -9,6 +9,6 @@ transfer) and :mod:`~linkmodel.ufs.budget` (the per-direction budget,
 """
 
 from linkmodel.ufs import mphy, unipro, utp
-from linkmodel.ufs.budget import link
+from linkmodel.ufs.budget import io_link_ceiling, link
 
-__all__ = ["link", "mphy", "unipro", "utp"]
+__all__ = ["io_link_ceiling", "link", "mphy", "unipro", "utp"]

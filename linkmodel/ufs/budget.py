@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkmodel._array import check_choice, check_count, dataset, unpack
+from linkmodel._array import check_choice, check_count, check_range, dataset, unpack
 from linkmodel.ufs import mphy, unipro, utp
 
-__all__ = ["DIRECTIONS", "TRANSFERS", "link"]
+__all__ = ["DIRECTIONS", "TRANSFERS", "io_link_ceiling", "link"]
 
 #: the two directions of the link
 DIRECTIONS = ("device_to_host", "host_to_device")
@@ -60,6 +60,25 @@ def _direction_bytes(size, data_upiu, frame_payload, transfer):
     return (data_wire + cmd_w, data_frames + cmd_f), (n * rtt_w + rsp_w, n * rtt_f + rsp_f)
 
 
+def _checked(a, series, own_frame_payload):
+    """Check the unpacked inputs; the byte rate [B/s] and frame payload [B] (the gear's default unless given)."""
+    rate = np.asarray(mphy.byte_rate(a["gear"], a["lanes"], series), dtype=float)
+    check_count("size", a["size"], hi=2**40, unit="B")  # whole bytes
+    check_count("data_upiu", a["data_upiu"], lo=4, hi=utp.MAX_DATA_SEGMENT, unit="B")
+    fp = a["frame_payload"] if own_frame_payload else unipro.default_frame_payload(a["gear"])
+    if own_frame_payload:
+        check_count("frame_payload", fp, lo=16, hi=unipro.FRAME_PAYLOAD["2.0"], unit="B")
+    return rate, fp
+
+
+def _wire(a, fp, transfer):
+    """Wire bytes [B] and frames per transfer, stacked as (device_to_host, host_to_device)."""
+    (dw, df), (ow, of) = _direction_bytes(a["size"], a["data_upiu"], fp, transfer)
+    wire = np.stack(np.broadcast_arrays(dw, ow)) if transfer == "read" else np.stack(np.broadcast_arrays(ow, dw))
+    frm = np.stack(np.broadcast_arrays(df, of)) if transfer == "read" else np.stack(np.broadcast_arrays(of, df))
+    return wire, frm
+
+
 def link(gear, lanes, size, series="B", transfer="read", data_upiu=32768.0, frame_payload=None):
     """Per-direction budget of a UFS link carrying back-to-back reads or writes of one size.
 
@@ -96,15 +115,8 @@ def link(gear, lanes, size, series="B", transfer="read", data_upiu=32768.0, fram
         data_upiu=data_upiu,
         frame_payload=0.0 if frame_payload is None else frame_payload,
     )
-    rate = np.asarray(mphy.byte_rate(a["gear"], a["lanes"], series), dtype=float)
-    check_count("size", a["size"], hi=2**40, unit="B")  # whole bytes
-    check_count("data_upiu", a["data_upiu"], lo=4, hi=utp.MAX_DATA_SEGMENT, unit="B")
-    fp = unipro.default_frame_payload(a["gear"]) if frame_payload is None else a["frame_payload"]
-    if frame_payload is not None:
-        check_count("frame_payload", fp, lo=16, hi=unipro.FRAME_PAYLOAD["2.0"], unit="B")
-    (dw, df), (ow, of) = _direction_bytes(a["size"], a["data_upiu"], fp, transfer)
-    wire = np.stack(np.broadcast_arrays(dw, ow)) if transfer == "read" else np.stack(np.broadcast_arrays(ow, dw))
-    frm = np.stack(np.broadcast_arrays(df, of)) if transfer == "read" else np.stack(np.broadcast_arrays(of, df))
+    rate, fp = _checked(a, series, frame_payload is not None)
+    wire, frm = _wire(a, fp, transfer)
     zero = np.zeros_like(np.asarray(a["size"], dtype=float))
     payload = np.stack(np.broadcast_arrays(a["size"] + zero, zero) if transfer == "read" else (zero, a["size"] + zero))
     t = wire / rate
@@ -128,4 +140,57 @@ def link(gear, lanes, size, series="B", transfer="read", data_upiu=32768.0, fram
         "series": series,
         "data_direction": DIRECTIONS[data_dir],
     }
+    return dataset(variables, kind, leading=("direction", DIRECTIONS), attrs=attrs)
+
+
+def io_link_ceiling(gear, lanes, size, read_fraction=1.0, series="B", data_upiu=32768.0, frame_payload=None):
+    """I/Os per second a UFS link allows for a mix of reads and writes of one size [1/s].
+
+    The UFS counterpart of :func:`linkmodel.pcie.nvme.io_link_ceiling`: each
+    direction's busy time per I/O is the read share times a read's wire time
+    plus the write share times a write's (:func:`link`, byte-exact UPIUs and
+    UniPro frames); the busier direction sets the ceiling ``1 / max(t)``. E.g.
+    512 KiB reads on HS-G5B x2 (UFS 4.0): 4.62669e9 / 524,288 = 8,824.7 I/Os
+    per second (edge_inference.md §1.6, E18).
+
+    Parameters
+    ----------
+    gear, lanes : int or array-like or xarray.DataArray
+        M-PHY high-speed gear 1-5 and lanes per direction 1-4.
+    size : float or array-like or xarray.DataArray
+        Bytes per I/O [B], whole bytes.
+    read_fraction : float or array-like or xarray.DataArray
+        Share of I/Os that are reads [1], 0..1.
+    series, data_upiu, frame_payload
+        As :func:`link`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``transfer_rate`` [1/s] (the I/O ceiling), ``effective_bandwidth``
+        [B/s], ``time_per_io`` [s] per direction, ``binding`` (the busier
+        direction).
+    """
+    check_choice("series", series, mphy.SERIES)
+    a, kind = unpack(
+        gear=gear,
+        lanes=lanes,
+        size=size,
+        read_fraction=read_fraction,
+        data_upiu=data_upiu,
+        frame_payload=0.0 if frame_payload is None else frame_payload,
+    )
+    check_range("read_fraction", a["read_fraction"], lo=0, hi=1)
+    rate, fp = _checked(a, series, frame_payload is not None)
+    t = {tr: _wire(a, fp, tr)[0] / rate for tr in TRANSFERS}
+    rf = np.asarray(a["read_fraction"], dtype=float)
+    per_io = rf * t["read"] + (1.0 - rf) * t["write"]
+    x = 1.0 / np.max(per_io, axis=0)
+    variables = {
+        "time_per_io": (per_io, "s", "link time of one I/O of the mix", True),
+        "transfer_rate": (x, "1/s", "I/Os per second the link allows", False),
+        "effective_bandwidth": (x * a["size"], "B/s", "data bytes per second the link allows", False),
+        "binding": (np.array(DIRECTIONS)[np.argmax(per_io, axis=0)], "", "the direction that binds", False),
+    }
+    attrs = {"model": "linkmodel.ufs.io_link_ceiling", "series": series}
     return dataset(variables, kind, leading=("direction", DIRECTIONS), attrs=attrs)

@@ -296,6 +296,39 @@ def _priors(base: dict) -> list[Case]:
     return [_case(f"prior:{name}", s, [names]) for name, s, names in rows]
 
 
+def _drop(base: dict, path: str) -> dict:
+    s = copy.deepcopy(base)
+    *head, last = path.split(".")
+    d = s
+    for k in head:
+        d = d[int(k)] if isinstance(d, list) else d[k]
+    d.pop(last)
+    return s
+
+
+def _link_family(base: dict, inline: dict) -> list[Case]:
+    """Host-link fields of the wrong family, or missing for the family (gen and gear are each required by one)."""
+    ufs = _set(_drop(_drop(base, "facts.gen"), "facts.source.gen"), "facts.link", "ufs")
+    ufs["facts"]["gear"] = 5
+    ufs["facts"]["lanes"] = 2
+    rows = [
+        ("pcie-without-gen", _drop(_drop(base, "facts.gen"), "facts.source.gen"), ("facts.gen",)),
+        ("gear-on-pcie", _set(base, "facts.gear", 5), ("facts.gear", "PCIE")),
+        ("ufs-without-gear", _set(base, "facts.link", "ufs"), ("facts.gear",)),
+        ("gen-on-ufs", _set(ufs, "facts.gen", 5), ("facts.gen", "UFS")),
+        ("mps-on-ufs", _set(ufs, "facts.mps", "512 B"), ("facts.mps", "UFS")),
+        ("ufs-lanes-8", _set(ufs, "facts.lanes", 8), ("facts.lanes", "UFS")),
+        ("pcie-lanes-3", _set(base, "facts.lanes", 3), ("facts.lanes", "PCIE")),
+        ("ufs-gear-6", _set(ufs, "facts.gear", 6), ("facts.gear",)),
+        ("ufs-part-pcie-controller", ufs, ("controller", "PCIE")),
+        ("dram-on-dramless", _set(_set(base, "facts.dramless", True), "facts.dram", "16 GB"), ("facts.dram",)),
+        ("hmb-with-dram", _set(base, "facts.hmb", "64 MiB"), ("facts.hmb", "dramless")),
+        ("controller-without-gen", _drop(inline, "controller.0.facts.gen"), ("gen",)),
+        ("controller-gear-on-pcie", _set(inline, "controller.0.facts.gear", 5), ("gear",)),
+    ]
+    return [_case(f"link-family:{name}", s, [names]) for name, s, names in rows]
+
+
 def _broken_files() -> list[Case]:
     text = SPEC.read_text()
     deep = "x = " + "[" * 50_000 + "]" * 50_000 + "\n"
@@ -360,6 +393,8 @@ def cases() -> list[Case]:
     out += _published(base)
     out += _contradictions(base, inline)
     out += _priors(base)
+
+    out += _link_family(base, inline)
     out += _broken_files()
     out += _other_commands(base)
     return out

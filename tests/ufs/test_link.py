@@ -115,3 +115,48 @@ def test_bad_input_one_line(kwargs, message):
     with pytest.raises(ValueError) as exc:
         ufs.link(**args)
     assert str(exc.value).startswith(message) and "\n" not in str(exc.value)
+
+
+# --- the I/O ceiling a UFS link sets (ufs.io_link_ceiling), derived by hand from §1.6 -------------------------
+# A 512 KiB read on UFS 4.0 (HS-G5B x2, 1144 B frames, 32 KiB DATA IN UPIUs): device to host 16 x (32 + 32,768
+# + 29 frames x 8) + (32 + 8) response = 528,552 B (E17) at 4,664,320,000 B/s (E5); host to device one
+# 40 B command. A write mirrors it: 528,552 B host to device (data UPIUs + command), and 16 RTT UPIUs + the
+# response device to host, 17 x 40 = 680 B.
+
+
+def test_io_ceiling_512k_reads_ufs40():
+    ds = ufs.io_link_ceiling(5, 2, 512 * KiB)
+    assert float(ds.transfer_rate) == pytest.approx(4_664_320_000 / 528_552)  # 8,824.7 I/Os per second
+    assert float(ds.effective_bandwidth) == pytest.approx(4.62669e9, rel=1e-5)  # E18
+    assert str(ds.binding.values) == "device_to_host"
+
+
+def test_io_ceiling_512k_reads_ufs31():
+    # HS-G4B x2, 288 B frames: 16 x (32,800 + 115 x 8) + 40 = 539,560 B (E16) at 2,332,160,000 B/s (E6)
+    ds = ufs.io_link_ceiling(4, 2, 512 * KiB)
+    assert float(ds.transfer_rate) == pytest.approx(2_332_160_000 / 539_560)
+    assert float(ds.effective_bandwidth) == pytest.approx(2.26615e9, rel=1e-5)  # E18
+
+
+def test_io_ceiling_mixed_reads_and_writes_use_both_directions():
+    # half reads, half writes: device to host 0.5 x 528,552 + 0.5 x 680 = 264,616 B per I/O; host to
+    # device 0.5 x 40 + 0.5 x 528,552 = 264,296 B: device to host binds, at about twice the read-only rate
+    ds = ufs.io_link_ceiling(5, 2, 512 * KiB, read_fraction=0.5)
+    assert float(ds.transfer_rate) == pytest.approx(4_664_320_000 / 264_616)
+    assert np.asarray(ds.time_per_io.values) == pytest.approx([264_616 / 4_664_320_000, 264_296 / 4_664_320_000])
+    writes = ufs.io_link_ceiling(5, 2, 512 * KiB, read_fraction=0.0)
+    assert float(writes.transfer_rate) == pytest.approx(4_664_320_000 / 528_552)
+    assert str(writes.binding.values) == "host_to_device"
+
+
+def test_io_ceiling_broadcasts_and_refuses_bad_input():
+    g = xr.DataArray([4, 5], dims="gear")
+    rf = xr.DataArray([1.0, 0.5], dims="rf")
+    ds = ufs.io_link_ceiling(g, 2, 512 * KiB, read_fraction=rf)
+    assert ds.transfer_rate.dims == ("gear", "rf")
+    assert float(ds.transfer_rate.isel(gear=1, rf=0)) == pytest.approx(4_664_320_000 / 528_552)
+    for kw, name in (({"read_fraction": 1.5}, "read_fraction"), ({"series": "C"}, "series")):
+        with pytest.raises(ValueError, match=name):
+            ufs.io_link_ceiling(5, 2, 4096, **kw)
+    with pytest.raises(ValueError, match="gear"):
+        ufs.io_link_ceiling(6, 2, 4096)
