@@ -20,7 +20,7 @@ import numpy as np
 
 from linkmodel._array import check_choice, check_range, pack, unpack
 from linkmodel._typing import Service, StorageIo
-from linkmodel.ssd import drive, queueing
+from linkmodel.ssd import drive, nand, queueing
 from linkmodel.ssd.hostpath import DEFAULT_PATH, IOS, HostPath, qd1
 from linkmodel.ssd.interference import read_interference
 
@@ -35,9 +35,12 @@ _BELOW_WRITE_CEILING = 0.999  # writes alongside the reads are held this far bel
 def stations(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, path: HostPath = DEFAULT_PATH):
     """The closed network of one random-I/O workload: delay and station classes (see :mod:`queueing`).
 
-    Reads: ``dies`` (dies x independent plane reads servers, service tR),
-    ``channels`` (per-I/O channel time: command cycles and data out, as the
-    drive model's channel ceiling), ``link`` (1 / link IOPS
+    Reads: ``dies`` (dies x independent plane reads servers, service
+    :func:`linkmodel.ssd.nand.read_hold`: tR, and without cache read the
+    channel time too), ``channels`` (per-I/O channel time: command cycles and
+    data out, as the drive model's channel ceiling; without cache read it is
+    in the die's service instead, and :func:`queue_depth_curve` adds the die's
+    wait for its channel, :mod:`linkmodel.ssd.blocking`), ``link`` (1 / link IOPS
     ceiling with NVMe traffic), ``controller`` (1 / its IOPS limit); the delay
     is the rest of the QD1 latency. Buffered writes: the whole QD1 latency is
     delay (the write waits for no NAND operation); sustained, the buffer drains
@@ -69,15 +72,17 @@ def stations(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, pat
         }
     if io == "read":
         a, _ = unpack(
-            **{k: params[k] for k in ("dies", "independent_plane_reads", "t_read", "channels")},
+            **{k: params[k] for k in ("dies", "independent_plane_reads", "t_read", "channels", "cache_read")},
             size=size,
         )
         # the die senses (tR, the drive model's die time of one random read); the command cycles occupy the
         # channel, whose per-I/O time (the drive model's) holds them with the data out: counted once, as in the
         # QD1 latency (issue 19 item 4: they were in both stations, so with no host or firmware time the QD1
-        # latency came out shorter than the station services)
-        die_s = a["t_read"] + 0.0 * a["size"]
-        ch_s = np.asarray(a["channels"] / np.asarray(ds.ceiling_channels, dtype=float), dtype=float)
+        # latency came out shorter than the station services). Without cache read the die holds that channel
+        # time too: it moves into the die's service (the channel station keeps the cache reads' share)
+        ch = np.asarray(a["channels"] / np.asarray(ds.ceiling_channels, dtype=float), dtype=float)
+        die_s = nand.read_hold(a["t_read"], ch, a["cache_read"]) + 0.0 * a["size"]
+        ch_s = a["cache_read"] * ch
         st = {
             "dies": (a["dies"] * a["independent_plane_reads"], die_s),
             "channels": (a["channels"], ch_s),
@@ -98,6 +103,32 @@ def stations(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, pat
         k: (pack(np.asarray(m, dtype=float), kind), pack(np.asarray(v, dtype=float), kind)) for k, (m, v) in st.items()
     }
     return pack(delay, kind), st, pack(ceiling, kind)
+
+
+def _holding(params, st, size, service):
+    """The dies' holding through their channel wait (:mod:`linkmodel.ssd.blocking`), or None with cache read.
+
+    The repairman model of one channel: the dies busy on it alternate between their sense (the dies'
+    service less the channel time they hold) and one FCFS transfer of the read's channel time; its channel
+    residence at every whole population up to the read servers per channel (at most
+    :data:`queueing.MAX_QUEUE_DEPTHS`).
+    """
+    if "channels" not in st or "dies" not in st:
+        return None
+    a, _ = unpack(**{k: params[k] for k in params}, size=size)
+    share = 1.0 - np.asarray(a["cache_read"], dtype=float)
+    if not np.any(share > 0):
+        return None
+    n_die, s_die = (np.asarray(v, dtype=float) for v in st["dies"])
+    n_ch = np.asarray(st["channels"][0], dtype=float)
+    pages = np.ceil(a["size"] / a["page_size"])
+    transfer = nand.channel_time(a["size"], a["channel_rate"], a["spare_fraction"], a["command_time"], pages)
+    transfer = transfer + 0.0 * s_die
+    sense = s_die - share * transfer
+    top = int(min(np.ceil(np.max(n_die / n_ch)), queueing.MAX_QUEUE_DEPTHS))
+    rep = queueing.mva(range(1, max(top, 1) + 1), sense, {"channel": (1.0, transfer)}, service)
+    table = np.concatenate([transfer[None, ...], np.asarray(rep.residence_channel.values)], axis=0)
+    return {"dies": (share + 0.0 * s_die, transfer, n_ch + 0.0 * s_die, table)}
 
 
 def _with_writes(params, size, st, interference, writes_yield):
@@ -213,7 +244,7 @@ def queue_depth_curve(
         if io != "read":
             raise ValueError("interference: describes reads waiting behind writes; use io='read'")
         background, ceiling = _with_writes(params, size, st, interference, writes_yield)
-    ds = queueing.mva(queue_depths, delay, st, service, background=background)
+    ds = queueing.mva(queue_depths, delay, st, service, background=background, holding=_holding(params, st, size, service))
     capped = np.minimum(ds.iops.values, np.asarray(ceiling, dtype=float))
     qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
     ds["iops"] = (ds.iops.dims, capped, ds.iops.attrs)
