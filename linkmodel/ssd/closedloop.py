@@ -244,7 +244,9 @@ def queue_depth_curve(
         if io != "read":
             raise ValueError("interference: describes reads waiting behind writes; use io='read'")
         background, ceiling = _with_writes(params, size, st, interference, writes_yield)
-    ds = queueing.mva(queue_depths, delay, st, service, background=background, holding=_holding(params, st, size, service))
+    ds = queueing.mva(
+        queue_depths, delay, st, service, background=background, holding=_holding(params, st, size, service)
+    )
     capped = np.minimum(ds.iops.values, np.asarray(ceiling, dtype=float))
     qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
     ds["iops"] = (ds.iops.dims, capped, ds.iops.attrs)

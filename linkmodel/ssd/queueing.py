@@ -64,6 +64,45 @@ __all__ += ["TAIL_BLEND_FROM", "TAIL_BLEND_WIDTH", "busy_dies", "check_page_type
 SERVICES: tuple[str, ...] = get_args(Service)
 
 
+def _recursion(qd, z, m, d, w_b, residual, hold, shape):
+    """The recursion of :func:`mva` up to the largest queue depth (``d``, per-server demands [s], updated in place
+    for the held classes): latency [s], IOPS [1/s], utilization [1], residence and hold wait [s] per depth."""
+    names = list(m)
+    s0 = {k: d[k] * m[k] for k in hold}  # the held classes' service at QD1 [s]
+    w_h = {k: np.zeros(shape) for k in hold}
+    n_max = int(qd.max())
+    want = {int(q): i for i, q in enumerate(qd)}
+    out_lat, out_x = np.empty((qd.size, *shape)), np.empty((qd.size, *shape))
+    out_u, out_r = ({k: np.empty((qd.size, *shape)) for k in names} for _ in range(2))
+    out_w = {k: np.empty((qd.size, *shape)) for k in hold}
+    q, u = ({k: np.zeros(shape) for k in names} for _ in range(2))  # Q_k(n - 1), U_k(n - 1) = X(n - 1) D_k(n - 1)
+    for n in range(1, n_max + 1):
+        for _ in range(blocking.HOLD_ITERATIONS):  # one pass without holding
+            for k, (share, *_) in hold.items():
+                d[k] = (s0[k] + share * w_h[k]) / m[k]
+            r = {k: d[k] * (1.0 + q[k] - u[k]) + d[k] * u[k] * residual + w_b[k] for k in names}
+            total = z + sum(m[k] * r[k] for k in names)
+            x = n / total
+            new = {k: blocking.hold_wait(tab, x * d[k] * m[k] / c, tr) for k, (_, tr, c, tab) in hold.items()}
+            moved = any(np.any(np.abs(new[k] - w_h[k]) > blocking.HOLD_TOLERANCE * (w_h[k] + s0[k])) for k in hold)
+            w_h.update(new)
+            if not moved:
+                break
+        for k in names:
+            q[k] = x * r[k]
+            u[k] = x * d[k]
+        if n in want:
+            i = want[n]
+            out_lat[i] = total
+            out_x[i] = x
+            for k in names:
+                out_u[k][i] = x * d[k]
+                out_r[k][i] = m[k] * r[k]
+            for k in hold:
+                out_w[k][i] = w_h[k]
+    return out_lat, out_x, out_u, out_r, out_w
+
+
 def mva(queue_depths, delay, stations: dict, service: Service = "deterministic", background=None, holding=None):
     """Mean latency, IOPS and per-station load of a closed network at each queue depth.
 
@@ -86,11 +125,9 @@ def mva(queue_depths, delay, stations: dict, service: Service = "deterministic",
         caller caps throughput at what it leaves).
     holding : dict of str -> (share, transfer, channels, table), optional
         Per station class whose servers hold through a channel wait
-        (:mod:`linkmodel.ssd.blocking`): its service is raised by ``share x W_ch``
-        at every population, ``W_ch`` = :func:`~linkmodel.ssd.blocking.hold_wait`
-        of ``table`` (numpy, ``(J + 1, ...)`` [s]) at ``X S / channels`` busy
-        servers per channel, solved to a fixed point (``share`` [1], ``transfer``
-        [s], ``channels`` [1]; numpy arrays broadcasting with the inputs).
+        (:mod:`linkmodel.ssd.blocking`): its service rises by ``share x W_ch`` at every population,
+        ``W_ch = hold_wait(table, X S / channels, transfer)`` solved to a fixed point (numpy arrays
+        broadcasting with the inputs: ``share`` [1], ``transfer`` [s], ``channels`` [1], ``table`` [s]).
 
     Returns
     -------
@@ -132,52 +169,14 @@ def mva(queue_depths, delay, stations: dict, service: Service = "deterministic",
     for name in names:
         check_range(f"stations[{name!r}] count", a[f"count_{name}"], lo=1)
         check_range(f"stations[{name!r}] service", a[f"service_{name}"], lo=0, unit="s")
-    shape = kind.shape
-    z = np.broadcast_to(np.asarray(a["delay"], dtype=float), shape)
+    z = np.broadcast_to(np.asarray(a["delay"], dtype=float), shape := kind.shape)
     m = {k: np.broadcast_to(np.asarray(a[f"count_{k}"], dtype=float), shape) for k in names}
     d = {k: np.broadcast_to(np.asarray(a[f"service_{k}"], dtype=float), shape) / m[k] for k in names}
     residual = 0.5 if service == "deterministic" else 1.0  # (1 + cv^2) / 2
-    w_b = {
-        k: np.broadcast_to(np.asarray(a[f"background_{k}"], dtype=float), shape) / m[k] if k in background else 0.0
-        for k in names
-    }
-
+    w_b = {k: np.broadcast_to(np.asarray(a[f"background_{k}"], dtype=float), shape) / m[k] for k in background}
+    w_b.update({k: 0.0 for k in names if k not in background})
     hold = {k: tuple(np.asarray(v, dtype=float) for v in spec) for k, spec in (holding or {}).items()}
-    s0 = {k: d[k] * m[k] for k in hold}  # the held classes' service at QD1 [s]
-    w_h = {k: np.zeros(shape) for k in hold}
-    n_max = int(qd.max())
-    want = {int(q): i for i, q in enumerate(qd)}
-    out_lat = np.empty((qd.size, *shape))
-    out_x = np.empty((qd.size, *shape))
-    out_u = {k: np.empty((qd.size, *shape)) for k in names}
-    out_r = {k: np.empty((qd.size, *shape)) for k in names}
-    out_w = {k: np.empty((qd.size, *shape)) for k in hold}
-    q = {k: np.zeros(shape) for k in names}
-    u = {k: np.zeros(shape) for k in names}  # U_k(n - 1) = X(n - 1) D_k(n - 1)
-    for n in range(1, n_max + 1):
-        for _ in range(blocking.HOLD_ITERATIONS):  # one pass without holding
-            for k, (share, *_) in hold.items():
-                d[k] = (s0[k] + share * w_h[k]) / m[k]
-            r = {k: d[k] * (1.0 + q[k] - u[k]) + d[k] * u[k] * residual + w_b[k] for k in names}
-            total = z + sum(m[k] * r[k] for k in names)
-            x = n / total
-            new = {k: blocking.hold_wait(tab, x * d[k] * m[k] / c, tr) for k, (_, tr, c, tab) in hold.items()}
-            moved = any(np.any(np.abs(new[k] - w_h[k]) > blocking.HOLD_TOLERANCE * (w_h[k] + s0[k])) for k in hold)
-            w_h.update(new)
-            if not moved:
-                break
-        for k in names:
-            q[k] = x * r[k]
-            u[k] = x * d[k]
-        if n in want:
-            i = want[n]
-            out_lat[i] = total
-            out_x[i] = x
-            for k in names:
-                out_u[k][i] = x * d[k]
-                out_r[k][i] = m[k] * r[k]
-            for k in hold:
-                out_w[k][i] = w_h[k]
+    out_lat, out_x, out_u, out_r, out_w = _recursion(qd, z, m, d, w_b, residual, hold, shape)
     variables = {
         "latency": (out_lat, "s", "mean latency (delay included)", True),
         "iops": (out_x, "1/s", "I/Os per second", True),
