@@ -59,28 +59,22 @@ def stations(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, pat
     check_choice("io", io, IOS)
     wl = drive.Workload(f"rand_{io}", float(size), 1.0 if io == "read" else 0.0, True)
     ds = drive.evaluate(params, wl)
-    l1 = np.asarray(qd1(params, io, size, path).total, dtype=float)
-    ceiling = np.asarray(ds.iops, dtype=float)
+    # every input on the same axes (a sweep's QD1 latency or ceiling may lack some of the parameters' dims)
+    got = {f"{k}_": ds[k] for k in ("iops", "ceiling_channels", "ceiling_link", "ceiling_controller_iops")}
+    a, kind = unpack(**{k: params[k] for k in params}, size=size, l1_=qd1(params, io, size, path).total, **got)
+    l1, ceiling = np.asarray(a["l1_"], dtype=float), np.asarray(a["iops_"], dtype=float)
     with np.errstate(divide="ignore"):
         inv = {
-            k: np.where(
-                np.isfinite(np.asarray(ds[f"ceiling_{k}"], dtype=float)),
-                1.0 / np.asarray(ds[f"ceiling_{k}"], dtype=float),
-                0.0,
-            )
+            k: np.where(np.isfinite(a[f"ceiling_{k}_"]), 1.0 / np.asarray(a[f"ceiling_{k}_"], dtype=float), 0.0)
             for k in ("link", "controller_iops")
         }
     if io == "read":
-        a, _ = unpack(
-            **{k: params[k] for k in ("dies", "independent_plane_reads", "t_read", "channels", "cache_read")},
-            size=size,
-        )
         # the die senses (tR, the drive model's die time of one random read); the command cycles occupy the
         # channel, whose per-I/O time (the drive model's) holds them with the data out: counted once, as in the
         # QD1 latency (issue 19 item 4: they were in both stations, so with no host or firmware time the QD1
         # latency came out shorter than the station services). Without cache read the die holds that channel
         # time too: it moves into the die's service (the channel station keeps the cache reads' share)
-        ch = np.asarray(a["channels"] / np.asarray(ds.ceiling_channels, dtype=float), dtype=float)
+        ch = np.asarray(a["channels"] / a["ceiling_channels_"], dtype=float)
         die_s = nand.read_hold(a["t_read"], ch, a["cache_read"]) + 0.0 * a["size"]
         ch_s = a["cache_read"] * ch
         st = {
@@ -98,7 +92,6 @@ def stations(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, pat
     delay = l1 - inside
     if np.any(delay < 0):  # pragma: no cover - the QD1 breakdown contains every station's service
         raise ValueError("stations: the QD1 latency is shorter than the station services it contains")
-    _, kind = unpack(**{k: params[k] for k in params}, size=size)
     st = {
         k: (pack(np.asarray(m, dtype=float), kind), pack(np.asarray(v, dtype=float), kind)) for k, (m, v) in st.items()
     }
@@ -106,7 +99,8 @@ def stations(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, pat
 
 
 def _holding(params, st, size, service):
-    """The dies' holding through their channel wait (:mod:`linkmodel.ssd.blocking`), or None with cache read.
+    """The dies' holding through their channel wait (:mod:`linkmodel.ssd.blocking`) and the same network with
+    the dies free after their sense (the channel time back at the channels); (None, None) with cache read.
 
     The repairman model of one channel: the dies busy on it alternate between their sense (the dies'
     service less the channel time they hold) and one FCFS transfer of the read's channel time; its channel
@@ -114,11 +108,11 @@ def _holding(params, st, size, service):
     :data:`queueing.MAX_QUEUE_DEPTHS`).
     """
     if "channels" not in st or "dies" not in st:
-        return None
-    a, _ = unpack(**{k: params[k] for k in params}, size=size)
+        return None, None
+    a, kind = unpack(**{k: params[k] for k in params}, size=size)
     share = 1.0 - np.asarray(a["cache_read"], dtype=float)
     if not np.any(share > 0):
-        return None
+        return None, None
     n_die, s_die = (np.asarray(v, dtype=float) for v in st["dies"])
     n_ch = np.asarray(st["channels"][0], dtype=float)
     pages = np.ceil(a["size"] / a["page_size"])
@@ -132,7 +126,8 @@ def _holding(params, st, size, service):
     # correction of approximate MVA overshoots that bound near saturation (asymptotic bound, Denning & Buzen 1978)
     residence = np.maximum(np.asarray(rep.residence_channel.values), pops * transfer - sense)
     table = np.concatenate([transfer[None, ...], residence], axis=0)
-    return {"dies": (share + 0.0 * s_die, transfer, n_ch + 0.0 * s_die, table)}
+    free = dict(st, dies=(st["dies"][0], pack(sense, kind)), channels=(st["channels"][0], pack(transfer, kind)))
+    return {"dies": (share + 0.0 * s_die, transfer, n_ch + 0.0 * s_die, table)}, free
 
 
 def _no_faster_than_free(held, free):
@@ -272,12 +267,9 @@ def queue_depth_curve(
         if io != "read":
             raise ValueError("interference: describes reads waiting behind writes; use io='read'")
         background, ceiling = _with_writes(params, size, st, interference, writes_yield)
-    holding = _holding(params, st, size, service)
+    holding, free = _holding(params, st, size, service)
     ds = queueing.mva(queue_depths, delay, st, service, background=background, holding=holding)
     if holding is not None:
-        share, transfer = holding["dies"][:2]
-        (n_die, s_die), n_ch = st["dies"], st["channels"][0]
-        free = dict(st, dies=(n_die, s_die - share * transfer), channels=(n_ch, transfer))
         ds = _no_faster_than_free(ds, queueing.mva(queue_depths, delay, free, service, background=background))
     capped = np.minimum(ds.iops.values, np.asarray(ceiling, dtype=float))
     qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))

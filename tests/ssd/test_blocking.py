@@ -221,3 +221,21 @@ def test_many_dies_per_channel_hold_no_faster_than_free():
     # the tail keeps the QD1 latency and counts the channel wait once (in the dies' residence)
     t = queueing.tail(held)
     assert np.all(np.isfinite(t)) and np.all(t[:, 0] >= held.latency.values * 0.99)
+
+
+def test_a_sweep_over_cache_read_and_channel_rate_is_each_drive():
+    """Broadcasting: a curve over cache_read x channel_rate equals the four drives one at a time (the QD1
+    latency, which has no cache_read dim, was put on the wrong axis before)."""
+    import xarray as xr
+
+    from linkmodel import parts
+
+    params, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    cache = xr.DataArray([1.0, 0.0], dims="cache")
+    rate = xr.DataArray([400e6, 1.6e9], dims="rate")
+    swept = closedloop.queue_depth_curve(dataclasses.replace(params, cache_read=cache, channel_rate=rate), "read", QDS)
+    for i, r in enumerate(rate.values):
+        for j, c in enumerate(cache.values):
+            one = closedloop.queue_depth_curve(dataclasses.replace(params, cache_read=c, channel_rate=r), "read", QDS)
+            got = swept.iops.isel(rate=i, cache=j).values
+            np.testing.assert_allclose(got, one.iops.values, rtol=1e-9)
