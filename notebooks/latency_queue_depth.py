@@ -9,11 +9,13 @@
 # on the bundled parts.
 
 # %%
+import dataclasses
+
 import numpy as np
 import xarray as xr
 
 from linkmodel import parts as _parts
-from linkmodel.ssd import hostpath, interference, queueing
+from linkmodel.ssd import closedloop, hostpath, interference, queueing
 from linkmodel.studies import latency
 
 part = _parts.load("micron-9550-max")
@@ -71,6 +73,20 @@ table = xr.Dataset(
     }
 )
 table.to_pandas().round(1)
+
+# %% [markdown]
+# A die without cache read holds its page until it has crossed the channel,
+# and waits for a busy channel while holding it (the holding-time fixed
+# point of `linkmodel.ssd.blocking`); at depth that costs throughput, the
+# more the slower the channel. The same drive with `cache_read` 0, channels
+# slowed to 400 MT/s:
+
+# %%
+slow = dataclasses.replace(params, channel_rate=400e6)
+held = {
+    c: closedloop.queue_depth_curve(dataclasses.replace(slow, cache_read=c), "read", (1, 64, 256)) for c in (1.0, 0.0)
+}
+print({f"cache_read {c:g}": [f"{x / 1e3:.0f} k" for x in v.iops.values] for c, v in held.items()})
 
 # %% [markdown]
 # The same analysis over a design axis: four NAND read times, one call.

@@ -6,6 +6,14 @@ die chosen uniformly at random, then by that die's channel (die ``i`` hangs
 on channel ``i mod channels``, as in MQSim's geometry), then by the link, and
 is resubmitted at once (fio with a fixed iodepth). Service times are fixed
 (``"deterministic"``) or exponential with the same mean.
+
+What a die does while its page waits for the channel (``mode``, the oracle of
+queueing_blocking.md §4): ``"free"`` (the product-form assumption: the die
+senses its next page at once), ``"hold"`` (no cache read: the die holds the
+page in its data register, and senses nothing, until the page has crossed the
+channel) or ``"cache"`` (one cache register: the sensed page moves to it and
+the die senses the next; a sense that finishes while the cache register still
+holds an untransferred page blocks the die until it is free).
 """
 
 from __future__ import annotations
@@ -28,9 +36,13 @@ def simulate(
     service: str = "deterministic",
     seed: int = 1,
     runs: int = 1,
+    mode: str = "free",
+    stripe: bool = False,
 ) -> dict:
     """Simulate ``ios`` completions after ``warmup`` in each of ``runs`` independent replications (seeds
     ``seed``, ``seed + 1``, ...); return mean and percentile latency of the pooled completions, and IOPS.
+    ``mode``: ``"free"``, ``"hold"`` or ``"cache"`` (module docstring). ``stripe=True`` (hold and cache modes):
+    the I/Os go to the dies in turn (a sequential read striped over the dies) instead of at random.
 
     Near saturation the die queues' imbalance persists for thousands of service times (a closed random
     walk), so one run's p99 wanders by +-15 % even at 500,000 I/Os; replications average that out.
@@ -40,8 +52,13 @@ def simulate(
     dict
         ``mean``, ``p99``, ``p999`` [s], ``iops`` [1/s] (mean over the runs).
     """
+    if mode not in ("free", "hold", "cache"):
+        raise ValueError(f"mode: {mode!r}; allowed: free, hold, cache")
+    run = _run if mode == "free" else _run_blocking
+    extra = () if mode == "free" else (mode, stripe)
     out = [
-        _run(qd, delay, dies, t_die, channels, t_channel, t_link, ios, warmup, service, seed + k) for k in range(runs)
+        run(qd, delay, dies, t_die, channels, t_channel, t_link, ios, warmup, service, seed + k, *extra)
+        for k in range(runs)
     ]
     lat = np.concatenate([o[0] for o in out])
     return {
@@ -50,6 +67,84 @@ def simulate(
         "p999": float(np.quantile(lat, 0.999)),
         "iops": float(np.mean([o[1] for o in out])),
     }
+
+
+def _run_blocking(qd, delay, dies, t_die, channels, t_channel, t_link, ios, warmup, service, seed, mode, stripe):
+    """One replication with dies that keep their page until it has crossed the channel (hold / cache modes)."""
+    from collections import deque
+    from itertools import cycle
+
+    rng = np.random.default_rng(seed)
+    draws = cycle(range(dies)) if stripe else iter(rng.integers(0, dies, size=ios + warmup + qd + 10))
+    expo = iter(rng.exponential(1.0, size=3 * (ios + warmup + qd + 10)))
+
+    def svc(mean):
+        return mean if service == "deterministic" else mean * next(expo)
+
+    waiting = [deque() for _ in range(dies)]  # submission times of reads not yet sensed, per die
+    sensing = [False] * dies
+    dreg: list = [None] * dies  # hold: the page awaiting or in transfer; cache: a sensed page blocked behind creg
+    creg: list = [None] * dies  # cache: the page in the cache register (awaiting or in transfer)
+    ch_queue = [deque() for _ in range(channels)]  # (die, submission time) FIFO per channel
+    ch_busy = [False] * channels
+    link_free = 0.0
+    events = _Events()
+
+    def try_sense(t, d):
+        if not sensing[d] and dreg[d] is None and waiting[d]:
+            sensing[d] = True
+            events.push(t + svc(t_die), "sensed", d, waiting[d].popleft())
+
+    def try_channel(t, c):
+        if not ch_busy[c] and ch_queue[c]:
+            ch_busy[c] = True
+            d, start = ch_queue[c].popleft()
+            events.push(t + svc(t_channel), "sent", d, start)
+
+    for _ in range(qd):
+        events.push(delay, "arrive", int(next(draws)), 0.0)
+    done = 0
+    lat = []
+    t_first = t_last = None
+    while done < ios + warmup:
+        t, kind, (d, start) = events.pop()
+        if kind == "arrive":
+            waiting[d].append(start)
+            try_sense(t, d)
+        elif kind == "sensed":
+            sensing[d] = False
+            if mode == "cache" and creg[d] is not None:
+                dreg[d] = start  # blocked behind the untransferred page in the cache register
+                continue
+            if mode == "hold":
+                dreg[d] = start  # kept in the data register till it has crossed the channel
+            else:
+                creg[d] = start  # into the cache register: the die senses its next page meanwhile
+                try_sense(t, d)
+            ch_queue[d % channels].append((d, start))
+            try_channel(t, d % channels)
+        elif kind == "sent":
+            c = d % channels
+            ch_busy[c] = False
+            if mode == "hold":
+                dreg[d] = None
+            else:
+                creg[d], dreg[d] = dreg[d], None  # a blocked page moves up and queues for the channel
+                if creg[d] is not None:
+                    ch_queue[c].append((d, creg[d]))
+            try_sense(t, d)
+            try_channel(t, c)
+            link_free = max(t, link_free) + svc(t_link)
+            events.push(link_free, "end", d, start)
+        else:  # completion: record, resubmit
+            done += 1
+            if done == warmup:
+                t_first = t
+            elif done > warmup:
+                lat.append(t - start)
+                t_last = t
+            events.push(t + delay, "arrive", int(next(draws)), t)
+    return np.asarray(lat), ios / (t_last - t_first)
 
 
 def _run(qd, delay, dies, t_die, channels, t_channel, t_link, ios, warmup, service, seed):

@@ -28,6 +28,7 @@ BASE = dict(
     slc_fraction=0.0,
     independent_plane_reads=4,
     program_cache_pages=3,
+    cache_read=1.0,
     command_time=0.0,
     read_power=0.0,
     program_power=0.0,

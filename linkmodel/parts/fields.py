@@ -199,6 +199,8 @@ NAND_FIELDS: dict[str, FieldType] = {
     "independent_plane_reads": FieldType("int", True, span=(1, 16)),  # as planes
     # 0 (no cache programming) to a few pages of the next wordline
     "program_cache_pages": FieldType("int", True, positive=False, span=(0, 16)),
+    # the die has a cache register per plane and the controller reads through it (ONFI Read Cache, 31h)
+    "cache_read": FieldType("bool", True),
     "read_power": FieldType("power", True, span=DIE_POWER),
     "program_power": FieldType("power", span=DIE_POWER),  # default: the calibrated shared value
     "erase_power": FieldType("power", True, span=DIE_POWER),

@@ -319,6 +319,7 @@ NAND_PARAMS = (
     "block_pages",
     "independent_plane_reads",
     "program_cache_pages",
+    "cache_read",
     "command_time",
     "read_power",
     "erase_power",

@@ -20,7 +20,7 @@ import numpy as np
 
 from linkmodel._array import check_choice, check_range, pack, unpack
 from linkmodel._typing import Service, StorageIo
-from linkmodel.ssd import drive, queueing
+from linkmodel.ssd import drive, nand, queueing
 from linkmodel.ssd.hostpath import DEFAULT_PATH, IOS, HostPath, qd1
 from linkmodel.ssd.interference import read_interference
 
@@ -35,9 +35,12 @@ _BELOW_WRITE_CEILING = 0.999  # writes alongside the reads are held this far bel
 def stations(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, path: HostPath = DEFAULT_PATH):
     """The closed network of one random-I/O workload: delay and station classes (see :mod:`queueing`).
 
-    Reads: ``dies`` (dies x independent plane reads servers, service tR),
-    ``channels`` (per-I/O channel time: command cycles and data out, as the
-    drive model's channel ceiling), ``link`` (1 / link IOPS
+    Reads: ``dies`` (dies x independent plane reads servers, service
+    :func:`linkmodel.ssd.nand.read_hold`: tR, and without cache read the
+    channel time too), ``channels`` (per-I/O channel time: command cycles and
+    data out, as the drive model's channel ceiling; without cache read it is
+    in the die's service instead, and :func:`queue_depth_curve` adds the die's
+    wait for its channel, :mod:`linkmodel.ssd.blocking`), ``link`` (1 / link IOPS
     ceiling with NVMe traffic), ``controller`` (1 / its IOPS limit); the delay
     is the rest of the QD1 latency. Buffered writes: the whole QD1 latency is
     delay (the write waits for no NAND operation); sustained, the buffer drains
@@ -56,28 +59,24 @@ def stations(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, pat
     check_choice("io", io, IOS)
     wl = drive.Workload(f"rand_{io}", float(size), 1.0 if io == "read" else 0.0, True)
     ds = drive.evaluate(params, wl)
-    l1 = np.asarray(qd1(params, io, size, path).total, dtype=float)
-    ceiling = np.asarray(ds.iops, dtype=float)
+    # every input on the same axes (a sweep's QD1 latency or ceiling may lack some of the parameters' dims)
+    got = {f"{k}_": ds[k] for k in ("iops", "ceiling_channels", "ceiling_link", "ceiling_controller_iops")}
+    a, kind = unpack(**{k: params[k] for k in params}, size=size, l1_=qd1(params, io, size, path).total, **got)
+    l1, ceiling = np.asarray(a["l1_"], dtype=float), np.asarray(a["iops_"], dtype=float)
     with np.errstate(divide="ignore"):
         inv = {
-            k: np.where(
-                np.isfinite(np.asarray(ds[f"ceiling_{k}"], dtype=float)),
-                1.0 / np.asarray(ds[f"ceiling_{k}"], dtype=float),
-                0.0,
-            )
+            k: np.where(np.isfinite(a[f"ceiling_{k}_"]), 1.0 / np.asarray(a[f"ceiling_{k}_"], dtype=float), 0.0)
             for k in ("link", "controller_iops")
         }
     if io == "read":
-        a, _ = unpack(
-            **{k: params[k] for k in ("dies", "independent_plane_reads", "t_read", "channels")},
-            size=size,
-        )
         # the die senses (tR, the drive model's die time of one random read); the command cycles occupy the
         # channel, whose per-I/O time (the drive model's) holds them with the data out: counted once, as in the
         # QD1 latency (issue 19 item 4: they were in both stations, so with no host or firmware time the QD1
-        # latency came out shorter than the station services)
-        die_s = a["t_read"] + 0.0 * a["size"]
-        ch_s = np.asarray(a["channels"] / np.asarray(ds.ceiling_channels, dtype=float), dtype=float)
+        # latency came out shorter than the station services). Without cache read the die holds that channel
+        # time too: it moves into the die's service (the channel station keeps the cache reads' share)
+        ch = np.asarray(a["channels"] / a["ceiling_channels_"], dtype=float)
+        die_s = nand.read_hold(a["t_read"], ch, a["cache_read"]) + 0.0 * a["size"]
+        ch_s = a["cache_read"] * ch
         st = {
             "dies": (a["dies"] * a["independent_plane_reads"], die_s),
             "channels": (a["channels"], ch_s),
@@ -93,11 +92,66 @@ def stations(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, pat
     delay = l1 - inside
     if np.any(delay < 0):  # pragma: no cover - the QD1 breakdown contains every station's service
         raise ValueError("stations: the QD1 latency is shorter than the station services it contains")
-    _, kind = unpack(**{k: params[k] for k in params}, size=size)
     st = {
         k: (pack(np.asarray(m, dtype=float), kind), pack(np.asarray(v, dtype=float), kind)) for k, (m, v) in st.items()
     }
     return pack(delay, kind), st, pack(ceiling, kind)
+
+
+def _holding(params, st, size, service):
+    """The dies' holding through their channel wait (:mod:`linkmodel.ssd.blocking`) and the same network with
+    the dies free after their sense (the channel time back at the channels); (None, None) with cache read.
+
+    The repairman model of one channel: the dies busy on it alternate between their sense (the dies'
+    service less the channel time they hold) and one FCFS transfer of the read's channel time; its channel
+    residence at every whole population up to the read servers per channel (at most
+    :data:`queueing.MAX_QUEUE_DEPTHS`).
+    """
+    if "channels" not in st or "dies" not in st:
+        return None, None
+    a, kind = unpack(**{k: params[k] for k in params}, size=size)
+    share = 1.0 - np.asarray(a["cache_read"], dtype=float)
+    if not np.any(share > 0):
+        return None, None
+    n_die, s_die = (np.asarray(v, dtype=float) for v in st["dies"])
+    n_ch = np.asarray(st["channels"][0], dtype=float)
+    pages = np.ceil(a["size"] / a["page_size"])
+    transfer = nand.channel_time(a["size"], a["channel_rate"], a["spare_fraction"], a["command_time"], pages)
+    transfer = transfer + 0.0 * s_die
+    sense = s_die - share * transfer
+    top = int(min(np.ceil(np.max(n_die / n_ch)), queueing.MAX_QUEUE_DEPTHS))
+    pops = np.arange(1, max(top, 1) + 1).reshape((-1,) + (1,) * transfer.ndim)
+    rep = queueing.mva(pops.ravel(), sense, {"channel": (1.0, transfer)}, service)
+    # the channel passes at most 1 / transfer reads per second (n / (sense + R) <= 1 / transfer): the residual
+    # correction of approximate MVA overshoots that bound near saturation (asymptotic bound, Denning & Buzen 1978)
+    residence = np.maximum(np.asarray(rep.residence_channel.values), pops * transfer - sense)
+    table = np.concatenate([transfer[None, ...], residence], axis=0)
+    free = dict(st, dies=(st["dies"][0], pack(sense, kind)), channels=(st["channels"][0], pack(transfer, kind)))
+    return {"dies": (share + 0.0 * s_die, transfer, n_ch + 0.0 * s_die, table)}, free
+
+
+def _no_faster_than_free(held, free):
+    """The held network's curve, no faster than the die-free one at any queue depth (the free one where it is slower).
+
+    Holding a die through its channel wait never raises throughput (hold <= cache <= free at every population:
+    queueing_blocking.md §4). The holding-time fixed point takes the channel's population at its mean: right when
+    few dies share a channel (they cap its queue) but short of the channel's wait when many do, whose arrivals
+    then fluctuate as in the product-form network; there holding rarely matters and the die-free network is the
+    better estimate (within 1 % of the holding simulation at 96 read servers per channel, tests/ssd/test_blocking.py).
+    Where it is taken, its channel residence moves into the dies' (whose service holds the channel time), so
+    that :func:`queueing.tail` sees the same total [s].
+    """
+    faster = held.iops <= free.iops  # where the held network stands
+    out = held.copy()
+    for k in ("latency", "iops"):
+        out[k] = held[k].where(faster, free[k])
+    moved = free.residence_dies + free.residence_channels - held.residence_channels
+    out["residence_dies"] = held.residence_dies.where(faster, moved)
+    out["utilization_dies"] = held.utilization_dies.where(faster, free.iops * held.service_dies / held.servers_dies)
+    out["hold_wait_dies"] = held.hold_wait_dies.where(faster, free.residence_channels - free.service_channels)
+    for k in held.data_vars:
+        out[k].attrs = held[k].attrs
+    return out
 
 
 def _with_writes(params, size, st, interference, writes_yield):
@@ -213,7 +267,10 @@ def queue_depth_curve(
         if io != "read":
             raise ValueError("interference: describes reads waiting behind writes; use io='read'")
         background, ceiling = _with_writes(params, size, st, interference, writes_yield)
-    ds = queueing.mva(queue_depths, delay, st, service, background=background)
+    holding, free = _holding(params, st, size, service)
+    ds = queueing.mva(queue_depths, delay, st, service, background=background, holding=holding)
+    if holding is not None:
+        ds = _no_faster_than_free(ds, queueing.mva(queue_depths, delay, free, service, background=background))
     capped = np.minimum(ds.iops.values, np.asarray(ceiling, dtype=float))
     qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
     ds["iops"] = (ds.iops.dims, capped, ds.iops.attrs)

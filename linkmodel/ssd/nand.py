@@ -7,7 +7,10 @@ Conventions (SI): sizes in bytes, times in seconds, rates in B/s or 1/s.
   ``bits_per_cell`` pages per plane (one wordline, all planes) in ``t_prog``.
 * Cache read/program lets the channel transfer of one operation overlap the
   array time of the next, so array time and channel time are separate
-  resources (dies and channels), each with its own ceiling.
+  resources (dies and channels), each with its own ceiling. A die without
+  cache read (``cache_read`` 0) keeps each page in its data register until
+  the page has crossed the channel: it is held for the sense *and* the data
+  out (:func:`read_hold`).
 * The channel is an 8-bit bus: ``rate`` transfers per second move ``rate``
   bytes per second. Every page moves with its spare (ECC) bytes:
   ``(1 + spare_fraction)`` bytes per data byte. Each command costs
@@ -29,6 +32,7 @@ __all__ = [
     "program_data_in",
     "raw_capacity_rule",
     "read_die_time",
+    "read_hold",
 ]
 
 #: bits stored per cell by cell type
@@ -132,20 +136,47 @@ def channel_time(nbytes, rate, spare_fraction, command_time, commands):
     return nbytes * (1.0 + spare_fraction) / rate + commands * command_time
 
 
-def read_die_time(size, page_size, planes, independent_plane_reads, t_read, random: bool):
+def read_hold(t_sense, t_out, cache_read):
+    """How long a read holds its die (or read server): ``t_sense + (1 - cache_read) x t_out`` [s].
+
+    The one home of the die's read occupancy. With cache read (``cache_read``
+    1) the sensed page moves to the cache register and the die senses its
+    next page while this one crosses the channel: the die is held for the
+    sense alone. Without it (0) the page stays in the data register until the
+    controller has clocked it out, so the die is held through its data out
+    ``t_out`` (and, at depth, through its wait for the channel:
+    :func:`linkmodel.ssd.blocking.hold_wait`). queueing_blocking.md §1 (read
+    path steps 2-4; ONFI Read Cache 31h) and §3: pipelined over ``D`` dies on
+    one channel a page of ``P`` bytes then reads at ``P D / max(tR + tX, D tX)``
+    without cache read, ``min(D P / tR, P / tX)`` with it (``tX >= tR`` adds
+    nothing the channel ceiling does not already hold) -- the die ceiling
+    ``D / read_hold`` against the channel ceiling ``1 / tX``.
+
+    ``t_sense`` [s] (array time), ``t_out`` [s] (channel time of the data out, with its command cycles),
+    ``cache_read`` [1] (0 or 1; between them a share of reads issued as cache reads).
+    """
+    return t_sense + (1.0 - cache_read) * t_out
+
+
+def read_die_time(size, page_size, planes, independent_plane_reads, t_read, random: bool, t_out=0.0, cache_read=1.0):
     """Die time of one host read and the pages it senses: ``(die-seconds [s], pages sensed [1])``.
 
     Random: ``ceil(size / page)`` pages, read ``k`` single-plane at a time or
     as multi-plane reads of ``planes`` pages, whichever is quicker:
     ``min(pages / k, ceil(pages / planes)) x t_read``. Sequential: whole
-    multi-plane reads, ``size / (planes x page) x t_read``.
+    multi-plane reads, ``size / (planes x page) x t_read``. Each sense holds
+    its die for :func:`read_hold`: without cache read the read's data out
+    ``t_out`` is added (over ``k`` read servers when read single-plane).
 
-    ``size``, ``page_size`` [B]; ``planes``, ``independent_plane_reads`` [1]; ``t_read`` [s].
+    ``size``, ``page_size`` [B]; ``planes``, ``independent_plane_reads`` [1]; ``t_read``, ``t_out`` [s]
+    (the channel time of the whole read); ``cache_read`` [1].
     """
     if random:
         pages = np.ceil(size / page_size)
-        return np.minimum(pages / independent_plane_reads, np.ceil(pages / planes)) * t_read, pages
-    return size / (planes * page_size) * t_read, size / page_size
+        single = read_hold(pages * t_read, t_out, cache_read) / independent_plane_reads
+        multi = read_hold(np.ceil(pages / planes) * t_read, t_out, cache_read)
+        return np.minimum(single, multi), pages
+    return read_hold(size / (planes * page_size) * t_read, t_out, cache_read), size / page_size
 
 
 def program_data_in(bits_per_cell, program_cache_pages, planes, page_size, spare_fraction, channel_rate):

@@ -48,7 +48,8 @@ class Demand:
     io_per_app_io : [1] drive I/Os per application I/O (``n_io``, 1 without host GC).
     random : bool
     waf : [1] NAND bytes programmed per host byte written.
-    read_die : [s] die time of one read; read_senses : [1] pages it senses.
+    read_die : [s] die time of one read (with its data out without cache read); read_senses : [1] pages it senses.
+    read_ch : [s] channel time of one read (command cycles and data out with spare bytes).
     written : [B] bytes programmed natively per write; slc_bytes : [B] through the SLC cache.
     relocated : [B] valid bytes relocated by GC per write; gc_senses : [1] pages GC reads for them.
     rmw_bytes : [B] bytes read back for read-modify-write; rmw_senses : [1] pages read for them.
@@ -64,6 +65,7 @@ class Demand:
     waf: Any
     read_die: Any
     read_senses: Any
+    read_ch: Any
     written: Any
     slc_bytes: Any
     relocated: Any
@@ -122,7 +124,10 @@ def demand(a: Mapping[str, np.ndarray], random: bool, wp: writepath.WritePath = 
     slc = a["slc_fraction"]
     waf = iu_factor * extra * (waf_gc + slc)  # NAND bytes programmed per host byte (writepath.waf_total)
     page = a["page_size"]
-    read_die, read_senses = nand.read_die_time(s, page, a["planes"], a["independent_plane_reads"], a["t_read"], random)
+    read_ch = nand.channel_time(s, a["channel_rate"], a["spare_fraction"], a["command_time"], np.ceil(s / page))
+    read_die, read_senses = nand.read_die_time(
+        s, page, a["planes"], a["independent_plane_reads"], a["t_read"], random, read_ch, a["cache_read"]
+    )
     written = s * iu_factor * extra * waf_gc  # bytes programmed natively per host write
     slc_bytes = s * iu_factor * extra * slc  # bytes through the SLC cache: programmed in SLC mode, read back
     # garbage collection relocates the victim's valid units, scattered over its pages
@@ -143,6 +148,7 @@ def demand(a: Mapping[str, np.ndarray], random: bool, wp: writepath.WritePath = 
         waf=waf,
         read_die=read_die,
         read_senses=read_senses,
+        read_ch=read_ch,
         written=written,
         slc_bytes=slc_bytes,
         relocated=relocated,

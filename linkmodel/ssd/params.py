@@ -77,6 +77,9 @@ class DriveParams(Mapping):
     block_pages: Any = _f("1", "pages per block per plane", hi=1000000.0)
     independent_plane_reads: Any = _f("1", "single-plane reads a die runs at once", hi=64)
     program_cache_pages: Any = _f("1", "pages per plane the cache latches take during a program", "nonnegative", hi=64)
+    cache_read: Any = _f(
+        "1", "cache read: 1 the die senses on while its page crosses the channel, 0 it holds the page", "fraction"
+    )
     t_read_slc: Any = _f("s", "page read time in SLC mode", hi=0.1)
     t_prog_slc: Any = _f("s", "page program time in SLC mode", hi=1.0)
     slc_fraction: Any = _f("1", "share of host writes through an SLC cache", "fraction")

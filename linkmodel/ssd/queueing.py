@@ -37,14 +37,14 @@ one, as in the non-preemptive priority queue, where the high class's wait is
 
     R_k(n) = [as above] + W_b,k / m_k
 
+Dies that hold through their channel wait (no cache read) take the
+holding-time fixed point of :mod:`linkmodel.ssd.blocking` at every population.
 Mean latency at queue depth ``n`` is ``n / X(n)``. All inputs broadcast; the
-recursion runs once up to the largest queue depth asked for.
-
-Tail latency (:func:`tail`) convolves, per station class, an M/D/1
-waiting-time shape whose mean matches the network's (a closed-population
-shape near saturation), with the waits behind background operations and
-page-type spreads; it reads the station table the result of :func:`mva`
-carries. All SI (s, 1/s).
+recursion runs once up to the largest queue depth asked for. Tail latency
+(:func:`tail`) convolves, per station class, an M/D/1 waiting-time shape whose
+mean matches the network's (a closed-population shape near saturation), with
+the waits behind background operations and page-type spreads; it reads the
+station table the result of :func:`mva` carries. All SI (s, 1/s).
 """
 
 from __future__ import annotations
@@ -55,32 +55,55 @@ import numpy as np
 
 from linkmodel._array import check_choice, check_integer, check_range, dataset, pack, unpack
 from linkmodel._typing import Service
-from linkmodel.ssd.limits import (
-    MAX_PAGE_TYPES,
-    MAX_QUEUE_DEPTH,
-    MAX_QUEUE_DEPTHS,
-    PAGE_TYPE_RANGE,
-    check_page_types,
-)
+from linkmodel.ssd import blocking
+from linkmodel.ssd.limits import MAX_PAGE_TYPES, MAX_QUEUE_DEPTH, MAX_QUEUE_DEPTHS, PAGE_TYPE_RANGE, check_page_types
 
-__all__ = [
-    "MAX_PAGE_TYPES",
-    "MAX_QUEUE_DEPTH",
-    "MAX_QUEUE_DEPTHS",
-    "PAGE_TYPE_RANGE",
-    "SERVICES",
-    "TAIL_BLEND_FROM",
-    "TAIL_BLEND_WIDTH",
-    "busy_dies",
-    "check_page_types",
-    "mva",
-    "tail",
-]
+__all__ = ["MAX_PAGE_TYPES", "MAX_QUEUE_DEPTH", "MAX_QUEUE_DEPTHS", "PAGE_TYPE_RANGE", "SERVICES"]
+__all__ += ["TAIL_BLEND_FROM", "TAIL_BLEND_WIDTH", "busy_dies", "check_page_types", "mva", "tail"]
 
 SERVICES: tuple[str, ...] = get_args(Service)
 
 
-def mva(queue_depths, delay, stations: dict, service: Service = "deterministic", background=None):
+def _recursion(qd, z, m, d, w_b, residual, hold, shape):
+    """The recursion of :func:`mva` up to the largest queue depth (``d``, per-server demands [s], updated in place
+    for the held classes): latency [s], IOPS [1/s], utilization [1], residence and hold wait [s] per depth."""
+    names = list(m)
+    s0 = {k: d[k] * m[k] for k in hold}  # the held classes' service at QD1 [s]
+    w_h = {k: np.zeros(shape) for k in hold}
+    n_max = int(qd.max())
+    want = {int(q): i for i, q in enumerate(qd)}
+    out_lat, out_x = np.empty((qd.size, *shape)), np.empty((qd.size, *shape))
+    out_u, out_r = ({k: np.empty((qd.size, *shape)) for k in names} for _ in range(2))
+    out_w = {k: np.empty((qd.size, *shape)) for k in hold}
+    q, u = ({k: np.zeros(shape) for k in names} for _ in range(2))  # Q_k(n - 1), U_k(n - 1) = X(n - 1) D_k(n - 1)
+    for n in range(1, n_max + 1):
+        for _ in range(blocking.HOLD_ITERATIONS):  # one pass without holding
+            for k, (share, *_) in hold.items():
+                d[k] = (s0[k] + share * w_h[k]) / m[k]
+            r = {k: d[k] * (1.0 + q[k] - u[k]) + d[k] * u[k] * residual + w_b[k] for k in names}
+            total = z + sum(m[k] * r[k] for k in names)
+            x = n / total
+            new = {k: blocking.hold_wait(tab, x * d[k] * m[k] / c, tr) for k, (_, tr, c, tab) in hold.items()}
+            moved = any(np.any(np.abs(new[k] - w_h[k]) > blocking.HOLD_TOLERANCE * (w_h[k] + s0[k])) for k in hold)
+            w_h.update(new)
+            if not moved:
+                break
+        for k in names:
+            q[k] = x * r[k]
+            u[k] = x * d[k]
+        if n in want:
+            i = want[n]
+            out_lat[i] = total
+            out_x[i] = x
+            for k in names:
+                out_u[k][i] = x * d[k]
+                out_r[k][i] = m[k] * r[k]
+            for k in hold:
+                out_w[k][i] = w_h[k]
+    return out_lat, out_x, out_u, out_r, out_w
+
+
+def mva(queue_depths, delay, stations: dict, service: Service = "deterministic", background=None, holding=None):
     """Mean latency, IOPS and per-station load of a closed network at each queue depth.
 
     Parameters
@@ -100,13 +123,19 @@ def mva(queue_depths, delay, stations: dict, service: Service = "deterministic",
         work in progress at its server (>= 0), e.g. ``{"dies": u_p tPROG / 2}``.
         The background work's share of server time is not taken off here (the
         caller caps throughput at what it leaves).
+    holding : dict of str -> (share, transfer, channels, table), optional
+        Per station class whose servers hold through a channel wait
+        (:mod:`linkmodel.ssd.blocking`): its service rises by ``share x W_ch`` at every population,
+        ``W_ch = hold_wait(table, X S / channels, transfer)`` solved to a fixed point (numpy arrays
+        broadcasting with the inputs: ``share`` [1], ``transfer`` [s], ``channels`` [1], ``table`` [s]).
 
     Returns
     -------
     xarray.Dataset
         ``latency`` [s] (mean, delay included), ``iops`` [1/s], and per class
         ``utilization_<k>`` [1] (busy share of one server) and ``residence_<k>``
-        [s] (queueing + service per I/O), over ``queue_depth`` and the inputs' dims;
+        [s] (queueing + service per I/O; ``hold_wait_<k>`` [s] with ``holding``),
+        over ``queue_depth`` and the inputs' dims;
         and the network, per class ``servers_<k>`` [1] and ``service_<k>`` [s]
         (the inputs, over the inputs' dims only: :func:`tail` reads them).
         A QD1 latency of ``delay + sum_k S_k``.
@@ -140,44 +169,20 @@ def mva(queue_depths, delay, stations: dict, service: Service = "deterministic",
     for name in names:
         check_range(f"stations[{name!r}] count", a[f"count_{name}"], lo=1)
         check_range(f"stations[{name!r}] service", a[f"service_{name}"], lo=0, unit="s")
-    shape = kind.shape
-    z = np.broadcast_to(np.asarray(a["delay"], dtype=float), shape)
+    z = np.broadcast_to(np.asarray(a["delay"], dtype=float), shape := kind.shape)
     m = {k: np.broadcast_to(np.asarray(a[f"count_{k}"], dtype=float), shape) for k in names}
     d = {k: np.broadcast_to(np.asarray(a[f"service_{k}"], dtype=float), shape) / m[k] for k in names}
     residual = 0.5 if service == "deterministic" else 1.0  # (1 + cv^2) / 2
-    w_b = {
-        k: np.broadcast_to(np.asarray(a[f"background_{k}"], dtype=float), shape) / m[k] if k in background else 0.0
-        for k in names
-    }
-
-    n_max = int(qd.max())
-    want = {int(q): i for i, q in enumerate(qd)}
-    out_lat = np.empty((qd.size, *shape))
-    out_x = np.empty((qd.size, *shape))
-    out_u = {k: np.empty((qd.size, *shape)) for k in names}
-    out_r = {k: np.empty((qd.size, *shape)) for k in names}
-    q = {k: np.zeros(shape) for k in names}
-    x = np.zeros(shape)
-    for n in range(1, n_max + 1):
-        r = {}
-        for k in names:
-            u_prev = x * d[k]
-            r[k] = d[k] * (1.0 + q[k] - u_prev) + d[k] * u_prev * residual + w_b[k]
-        total = z + sum(m[k] * r[k] for k in names)
-        x = n / total
-        for k in names:
-            q[k] = x * r[k]
-        if n in want:
-            i = want[n]
-            out_lat[i] = total
-            out_x[i] = x
-            for k in names:
-                out_u[k][i] = x * d[k]
-                out_r[k][i] = m[k] * r[k]
+    w_b = {k: np.broadcast_to(np.asarray(a[f"background_{k}"], dtype=float), shape) / m[k] for k in background}
+    w_b.update({k: 0.0 for k in names if k not in background})
+    hold = {k: tuple(np.asarray(v, dtype=float) for v in spec) for k, spec in (holding or {}).items()}
+    out_lat, out_x, out_u, out_r, out_w = _recursion(qd, z, m, d, w_b, residual, hold, shape)
     variables = {
         "latency": (out_lat, "s", "mean latency (delay included)", True),
         "iops": (out_x, "1/s", "I/Os per second", True),
     }
+    for k in hold:
+        variables[f"hold_wait_{k}"] = (out_w[k], "s", f"wait of a {k} server for its channel (held)", True)
     for k in names:
         variables[f"utilization_{k}"] = (out_u[k], "1", f"busy share of one {k} server", True)
         variables[f"residence_{k}"] = (out_r[k], "s", f"queueing + service at the {k} per I/O", True)

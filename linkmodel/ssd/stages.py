@@ -8,7 +8,8 @@
     controller_iops       command-processing limit         1 command
     controller_bandwidth  data-path limit                  `size` bytes
     channels              N_ch channels (busy time)        bytes x (1 + spare) / rate + commands x t_cmd
-    dies                  N_die dies (busy time)           array time: reads, programs (with the data-in
+    dies                  N_die dies (busy time)           array time: reads (with their data out where the
+                                                           die has no cache read), programs (with the data-in
                                                            the cache latches cannot hide), GC reads, erases
     power                 power_cap - static power [W]     energy per I/O [J]
 
@@ -160,7 +161,7 @@ def controller_bandwidth_stage(a, d: Demand, prior, options) -> StageResult:
 def channel_stage(a, d: Demand, prior, options) -> StageResult:
     """Channel-seconds per I/O: data with its spare bytes at the channel rate, plus command cycles."""
     rate, sf, ct, page = a["channel_rate"], a["spare_fraction"], a["command_time"], a["page_size"]
-    read_ch = nand.channel_time(d.size, rate, sf, ct, np.ceil(d.size / page))
+    read_ch = d.read_ch  # command cycles and data out (operations.demand)
     commands = d.written / page + d.gc_senses + d.rmw_senses + 2.0 * d.slc_bytes / page
     write_ch = nand.channel_time(d.write_bytes_ch, rate, sf, ct, commands)
     ch_time = d.read_share * read_ch + d.write_share * write_ch
@@ -170,13 +171,17 @@ def channel_stage(a, d: Demand, prior, options) -> StageResult:
 
 @register(
     "dies",
-    ("t_read", "independent_plane_reads"),
+    ("t_read", "independent_plane_reads", "cache_read"),
     ("t_prog", "program_cache_pages", "channel_rate"),
     "IOPS the NAND dies allow",
 )
 def die_stage(a, d: Demand, prior, options) -> StageResult:
-    """Die-seconds per I/O: reads; programs with their one-shot data-in, GC and RMW reads, erases, SLC folding."""
-    p, page, bits = a["planes"], a["page_size"], a["bits_per_cell"]
+    """Die-seconds per I/O: reads; programs with their one-shot data-in, GC and RMW reads, erases, SLC folding.
+
+    A read (host, GC or read-modify-write) holds its die for :func:`linkmodel.ssd.nand.read_hold`: the sense,
+    and without cache read its data out too.
+    """
+    p, page, bits, ct = a["planes"], a["page_size"], a["bits_per_cell"], a["command_time"]
     mp_page = p * page  # bytes sensed by a multi-plane read
     prog_unit = p * page * bits  # bytes written by a one-shot multi-plane program
     block_bytes = p * a["block_pages"] * page  # bytes erased by a multi-plane erase
@@ -187,10 +192,13 @@ def die_stage(a, d: Demand, prior, options) -> StageResult:
     )
     data_in = nand.program_data_in(bits, a["program_cache_pages"], p, page, a["spare_fraction"], a["channel_rate"])
     write_data_in = d.written / prog_unit * data_in
+    # GC and RMW reads: single-plane senses on the read servers, each moving its data out (no copyback)
+    bg_senses = d.gc_senses + d.rmw_senses
+    bg_out = nand.channel_time(d.relocated + d.rmw_bytes, a["channel_rate"], a["spare_fraction"], ct, bg_senses)
     write_die = (
         d.written / prog_unit * a["t_prog"]
         + write_data_in
-        + (d.gc_senses + d.rmw_senses) * a["t_read"] / a["independent_plane_reads"]
+        + nand.read_hold(bg_senses * a["t_read"], bg_out, a["cache_read"]) / a["independent_plane_reads"]
         + d.written / block_bytes * a["t_erase"]
         + slc_die
     )

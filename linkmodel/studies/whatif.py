@@ -44,6 +44,7 @@ STEPS = (
             "block_pages",
             "independent_plane_reads",
             "program_cache_pages",
+            "cache_read",
             "command_time",
             "read_power",
             "program_power",

@@ -57,6 +57,7 @@ NAND = {
     "block_pages": 1536,
     "independent_plane_reads": 4,
     "program_cache_pages": 1,
+    "cache_read": True,
     "read_power": "0.15 W",
     "program_power": "0.15 W",
     "erase_power": "0.15 W",
