@@ -16,7 +16,6 @@ from typing import Any
 from linkmodel import parts as _parts
 from linkmodel.ai import kvtier, models, weights
 from linkmodel.cli import ai_tables
-from linkmodel.cli.edge import add_edge_parser
 from linkmodel.cli._common import (
     UsageError,
     count_arg,
@@ -28,6 +27,7 @@ from linkmodel.cli._common import (
     rate_arg,
     share_arg,
 )
+from linkmodel.cli.edge import add_edge_parser
 from linkmodel.ssd import drive
 from linkmodel.studies import ai_drives, ai_smallblock
 from linkmodel.units import format_si

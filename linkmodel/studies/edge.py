@@ -122,7 +122,7 @@ def _checks(k):
 def _streams(m, knobs, bundle):
     """Bytes and read size of what streams, and the shares of it: (S_all, resident params, alpha, fresh,
     held, unit size) with SI bytes."""
-    streamable, resident, matrices, neurons, pick = geometry(m)
+    streamable, resident, matrices, _neurons, pick = geometry(m)
     b = knobs["bits"]
     a = 1.0 - knobs["sparsity"]
     pick = knobs["experts"] / m.moe.experts if m.moe is not None else pick
