@@ -1,8 +1,8 @@
 """``linkmodel ai edge MODEL --device DEVICE``: tokens per second with weights streamed from flash.
 
-Calls :func:`linkmodel.studies.edge.tokens`; prints bytes read per token,
+Runs linkmodel.studies.edge.tokens and prints the bytes read per token,
 the read size and count, the time per token split into memory, flash and
-compute, what binds, and with ``--target`` the DRAM a rate needs.
+compute, what binds, and with --target the DRAM a rate needs.
 Comma-separated values of a knob become a named axis of the result.
 """
 
