@@ -116,10 +116,10 @@ def _entry(where: str, mid: str, t: object) -> Model:
         v_head_dim=t.get("v_head_dim", 0),
         params=float(t["params"]),
         active_params=float(t["active_params"] if "active_params" in t else t["params"]),
-        moe=_moe(where, t["moe"], t.get("blocks", t["layers"])) if "moe" in t else None,
+        moe=_moe(where, t["moe"], int(t.get("blocks", t["layers"]))) if "moe" in t else None,
         source=t["source"],
         ffn=t.get("ffn", 0),
-        blocks=t.get("blocks", t["layers"]),
+        blocks=int(t.get("blocks", t["layers"])),
     )
 
 

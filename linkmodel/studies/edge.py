@@ -245,7 +245,11 @@ def tokens(
     for n, u in units.items():
         if n in ds:
             ds[n].attrs["units"] = u
-    inputs = {"model": m.id, "device": dev.id, "storage": str(getattr(storage, "id", storage or dev.storage))}
+    inputs: dict[str, Any] = {
+        "model": m.id,
+        "device": dev.id,
+        "storage": str(getattr(storage, "id", storage or dev.storage)),
+    }
     inputs |= {"overlap": bool(ov), "bundle": bundle, "device_dram": dev.dram}
     return EdgeReport(inputs, ds)
 
