@@ -99,7 +99,8 @@ def _entry(where: str, mid: str, t: object) -> Model:
     if not isinstance(t, dict):
         raise SpecError(f"{where}: a table of fields expected")
     _check_fields(where, t)
-    if t.get("blocks", t["layers"]) < t["layers"]:
+    blocks: int = t["blocks"] if "blocks" in t else t["layers"]
+    if blocks < t["layers"]:
         raise SpecError(f"{where}: blocks: {t['blocks']} below layers {t['layers']} (blocks count every layer)")
     return Model(
         id=mid,
@@ -116,10 +117,10 @@ def _entry(where: str, mid: str, t: object) -> Model:
         v_head_dim=t.get("v_head_dim", 0),
         params=float(t["params"]),
         active_params=float(t["active_params"] if "active_params" in t else t["params"]),
-        moe=_moe(where, t["moe"], int(t.get("blocks", t["layers"]))) if "moe" in t else None,
+        moe=_moe(where, t["moe"], blocks) if "moe" in t else None,
         source=t["source"],
         ffn=t.get("ffn", 0),
-        blocks=int(t.get("blocks", t["layers"])),
+        blocks=blocks,
     )
 
 
