@@ -91,9 +91,10 @@ def add_edge_parser(s) -> None:
 
 def _axis(flag, text, parse, dim):
     """One value, or a named axis from comma-separated values."""
-    vals = [parse(flag, t.strip()) for t in str(text).split(",") if t.strip()]
-    if not vals:
-        raise UsageError(f"{flag}: give a value")
+    items = [t.strip() for t in str(text).split(",")]
+    if not all(items):
+        raise UsageError(f"{flag}: one value or comma-separated values expected, got {text!r}")
+    vals = [parse(flag, t) for t in items]
     return vals[0] if len(vals) == 1 else xr.DataArray(vals, dims=dim, coords={dim: vals})
 
 
