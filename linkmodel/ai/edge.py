@@ -25,30 +25,125 @@ SI units: bytes [B], seconds [s], B/s, FLOP/s; bits per weight [bit].
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from linkmodel._array import check_range, dataset, pack, unpack
 
-__all__ = ["TIME_PARTS", "bundle_bytes", "read_throughput", "streamed_bytes_dense", "streamed_bytes_moe", "token_time"]
+__all__ = [
+    "DEVICE_KINDS",
+    "TIME_PARTS",
+    "WINDOW_GROWTH",
+    "Device",
+    "bundle_bytes",
+    "read_throughput",
+    "streamed_bytes_dense",
+    "streamed_bytes_moe",
+    "token_time",
+    "window",
+]
+
+#: Device kinds of the catalogue (``data/ai/devices.toml``).
+DEVICE_KINDS = ("phone", "laptop", "desktop")
+
+#: Growth of the neurons the last ``k`` tokens used: ``s_agg(k) = a k^g`` with ``a`` the share one token
+#: uses [1]. DERIVED from LLM in a Flash v2 (OPT-6.7B, edge_inference.md §4.1 [P]): the predictor selects
+#: about 10 % of the FFN for a token and a window of k = 5 tokens holds 24 %, so g = ln(2.4) / ln(5) =
+#: 0.5440. ASSUMPTION that the power law carries to other k and models; its check is the paper's third
+#: figure, 2.4 % loaded per token, which the law gives as 0.10 (6^g - 5^g) = 2.50 %. Plausible range
+#: 0.3 (strongly repeating activations) to 1 (independent tokens, no reuse beyond the current one).
+WINDOW_GROWTH = float(np.log(2.4) / np.log(5.0))
+
+
+@dataclass(frozen=True)
+class Device:
+    """A phone or a computer running inference with weights in flash (``data/ai/devices.toml``).
+
+    Attributes
+    ----------
+    id, name : str
+    kind : {"phone", "laptop", "desktop"}
+    dram : float
+        Memory the model may use [B] (unified memory, or the accelerator's memory).
+    memory_bandwidth : float
+        Memory bandwidth [B/s].
+    compute : float
+        Compute the inference can use [FLOP/s].
+    storage : str
+        Storage part id (``data/specs``), or "" when the storage has no part file.
+    storage_bandwidth, storage_latency : float
+        Without a part: the storage's measured read bandwidth [B/s] and first-byte latency of one read [s].
+    overlap : bool
+        Flash reads overlap compute on this device (False: serial, as on Apple unified memory).
+    source : str
+    """
+
+    id: str
+    name: str
+    kind: str
+    dram: float
+    memory_bandwidth: float
+    compute: float
+    storage: str
+    storage_bandwidth: float
+    storage_latency: float
+    overlap: bool
+    source: str
+
+
+def window(active, k, growth=WINDOW_GROWTH):
+    """Windowing over the last ``k`` tokens: the FFN share loaded per token and the share the window holds [1].
+
+    ``held = min(1, a k^g)``, ``fresh = min(1, a (k+1)^g) - held`` (:data:`WINDOW_GROWTH`); the reuse of the
+    active neurons is ``1 - fresh / a``. OPT-6.7B (a = 0.10, k = 5): held 0.24, fresh 0.0250.
+
+    Parameters
+    ----------
+    active : float or array-like
+        Share of FFN neurons one token uses [1], above 0 up to 1.
+    k : float or array-like
+        Tokens the window spans [1], >= 1.
+    growth : float or array-like
+        Exponent ``g`` [1], above 0 up to 1.
+
+    Returns
+    -------
+    (fresh, held)
+        Shares of the FFN [1], each the kind of the inputs.
+    """
+    x, kind = unpack(a=active, k=k, g=growth)
+    check_range("active", x["a"], lo=0, lo_open=True, hi=1)
+    check_range("window", x["k"], lo=1, hi=1e6)
+    check_range("growth", x["g"], lo=0, lo_open=True, hi=1)
+    held = np.minimum(1.0, x["a"] * x["k"] ** x["g"])
+    fresh = np.minimum(1.0, x["a"] * (x["k"] + 1.0) ** x["g"]) - held
+    return (
+        pack(fresh, kind, "fresh_share", "1", "FFN share loaded per token"),
+        pack(held, kind, "window_share", "1", "FFN share the window holds"),
+    )
+
 
 #: the parts of a token's time, in :func:`token_time`'s ``binding`` order
 TIME_PARTS = ("memory", "flash", "compute")
 
 
-def bundle_bytes(d_model, bits):
-    """Bytes of one row-column bundle: an FFN neuron's up column and down row, ``2 d_model bits / 8`` [B].
+def bundle_bytes(d_model, bits, matrices=2):
+    """Bytes of one row-column bundle: an FFN neuron's row or column in each matrix, ``m d_model bits / 8`` [B].
 
+    ``matrices`` m = 2 for an up/down FFN (OPT), 3 for a gated one (SwiGLU: gate, up, down).
     OPT-6.7B (d_model 4096): 16,384 B in FP16, 32,768 B in FP32 (edge_inference.md oracle E23).
     """
-    x, kind = unpack(d_model=d_model, bits=bits)
+    x, kind = unpack(d_model=d_model, bits=bits, m=matrices)
     check_range("d_model", x["d_model"], lo=1, hi=1e6)
     check_range("bits", x["bits"], lo=1, hi=64, unit="bit")
-    return pack(_bundle(x["d_model"], x["bits"]), kind, "bundle_bytes", "B")
+    check_range("matrices", x["m"], lo=1, hi=3)
+    return pack(_bundle(x["d_model"], x["bits"], x["m"]), kind, "bundle_bytes", "B")
 
 
-def _bundle(d_model, bits):
-    """The one home of the bundle size: ``2 d_model bits / 8`` [B]."""
-    return 2.0 * d_model * bits / 8.0
+def _bundle(d_model, bits, matrices=2.0):
+    """The one home of the bundle size: ``m d_model bits / 8`` [B]."""
+    return matrices * d_model * bits / 8.0
 
 
 def streamed_bytes_dense(layers, d_model, d_ff, bits, sparsity, reuse=0.0):

@@ -81,6 +81,11 @@ class Model:
         Parameters used per token [1] (= params for dense models).
     moe : MoE or None
     source : str
+    ffn : int
+        Dense FFN width ``d_ff`` [1] (0: not given; edge inference streams dense FFN neurons).
+    blocks : int
+        Transformer blocks [1] (0: as ``layers``); more than ``layers`` when some blocks keep no full KV cache
+        (linear-attention layers of a hybrid model).
     """
 
     id: str
@@ -99,6 +104,8 @@ class Model:
     active_params: float
     moe: MoE | None
     source: str
+    ffn: int = 0
+    blocks: int = 0
 
     def attention_width(self):
         """Width of the attention products per token [1]: ``(d_qk + d_v) / 2`` over all query heads.

@@ -4,7 +4,8 @@ Subcommands: models (catalogue and KV bytes per token), kv (a prefix-cache
 tier: demand and drives of every bundled part), breakeven (Mooncake's
 load-vs-recompute bandwidth), smallblock (GPU-initiated small-block IOPS of
 a part and what closes a target), coldstart (weight load time) and experts
-(MoE expert streaming).
+(MoE expert streaming); edge (tokens per second with weights in a phone's or
+laptop's flash: linkmodel.cli.edge).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from linkmodel.cli._common import (
     rate_arg,
     share_arg,
 )
+from linkmodel.cli.edge import add_edge_parser
 from linkmodel.ssd import drive
 from linkmodel.studies import ai_drives, ai_smallblock
 from linkmodel.units import format_si
@@ -151,6 +153,7 @@ def add_parser(sub):
     e.add_argument("--bits", default="16", help="bits per parameter, 1-32 (default 16)")
     e.add_argument("--json", action="store_true", help=_JSON_HELP)
     e.set_defaults(func=_cmd_experts)
+    add_edge_parser(s)
 
 
 def _add_kv_parser(s) -> None:

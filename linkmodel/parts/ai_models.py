@@ -41,6 +41,8 @@ _FIELDS: dict[str, type] = {
     "params": float,
     "active_params": float,
     "moe": dict,
+    "ffn": int,
+    "blocks": int,
     "source": str,
 }
 _MLA = ("kv_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim")
@@ -79,23 +81,27 @@ def _check_fields(where: str, t: dict[str, Any]) -> None:
 
 
 def _moe(where: str, m: dict[str, Any], layers: int) -> MoE:
-    """The ``moe`` table: exactly the four whole-number fields, ``top_k <= experts``, ``moe_layers <= layers``."""
+    """The ``moe`` table: exactly the four whole-number fields, ``top_k <= experts``, ``moe_layers <= layers``
+    (``layers``: the transformer blocks, ``blocks`` where the file gives it)."""
     bad = [k for k in m if k not in _MOE_KEYS] + [k for k in _MOE_KEYS if k not in m]
     if bad:
         raise SpecError(f"{where}: moe: needs exactly {', '.join(_MOE_KEYS)} (problem: {bad[0]!r})")
     if any(isinstance(m[k], bool) or not isinstance(m[k], int) or m[k] < 1 for k in _MOE_KEYS):
         raise SpecError(f"{where}: moe: whole numbers >= 1")
     if m["top_k"] > m["experts"] or m["moe_layers"] > layers:
-        raise SpecError(f"{where}: moe: top_k <= experts and moe_layers <= layers")
+        raise SpecError(f"{where}: moe: top_k <= experts and moe_layers <= blocks (default layers)")
     return MoE(**m)
 
 
 def _entry(where: str, mid: str, t: object) -> Model:
-    """One checked table -> a Model (absent MLA widths and ``head_dim`` are 0; ``active_params`` defaults to
-    ``params``)."""
+    """One checked table -> a Model (absent MLA widths, ``head_dim`` and ``ffn`` are 0; ``active_params``
+    defaults to ``params``, ``blocks`` to ``layers``)."""
     if not isinstance(t, dict):
         raise SpecError(f"{where}: a table of fields expected")
     _check_fields(where, t)
+    blocks: int = t["blocks"] if "blocks" in t else t["layers"]
+    if blocks < t["layers"]:
+        raise SpecError(f"{where}: blocks: {t['blocks']} below layers {t['layers']} (blocks count every layer)")
     return Model(
         id=mid,
         name=t["name"],
@@ -111,8 +117,10 @@ def _entry(where: str, mid: str, t: object) -> Model:
         v_head_dim=t.get("v_head_dim", 0),
         params=float(t["params"]),
         active_params=float(t["active_params"] if "active_params" in t else t["params"]),
-        moe=_moe(where, t["moe"], t["layers"]) if "moe" in t else None,
+        moe=_moe(where, t["moe"], blocks) if "moe" in t else None,
         source=t["source"],
+        ffn=t.get("ffn", 0),
+        blocks=blocks,
     )
 
 

@@ -49,6 +49,7 @@ BASELINES: dict[str, list[str]] = {
     "ai coldstart": ["ai", "coldstart", "--model", "llama-3.1-70b", "--drive-bw", "28 GB/s", "--json"],
     "ai experts": ["ai", "experts", "--model", "deepseek-v3", "--steps", "1", "--json"],
     "ufs": ["ufs", "--gear", "5", "--json"],
+    "ai edge": ["ai", "edge", "opt-6.7b", "--device", "macbook-pro-m1-max", "--sparsity", "0.9", "--json"],
 }
 
 #: more valid baselines: flags that only act beside another one, and the other forms of the commands
@@ -144,6 +145,20 @@ KINDS: dict[tuple[str, str], tuple[str, bool]] = {
     ("ai experts", "--batch"): ("number", False),
     ("ai experts", "--hit"): ("share", True),
     ("ai experts", "--bits"): ("number", False),
+    ("ai edge", "model"): ("word", False),
+    ("ai edge", "--device"): ("word", False),
+    ("ai edge", "--storage"): ("part", False),
+    ("ai edge", "--sparsity"): ("share", True),
+    ("ai edge", "--predictor-overhead"): ("share", True),
+    ("ai edge", "--window"): ("int_list", False),
+    ("ai edge", "--bundle"): ("word", False),
+    ("ai edge", "--bits"): ("number_list", False),
+    ("ai edge", "--hot"): ("share", True),
+    ("ai edge", "--hit-rate"): ("share", True),
+    ("ai edge", "--overlap"): ("word", False),
+    ("ai edge", "--depth"): ("int_list", False),
+    ("ai edge", "--experts"): ("int_list", False),
+    ("ai edge", "--target"): ("number_list", False),
     ("ufs", "--gear"): ("int", False),
     ("ufs", "--lanes"): ("int", False),
     ("ufs", "--size"): ("size", False),
