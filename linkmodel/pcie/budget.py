@@ -388,8 +388,10 @@ def _validate(a, given):
     if "flit_error_rate" in given:
         check_range("flit_error_rate", a["flit_error_rate"], lo=0, hi=0.1)
         v["fer"] = np.asarray(a["flit_error_rate"], dtype=float)
-    else:
+    elif "bit_error_rate" in given:
         v["fer"] = _flit.flit_error_probability_kernel(v["ber"])
+    else:
+        v["fer"] = _flit.default_flit_error_rate_kernel(v["g"])
     v["addressing"] = np.asarray(a["addressing"])
     v["replay_rtt"] = np.asarray(a["replay_round_trip"], dtype=float)
     v["rtt"] = np.asarray(a["round_trip"], dtype=float)
