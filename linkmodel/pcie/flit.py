@@ -26,7 +26,6 @@ Consequences modelled here:
 from __future__ import annotations
 
 import functools
-
 from typing import get_args
 
 import numpy as np
