@@ -266,7 +266,8 @@ def flit_error_probability_kernel(fber):
     q = -np.expm1(8 * np.log1p(-np.asarray(fber, dtype=float)))  # a lane byte hit by an error event
     log_ok = np.zeros_like(q)
     for n in (86, 85, 85):  # the three interleaved codewords of a flit
-        log_ok = log_ok + np.log1p(-_two_or_more(q, n))
+        with np.errstate(divide="ignore"):  # a codeword that surely fails: log 0 = -inf, the flit fails
+            log_ok = log_ok + np.log1p(-_two_or_more(q, n))
     return -np.expm1(log_ok)
 
 
