@@ -13,6 +13,11 @@ Three parts:
   power; all five standard workloads per configuration): ``--ssd-n``
   configurations (default 1,000,000) in one broadcast call per workload vs
   a scalar loop over ``--ssd-loop`` of them (default 100);
+* one scalar ``link()`` call (``link_scalar_call_seconds``, best of
+  repeats of 20 calls) and the start of the command line, ``linkmodel link
+  --gen 5 --lanes 4`` and ``linkmodel check samsung-pm1763`` as whole
+  processes (``cli_link_seconds``, ``cli_check_seconds``, median of
+  ``--cli-runs``, default 5; 0 skips);
 * a chunked Dask sweep (:mod:`linkmodel.studies.sweep`) of ``--sweep-n``
   configurations (default 10^8) reduced to per-power-cap maxima and binding
   counts, in a child process so its peak resident memory is its own
@@ -28,8 +33,12 @@ import argparse
 import importlib.util
 import json
 import platform
+import statistics
+import subprocess
 import sys
 import time
+import timeit
+from pathlib import Path
 
 import numpy as np
 
@@ -74,14 +83,38 @@ def bench_link(n: int, n_loop: int, repeats: int = 5) -> dict:
     t_loop = time.perf_counter() - t0
     vec_rate = n / t_vec
     loop_rate = n_loop / t_loop
+    one = {k: v[0] for k, v in loop.items()}
+    t_one = timeit.repeat(lambda: link(**one), number=20, repeat=max(3, min(15, n_loop // 20)))
     return {
         "link_configs": n,
+        "link_scalar_call_seconds": round(min(t_one) / 20, 7),
         "link_broadcast_seconds": round(t_vec, 4),
         "link_broadcast_cold_seconds": round(t_cold, 4),
         "link_configs_per_s": round(vec_rate),
         "link_loop_configs_per_s": round(loop_rate, 1),
         "link_speedup_vs_loop": round(vec_rate / loop_rate, 1),
     }
+
+
+#: the commands whose start-up is timed, as whole processes (``cli_link_seconds``, ``cli_check_seconds``)
+CLI_COMMANDS = {
+    "cli_link_seconds": ["link", "--gen", "5", "--lanes", "4"],
+    "cli_check_seconds": ["check", "samsung-pm1763"],
+}
+
+
+def bench_cli(runs: int) -> dict:
+    """Wall time of whole ``python -m linkmodel ...`` processes [s], median of `runs` (the package imported here)."""
+    root = str(Path(sys.modules[link.__module__].__file__).resolve().parents[2])  # the package benchmarked here
+    out = {}
+    for key, argv in CLI_COMMANDS.items():
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "linkmodel", *argv], cwd=root, stdout=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - t0)
+        out[key] = round(statistics.median(times), 3)
+    return out
 
 
 def _ssd_configs(n: int, seed: int = 1) -> dict:
@@ -181,9 +214,6 @@ def dask_sweep_child(n: int) -> dict:
 
 
 def bench_dask_sweep(n: int) -> dict:
-    import subprocess
-    import sys
-
     proc = subprocess.run(
         [sys.executable, __file__, "--dask-child", str(n)], stdout=subprocess.PIPE, text=True, check=True
     )
@@ -197,6 +227,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--ssd-n", type=int, default=1_000_000)
     parser.add_argument("--ssd-loop", type=int, default=100)
     parser.add_argument("--sweep-n", type=int, default=100_000_000)
+    parser.add_argument("--cli-runs", type=int, default=5, help="processes per timed command (0 skips)")
     parser.add_argument("--dask-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.dask_child is not None:
@@ -218,6 +249,14 @@ def main(argv=None) -> dict:
         f"speedup {result['link_speedup_vs_loop']}x",
         flush=True,
     )
+    print(f"link model: one scalar call {result['link_scalar_call_seconds'] * 1e6:.0f} us", flush=True)
+    if args.cli_runs > 0:
+        result.update(bench_cli(args.cli_runs))
+        print(
+            f"command line, whole process, median of {args.cli_runs}: link {result['cli_link_seconds']} s, "
+            f"check {result['cli_check_seconds']} s",
+            flush=True,
+        )
     result.update(bench_ssd(args.ssd_n, args.ssd_loop))
     print(
         f"SSD model: {args.ssd_n:,} configurations x {result['ssd_workloads_per_config']} workloads in "

@@ -27,6 +27,8 @@ def test_benchmark_prints_json_last():
             "3",
             "--sweep-n",
             "20000",
+            "--cli-runs",
+            "1",
         ],
         capture_output=True,
         text=True,
@@ -37,6 +39,9 @@ def test_benchmark_prints_json_last():
     for key in (
         "link_configs_per_s",
         "link_speedup_vs_loop",
+        "link_scalar_call_seconds",
+        "cli_link_seconds",
+        "cli_check_seconds",
         "ssd_configs_per_s",
         "ssd_speedup_vs_loop",
         "dask_sweep_peak_rss_bytes",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import re
@@ -10,7 +11,6 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from linkmodel import parts as _parts
 from linkmodel.units import parse_quantity
 
 __all__ = [
@@ -134,9 +134,10 @@ def number_arg(flag: str, text: str, lo: float, integer: bool = False) -> float:
 
 def part_arg(text: str, flag: str | None = None):
     """A Part from a bundled id or a spec-file path given on the command line (`flag` names it in errors)."""
+    parts = importlib.import_module("linkmodel.parts")  # on use: commands without a part never load the catalogue
     try:
-        return _parts.part(text)
-    except _parts.SpecError:
+        return parts.part(text)
+    except parts.SpecError:
         raise
     except ValueError as exc:
         msg = str(exc).removeprefix("part: ")

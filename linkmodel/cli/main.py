@@ -12,41 +12,51 @@ Each command lives in its own module (``link``, ``parts``, ``endurance``,
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from linkmodel import __version__
-from linkmodel.cli import ai as ai_commands
-from linkmodel.cli import endurance as endurance_command
-from linkmodel.cli import latency as latency_command
-from linkmodel.cli import link as link_commands
-from linkmodel.cli import parts as parts_commands
-from linkmodel.cli import ufs as ufs_command
 from linkmodel.cli._common import Parser, UsageError, print_json
 
-__all__ = ["build_parser", "main"]
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+#: command -> (its module in linkmodel.cli, the function there that registers it), in the order of ``--help``.
+#: A command's module (and the models and studies it imports) is imported only when that command runs, or
+#: when the whole parser is built (``--help``, an unknown command): ``linkmodel link`` never loads the drive
+#: model, the parts catalogue or the AI tables.
+COMMANDS = {
+    "validate": ("parts", "add_validate_parser"),
+    "check": ("parts", "add_check_parser"),
+    "whatif": ("parts", "add_whatif_parser"),
+    "generations": ("link", "add_generations_parser"),
+    "endurance": ("endurance", "add_endurance_parser"),
+    "latency": ("latency", "add_parser"),
+    "link": ("link", "add_link_parser"),
+    "ufs": ("ufs", "add_ufs_parser"),
+    "ai": ("ai", "add_parser"),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for documentation and tests)."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests); with `only` a known command, just that one."""
     parser = Parser(prog="linkmodel", description="Analytical performance models for PCIe links and SSDs.")
     parser.add_argument("--version", action="version", version=f"linkmodel {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    parts_commands.add_validate_parser(sub)
-    parts_commands.add_check_parser(sub)
-    parts_commands.add_whatif_parser(sub)
-    link_commands.add_generations_parser(sub)
-    endurance_command.add_endurance_parser(sub)
-    latency_command.add_parser(sub)
-    link_commands.add_link_parser(sub)
-    ufs_command.add_ufs_parser(sub)
-    ai_commands.add_parser(sub)
+    for name, (module, register) in COMMANDS.items():
+        if only in (None, name):
+            getattr(importlib.import_module(f"linkmodel.cli.{module}"), register)(sub)
     return parser
+
+
+def _command(argv: list) -> str | None:
+    """The command `argv` names, if it is a known one and comes first (else None: build the whole parser)."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
 
 
 def main(argv=None) -> int:
     """Entry point of the ``linkmodel`` console script; returns the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
+    parser = build_parser(_command(argv))
     try:
         args = parser.parse_args(argv)
         if args.command is None:

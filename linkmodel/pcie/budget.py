@@ -312,8 +312,7 @@ def _check_options(options: dict) -> None:
 #: small). A 2e7-element call needs ~ 7 GiB.
 LINK_BYTES_PER_ELEMENT = 360
 
-#: Elements evaluated per block: temporaries of 64 Ki float64 (512 KiB) stay in
-#: cache and reuse memory, instead of streaming and page-faulting 8 MB arrays.
+#: Elements evaluated per block: temporaries of 64 Ki float64 (512 KiB) stay in cache and reuse memory.
 BLOCK = 1 << 16
 
 
@@ -388,8 +387,10 @@ def _validate(a, given):
     if "flit_error_rate" in given:
         check_range("flit_error_rate", a["flit_error_rate"], lo=0, hi=0.1)
         v["fer"] = np.asarray(a["flit_error_rate"], dtype=float)
-    else:
+    elif "bit_error_rate" in given:
         v["fer"] = _flit.flit_error_probability_kernel(v["ber"])
+    else:  # the generation's target rate: a table
+        v["fer"] = _flit.default_flit_error_rate_kernel(v["g"])
     v["addressing"] = np.asarray(a["addressing"])
     v["replay_rtt"] = np.asarray(a["replay_round_trip"], dtype=float)
     v["rtt"] = np.asarray(a["round_trip"], dtype=float)
@@ -439,13 +440,12 @@ def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, complet
         "flit": f,
         "provisional": phy.provisional_kernel(v["g"]),
     }
-    shape = kind.shape
     res["encoding_overhead"] = line - raw
     res["skp_overhead"] = raw * skp_frac
     res["flit_overhead"] = after_skp - tlp_space
     res["skp_fraction"] = skp_frac
     names = (*BREAKDOWN[3:], "replay_efficiency", "tlps_per_transfer", "bytes_per_transfer")
-    per_dir = {name: np.empty((2, *shape)) for name in names}
+    per_dir = {name: np.empty((2, *kind.shape)) for name in names}
     for i, d in enumerate(("up", "down")):
         td = t[d]
         used = x * td["bytes"]

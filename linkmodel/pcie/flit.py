@@ -25,6 +25,7 @@ Consequences modelled here:
 
 from __future__ import annotations
 
+import functools
 from typing import get_args
 
 import numpy as np
@@ -262,19 +263,59 @@ def packing_efficiency_kernel(mean_tlp_bytes):
 
 def flit_error_probability_kernel(fber):
     """:func:`flit_error_probability` on a validated array [1]."""
-    from scipy.special import betainc
-
     q = -np.expm1(8 * np.log1p(-np.asarray(fber, dtype=float)))  # a lane byte hit by an error event
     log_ok = np.zeros_like(q)
     for n in (86, 85, 85):  # the three interleaved codewords of a flit
-        # P(two or more symbol errors among n) = I_q(2, n - 1), accurate for tiny q (no cancellation)
-        log_ok = log_ok + np.log1p(-betainc(2.0, n - 1.0, q))
+        with np.errstate(divide="ignore"):  # a codeword that surely fails: log 0 = -inf, the flit fails
+            log_ok = log_ok + np.log1p(-_two_or_more(q, n))
     return -np.expm1(log_ok)
 
 
+def _two_or_more(q, n: int):
+    """P(two or more of `n` independent symbols hit), each with probability `q` [1]: a binomial tail.
+
+    The same value as the regularized incomplete beta ``I_q(2, n - 1)``. Where
+    ``n q <= 1`` (the tail is small) it is summed term by term,
+    ``C(n, k) q^k (1-q)^(n-k)`` for k = 2, 3, ... (all positive: no
+    cancellation at the tiny q of PCIe links; the terms fall by ``n q / k`` or
+    faster, and the sum stops once they are below 1e-17 of it); elsewhere
+    (the tail is above 0.26) it is ``1 - (1-q)^n - n q (1-q)^(n-1)``.
+    """
+    q = np.asarray(q, dtype=float)
+    small = n * q <= 1.0
+    qs = np.where(small, q, 0.0)
+    ratio = qs / (1.0 - qs)
+    term = n * (n - 1) / 2.0 * qs * qs * np.exp((n - 2) * np.log1p(-qs))
+    total = term
+    for k in range(2, n):
+        term = term * ((n - k) / (k + 1.0)) * ratio
+        total = total + term
+        if not np.any(term > 1e-17 * total):
+            break
+    if np.all(small):
+        return total
+    ok = (1.0 - q) ** (n - 1)
+    return np.where(small, total, 1.0 - ok * (1.0 - q) - n * q * ok)
+
+
 def default_flit_error_rate_kernel(g):
-    """Flit replay probability used when the caller gives none [1], for validated generations `g`."""
-    return flit_error_probability_kernel(phy.bit_error_rate_kernel(g))
+    """Flit replay probability used when the caller gives none [1], for validated generations `g`.
+
+    The probability of each generation's bit error rate target, looked up in
+    a table of :func:`flit_error_probability_kernel` per generation (the same
+    values, without the per-element error sum).
+    """
+    return _default_fer_table()[g]
+
+
+@functools.lru_cache(maxsize=1)
+def _default_fer_table() -> np.ndarray:
+    """:func:`flit_error_probability_kernel` of each generation's bit error rate target [1], indexed by generation."""
+    gens = np.array(sorted(phy.GENERATIONS))
+    table = np.full(gens.max() + 1, np.nan)
+    table[gens] = flit_error_probability_kernel(phy.bit_error_rate_kernel(gens))
+    table.flags.writeable = False
+    return table
 
 
 def replay_efficiency_kernel(p, window, mode: Replay):
