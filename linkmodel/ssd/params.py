@@ -77,9 +77,6 @@ class DriveParams(Mapping):
     block_pages: Any = _f("1", "pages per block per plane", hi=1000000.0)
     independent_plane_reads: Any = _f("1", "single-plane reads a die runs at once", hi=64)
     program_cache_pages: Any = _f("1", "pages per plane the cache latches take during a program", "nonnegative", hi=64)
-    cache_read: Any = _f(
-        "1", "cache read: 1 the die senses on while its page crosses the channel, 0 it holds the page", "fraction"
-    )
     t_read_slc: Any = _f("s", "page read time in SLC mode", hi=0.1)
     t_prog_slc: Any = _f("s", "page program time in SLC mode", hi=1.0)
     slc_fraction: Any = _f("1", "share of host writes through an SLC cache", "fraction")
@@ -104,8 +101,18 @@ class DriveParams(Mapping):
     raw_capacity: Any = _f("B", "NAND capacity", hi=1e18)
     reserve_fraction: Any = _f("1", "NAND held back from the FTL", "fraction_below_one")
     indirection_unit: Any = _f("B", "mapping unit", hi=16777216)
-    # host-link family, last because it has a default (every other field is required)
+    # last because they have defaults (every other field is required): a parameter set written before they existed
+    # keeps its meaning. The host-link family: PCIe/NVMe unless said. Cache read: off unless said, the plain ONFI
+    # READ (00h-30h) every die supports, in which the page stays in the page register until it has crossed the
+    # channel (what a generic back end such as MQSim does, queueing_blocking.md §1); a part's NAND entry says
+    # whether its die and controller read through a cache register (data/catalogue/nand.toml)
     link_family: Any = _f("1", "host-link family code: 0 PCIe/NVMe, 1 UFS (M-PHY, UniPro, UTP)", "link", default=0.0)
+    cache_read: Any = _f(
+        "1",
+        "cache read: 1 the die senses on while its page crosses the channel, 0 it holds the page",
+        "fraction",
+        default=0.0,
+    )
 
     # -- the mapping protocol (read-only) --
     def __getitem__(self, key: str) -> Any:
