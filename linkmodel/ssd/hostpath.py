@@ -15,6 +15,11 @@ QD1 write acknowledged from a power-loss-protected buffer (``write_ack="buffer"`
 ``write_ack="through"`` (no power-loss protection) adds the NAND program of
 the data: command, channel transfer and ``t_prog`` before the CQE.
 
+A UFS device (``link_family`` 1: phones) has its own host side
+(:mod:`linkmodel.ssd.ufspath`: driver, host controller, COMMAND / DATA /
+RESPONSE UPIUs on the M-PHY link) around the same device steps; :func:`qd1`
+computes each family where a sweep has it and picks per drive.
+
 Link crossings come from :func:`linkmodel.pcie.latency.breakdown` (flit
 alignment, serialization, accumulation) plus a per-crossing port latency
 (PHY and controller pipelines at both ends). The host and controller terms
@@ -37,8 +42,10 @@ import numpy as np
 from linkmodel._array import check_choice, check_range, dataset, unpack
 from linkmodel._typing import StorageIo, WriteAck
 from linkmodel.pcie import latency as _pcie_latency
-from linkmodel.ssd import drive, nand
+from linkmodel.ssd import drive, nand, ufspath
+from linkmodel.ssd.params import check_link_family
 from linkmodel.ssd.queueing import check_page_types
+from linkmodel.ssd.stages import _PCIE_STANDIN, _UFS_STANDIN
 from linkmodel.units import us
 
 __all__ = [
@@ -80,9 +87,15 @@ class HostPath:
         Share of reads whose mapping entry is not cached [1] (each then reads a
         mapping page first: tR + transfer).
     interrupts : bool
-        MSI-X per completion (False: the host polls the CQ).
+        MSI-X per completion (False: the host polls the CQ). PCIe only: a UFS
+        completion is ``ufs_host_complete`` (set it for a polled MCQ queue).
     write_ack : {"buffer", "through"}
         Acknowledge writes from the power-loss-protected buffer or after the program.
+    ufs_host_submit, ufs_host_complete : float
+        A UFS host's driver from the call to the doorbell (or MCQ SQ tail), and
+        from the completion interrupt to the application [s].
+    ufs_port_latency : float
+        M-PHY burst entry + UniPro and UTP pipelines of one UFS link crossing, both ends [s].
     """
 
     host_submit: float = 1.0e-6
@@ -96,6 +109,9 @@ class HostPath:
     mapping_miss: float = 0.0
     interrupts: bool = True
     write_ack: WriteAck = "buffer"
+    ufs_host_submit: float = 2.0e-6
+    ufs_host_complete: float = 2.0e-6
+    ufs_port_latency: float = 0.5e-6
 
     def __post_init__(self):
         for f in fields(self):
@@ -133,6 +149,18 @@ DEFAULTS = {
     "interrupts": "default MSI-X per completion (the NVMe default: coalescing off)",
     "write_ack": "default: acknowledged from the power-loss-protected buffer (enterprise drives have PLP; "
     "datasheet write latencies of 10-25 us are far below any tPROG)",
+    "ufs_host_submit": "ASSUMPTION: 2 us on a phone from the call through the block layer, SCSI midlayer and "
+    "ufshcd (UTRD, command UPIU and PRDT built, doorbell written); no per-term figure is published. Bound: 4 KiB "
+    "random reads reach ~1 GB/s from one 3.3 GHz big core and ~760 MB/s from a 2.2 GHz little core "
+    "(edge_inference.md §2.1 [S]): if that core binds, submit + complete take 4096 B / 1 GB/s = 4.1 us of it "
+    "(5.4 us on the little core); split evenly. Plausible 1-4 us (NVMe's 1 us on a server core at the low end)",
+    "ufs_host_complete": "ASSUMPTION: 2 us from the host controller's interrupt (on the SoC: delivery included) "
+    "through ufshcd's completion and the block layer to the application; the other half of the 4.1 us bound of "
+    "ufs_host_submit. Plausible 1-4 us",
+    "ufs_port_latency": "ASSUMPTION: 0.5 us per UFS link crossing: M-PHY burst entry from STALL (PREPARE + SYNC), "
+    "the UniPro layers at both ends (a frame is checked by its CRC before delivery) and the UTP engines; on top "
+    "of the byte-exact serialization of linkmodel.ufs.latency. No figure published (M-PHY timing attributes are "
+    "per device). Plausible 0.2-1.5 us. Exit from HIBERN8 (after an idle timer of milliseconds) is not modelled",
 }
 
 DEFAULT_PATH = HostPath()
@@ -170,15 +198,18 @@ MAPPING_READ_BYTES = 4096.0
 STEPS = {
     "host_submit": "host software to the doorbell",
     "doorbell": "SQ tail doorbell (MWr)",
-    "sqe_fetch": "SQE fetch (MRd, host memory, CplD)",
+    "sqe_fetch": "command fetch (NVMe: SQE MRd, host memory, CplD; UFS: UTRD and command UPIU from DRAM)",
+    "command": ufspath.STEPS["command"],
     "firmware": "controller firmware / FTL",
     "mapping": "mapping-table read on a cache miss (expected)",
     "nand_command": "NAND command cycles",
     "media": "array time (tR, or tPROG when written through)",
     "channel": "NAND channel transfer",
     "ecc": "ECC decode",
-    "data_transfer": "data over PCIe",
+    "ready_to_transfer": ufspath.STEPS["ready_to_transfer"],
+    "data_transfer": "data over the link (PCIe TLPs or UFS DATA IN/OUT UPIUs)",
     "buffer": "write into the protected buffer",
+    "response": ufspath.STEPS["response"],
     "cqe": "completion entry (MWr)",
     "interrupt": "MSI-X (MWr)",
     "host_complete": "host completion path",
@@ -219,9 +250,8 @@ def _check_one_die(size, params):
 
 
 def _media_steps(steps, io, a, p, z, page_types):
-    """The firmware, NAND, ECC, buffer and data-transfer steps of :func:`qd1` (in place) [s]."""
-    gen, lanes, mps, mrrs, s = a["gen"], a["lanes"], a["mps"], a["mrrs"], a["size"]
-    port = p.port_latency
+    """The device's steps of :func:`qd1`, either link family: firmware, mapping, NAND, ECC, buffer (in place) [s]."""
+    s = a["size"]
     ch_rate = a["channel_rate"] * 1.0
     pages = np.ceil(s / a["page_size"])
     xfer = nand.channel_time(s, ch_rate, a["spare_fraction"], 0.0, 0.0)  # data out; commands are their own step
@@ -236,15 +266,31 @@ def _media_steps(steps, io, a, p, z, page_types):
         steps["media"] = a["t_read"] * (1.0 if f is None else float(f.mean())) + z
         steps["channel"] = xfer + z
         steps["ecc"] = z + p.ecc_decode
-        steps["data_transfer"] = _link(gen, lanes, mps, mrrs, s, "write") + port
     else:
         steps["firmware"] = z + p.firmware_write
-        steps["data_transfer"] = _link(gen, lanes, mps, mrrs, s, "read", p.host_memory) + 2 * port
         steps["buffer"] = z + p.buffer_write
         if p.write_ack == "through":
             steps["nand_command"] = pages * a["command_time"] + z
             steps["channel"] = xfer + z
             steps["media"] = a["t_prog"] + z
+
+
+def _pcie_steps(io, gen, lanes, a, p, z):
+    """The NVMe host and PCIe link steps of :func:`qd1` [s]: doorbell, SQE, data TLPs, CQE, MSI-X, host."""
+    mps, mrrs, port = a["mps"], a["mrrs"], p.port_latency
+    steps = {
+        "host_submit": z + p.host_submit,
+        "doorbell": _link(gen, lanes, mps, mrrs, 4, "write") + port,
+        "sqe_fetch": _link(gen, lanes, mps, mrrs, 64, "read", p.host_memory) + 2 * port,
+        "cqe": _link(gen, lanes, mps, mrrs, 16, "write") + port,
+        "interrupt": (_link(gen, lanes, mps, mrrs, 4, "write") + port) if p.interrupts else z,
+        "host_complete": z + p.host_complete,
+    }
+    if io == "read":
+        steps["data_transfer"] = _link(gen, lanes, mps, mrrs, a["size"], "write") + port
+    else:
+        steps["data_transfer"] = _link(gen, lanes, mps, mrrs, a["size"], "read", p.host_memory) + 2 * port
+    return steps
 
 
 def qd1(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, path: HostPath = DEFAULT_PATH, page_types=None):
@@ -270,38 +316,42 @@ def qd1(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, path: Ho
     -------
     xarray.Dataset
         One variable per step (``host_submit``, ``doorbell``, ``sqe_fetch``,
-        ``firmware``, ``mapping``, ``nand_command``, ``media``, ``channel``,
-        ``ecc``, ``data_transfer``, ``buffer``, ``cqe``, ``interrupt``,
-        ``host_complete``; :data:`STEPS`) and ``total`` [s]; steps that do not apply are 0.
+        ``command``, ``firmware``, ``mapping``, ``nand_command``, ``media``,
+        ``channel``, ``ecc``, ``ready_to_transfer``, ``data_transfer``,
+        ``buffer``, ``response``, ``cqe``, ``interrupt``, ``host_complete``;
+        :data:`STEPS`) and ``total`` [s]; steps that do not apply are 0 (a
+        UFS drive, ``link_family`` 1, has no doorbell, CQE or MSI-X step, a
+        PCIe drive no command, RTT or response UPIU: :mod:`linkmodel.ssd.ufspath`).
     """
     check_choice("io", io, IOS)
-    if np.any(np.asarray(params.get("link_family", 0.0)) == 1.0):
-        raise ValueError(
-            "link_family: the QD1 latency model covers PCIe/NVMe host paths (doorbell, SQE fetch, CQE, MSI-X); "
-            "a UFS part's host path (UTP UPIUs over UniPro) is not modelled"
-        )
-    a, kind = unpack(**{k: params[k] for k in _QD1_INPUTS}, size=size)
+    a, kind = unpack(**{k: params[k] for k in _QD1_INPUTS}, link_family=params.get("link_family", 0.0), size=size)
     check_range("size", a["size"], lo=0, lo_open=True, unit="B")
+    check_link_family(a["link_family"])
     _check_one_die(a["size"], params)
-    p = path
-    gen, lanes, mps, mrrs = a["gen"], a["lanes"], a["mps"], a["mrrs"]
-    port = p.port_latency
     z = np.zeros(kind.shape)
     steps = dict.fromkeys(STEPS, z)
-    steps["host_submit"] = z + p.host_submit
-    steps["doorbell"] = _link(gen, lanes, mps, mrrs, 4, "write") + port
-    steps["sqe_fetch"] = _link(gen, lanes, mps, mrrs, 64, "read", p.host_memory) + 2 * port
-    _media_steps(steps, io, a, p, z, page_types)
-    steps["cqe"] = _link(gen, lanes, mps, mrrs, 16, "write") + port
-    steps["interrupt"] = (_link(gen, lanes, mps, mrrs, 4, "write") + port) if p.interrupts else z
-    steps["host_complete"] = z + p.host_complete
+    _media_steps(steps, io, a, path, z, page_types)
+    ufs = np.asarray(a["link_family"]) == 1.0
+    families = []  # (where, the family's host and link steps)
+    if not np.all(ufs):
+        g, n = (np.where(ufs, _PCIE_STANDIN[k], a[k]) if np.any(ufs) else a[k] for k in ("gen", "lanes"))
+        families.append((~ufs, _pcie_steps(io, g, n, a, path, z)))
+    if np.any(ufs):
+        g, n = (np.where(ufs, a[k], _UFS_STANDIN[k]) for k in ("gen", "lanes"))
+        families.append((ufs, ufspath.link_steps(io, g, n, a["size"], path, z)))
+    for k in {k for _, fam in families for k in fam}:
+        if len(families) == 1:
+            steps[k] = families[0][1][k] + z
+        else:
+            (m0, f0), (_, f1) = families
+            steps[k] = np.where(m0, f0.get(k, z), f1.get(k, z)) + z
     total = sum(steps.values())
     variables: dict[str, tuple] = {k: (v, "s", STEPS[k], False) for k, v in steps.items()}
     variables["total"] = (total, "s", f"QD1 {io} latency", False)
     return dataset(
         variables,
         kind,
-        attrs={"model": "linkmodel.ssd.hostpath.qd1", "io": io, "write_ack": p.write_ack if io == "write" else ""},
+        attrs={"model": "linkmodel.ssd.hostpath.qd1", "io": io, "write_ack": path.write_ack if io == "write" else ""},
     )
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from linkmodel._array import check_choice, check_count, check_range, dataset, unpack
 from linkmodel.ufs import mphy, unipro, utp
 
-__all__ = ["DIRECTIONS", "TRANSFERS", "io_link_ceiling", "link"]
+__all__ = ["DIRECTIONS", "TRANSFERS", "data_wire", "io_link_ceiling", "link"]
 
 #: the two directions of the link
 DIRECTIONS = ("device_to_host", "host_to_device")
@@ -41,23 +41,35 @@ _OUT = {
 }
 
 
+def data_wire(size, data_upiu, frame_payload):
+    """Wire bytes [B] and UniPro frames [1] of the DATA IN/OUT UPIUs that carry ``size`` bytes.
+
+    ``size`` [B] in UPIUs of ``data_upiu`` data bytes [B] (the last holds the
+    rest), each a 32 B header plus its data, one UniPro message of frames of
+    ``frame_payload`` bytes [B] (:func:`linkmodel.ufs.unipro.wire_bytes`).
+    """
+    full, last = utp.data_upius(size, data_upiu)
+    wire = full * unipro.wire_bytes(utp.DATA_UPIU_HEADER + data_upiu, frame_payload) + unipro.wire_bytes(
+        utp.DATA_UPIU_HEADER + last, frame_payload
+    )
+    frames = full * unipro.frames(utp.DATA_UPIU_HEADER + data_upiu, frame_payload) + unipro.frames(
+        utp.DATA_UPIU_HEADER + last, frame_payload
+    )
+    return wire, frames
+
+
 def _direction_bytes(size, data_upiu, frame_payload, transfer):
     """Wire bytes and frames per transfer in (data direction, other direction)."""
-    full, last = utp.data_upius(size, data_upiu)
-    data_wire = full * unipro.wire_bytes(utp.DATA_UPIU_HEADER + data_upiu, frame_payload) + unipro.wire_bytes(
-        utp.DATA_UPIU_HEADER + last, frame_payload
-    )
-    data_frames = full * unipro.frames(utp.DATA_UPIU_HEADER + data_upiu, frame_payload) + unipro.frames(
-        utp.DATA_UPIU_HEADER + last, frame_payload
-    )
+    full, _ = utp.data_upius(size, data_upiu)
+    data_wire_, data_frames = data_wire(size, data_upiu, frame_payload)
     cmd_w, cmd_f = unipro.wire_bytes(utp.COMMAND_UPIU, frame_payload), unipro.frames(utp.COMMAND_UPIU, frame_payload)
     rsp_w, rsp_f = unipro.wire_bytes(utp.RESPONSE_UPIU, frame_payload), unipro.frames(utp.RESPONSE_UPIU, frame_payload)
     rtt_w, rtt_f = unipro.wire_bytes(utp.RTT_UPIU, frame_payload), unipro.frames(utp.RTT_UPIU, frame_payload)
     n = full + 1.0  # data UPIUs
     if transfer == "read":  # data + response device to host; the command host to device
-        return (data_wire + rsp_w, data_frames + rsp_f), (cmd_w, cmd_f)
+        return (data_wire_ + rsp_w, data_frames + rsp_f), (cmd_w, cmd_f)
     # write: command + data host to device; an RTT per data UPIU + the response device to host
-    return (data_wire + cmd_w, data_frames + cmd_f), (n * rtt_w + rsp_w, n * rtt_f + rsp_f)
+    return (data_wire_ + cmd_w, data_frames + cmd_f), (n * rtt_w + rsp_w, n * rtt_f + rsp_f)
 
 
 def _checked(a, series, own_frame_payload):
@@ -79,7 +91,7 @@ def _wire(a, fp, transfer):
     return wire, frm
 
 
-def link(gear, lanes, size, series="B", transfer="read", data_upiu=32768.0, frame_payload=None):
+def link(gear, lanes, size, series="B", transfer="read", data_upiu=utp.DEFAULT_DATA_UPIU, frame_payload=None):
     """Per-direction budget of a UFS link carrying back-to-back reads or writes of one size.
 
     Parameters
@@ -143,7 +155,9 @@ def link(gear, lanes, size, series="B", transfer="read", data_upiu=32768.0, fram
     return dataset(variables, kind, leading=("direction", DIRECTIONS), attrs=attrs)
 
 
-def io_link_ceiling(gear, lanes, size, read_fraction=1.0, series="B", data_upiu=32768.0, frame_payload=None):
+def io_link_ceiling(
+    gear, lanes, size, read_fraction=1.0, series="B", data_upiu=utp.DEFAULT_DATA_UPIU, frame_payload=None
+):
     """I/Os per second a UFS link allows for a mix of reads and writes of one size [1/s].
 
     The UFS counterpart of :func:`linkmodel.pcie.nvme.io_link_ceiling`: each
