@@ -8,7 +8,9 @@ caps throughput at the drive model's ceiling (power included), optionally with
 writes running alongside (:func:`linkmodel.ssd.interference.read_interference`);
 :func:`mixed_curve` is one closed loop of reads and buffered writes. The curve
 carries its station table, so :func:`linkmodel.ssd.queueing.tail` needs only
-the curve. All SI (s, B, 1/s).
+the curve. A UFS device (``link_family`` 1) holds at most
+:data:`linkmodel.ssd.ufspath.QUEUE_DEPTH` commands: a deeper host queue waits in
+the host (:func:`queue_depth_curve`). All SI (s, B, 1/s).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 
 from linkmodel._array import check_choice, check_range, pack, unpack
 from linkmodel._typing import Service, StorageIo
-from linkmodel.ssd import drive, nand, queueing
+from linkmodel.ssd import drive, nand, queueing, ufspath
 from linkmodel.ssd.hostpath import DEFAULT_PATH, IOS, HostPath, qd1
 from linkmodel.ssd.interference import read_interference
 
@@ -154,6 +156,35 @@ def _no_faster_than_free(held, free):
     return out
 
 
+def _device_depths(params, queue_depths):
+    """The populations to solve: the queue depths, and the UFS device's queue where a UFS drive is deeper."""
+    qds = np.atleast_1d(np.asarray(queue_depths))
+    ufs = np.asarray(params.get("link_family", 0.0)) == 1.0
+    if np.any(ufs) and np.any(qds > ufspath.QUEUE_DEPTH):
+        return sorted({int(q) for q in qds} | {ufspath.QUEUE_DEPTH}), True
+    return queue_depths, False
+
+
+def _host_queue(ds, params, queue_depths):
+    """The curve at ``queue_depths`` with a UFS drive's depth above its device queue held in the host.
+
+    A UFS drive takes at most :data:`linkmodel.ssd.ufspath.QUEUE_DEPTH` commands; the rest of a host
+    queue depth ``Q`` waits in the host's block layer, so the device runs at that depth: IOPS and the
+    station figures as there, the mean latency ``Q / IOPS`` (Little's law; the host wait is taken at its
+    mean by :func:`linkmodel.ssd.queueing.tail`, as the rest of the delay) [s].
+    """
+    a, kind = unpack(**{k: params[k] for k in params})
+    ufs = pack(np.asarray(a.get("link_family", 0.0)) == 1.0, kind)
+    at_cap = ds.sel(queue_depth=ufspath.QUEUE_DEPTH)
+    out = ds.sel(queue_depth=list(np.atleast_1d(queue_depths)))
+    over = ufs & (out.queue_depth > ufspath.QUEUE_DEPTH)
+    for k in out.data_vars:
+        if "queue_depth" in out[k].dims and k != "latency":
+            out[k] = out[k].where(~over, at_cap[k]).transpose(*out[k].dims).assign_attrs(out[k].attrs)
+    out["latency"] = (out.queue_depth / out.iops).transpose(*out.latency.dims).assign_attrs(out.latency.attrs)
+    return out
+
+
 def _with_writes(params, size, st, interference, writes_yield):
     """The reads' background waits [s] and ceiling [1/s] with a write load alongside (see queue_depth_curve)."""
     if any(np.ndim(interference[k]) for k in ("mean_wait", "program_busy", "channel_busy", "write_power")):
@@ -248,7 +279,10 @@ def queue_depth_curve(
     -------
     xarray.Dataset
         ``latency`` [s] and ``iops`` [1/s] over ``queue_depth`` (throughput
-        capped at the drive model's ceiling, latency then QD / IOPS), the MVA's
+        capped at the drive model's ceiling, latency then QD / IOPS; a UFS drive
+        deeper than its device queue, :data:`linkmodel.ssd.ufspath.QUEUE_DEPTH`,
+        runs at that depth with the rest waiting in the host: its IOPS there,
+        latency QD / IOPS), the MVA's
         per-station ``utilization_*`` and ``residence_*``, the station table
         ``servers_*`` [1] and ``service_*`` [s] (as run: dies at the mean tR of
         the page types), and ``ceiling`` [1/s]; attrs ``io``, ``size`` [B], and
@@ -268,13 +302,16 @@ def queue_depth_curve(
             raise ValueError("interference: describes reads waiting behind writes; use io='read'")
         background, ceiling = _with_writes(params, size, st, interference, writes_yield)
     holding, free = _holding(params, st, size, service)
-    ds = queueing.mva(queue_depths, delay, st, service, background=background, holding=holding)
+    solve, held_in_host = _device_depths(params, queue_depths)
+    ds = queueing.mva(solve, delay, st, service, background=background, holding=holding)
     if holding is not None:
-        ds = _no_faster_than_free(ds, queueing.mva(queue_depths, delay, free, service, background=background))
+        ds = _no_faster_than_free(ds, queueing.mva(solve, delay, free, service, background=background))
     capped = np.minimum(ds.iops.values, np.asarray(ceiling, dtype=float))
     qd = ds.queue_depth.values.reshape((-1,) + (1,) * (ds.iops.ndim - 1))
     ds["iops"] = (ds.iops.dims, capped, ds.iops.attrs)
     ds["latency"] = (ds.latency.dims, qd / capped, ds.latency.attrs)
+    if held_in_host:
+        ds = _host_queue(ds, params, queue_depths)
     ds["ceiling"] = (
         ds.iops.dims[1:],
         np.broadcast_to(np.asarray(ceiling, dtype=float), ds.iops.shape[1:]),
