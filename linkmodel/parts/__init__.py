@@ -9,7 +9,8 @@ its plausible range and basis), :mod:`~linkmodel.parts.resolve` and :mod:`~linkm
 (a part's SKU -> drive parameters and where each came from, by a table of
 resolvers), :mod:`~linkmodel.parts.shared` (shared defaults, provenance),
 :mod:`~linkmodel.parts.calibration` (the shared calibrated constants),
-:mod:`~linkmodel.parts.ai_models` (the AI model catalogue: :func:`model`, :func:`models`).
+:mod:`~linkmodel.parts.ai_models` (the AI model catalogue: :func:`model`, :func:`models`),
+:mod:`~linkmodel.parts.hostpath` (a part's QD1 host path: :func:`host_path`).
 """
 
 from linkmodel.parts.ai_models import AI_MODELS_SCHEMA, load_models, model, models
@@ -29,6 +30,7 @@ from linkmodel.parts.files import (
     same_capacity,
     specs_dir,
 )
+from linkmodel.parts.hostpath import host_path
 from linkmodel.parts.resolve import about, lookup, nand_id, power_states
 from linkmodel.parts.rules import params_from_part
 from linkmodel.parts.shared import SHARED, WARRANTY_YEARS_DEFAULT, Provenance, Shared
@@ -47,6 +49,7 @@ __all__ = [
     "bundled_parts",
     "catalogue",
     "data_dir",
+    "host_path",
     "load",
     "load_calibration",
     "load_catalogue_file",

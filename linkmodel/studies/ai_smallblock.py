@@ -118,7 +118,7 @@ def closing(
     with parts.about(part, capacity):
         params, _ = parts.params_from_part(part, capacity)
         ds = drive.evaluate(params, drive.Workload("small_read", float(size), 1.0, True))
-        qd1 = float(latency.qd1(params, "read", float(size)).total)
+        qd1 = float(latency.qd1(params, "read", float(size), parts.host_path(part)).total)
     # every link option in one broadcast call, batched and per I/O
     g_ = xr.DataArray(list(gens), dims="gen", coords={"gen": list(gens)})
     n_ = xr.DataArray(list(lanes), dims="lanes", coords={"lanes": list(lanes)})

@@ -41,13 +41,22 @@ MAX_PIECES_IN_FLIGHT = 8192
 
 
 def storage_params(part, capacity=None):
-    """The drive parameters of a storage part (a Part, a bundled id or a spec file; dict passes through) [SI]."""
+    """The drive parameters [SI] and QD1 host path of a storage part (a Part, a bundled id or a spec file).
+
+    The path is the part's (:func:`linkmodel.parts.host_path`: its controller's firmware terms); drive
+    parameters given as a dict pass through with :data:`linkmodel.ssd.hostpath.DEFAULT_PATH`.
+
+    Returns
+    -------
+    (params, path, part id or None)
+    """
     if isinstance(part, dict):
-        return part, None
+        return part, hostpath.DEFAULT_PATH, None
     p = parts.part(part)
     with parts.about(p, capacity):
         params, _ = parts.params_from_part(p, capacity)
-    return params, p.id
+        path = parts.host_path(p)
+    return params, path, p.id
 
 
 def _sizes(values, name):
@@ -72,7 +81,7 @@ def read_curve(part, sizes=(4096.0, 16384.0, 65536.0, 524288.0), depths=(1, 4, 1
     capacity : float, optional
         SKU [B] (default the part's headline).
     path : linkmodel.ssd.HostPath, optional
-        Host and controller terms (default :data:`linkmodel.ssd.hostpath.DEFAULT_PATH`).
+        Host and controller terms (default the part's, :func:`linkmodel.parts.host_path`).
 
     Returns
     -------
@@ -88,8 +97,8 @@ def read_curve(part, sizes=(4096.0, 16384.0, 65536.0, 524288.0), depths=(1, 4, 1
     check_range("depths", q, lo=1, hi=65536)
     if np.any(q != np.round(q)):
         raise ValueError(f"depths: whole numbers of reads in flight expected, got {q[q != np.round(q)][0]:g}")
-    params, pid = storage_params(part, capacity)
-    p = hostpath.DEFAULT_PATH if path is None else path
+    params, own, pid = storage_params(part, capacity)
+    p = own if path is None else path
     chunk = float(params["planes"]) * float(params["page_size"])
     out = {k: np.empty((s.size, q.size)) for k in ("throughput", "pieces")}
     qd1, ceiling = np.empty(s.size), np.empty(s.size)

@@ -1,8 +1,9 @@
 """The latency report of a part: QD1 breakdown, queue-depth curve with tails, reads behind writes, a mix.
 
 :func:`report` is what ``linkmodel latency`` prints (and what the notebook
-``notebooks/latency_queue_depth.py`` shows): it resolves the part, builds the
-host path, and calls the models (:mod:`linkmodel.ssd.hostpath`,
+``notebooks/latency_queue_depth.py`` shows): it resolves the part, takes its
+host path (:func:`linkmodel.parts.host_path`: the controller's firmware terms),
+and calls the models (:mod:`linkmodel.ssd.hostpath`,
 :mod:`linkmodel.ssd.closedloop`, :mod:`linkmodel.ssd.interference`,
 :func:`linkmodel.ssd.queueing.tail`). All SI (s, B, 1/s).
 """
@@ -198,7 +199,7 @@ def report(
         `write_iops` (default :data:`linkmodel.ssd.hostpath.DEFAULT_SUSPEND`); the
         mix runs with it when given (default: no suspend).
     polling : bool
-        The host polls completions: no MSI-X, host completion
+        The host polls completions: no MSI-X, host completion (NVMe, or a UFS MCQ poll queue)
         :data:`linkmodel.ssd.hostpath.POLLING_HOST_COMPLETE` [s].
     page_types : sequence of float, optional
         Reads only: tR multipliers per page type (see :func:`linkmodel.ssd.hostpath.qd1`).
@@ -212,14 +213,12 @@ def report(
         ``to_dict()`` gives the command's JSON document.
     """
     part = _parts.part(part)
-    path = hostpath.HostPath(
-        write_ack=write_ack,
-        interrupts=not polling,
-        mapping_miss=mapping_miss,
-        host_complete=hostpath.POLLING_HOST_COMPLETE if polling else hostpath.DEFAULT_PATH.host_complete,
-    )
+    polled: dict[str, Any] = {"interrupts": not polling, "write_ack": write_ack, "mapping_miss": mapping_miss}
+    if polling:
+        polled.update(host_complete=hostpath.POLLING_HOST_COMPLETE, ufs_host_complete=hostpath.POLLING_HOST_COMPLETE)
     with _parts.about(part, capacity):
         params, _ = _parts.params_from_part(part, capacity)
+        path = _parts.host_path(part, **polled)
     _check_reads_only(io, write_iops, mix, page_types)
     sus = hostpath.DEFAULT_SUSPEND if suspend is None else tuple(suspend)
     qds = sorted(set(qds))

@@ -4,8 +4,9 @@ Two helpers of :mod:`~linkmodel.studies.validate`:
 
 * QD1 latency rests on the part's NAND tR and its controller's command-handling
   time (``firmware_read`` / ``firmware_write`` of ``data/catalogue/controllers.toml``).
-  :func:`host_path` builds the part's :class:`~linkmodel.ssd.hostpath.HostPath` from
-  its controller entry, and :func:`latency_spread` the QD1 latency at both ends of
+  :func:`host_path` is the part's :class:`~linkmodel.ssd.hostpath.HostPath` with its
+  controller's terms (:func:`linkmodel.parts.host_path`, the one place it is built), and
+  :func:`latency_spread` the QD1 latency at both ends of
   the plausible ranges (``range = [lo, hi]``) the catalogue gives for those inputs.
 * A mixed 70/30 figure is a closed loop at some queue depth. :func:`mixed_at_depth`
   evaluates it at the depth the vendor states (the figure's ``queue_depth``);
@@ -18,10 +19,9 @@ All SI (s, 1/s).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
-from linkmodel._array import check_choice
+from linkmodel import parts as _parts
 from linkmodel._typing import StorageIo
 from linkmodel.parts import Part, lookup, nand_id
 from linkmodel.ssd import closedloop
@@ -39,38 +39,12 @@ __all__ = ["MIXED_DEPTHS", "host_path", "latency_spread", "mixed_at_depth", "mix
 MIXED_DEPTHS = (32, 256)
 
 
-def _controller(part: Part, cat: Mapping[str, Any]):
-    return lookup(cat["controller"], part.get("controller"), part, "controller")
-
-
 def host_path(part: Part, cat: Mapping[str, Any], end: str = "value") -> _lat.HostPath:
-    """The part's QD1 host path: the default terms with its controller's firmware times.
+    """The part's QD1 host path (:func:`linkmodel.parts.host_path`, its one home) [s].
 
-    Parameters
-    ----------
-    part : Part
-    cat : dict
-        The catalogue (:func:`linkmodel.parts.catalogue`).
-    end : {"value", "low", "high"}
-        The controller's value, or the low / high end of its plausible range (the value where it gives none).
-
-    Returns
-    -------
-    HostPath
-        Firmware terms in seconds.
+    ``end``: the controller's firmware value, or the low / high end of its plausible range.
     """
-    check_choice("end", end, ("value", "low", "high"))
-    ctrl = _controller(part, cat)
-    default = _lat.DEFAULT_PATH
-
-    def term(name: str) -> float:
-        v = ctrl.fields.get(name)
-        if v is None:
-            return float(getattr(default, name))
-        lo, hi = v.span or (v.value, v.value)
-        return float({"value": v.value, "low": lo, "high": hi}[end])
-
-    return replace(default, firmware_read=term("firmware_read"), firmware_write=term("firmware_write"))
+    return _parts.host_path(part, end, dict(cat))
 
 
 def latency_spread(
