@@ -95,3 +95,89 @@ def test_named_constants_and_their_bases():
     for const in ("POLLING_HOST_COMPLETE", "DEFAULT_SUSPEND", "MAPPING_READ_BYTES"):
         block = src.split(f"\n{const} = ")[0].rsplit("\n\n", 1)[-1]
         assert "ASSUMPTION" in block and "Plausible range" in block, const
+
+
+# ---------------------------------------------------------------- UFS host path (linkmodel.ssd.ufspath)
+
+#: UFS 4.0 = M-PHY HS-G5 series B x 2 lanes: 2 x 23,321.6 Mb/s x 8/10 / 8 = 4,664,320,000 B/s (edge_inference.md E5)
+UFS40_BYTES_PER_S = 2 * 23_321.6e6 * 0.8 / 8
+
+
+def _ufs40():
+    with parts.about(parts.load("samsung-ufs40"), None):
+        params, _ = parts.params_from_part(parts.load("samsung-ufs40"))
+    return params
+
+
+def test_ufs_qd1_4k_read_by_hand():
+    params = _ufs40()
+    br = hostpath.qd1(params, "read")
+    us = 1e-6
+    port = 0.5 * us  # DEFAULTS["ufs_port_latency"] (ASSUMPTION) per link crossing
+    # COMMAND and RESPONSE UPIU: 32 B (E11; scsi_bsg_ufs.h) in one UniPro frame + 2 B L3/L4 + 6 B DL = 40 B
+    upiu = 40 / UFS40_BYTES_PER_S + port
+    # 4 KiB in one DATA IN UPIU: 32 B header + 4096 B = 4128 B; ceil(4128 / 1142) = 4 frames of 1144 B payload
+    # (UniPro v2.0, E9) -> 4128 + 4 x 8 = 4160 wire bytes
+    data = 4160 / UFS40_BYTES_PER_S + port
+    expected = {
+        "host_submit": 2.0 * us,  # DEFAULTS["ufs_host_submit"] (ASSUMPTION, bound by edge_inference.md §2.1)
+        "sqe_fetch": 2 * 0.5 * us,  # the host controller's UTRD then command-UPIU read from DRAM, 0.5 us each
+        "command": upiu,
+        "firmware": 5.0 * us,  # controllers.toml shared firmware_read (samsung-ufs40-ctrl gives none)
+        "nand_command": 0.3 * us,  # one page's command cycles (params command_time)
+        "media": 40.0 * us,  # samsung-v7-tlc tR (catalogue)
+        "channel": 4096 * (1 + params["spare_fraction"]) / 2.0e9,  # data out at 2000 MT/s x 8 bit
+        "ecc": 1.0 * us,
+        "data_transfer": data,
+        "response": upiu,
+        "host_complete": 2.0 * us,  # DEFAULTS["ufs_host_complete"], interrupt delivery included
+    }
+    for k, v in expected.items():
+        assert float(br[k]) == pytest.approx(v, rel=1e-9), k
+    for k in ("doorbell", "cqe", "interrupt", "mapping", "buffer", "ready_to_transfer"):
+        assert float(br[k]) == 0.0, k  # NVMe-only steps, and what a hit buffered read does not do
+    assert float(br.total) == pytest.approx(sum(expected.values()), rel=1e-12)
+    assert float(br.total) == pytest.approx(55.9823e-6, abs=1e-10)  # the sum written out
+
+
+def test_ufs_qd1_write_by_hand():
+    params = _ufs40()
+    br = hostpath.qd1(params, "write")
+    port = 0.5e-6
+    upiu = 40 / UFS40_BYTES_PER_S + port
+    # RTT (32 B, one frame) device to host, then the host controller reads the data (0.5 us) and sends 4160 B
+    assert float(br.ready_to_transfer) == pytest.approx(upiu)
+    assert float(br.data_transfer) == pytest.approx(4160 / UFS40_BYTES_PER_S + port + 0.5e-6)
+    assert float(br.total) == pytest.approx(
+        2e-6 + 1e-6 + upiu + 5e-6 + upiu + float(br.data_transfer) + 0.5e-6 + upiu + 2e-6
+    )
+
+
+def test_qd1_broadcasts_over_mixed_link_families():
+    import xarray as xr
+
+    ufs = _ufs40()
+    pcie, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    keys = sorted(set(ufs) & set(pcie))
+    both = {k: xr.DataArray([pcie[k], ufs[k]], dims="drive") for k in keys}
+    for io in ("read", "write"):
+        mixed = hostpath.qd1(both, io)
+        for i, single in enumerate((pcie, ufs)):
+            one = hostpath.qd1({k: single[k] for k in keys}, io)
+            for k in one.data_vars:
+                assert float(mixed[k][i]) == pytest.approx(float(one[k]), rel=1e-12, abs=1e-15), (io, i, k)
+
+
+def test_ufs_closed_loop_holds_deeper_queues_in_the_host():
+    from linkmodel.ssd import ufspath
+
+    assert ufspath.QUEUE_DEPTH == 32  # legacy doorbell slots (E14), the assumed device queue
+    c = closedloop.queue_depth_curve(_ufs40(), "read", [16, 32, 64, 256])
+    x = c.iops.values
+    assert x[0] < x[1]  # below the device queue more in flight still helps
+    assert x[2] == pytest.approx(x[1]) and x[3] == pytest.approx(x[1])  # above it the device runs at 32
+    assert c.latency.values[3] == pytest.approx(256 / x[1])  # the other 224 wait in the host (Little's law)
+    # a PCIe drive is not held at 32
+    pcie, _ = parts.params_from_part(parts.load("kioxia-cm9-r"))
+    p = closedloop.queue_depth_curve(pcie, "read", [32, 64]).iops.values
+    assert p[1] > p[0] * 1.2
