@@ -71,3 +71,48 @@ print((curve.throughput / 1e9).round(2).to_pandas())
 for part in ("kioxia-cm9-r", "samsung-pm1743"):
     r = edge.tokens("opt-6.7b", "pc-rtx4090", storage=part, sparsity=0.9, window=5, bits=16).result
     print(f"OPT-6.7B on an RTX 4090 with {part}: {float(r.tokens_per_second):.1f} tok/s ({r.binding.values})")
+
+# %% [markdown]
+# ## Where a faster link or more DRAM moves tokens per second
+#
+# The same parts with only the host link changed: the UFS 4.0 part on M-PHY HS-G4 (UFS 3.1's gear) and
+# on its own HS-G5, and two client NVMe drives on PCIe Gen4 and Gen5 x4. A UFS read's cost is its QD1
+# host path (`linkmodel.ssd.ufspath`: driver, host controller, COMMAND / DATA IN / RESPONSE UPIUs
+# byte-exact on the link, firmware, tR) and, at depth, the closed loop with at most 32 commands in the
+# device. DRAM enters as the share of the activated bytes served from it (`hit_rate`: hot neurons and
+# the neuron cache), and as the DRAM a target rate needs.
+
+# %%
+params, _, _ = edge_read.storage_params("samsung-ufs40")
+hit = xr.DataArray([0.0, 0.5, 0.7], dims="hit_rate", coords={"hit_rate": [0.0, 0.5, 0.7]})
+for gear in (4.0, 5.0):
+    ufs = dict(params, gen=gear)
+    kw = dict(storage=ufs, sparsity=0.88, bits=4)
+    r = edge.tokens("turbosparse-mixtral-47b", "oneplus-12", hit_rate=hit, **kw).result
+    need = edge.tokens("turbosparse-mixtral-47b", "oneplus-12", target=11.68, **kw).result
+    print(
+        f"HS-G{gear:.0f} x2: {float(r.read_bandwidth) / 1e9:.2f} GB/s of "
+        f"{float(r.read_size) / 1024:.0f} KiB reads; tok/s at DRAM hit 0 / 0.5 / 0.7: "
+        f"{r.tokens_per_second.round(2).values}; 11.68 tok/s needs {float(need.dram_needed) / 1e9:.1f} GB of DRAM"
+    )
+
+# %% [markdown]
+# On the phone the link matters: on HS-G4 the link itself binds the 6 KiB reads (2.24 GB/s), on HS-G5
+# the device's 32 commands in flight do (2.90 GB/s); the slower gear costs about a fifth of the tokens
+# per second, and PowerInfer-2's rate then needs 1.5 GB more of the model in DRAM. Without the neuron
+# cache neither gear comes near 11.68 tok/s.
+
+# %%
+for part in ("samsung-990-pro-2tb", "crucial-t705-2tb"):
+    p, _, _ = edge_read.storage_params(part)
+    for gen in (4.0, 5.0):
+        r = edge.tokens("opt-6.7b", "pc-rtx4090", storage=dict(p, gen=gen), sparsity=0.9, window=5, bits=16).result
+        print(
+            f"OPT-6.7B, RTX 4090, {part} on Gen{gen:.0f} x4: {float(r.read_bandwidth) / 1e9:.2f} GB/s of 16 KiB "
+            f"reads, {float(r.tokens_per_second):.1f} tok/s ({r.binding.values})"
+        )
+
+# %% [markdown]
+# On the PC a Gen5 link adds little: on Gen4 both drives sit at the link's ceiling for 16 KiB reads
+# (6.91 GB/s); Gen5 lifts it, and the drives then stop at their own dies and reads in flight (+7 % and
+# +1 % tokens/s). DRAM (a wider window, more resident neurons) is the larger lever.
