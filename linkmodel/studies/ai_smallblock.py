@@ -8,7 +8,8 @@ the dies (a 512 B read still senses a whole page on one plane) and the power
 cap. :func:`ceilings` gives each one over I/O size; :func:`closing` says,
 for a target (e.g. NVIDIA's ~100 M IOPS per SSD), what link, die count,
 controller rate and power would reach it, and how many reads must be in
-flight (Little's law).
+flight (Little's law). GPU-initiated I/O is NVMe over PCIe: a UFS part
+(``link_family`` 1, a phone's storage) is refused with a one-line error.
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ __all__ = ["GPU_BATCHING", "ceilings", "closing"]
 #: doorbells and completions can be batched; no batch size is published, 8 is illustrative.
 #: linkmodel.pcie.nvme's defaults are per I/O; :func:`closing` reports links both ways.
 GPU_BATCHING = nvme.LinkOptions(sqe_batch=8, cqe_batch=8, irq_coalesce=8, doorbell_batch=8)
+
+
+def _pcie_only(params, part) -> None:
+    """Raise a one-line ValueError for a part whose host link is not PCIe (GPU-initiated I/O is NVMe over PCIe)."""
+    if float(params.get("link_family", 0.0)) != 0.0:
+        raise ValueError(
+            f"part: {part.id}'s host link is UFS; ai smallblock models GPU-initiated NVMe reads over PCIe (BaM, "
+            "SCADA: SQEs, doorbells, TLPs, PCIe generations), which a UFS device has no counterpart of; use "
+            "'linkmodel latency PART' or linkmodel.studies.edge_read for a UFS part's small reads"
+        )
 
 
 def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batching=None):
@@ -61,6 +72,7 @@ def ceilings(part, sizes=(512.0, 1024.0, 2048.0, 4096.0), capacity=None, batchin
     size = xr.DataArray(s, dims="size", coords={"size": s}, attrs={"units": "B"})
     with parts.about(part, capacity):
         params, _ = parts.params_from_part(part, capacity)
+        _pcie_only(params, part)
         ds = drive.evaluate(params, drive.Workload("small_read", size, 1.0, True))
     kw = GPU_BATCHING if batching is None else batching
     g, lanes, mps, mrrs = (params[k] for k in ("gen", "lanes", "mps", "mrrs"))
@@ -117,6 +129,7 @@ def closing(
     kw = GPU_BATCHING if batching is None else batching
     with parts.about(part, capacity):
         params, _ = parts.params_from_part(part, capacity)
+        _pcie_only(params, part)
         ds = drive.evaluate(params, drive.Workload("small_read", float(size), 1.0, True))
         qd1 = float(latency.qd1(params, "read", float(size), parts.host_path(part)).total)
     # every link option in one broadcast call, batched and per I/O

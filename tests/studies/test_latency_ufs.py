@@ -64,3 +64,19 @@ def test_4k_random_reads_against_the_measured_phone_band(part):
     ]
     assert both, f"no depth 1-32 gives ~1 GB/s with the map cached and ~450 MB/s without: {hit / 1e6}, {miss / 1e6}"
     assert np.all(miss < hit)
+
+
+def test_ai_smallblock_refuses_a_ufs_part_in_one_line(capsys):
+    # GPU-initiated reads are NVMe over PCIe (BaM, SCADA): no counterpart on a UFS device
+    assert main(["ai", "smallblock", "samsung-ufs40"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "UFS" in err and "\n" not in err
+    with pytest.raises(ValueError, match="host link is UFS"):
+        ai_smallblock.ceilings("micron-ufs40")
+
+
+def test_ai_edge_on_a_phone_runs(capsys):
+    args = ["ai", "edge", "turbosparse-mixtral-47b", "--device", "oneplus-12", "--sparsity", "0.88", "--bits", "4"]
+    assert main([*args, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert 0 < doc["tokens_per_second"] < 11.68 / 2  # no neuron cache: under half PowerInfer-2's rate (§5.5)
