@@ -62,7 +62,7 @@ class CheckReport:
                     "sensitivity": f.sensitivity,
                 }
             records.append(d)
-        out = {
+        out: dict[str, object] = {
             "part": self.part.id,
             "records": records,
             "checks": [c.as_dict() for c in self.checks],

@@ -138,8 +138,8 @@ def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=No
     with _parts.about(part, capacity):
         ds2 = drive.evaluate(params2, workload)
     for i, stage in enumerate(STAGES):
-        c = _per_row(ds2, f"ceiling_{stage}", ok2)[i]
-        if not np.isfinite(c):  # the favourable design cannot run: take the best single move instead
-            c = float(np.nanmax(_per_row(ds, f"ceiling_{stage}", ok)))
-        out[stage] = {"ceiling": float(c), "at": STAGES[stage], "inputs": best_rows[i]}
+        top = float(_per_row(ds2, f"ceiling_{stage}", ok2)[i])
+        if not np.isfinite(top):  # the favourable design cannot run: take the best single move instead
+            top = float(np.nanmax(_per_row(ds, f"ceiling_{stage}", ok)))
+        out[stage] = {"ceiling": top, "at": STAGES[stage], "inputs": best_rows[i]}
     return out
