@@ -25,7 +25,7 @@ from linkmodel.parts.draws import Draws, draw_params
 from linkmodel.ssd import drive
 from linkmodel.studies.figures import PREDICTED
 from linkmodel.studies.report import Report
-from linkmodel.studies.sensitivity import first_order, ranked
+from linkmodel.studies.sensitivity import first_order, noise_floor, ranked
 
 __all__ = [
     "INTERVAL",
@@ -40,8 +40,8 @@ __all__ = [
 
 #: the interval reported: its lower and upper percentile [1] (an 80 % central interval)
 INTERVAL = (0.1, 0.9)
-#: first-order indices at or below this are not reported [1]: about the given-data estimator's noise at
-#: 1,000 draws (its standard error on an input that does not matter, measured on Ishigami's x3)
+#: first-order indices at or below this are never reported [1]; with few draws the floor is higher, three
+#: standard deviations of the estimator's noise (linkmodel.studies.sensitivity.noise_floor: 0.016 at 1,000)
 SENSITIVITY_FLOOR = 0.01
 
 
@@ -92,8 +92,10 @@ def summarize(samples) -> tuple[float, float, float]:
 
 
 def sensitivities(values: dict, y) -> dict:
-    """Input -> first-order Sobol' index of ``ln y`` over draws, largest first, above :data:`SENSITIVITY_FLOOR`."""
-    return dict(ranked(first_order(values, y), SENSITIVITY_FLOOR))
+    """Input -> first-order Sobol' index of ``ln y`` over draws [1], largest first, those above the estimator's
+    noise (:func:`linkmodel.studies.sensitivity.noise_floor`) and :data:`SENSITIVITY_FLOOR`."""
+    n = np.asarray(y).size
+    return dict(ranked(first_order(values, y), max(SENSITIVITY_FLOOR, noise_floor(n))))
 
 
 def _per_draw(values, n: int) -> np.ndarray:
