@@ -1,4 +1,4 @@
-"""Verdicts on published figures (issue 16, item 4): classification and the hard ceilings from the priors' range ends."""
+"""Verdicts on published figures (issue 16, item 4): classification, hard ceilings from the priors' range ends."""
 
 from dataclasses import replace
 
@@ -28,7 +28,7 @@ def test_classify_on_hand_built_intervals(published, low, high, ceiling, expecte
 
 
 def test_classify_refuses_a_reversed_interval():
-    with pytest.raises(ValueError, match="^low, high: "):
+    with pytest.raises(ValueError, match=r"^low, high: "):
         verdict.classify(1.0, 2.0, 1.0)
 
 

@@ -46,7 +46,7 @@ def test_categorical_input_and_bad_inputs():
     c = rng.choice(np.array(["a", "b"], dtype=object), 4000)
     y = np.where(c == "a", 1.0, 3.0) + rng.standard_normal(4000)  # V(E[Y|c]) = 1, V(Y) = 2: S1 = 0.5
     assert sensitivity.first_order({"c": c}, y, log=False)["c"] == pytest.approx(0.5, abs=0.03)
-    with pytest.raises(ValueError, match="^y: log indices need outputs above 0"):
+    with pytest.raises(ValueError, match=r"^y: log indices need outputs above 0"):
         sensitivity.first_order({"c": c}, y - 10.0)
     with pytest.raises(ValueError, match=r"^values\['c'\]: 4000 draws, y has 10"):
         sensitivity.first_order({"c": c}, np.ones(10))
