@@ -43,6 +43,8 @@ INTERVAL = (0.1, 0.9)
 #: first-order indices at or below this are never reported [1]; with few draws the floor is higher, three
 #: standard deviations of the estimator's noise (linkmodel.studies.sensitivity.noise_floor: 0.016 at 1,000)
 SENSITIVITY_FLOOR = 0.01
+#: fewer draws than this give no sensitivity (each of the estimator's 4 bins holds at least 2 draws)
+MIN_SENSITIVITY_DRAWS = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +97,8 @@ def sensitivities(values: dict, y) -> dict:
     """Input -> first-order Sobol' index of ``ln y`` over draws [1], largest first, those above the estimator's
     noise (:func:`linkmodel.studies.sensitivity.noise_floor`) and :data:`SENSITIVITY_FLOOR`."""
     n = np.asarray(y).size
+    if n < MIN_SENSITIVITY_DRAWS:
+        return {}
     return dict(ranked(first_order(values, y), max(SENSITIVITY_FLOOR, noise_floor(n))))
 
 
