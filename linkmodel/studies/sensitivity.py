@@ -20,6 +20,7 @@ Sobol' design.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -27,9 +28,11 @@ from linkmodel import parts as _parts
 from linkmodel.parts import draws as _draws
 from linkmodel.parts.priors import Input, priors
 from linkmodel.parts.priorspec import Prior
+from linkmodel.ssd import drive
 from linkmodel.ssd.params import DriveParams
+from linkmodel.studies import feasibility
 
-__all__ = ["bins_for", "ends", "first_order", "noise_floor", "params_at", "ranked"]
+__all__ = ["bins_for", "ends", "first_order", "noise_floor", "params_at", "ranked", "swings"]
 
 #: the fewest and most equal-count bins of the given-data estimator (uncertainty.md §5 measured 32 bins at
 #: n = 16,384 within 0.02 of the Ishigami indices); between them about sqrt(n) / 2 (16 at 1,000 draws), so
@@ -190,3 +193,62 @@ def params_at(
     if not kept:
         raise ValueError(f"rows: none makes a drive of {part.id} that can run I/O (static power >= power cap)")
     return _draws._stack(kept, point), ok, inputs
+
+
+def _outputs(part, rows, workload, quantity, capacity, power_cap, cat) -> np.ndarray:
+    """``quantity`` of ``workload`` per row (NaN where the row makes no drive, at ``power_cap`` if given)."""
+    inputs = priors(part, capacity, cat)
+    rows = [{k: v for k, v in r.items() if k in inputs} for r in rows]
+    params, ok, _ = params_at(part, rows, capacity, cat, inputs)
+    if power_cap is not None:
+        params = replace(params, power_cap=float(power_cap))
+    runs, _ = feasibility.feasible(params)
+    runs = np.broadcast_to(np.asarray(runs, dtype=bool), (int(ok.sum()),))
+    with _parts.about(part, capacity):
+        y = np.broadcast_to(np.asarray(drive.evaluate(params, workload)[quantity].values, dtype=float), runs.shape)
+    out = np.full(ok.size, np.nan)
+    out[ok] = np.where(runs, y, np.nan)
+    return out
+
+
+def swings(
+    parts, workload, quantity: str = "throughput", capacity=None, power_cap: float | None = None, cat=None
+) -> dict[str, list[tuple[object, float]]]:
+    """One-at-a-time swings (a tornado chart): each input at each end of its range, every other at its value.
+
+    Parameters
+    ----------
+    parts : Part or str, or a pair (new, old)
+        One part: its ``quantity``; a pair: the ratio new / old, with an input the two share (a calibrated
+        constant, a shared default, a catalogue entry both use) moved in both at once.
+    workload : Workload
+    quantity : str
+        An output of :func:`linkmodel.ssd.drive.evaluate` (``"throughput"`` [B/s], ``"iops"`` [1/s],
+        ``"power"`` [W], ``"efficiency"`` [B/s/W]).
+    capacity : float, optional
+        The SKU's user capacity [B] (a pair: the same for both, default each headline).
+    power_cap : float, optional
+        Hold the drive(s) to this cap [W].
+    cat : dict, optional
+        The catalogue.
+
+    Returns
+    -------
+    dict
+        ``""`` -> ``[(None, point)]``, then each input -> ``[(end value [SI], output), ...]`` (NaN where that
+        end makes no drive that can run).
+    """
+    cat = _parts.catalogue() if cat is None else cat
+    pair = [_parts.part(p) for p in (parts if isinstance(parts, list | tuple) else [parts])]
+    names: dict[str, Input] = {}
+    for p in pair:
+        names |= priors(p, capacity, cat)
+    which = [("", None)] + [(k, v) for k, inp in names.items() for v in ends(inp.prior, inp.bounds)]
+    rows = [{} if k == "" else {k: v} for k, v in which]
+    y = _outputs(pair[0], rows, workload, quantity, capacity, power_cap, cat)
+    if len(pair) == 2:
+        y = y / _outputs(pair[1], rows, workload, quantity, capacity, power_cap, cat)
+    out: dict[str, list[tuple[object, float]]] = {}
+    for (k, v), yi in zip(which, y, strict=True):
+        out.setdefault(k, []).append((v, float(yi)))
+    return out
