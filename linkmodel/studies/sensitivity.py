@@ -202,7 +202,7 @@ def _outputs(part, rows, workload, quantity, capacity, power_cap, cat) -> np.nda
     params, ok, _ = params_at(part, rows, capacity, cat, inputs)
     if power_cap is not None:
         params = replace(params, power_cap=float(power_cap))
-    runs, _ = feasibility.feasible(params)
+    runs, _ = feasibility.feasible(dict(params))
     runs = np.broadcast_to(np.asarray(runs, dtype=bool), (int(ok.sum()),))
     with _parts.about(part, capacity):
         y = np.broadcast_to(np.asarray(drive.evaluate(params, workload)[quantity].values, dtype=float), runs.shape)
