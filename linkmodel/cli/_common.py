@@ -14,11 +14,14 @@ import numpy as np
 from linkmodel.units import parse_quantity
 
 __all__ = [
+    "DRAWS_MAX",
+    "SEED_MAX",
     "Parser",
     "UsageError",
     "capacity_arg",
     "cell",
     "count_arg",
+    "draws_arg",
     "flag_message",
     "int_arg",
     "jsonable",
@@ -28,8 +31,15 @@ __all__ = [
     "print_json",
     "quantity_arg",
     "rate_arg",
+    "seed_arg",
     "share_arg",
 ]
+
+#: ``--draws``: at most 20,000 draws per SKU (the 10th percentile of a figure with log-sd 0.5 to 0.6 %,
+#: uncertainty.md §4; each draw resolves the SKU once, about 0.5 ms, so 10 s per SKU)
+DRAWS_MAX = 20000
+#: ``--seed``: numpy seeds any whole number >= 0; up to 10^9 (a round bound that fits one 32-bit word)
+SEED_MAX = 10**9
 
 
 class UsageError(Exception):
@@ -233,6 +243,16 @@ def count_arg(
         rng = _between(lo, hi) + (" (not 0)" if not allow_zero and lo <= 0 else "")
         raise UsageError(f"{flag}: expected {what} {rng}, got {text!r}")
     return v
+
+
+def draws_arg(text: str, flag: str = "--draws") -> int:
+    """A number of draws: a whole number from 1 to :data:`DRAWS_MAX` (``1000``, ``1k``), else a UsageError."""
+    return int(count_arg(flag, text, 1, DRAWS_MAX, integer=True, example="1000 or 1k", allow_zero=False))
+
+
+def seed_arg(text: str, flag: str = "--seed") -> int:
+    """A random seed: a whole number from 0 to :data:`SEED_MAX`, else a UsageError."""
+    return int(count_arg(flag, text, 0, SEED_MAX, integer=True, example="0 or 42"))
 
 
 def rate_arg(flag: str, text: str, hi: float) -> float:

@@ -5,10 +5,22 @@ from __future__ import annotations
 import math
 
 from linkmodel import parts as _parts
-from linkmodel.cli._common import UsageError, flag_message, part_arg, parts_arg, print_json, quantity_arg
-from linkmodel.studies import check, validate, whatif
+from linkmodel.cli._common import (
+    UsageError,
+    draws_arg,
+    flag_message,
+    part_arg,
+    parts_arg,
+    print_json,
+    quantity_arg,
+    seed_arg,
+)
+from linkmodel.studies import check, uncertain, validate, whatif
 
 __all__ = ["POWER_CAP_RANGE", "add_check_parser", "add_validate_parser", "add_whatif_parser"]
+
+#: "learn first" shows at most this many inputs, those whose first-order index is at least the floor [1]
+LEARN_FIRST_SHOWN, LEARN_FIRST_FLOOR = 3, 0.05
 
 #: ``whatif --power-cap`` [W]: NVMe drives' power states span ~3-70 W (PCIe CEM slot 75 W, EDSFF E3.L 70 W;
 #: bundled parts 18-30 W); 1-100 W around that. A cap below a part's static power is refused by the library.
@@ -55,10 +67,47 @@ def add_validate_parser(sub) -> None:
         help="only this part: a bundled id or a spec file (repeat it or separate with commas; "
         "default every bundled part)",
     )
+    p.add_argument(
+        "--draws",
+        default=None,
+        help="also draw every unpublished input N times per SKU (a whole number, e.g. 200) and show each "
+        "drive-model figure's median, 80 %% interval and the published figure's quantile (default: no draws)",
+    )
+    p.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     p.set_defaults(func=_cmd_validate)
 
 
-def _print_records(records):
+def _draw_args(args, default: int | None) -> tuple[int, int]:
+    """(draws, seed) from --draws and --seed (draws 0: none)."""
+    seed = seed_arg(args.seed)
+    if args.draws is None:
+        return (default or 0), seed
+    return draws_arg(args.draws), seed
+
+
+def _print_draws(n: int, seed: int) -> None:
+    print(
+        f"Over {n} draws of every unpublished input per SKU (seed {seed}): the model's median, its 80 % interval "
+        "(10th-90th percentile), the quantile at which the published figure falls, and what to learn first "
+        "(first-order Sobol' index of the figure's spread)"
+    )
+
+
+def _print_interval(f, indent: int = 36) -> None:
+    """The sub-lines of a drawn figure: median, interval, quantile; the inputs to learn first."""
+    unit, scale = _UNIT_OF.get(f.metric, ("", 1.0))
+    print(
+        f"{'':{indent}}over draws: median {f.median / scale:.4g}, 80 % {f.low / scale:.4g}-{f.high / scale:.4g}"
+        f"{' ' + unit if unit else ''}; published at quantile {f.quantile:.2f}"
+    )
+    top = [(k, v) for k, v in f.sensitivity.items() if v >= LEARN_FIRST_FLOOR][:LEARN_FIRST_SHOWN]
+    if top:
+        cells = [f"{k} (S1 {v:.2f})" if i == 0 else f"{k} ({v:.2f})" for i, (k, v) in enumerate(top)]
+        print(f"{'':{indent}}learn first: " + ", ".join(cells))
+
+
+def _print_records(records, drawn=None):
+    """The records table; ``drawn(record)`` gives a record's drawn interval (or None) for its sub-lines."""
     print(f"{'part':28}{'TB':>7} {'metric':16}{'published':>12}{'predicted':>12}{'error':>9}  binding")
     for r in records:
         unit, scale = _UNIT_OF.get(r.metric, ("", 1.0))
@@ -72,6 +121,9 @@ def _print_records(records):
         )
         if r.why:
             print(f"{'':36}why: {r.why}")
+        f = drawn(r) if drawn is not None else None
+        if f is not None:
+            _print_interval(f)
 
 
 def _print_summary(summ):
@@ -98,18 +150,45 @@ def _print_causes(causes):
 
 
 def _cmd_validate(args) -> int:
+    n, seed = _draw_args(args, None)
     parts = _parts.bundled_parts() if not args.part else parts_arg(args.part)
     records = validate.validate(parts)
+    drawn = {}
+    if n and not args.markdown:
+        for p in parts:
+            for f in uncertain.intervals(p, n, seed).figures:
+                drawn[(p.id, *check.figure_key(f))] = f
+
+    def interval_of(r):
+        return drawn.get((r.part, *check.figure_key(r)))
+
     if args.json:
-        print_json([r.as_dict() for r in records])
+        print_json([_with_interval(r.as_dict(), interval_of(r), n, seed) for r in records])
         return 0
     if args.markdown:
         print(validate.summary_markdown(records), end="")
         return 0
-    _print_records(records)
+    if n:
+        _print_draws(n, seed)
+    _print_records(records, interval_of)
     _print_summary(validate.summary(records))
     _print_causes(validate.miss_causes(records))
     return 0
+
+
+def _with_interval(d: dict, f, n: int, seed: int) -> dict:
+    """A record's JSON with its drawn median, ``interval`` [low, high], ``quantile``, ``sensitivity``, draws
+    and seed (unchanged when not drawn)."""
+    if f is None:
+        return d
+    return d | {
+        "median": f.median,
+        "interval": [f.low, f.high],
+        "quantile": f.quantile,
+        "sensitivity": f.sensitivity,
+        "draws": n,
+        "seed": seed,
+    }
 
 
 def add_check_parser(sub) -> None:
@@ -122,6 +201,13 @@ def add_check_parser(sub) -> None:
     )
     p.add_argument("path", metavar="part", help="a bundled part id or a part spec file (.toml)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
+    p.add_argument(
+        "--draws",
+        default=None,
+        help=f"draws of every unpublished input per SKU for the intervals, sensitivities and verdicts, a whole "
+        f"number >= 1 (default {check.DEFAULT_DRAWS})",
+    )
+    p.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     p.set_defaults(func=_cmd_check)
 
 
@@ -135,13 +221,15 @@ _STATE_UNITS = {
 
 
 def _cmd_check(args) -> int:
-    rep = check.report(part_arg(args.path, "path"))
+    n, seed = _draw_args(args, check.DEFAULT_DRAWS)
+    rep = check.report(part_arg(args.path, "path"), n, seed)
     if args.json:
         print_json(rep.to_dict())
         return 0
     part = rep.part
     print(f"{part.vendor} {part.model} ({part.id}), {args.path}")
-    _print_records(rep.records)
+    _print_draws(n, seed)
+    _print_records(rep.records, rep.interval_of)
     _print_summary(validate.summary(rep.records))
     print()
     if rep.power_states:
@@ -190,8 +278,27 @@ def _print_checks(checks) -> None:
             f"- {c.metric} {c.published / scale:.4g} {unit} at {c.capacity / 1e12:g} TB: {verdict} "
             f"({c.link_ceiling / scale:.4g} {unit} {at})"
         )
+        if c.verdict is not None:
+            print(f"    verdict: {_verdict_text(c, unit, scale)}")
+        if c.verdict == "impossible":
+            print(f"    needs: more than {c.hard_ceiling_at}: {c.hard_ceiling / scale:.4g} {unit}")
         for req in c.requirements:
             print(f"    needs: {req}")
+
+
+def _verdict_text(c, unit: str, scale: float) -> str:
+    """``consistent``/``optimistic``/``pessimistic``/``impossible`` with the numbers that decide it."""
+    ceiling = f"hard ceiling {c.hard_ceiling / scale:.4g} {unit} ({c.hard_ceiling_at})"
+    if c.interval is None:
+        return f"{c.verdict}: above the {ceiling}"
+    lo, hi = c.interval
+    inside = (
+        f"the model's 80 % interval {lo / scale:.4g}-{hi / scale:.4g} {unit}, published at quantile {c.quantile:.2f}"
+    )
+    where = {"consistent": "inside", "optimistic": "above", "pessimistic": "below", "impossible": "beyond"}[c.verdict]
+    if c.verdict == "impossible":
+        return f"impossible: above the {ceiling}; {inside}"
+    return f"{c.verdict}: {where} {inside}; {ceiling}"
 
 
 def add_whatif_parser(sub) -> None:

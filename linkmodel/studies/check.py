@@ -2,20 +2,28 @@
 
 What ``linkmodel check PATH`` prints, as one study: :func:`report` gives the
 validation records, the sanity checks, the model's inputs with their
-provenance, and the predictions at each NVMe power state.
+provenance, and the predictions at each NVMe power state. With draws (default
+1,000) each drive-model figure also gets the model's median, 80 % interval and
+the published figure's quantile (:func:`linkmodel.studies.uncertain.intervals`),
+the inputs that dominate its spread, and each sanity check a verdict
+(:mod:`linkmodel.studies.verdict`): consistent, optimistic, pessimistic or
+impossible.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from linkmodel import parts as _parts
 from linkmodel.parts import Part
 from linkmodel.ssd import drive
-from linkmodel.studies import sanity, validate
+from linkmodel.studies import sanity, uncertain, validate, verdict
 from linkmodel.studies.figures import Record
 
-__all__ = ["POWER_STATE_WORKLOADS", "CheckReport", "power_state_rows", "report"]
+__all__ = ["DEFAULT_DRAWS", "POWER_STATE_WORKLOADS", "CheckReport", "figure_key", "power_state_rows", "report"]
+
+#: draws per SKU by default: the 10th percentile of a figure with log-sd 0.2 to about 1 % (uncertainty.md §4)
+DEFAULT_DRAWS = 1000
 
 #: the workloads predicted at each NVMe power state
 POWER_STATE_WORKLOADS = ("seq_read", "seq_write", "rand_read", "rand_write")
@@ -30,16 +38,45 @@ class CheckReport:
     checks: list[sanity.Check]
     inputs: list[dict] = field(default_factory=list)
     power_states: list[dict] = field(default_factory=list)
+    #: the figures over draws (None: not drawn), by :func:`figure_key`
+    intervals: uncertain.Intervals | None = None
+
+    def interval_of(self, rec) -> uncertain.FigureInterval | None:
+        """The drawn interval of a record or check (None: not a drive-model figure, or not drawn)."""
+        if self.intervals is None:
+            return None
+        return next((f for f in self.intervals.figures if figure_key(f) == figure_key(rec)), None)
 
     def to_dict(self) -> dict:
-        """JSON-ready dict (``linkmodel check --json``)."""
-        return {
+        """JSON-ready dict (``linkmodel check --json``): a drawn record adds ``median``, ``interval`` [low,
+        high], ``quantile`` and ``sensitivity``; the draws' ``seed`` and number are at the top."""
+        records = []
+        for r in self.records:
+            d = r.as_dict()
+            f = self.interval_of(r)
+            if f is not None:
+                d |= {
+                    "median": f.median,
+                    "interval": [f.low, f.high],
+                    "quantile": f.quantile,
+                    "sensitivity": f.sensitivity,
+                }
+            records.append(d)
+        out: dict[str, object] = {
             "part": self.part.id,
-            "records": [r.as_dict() for r in self.records],
+            "records": records,
             "checks": [c.as_dict() for c in self.checks],
             "inputs": self.inputs,
             "power_states": self.power_states,
         }
+        if self.intervals is not None:
+            out |= {"draws": self.intervals.draws, "seed": self.intervals.seed, "method": self.intervals.method}
+        return out
+
+
+def figure_key(x) -> tuple:
+    """What pairs a record, a check and a drawn figure: metric, capacity [B] and published value."""
+    return (x.metric, x.capacity, x.published)
 
 
 def power_state_rows(part: Part) -> list[dict]:
@@ -62,11 +99,39 @@ def power_state_rows(part: Part) -> list[dict]:
     return rows
 
 
-def report(part: Part) -> CheckReport:
-    """Validate and sanity-check one part, with its inputs at the headline capacity and its power states."""
+def _with_verdict(part: Part, c: sanity.Check, block: float, f, ceilings: dict) -> sanity.Check:
+    """A sanity check (of a figure at I/O size ``block`` [B]) with its hard ceiling, and (when drawn) its
+    interval and verdict."""
+    base = drive.WORKLOADS[c.metric]
+    wl = drive.Workload(c.metric, block, base.read_fraction, base.random)
+    key = (c.capacity, c.metric, block)
+    if key not in ceilings:
+        ceilings[key] = verdict.hard_ceilings(part, c.capacity, wl)
+    at, rate = min(((v["at"], v["ceiling"]) for v in ceilings[key].values()), key=lambda x: x[1])
+    ceiling = sanity.as_metric(c.metric, rate, wl.size)
+    low, high = (None, None) if f is None else (f.low, f.high)
+    out = replace(
+        c, hard_ceiling=ceiling, hard_ceiling_at=at, verdict=verdict.classify(c.published, low, high, ceiling)
+    )
+    if f is not None:
+        out = replace(out, median=f.median, interval=(f.low, f.high), quantile=f.quantile)
+    return out
+
+
+def report(part: Part, draws: int = DEFAULT_DRAWS, seed: int = 0) -> CheckReport:
+    """Validate and sanity-check one part, with its inputs at the headline capacity and its power states.
+
+    ``draws`` (>= 1, or 0 for the point predictions alone) draws of every SKU's priors, seeded with ``seed``
+    (>= 0), give each drive-model figure its interval and sensitivity, and each sanity check its verdict.
+    """
     part = _parts.part(part)  # an id, a spec-file path or a Part; anything else: one line naming part
     records = validate.validate_part(part)
     checks = sanity.check_part(part)
+    iv = uncertain.intervals(part, draws, seed) if draws else None
+    rep = CheckReport(part, records, checks, intervals=iv)
+    ceilings: dict = {}
+    blocks = [p.block_size for p in part.published if p.metric in sanity.PERF_METRICS]  # check_part's order
+    checks = [_with_verdict(part, c, b, rep.interval_of(c), ceilings) for c, b in zip(checks, blocks, strict=True)]
     with _parts.about(part):
         params, prov = _parts.params_from_part(part)
     inputs = [
@@ -79,4 +144,4 @@ def report(part: Part) -> CheckReport:
         }
         for k in drive.PARAMETERS
     ]
-    return CheckReport(part, records, checks, inputs, power_state_rows(part))
+    return CheckReport(part, records, checks, inputs, power_state_rows(part), iv)

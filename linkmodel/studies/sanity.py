@@ -28,6 +28,7 @@ from linkmodel.ssd.params import LINK_FAMILIES
 __all__ = [
     "PERF_METRICS",
     "Check",
+    "as_metric",
     "check_part",
     "describe_waf_bound",
     "link_ceilings",
@@ -54,6 +55,16 @@ class Check:
     requirements: list = field(default_factory=list)
     #: the host link the ceiling is of, e.g. "UFS HS-G5B x2" ("" for PCIe: the ceiling is at ``mps``)
     link: str = ""
+    #: over draws of the priors (linkmodel.studies.check): consistent, optimistic, pessimistic or impossible
+    #: (linkmodel.studies.verdict), None when not drawn (and not impossible)
+    verdict: str | None = None
+    #: the model's median and 80 % interval [low, high] over draws, and the published figure's quantile among them
+    median: float | None = None
+    interval: tuple | None = None
+    quantile: float | None = None
+    #: the lowest ceiling no allowed value of the unknown inputs reaches (metric units), and which one it is
+    hard_ceiling: float | None = None
+    hard_ceiling_at: str = ""
 
     def as_dict(self) -> dict:
         """JSON-ready dict."""
@@ -65,7 +76,8 @@ def _per_io(metric: str, value: float, size: float) -> float:
     return value / size if metric.startswith("seq") else value
 
 
-def _as_metric(metric: str, iops: float, size: float) -> float:
+def as_metric(metric: str, iops: float, size: float) -> float:
+    """An I/O rate [1/s] as the figure's metric: bytes per second [B/s] for a sequential one, else IOPS."""
     return iops * size if metric.startswith("seq") else iops
 
 
@@ -198,7 +210,7 @@ class _Fmt:
         self.scale = 1e9 if metric.startswith("seq") else 1e6
 
     def __call__(self, iops) -> str:
-        return f"{_as_metric(self.metric, iops, self.size) / self.scale:.3f} {self.unit}"
+        return f"{as_metric(self.metric, iops, self.size) / self.scale:.3f} {self.unit}"
 
 
 def _link_requirements(gen, lanes, mps, min_mps, min_mps_d, with_nvme, data_only, fmt: _Fmt) -> list[str]:
@@ -285,8 +297,8 @@ def _check_figure(part: Part, pub, cat) -> Check:
         pub.capacity,
         pub.value,
         mps,
-        _as_metric(pub.metric, float(with_nvme[i]), wl.size),
-        _as_metric(pub.metric, float(data_only[i]), wl.size),
+        as_metric(pub.metric, float(with_nvme[i]), wl.size),
+        as_metric(pub.metric, float(data_only[i]), wl.size),
         min_mps,
         min_mps_d,
         min_mps_d is not None,
@@ -301,7 +313,7 @@ def _check_ufs_figure(part: Part, pub, params, ds, need: float, wl) -> Check:
     fmt = _Fmt(pub.metric, wl.size)
     reqs = [] if ceiling >= need else [f"more than UFS HS-G{gear}B x{lanes} can carry ({fmt(ceiling)})"]
     reqs += _backend_requirements(part, pub, params, ds, need, wl.size)
-    value = _as_metric(pub.metric, ceiling, wl.size)
+    value = as_metric(pub.metric, ceiling, wl.size)
     return Check(
         part.id,
         pub.metric,

@@ -8,7 +8,10 @@ figure falls among them. The seed, number of draws and method are in the result:
 same numbers on the same numpy build.
 
 Covered: the figures of the drive model (sequential and random throughput and IOPS, power, efficiency,
-idle power); QD1 latency and endurance figures are not drawn yet.
+idle power); QD1 latency and endurance figures are not drawn yet. Each figure also carries the inputs
+that dominate its spread, first-order Sobol' indices from the same draws
+(:func:`linkmodel.studies.sensitivity.first_order`). :func:`ratio_intervals` gives the interval of a
+what-if ratio between two parts, drawn with common random numbers for the inputs they share.
 """
 
 from __future__ import annotations
@@ -22,11 +25,26 @@ from linkmodel.parts.draws import Draws, draw_params
 from linkmodel.ssd import drive
 from linkmodel.studies.figures import PREDICTED
 from linkmodel.studies.report import Report
+from linkmodel.studies.sensitivity import first_order, noise_floor, ranked
 
-__all__ = ["INTERVAL", "FigureInterval", "Intervals", "intervals", "quantile_of", "summarize"]
+__all__ = [
+    "INTERVAL",
+    "SENSITIVITY_FLOOR",
+    "FigureInterval",
+    "Intervals",
+    "intervals",
+    "quantile_of",
+    "sensitivities",
+    "summarize",
+]
 
 #: the interval reported: its lower and upper percentile [1] (an 80 % central interval)
 INTERVAL = (0.1, 0.9)
+#: first-order indices at or below this are never reported [1]; with few draws the floor is higher, three
+#: standard deviations of the estimator's noise (linkmodel.studies.sensitivity.noise_floor: 0.016 at 1,000)
+SENSITIVITY_FLOOR = 0.01
+#: fewer draws than this give no sensitivity (each of the estimator's 4 bins holds at least 2 draws)
+MIN_SENSITIVITY_DRAWS = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +63,9 @@ class FigureInterval(Report):
     low: float
     high: float
     quantile: float
+    block_size: float | None = None
+    #: input -> first-order Sobol' index of ln(figure) [1], largest first, those above SENSITIVITY_FLOOR
+    sensitivity: dict | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +91,15 @@ def summarize(samples) -> tuple[float, float, float]:
     """(median, 10th percentile, 90th percentile) of draws (numpy's linear interpolation) [units of the draws]."""
     lo, med, hi = np.quantile(np.asarray(samples, dtype=float).ravel(), [INTERVAL[0], 0.5, INTERVAL[1]])
     return float(med), float(lo), float(hi)
+
+
+def sensitivities(values: dict, y) -> dict:
+    """Input -> first-order Sobol' index of ``ln y`` over draws [1], largest first, those above the estimator's
+    noise (:func:`linkmodel.studies.sensitivity.noise_floor`) and :data:`SENSITIVITY_FLOOR`."""
+    n = np.asarray(y).size
+    if n < MIN_SENSITIVITY_DRAWS:
+        return {}
+    return dict(ranked(first_order(values, y), max(SENSITIVITY_FLOOR, noise_floor(n))))
 
 
 def _per_draw(values, n: int) -> np.ndarray:
@@ -149,6 +179,8 @@ def intervals(part, n: int = 1024, seed: int = 0, cat=None, method: str = "mc", 
         with _parts.about(part, pub.capacity):
             point, x = runs[pub.capacity].figure(pub.metric, pub.block_size)
         med, lo, hi = summarize(x)
-        out.append(FigureInterval(pub.metric, pub.capacity, pub.value, point, med, lo, hi, quantile_of(x, pub.value)))
+        q = quantile_of(x, pub.value)
+        sens = sensitivities(runs[pub.capacity].draws.values, x)
+        out.append(FigureInterval(pub.metric, pub.capacity, pub.value, point, med, lo, hi, q, pub.block_size, sens))
     names = sorted({name for r in runs.values() for name in r.draws.inputs})
     return Intervals(part.id, int(seed), int(n), method, INTERVAL, tuple(out), tuple(names))

@@ -63,13 +63,19 @@ EXTRA_BASELINES: dict[str, list[str]] = {
     "link gen6 read": ["link", "--gen", "6", "--lanes", "16", "--mps", "512", "--transfer", "read", "--json"],
     "ai coldstart part": ["ai", "coldstart", "--model", "llama-3.1-70b", "--part", CM9, "--json"],
     "check id": ["check", CM9, "--json"],
+    "check draws": ["check", CM9, "--draws", "64", "--seed", "7", "--json"],
+    "validate draws": ["validate", "--part", CM9, "--draws", "16", "--json"],
     "whatif capped": ["whatif", "micron-9650-pro", "micron-9550-max", "--power-cap", "15W", "--json"],
 }
 
 #: (command, flag) -> (kind, zero allowed); kinds are the keys of VALUES
 KINDS: dict[tuple[str, str], tuple[str, bool]] = {
     ("validate", "--part"): ("part", False),
+    ("validate", "--draws"): ("int", False),
+    ("validate", "--seed"): ("int", True),
     ("check", "path"): ("part", False),
+    ("check", "--draws"): ("int", False),
+    ("check", "--seed"): ("int", True),
     ("whatif", "new"): ("part", False),
     ("whatif", "old"): ("part", False),
     ("whatif", "--power-cap"): ("power", False),
