@@ -182,6 +182,24 @@ watt = joule / second = W
 percent = 0.01 = %
 """
 
+#: The plain prefixed units, read without pint: ``prefix + symbol`` -> (factor to the canonical unit, that
+#: canonical unit of :data:`QUANTITY_KINDS`), for the symbols B, s, W, J and m with every prefix of
+#: :data:`UNIT_DEFINITIONS` (``KiB``, ``128kB``, ``100ns``, ``25W``, ``5pJ``, ``0.3m``...), and ``%``. The
+#: registry's own definitions, restated as numbers; ``tests/test_units.py`` checks every entry against pint.
+#: Anything else (``GB/s``, ``Gbit``, ``in``, ``min``, an unknown unit) goes to pint.
+_PREFIXES = {
+    "": 1,
+    **{p: 10.0**e for p, e in zip("YZEPTGMk", (24, 21, 18, 15, 12, 9, 6, 3), strict=True)},
+    **{p: 10.0**-e for p, e in (("m", 3), ("u", 6), ("µ", 6), ("μ", 6), ("n", 9), ("p", 12), ("f", 15))},
+    **{p: 2**e for p, e in (("Ki", 10), ("Mi", 20), ("Gi", 30), ("Ti", 40), ("Pi", 50))},
+}
+_PLAIN: dict[str, tuple[float, str]] = {
+    **{p + sym: (f, unit) for p, f in _PREFIXES.items() for sym, unit in (("B", "byte"), ("s", "second"))},
+    **{p + sym: (f, unit) for p, f in _PREFIXES.items() for sym, unit in (("W", "watt"), ("J", "joule"))},
+    **{p + "m": (f, "meter") for p, f in _PREFIXES.items()},
+    "%": (0.01, "dimensionless"),
+}
+
 #: Canonical SI unit for each kind of quantity parsed at the edges, with an
 #: example shown in error messages.
 QUANTITY_KINDS: dict[str, tuple[str, str]] = {
@@ -256,6 +274,9 @@ def _read_text(raw: str, kind: str, name: str, label: str, example: str) -> floa
         unit = scaled.group(1).replace("K", "k") + scaled.group(2)
     if not _UNIT.match(unit):
         raise ValueError(f"{name}: cannot read {raw!r}; {_form(label, example)}")
+    plain = _PLAIN.get(unit)
+    if plain is not None and plain[1] == QUANTITY_KINDS[kind][0]:  # a plain prefixed unit of this kind
+        return number * plain[0]
     return _convert(number, unit, raw, kind, name, label, example)
 
 

@@ -28,8 +28,8 @@ from outside at all; the rest go through ``linkmodel.pcie``, ``phy``,
 ``flit``, ``transactions``, ``latency`` and ``nvme``.
 """
 
-from linkmodel.pcie.budget import link
+from linkmodel.pcie.budget import link, link_values
 from linkmodel.pcie.nvme import LinkOptions
 from linkmodel.pcie.phy import GENERATIONS, line_rate, raw_bandwidth
 
-__all__ = ["GENERATIONS", "LinkOptions", "line_rate", "link", "raw_bandwidth"]
+__all__ = ["GENERATIONS", "LinkOptions", "line_rate", "link", "link_values", "raw_bandwidth"]
