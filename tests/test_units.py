@@ -145,11 +145,13 @@ _NUMBERS = ("0", "1", "3", "100", "128", "0.1", "0.3", "2.5", "7.77", "1e-3", "1
 def test_plain_unit_lookup_equals_pint(unit):
     ureg = units._registry()
     canonical = units._PLAIN[unit][1]
-    kind = {"byte": "size", "second": "time", "watt": "power", "joule": "energy", "meter": "length"}.get(
-        canonical, "ratio"
-    )
+    kind = next(k for k, (unit, _) in units.QUANTITY_KINDS.items() if unit == canonical)
     for text in _NUMBERS:
         want = float(ureg.Quantity(float(text), ureg.parse_units(unit)).to(canonical).magnitude)
+        if not (want == 0 or units.MIN_MAGNITUDE <= abs(want) <= units.MAX_MAGNITUDE):
+            with pytest.raises(ValueError, match="out of range"):
+                parse_quantity(f"{text}{unit}", kind, "x")
+            continue
         got = parse_quantity(f"{text}{unit}", kind, "x")
         assert got == want, (text, unit)  # exactly: the lookup never moves a digit
         assert parse_quantity(f"{text} {unit}", kind, "x") == want
@@ -166,6 +168,8 @@ def test_common_command_line_units_are_read_without_pint():
         "import sys\nfrom linkmodel.units import parse_quantity as p\n"
         "assert p('128KiB', 'bytes', 'x') == 131072 and p('100ns', 'time', 'x') == 100 * 1e-9\n"
         "assert p('1us', 'time', 'x') == 1e-6 and p('50%', 'ratio', 'x') == 0.5 and p('25 W', 'power', 'x') == 25\n"
+        "assert p('14 GB/s', 'bandwidth', 'x') == 14e9 and p('540 kIOPS', 'frequency', 'x') == 540e3\n"
+        "assert p('1 Tibit', 'size', 'x') == 2**37 and p('2.0M IOPS', 'frequency', 'x') == 2e6\n"
         "print('pint' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
