@@ -6,7 +6,8 @@ Modules, one per phenomenon: :mod:`~linkmodel.pcie.phy` (rates, encoding),
 :mod:`~linkmodel.pcie.flit` (flit mode, errors, replay),
 :mod:`~linkmodel.pcie.transactions` (MPS/MRRS/RCB, tags),
 :mod:`~linkmodel.pcie.latency`, the composed :func:`link` budget
-(:mod:`~linkmodel.pcie.budget`) and NVMe command traffic on the link
+(:mod:`~linkmodel.pcie.budget`; :func:`link_values` gives its numbers
+without building the Dataset) and NVMe command traffic on the link
 (:mod:`~linkmodel.pcie.nvme`, with :class:`LinkOptions`).
 
 Public API and kernels
