@@ -14,8 +14,9 @@ Three parts:
   configurations (default 1,000,000) in one broadcast call per workload vs
   a scalar loop over ``--ssd-loop`` of them (default 100);
 * one scalar ``link()`` call (``link_scalar_call_seconds``, best of
-  repeats of 20 calls) and the start of the command line, ``linkmodel link
-  --gen 5 --lanes 4`` and ``linkmodel check samsung-pm1763`` as whole
+  repeats of 20 calls), the same call without its Dataset
+  (``link_values()``, ``link_values_scalar_call_seconds``) and the start
+  of the command line, ``linkmodel link --gen 5 --lanes 4`` and ``linkmodel check samsung-pm1763`` as whole
   processes (``cli_link_seconds``, ``cli_check_seconds``, median of
   ``--cli-runs``, default 5; 0 skips);
 * a chunked Dask sweep (:mod:`linkmodel.studies.sweep`) of ``--sweep-n``
@@ -42,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from linkmodel.pcie import link
+from linkmodel.pcie import link, link_values
 
 
 def _configs(n: int, seed: int = 0) -> dict:
@@ -84,10 +85,13 @@ def bench_link(n: int, n_loop: int, repeats: int = 5) -> dict:
     vec_rate = n / t_vec
     loop_rate = n_loop / t_loop
     one = {k: v[0] for k, v in loop.items()}
-    t_one = timeit.repeat(lambda: link(**one), number=20, repeat=max(3, min(15, n_loop // 20)))
+    reps = max(3, min(15, n_loop // 20))
+    t_one = timeit.repeat(lambda: link(**one), number=20, repeat=reps)
+    t_values = timeit.repeat(lambda: link_values(**one), number=20, repeat=reps)
     return {
         "link_configs": n,
         "link_scalar_call_seconds": round(min(t_one) / 20, 7),
+        "link_values_scalar_call_seconds": round(min(t_values) / 20, 7),
         "link_broadcast_seconds": round(t_vec, 4),
         "link_broadcast_cold_seconds": round(t_cold, 4),
         "link_configs_per_s": round(vec_rate),
@@ -249,7 +253,11 @@ def main(argv=None) -> dict:
         f"speedup {result['link_speedup_vs_loop']}x",
         flush=True,
     )
-    print(f"link model: one scalar call {result['link_scalar_call_seconds'] * 1e6:.0f} us", flush=True)
+    print(
+        f"link model: one scalar call {result['link_scalar_call_seconds'] * 1e6:.0f} us "
+        f"({result['link_values_scalar_call_seconds'] * 1e6:.0f} us without the Dataset)",
+        flush=True,
+    )
     if args.cli_runs > 0:
         result.update(bench_cli(args.cli_runs))
         print(

@@ -182,6 +182,39 @@ watt = joule / second = W
 percent = 0.01 = %
 """
 
+#: The plain prefixed units, read without pint: ``prefix + symbol`` -> (factor to the canonical unit, that
+#: canonical unit of :data:`QUANTITY_KINDS`), for every prefix of :data:`UNIT_DEFINITIONS` and the symbols of
+#: :data:`_SYMBOLS` (``128KiB``, ``100ns``, ``25W``, ``14GB/s``, ``540kIOPS``, ``32GT/s``, ``1Tibit``,
+#: ``5pJ/bit``...), and ``%``: the registry's own definitions, restated as numbers (a bit is 1/8 byte).
+#: ``tests/test_units.py`` checks every entry against pint, to the last bit. Anything else (``GB / s``,
+#: ``Gbit/s``, ``in``, ``min``, an unknown unit, a unit of the wrong kind) goes to pint.
+_PREFIXES = {
+    "": 1,
+    **{p: 10.0**e for p, e in zip("YZEPTGMk", (24, 21, 18, 15, 12, 9, 6, 3), strict=True)},
+    **{p: 10.0**-e for p, e in (("m", 3), ("u", 6), ("µ", 6), ("μ", 6), ("n", 9), ("p", 12), ("f", 15))},
+    **{p: 2**e for p, e in (("Ki", 10), ("Mi", 20), ("Gi", 30), ("Ti", 40), ("Pi", 50))},
+}
+#: symbol -> (its size in the canonical unit, the canonical unit)
+_SYMBOLS = {
+    "B": (1, "byte"),
+    "bit": (1 / 8, "byte"),
+    "s": (1, "second"),
+    "W": (1, "watt"),
+    "J": (1, "joule"),
+    "m": (1, "meter"),
+    "B/s": (1, "byte / second"),
+    "T/s": (1, "transfer / second"),
+    "IOPS": (1, "1 / second"),
+    "Hz": (1, "1 / second"),
+    "B/s/W": (1, "byte / second / watt"),
+    "J/B": (1, "joule / byte"),
+    "J/bit": (8, "joule / byte"),
+}
+_PLAIN: dict[str, tuple[float, str]] = {
+    **{p + sym: (f * g, unit) for sym, (g, unit) in _SYMBOLS.items() for p, f in _PREFIXES.items()},
+    "%": (0.01, "dimensionless"),
+}
+
 #: Canonical SI unit for each kind of quantity parsed at the edges, with an
 #: example shown in error messages.
 QUANTITY_KINDS: dict[str, tuple[str, str]] = {
@@ -256,6 +289,9 @@ def _read_text(raw: str, kind: str, name: str, label: str, example: str) -> floa
         unit = scaled.group(1).replace("K", "k") + scaled.group(2)
     if not _UNIT.match(unit):
         raise ValueError(f"{name}: cannot read {raw!r}; {_form(label, example)}")
+    plain = _PLAIN.get(unit)
+    if plain is not None and plain[1] == QUANTITY_KINDS[kind][0] and not (kind == "bytes" and "bit" in unit):
+        return number * plain[0]
     return _convert(number, unit, raw, kind, name, label, example)
 
 

@@ -40,6 +40,7 @@ def test_benchmark_prints_json_last():
         "link_configs_per_s",
         "link_speedup_vs_loop",
         "link_scalar_call_seconds",
+        "link_values_scalar_call_seconds",
         "cli_link_seconds",
         "cli_check_seconds",
         "ssd_configs_per_s",

@@ -135,3 +135,55 @@ def test_refused_at_once():
 def test_python_numbers_checked_too(value):
     with pytest.raises(ValueError, match="--size: "):
         parse_quantity(value, "size", "--size")
+
+
+#: numbers a user types, and awkward ones: the lookup must round exactly as pint does
+_NUMBERS = ("0", "1", "3", "100", "128", "0.1", "0.3", "2.5", "7.77", "1e-3", "123456.789", "4.2e5", "9.99e-7")
+
+
+@pytest.mark.parametrize("unit", sorted(units._PLAIN))
+def test_plain_unit_lookup_equals_pint(unit):
+    ureg = units._registry()
+    canonical = units._PLAIN[unit][1]
+    kind = next(k for k, (unit, _) in units.QUANTITY_KINDS.items() if unit == canonical)
+    for text in _NUMBERS:
+        want = float(ureg.Quantity(float(text), ureg.parse_units(unit)).to(canonical).magnitude)
+        if not (want == 0 or units.MIN_MAGNITUDE <= abs(want) <= units.MAX_MAGNITUDE):
+            with pytest.raises(ValueError, match="out of range"):
+                parse_quantity(f"{text}{unit}", kind, "x")
+            continue
+        got = parse_quantity(f"{text}{unit}", kind, "x")
+        assert got == want, (text, unit)  # exactly: the lookup never moves a digit
+        assert parse_quantity(f"{text} {unit}", kind, "x") == want
+
+
+def test_common_command_line_units_are_read_without_pint():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    code = (
+        "import sys\nfrom linkmodel.units import parse_quantity as p\n"
+        "assert p('128KiB', 'bytes', 'x') == 131072 and p('100ns', 'time', 'x') == 100 * 1e-9\n"
+        "assert p('1us', 'time', 'x') == 1e-6 and p('50%', 'ratio', 'x') == 0.5 and p('25 W', 'power', 'x') == 25\n"
+        "assert p('14 GB/s', 'bandwidth', 'x') == 14e9 and p('540 kIOPS', 'frequency', 'x') == 540e3\n"
+        "assert p('1 Tibit', 'size', 'x') == 2**37 and p('2.0M IOPS', 'frequency', 'x') == 2e6\n"
+        "print('pint' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "text, kind, message",
+    [
+        ("4 KiB", "time", "is not a time"),  # a plain unit of the wrong kind still gets pint's message
+        ("12 xB", "bytes", "unknown unit 'xB'"),
+        ("8 Mbit", "bytes", "is in bits"),
+    ],
+)
+def test_units_outside_the_lookup_still_go_to_pint(text, kind, message):
+    with pytest.raises(ValueError, match=message):
+        parse_quantity(text, kind, "x")

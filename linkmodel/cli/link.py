@@ -147,7 +147,7 @@ def _cmd_link(args) -> int:
         print_json(doc)
         return 0
     _print_budget(doc, kw)
-    _print_summary(doc, str(rep.latency.attrs["transfer"]))
+    _print_summary(doc, str(rep.latency_transfer))
     return 0
 
 

@@ -6,7 +6,8 @@ Modules, one per phenomenon: :mod:`~linkmodel.pcie.phy` (rates, encoding),
 :mod:`~linkmodel.pcie.flit` (flit mode, errors, replay),
 :mod:`~linkmodel.pcie.transactions` (MPS/MRRS/RCB, tags),
 :mod:`~linkmodel.pcie.latency`, the composed :func:`link` budget
-(:mod:`~linkmodel.pcie.budget`) and NVMe command traffic on the link
+(:mod:`~linkmodel.pcie.budget`; :func:`link_values` gives its numbers
+without building the Dataset) and NVMe command traffic on the link
 (:mod:`~linkmodel.pcie.nvme`, with :class:`LinkOptions`).
 
 Public API and kernels
@@ -28,8 +29,8 @@ from outside at all; the rest go through ``linkmodel.pcie``, ``phy``,
 ``flit``, ``transactions``, ``latency`` and ``nvme``.
 """
 
-from linkmodel.pcie.budget import link
+from linkmodel.pcie.budget import link, link_values
 from linkmodel.pcie.nvme import LinkOptions
 from linkmodel.pcie.phy import GENERATIONS, line_rate, raw_bandwidth
 
-__all__ = ["GENERATIONS", "LinkOptions", "line_rate", "link", "raw_bandwidth"]
+__all__ = ["GENERATIONS", "LinkOptions", "line_rate", "link", "link_values", "raw_bandwidth"]

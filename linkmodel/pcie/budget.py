@@ -27,7 +27,7 @@ from typing import get_args
 
 import numpy as np
 
-from linkmodel._array import Kind, check_bool, check_choice, check_memory, check_range, dataset, unpack
+from linkmodel._array import Kind, check_bool, check_choice, check_memory, check_range, unpack
 from linkmodel._typing import (
     ArrayLike,
     Clocking,
@@ -44,6 +44,7 @@ from linkmodel.pcie import flit as _flit
 from linkmodel.pcie import framing as _framing
 from linkmodel.pcie import skp as _skp
 from linkmodel.pcie import transactions as _tx
+from linkmodel.pcie._result import BREAKDOWN, DIRECTIONS, LinkValues
 
 __all__ = [
     "BINDINGS",
@@ -54,10 +55,11 @@ __all__ = [
     "DEFAULT_ROUND_TRIP",
     "DIRECTIONS",
     "LINK_BYTES_PER_ELEMENT",
+    "LinkValues",
     "link",
+    "link_values",
 ]
 
-DIRECTIONS = ("upstream", "downstream")
 BINDINGS = np.array(["link_upstream", "link_downstream", "tags"])
 CREDIT_MODES: tuple[CompletionCredits, ...] = get_args(CompletionCredits)
 
@@ -75,52 +77,10 @@ DEFAULT_ROUND_TRIP = 1e-6
 #: 128 B; flit-capable functions must support >= 512 B [SPEC62 ch7]).
 DEFAULT_MPS = 256
 
-_UNITS = {
-    "line_rate": ("B/s", "bytes per second on the wire per direction, before line encoding"),
-    "raw_bandwidth": ("B/s", "per-direction bandwidth after line encoding"),
-    "effective_bandwidth": ("B/s", "payload bytes per second of the requested transfer, busiest data direction"),
-    "efficiency": ("1", "effective_bandwidth / raw_bandwidth"),
-    "transfer_rate": ("1/s", "transfers completed per second"),
-    "ceiling_link_upstream": ("B/s", "effective_bandwidth the upstream direction allows"),
-    "ceiling_link_downstream": ("B/s", "effective_bandwidth the downstream direction allows"),
-    "ceiling_tags": ("B/s", "effective_bandwidth the outstanding-read limit allows (inf: no reads)"),
-    "binding": ("", "stage whose ceiling binds"),
-    "flit": ("", "link runs in flit mode"),
-    "provisional": ("", "figures rest on assumptions (Gen8)"),
-    "skp_fraction": ("1", "share of lane time in SKP ordered sets"),
-    "replay_efficiency": ("1", "goodput share left by replays"),
-    "payload": ("B/s", "payload bytes per second in this direction"),
-    "encoding_overhead": ("B/s", "line encoding (8b/10b, 128b/130b)"),
-    "skp_overhead": ("B/s", "SKP ordered sets (and EDS tokens)"),
-    "flit_overhead": ("B/s", "flit DLP + CRC + FEC bytes"),
-    "replay_overhead": ("B/s", "replayed flits / TLPs"),
-    "dllp_overhead": ("B/s", "Ack / UpdateFC DLLPs (non-flit)"),
-    "framing_overhead": ("B/s", "per-TLP STP/sequence/LCRC/END (non-flit)"),
-    "header_overhead": ("B/s", "TLP headers (and ECRC), including read requests"),
-    "command_overhead": ("B/s", "side-band command TLPs (e.g. NVMe doorbells, SQEs, CQEs, interrupts)"),
-    "padding_overhead": ("B/s", "DW padding and NOP fill"),
-    "idle": ("B/s", "capacity left unused in this direction"),
-    "tlps_per_transfer": ("1", "TLPs per transfer in this direction"),
-    "bytes_per_transfer": ("B", "TLP-layer bytes per transfer in this direction"),
-}
 #: Relative size (of the line rate) below which a direction's idle capacity is round-off and reported as 0 [1]:
 #: the breakdown sums about ten terms, each at most the line rate, in float64 (eps 2.2e-16), so its round-off is
 #: a few 1e-16 of the line rate; 1e-12 is far above that and far below any printed digit.
 _IDLE_ROUNDOFF = 1e-12
-
-BREAKDOWN = (
-    "encoding_overhead",
-    "skp_overhead",
-    "flit_overhead",
-    "replay_overhead",
-    "dllp_overhead",
-    "framing_overhead",
-    "header_overhead",
-    "command_overhead",
-    "padding_overhead",
-    "payload",
-    "idle",
-)
 
 
 def link(
@@ -255,6 +215,47 @@ def link(
     >>> round(float(ds.effective_bandwidth) / 1e9, 2)
     28.51
     """
+    return link_values(**locals()).to_dataset()
+
+
+def link_values(
+    gen: ArrayLike,
+    lanes: ArrayLike,
+    size: ArrayLike,
+    mps: ArrayLike = DEFAULT_MPS,
+    *,
+    transfer: Transfer = "write",
+    write_fraction: ArrayLike | None = None,
+    mrrs: ArrayLike = 512,
+    rcb: ArrayLike = 64,
+    offset: ArrayLike = 0,
+    addressing: ArrayLike = 64,
+    ecrc: ArrayLike = False,
+    flit: ArrayLike | None = None,
+    clocking: Clocking = "common",
+    dllp_policy: DllpPolicy = "spec",
+    completion_split: CompletionSplit = "mps",
+    completion_credits: CompletionCredits = "infinite",
+    packing: Packing = "continuous",
+    replay: Replay = "go_back_n",
+    flit_error_rate: ArrayLike | None = None,
+    bit_error_rate: ArrayLike | None = None,
+    replay_round_trip: ArrayLike = DEFAULT_REPLAY_ROUND_TRIP,
+    tag_bits: ArrayLike = 10,
+    round_trip: ArrayLike = DEFAULT_ROUND_TRIP,
+    outstanding: ArrayLike | None = None,
+    command_upstream_tlps: ArrayLike = 0.0,
+    command_upstream_bytes: ArrayLike = 0.0,
+    command_downstream_tlps: ArrayLike = 0.0,
+    command_downstream_bytes: ArrayLike = 0.0,
+) -> LinkValues:
+    """The figures of :func:`link` as numpy arrays (:class:`LinkValues`), with no Dataset built.
+
+    Same parameters, checks and numbers as :func:`link` (which returns
+    ``link_values(...).to_dataset()``): for callers that read a few numbers
+    of one configuration (the command line) or build their own result.
+    Units as in :func:`link`'s Dataset [B/s, B, 1, 1/s].
+    """
     options = dict(
         clocking=clocking,
         dllp_policy=dllp_policy,
@@ -293,7 +294,7 @@ def link(
     )
     given = {k for k, v in optional.items() if v is not None}
     out = _evaluate_blocked(a, kind, **{**options, "clocking": _skp.check_clocking(clocking)}, given=given)
-    return _to_dataset(out, kind, options)
+    return LinkValues(out, kind, options)
 
 
 def _check_options(options: dict) -> None:
@@ -469,32 +470,3 @@ def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, complet
         per_dir["bytes_per_transfer"][i] = td["bytes"]
     res.update(per_dir)
     return res
-
-
-_SCALAR_VARS = (
-    "encoding_overhead",
-    "skp_overhead",
-    "flit_overhead",
-    "skp_fraction",
-    "line_rate",
-    "raw_bandwidth",
-    "effective_bandwidth",
-    "efficiency",
-    "transfer_rate",
-    "ceiling_link_upstream",
-    "ceiling_link_downstream",
-    "ceiling_tags",
-    "binding",
-    "flit",
-    "provisional",
-)
-
-
-def _to_dataset(res, kind: Kind, options):
-    variables = {name: (arr, *_UNITS[name], name not in _SCALAR_VARS) for name, arr in res.items()}
-    return dataset(
-        variables,
-        kind,
-        leading=("direction", DIRECTIONS),
-        attrs={"model": "linkmodel.pcie.budget", **options, "breakdown": "line_rate = " + " + ".join(BREAKDOWN)},
-    )

@@ -34,7 +34,7 @@ from typing import get_args
 
 import numpy as np
 
-from linkmodel._array import check_choice, check_integer, check_range, dataset, pack, unpack
+from linkmodel._array import Kind, check_choice, check_integer, check_range, dataset, pack, unpack
 from linkmodel._typing import ArrayLike, LatencyTransfer
 from linkmodel.pcie import flit as _flit
 from linkmodel.pcie import framing as _framing
@@ -48,6 +48,7 @@ __all__ = [
     "LATENCY_TRANSFERS",
     "SPEED_OF_LIGHT",
     "breakdown",
+    "breakdown_values",
     "flit_time",
 ]
 
@@ -182,36 +183,57 @@ def breakdown(
     ValueError
         One line naming the parameter and what is allowed.
     """
-    check_choice("transfer", transfer, LATENCY_TRANSFERS)
-    for name, count, lat in (("switch", switches, switch_latency), ("retimer", retimers, retimer_latency)):
-        if lat is None and np.any(np.asarray(count) > 0):
-            plural = "switches" if name == "switch" else f"{name}s"
-            raise ValueError(f"{name}_latency: required when {plural} > 0 (no default per-hop latency is built in)")
-    a, kind = unpack(
-        gen=gen,
-        lanes=lanes,
-        size=size,
-        mps=mps,
-        addressing=addressing,
-        channel_length=channel_length,
-        velocity=velocity,
-        fec_decode=fec_decode,
-        switches=switches,
-        switch_latency=0.0 if switch_latency is None else switch_latency,
-        retimers=retimers,
-        retimer_latency=0.0 if retimer_latency is None else retimer_latency,
-        mrrs=mrrs,
-        completer_latency=completer_latency,
-        flit=0.0 if flit is None else flit,  # a placeholder, unused when flit is None
-    )
-    v = _validate(a, given_flit=flit is not None)
-    parts = _terms(v, a, transfer)
-    parts["total"] = sum(np.asarray(x, dtype=float) for x in parts.values())
+    parts, kind = _parts(locals())
     return dataset(
         {k: (x, "s", _LONG[k], False) for k, x in parts.items()},
         kind,
         attrs={"model": "linkmodel.pcie.latency.breakdown", "transfer": transfer},
     )
+
+
+def breakdown_values(
+    gen: ArrayLike,
+    lanes: ArrayLike,
+    size: ArrayLike,
+    mps: ArrayLike = 256,
+    *,
+    transfer: LatencyTransfer = "write",
+    flit: ArrayLike | None = None,
+    addressing: ArrayLike = 64,
+    channel_length: ArrayLike = 0.0,
+    velocity: ArrayLike = DEFAULT_VELOCITY,
+    fec_decode: ArrayLike = 0.0,
+    switches: ArrayLike = 0,
+    switch_latency: ArrayLike | None = None,
+    retimers: ArrayLike = 0,
+    retimer_latency: ArrayLike | None = None,
+    mrrs: ArrayLike = 512,
+    completer_latency: ArrayLike = 0.0,
+) -> dict:
+    """The terms of :func:`breakdown` as numpy arrays [s], with no Dataset built.
+
+    Same parameters, checks and numbers as :func:`breakdown` (whose
+    variables they are): name -> array broadcastable to the inputs' shape
+    (0-d for scalar inputs), ``total`` last.
+    """
+    return _parts(locals())[0]
+
+
+def _parts(kw: dict) -> tuple[dict, Kind]:
+    """The latency terms [s] of :func:`breakdown`'s keywords `kw`, and the inputs' layout."""
+    transfer, flit = kw.pop("transfer"), kw.pop("flit")
+    check_choice("transfer", transfer, LATENCY_TRANSFERS)
+    for name, count in (("switch", "switches"), ("retimer", "retimers")):
+        if kw[f"{name}_latency"] is None and np.any(np.asarray(kw[count]) > 0):
+            raise ValueError(f"{name}_latency: required when {count} > 0 (no default per-hop latency is built in)")
+        if kw[f"{name}_latency"] is None:
+            kw[f"{name}_latency"] = 0.0
+    # flit: a placeholder, unused when flit is None
+    a, kind = unpack(**kw, flit=0.0 if flit is None else flit)
+    v = _validate(a, given_flit=flit is not None)
+    parts = _terms(v, a, transfer)
+    parts["total"] = sum(np.asarray(x, dtype=float) for x in parts.values())
+    return parts, kind
 
 
 _LONG = {

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from linkmodel.pcie import flit, latency, link, phy
+from linkmodel.pcie import flit, latency, link, link_values, phy
 
 __all__ = ["BREAKDOWN", "LinkReport", "generations", "report"]
 
@@ -44,26 +44,43 @@ _UNITS = {"bandwidth": "B/s", "size": "B", "rate": "T/s", "time": "s", "transfer
 
 @dataclass(frozen=True)
 class LinkReport:
-    """One configuration's budget (``budget``, a :func:`linkmodel.pcie.link` Dataset), idle latency and inputs."""
+    """One configuration's budget, idle latency and inputs.
+
+    ``values``: the budget's numbers (:func:`linkmodel.pcie.link_values`);
+    ``latency_values``: the idle latency's terms [s]
+    (:func:`linkmodel.pcie.latency.breakdown_values`) of one transfer of kind
+    ``latency_transfer`` ("write" or "read"). The Datasets of both
+    (``budget``, ``latency``) are built only when asked for.
+    """
 
     inputs: dict
-    budget: Any
-    latency: Any
+    values: Any
+    latency_values: dict
+    latency_transfer: str
+
+    @property
+    def budget(self):
+        """The :func:`linkmodel.pcie.link` Dataset of this configuration."""
+        return self.values.to_dataset()
+
+    @property
+    def latency(self):
+        """The :func:`linkmodel.pcie.latency.breakdown` Dataset of one transfer [s]."""
+        return latency.breakdown(**_latency_inputs(self.inputs, self.latency_transfer))
 
     def to_dict(self) -> dict:
         """JSON-ready dict in SI units (``linkmodel link --json``)."""
-        ds, kw = self.budget, self.inputs
+        v, kw = self.values, self.inputs
         gen = phy.GENERATIONS[kw["gen"]]
         per_dir = {}
-        for d in ds.direction.values:
-            sel = ds.sel(direction=d)
-            per_dir[str(d)] = {
-                "line_rate": float(sel.line_rate),
-                "raw_bandwidth": float(sel.raw_bandwidth),
-                "efficiency": float(sel.payload / sel.raw_bandwidth),
-                **{name: float(sel[name]) for name, _ in BREAKDOWN},
-                "tlps_per_transfer": float(sel.tlps_per_transfer),
-                "bytes_per_transfer": float(sel.bytes_per_transfer),
+        for d in v.directions:
+            per_dir[d] = {
+                "line_rate": float(v["line_rate"]),
+                "raw_bandwidth": float(v["raw_bandwidth"]),
+                "efficiency": float(v.at("payload", d) / v["raw_bandwidth"]),
+                **{name: float(v.at(name, d)) for name, _ in BREAKDOWN},
+                "tlps_per_transfer": float(v.at("tlps_per_transfer", d)),
+                "bytes_per_transfer": float(v.at("bytes_per_transfer", d)),
             }
         return {
             "gen": kw["gen"],
@@ -71,27 +88,27 @@ class LinkReport:
             "rate": gen.rate,
             "modulation": gen.modulation,
             "encoding": gen.encoding,
-            "flit": bool(ds.flit),
-            "provisional": bool(ds.provisional),
+            "flit": bool(v["flit"]),
+            "provisional": bool(v["provisional"]),
             "mps": kw["mps"],
             "mrrs": kw["mrrs"],
             "size": kw["size"],
             "transfer": kw["transfer"],
             "write_fraction": kw.get("write_fraction"),
-            "line_rate": float(ds.line_rate),
-            "raw_bandwidth": float(ds.raw_bandwidth),
-            "effective_bandwidth": float(ds.effective_bandwidth),
-            "efficiency": float(ds.efficiency),
-            "transfer_rate": float(ds.transfer_rate),
-            "binding": str(ds.binding.values),
+            "line_rate": float(v["line_rate"]),
+            "raw_bandwidth": float(v["raw_bandwidth"]),
+            "effective_bandwidth": float(v["effective_bandwidth"]),
+            "efficiency": float(v["efficiency"]),
+            "transfer_rate": float(v["transfer_rate"]),
+            "binding": str(v["binding"]),
             "ceilings": {
-                "link_upstream": float(ds.ceiling_link_upstream),
-                "link_downstream": float(ds.ceiling_link_downstream),
-                "tags": float(ds.ceiling_tags),
+                "link_upstream": float(v["ceiling_link_upstream"]),
+                "link_downstream": float(v["ceiling_link_downstream"]),
+                "tags": float(v["ceiling_tags"]),
             },
             "per_direction": per_dir,
-            "latency": {k: float(self.latency[k]) for k in self.latency.data_vars},
-            "assumptions": {k: ds.attrs[k] for k in _ASSUMPTIONS},
+            "latency": {k: float(x) for k, x in self.latency_values.items()},
+            "assumptions": {k: v.options[k] for k in _ASSUMPTIONS},
             "units": _UNITS,
         }
 
@@ -107,9 +124,16 @@ def report(**inputs) -> LinkReport:
         latency is of one transfer of the same kind (a read round trip when
         every transfer is a read, else a one-way posted write).
     """
-    budget = link(**inputs)
+    values = link_values(**inputs)
     reads_only = inputs.get("write_fraction", 0.0 if inputs["transfer"] == "read" else 1.0) == 0.0
-    lat = latency.breakdown(
+    transfer = "read" if reads_only else "write"
+    lat = latency.breakdown_values(**_latency_inputs(inputs, transfer))
+    return LinkReport(dict(inputs), values, lat, transfer)
+
+
+def _latency_inputs(inputs: dict, transfer: str) -> dict:
+    """The keywords of :func:`linkmodel.pcie.latency.breakdown` for one transfer of a :func:`report` config."""
+    return dict(
         gen=inputs["gen"],
         lanes=inputs["lanes"],
         size=inputs["size"],
@@ -117,9 +141,8 @@ def report(**inputs) -> LinkReport:
         mrrs=inputs["mrrs"],
         flit=inputs.get("flit"),
         addressing=inputs.get("addressing", 64),
-        transfer="read" if reads_only else "write",
+        transfer=transfer,
     )
-    return LinkReport(dict(inputs), budget, lat)
 
 
 def generations() -> list[dict]:

@@ -58,3 +58,16 @@ def test_whole_parser_still_has_every_command():
         "ufs",
         "ai",
     }
+
+
+def test_link_command_runs_without_xarray_or_pint():
+    # the study renders from link_values / breakdown_values (no Dataset), and 128KiB / 100ns / 1us are read by
+    # the plain-unit lookup (no pint); --flit-error-rate 3e-5 and --write-fraction 70% take the same paths
+    loaded = _loaded_after(
+        "import contextlib, io\n"
+        "main = importlib.import_module('linkmodel.cli.main')\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    main.main(['link', '--gen', '6', '--lanes', '4', '--write-fraction', '70%', '--json'])\n"
+        "assert json.loads(out.getvalue())['latency']['total'] > 0"
+    )
+    assert [m for m, on in loaded.items() if on] == []

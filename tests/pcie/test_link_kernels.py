@@ -102,3 +102,23 @@ def _exact_flit_error(fber: Fraction) -> Fraction:
 def test_flit_error_probability_equals_exact_binomial_arithmetic(fber):
     exact = float(_exact_flit_error(Fraction(fber)))
     assert flit.flit_error_probability(float(fber)) == pytest.approx(exact, rel=1e-12)
+
+
+def test_link_values_are_the_datasets_numbers_and_take_the_same_inputs():
+    import inspect
+
+    from linkmodel.pcie import latency, link_values
+
+    assert inspect.signature(link_values).parameters == inspect.signature(link).parameters
+    assert inspect.signature(latency.breakdown_values).parameters == inspect.signature(latency.breakdown).parameters
+    kw = dict(mps=512, transfer="read", bit_error_rate=1e-7, command_downstream_tlps=2, command_downstream_bytes=80)
+    v, ds = link_values(6, 4, 128 * 1024, **kw), link(6, 4, 128 * 1024, **kw)
+    assert set(v.values) == set(ds.data_vars)
+    for name in ds.data_vars:
+        for d in v.directions:
+            var = ds[name]
+            want = (var.sel(direction=d) if "direction" in var.dims else var).values
+            assert np.array_equal(v.at(name, d), want), (name, d)
+    lat, lat_ds = latency.breakdown_values(5, 8, 4096, transfer="read"), latency.breakdown(5, 8, 4096, transfer="read")
+    assert list(lat) == list(lat_ds.data_vars)
+    assert all(float(lat[k]) == float(lat_ds[k]) for k in lat)
