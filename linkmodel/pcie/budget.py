@@ -81,6 +81,8 @@ DEFAULT_MPS = 256
 #: the breakdown sums about ten terms, each at most the line rate, in float64 (eps 2.2e-16), so its round-off is
 #: a few 1e-16 of the line rate; 1e-12 is far above that and far below any printed digit.
 _IDLE_ROUNDOFF = 1e-12
+#: the smallest TLP: a 3-DW header with no payload [B] (PCIe Base spec, TLP header formats; framing is added apart)
+_MIN_TLP_BYTES = 12
 
 
 def link(
@@ -374,6 +376,13 @@ def _validate(a, given):
             name = f"command_{d}_{q}"
             check_range(name, a[name], lo=0, hi=1e6 if q == "tlps" else 1e9, unit=unit)  # NVMe: a few TLPs, < 1 KiB
             v[name] = np.asarray(a[name], dtype=float)
+        # every TLP has at least a 3-DW (12 B) header (PCIe Base spec, TLP header formats): fewer bytes than that per
+        # TLP is no TLP (and zero bytes made the packing ratio 0/0 downstream)
+        if np.any(v[f"command_{d}_bytes"] < _MIN_TLP_BYTES * v[f"command_{d}_tlps"]):
+            raise ValueError(
+                f"command_{d}_bytes: at least {_MIN_TLP_BYTES} B (a 3-DW header) per TLP of command_{d}_tlps; "
+                "give the TLPs' header + payload bytes"
+            )
     v["flit"] = _flit.resolve_flit(v["g"], a["flit"] if "flit" in given else None)
     if np.any((np.asarray(a["tag_bits"]) == 14) & ~v["flit"]):
         raise ValueError(

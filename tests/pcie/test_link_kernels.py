@@ -54,6 +54,7 @@ _CONFIG = st.fixed_dictionaries(
         "addressing": st.sampled_from([32, 64]),
         "round_trip": st.sampled_from([0.0, 1e-6]),
         "command_upstream_tlps": st.sampled_from([0.0, 2.0]),
+        "command_upstream_bytes": st.sampled_from([24.0, 80.0]),  # >= 12 B per TLP (0 B was a silent NaN)
         "command_downstream_bytes": st.sampled_from([0.0, 64.0]),
     }
 )
@@ -122,3 +123,14 @@ def test_link_values_are_the_datasets_numbers_and_take_the_same_inputs():
     lat, lat_ds = latency.breakdown_values(5, 8, 4096, transfer="read"), latency.breakdown(5, 8, 4096, transfer="read")
     assert list(lat) == list(lat_ds.data_vars)
     assert all(float(lat[k]) == float(lat_ds[k]) for k in lat)
+
+
+@pytest.mark.parametrize("direction", ["upstream", "downstream"])
+def test_command_tlps_need_their_header_bytes(direction):
+    # every TLP carries at least a 3-DW (12 B) header (PCIe Base spec); 2 TLPs of 0 or 23 B made the packing ratio
+    # 0/0 (a silent NaN) or described no real TLP; 24 B (two bare 3-DW headers) is the least allowed
+    for nbytes in (0.0, 23.0):
+        with pytest.raises(ValueError, match=rf"^command_{direction}_bytes: at least 12 B"):
+            link(5, 4, 4096, **{f"command_{direction}_tlps": 2, f"command_{direction}_bytes": nbytes})
+    ds = link(5, 4, 4096, **{f"command_{direction}_tlps": 2, f"command_{direction}_bytes": 24.0})
+    assert np.all(np.isfinite(ds.effective_bandwidth.values))
