@@ -48,4 +48,6 @@ BASE = dict(
     reserve_fraction=0.0,
     indirection_unit=4096,
     link_family=0.0,  # PCIe (the field's default)
+    mapping_cache=np.inf,  # the whole mapping table held (the field's default)
+    read_span=np.inf,  # reads over the whole drive (the field's default)
 )

@@ -55,9 +55,12 @@ def add_parser(sub):
     p.add_argument("--polling", action="store_true", help="the host polls completions (no MSI-X)")
     p.add_argument(
         "--mapping-miss",
-        default="0",
+        default=None,
         help="share of reads whose mapping entry is not cached, e.g. 0.1 or 10%% (each reads a mapping page "
-        "first; default 0)",
+        "first; default the drive's own at --span: 0 with DRAM, HMB or SRAM coverage / span without)",
+    )
+    p.add_argument(
+        "--span", default=None, help="bytes the random reads spread over, e.g. '64 GiB' (default the whole drive)"
     )
     p.add_argument(
         "--write-iops",
@@ -97,7 +100,9 @@ def _parse(args) -> dict:
     # 1 B up to 1 GiB: ASSUMPTION: a random I/O above 1 GiB is a typo (NVMe MDTS is at most a few MiB)
     size = quantity_arg("--size", args.size, "size", 1.0, 2.0**30, "B", "4KiB", bare=True)
     capacity = None if args.capacity is None else capacity_arg(args.capacity)
-    miss = share_arg("--mapping-miss", args.mapping_miss)
+    miss = None if args.mapping_miss is None else share_arg("--mapping-miss", args.mapping_miss)
+    # one 4 KiB mapping unit up to 1 EB (the drive parameter read_span's bound); beyond the drive is the whole drive
+    span = None if args.span is None else quantity_arg("--span", args.span, "size", 4096.0, 1e18, "B", "64GiB")
     if args.io != "read":
         for flag, v in (("--page-types", args.page_types), ("--mix", args.mix), ("--write-iops", args.write_iops)):
             if v is not None:
@@ -128,6 +133,7 @@ def _parse(args) -> dict:
         page_types=page_types,
         write_ack=args.write_ack,
         mapping_miss=miss,
+        span=span,
     )
 
 

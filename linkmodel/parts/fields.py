@@ -67,6 +67,9 @@ DRAM = (1e6, 10 * TB)
 #: host memory buffer [B]: NVMe lets a drive ask for any size; DRAM-less client drives ask for 16-64 MiB
 #: (ASSUMPTION from the HMB drives' published figures); 1 MiB - 16 GiB refuses a unit slip either way
 HMB = (1 * MiB, 16 * 1024 * MiB)
+#: mapping entries a DRAM-less controller holds [B]: 64 KiB (16 Ki entries, 64 MiB of 4 KiB units) up to 16 GiB
+#: (a whole 16 TB table); mobile controllers keep a few hundred KiB in SRAM (linkmodel.ssd.mapping)
+MAPPING_CACHE = (64 * 1024.0, 16 * 1024 * MiB)
 #: die power while sensing, programming or erasing [W]: 25-100 mA at 3.3 V is 83-330 mW (SimpleSSD, SSDSim);
 #: ASSUMPTION: 1 mW - 2 W, beyond any die
 DIE_POWER = (1e-3, 2.0)
@@ -118,6 +121,12 @@ PART_FIELDS: dict[str, FieldType] = {
     "dwpd": FieldType("number", span=DWPD, doc="rated drive writes per day"),
     "dramless": FieldType("bool", doc="no DRAM on the drive (DRAM-less client controllers, UFS devices)"),
     "hmb": FieldType("size", span=HMB, doc="host memory buffer a DRAM-less NVMe drive asks for (its mapping cache)"),
+    "mapping_cache": FieldType(
+        "size",
+        span=MAPPING_CACHE,
+        doc="mapping entries a DRAM-less controller holds: its SRAM, plus a UFS HPB region where the host enables "
+        "one (default: the hmb, else 256 KiB of SRAM; a drive with DRAM holds its whole table)",
+    ),
     "slc_cache": FieldType(
         "number",
         positive=False,

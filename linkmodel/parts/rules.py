@@ -27,6 +27,7 @@ from linkmodel.parts.resolve import (
     value_kind,
 )
 from linkmodel.parts.shared import SHARED, Provenance
+from linkmodel.ssd import mapping as _mapping
 from linkmodel.ssd import nand as _nand
 from linkmodel.ssd.params import DriveParams
 
@@ -274,6 +275,39 @@ def _dram_power(ctx: Context) -> Resolved:
     return dram * w.value, Provenance("shared", f"{dram / 2**30:.1f} GiB DRAM ({dram_basis}) x " + w.basis)
 
 
+def _mapping_cache(ctx: Context) -> Resolved:
+    """Bytes of L2P entries the controller holds [B] (:mod:`linkmodel.ssd.mapping`): inf with DRAM (the whole
+    table), else the part's ``mapping_cache``, its ``hmb``, or the shared SRAM assumption."""
+    if not ctx.part.get("dramless"):
+        if "mapping_cache" in ctx.part.fields:
+            raise SpecError(
+                f"{ctx.part.path}: mapping_cache: a drive with DRAM holds its whole mapping table; "
+                "set dramless = true with it"
+            )
+        return np.inf, Provenance(
+            "derived", "the whole mapping table in the drive's DRAM (sized 1 B per 1 KB of NAND for it): no misses"
+        )
+    f = ctx.part.fields
+    table = float(_mapping.table_bytes(ctx.values["user_capacity"], ctx.values["indirection_unit"]))
+    whole = f"; the whole table is {table / 2**20:.4g} MiB (4 B per {ctx.values['indirection_unit'] / 1024:g} KiB)"
+    for key, what in (("mapping_cache", "mapping entries held"), ("hmb", "host memory buffer (HMB) as map cache")):
+        if key in f:
+            return float(f[key].value), Provenance(value_kind(f[key]), f"{what}: {f[key].basis}{whole}")
+    return _mapping.SRAM_MAPPING_CACHE, Provenance(
+        "shared",
+        f"{_mapping.SRAM_MAPPING_CACHE / 1024:g} KiB of controller SRAM (linkmodel.ssd.mapping.SRAM_MAPPING_CACHE, "
+        f"ASSUMPTION: no size published; plausible 128 KiB - 2 MiB){whole}",
+    )
+
+
+def _read_span(ctx: Context) -> Resolved:
+    return np.inf, Provenance(
+        "shared",
+        "random reads over the whole user capacity, as vendors test (full span); a study sets the "
+        "workload's own span (e.g. the weights an edge model reads)",
+    )
+
+
 def _phy_power(ctx: Context) -> Resolved:
     fam = hostlink.family(ctx.part)
     line_bits = hostlink.raw_line_rate(fam, ctx.values["gen"], ctx.values["lanes"]) * 8
@@ -362,6 +396,8 @@ RULES: tuple[tuple[str, tuple[Resolver, ...]], ...] = (
     ("command_energy", (derived(_command_energy),)),
     ("indirection_unit", (fact(), default(_iu_default))),
     ("dram_power", (derived(_dram_power),)),
+    ("mapping_cache", (derived(_mapping_cache),)),
+    ("read_span", (derived(_read_span),)),
     ("phy_power", (derived(_phy_power),)),
     ("power_cap", (derived(_power_state), fact())),
     ("reserve_fraction", (default("reserve_fraction"),)),

@@ -42,7 +42,8 @@ import numpy as np
 from linkmodel._array import check_choice, check_range, dataset, unpack
 from linkmodel._typing import StorageIo, WriteAck
 from linkmodel.pcie import latency as _pcie_latency
-from linkmodel.ssd import drive, nand, ufspath
+from linkmodel.ssd import drive, mapping, nand, ufspath
+from linkmodel.ssd.mapping import MAPPING_READ_BYTES
 from linkmodel.ssd.params import check_link_family
 from linkmodel.ssd.queueing import check_page_types
 from linkmodel.ssd.stages import _PCIE_STANDIN, _UFS_STANDIN
@@ -83,9 +84,12 @@ class HostPath:
         LDPC decode of the read data [s].
     buffer_write : float
         Writing the data into the protected buffer [s].
-    mapping_miss : float
+    mapping_miss : float or None
         Share of reads whose mapping entry is not cached [1] (each then reads a
-        mapping page first: tR + transfer).
+        mapping page first: tR + transfer). None (the default): the drive's own,
+        from its ``mapping_cache`` and the reads' ``read_span``
+        (:func:`linkmodel.ssd.mapping.miss_probability`: 0 for a drive holding its
+        whole table).
     interrupts : bool
         MSI-X per completion (False: the host polls the CQ). PCIe only: a UFS
         completion is ``ufs_host_complete`` (set it for a polled MCQ queue).
@@ -106,7 +110,7 @@ class HostPath:
     firmware_write: float = 5.0e-6
     ecc_decode: float = 1.0e-6
     buffer_write: float = 0.5e-6
-    mapping_miss: float = 0.0
+    mapping_miss: float | None = None
     interrupts: bool = True
     write_ack: WriteAck = "buffer"
     ufs_host_submit: float = 2.0e-6
@@ -118,6 +122,8 @@ class HostPath:
             if f.name in ("interrupts", "write_ack"):
                 continue
             v = getattr(self, f.name)
+            if f.name == "mapping_miss" and v is None:
+                continue
             if f.name == "mapping_miss":
                 check_range(f.name, v, lo=0, hi=1)
             else:
@@ -144,8 +150,9 @@ DEFAULTS = {
     "firmware_write": "ASSUMPTION: 5 us, as firmware_read (Optane P4800X writes also 10 us at QD1)",
     "ecc_decode": "ASSUMPTION: 1 us of LDPC hard-decision decode for a 4 KiB codeword (no figure published)",
     "buffer_write": "ASSUMPTION: 0.5 us to write 4 KiB into the controller's protected DRAM/SRAM buffer",
-    "mapping_miss": "default 0: enterprise drives keep the whole mapping table in DRAM (1 B per 1 KB of NAND, "
-    "ssd_modeling.md §3.4)",
+    "mapping_miss": "default: the drive's own, from its mapping cache and the reads' span (linkmodel.ssd.mapping; "
+    "ASSUMPTION: uniform random reads, LRU): 0 where the whole table is held (drives with DRAM: 1 B per 1 KB of "
+    "NAND, ssd_modeling.md §3.4); a DRAM-less drive misses where the span exceeds what its HMB or SRAM maps",
     "interrupts": "default MSI-X per completion (the NVMe default: coalescing off)",
     "write_ack": "default: acknowledged from the power-loss-protected buffer (enterprise drives have PLP; "
     "datasheet write latencies of 10-25 us are far below any tPROG)",
@@ -186,13 +193,6 @@ MQSIM_SUSPEND = (100 * us, 700 * us)
 #: is the upper end. Plausible range: program 10-100 us, erase 50-700 us.
 DEFAULT_SUSPEND = (20 * us, 100 * us)  # as the CLI parses '20us,100us'
 
-#: Bytes read from the NAND on a mapping-table miss [B].
-#: ASSUMPTION: 4096 B, one 4 KiB ECC codeword of the mapping page, which holds 1024 entries of 4 B (the
-#: 1 B per 1 KB of NAND of ssd_modeling.md §3.4 is 4 B per 4 KiB unit); the controller transfers that
-#: codeword rather than the whole NAND page (DFTL/MQSim read a whole translation page, ssd_modeling.md
-#: §1.1, §5.1). A page smaller than 4 KiB is read whole. Plausible range: one codeword (2-4 KiB) to one
-#: page (16 KiB).
-MAPPING_READ_BYTES = 4096.0
 
 #: The steps of :func:`qd1`, in order, with their long names.
 STEPS = {
@@ -228,6 +228,16 @@ _QD1_INPUTS = (
     "command_time",
 )
 
+#: inputs :func:`qd1` takes with a default where a parameter set lacks them (the DriveParams defaults; the user
+#: capacity and mapping unit matter only with a finite mapping cache)
+_QD1_OPTIONAL = {
+    "link_family": 0.0,
+    "mapping_cache": np.inf,
+    "read_span": np.inf,
+    "user_capacity": np.inf,
+    "indirection_unit": 4096.0,
+}
+
 
 def _link(gen, lanes, mps, mrrs, nbytes, transfer, completer=0.0):
     """One link crossing of `nbytes` [B] (:func:`linkmodel.pcie.latency.breakdown`'s total) [s]."""
@@ -249,6 +259,11 @@ def _check_one_die(size, params):
         )
 
 
+def _miss(a):
+    """The drive's own share of reads missing its mapping cache [1] (:func:`linkmodel.ssd.mapping.miss_share`)."""
+    return mapping.miss_share(a["mapping_cache"], a["read_span"], a["user_capacity"], a["indirection_unit"])
+
+
 def _media_steps(steps, io, a, p, z, page_types):
     """The device's steps of :func:`qd1`, either link family: firmware, mapping, NAND, ECC, buffer (in place) [s]."""
     s = a["size"]
@@ -260,7 +275,8 @@ def _media_steps(steps, io, a, p, z, page_types):
         page_xfer = nand.channel_time(
             np.minimum(a["page_size"], MAPPING_READ_BYTES), ch_rate, a["spare_fraction"], 0.0, 0.0
         )
-        steps["mapping"] = z + p.mapping_miss * (a["command_time"] + a["t_read"] + page_xfer + p.ecc_decode)
+        miss = _miss(a) if p.mapping_miss is None else p.mapping_miss
+        steps["mapping"] = z + miss * (a["command_time"] + a["t_read"] + page_xfer + p.ecc_decode)
         steps["nand_command"] = pages * a["command_time"] + z
         f = check_page_types(page_types)
         steps["media"] = a["t_read"] * (1.0 if f is None else float(f.mean())) + z
@@ -324,7 +340,8 @@ def qd1(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, path: Ho
         PCIe drive no command, RTT or response UPIU: :mod:`linkmodel.ssd.ufspath`).
     """
     check_choice("io", io, IOS)
-    a, kind = unpack(**{k: params[k] for k in _QD1_INPUTS}, link_family=params.get("link_family", 0.0), size=size)
+    optional = {k: params.get(k, v) for k, v in _QD1_OPTIONAL.items()}  # parameter sets written before these
+    a, kind = unpack(**{k: params[k] for k in _QD1_INPUTS}, **optional, size=size)
     check_range("size", a["size"], lo=0, lo_open=True, unit="B")
     check_link_family(a["link_family"])
     _check_one_die(a["size"], params)

@@ -2,7 +2,8 @@
 
 :func:`demand` turns a workload (size, read share, access pattern) and a
 write path (placement, GC model, parity, metadata, host GC under ZNS) into
-the NAND work one drive I/O causes: pages sensed, bytes programmed natively
+the NAND work one drive I/O causes: pages sensed (with the mapping reads of reads
+whose entry the controller does not hold, :mod:`linkmodel.ssd.mapping`), bytes programmed natively
 and through the SLC cache, garbage-collection relocation and its page reads,
 read-modify-write of mapping units. The drive model's stages
 (:mod:`linkmodel.ssd.stages`) turn that work into busy time and energy.
@@ -30,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from linkmodel.ssd import nand, writepath
+from linkmodel.ssd import mapping, nand, writepath
 
 __all__ = ["Demand", "demand"]
 
@@ -48,8 +49,9 @@ class Demand:
     io_per_app_io : [1] drive I/Os per application I/O (``n_io``, 1 without host GC).
     random : bool
     waf : [1] NAND bytes programmed per host byte written.
-    read_die : [s] die time of one read (with its data out without cache read); read_senses : [1] pages it senses.
-    read_ch : [s] channel time of one read (command cycles and data out with spare bytes).
+    read_die : [s] die time of one read (with its data out without cache read; with its expected mapping reads);
+        read_senses : [1] pages it senses.
+    read_ch : [s] channel time of one read (command cycles and data out with spare bytes; expected mapping reads).
     written : [B] bytes programmed natively per write; slc_bytes : [B] through the SLC cache.
     relocated : [B] valid bytes relocated by GC per write; gc_senses : [1] pages GC reads for them.
     rmw_bytes : [B] bytes read back for read-modify-write; rmw_senses : [1] pages read for them.
@@ -128,6 +130,9 @@ def demand(a: Mapping[str, np.ndarray], random: bool, wp: writepath.WritePath = 
     read_die, read_senses = nand.read_die_time(
         s, page, a["planes"], a["independent_plane_reads"], a["t_read"], random, read_ch, a["cache_read"]
     )
+    # reads whose mapping entry is not cached first read its mapping page (nil where the table is held)
+    map_die, map_ch, map_senses = mapping.miss_read(a, random)
+    read_die, read_ch, read_senses = read_die + map_die, read_ch + map_ch, read_senses + map_senses
     written = s * iu_factor * extra * waf_gc  # bytes programmed natively per host write
     slc_bytes = s * iu_factor * extra * slc  # bytes through the SLC cache: programmed in SLC mode, read back
     # garbage collection relocates the victim's valid units, scattered over its pages

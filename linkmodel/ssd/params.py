@@ -113,6 +113,22 @@ class DriveParams(Mapping):
         "fraction",
         default=0.0,
     )
+    # The mapping cache and the span of the reads (linkmodel.ssd.mapping): with the defaults (the whole table
+    # held, as in a drive with DRAM) no read misses, so parameter sets written before them keep their numbers
+    mapping_cache: Any = _f(
+        "B",
+        "L2P entries the controller holds (DRAM, HMB or SRAM); inf: the whole table",
+        "positive_or_inf",
+        hi=1e15,
+        default=np.inf,
+    )
+    read_span: Any = _f(
+        "B",
+        "bytes the random reads spread over; inf: the whole user capacity",
+        "positive_or_inf",
+        hi=1e18,
+        default=np.inf,
+    )
 
     # -- the mapping protocol (read-only) --
     def __getitem__(self, key: str) -> Any:

@@ -10,7 +10,7 @@ and calls the models (:mod:`linkmodel.ssd.hostpath`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from linkmodel import parts as _parts
@@ -175,7 +175,8 @@ def report(
     polling=False,
     page_types=None,
     write_ack="buffer",
-    mapping_miss=0.0,
+    mapping_miss=None,
+    span=None,
 ) -> LatencyReport:
     """Everything ``linkmodel latency`` prints for one part.
 
@@ -204,8 +205,11 @@ def report(
     page_types : sequence of float, optional
         Reads only: tR multipliers per page type (see :func:`linkmodel.ssd.hostpath.qd1`).
     write_ack : {"buffer", "through"}
-    mapping_miss : float
-        Share of reads whose mapping entry is not cached [1].
+    mapping_miss : float, optional
+        Share of reads whose mapping entry is not cached [1]; default the drive's own at `span`
+        (:mod:`linkmodel.ssd.mapping`: 0 with DRAM).
+    span : float, optional
+        Bytes the random reads spread over [B] (the drive's ``read_span``); default the whole drive.
 
     Returns
     -------
@@ -218,6 +222,7 @@ def report(
         polled.update(host_complete=hostpath.POLLING_HOST_COMPLETE, ufs_host_complete=hostpath.POLLING_HOST_COMPLETE)
     with _parts.about(part, capacity):
         params, _ = _parts.params_from_part(part, capacity)
+        params = params if span is None else replace(params, read_span=float(span))
         path = _parts.host_path(part, **polled)
     _check_reads_only(io, write_iops, mix, page_types)
     sus = hostpath.DEFAULT_SUSPEND if suspend is None else tuple(suspend)

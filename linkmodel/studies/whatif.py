@@ -66,9 +66,13 @@ STEPS = (
             "controller_energy",
             "command_energy",
             "slc_fraction",
+            "mapping_cache",
         ),
     ),
-    ("capacity", ("user_capacity", "raw_capacity", "dies", "dram_power", "indirection_unit", "reserve_fraction")),
+    (
+        "capacity",
+        ("user_capacity", "raw_capacity", "dies", "dram_power", "indirection_unit", "reserve_fraction", "read_span"),
+    ),
     ("power cap", ("power_cap",)),
 )
 

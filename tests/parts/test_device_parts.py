@@ -141,3 +141,21 @@ def test_parameter_sets_without_a_link_family_are_pcie():
 
     old = {k: v for k, v in reference_drive.BASE.items() if k != "link_family"}
     assert DriveParams.from_mapping(old)["link_family"] == 0.0
+
+
+def test_mapping_cache_needs_a_dramless_part_and_wins_over_the_hmb(tmp_path):
+    # a drive with DRAM holds its whole table: a mapping_cache there contradicts it
+    p = tmp_path / "test-part.toml"
+    p.write_text(spec_fixture.BASE.replace("lanes = 4\n", 'lanes = 4\nmapping_cache = "1 MiB"\n'))
+    with pytest.raises(SpecError, match=r"test-part\.toml: mapping_cache: a drive with DRAM"):
+        parts.params_from_part(load_part(p))
+    # DRAM-less: the hmb is the cache (64 MiB), an explicit mapping_cache wins over it (1 MiB), neither: 256 KiB
+    for extra, held in (
+        ('dramless = true\nhmb = "64 MiB"\n', 64 * 2**20),
+        ('dramless = true\nhmb = "64 MiB"\nmapping_cache = "1 MiB"\n', 2**20),
+        ("dramless = true\n", 256 * 1024),
+    ):
+        p.write_text(spec_fixture.BASE.replace("lanes = 4\n", "lanes = 4\n" + extra))
+        params, prov = parts.params_from_part(load_part(p))
+        assert params["mapping_cache"] == held and params["dram_power"] == 0.0, extra
+        assert "whole table" in prov["mapping_cache"].detail
