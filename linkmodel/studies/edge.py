@@ -86,16 +86,17 @@ def geometry(m: Model):
     return streamable, m.params - streamable, 2.0, m.ffn, 1.0
 
 
-def read_bandwidth(device, size, depth, storage=None, capacity=None):
+def read_bandwidth(device, size, depth, storage=None, capacity=None, span=np.inf):
     """Effective read throughput of a device's storage at read size ``size`` [B] and ``depth`` reads in
-    flight [1] [B/s] (broadcasting DataArrays): a storage part through :func:`edge_read.read_curve`, else
-    the device's measured bandwidth and first-byte latency (:func:`linkmodel.ai.edge.read_throughput`)."""
+    flight [1] [B/s] (broadcasting DataArrays): a storage part through :func:`edge_read.read_curve` with
+    reads spread over ``span`` bytes [B] (default the whole drive), else the device's measured bandwidth and
+    first-byte latency (:func:`linkmodel.ai.edge.read_throughput`)."""
     dev = _devices.device(device)
     size, depth = xr.broadcast(xr.DataArray(size), xr.DataArray(depth))
     part = storage if storage is not None else (dev.storage or None)
     if part is None:
         return _edge.read_throughput(size, dev.storage_latency, dev.storage_bandwidth, depth)
-    curve = edge_read.read_curve(part, size.values.ravel(), depth.values.ravel(), capacity)
+    curve = edge_read.read_curve(part, size.values.ravel(), depth.values.ravel(), capacity, span=span)
     si = np.searchsorted(curve["size"].values, size.values)
     di = np.searchsorted(curve["depth"].values, depth.values)
     return size.copy(data=curve.throughput.values[si, di]).assign_attrs(units="B/s")
@@ -224,7 +225,9 @@ def tokens(
             f"predictor) but {dev.id} has {dev.dram / _GB:.1f} GB of DRAM"
         )
     streamed = s_all * fresh * (1.0 - k["hit_rate"])
-    bw = read_bandwidth(dev, unit, k["depth"], storage, capacity)
+    # the streamed weights are the span the reads cover (a DRAM-less drive's mapping cache misses beyond what it
+    # covers); one span per call: the largest weight file of the sweep (e.g. of a bits axis), the conservative one
+    bw = read_bandwidth(dev, unit, k["depth"], storage, capacity, span=float(np.max(s_all)))
     memory = res_bytes + s_all * alpha
     flops = 2.0 * (resident + k["predictor"] * m.params + s_all / b * alpha)
     ov = dev.overlap if overlap is None else overlap

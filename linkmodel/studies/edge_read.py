@@ -24,6 +24,8 @@ SI units: bytes [B], seconds [s], B/s, 1/s.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import xarray as xr
 
@@ -66,7 +68,14 @@ def _sizes(values, name):
     return a
 
 
-def read_curve(part, sizes=(4096.0, 16384.0, 65536.0, 524288.0), depths=(1, 4, 16, 32, 64), capacity=None, path=None):
+def read_curve(
+    part,
+    sizes=(4096.0, 16384.0, 65536.0, 524288.0),
+    depths=(1, 4, 16, 32, 64),
+    capacity=None,
+    path=None,
+    span=np.inf,
+):
     """Effective random-read throughput of a storage part over read size and reads in flight.
 
     Parameters
@@ -82,6 +91,10 @@ def read_curve(part, sizes=(4096.0, 16384.0, 65536.0, 524288.0), depths=(1, 4, 1
         SKU [B] (default the part's headline).
     path : linkmodel.ssd.HostPath, optional
         Host and controller terms (default the part's, :func:`linkmodel.parts.host_path`).
+    span : float
+        Bytes the reads are spread over, uniformly [B] (default: the whole drive, as vendors test); a
+        DRAM-less drive's mapping cache misses on a span larger than it covers
+        (:mod:`linkmodel.ssd.mapping`).
 
     Returns
     -------
@@ -98,6 +111,8 @@ def read_curve(part, sizes=(4096.0, 16384.0, 65536.0, 524288.0), depths=(1, 4, 1
     if np.any(q != np.round(q)):
         raise ValueError(f"depths: whole numbers of reads in flight expected, got {q[q != np.round(q)][0]:g}")
     params, own, pid = storage_params(part, capacity)
+    check_range("span", span, lo=0, lo_open=True, unit="B", allow_inf=True)
+    params = replace(params, read_span=float(span))  # the mapping cache's misses depend on the span read
     p = own if path is None else path
     chunk = float(params["planes"]) * float(params["page_size"])
     out = {k: np.empty((s.size, q.size)) for k in ("throughput", "pieces")}

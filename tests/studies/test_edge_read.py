@@ -62,3 +62,17 @@ def test_small_reads_lose_to_first_byte_latency(curve):
 def test_bad_input_is_one_line_naming_it(kw, match):
     with pytest.raises(ValueError, match=match):
         edge_read.read_curve(PART, **kw)
+
+
+def test_the_span_read_decides_the_mapping_misses_of_a_dramless_drive():
+    # 990 EVO Plus 4 TB: an assumed 64 MiB host memory buffer holds 2^24 mapping entries of 4 B, covering
+    # 2^24 x 4 KiB = 64 GiB; a span inside it never misses, the whole 4 TB misses 1 - 2^36 / 4e12 = 0.982820 of the
+    # time, and a miss is one more 4 KiB mapping read: 0.3 us command + 40 us tR + 4096 x 1.11 B / 2.4 GB/s on the
+    # channel + 1 us ECC = 43.1944 us (tests/ssd/test_mapping.py derives both)
+    kw = dict(sizes=[4096.0], depths=[1], capacity=4e12)
+    inside = edge_read.read_curve("samsung-990-evo-plus-2tb", span=32 * 2.0**30, **kw)
+    whole = edge_read.read_curve("samsung-990-evo-plus-2tb", **kw)
+    extra = float(whole.qd1_latency[0]) - float(inside.qd1_latency[0])
+    assert extra == pytest.approx(0.982820130816 * (0.3e-6 + 40e-6 + 4096 * 1.11 / 2.4e9 + 1e-6), rel=1e-6)
+    with pytest.raises(ValueError, match="^span: "):
+        edge_read.read_curve("samsung-990-evo-plus-2tb", span=0.0, **kw)
