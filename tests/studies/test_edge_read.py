@@ -74,5 +74,5 @@ def test_the_span_read_decides_the_mapping_misses_of_a_dramless_drive():
     whole = edge_read.read_curve("samsung-990-evo-plus-2tb", **kw)
     extra = float(whole.qd1_latency[0]) - float(inside.qd1_latency[0])
     assert extra == pytest.approx(0.982820130816 * (0.3e-6 + 40e-6 + 4096 * 1.11 / 2.4e9 + 1e-6), rel=1e-6)
-    with pytest.raises(ValueError, match="^span: "):
+    with pytest.raises(ValueError, match=r"^span: "):
         edge_read.read_curve("samsung-990-evo-plus-2tb", span=0.0, **kw)
