@@ -65,9 +65,10 @@ def path_draws(part, n: int, seed: int, cat=None, method: str = "mc", scale: flo
     return _parts.host_path(part, "value", cat, **drawn, **overrides), values
 
 
-def qd1_draws(part, params, io: str, size: float, path) -> np.ndarray:
+def qd1_draws(part, params, io: str, size: float, path, page_types=None) -> np.ndarray:
     """The sustained QD1 latency per draw [s] (:func:`linkmodel.ssd.hostpath.sustained_qd1`, the one ``validate``
-    compares with a published QD1 figure), for drive parameters and a host path along ``draw``.
+    compares with a published QD1 figure), for drive parameters and a host path along ``draw`` (``page_types``:
+    reads' tR multipliers per page type, as :func:`linkmodel.ssd.hostpath.qd1`).
 
     Returns
     -------
@@ -75,6 +76,6 @@ def qd1_draws(part, params, io: str, size: float, path) -> np.ndarray:
         One latency per draw (``n`` long) [s].
     """
     with _parts.about(_parts.part(part)):
-        lat, _ = _lat.sustained_qd1(params, io, size, path)
+        lat, _ = _lat.sustained_qd1(params, io, size, path, page_types)
     lat = lat.values if isinstance(lat, xr.DataArray) else np.asarray(lat, dtype=float)
     return np.asarray(lat, dtype=float).ravel()
