@@ -37,6 +37,13 @@ units) plus ``workload``; every output of the drive model with ``units`` and
 integer code with CF ``flag_values``/``flag_meanings`` attrs (so a sweep of
 10^8 designs does not hold 10^8 strings; :func:`stage_names` decodes it).
 
+With ``draws=N`` (and ``seed``) the sweep gains one more named dimension, ``draw``: every parameter an
+uncertain input of the base part moves takes its ``N`` draws (:func:`linkmodel.parts.draws.draw_params`),
+parameter axes still replace theirs over every draw, and ``draw`` chunks like any axis
+(``chunks={"draw": 50}``). Reduce along it for a design's median and 80 % interval
+(``ds.iops.quantile([0.1, 0.5, 0.9], "draw")``). Design axes re-derive a design from its parts, which would
+mean one resolution per design and draw: with draws they are refused (sweep their parameters instead).
+
 With ``chunks`` (a dict of axis -> chunk length) the Dataset is lazy and
 Dask-backed: nothing is computed until asked, each chunk is evaluated by the
 same broadcast call, so sweeps larger than memory run chunk by chunk (reduce
@@ -56,12 +63,14 @@ import numpy as np
 from linkmodel import parts as _parts
 from linkmodel._array import check_choice, check_range, is_choice, unpack
 from linkmodel.parts import SpecError, catalogue
+from linkmodel.parts.draws import draw_params, uniforms
 from linkmodel.ssd import drive, stages
 from linkmodel.ssd.params import GLOSSARY
 from linkmodel.studies import feasibility
 
 __all__ = [
     "DESIGN_AXES",
+    "DRAW",
     "INFEASIBLE",
     "INFEASIBLE_CHOICES",
     "STAGES",
@@ -112,6 +121,24 @@ def _check_axes(axes: dict):
             raise ValueError(f"axes[{name!r}]: finite numbers in SI units ({unit})")
 
 
+#: the draw dimension's name and coordinate attrs
+DRAW = "draw"
+
+
+def _drawn(part, axes: dict, params: dict, capacity, cat, draws: int, seed: int) -> dict:
+    """The base design's parameters over ``draws`` draws of its priors (parameter axes keep their own)."""
+    import xarray as xr
+
+    from_draws = draw_params(part, draws, seed, capacity, cat)
+    coord = {DRAW: _coord(DRAW, np.arange(draws))}
+    out = dict(params)
+    for k in params:
+        v = from_draws.params[k]
+        if k not in axes and isinstance(v, xr.DataArray):
+            out[k] = xr.DataArray(v.values, dims=DRAW, coords=coord)
+    return out
+
+
 def parameters(part, axes: dict, capacity: float | None = None, cat=None):
     """The drive-model parameters of every design in a sweep, as DataArrays over the axes.
 
@@ -135,7 +162,7 @@ def parameters(part, axes: dict, capacity: float | None = None, cat=None):
     """
     import xarray as xr
 
-    _check_axes(axes)
+    _check_axes({k: v for k, v in axes.items() if k != DRAW})
     part = _parts.part(part)
     cat = catalogue() if cat is None else cat  # read once, not per design
     dnames = [k for k in axes if k in DESIGN_AXES]
@@ -163,7 +190,7 @@ def parameters(part, axes: dict, capacity: float | None = None, cat=None):
         else:
             params[k] = xr.DataArray(arr, dims=dnames, coords=coords)
     for k, values in axes.items():
-        if k not in DESIGN_AXES:
+        if k not in DESIGN_AXES and k != DRAW:
             params[k] = xr.DataArray(np.asarray(values, dtype=float), dims=k, coords={k: _coord(k, values)})
     return params
 
@@ -181,6 +208,7 @@ def _coord(name, values):
         "lanes": "PCIe lanes",
         "size": "I/O size",
         "read_fraction": "share of I/Os that are reads",
+        DRAW: "draw of the base part's priors (linkmodel.parts.draws)",
     }.get(name) or GLOSSARY[name][1]
     return xr.Variable(name, vals, {"units": units, "long_name": long})
 
@@ -276,6 +304,7 @@ def _attrs(ds, part, wls, axes):
         "model": "linkmodel.ssd.drive.evaluate via linkmodel.studies.sweep.run",
         "part": part.id,
         "axes": ", ".join(axes),
+        **({"draws": len(axes[DRAW])} if DRAW in axes else {}),
         "workloads": "; ".join(
             f"{w.name}: "
             + ("size from the size axis" if "size" in axes else f"{w.size:g} B")
@@ -302,8 +331,10 @@ def run(
     chunks: dict | None = None,
     cat=None,
     infeasible="error",
+    draws: int | None = None,
+    seed: int = 0,
 ):
-    """Evaluate the drive model over every combination of the axes' values.
+    """Evaluate the drive model over every combination of the axes' values (and draws of the priors).
 
     Parameters
     ----------
@@ -327,6 +358,10 @@ def run(
         many; ``"mask"`` keeps them, marked: outputs NaN there, ``binding``
         code :data:`INFEASIBLE` ("infeasible") and a boolean ``feasible``
         variable.
+    draws : int, optional
+        Draws of the base part's priors: one more dimension, ``draw`` (not with design axes).
+    seed : int
+        Seed of the draws (>= 0).
 
     Returns
     -------
@@ -341,10 +376,22 @@ def run(
     check_choice("infeasible", infeasible, INFEASIBLE_CHOICES)
     wls = _workloads(workloads)
     part = _parts.part(part)
+    _check_axes(axes)
+    if draws is not None:
+        design = [k for k in axes if k in DESIGN_AXES]
+        if design:
+            raise ValueError(
+                f"draws: not with design axes ({', '.join(design)}): each design would be resolved once per draw; "
+                "sweep their parameters instead"
+            )
+        uniforms([], draws, seed)  # a bad number of draws or seed: one line naming it
+        axes = {**axes, DRAW: list(range(int(draws)))}
     feasibility.check_memory_for(axes, chunks, len(wls))
     if capacity is not None:
         check_range("capacity", unpack(capacity=capacity)[0]["capacity"], lo=0, lo_open=True, hi=1e18, unit="B")
     params = parameters(part, axes, capacity, cat)
+    if draws is not None:
+        params = _drawn(part, axes, params, capacity, cat, int(draws), int(seed))
     if infeasible == "error":
         feasibility.check(params, axes)
     dims = list(axes)
