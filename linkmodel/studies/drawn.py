@@ -27,12 +27,11 @@ from linkmodel import parts as _parts
 from linkmodel.parts import draws as _draws
 from linkmodel.parts.files import SpecError
 from linkmodel.parts.priors import Input, priors
-from linkmodel.ssd.params import DriveParams
 from linkmodel.ssd.power import static_power
 from linkmodel.studies.uncertain import _per_draw as per_draw
 from linkmodel.studies.uncertain import quantile_of, summarize
 
-__all__ = ["Joint", "joint_draws", "per_draw", "stats", "stream_key"]
+__all__ = ["Joint", "check_sweep", "joint_draws", "over_draws", "per_draw", "stats", "stream_key"]
 
 #: redraw rounds before giving up (as linkmodel.parts.draws: priors that seldom make a drive)
 _ROUNDS = 20
@@ -145,7 +144,9 @@ def joint_draws(
     caps = [None] * len(parts) if capacities is None else list(capacities)
     skus = list(zip(parts, caps, strict=True))
     inputs: dict[str, Input] = {}
-    keys, users, points = [], {}, []
+    keys: list[dict] = []
+    users: dict[str, tuple] = {}
+    points = []
     for j, (p, c) in enumerate(skus):
         own = priors(p, c, cat)
         keys.append({stream_key(p.id, inp): name for name, inp in own.items()})
@@ -176,7 +177,8 @@ def joint_draws(
             if len(rows[0]) == n:
                 values = {k: np.array(v, dtype=x[k].dtype) for k, v in kept.items()}
                 params = tuple(_draws._stack(rs, pt) for rs, pt in zip(rows, points, strict=True))
-                return Joint(params, tuple(points), inputs, values, users, int(seed), int(n), method, float(scale), refused)
+                made = (int(seed), int(n), method, float(scale), refused)
+                return Joint(params, tuple(points), inputs, values, users, *made)
     names = " and ".join(p.id for p in parts)
     raise SpecError(f"priors: fewer than {n} of {_ROUNDS * n} draws make drives of {names} that can run I/O")
 
@@ -190,3 +192,31 @@ def stats(samples, published: float | None = None) -> dict:
         out["quantile"] = quantile_of(samples, published)
     return out
 
+
+def over_draws(part, params: dict, capacity, cat, n: int, seed: int, coord) -> dict:
+    """A design's parameters (floats, or DataArrays over parameter axes) with every parameter the part's
+    priors move replaced by its ``n`` draws along ``draw`` (a parameter given as an axis keeps the axis).
+
+    ``coord`` is the ``draw`` coordinate (an ``xarray.Variable``); units as the parameters' (SI).
+    """
+    import xarray as xr
+
+    d = _draws.draw_params(part, n, seed, capacity, cat)
+    out = dict(params)
+    for k, v in params.items():
+        new = d.params[k]
+        if not isinstance(v, xr.DataArray) and isinstance(new, xr.DataArray):
+            out[k] = xr.DataArray(new.values, dims="draw", coords={"draw": coord})
+    return out
+
+
+def check_sweep(axes: dict, draws, seed, design_axes) -> None:
+    """Refuse draws beside a design axis (each design would be resolved once per draw), a bad number of draws
+    or a bad seed, in one line naming it."""
+    design = [k for k in axes if k in design_axes]
+    if design:
+        raise ValueError(
+            f"draws: not with design axes ({', '.join(design)}): each design would be resolved once per draw; "
+            "sweep their parameters instead"
+        )
+    _draws.uniforms([], draws, seed)  # checks the number of draws and the seed

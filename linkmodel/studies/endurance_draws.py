@@ -61,10 +61,10 @@ class EnduranceDraws(Report):
 
 def _published(part, capacity: float) -> dict[str, float]:
     """Endurance quantity (a key of :data:`DRAWN`) -> the part's published figure at this SKU [SI]."""
-    out = {}
+    out: dict[str, float] = {}
     for pub in part.published:
         wl, quantity = PREDICTED.get(pub.metric, (None, None))
-        if wl == "endurance" and not pub.sets and _parts.same_capacity(pub.capacity, capacity):
+        if wl == "endurance" and quantity is not None and not pub.sets and _parts.same_capacity(pub.capacity, capacity):
             out.setdefault(quantity, float(pub.value))
     if "dwpd" in part.fields and "dwpd_random" not in out:
         out["dwpd_random"] = float(part.get("dwpd"))
@@ -129,7 +129,7 @@ def endurance_draws(
     sku = float(d.point["user_capacity"])
     published = _published(part, sku)
     values = d.values | {pe_name: pe}
-    out = {}
+    out: dict[str, dict] = {}
     for key in DRAWN:
         x = drawn.per_draw(f[key].values if isinstance(f[key], xr.DataArray) else f[key], n)
         out[key] = drawn.stats(x, published.get(key))

@@ -25,9 +25,10 @@ from linkmodel.studies.uncertain import INTERVAL
 __all__ = ["QUANTILES", "TAIL_DRAWS", "LatencyDraws", "LatencyReport", "report", "report_draws"]
 
 #: draws whose p99 and p99.9 are computed [1]: the tail (:func:`linkmodel.ssd.queueing.tail`) takes one curve
-#: of scalar parameters, an FFT per depth (measured ~25 ms a draw over the 9 default depths), so it runs draw by draw on the first ``TAIL_DRAWS`` draws (independent draws: a random
-#: subsample); the 10th and 90th percentiles of 64 draws sit within about 0.04 in quantile (one standard
-#: error, sqrt(0.1 x 0.9 / 64)) of where they would over every draw
+#: of scalar parameters, an FFT per depth (measured ~25 ms a draw over the 9 default depths), so it runs draw by
+#: draw on the first ``TAIL_DRAWS`` draws (independent draws: a random subsample); the 10th and 90th
+#: percentiles of 64 draws sit within about 0.04 in quantile (one standard error, sqrt(0.1 x 0.9 / 64)) of
+#: where they would over every draw
 TAIL_DRAWS = 64
 
 #: The percentiles the report gives at each queue depth (p99, p99.9) [1].
@@ -297,9 +298,9 @@ class LatencyDraws(Report):
 def _published_qd1(part, io: str, size: float, capacity: float) -> float | None:
     """The part's published QD1 latency for this I/O direction, size [B] and SKU [B] (None: not published) [s]."""
     for pub in part.published:
-        if pub.metric == f"{io}_latency" and not pub.sets and pub.block_size == size:
-            if _parts.same_capacity(pub.capacity, capacity):
-                return float(pub.value)
+        same = pub.metric == f"{io}_latency" and not pub.sets and pub.block_size == size
+        if same and _parts.same_capacity(pub.capacity, capacity):
+            return float(pub.value)
     return None
 
 

@@ -11,10 +11,13 @@ provenance) as DataArrays along ``draw``, and the host path is built once with t
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import xarray as xr
 
 from linkmodel import parts as _parts
+from linkmodel._typing import StorageIo
 from linkmodel.parts import draws as _draws
 from linkmodel.parts.fields import CONTROLLER_FIELDS
 from linkmodel.parts.hostpath import CONTROLLER_TERMS
@@ -58,14 +61,14 @@ def path_draws(part, n: int, seed: int, cat=None, method: str = "mc", scale: flo
         v, span = _draws.sample(p, u[name], scale), CONTROLLER_FIELDS[term].span
         values[name] = v if span is None else np.clip(v, *span)
     # a term no draw moves (every prior collapsed, scale 0) stays a number, as the drive parameters do
-    drawn = {
-        term: float(values[name][0]) if np.all(values[name] == values[name][0]) else xr.DataArray(values[name], dims="draw")
-        for name, (term, _) in priors.items()
-    }
+    drawn: dict[str, Any] = {}
+    for name, (term, _) in priors.items():
+        v = values[name]
+        drawn[term] = float(v[0]) if np.all(v == v[0]) else xr.DataArray(v, dims="draw")
     return _parts.host_path(part, "value", cat, **drawn, **overrides), values
 
 
-def qd1_draws(part, params, io: str, size: float, path, page_types=None) -> np.ndarray:
+def qd1_draws(part, params, io: StorageIo, size: float, path, page_types=None) -> np.ndarray:
     """The sustained QD1 latency per draw [s] (:func:`linkmodel.ssd.hostpath.sustained_qd1`, the one ``validate``
     compares with a published QD1 figure), for drive parameters and a host path along ``draw`` (``page_types``:
     reads' tR multipliers per page type, as :func:`linkmodel.ssd.hostpath.qd1`).

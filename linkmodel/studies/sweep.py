@@ -37,12 +37,8 @@ units) plus ``workload``; every output of the drive model with ``units`` and
 integer code with CF ``flag_values``/``flag_meanings`` attrs (so a sweep of
 10^8 designs does not hold 10^8 strings; :func:`stage_names` decodes it).
 
-With ``draws=N`` (and ``seed``) the sweep gains one more named dimension, ``draw``: every parameter an
-uncertain input of the base part moves takes its ``N`` draws (:func:`linkmodel.parts.draws.draw_params`),
-parameter axes still replace theirs over every draw, and ``draw`` chunks like any axis
-(``chunks={"draw": 50}``). Reduce along it for a design's median and 80 % interval
-(``ds.iops.quantile([0.1, 0.5, 0.9], "draw")``). Design axes re-derive a design from its parts, which would
-mean one resolution per design and draw: with draws they are refused (sweep their parameters instead).
+``draws=N`` adds a dimension ``draw`` (:func:`linkmodel.studies.drawn.over_draws`), chunked like any axis;
+``ds.iops.quantile([0.1, 0.5, 0.9], "draw")`` gives each design's median and 80 % interval.
 
 With ``chunks`` (a dict of axis -> chunk length) the Dataset is lazy and
 Dask-backed: nothing is computed until asked, each chunk is evaluated by the
@@ -63,10 +59,9 @@ import numpy as np
 from linkmodel import parts as _parts
 from linkmodel._array import check_choice, check_range, is_choice, unpack
 from linkmodel.parts import SpecError, catalogue
-from linkmodel.parts.draws import draw_params, uniforms
 from linkmodel.ssd import drive, stages
 from linkmodel.ssd.params import GLOSSARY
-from linkmodel.studies import feasibility
+from linkmodel.studies import drawn, feasibility
 
 __all__ = [
     "DESIGN_AXES",
@@ -86,6 +81,7 @@ __all__ = [
 DESIGN_AXES = {"nand": "", "controller": "", "capacity": "B", "gen": "1", "lanes": "1"}
 #: Axes that replace every workload's I/O size [B] or read share [1].
 WORKLOAD_AXES = {"size": "B", "read_fraction": "1"}
+DRAW = "draw"  # the dimension of draws of the priors (run(draws=...))
 #: Codes of the ``binding`` variable: index into this tuple.
 STAGES = drive.STAGES  # as registered at import; a sweep's own binding attrs list the stages it ran
 
@@ -119,24 +115,6 @@ def _check_axes(axes: dict):
         elif not np.issubdtype(vals.dtype, np.number) or not np.all(np.isfinite(vals.astype(float))):
             unit = drive.PARAMETERS.get(name) or DESIGN_AXES.get(name) or WORKLOAD_AXES[name]
             raise ValueError(f"axes[{name!r}]: finite numbers in SI units ({unit})")
-
-
-#: the draw dimension's name and coordinate attrs
-DRAW = "draw"
-
-
-def _drawn(part, axes: dict, params: dict, capacity, cat, draws: int, seed: int) -> dict:
-    """The base design's parameters over ``draws`` draws of its priors (parameter axes keep their own)."""
-    import xarray as xr
-
-    from_draws = draw_params(part, draws, seed, capacity, cat)
-    coord = {DRAW: _coord(DRAW, np.arange(draws))}
-    out = dict(params)
-    for k in params:
-        v = from_draws.params[k]
-        if k not in axes and isinstance(v, xr.DataArray):
-            out[k] = xr.DataArray(v.values, dims=DRAW, coords=coord)
-    return out
 
 
 def parameters(part, axes: dict, capacity: float | None = None, cat=None):
@@ -304,7 +282,6 @@ def _attrs(ds, part, wls, axes):
         "model": "linkmodel.ssd.drive.evaluate via linkmodel.studies.sweep.run",
         "part": part.id,
         "axes": ", ".join(axes),
-        **({"draws": len(axes[DRAW])} if DRAW in axes else {}),
         "workloads": "; ".join(
             f"{w.name}: "
             + ("size from the size axis" if "size" in axes else f"{w.size:g} B")
@@ -358,10 +335,8 @@ def run(
         many; ``"mask"`` keeps them, marked: outputs NaN there, ``binding``
         code :data:`INFEASIBLE` ("infeasible") and a boolean ``feasible``
         variable.
-    draws : int, optional
-        Draws of the base part's priors: one more dimension, ``draw`` (not with design axes).
-    seed : int
-        Seed of the draws (>= 0).
+    draws, seed : int, optional
+        Draws of the base part's priors (a dimension ``draw``; not with design axes) and their seed (>= 0).
 
     Returns
     -------
@@ -372,26 +347,19 @@ def run(
         ``die_time``, ``static_power``, ``energy_per_io``) and ``binding``
         (stage codes, :func:`stage_names`).
     """
-
     check_choice("infeasible", infeasible, INFEASIBLE_CHOICES)
     wls = _workloads(workloads)
     part = _parts.part(part)
-    _check_axes(axes)
     if draws is not None:
-        design = [k for k in axes if k in DESIGN_AXES]
-        if design:
-            raise ValueError(
-                f"draws: not with design axes ({', '.join(design)}): each design would be resolved once per draw; "
-                "sweep their parameters instead"
-            )
-        uniforms([], draws, seed)  # a bad number of draws or seed: one line naming it
+        _check_axes(axes)
+        drawn.check_sweep(axes, draws, seed, DESIGN_AXES)
         axes = {**axes, DRAW: list(range(int(draws)))}
     feasibility.check_memory_for(axes, chunks, len(wls))
     if capacity is not None:
         check_range("capacity", unpack(capacity=capacity)[0]["capacity"], lo=0, lo_open=True, hi=1e18, unit="B")
     params = parameters(part, axes, capacity, cat)
     if draws is not None:
-        params = _drawn(part, axes, params, capacity, cat, int(draws), int(seed))
+        params = drawn.over_draws(part, params, capacity, cat, int(draws), int(seed), _coord(DRAW, range(int(draws))))
     if infeasible == "error":
         feasibility.check(params, axes)
     dims = list(axes)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from linkmodel import parts as _parts
+from linkmodel._typing import StorageIo
 from linkmodel.parts.draws import Draws, draw_params
 from linkmodel.ssd import drive
 from linkmodel.studies import latency_draws
@@ -140,7 +141,7 @@ class _Runs:
 
 
 #: the QD1 latency figures drawn (metric -> I/O direction)
-LATENCY_METRICS = {m: q for m, (wl, q) in PREDICTED.items() if wl == "latency"}
+LATENCY_METRICS: dict[str, StorageIo] = {"read_latency": "read", "write_latency": "write"}
 
 
 def _qd1(part, run: _Runs, pub, cat) -> tuple[float, np.ndarray, dict]:
@@ -211,7 +212,7 @@ def intervals(part, n: int = 1024, seed: int = 0, cat=None, method: str = "mc", 
         q = quantile_of(x, pub.value)
         sens = sensitivities(values, x)
         out.append(FigureInterval(pub.metric, pub.capacity, pub.value, point, med, lo, hi, q, pub.block_size, sens))
-    names = {name for r in runs.values() for name in r.draws.inputs}
-    names |= {k for r in runs.values() for key, v in r._cache.items() if key[0] == "latency" for k in v[2]}
-    names = sorted(names)
+    drawn = {name for r in runs.values() for name in r.draws.inputs}
+    drawn |= {k for r in runs.values() for key, v in r._cache.items() if key[0] == "latency" for k in v[2]}
+    names = sorted(drawn)
     return Intervals(part.id, int(seed), int(n), method, INTERVAL, tuple(out), tuple(names))

@@ -9,7 +9,9 @@ from linkmodel.studies import drawn, whatif
 
 #: part A: the fixture part with its power cap an author's assumption (uniform, 20-30 W); part B: the same with its
 #: own inline NAND die (so only the controller, calibrated constants and shared defaults are common)
-_ASSUMED_CAP = '[assumed]\npower_cap = { value = "25 W", range = ["20 W", "30 W"], shape = "uniform", basis = "made up" }\n\n'
+_ASSUMED_CAP = (
+    '[assumed]\npower_cap = { value = "25 W", range = ["20 W", "30 W"], shape = "uniform", basis = "made up" }\n\n'
+)
 A = BASE.replace('power_cap = "25 W"\n', "").replace("[[published]]", _ASSUMED_CAP + "[[published]]")
 B = A.replace('id = "test-part"', 'id = "test-part-b"').replace('"kioxia-bics8-tlc"', '"acme-tlc"') + INLINE_NAND
 
