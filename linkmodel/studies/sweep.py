@@ -140,7 +140,7 @@ def parameters(part, axes: dict, capacity: float | None = None, cat=None):
     """
     import xarray as xr
 
-    _check_axes({k: v for k, v in axes.items() if k != DRAW})
+    _check_axes(axes)
     part = _parts.part(part)
     cat = catalogue() if cat is None else cat  # read once, not per design
     dnames = [k for k in axes if k in DESIGN_AXES]
@@ -168,7 +168,7 @@ def parameters(part, axes: dict, capacity: float | None = None, cat=None):
         else:
             params[k] = xr.DataArray(arr, dims=dnames, coords=coords)
     for k, values in axes.items():
-        if k not in DESIGN_AXES and k != DRAW:
+        if k not in DESIGN_AXES:
             params[k] = xr.DataArray(np.asarray(values, dtype=float), dims=k, coords={k: _coord(k, values)})
     return params
 
@@ -357,7 +357,7 @@ def run(
     feasibility.check_memory_for(axes, chunks, len(wls))
     if capacity is not None:
         check_range("capacity", unpack(capacity=capacity)[0]["capacity"], lo=0, lo_open=True, hi=1e18, unit="B")
-    params = parameters(part, axes, capacity, cat)
+    params = parameters(part, {k: v for k, v in axes.items() if k != DRAW}, capacity, cat)
     if draws is not None:
         params = drawn.over_draws(part, params, capacity, cat, int(draws), int(seed), _coord(DRAW, range(int(draws))))
     if infeasible == "error":
