@@ -357,7 +357,7 @@ def run(
     feasibility.check_memory_for(axes, chunks, len(wls))
     if capacity is not None:
         check_range("capacity", unpack(capacity=capacity)[0]["capacity"], lo=0, lo_open=True, hi=1e18, unit="B")
-    params = parameters(part, {k: v for k, v in axes.items() if k != DRAW}, capacity, cat)
+    params = parameters(part, {k: v for k, v in axes.items() if draws is None or k != DRAW}, capacity, cat)
     if draws is not None:
         params = drawn.over_draws(part, params, capacity, cat, int(draws), int(seed), _coord(DRAW, range(int(draws))))
     if infeasible == "error":
