@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from linkmodel.cli._common import UsageError, capacity_arg, cell, count_arg, number_arg, part_arg, print_json
+from linkmodel.cli._common import (
+    UsageError,
+    capacity_arg,
+    cell,
+    count_arg,
+    draws_arg,
+    number_arg,
+    part_arg,
+    print_json,
+    seed_arg,
+)
 from linkmodel.ssd.writepath import WritePath
-from linkmodel.studies import endurance_view
+from linkmodel.studies import endurance_draws, endurance_view
 from linkmodel.units import parse_quantity
 
 __all__ = ["MAX_CHOICES", "MAX_HOST_WAF", "MAX_PAGES_PER_BLOCK", "add_endurance_parser"]
@@ -67,6 +77,14 @@ def add_endurance_parser(sub) -> None:
         "on top of the shared reserve, which stands for unpublished parity)",
     )
     p.add_argument("--metadata", default="0", help="mapping/journal bytes per data byte, 0-1 (default 0)")
+    p.add_argument(
+        "--draws",
+        default=None,
+        help="also draw each part's unpublished inputs (P/E cycles, GC reserve, ...) N times (a whole number, e.g. "
+        "1000): the WAF's, DWPD's and TBW's median and 80 %% interval, a published rating's quantile "
+        "(default: no draws)",
+    )
+    p.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
     p.set_defaults(func=_cmd_endurance)
 
@@ -135,13 +153,19 @@ def _capacity(args, parts):
 
 def _cmd_endurance(args) -> int:
     parts, capacity, hot, host_waf, base = _inputs(args)
+    seed = seed_arg(args.seed)
+    n = None if args.draws is None else draws_arg(args.draws)
     reports = [endurance_view.part_report(p, capacity=capacity, hot=hot, host_waf=host_waf, base=base) for p in parts]
     pair = endurance_view.pair_report(parts[0], parts[1]) if len(parts) == 2 else None
+    drawn = [] if n is None else [endurance_draws.endurance_draws(p, n, seed, capacity, write_path=base) for p in parts]
     if args.json:
-        print_json({"parts": reports, "pair": pair})
+        extra = {"draws": n, "seed": seed, "intervals": drawn} if n is not None else {}
+        print_json({"parts": reports, "pair": pair, **extra})
         return 0
-    for r in reports:
+    for i, r in enumerate(reports):
         _print_part(r)
+        if drawn:
+            _print_draws(drawn[i])
     if pair:
         _print_pair(pair)
     return 0
@@ -195,3 +219,31 @@ def _print_pair(pair: Mapping) -> None:
         pub = pair[key]["published"]
         pub_s = "-" if pub is None else f"{pub:.3f}"
         print(f"  {label:18} published {pub_s:>6}  predicted {pair[key]['predicted']:.3f}")
+
+
+#: the drawn figures shown, with their label, unit and scale to it
+_DRAWN_ROWS = (
+    ("dwpd_random", "DWPD, uniform random writes", "", 1.0),
+    ("dwpd_jesd219", "DWPD, JESD219 mix", "", 1.0),
+    ("dwpd_sequential", "DWPD, sequential", "", 1.0),
+    ("tbw_random", "TBW, uniform random writes", "TB", 1e12),
+    ("tbw_sequential", "TBW, sequential", "TB", 1e12),
+    ("waf_random", "WAF, uniform random writes", "", 1.0),
+)
+
+
+def _print_draws(d) -> None:
+    """One part's endurance over draws: median [80 % interval], a published figure's quantile, what to learn."""
+    print(
+        f"  over {d.draws} draws of its unpublished inputs (seed {d.seed}): median [80 % interval, 10th-90th "
+        "percentile]"
+    )
+    for key, label, unit, scale in _DRAWN_ROWS:
+        f = d.figures[key]
+        lo, hi = f["interval"]
+        pub = f"; published {f['published'] / scale:.4g} at quantile {f['quantile']:.2f}" if "published" in f else ""
+        top = list(f.get("sensitivity", {}).items())[:2]
+        learn = "; learn first: " + ", ".join(f"{k} ({v:.2f})" for k, v in top) if top else ""
+        u = f" {unit}" if unit else ""
+        print(f"    {label:28} {f['median'] / scale:.4g} [{lo / scale:.4g}-{hi / scale:.4g}]{u}{pub}{learn}")
+    print()

@@ -7,10 +7,12 @@ from linkmodel.cli._common import (
     capacity_arg,
     cell,
     count_arg,
+    draws_arg,
     part_arg,
     print_json,
     quantity_arg,
     rate_arg,
+    seed_arg,
     share_arg,
 )
 from linkmodel.ssd.closedloop import QUEUE_DEPTHS
@@ -86,6 +88,14 @@ def add_parser(sub):
         help="read share of a closed-loop random read/write mix, e.g. 0.7 or 70%%: IOPS and read/write latency vs "
         "queue depth, reads waiting behind the writes' programs",
     )
+    p.add_argument(
+        "--draws",
+        default=None,
+        help="also draw the part's unpublished inputs N times (a whole number, e.g. 1000): the QD1 latency's and "
+        "each depth's mean, p99 and IOPS median and 80 %% interval, and a published QD1 figure's quantile "
+        "(default: no draws)",
+    )
+    p.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of tables")
     p.set_defaults(func=run)
 
@@ -167,18 +177,55 @@ def _flag_error(exc: ValueError) -> UsageError | None:
 def run(args) -> int:
     """``linkmodel latency``: returns the exit code (0)."""
     kw = _parse(args)
+    seed = seed_arg(args.seed)
+    n = None if args.draws is None else draws_arg(args.draws)
     try:
         rep = _study.report(**kw)
+        drawn = None if n is None else _study.report_draws(n=n, seed=seed, **_draw_kw(kw))
     except ValueError as exc:
         err = _flag_error(exc)
         if err is None:
             raise
         raise err from None
     if args.json:
-        print_json(rep.to_dict())
+        doc = rep.to_dict()
+        if drawn is not None:
+            doc |= {"draws": n, "seed": seed, "intervals": drawn.to_dict()}
+        print_json(doc)
         return 0
     _render(rep.to_dict(), rep)
+    if drawn is not None:
+        _render_draws(drawn, rep)
     return 0
+
+
+def _draw_kw(kw: dict) -> dict:
+    """The keyword arguments of :func:`linkmodel.studies.latency.report_draws` (no writes alongside, no mix)."""
+    return {k: v for k, v in kw.items() if k not in ("write_iops", "mix", "suspend")}
+
+
+def _render_draws(d, rep) -> None:
+    """The QD1 latency and the curve over draws: median [80 % interval] (us, thousands of IOPS)."""
+    print()
+    print(
+        f"Over {d.draws} draws of the part's unpublished inputs and its controller's firmware times (seed {d.seed}): "
+        f"median [80 % interval, 10th-90th percentile]; tails over the first {d.tail_draws} draws"
+    )
+    q = d.qd1
+    pub = "" if d.published is None else f"; published {d.published * 1e6:.4g} us at quantile {q['quantile']:.2f}"
+    print(f"  QD1 {rep.io} latency (sustained): {_span(q, 1e6, 'us')}{pub}")
+    print(f"{'queue depth':>12}{'mean':>24}{'p99':>24}{'IOPS':>26}")
+    for r in d.curve:
+        print(
+            f"{r['queue_depth']:12d}{_span(r['latency'], 1e6, 'us'):>24}{_span(r['p99'], 1e6, 'us'):>24}"
+            f"{_span(r['iops'], 1e-3, 'k'):>26}"
+        )
+
+
+def _span(s: dict, scale: float, unit: str) -> str:
+    """``median [low-high] unit`` of a stats dict, in ``unit`` (the SI value times ``scale``)."""
+    lo, hi = s["interval"]
+    return f"{s['median'] * scale:.4g} [{lo * scale:.4g}-{hi * scale:.4g}] {unit}"
 
 
 def _render(doc: dict, rep) -> None:

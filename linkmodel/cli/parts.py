@@ -319,6 +319,13 @@ def add_whatif_parser(sub) -> None:
         "(default: each its own)",
     )
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
+    p.add_argument(
+        "--draws",
+        default=None,
+        help="also draw both parts' unpublished inputs N times (a whole number, e.g. 1000; inputs they share drawn "
+        "once for both) and show each figure's and each ratio's median and 80 %% interval (default: no draws)",
+    )
+    p.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     p.set_defaults(func=_cmd_whatif)
 
 
@@ -327,13 +334,16 @@ def _cmd_whatif(args) -> int:
     cap = None
     if args.power_cap is not None:
         cap = quantity_arg("--power-cap", args.power_cap, "power", *POWER_CAP_RANGE, "W", "25 W")
+    n, seed = _draw_args(args, None)
     try:
         cmp = whatif.compare(new, old, cap)
         steps = whatif.attribute(new, old, cap)
+        drawn = whatif.compare_draws(new, old, cap, n, seed) if n else None
     except ValueError as exc:  # e.g. a cap below a part's static power
         raise UsageError(flag_message(exc, {"power_cap": "--power-cap"})) from None
     if args.json:
-        print_json({"new_part": new.id, "old_part": old.id, "power_cap": cap, **cmp, "steps": steps})
+        extra = {} if drawn is None else {"draws": n, "seed": seed, "intervals": drawn.to_dict()}
+        print_json({"new_part": new.id, "old_part": old.id, "power_cap": cap, **cmp, "steps": steps, **extra})
         return 0
     held = f"both held to {cap:g} W" if cap is not None else "each at its own power cap"
     print(f"{new.id} vs {old.id}, {held}")
@@ -355,4 +365,24 @@ def _cmd_whatif(args) -> int:
     for row in steps:
         cells = [f"{row['ratio'][w]['performance']:.2f}x perf {row['ratio'][w]['efficiency']:.2f}x eff" for w in wls]
         print(f"+ {row['step']:12}" + "".join(f"{c:>22}" for c in cells))
+    if drawn is not None:
+        _print_whatif_draws(drawn)
     return 0
+
+
+def _print_whatif_draws(d) -> None:
+    """The what-if over draws: per workload, each part's median and 80 % interval and the ratios'."""
+    print(
+        f"\nOver {d.draws} draws of both parts' unpublished inputs (seed {d.seed}; {len(d.shared)} inputs they share "
+        "drawn once for both): median [80 % interval, 10th-90th percentile]"
+    )
+    print(f"{'workload':14}{'new':>26}{'old':>26}{'perf x':>20}{'eff x':>20}")
+
+    def cell(s, scale, fmt):
+        lo, hi = s["interval"]
+        return f"{s['median'] / scale:{fmt}} [{lo / scale:{fmt}}-{hi / scale:{fmt}}]"
+
+    for wl, r in d.ratio.items():
+        q, scale, unit = ("throughput", 1e9, "GB/s") if wl.startswith("seq") else ("iops", 1e3, "kIOPS")
+        a, b = cell(d.new[wl][q], scale, ".4g") + f" {unit[:4]}", cell(d.old[wl][q], scale, ".4g")
+        print(f"{wl:14}{a:>26}{b:>26}{cell(r['performance'], 1, '.2f'):>20}{cell(r['efficiency'], 1, '.2f'):>20}")

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from linkmodel import parts as _parts
 from linkmodel.parts import Part, catalogue
 from linkmodel.parts.files import PUBLISHED_KINDS
@@ -30,6 +32,7 @@ __all__ = [
     "PartReport",
     "SlcCache",
     "endurance",
+    "figures",
     "pair_report",
     "part_report",
     "slc_cache_report",
@@ -330,45 +333,11 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
             raise _parts.SpecError(f"{part.path}: nand {nand.id}: no pe_cycles in the catalogue")
         pe = float(nand.get("pe_cycles"))
         years = float(part.get("warranty_years", WARRANTY_YEARS_DEFAULT.value))
-        alpha = params["raw_capacity"] / params["user_capacity"]
-        alpha_eff = alpha * (1.0 - params["reserve_fraction"])
-        extra = writepath.multiplier(wp)
-        slc = params["slc_fraction"]  # host bytes through an SLC cache are programmed twice (writepath docs)
-        if wp.placement == "zns":
-            # no device GC; the over-provisioning is capacity: DWPD of that capacity, per application write
-            zcap = float(writepath.zns_capacity(params["raw_capacity"], params["reserve_fraction"], wp))
-            params = replace(params, user_capacity=zcap)
-            alpha = params["raw_capacity"] / zcap
-            alpha_eff = alpha * (1.0 - params["reserve_fraction"])
-        elif alpha_eff / extra <= 1.0:
-            raise ValueError("parity, metadata: with them the NAND no longer exceeds the user capacity")
-        # parity and metadata take NAND from the spare space as well as adding program bytes (no GC under ZNS)
-        gc = 1.0 if wp.placement == "zns" else float(writepath.waf_gc(alpha_eff / extra, wp))
-        waf_r = (gc + slc) * extra * wp.host_waf
-        waf_s = (1.0 + slc) * extra * wp.host_waf
-        out = {
-            "alpha": alpha,
-            "alpha_effective": alpha_eff,
-            "pe_cycles": pe,
-            "years": years,
-            "waf_random": waf_r,
-            "waf_sequential": waf_s,
-            "dwpd_random": float(_endurance_model.dwpd(pe, alpha, waf_r, years)),
-            "dwpd_sequential": float(_endurance_model.dwpd(pe, alpha, waf_s, years)),
-        }
-        j = traffic.JESD219  # the JEDEC enterprise workload: skewed, mixed in one stream, its size mix over the IU
-        if wp.placement == "zns":  # zone appends: no device GC, no mapping-unit read-modify-write
-            out["waf_jesd219"] = waf_s
-        else:
-            out["waf_jesd219"] = (
-                (float(traffic.waf_mixed(alpha_eff / extra, j["rates"], j["fractions"])) + slc)
-                * float(traffic.iu_factor(j["sizes"], params["indirection_unit"]))
-                * extra
-            )
-        out["dwpd_jesd219"] = float(_endurance_model.dwpd(pe, alpha, out["waf_jesd219"], years))
-        out["tbw_random"] = float(_endurance_model.tbw(params["user_capacity"], out["dwpd_random"], years))
-        out["tbw_sequential"] = float(_endurance_model.tbw(params["user_capacity"], out["dwpd_sequential"], years))
-        out["capacity"] = params["user_capacity"]
+        out = figures(params, pe, years, wp)
+        alpha, waf_r = out["alpha"], out["waf_random"]
+        out = {k: float(v) for k, v in out.items()}
+        out["capacity"] = params["user_capacity"] if wp.placement != "zns" else out.pop("zns_capacity")
+        out.pop("zns_capacity", None)
         if "dwpd" in part.fields:
             out["dwpd_rated"] = float(part.get("dwpd"))
             out["pe_needed"] = float(_endurance_model.pe_cycles_needed(out["dwpd_rated"], alpha, waf_r, years))
@@ -380,6 +349,70 @@ def endurance(part: Part, capacity: float | None = None, cat=None, write_path=No
             ),
         }
     return Endurance(**out)
+
+
+def figures(params: Mapping[str, Any], pe, years, wp) -> dict:
+    """The endurance figures of :func:`endurance` from resolved drive parameters; every input broadcasts.
+
+    Parameters
+    ----------
+    params : mapping
+        Drive parameters (:func:`linkmodel.parts.params_from_part`; a field may be an array along ``draw``).
+    pe : float or array
+        P/E cycles [1].
+    years : float or array
+        Warranty [years].
+    wp : WritePath
+
+    Returns
+    -------
+    dict
+        ``alpha``, ``alpha_effective`` [1], ``pe_cycles``, ``years``, ``waf_random``, ``waf_sequential``,
+        ``dwpd_random``, ``dwpd_sequential``, ``waf_jesd219``, ``dwpd_jesd219`` [1/day], ``tbw_random``,
+        ``tbw_sequential`` [B], and under ZNS ``zns_capacity`` [B] (the capacity DWPD counts).
+    """
+    params = dict(params)
+    alpha = params["raw_capacity"] / params["user_capacity"]
+    alpha_eff = alpha * (1.0 - params["reserve_fraction"])
+    extra = writepath.multiplier(wp)
+    slc = params["slc_fraction"]  # host bytes through an SLC cache are programmed twice (writepath docs)
+    if wp.placement == "zns":
+        # no device GC; the over-provisioning is capacity: DWPD of that capacity, per application write
+        zcap = writepath.zns_capacity(params["raw_capacity"], params["reserve_fraction"], wp)
+        params["user_capacity"] = zcap
+        alpha = params["raw_capacity"] / zcap
+        alpha_eff = alpha * (1.0 - params["reserve_fraction"])
+    elif np.any(alpha_eff / extra <= 1.0):
+        raise ValueError("parity, metadata: with them the NAND no longer exceeds the user capacity")
+    # parity and metadata take NAND from the spare space as well as adding program bytes (no GC under ZNS)
+    gc = 1.0 if wp.placement == "zns" else writepath.waf_gc(alpha_eff / extra, wp)
+    waf_r = (gc + slc) * extra * wp.host_waf
+    waf_s = (1.0 + slc) * extra * wp.host_waf
+    out = {
+        "alpha": alpha,
+        "alpha_effective": alpha_eff,
+        "pe_cycles": pe,
+        "years": years,
+        "waf_random": waf_r,
+        "waf_sequential": waf_s,
+        "dwpd_random": _endurance_model.dwpd(pe, alpha, waf_r, years),
+        "dwpd_sequential": _endurance_model.dwpd(pe, alpha, waf_s, years),
+    }
+    j = traffic.JESD219  # the JEDEC enterprise workload: skewed, mixed in one stream, its size mix over the IU
+    if wp.placement == "zns":  # zone appends: no device GC, no mapping-unit read-modify-write
+        out["waf_jesd219"] = waf_s
+    else:
+        out["waf_jesd219"] = (
+            (traffic.waf_mixed(alpha_eff / extra, j["rates"], j["fractions"]) + slc)
+            * traffic.iu_factor(j["sizes"], params["indirection_unit"])
+            * extra
+        )
+    out["dwpd_jesd219"] = _endurance_model.dwpd(pe, alpha, out["waf_jesd219"], years)
+    out["tbw_random"] = _endurance_model.tbw(params["user_capacity"], out["dwpd_random"], years)
+    out["tbw_sequential"] = _endurance_model.tbw(params["user_capacity"], out["dwpd_sequential"], years)
+    if wp.placement == "zns":
+        out["zns_capacity"] = params["user_capacity"]
+    return out
 
 
 def _headline_4k_figures(part: Part) -> dict[str, float]:

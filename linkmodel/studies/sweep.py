@@ -37,6 +37,9 @@ units) plus ``workload``; every output of the drive model with ``units`` and
 integer code with CF ``flag_values``/``flag_meanings`` attrs (so a sweep of
 10^8 designs does not hold 10^8 strings; :func:`stage_names` decodes it).
 
+``draws=N`` adds a dimension ``draw`` (:func:`linkmodel.studies.drawn.over_draws`), chunked like any axis;
+``ds.iops.quantile([0.1, 0.5, 0.9], "draw")`` gives each design's median and 80 % interval.
+
 With ``chunks`` (a dict of axis -> chunk length) the Dataset is lazy and
 Dask-backed: nothing is computed until asked, each chunk is evaluated by the
 same broadcast call, so sweeps larger than memory run chunk by chunk (reduce
@@ -58,10 +61,11 @@ from linkmodel._array import check_choice, check_range, is_choice, unpack
 from linkmodel.parts import SpecError, catalogue
 from linkmodel.ssd import drive, stages
 from linkmodel.ssd.params import GLOSSARY
-from linkmodel.studies import feasibility
+from linkmodel.studies import drawn, feasibility
 
 __all__ = [
     "DESIGN_AXES",
+    "DRAW",
     "INFEASIBLE",
     "INFEASIBLE_CHOICES",
     "STAGES",
@@ -77,6 +81,7 @@ __all__ = [
 DESIGN_AXES = {"nand": "", "controller": "", "capacity": "B", "gen": "1", "lanes": "1"}
 #: Axes that replace every workload's I/O size [B] or read share [1].
 WORKLOAD_AXES = {"size": "B", "read_fraction": "1"}
+DRAW = "draw"  # the dimension of draws of the priors (run(draws=...))
 #: Codes of the ``binding`` variable: index into this tuple.
 STAGES = drive.STAGES  # as registered at import; a sweep's own binding attrs list the stages it ran
 
@@ -181,6 +186,7 @@ def _coord(name, values):
         "lanes": "PCIe lanes",
         "size": "I/O size",
         "read_fraction": "share of I/Os that are reads",
+        DRAW: "draw of the base part's priors (linkmodel.parts.draws)",
     }.get(name) or GLOSSARY[name][1]
     return xr.Variable(name, vals, {"units": units, "long_name": long})
 
@@ -302,8 +308,10 @@ def run(
     chunks: dict | None = None,
     cat=None,
     infeasible="error",
+    draws: int | None = None,
+    seed: int = 0,
 ):
-    """Evaluate the drive model over every combination of the axes' values.
+    """Evaluate the drive model over every combination of the axes' values (and draws of the priors).
 
     Parameters
     ----------
@@ -327,6 +335,8 @@ def run(
         many; ``"mask"`` keeps them, marked: outputs NaN there, ``binding``
         code :data:`INFEASIBLE` ("infeasible") and a boolean ``feasible``
         variable.
+    draws, seed : int, optional
+        Draws of the base part's priors (a dimension ``draw``; not with design axes) and their seed (>= 0).
 
     Returns
     -------
@@ -337,14 +347,19 @@ def run(
         ``die_time``, ``static_power``, ``energy_per_io``) and ``binding``
         (stage codes, :func:`stage_names`).
     """
-
     check_choice("infeasible", infeasible, INFEASIBLE_CHOICES)
     wls = _workloads(workloads)
     part = _parts.part(part)
+    if draws is not None:
+        _check_axes(axes)
+        drawn.check_sweep(axes, draws, seed, DESIGN_AXES)
+        axes = {**axes, DRAW: list(range(int(draws)))}
     feasibility.check_memory_for(axes, chunks, len(wls))
     if capacity is not None:
         check_range("capacity", unpack(capacity=capacity)[0]["capacity"], lo=0, lo_open=True, hi=1e18, unit="B")
-    params = parameters(part, axes, capacity, cat)
+    params = parameters(part, {k: v for k, v in axes.items() if draws is None or k != DRAW}, capacity, cat)
+    if draws is not None:
+        params = drawn.over_draws(part, params, capacity, cat, int(draws), int(seed), _coord(DRAW, range(int(draws))))
     if infeasible == "error":
         feasibility.check(params, axes)
     dims = list(axes)

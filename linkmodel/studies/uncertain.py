@@ -8,7 +8,10 @@ figure falls among them. The seed, number of draws and method are in the result:
 same numbers on the same numpy build.
 
 Covered: the figures of the drive model (sequential and random throughput and IOPS, power, efficiency,
-idle power); QD1 latency and endurance figures are not drawn yet. Each figure also carries the inputs
+idle power) and the QD1 read and write latency figures (the sustained QD1 latency ``validate`` compares,
+over the same draws and draws of the controller's firmware times:
+:mod:`linkmodel.studies.latency_draws`); endurance figures are not drawn here (``linkmodel endurance
+--draws``). Each figure also carries the inputs
 that dominate its spread, first-order Sobol' indices from the same draws
 (:func:`linkmodel.studies.sensitivity.first_order`). :func:`ratio_intervals` gives the interval of a
 what-if ratio between two parts, drawn with common random numbers for the inputs they share.
@@ -21,14 +24,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from linkmodel import parts as _parts
+from linkmodel._typing import StorageIo
 from linkmodel.parts.draws import Draws, draw_params
 from linkmodel.ssd import drive
+from linkmodel.studies import latency_draws
 from linkmodel.studies.figures import PREDICTED
 from linkmodel.studies.report import Report
 from linkmodel.studies.sensitivity import first_order, noise_floor, ranked
 
 __all__ = [
     "INTERVAL",
+    "LATENCY_METRICS",
     "SENSITIVITY_FLOOR",
     "FigureInterval",
     "Intervals",
@@ -134,8 +140,27 @@ class _Runs:
         return float(pt), _per_draw(ds.values, self.draws.n)
 
 
+#: the QD1 latency figures drawn (metric -> I/O direction)
+LATENCY_METRICS: dict[str, StorageIo] = {"read_latency": "read", "write_latency": "write"}
+
+
+def _qd1(part, run: _Runs, pub, cat) -> tuple[float, np.ndarray, dict]:
+    """(point, the n drawn values, the firmware terms' drawn values) of a QD1 latency figure [s], as
+    validate's QD1 record computes it (sustained QD1 latency on the part's host path)."""
+    io, d = LATENCY_METRICS[pub.metric], run.draws
+    key = ("latency", io, pub.block_size)
+    if key not in run._cache:
+        path, fw = latency_draws.path_draws(part, d.n, d.seed, cat, d.method, d.scale)
+        point_path = _parts.host_path(part, "value", _parts.catalogue() if cat is None else cat)
+        pt = latency_draws.qd1_draws(part, d.point, io, pub.block_size, point_path)
+        run._cache[key] = (float(pt[0]), latency_draws.qd1_draws(part, d.params, io, pub.block_size, path), fw)
+    return run._cache[key]
+
+
 def _drawn(part, pub) -> bool:
     """A figure of the drive model that is a check of it (not one of its inputs, as validate decides)."""
+    if pub.metric in LATENCY_METRICS and not pub.sets:
+        return True
     if pub.metric not in PREDICTED or PREDICTED[pub.metric][0] not in (*drive.WORKLOADS, None) or pub.sets:
         return False
     if pub.metric == "mixed_70_30":  # validate runs the closed loop at the vendor's depth, not the drive's ceiling
@@ -176,11 +201,18 @@ def intervals(part, n: int = 1024, seed: int = 0, cat=None, method: str = "mc", 
             continue
         if pub.capacity not in runs:
             runs[pub.capacity] = _Runs(draw_params(part, n, seed, pub.capacity, cat, method, scale))
+        values = runs[pub.capacity].draws.values
         with _parts.about(part, pub.capacity):
-            point, x = runs[pub.capacity].figure(pub.metric, pub.block_size)
+            if pub.metric in LATENCY_METRICS:
+                point, x, fw = _qd1(part, runs[pub.capacity], pub, cat)
+                values = values | fw
+            else:
+                point, x = runs[pub.capacity].figure(pub.metric, pub.block_size)
         med, lo, hi = summarize(x)
         q = quantile_of(x, pub.value)
-        sens = sensitivities(runs[pub.capacity].draws.values, x)
+        sens = sensitivities(values, x)
         out.append(FigureInterval(pub.metric, pub.capacity, pub.value, point, med, lo, hi, q, pub.block_size, sens))
-    names = sorted({name for r in runs.values() for name in r.draws.inputs})
+    drawn = {name for r in runs.values() for name in r.draws.inputs}
+    drawn |= {k for r in runs.values() for key, v in r._cache.items() if key[0] == "latency" for k in v[2]}
+    names = sorted(drawn)
     return Intervals(part.id, int(seed), int(n), method, INTERVAL, tuple(out), tuple(names))

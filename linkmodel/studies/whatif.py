@@ -18,15 +18,23 @@ from dataclasses import dataclass, replace
 from linkmodel import parts as _parts
 from linkmodel.parts import Part, catalogue
 from linkmodel.ssd import drive
+from linkmodel.studies import drawn
 from linkmodel.studies.report import Report
+from linkmodel.studies.uncertain import INTERVAL
 
 __all__ = [
+    "DRAWN_QUANTITIES",
     "STEPS",
     "Comparison",
+    "DrawnComparison",
     "Step",
     "attribute",
     "compare",
+    "compare_draws",
 ]
+
+#: the outputs of each workload given over draws (throughput [B/s], IOPS [1/s], power [W], efficiency [B/s/W])
+DRAWN_QUANTITIES = ("throughput", "iops", "power", "efficiency")
 
 #: parameter groups swapped one at a time, in this order
 STEPS = (
@@ -185,3 +193,83 @@ def attribute(
         }
         rows.append(Step(step=name, ratio=ratio))
     return rows
+
+
+@dataclass(frozen=True, eq=False)
+class DrawnComparison(Report):
+    """:func:`compare` over draws of both parts' priors (SI units).
+
+    ``new`` and ``old``: ``{workload: {quantity: {"median", "interval": [low, high]}}}`` for the quantities
+    of :data:`DRAWN_QUANTITIES`; ``ratio``: ``{workload: {"performance", "efficiency": {"median",
+    "interval"}}}``, the ratio new / old taken draw by draw; ``shared``: the inputs drawn once for both
+    (common random numbers); ``interval``: its percentiles [1].
+    """
+
+    seed: int
+    draws: int
+    method: str
+    interval: tuple
+    new: dict
+    old: dict
+    ratio: dict
+    shared: tuple
+    redrawn: int = 0
+
+
+def compare_draws(
+    new: Part,
+    old: Part,
+    power_cap: float | None = None,
+    n: int = 1000,
+    seed: int = 0,
+    cat=None,
+    new_capacity=None,
+    old_capacity=None,
+    method: str = "mc",
+    scale: float = 1.0,
+) -> DrawnComparison:
+    """:func:`compare` over ``n`` draws of both parts' priors, in one broadcast model call per part.
+
+    The inputs the parts share (a catalogue die or controller both use, calibrated constants, shared
+    defaults) are drawn once for both (:func:`linkmodel.studies.drawn.joint_draws`), so the ratios' spread is
+    that of what differs; a part compared with itself gives ratios of exactly 1.
+
+    Parameters
+    ----------
+    new, old : Part
+    power_cap : float, optional
+        Hold both to this cap [W] (draws whose static power reaches it are refused and drawn again).
+    n : int
+        Draws.
+    seed : int
+        Seed (>= 0).
+    cat : dict, optional
+        The catalogue.
+    new_capacity, old_capacity : float, optional
+        SKU capacities [B] (default: headline).
+    method : {"mc", "sobol", "lhs"}
+    scale : float
+        Spread multiplier of every prior (0: every draw at the point values).
+
+    Returns
+    -------
+    DrawnComparison
+    """
+    j = drawn.joint_draws([new, old], n, seed, [new_capacity, old_capacity], cat, method, scale, power_cap)
+    with _parts.about(new, new_capacity):
+        a = drive.predict(j.params[0])
+    with _parts.about(old, old_capacity):
+        b = drive.predict(j.params[1])
+    out_new, out_old, ratio = {}, {}, {}
+    for wl in a.workload.values:
+        sa, sb = a.sel(workload=wl), b.sel(workload=wl)
+        ya = {q: drawn.per_draw(sa[q].values, j.n) for q in DRAWN_QUANTITIES}
+        yb = {q: drawn.per_draw(sb[q].values, j.n) for q in DRAWN_QUANTITIES}
+        out_new[str(wl)] = {q: drawn.stats(v) for q, v in ya.items()}
+        out_old[str(wl)] = {q: drawn.stats(v) for q, v in yb.items()}
+        ratio[str(wl)] = {
+            "performance": drawn.stats(ya["throughput"] / yb["throughput"]),
+            "efficiency": drawn.stats(ya["efficiency"] / yb["efficiency"]),
+        }
+    shared = tuple(sorted(k for k, users in j.users.items() if len(users) > 1))
+    return DrawnComparison(j.seed, j.n, j.method, INTERVAL, out_new, out_old, ratio, shared, j.redrawn)

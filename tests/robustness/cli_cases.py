@@ -66,6 +66,9 @@ EXTRA_BASELINES: dict[str, list[str]] = {
     "check draws": ["check", CM9, "--draws", "64", "--seed", "7", "--json"],
     "validate draws": ["validate", "--part", CM9, "--draws", "16", "--json"],
     "whatif capped": ["whatif", "micron-9650-pro", "micron-9550-max", "--power-cap", "15W", "--json"],
+    "whatif draws": ["whatif", "micron-9650-pro", "micron-9550-max", "--draws", "16", "--seed", "3", "--json"],
+    "latency draws": ["latency", CM9, "--draws", "16", "--seed", "3", "--json"],
+    "endurance draws": ["endurance", CM9, "--draws", "16", "--seed", "3", "--json"],
 }
 
 #: (command, flag) -> (kind, zero allowed); kinds are the keys of VALUES
@@ -79,6 +82,12 @@ KINDS: dict[tuple[str, str], tuple[str, bool]] = {
     ("whatif", "new"): ("part", False),
     ("whatif", "old"): ("part", False),
     ("whatif", "--power-cap"): ("power", False),
+    ("whatif", "--draws"): ("int", False),
+    ("whatif", "--seed"): ("int", True),
+    ("latency", "--draws"): ("int", False),
+    ("latency", "--seed"): ("int", True),
+    ("endurance", "--draws"): ("int", False),
+    ("endurance", "--seed"): ("int", True),
     ("endurance", "parts"): ("part", False),
     ("endurance", "--hot"): ("split", False),
     ("endurance", "--host-waf"): ("factor", False),

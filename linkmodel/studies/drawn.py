@@ -1,0 +1,222 @@
+"""Draws of several parts at once, with common random numbers for the inputs they share; summaries over draws.
+
+:func:`joint_draws` draws the priors of one or more SKUs (a what-if's new and old part) from one set of
+uniforms: an input the parts share -- a catalogue NAND die or controller both use, a calibrated constant, a
+shared default, a peer-controller prior -- is one stream, drawn once and entered into every part that uses
+it (common random numbers), so a ratio between the parts moves only with what differs between them. A
+part's own inputs (its file's fields, an entry its file holds inline) are streams of their own, named by the
+part's id: a part compared with itself is drawn identically on both sides and every ratio is exactly 1.
+
+Sampling is :func:`linkmodel.parts.draws.uniforms` and :func:`~linkmodel.parts.draws.sample` (one stream per
+input name, reproducible for the seed), each SKU resolved per draw as
+:func:`~linkmodel.parts.draws.draw_params` resolves it. A draw that makes no drive of any of the parts
+(static power at or above the power cap, ``power_cap`` when one is imposed) is refused for all of them and
+drawn again in the next round, so the draws stay paired.
+
+:func:`stats` gives the median, the 80 % interval and (for a published figure) its quantile of one output
+over draws, as ``--json`` carries them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from linkmodel import parts as _parts
+from linkmodel.parts import draws as _draws
+from linkmodel.parts.files import SpecError
+from linkmodel.parts.priors import Input, priors
+from linkmodel.ssd.power import static_power
+from linkmodel.studies.uncertain import _per_draw as per_draw
+from linkmodel.studies.uncertain import quantile_of, summarize
+
+__all__ = ["Joint", "check_sweep", "joint_draws", "over_draws", "per_draw", "stats", "stream_key"]
+
+#: redraw rounds before giving up (as linkmodel.parts.draws: priors that seldom make a drive)
+_ROUNDS = 20
+
+
+def stream_key(part_id: str, inp: Input) -> str:
+    """The name of an input's random stream: its own name when parts can share it, else prefixed by the part."""
+    return f"{part_id}/{inp.name}" if inp.scope == "part" or inp.own else inp.name
+
+
+@dataclass(frozen=True)
+class Joint:
+    """Several SKUs' drive parameters over the same draws.
+
+    Attributes
+    ----------
+    params : tuple of DriveParams
+        Per part, fields that vary are DataArrays along ``draw`` (``n`` long), draw ``i`` of every part made
+        from the same uniforms.
+    points : tuple of DriveParams
+        Per part, the point resolution (every input at its value; ``power_cap`` imposed when given).
+    inputs : dict of str -> Input
+        The drawn inputs by stream (:func:`stream_key`): a shared input once.
+    values : dict of str -> numpy.ndarray
+        Each stream's ``n`` drawn values [SI].
+    users : dict of str -> tuple of int
+        Each stream's parts (indices into ``params``): more than one for a shared input.
+    seed, n, method, scale, redrawn
+        As :class:`linkmodel.parts.draws.Draws`.
+    """
+
+    params: tuple
+    points: tuple
+    inputs: dict
+    values: dict
+    users: dict
+    seed: int
+    n: int
+    method: str
+    scale: float
+    redrawn: int = 0
+
+
+def _capped(row: dict | None, power_cap: float | None) -> dict | None:
+    """A draw's parameters held to ``power_cap`` [W] (None: it makes no drive under that cap)."""
+    if row is None or power_cap is None:
+        return row
+    row = {**row, "power_cap": float(power_cap)}
+    static = static_power(
+        row["controller_power"], row["dram_power"], row["phy_power"], row["standby_power"], row["dies"]
+    )
+    return row if static < power_cap else None
+
+
+def _round(skus, cat, keys, inputs, x, n: int, peers: bool, power_cap) -> list[list]:
+    """Per part, the rows of one round's ``n`` draws (None where the draw makes no drive)."""
+    out = []
+    for (part, capacity), names in zip(skus, keys, strict=True):
+        own = {name: inputs[key] for key, name in names.items()}
+        xs = {name: x[key] for key, name in names.items()}
+        with _parts.about(part, capacity):
+            out.append([_capped(_draws._one(part, capacity, cat, own, xs, i, peers), power_cap) for i in range(n)])
+    return out
+
+
+def joint_draws(
+    parts,
+    n: int = 1000,
+    seed: int = 0,
+    capacities=None,
+    cat=None,
+    method: str = "mc",
+    scale: float = 1.0,
+    power_cap: float | None = None,
+) -> Joint:
+    """Several SKUs' drive parameters over ``n`` common draws of their priors.
+
+    Parameters
+    ----------
+    parts : sequence of Part or str
+        Parts (ids, spec-file paths or Parts); the same part twice is drawn identically twice.
+    n : int
+        Number of draws.
+    seed : int
+        Seed (>= 0).
+    capacities : sequence of float or None, optional
+        Each SKU's user capacity [B] (default each headline).
+    cat : dict, optional
+        The catalogue.
+    method : {"mc", "sobol", "lhs"}
+        As :func:`linkmodel.parts.draws.draw_params`.
+    scale : float
+        Spread multiplier of every prior (0: every draw at the point values).
+    power_cap : float, optional
+        Hold every part to this cap [W] (a draw whose static power reaches it is refused).
+
+    Returns
+    -------
+    Joint
+
+    Raises
+    ------
+    ValueError
+        A bad method, number of draws, seed or scale; a SpecError when too few draws make drives.
+    """
+    parts = [_parts.part(p) for p in parts]
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 <= scale <= 10:
+        raise ValueError(f"scale: expected a number from 0 to 10, got {scale!r}")
+    cat = _parts.catalogue() if cat is None else cat
+    caps = [None] * len(parts) if capacities is None else list(capacities)
+    skus = list(zip(parts, caps, strict=True))
+    inputs: dict[str, Input] = {}
+    keys: list[dict] = []
+    users: dict[str, tuple] = {}
+    points = []
+    for j, (p, c) in enumerate(skus):
+        own = priors(p, c, cat)
+        keys.append({stream_key(p.id, inp): name for name, inp in own.items()})
+        for key, name in keys[-1].items():
+            inputs.setdefault(key, own[name])
+            users[key] = (*users.get(key, ()), j)
+        with _parts.about(p, c):
+            point, _ = _parts.params_from_part(p, c, cat)
+        points.append(point if power_cap is None else replace(point, power_cap=float(power_cap)))
+    rows: list[list] = [[] for _ in skus]
+    kept: dict[str, list] = {k: [] for k in inputs}
+    refused = 0
+    for r in range(_ROUNDS):
+        u = _draws.uniforms(inputs, n, seed, method, r)
+        x = {}
+        for key, inp in inputs.items():
+            v = _draws.sample(inp.prior, u[key], scale)
+            x[key] = v if inp.bounds is None else np.clip(v, *inp.bounds)
+        got = _round(skus, cat, keys, inputs, x, n, scale > 0, power_cap)
+        for i in range(n):
+            if any(g[i] is None for g in got):
+                refused += 1
+                continue
+            for j, g in enumerate(got):
+                rows[j].append(g[i])
+            for k in inputs:
+                kept[k].append(x[k][i])
+            if len(rows[0]) == n:
+                values = {k: np.array(v, dtype=x[k].dtype) for k, v in kept.items()}
+                params = tuple(_draws._stack(rs, pt) for rs, pt in zip(rows, points, strict=True))
+                made = (int(seed), int(n), method, float(scale), refused)
+                return Joint(params, tuple(points), inputs, values, users, *made)
+    names = " and ".join(p.id for p in parts)
+    raise SpecError(f"priors: fewer than {n} of {_ROUNDS * n} draws make drives of {names} that can run I/O")
+
+
+def stats(samples, published: float | None = None) -> dict:
+    """``{"median", "interval": [low, high]}`` of draws (10th-90th percentile), with ``"quantile"`` of a
+    published value among them when given [units of the draws; quantile 1]."""
+    med, lo, hi = summarize(samples)
+    out: dict = {"median": med, "interval": [lo, hi]}
+    if published is not None:
+        out["quantile"] = quantile_of(samples, published)
+    return out
+
+
+def over_draws(part, params: dict, capacity, cat, n: int, seed: int, coord) -> dict:
+    """A design's parameters (floats, or DataArrays over parameter axes) with every parameter the part's
+    priors move replaced by its ``n`` draws along ``draw`` (a parameter given as an axis keeps the axis).
+
+    ``coord`` is the ``draw`` coordinate (an ``xarray.Variable``); units as the parameters' (SI).
+    """
+    import xarray as xr
+
+    d = _draws.draw_params(part, n, seed, capacity, cat)
+    out = dict(params)
+    for k, v in params.items():
+        new = d.params[k]
+        if not isinstance(v, xr.DataArray) and isinstance(new, xr.DataArray):
+            out[k] = xr.DataArray(new.values, dims="draw", coords={"draw": coord})
+    return out
+
+
+def check_sweep(axes: dict, draws, seed, design_axes) -> None:
+    """Refuse draws beside a design axis (each design would be resolved once per draw), a bad number of draws
+    or a bad seed, in one line naming it."""
+    design = [k for k in axes if k in design_axes]
+    if design:
+        raise ValueError(
+            f"draws: not with design axes ({', '.join(design)}): each design would be resolved once per draw; "
+            "sweep their parameters instead"
+        )
+    _draws.uniforms([], draws, seed)  # checks the number of draws and the seed
