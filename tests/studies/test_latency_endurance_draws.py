@@ -1,6 +1,5 @@
 """QD1 latency, the queue-depth curve and endurance over draws (issue 16, item 3)."""
 
-import numpy as np
 import pytest
 
 from linkmodel.studies import endurance_draws, endurance_view, latency, uncertain
