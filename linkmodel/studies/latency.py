@@ -328,10 +328,11 @@ def report_draws(
     qds=closedloop.QUEUE_DEPTHS,
     polling=False,
     write_ack="buffer",
-    mapping_miss=0.0,
+    mapping_miss=None,
     page_types=None,
     cat=None,
     tail_draws: int = TAIL_DRAWS,
+    span=None,
     method: str = "mc",
     scale: float = 1.0,
 ) -> LatencyDraws:
@@ -350,6 +351,8 @@ def report_draws(
     part = _parts.part(part)
     cat = _parts.catalogue() if cat is None else cat
     d = draw_params(part, n, seed, capacity, cat, method, scale)
+    if span is not None:  # the span the reads cover, as report() takes it
+        d = replace(d, params=replace(d.params, read_span=float(span)), point=replace(d.point, read_span=float(span)))
     path, _ = latency_draws.path_draws(part, n, seed, cat, method, scale, **_polled(polling, write_ack, mapping_miss))
     qds = sorted(set(qds))
     _check_reads_only(io, None, None, page_types)
