@@ -1,179 +1,317 @@
-"""Calibration of the four shared power constants no vendor publishes.
+"""Bayesian calibration of the four shared constants no vendor publishes, with a per-class model discrepancy.
 
-Die program power (W per die while programming), the fixed share of a
-controller's full-load power (drawn at idle too), the data-path energy per
-byte the model does not itemise (DRAM buffer traffic, NAND I/O beyond the bus
-energy) and the controller's energy per NVMe command (command fetch, FTL
-lookup, completion, interrupt) are not published for any current part, yet
-they set every power-capped figure. They are calibrated *once, for all
-parts*, by least squares of the log errors over the power-sensitive vendor
-figures of the bundled parts (sequential write, random read, read
-efficiency, read and write power, idle power), on a grid. The same four
-numbers then serve every part; nothing is per part.
+Die program power (W per die while programming), the fixed share of a controller's full-load power (drawn at
+idle too), the data-path energy per byte the model does not itemise and the controller's energy per NVMe
+command are not published for any current part, yet they set every power-capped figure. They are
+calibrated *once, for all parts*: figure i of part g, published y_i, predicted m_i(theta) with every other
+input at its value, is read as (uncertainty.md §1.2, Kennedy-O'Hagan's discrepancy with a white-noise
+kernel on the log scale)::
 
-Only confirmed vendor figures take part, no power figure equal to the
-part's power cap (a power-bound prediction equals it by construction), and
-no figure whose prediction none of the constants moves (bound by dies,
-channels or the link at every grid point).
+    ln y_i = ln m_i(theta) + delta_i,   delta_i ~ N(0, sigma_c(i)^2)
 
-Run ``python -m linkmodel.studies.calibrate`` to re-derive them and print the
-leave-one-out check: for each part, the constants re-derived without that
-part's figures, and its errors under them. The stored values live in
-``data/catalogue/calibration.toml``; ``tests/test_calibration.py`` checks
-that they are what the procedure gives.
+one sigma per figure class c (sequential read, sequential write, random read, random write, power and
+efficiency), sampled with theta. Priors (:data:`PRIORS`): log-normal or uniform from each constant's
+plausible range, the basis written beside it; half-normal(0.5) on each sigma. The posterior is sampled with
+emcee (:mod:`linkmodel.studies.posterior`), every walker of a call evaluated by one drive-model call per
+workload: the SKUs' parameters, resolved with the constants as DataArrays along ``walker``, are stacked
+along ``fig``.
+
+Figures: the confirmed vendor figures (``up_to``, ``typical``, ``max``, ``derived``) of the drive model's
+workloads, not those that set an input, no power figure equal to the part's power cap (a power-bound
+prediction equals it by construction), no mixed or highest-average-power figure. A figure that no draw of
+the priors moves (bound by dies, channels or the link) is evaluated once; it still informs its class's
+sigma.
+
+``python -m linkmodel.studies.calibrate [--seed S] [--steps N]`` samples it and writes
+``data/catalogue/calibration.toml`` (:func:`linkmodel.parts.calibration.load_posterior` reads it); ``--loo``
+prints the leave-one-part-out table instead (:mod:`linkmodel.studies.loo`). The point value the model
+uses is each constant's posterior median.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from linkmodel import parts as _parts
-from linkmodel.parts import bundled_parts, catalogue, stored
+from linkmodel.parts.calibration import CONSTANTS
+from linkmodel.parts.priorspec import Prior
 from linkmodel.ssd import drive
+from linkmodel.ssd.params import PARAMETERS, DriveParams
+from linkmodel.studies import posterior
+from linkmodel.studies.figures import CLASSES as FIGURE_CLASSES
+from linkmodel.studies.figures import PREDICTED
 
 __all__ = [
-    "GRID",
+    "CLASSES",
+    "DEFAULT_SEED",
+    "DEFAULT_STEPS",
     "METRICS",
+    "PRIORS",
+    "SIGMA_SCALE",
     "VENDOR_KINDS",
-    "Sample",
-    "fit",
-    "leave_one_out",
-    "main",
-    "samples",
+    "Figure",
+    "Problem",
+    "calibrate",
+    "figures",
 ]
 
-#: vendor figures the power constants move: metric -> (workload, predicted quantity)
-METRICS = {
-    "seq_write": ("seq_write", "throughput"),
-    "read_efficiency": ("seq_read", "efficiency"),
-    "seq_read_power": ("seq_read", "power"),
-    "seq_write_power": ("seq_write", "power"),
-    "idle_power": ("seq_read", "static_power"),
-    "rand_read": ("rand_read", "iops"),
-}
+#: the metrics calibrated on: the drive model's workload figures (a mixed rate runs the closed loop at the
+#: vendor's depth and the highest average power needs every workload: neither is a single-workload figure)
+METRICS = tuple(
+    m for m, (wl, _) in PREDICTED.items() if wl in drive.WORKLOADS and m != "mixed_70_30" and m in FIGURE_CLASSES
+)
+#: the discrepancy classes: validate's metric classes of those metrics
+CLASSES = tuple(dict.fromkeys(FIGURE_CLASSES[m] for m in METRICS))
 VENDOR_KINDS = ("up_to", "typical", "max", "derived")
-#: the grid: constant -> values (SI)
-GRID = {
-    "program_power": np.round(np.arange(0.02, 0.5001, 0.01), 4),  # W per die
-    "controller_fixed_fraction": np.round(np.arange(0.0, 1.0001, 0.02), 4),  # 1
-    "controller_energy": np.round(np.arange(0.0, 1.0001e-9, 0.02e-9), 13),  # J per byte
-    "command_energy": np.round(np.arange(0.0, 3.0001e-6, 0.25e-6), 12),  # J per NVMe command
+#: half-normal scale of every class's log-error sigma [1] (uncertainty.md §1.2: "typically within +-50 %",
+#: a judgement)
+SIGMA_SCALE = 0.5
+DEFAULT_STEPS = 1500
+DEFAULT_SEED = 2026
+
+#: priors of the constants (SI): a log-normal's range is its central 90 % interval (median at the value), a
+#: uniform's its bounds (docs/uncertainty.md "Calibration")
+PRIORS = {
+    "program_power": Prior(
+        math.sqrt(0.05 * 0.4),
+        0.05,
+        0.4,
+        "lognormal",
+        basis="a die programming draws a few tens of mA (ICC) at 2.5-3.3 V (VCC): 0.05-0.4 W; planar-era "
+        "simulators use 25 mA x 3.3 V = 83 mW per operation (ssd_modeling.md §6.1)",
+    ),
+    "controller_fixed_fraction": Prior(
+        0.5,
+        0.0,
+        1.0,
+        "uniform",
+        basis="a share of the controller's full-load power drawn whatever the load (cores, clocks, SRAM, "
+        "leakage): nothing published, any share from none to all",
+    ),
+    "controller_energy": Prior(
+        math.sqrt(0.08e-9 * 0.8e-9),
+        0.08e-9,
+        0.8e-9,
+        "lognormal",
+        basis="10-100 pJ/bit (0.08-0.8 nJ/B): LDPC decoding, DRAM buffer accesses and NAND I/O are each of "
+        "order 10 pJ/bit",
+    ),
+    "command_energy": Prior(
+        math.sqrt(0.2e-6 * 2e-6),
+        0.2e-6,
+        2e-6,
+        "lognormal",
+        basis="one embedded core of ~0.3 W busy ~3 us per command is ~1 uJ; at a Gen5 drive's 3.5 M random "
+        "reads it must stay below a 7-10 W controller's full-load power, under 2 uJ",
+    ),
 }
+#: z of the 95th percentile, Phi^-1(0.95) (uncertainty.md oracle 1)
+_Z90 = 1.6448536269514722
 
 
 @dataclass(frozen=True)
-class Sample:
-    """One vendor figure and the model's predictions over the constants' grid."""
+class Figure:
+    """One published figure the calibration fits (SI units: B/s, 1/s, W, B/s/W)."""
 
     part: str
     metric: str
     capacity: float
+    block: float
     published: float
-    grid: np.ndarray  # predictions, one axis per constant in GRID order
+
+    @property
+    def cls(self) -> str:
+        """The figure's discrepancy class."""
+        return FIGURE_CLASSES[self.metric]
 
 
-def samples(parts=None, cat=None) -> list[Sample]:
-    """Predictions of every power-sensitive confirmed vendor figure over the grid."""
-    import xarray as xr
-
-    cat = catalogue() if cat is None else cat
-    parts = bundled_parts() if parts is None else parts
-    axes = {k: xr.DataArray(v, dims=k) for k, v in GRID.items()}
+def figures(parts=None) -> list[Figure]:
+    """The figures the calibration fits (module docstring), in part order."""
     out = []
-    for part in parts:
+    for part in _parts.bundled_parts() if parts is None else parts:
+        cap = part.get("power_cap") if "power_cap" in part.fields else None
         for pub in part.published:
-            if pub.metric not in METRICS or pub.kind not in VENDOR_KINDS or not pub.confirmed:
-                continue  # unconfirmed (secondary-source) figures do not set shared constants
-            if (
-                pub.metric != "idle_power"
-                and pub.metric.endswith("_power")
-                and np.isclose(pub.value, part.get("power_cap"))
-            ):
-                continue  # a power figure equal to the cap: a power-bound prediction equals it by construction
-            params, _ = _parts.params_from_part(part, pub.capacity, cat, constants=axes)
-            wl_name, q = METRICS[pub.metric]
-            base = drive.WORKLOADS[wl_name]
-            ds = drive.evaluate(params, drive.Workload(wl_name, pub.block_size, base.read_fraction, base.random))
-            da = ds[q].broadcast_like(ds["power"]).transpose(*GRID)
-            grid = np.asarray(da.values, dtype=np.float32)
-            if grid.min() == grid.max():
-                continue  # bound by a stage no constant moves (dies, channels, link): it cannot inform the fit
-            out.append(Sample(part.id, pub.metric, pub.capacity, pub.value, grid))
+            if pub.metric not in METRICS or pub.kind not in VENDOR_KINDS or not pub.confirmed or pub.sets:
+                continue
+            power = pub.metric != "idle_power" and pub.metric.endswith("_power")
+            if power and cap is not None and np.isclose(pub.value, cap):
+                continue
+            out.append(Figure(part.id, pub.metric, pub.capacity, pub.block_size, pub.value))
     return out
 
 
-def fit(samples_, exclude: str | None = None):
-    """Grid point minimising the summed squared log error.
+def _stack(items: list[DriveParams], k: int, static: dict) -> DriveParams:
+    """One DriveParams over figures (axis 1) and walkers (axis 0, where a field varies with the constants).
+
+    ``static`` caches the fields no constant moves (the same at every call for these items).
+    """
+    if not static:
+        for name in PARAMETERS:
+            vals = [it[name] for it in items]
+            if all(np.ndim(v) == 0 for v in vals):
+                a = np.array(vals, dtype=float)
+                static[name] = a[0] if np.all(a == a[0]) or np.all(np.isnan(a)) else a[None, :]
+    out = dict(static)
+    for name in PARAMETERS:
+        if name not in static:
+            out[name] = np.stack([np.broadcast_to(np.asarray(it[name], dtype=float), (k,)) for it in items], axis=1)
+    return DriveParams.from_mapping(out)
+
+
+class Problem:
+    """The figures' predictions as a function of the constants, and the log posterior (vectorized).
+
+    Sampled coordinates: ``ln x`` of a log-normal constant, ``x`` of a uniform one, ``ln sigma`` per class.
+    """
+
+    def __init__(self, figs: list[Figure], cat=None):
+        if not figs:
+            raise ValueError("figures: none to calibrate on")
+        self.figs = figs
+        self.cat = _parts.catalogue() if cat is None else cat
+        self.parts = {f.part: _parts.part(f.part) for f in figs}
+        self.names = (*CONSTANTS, *(f"sigma.{c}" for c in CLASSES))
+        self.log_y = np.log([f.published for f in figs])
+        self.cls = np.array([CLASSES.index(f.cls) for f in figs])
+        self.groups: dict[str, list[int]] = {}
+        self._static: dict[tuple, dict] = {}
+        for i, f in enumerate(figs):
+            self.groups.setdefault(PREDICTED[f.metric][0], []).append(i)
+        self.active = np.arange(len(figs))
+        self.fixed = np.full(len(figs), np.nan)
+        probe = self.to_si(self.prior_draws(np.random.default_rng(0), 16))
+        m = self.predict(probe)
+        moved = np.any(m != m[0], axis=0)
+        self.fixed[~moved], self.active = m[0, ~moved], np.flatnonzero(moved)
+
+    # --- coordinates and prior ---------------------------------------------------------------------
+    def to_si(self, coords) -> np.ndarray:
+        """Constants [SI] ``(k, 4)`` from sampled coordinates ``(k, >= 4)``."""
+        c = np.asarray(coords, dtype=float)[:, : len(CONSTANTS)]
+        return np.column_stack(
+            [np.exp(c[:, j]) if PRIORS[n].shape == "lognormal" else c[:, j] for j, n in enumerate(CONSTANTS)]
+        )
+
+    def log_prior(self, coords) -> np.ndarray:
+        """Log prior density of sampled coordinates ``(k, ndim)`` (up to a constant; -inf off the support)."""
+        c = np.asarray(coords, dtype=float)
+        lp = np.zeros(c.shape[0])
+        for j, name in enumerate(CONSTANTS):
+            p = PRIORS[name]
+            if p.shape == "lognormal":
+                sd = math.log(p.hi / p.lo) / (2 * _Z90)
+                lp += -0.5 * ((c[:, j] - math.log(p.value)) / sd) ** 2
+            else:
+                lp += np.where((c[:, j] >= p.lo) & (c[:, j] <= p.hi), 0.0, -np.inf)
+        return lp + posterior.half_normal_log_sigma(c[:, len(CONSTANTS) :], SIGMA_SCALE).sum(axis=1)
+
+    def prior_draws(self, rng, n: int) -> np.ndarray:
+        """``n`` draws of the sampled coordinates from the constants' priors (sigmas at 0.2) ``(n, ndim)``."""
+        cols = []
+        for name in CONSTANTS:
+            p = PRIORS[name]
+            if p.shape == "lognormal":
+                cols.append(rng.normal(math.log(p.value), math.log(p.hi / p.lo) / (2 * _Z90), n))
+            else:
+                cols.append(rng.uniform(p.lo, p.hi, n))
+        return np.column_stack([*cols, np.full((n, len(CLASSES)), math.log(0.2))])
+
+    def start(self) -> tuple[np.ndarray, np.ndarray]:
+        """Centre and width of the walkers' starting ball: the priors' medians, sigmas at 0.2."""
+        centre = self.prior_draws(np.random.default_rng(0), 1)[0]
+        for j, name in enumerate(CONSTANTS):
+            p = PRIORS[name]
+            centre[j] = math.log(p.value) if p.shape == "lognormal" else p.value
+        return centre, np.full(centre.size, 0.05)
+
+    # --- the model ---------------------------------------------------------------------------------
+    def predict(self, consts) -> np.ndarray:
+        """Predictions ``(k, n_figures)`` [SI] at constants ``(k, 4)`` [SI]: one drive-model call per workload."""
+        consts = np.asarray(consts, dtype=float)
+        k = consts.shape[0]
+        out = np.tile(self.fixed, (k, 1))
+        active = set(self.active.tolist())
+        given = {n: consts[:, j] for j, n in enumerate(CONSTANTS)}
+        resolved: dict[tuple, DriveParams] = {}
+        for wl_name, idx in self.groups.items():
+            idx = [i for i in idx if i in active]
+            if not idx:
+                continue
+            for i in idx:
+                f = self.figs[i]
+                if (f.part, f.capacity) not in resolved:
+                    part = self.parts[f.part]
+                    with _parts.about(part, f.capacity):
+                        resolved[f.part, f.capacity] = _parts.params_from_part(part, f.capacity, self.cat, given)[0]
+            static = self._static.setdefault((wl_name, *idx), {})
+            params = _stack([resolved[self.figs[i].part, self.figs[i].capacity] for i in idx], k, static)
+            base = drive.WORKLOADS[wl_name]
+            size = np.array([[self.figs[i].block for i in idx]])
+            ds = drive.evaluate(params, drive.Workload(wl_name, size, base.read_fraction, base.random))
+            for q in {PREDICTED[self.figs[i].metric][1] for i in idx}:
+                vals = np.broadcast_to(np.asarray(ds[q].values, dtype=float), (k, len(idx)))
+                cols = [j for j, i in enumerate(idx) if PREDICTED[self.figs[i].metric][1] == q]
+                out[:, [idx[j] for j in cols]] = vals[:, cols]
+        return out
+
+    def log_posterior(self, coords) -> np.ndarray:
+        """Log posterior ``(k,)`` of sampled coordinates ``(k, ndim)`` (up to a constant; -inf off support)."""
+        c = np.asarray(coords, dtype=float)
+        lp = self.log_prior(c)
+        out = np.full(c.shape[0], -np.inf)
+        ok = np.isfinite(lp)
+        if not ok.any():
+            return out
+        m = self.predict(self.to_si(c[ok]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = self.log_y - np.log(m)
+            sig = np.exp(c[ok, len(CONSTANTS) :])[:, self.cls]
+            ll = np.sum(-np.log(sig) - 0.5 * (r / sig) ** 2, axis=1)
+        out[ok] = np.where(np.isfinite(ll), lp[ok] + ll, -np.inf)
+        return out
+
+    def si_draws(self, coords) -> dict[str, np.ndarray]:
+        """Draws of the sampled coordinates as SI values: constant or ``sigma.<class>`` -> array."""
+        c = np.asarray(coords, dtype=float)
+        si = self.to_si(c)
+        out = {n: si[:, j] for j, n in enumerate(CONSTANTS)}
+        out.update({n: np.exp(c[:, len(CONSTANTS) + j]) for j, n in enumerate(self.names[len(CONSTANTS) :])})
+        return out
+
+
+def calibrate(
+    steps: int = DEFAULT_STEPS, seed: int = DEFAULT_SEED, exclude: str | None = None, figs=None, walkers=None
+) -> tuple[Problem, posterior.Chain]:
+    """Sample the posterior of the constants and the class sigmas.
 
     Parameters
     ----------
-    samples_ : list of Sample
+    steps : int
+        Ensemble steps.
+    seed : int
+        Seed (the same seed gives the same chain on the same numpy build).
     exclude : str, optional
-        A part id whose figures are left out (leave-one-out).
+        A part id whose figures are left out (leave-one-part-out).
+    figs : list of Figure, optional
+        Default :func:`figures`.
+    walkers : int, optional
+        Default ``max(32, 4 ndim)``.
 
     Returns
     -------
-    (dict of constant -> value (SI), rms log error)
+    (Problem, Chain)
     """
-    used = [s for s in samples_ if s.part != exclude]
-    cost = sum(np.log(s.grid / s.published) ** 2 for s in used)
-    idx = np.unravel_index(int(np.argmin(cost)), cost.shape)
-    best = {k: float(GRID[k][i]) for k, i in zip(GRID, idx, strict=True)}
-    return best, float(np.sqrt(cost[idx] / len(used)))
-
-
-def _index(constants: dict) -> tuple:
-    return tuple(int(np.argmin(np.abs(GRID[k] - constants[k]))) for k in GRID)
-
-
-def leave_one_out(samples_) -> list[dict]:
-    """For each part: constants fitted without it, and its errors under them."""
-    rows = []
-    for pid in sorted({s.part for s in samples_}):
-        best, _ = fit(samples_, exclude=pid)
-        idx = _index(best)
-        for s in samples_:
-            if s.part == pid:
-                rows.append(
-                    {
-                        "part": pid,
-                        "metric": s.metric,
-                        "capacity": s.capacity,
-                        "published": s.published,
-                        "predicted": float(s.grid[idx]),
-                        "error": float(s.grid[idx] / s.published - 1),
-                        **best,
-                    }
-                )
-    return rows
-
-
-def _fmt(c: dict) -> str:
-    return (
-        f"pp {c['program_power']:.2f} W, f {c['controller_fixed_fraction']:.2f}, "
-        f"e {c['controller_energy'] * 1e9:.2f} nJ/B, c {c['command_energy'] * 1e6:.2f} uJ/command"
-    )
-
-
-def main() -> None:  # pragma: no cover - a reporting script
-    """Re-derive the constants and print the leave-one-out check."""
-    s = samples()
-    best, rms = fit(s)
-    print(f"{len(s)} vendor figures from {len({x.part for x in s})} parts")
-    print(f"fit: {_fmt(best)}; rms log error {rms:.3f}")
-    print(f"stored: {_fmt(stored())}")
-    idx = _index(best)
-    print("in-sample errors:")
-    for x in s:
-        print(f"  {x.part:26} {x.capacity / 1e12:7.2f} TB {x.metric:16} {100 * (x.grid[idx] / x.published - 1):+6.1f}%")
-    print("leave-one-out (constants re-derived without the part):")
-    for r in leave_one_out(s):
-        print(
-            f"  {r['part']:26} {r['capacity'] / 1e12:7.2f} TB {r['metric']:16} {100 * r['error']:+6.1f}%  ({_fmt(r)})"
-        )
+    figs = figures() if figs is None else figs
+    prob = Problem([f for f in figs if f.part != exclude])
+    centre, spread = prob.start()
+    chain = posterior.run(prob.log_posterior, centre, spread, prob.names, steps, seed, walkers)
+    return prob, chain
 
 
 if __name__ == "__main__":  # pragma: no cover
+    from linkmodel.studies.calibrate_cli import main
+
     main()
