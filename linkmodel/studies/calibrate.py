@@ -12,9 +12,10 @@ kernel on the log scale)::
 one sigma per figure class c (sequential read, sequential write, random read, random write, power and
 efficiency), sampled with theta. Priors (:data:`PRIORS`): log-normal or uniform from each constant's
 plausible range, the basis written beside it; half-normal(0.5) on each sigma. The posterior is sampled with
-emcee (:mod:`linkmodel.studies.posterior`), every walker of a call evaluated by one drive-model call per
-workload: the SKUs' parameters, resolved with the constants as DataArrays along ``walker``, are stacked
-along ``fig``.
+emcee (:mod:`linkmodel.studies.posterior`, differential-evolution moves), every walker of a call evaluated
+by two drive-model calls (sequential and random figures): the SKUs' parameters, one row per walker, are
+stacked one column per figure, with each figure's I/O size and read share. The constants enter a SKU's
+parameters affinely; the affine map is measured from one resolution per SKU and checked (``_linearize``).
 
 Figures: the confirmed vendor figures (``up_to``, ``typical``, ``max``, ``derived``) of the drive model's
 workloads, not those that set an input, no power figure equal to the part's power cap (a power-bound
@@ -31,6 +32,7 @@ uses is each constant's posterior median.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,7 +71,7 @@ VENDOR_KINDS = ("up_to", "typical", "max", "derived")
 #: half-normal scale of every class's log-error sigma [1] (uncertainty.md §1.2: "typically within +-50 %",
 #: a judgement)
 SIGMA_SCALE = 0.5
-DEFAULT_STEPS = 1500
+DEFAULT_STEPS = 2500
 DEFAULT_SEED = 2026
 
 #: priors of the constants (SI): a log-normal's range is its central 90 % interval (median at the value), a
@@ -143,7 +145,7 @@ def figures(parts=None) -> list[Figure]:
     return out
 
 
-def _stack(items: list[DriveParams], k: int, static: dict) -> DriveParams:
+def _stack(items: list[Mapping], k: int, static: dict) -> DriveParams:
     """One DriveParams over figures (axis 1) and walkers (axis 0, where a field varies with the constants).
 
     ``static`` caches the fields no constant moves (the same at every call for these items).
@@ -176,10 +178,11 @@ class Problem:
         self.names = (*CONSTANTS, *(f"sigma.{c}" for c in CLASSES))
         self.log_y = np.log([f.published for f in figs])
         self.cls = np.array([CLASSES.index(f.cls) for f in figs])
-        self.groups: dict[str, list[int]] = {}
+        self.groups: dict[bool, list[int]] = {}  # random access or not -> figures (one drive-model call each)
         self._static: dict[tuple, dict] = {}
+        self._lin: dict[tuple, tuple | None] = {}
         for i, f in enumerate(figs):
-            self.groups.setdefault(PREDICTED[f.metric][0], []).append(i)
+            self.groups.setdefault(drive.WORKLOADS[PREDICTED[f.metric][0]].random, []).append(i)
         self.active = np.arange(len(figs))
         self.fixed = np.full(len(figs), np.nan)
         probe = self.to_si(self.prior_draws(np.random.default_rng(0), 16))
@@ -229,33 +232,76 @@ class Problem:
 
     # --- the model ---------------------------------------------------------------------------------
     def predict(self, consts) -> np.ndarray:
-        """Predictions ``(k, n_figures)`` [SI] at constants ``(k, 4)`` [SI]: one drive-model call per workload."""
+        """Predictions ``(k, n_figures)`` [SI] at constants ``(k, 4)`` [SI]: one drive-model call for the
+        sequential figures and one for the random ones (read share and I/O size per figure)."""
         consts = np.asarray(consts, dtype=float)
         k = consts.shape[0]
         out = np.tile(self.fixed, (k, 1))
         active = set(self.active.tolist())
-        given = {n: consts[:, j] for j, n in enumerate(CONSTANTS)}
-        resolved: dict[tuple, DriveParams] = {}
-        for wl_name, idx in self.groups.items():
+        resolved: dict[tuple, Mapping] = {}
+        for random, idx in self.groups.items():
             idx = [i for i in idx if i in active]
             if not idx:
                 continue
             for i in idx:
-                f = self.figs[i]
-                if (f.part, f.capacity) not in resolved:
-                    part = self.parts[f.part]
-                    with _parts.about(part, f.capacity):
-                        resolved[f.part, f.capacity] = _parts.params_from_part(part, f.capacity, self.cat, given)[0]
-            static = self._static.setdefault((wl_name, *idx), {})
+                key = (self.figs[i].part, self.figs[i].capacity)
+                if key not in resolved:
+                    resolved[key] = self._params(key, consts)
+            static = self._static.setdefault((random, *idx), {})
             params = _stack([resolved[self.figs[i].part, self.figs[i].capacity] for i in idx], k, static)
-            base = drive.WORKLOADS[wl_name]
             size = np.array([[self.figs[i].block for i in idx]])
-            ds = drive.evaluate(params, drive.Workload(wl_name, size, base.read_fraction, base.random))
+            reads = np.array([[drive.WORKLOADS[PREDICTED[self.figs[i].metric][0]].read_fraction for i in idx]])
+            ds = drive.evaluate(params, drive.Workload("calibration", size, reads, random))
             for q in {PREDICTED[self.figs[i].metric][1] for i in idx}:
                 vals = np.broadcast_to(np.asarray(ds[q].values, dtype=float), (k, len(idx)))
                 cols = [j for j, i in enumerate(idx) if PREDICTED[self.figs[i].metric][1] == q]
                 out[:, [idx[j] for j in cols]] = vals[:, cols]
         return out
+
+    def _resolve(self, key: tuple, consts) -> DriveParams:
+        part = self.parts[key[0]]
+        given = {n: consts[:, j] for j, n in enumerate(CONSTANTS)}
+        with _parts.about(part, key[1]):
+            return _parts.params_from_part(part, key[1], self.cat, given)[0]
+
+    def _params(self, key: tuple, consts) -> Mapping:
+        """A SKU's drive parameters at constants ``(k, 4)`` [SI]: from its affine map when it has one."""
+        if key not in self._lin:
+            self._lin[key] = self._linearize(key)
+        lin = self._lin[key]
+        if lin is None:
+            return self._resolve(key, consts)
+        theta0, base, slopes = lin
+        d = consts - theta0
+        return {**base, **{n: base[n] + d @ slope for n, slope in slopes.items()}}
+
+    def _linearize(self, key: tuple):
+        """(theta0, parameters at theta0, slope per parameter the constants move), or None.
+
+        The resolution (linkmodel.parts.rules) enters the constants affinely (program power as is; the fixed
+        share times the full-load power; the data-path energy plus the rest of it per byte; the command
+        energy as is); the map is measured from one resolution at 7 points (the priors' medians, a step in
+        each constant, two far points) and used only when the two far points lie on it to 1e-9, else every
+        call resolves the SKU.
+        """
+        theta0 = np.array([PRIORS[n].value for n in CONSTANTS])
+        deltas = 0.1 * theta0
+        far = theta0 * np.array([[0.5, 0.3, 1.8, 2.5], [1.7, 1.6, 0.4, 0.3]])
+        pts = np.vstack([theta0, theta0 + np.diag(deltas), far])
+        p = self._resolve(key, pts)
+        base, slopes = {}, {}
+        for name in PARAMETERS:
+            v = np.broadcast_to(np.asarray(p[name], dtype=float), (len(pts),))
+            if np.all(v == v[0]) or np.all(np.isnan(v)):
+                base[name] = float(v[0])
+                continue
+            if not np.all(np.isfinite(v)):
+                return None
+            slope = (v[1:5] - v[0]) / deltas
+            if not np.allclose(v[0] + (far - theta0) @ slope, v[5:], rtol=1e-9, atol=0):
+                return None
+            base[name], slopes[name] = float(v[0]), slope
+        return theta0, base, slopes
 
     def log_posterior(self, coords) -> np.ndarray:
         """Log posterior ``(k,)`` of sampled coordinates ``(k, ndim)`` (up to a constant; -inf off support)."""
@@ -312,6 +358,6 @@ def calibrate(
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from linkmodel.studies.calibrate_cli import main
+    from linkmodel.studies.calibrate_run import main
 
     main()
