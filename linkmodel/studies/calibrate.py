@@ -112,6 +112,13 @@ PRIORS = {
 }
 #: z of the 95th percentile, Phi^-1(0.95) (uncertainty.md oracle 1)
 _Z90 = 1.6448536269514722
+#: metric -> its standard workload (I/O size replaced by the figure's, read share and access pattern kept)
+_WORKLOAD = {m: drive.WORKLOADS[str(PREDICTED[m][0])] for m in METRICS}
+
+
+def _log_sd(p: Prior) -> float:
+    """A log-normal prior's log-sd: its range is the central 90 % interval [1]."""
+    return math.log(float(p.hi or 1.0) / float(p.lo or 1.0)) / (2 * _Z90)
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,7 @@ class Problem:
         self._static: dict[tuple, dict] = {}
         self._lin: dict[tuple, tuple | None] = {}
         for i, f in enumerate(figs):
-            self.groups.setdefault(drive.WORKLOADS[PREDICTED[f.metric][0]].random, []).append(i)
+            self.groups.setdefault(_WORKLOAD[f.metric].random, []).append(i)
         self.active = np.arange(len(figs))
         self.fixed = np.full(len(figs), np.nan)
         probe = self.to_si(self.prior_draws(np.random.default_rng(0), 16))
@@ -205,7 +212,7 @@ class Problem:
         for j, name in enumerate(CONSTANTS):
             p = PRIORS[name]
             if p.shape == "lognormal":
-                sd = math.log(p.hi / p.lo) / (2 * _Z90)
+                sd = _log_sd(p)
                 lp += -0.5 * ((c[:, j] - math.log(p.value)) / sd) ** 2
             else:
                 lp += np.where((c[:, j] >= p.lo) & (c[:, j] <= p.hi), 0.0, -np.inf)
@@ -217,9 +224,9 @@ class Problem:
         for name in CONSTANTS:
             p = PRIORS[name]
             if p.shape == "lognormal":
-                cols.append(rng.normal(math.log(p.value), math.log(p.hi / p.lo) / (2 * _Z90), n))
+                cols.append(rng.normal(math.log(p.value), _log_sd(p), n))
             else:
-                cols.append(rng.uniform(p.lo, p.hi, n))
+                cols.append(rng.uniform(float(p.lo or 0.0), float(p.hi or 0.0), n))
         return np.column_stack([*cols, np.full((n, len(CLASSES)), math.log(0.2))])
 
     def start(self) -> tuple[np.ndarray, np.ndarray]:
@@ -250,7 +257,7 @@ class Problem:
             static = self._static.setdefault((random, *idx), {})
             params = _stack([resolved[self.figs[i].part, self.figs[i].capacity] for i in idx], k, static)
             size = np.array([[self.figs[i].block for i in idx]])
-            reads = np.array([[drive.WORKLOADS[PREDICTED[self.figs[i].metric][0]].read_fraction for i in idx]])
+            reads = np.array([[_WORKLOAD[self.figs[i].metric].read_fraction for i in idx]])
             ds = drive.evaluate(params, drive.Workload("calibration", size, reads, random))
             for q in {PREDICTED[self.figs[i].metric][1] for i in idx}:
                 vals = np.broadcast_to(np.asarray(ds[q].values, dtype=float), (k, len(idx)))

@@ -67,6 +67,7 @@ def _floats(xs, digits: int = 5) -> str:
 def render(prob: calibrate.Problem, chain: posterior.Chain, seconds: float, peak_mb: float, date: str) -> str:
     """The calibration file's TOML text (schema linkmodel-calibration/2) for a run."""
     draws = prob.si_draws(chain.draws)
+    taus = [f"{_q(n)} = {t:.1f}" for n, t in zip(prob.names, chain.autocorr, strict=True)]
     keep = np.linspace(0, len(chain.draws) - 1, min(KEEP, len(chain.draws))).round().astype(int)
     lines = [
         "# Shared constants calibrated once for all parts: a posterior (linkmodel/studies/calibrate.py).",
@@ -89,7 +90,7 @@ def render(prob: calibrate.Problem, chain: posterior.Chain, seconds: float, peak
         f"figures_moved = {len(prob.active)}",
         f"acceptance = {chain.acceptance:.3f}",
         f"acceptance_range = {_floats(chain.acceptance_range, 3)}",
-        f"autocorr_steps = {{ {', '.join(f'{_q(n)} = {t:.1f}' for n, t in zip(prob.names, chain.autocorr, strict=True))} }}",
+        f"autocorr_steps = {{ {', '.join(taus)} }}",
         f"chain_autocorr_times = {chain.taus:.1f}",
         f"effective_draws = {chain.effective:.0f}",
         f"thinned_draws = {len(chain.draws)}",
@@ -115,7 +116,9 @@ def render(prob: calibrate.Problem, chain: posterior.Chain, seconds: float, peak
 def _report(prob: calibrate.Problem, chain: posterior.Chain, seconds: float, peak_mb: float) -> None:
     draws = prob.si_draws(chain.draws)
     print(f"{len(prob.figs)} vendor figures from {len(prob.parts)} parts ({len(prob.active)} moved by the constants)")
-    print(f"{chain.walkers} walkers x {chain.steps} steps, seed {chain.seed}; burn-in {chain.discard}, thin {chain.thin}")
+    print(
+        f"{chain.walkers} walkers x {chain.steps} steps, seed {chain.seed}; burn-in {chain.discard}, thin {chain.thin}"
+    )
     print("| parameter | median | 10 % | 90 % | autocorr. time [steps] |")
     print("|---|---|---|---|---|")
     for n, t in zip(prob.names, chain.autocorr, strict=True):

@@ -161,7 +161,7 @@ def run(
     sampler.run_mcmc(p0, steps, progress=False)
     tau = np.asarray(sampler.get_autocorr_time(tol=0), dtype=float)
     tmax = float(np.nanmax(tau)) if np.all(np.isfinite(tau)) else float(steps)
-    discard = min(int(math.ceil(BURN_TAUS * tmax)), steps // 2)
+    discard = min(math.ceil(BURN_TAUS * tmax), steps // 2)
     thin = max(1, int(tmax // 2))
     acc = sampler.acceptance_fraction
     return Chain(

@@ -64,7 +64,7 @@ def test_bundled_file_loads_and_point_values_are_medians():
         ("value = 0.28", "value = 1.5", "controller_fixed_fraction.value: 1.5 out of its plausible range"),
         ("value_j = 1.0e-6", "value_j = -1.0e-6", "command_energy.value_j: -1e-06 J out of"),
         ("p10 = 0.21", "p10 = 0.24", "program_power: expected p10 <= value_w <= p90"),
-        ('median = 0.2, p90 = 0.25', 'median = 0.3, p90 = 0.25', "discrepancy.random read: expected p10 <= median"),
+        ("median = 0.2, p90 = 0.25", "median = 0.3, p90 = 0.25", "discrepancy.random read: expected p10 <= median"),
         ("command_energy = [1e-6, ", "command_energy = [1e-6, 1e-6, ", "draws: every column must hold the same number"),
         ("program_power = [0.2, ", "program_power = [-0.2, ", "draws.program_power[0]: -0.2 out of"),
         ('"sigma.random read" = ', '"sigma.seq" = ', "draws.sigma.random read: expected a list"),
@@ -113,5 +113,8 @@ def test_scale_zero_puts_the_constants_at_their_point_values():
 
 
 def test_use_draws_refuses_incomplete_draws():
-    with pytest.raises(ValueError, match="draws: missing controller_fixed_fraction, controller_energy, command_energy"), use_draws({"program_power": [0.2]}):
+    with (
+        pytest.raises(ValueError, match="draws: missing controller_fixed_fraction, controller_energy, command_energy"),
+        use_draws({"program_power": [0.2]}),
+    ):
         pass

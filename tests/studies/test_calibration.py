@@ -35,7 +35,13 @@ def test_one_vectorized_call_equals_one_model_call_per_figure(figs):
     consts = np.array([[0.2, 0.3, 0.3e-9, 0.8e-6], [0.1, 0.5, 0.6e-9, 1.5e-6]])
     got = prob.predict(consts)
     for w in range(2):
-        given = dict(zip(("program_power", "controller_fixed_fraction", "controller_energy", "command_energy"), consts[w], strict=True))
+        given = dict(
+            zip(
+                ("program_power", "controller_fixed_fraction", "controller_energy", "command_energy"),
+                consts[w],
+                strict=True,
+            )
+        )
         for j, f in enumerate(pick):
             part = _parts.part(f.part)
             params, _ = _parts.params_from_part(part, f.capacity, None, given)
@@ -51,7 +57,12 @@ def test_log_prior_by_hand(figs):
     # every log-normal constant at its median (ln of the geometric middle of its 90 % range), the share inside
     # its uniform bounds, every sigma at 0.5: the log-normal terms vanish and each sigma adds
     # -sigma^2 / (2 x 0.5^2) + ln sigma = -0.5 + ln 0.5
-    coords = [math.log(math.sqrt(0.05 * 0.4)), 0.3, math.log(math.sqrt(0.08e-9 * 0.8e-9)), math.log(math.sqrt(0.2e-6 * 2e-6))]
+    coords = [
+        math.log(math.sqrt(0.05 * 0.4)),
+        0.3,
+        math.log(math.sqrt(0.08e-9 * 0.8e-9)),
+        math.log(math.sqrt(0.2e-6 * 2e-6)),
+    ]
     coords += [math.log(0.5)] * len(calibrate.CLASSES)
     lp = prob.log_prior(np.array([coords]))
     assert lp[0] == pytest.approx(len(calibrate.CLASSES) * (-0.5 + math.log(0.5)))

@@ -24,7 +24,12 @@ def test_scores_by_hand():
     assert (sr.n, sr.error, sr.coverage, sr.half_width) == (2, pytest.approx(0.05), 1.0, pytest.approx(0.15))
     # random read: errors 0.5, 0.2, 0 -> median 0.2; 2 of 3 inside (100 on the upper bound counts);
     # half-widths 60/300 = 0.2, 30/160 = 0.1875, 20/200 = 0.1 -> median 0.1875
-    assert (rr.n, rr.error, rr.coverage, rr.half_width) == (3, pytest.approx(0.2), pytest.approx(2 / 3), pytest.approx(0.1875))
+    assert (rr.n, rr.error, rr.coverage, rr.half_width) == (
+        3,
+        pytest.approx(0.2),
+        pytest.approx(2 / 3),
+        pytest.approx(0.1875),
+    )
     # all five: errors 0.1, 0, 0.5, 0.2, 0 -> 0.1; 4 of 5 inside; half-widths .2, .1, .2, .1875, .1 -> .1875
     assert (al.n, al.error, al.coverage, al.half_width) == (5, pytest.approx(0.1), 0.8, pytest.approx(0.1875))
     assert [c.cls for c in loo.score(preds)] == ["sequential read", "random read", "all"]

@@ -91,7 +91,11 @@ def test_half_normal_log_sigma_by_hand():
 
 @pytest.mark.parametrize(
     ("kw", "message"),
-    [({"steps": 5}, "steps: expected a whole number >= 10"), ({"seed": -1}, "seed: expected"), ({"walkers": 2}, "walkers")],
+    [
+        ({"steps": 5}, "steps: expected a whole number >= 10"),
+        ({"seed": -1}, "seed: expected"),
+        ({"walkers": 2}, "walkers"),
+    ],
 )
 def test_bad_arguments_one_line(kw, message):
     args = {"steps": 20, "seed": 0, **kw}
