@@ -362,9 +362,3 @@ def calibrate(
     centre, spread = prob.start()
     chain = posterior.run(prob.log_posterior, centre, spread, prob.names, steps, seed, walkers)
     return prob, chain
-
-
-if __name__ == "__main__":  # pragma: no cover
-    from linkmodel.studies.calibrate_run import main
-
-    main()
