@@ -55,12 +55,36 @@ def test_stored_table_in_validation_docs_has_the_study_shape():
     block = text[start:end]
     assert "python -m linkmodel.studies.calibrate --loo" in text[start - 2000 : start]
     assert re.search(r"20\d\d-\d\d-\d\d", text[start - 2000 : start])
-    lines = [ln for ln in block.splitlines() if ln.startswith("|")]
     header = loo.markdown(loo.Loo((), (), (), (), 0, 0, 0)).splitlines()
-    assert lines[:2] == header
-    rows = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[2:]]
-    assert [r[0] for r in rows] == [*loo.ORDER, "all"]
-    assert int(rows[-1][1]) == sum(int(r[1]) for r in rows[:-1])
-    for r in rows:
-        pct = [float(c.rstrip(" %")) for c in r[2:]]
-        assert all(0 <= p <= 100 for p in (pct[1], pct[4])) and all(p >= 0 for p in pct)
+    tables = [t for t in block.split("\n\n") if t.lstrip().startswith("|")]
+    assert len(tables) == 2  # intervals over the priors; the calibration's own predictive
+    for table in tables:
+        lines = [ln for ln in table.splitlines() if ln.startswith("|")]
+        assert lines[:2] == header
+        rows = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[2:]]
+        assert [r[0] for r in rows] == [*loo.ORDER, "all"]
+        assert int(rows[-1][1]) == sum(int(r[1]) for r in rows[:-1])
+        for r in rows:
+            pct = [float(c.rstrip(" %")) for c in r[2:]]
+            assert all(0 <= p <= 100 for p in (pct[1], pct[4])) and all(p >= 0 for p in pct)
+
+
+def test_discrepancy_predictive_by_hand():
+    """One set of constants and sigma = 0.2: the predictive is the model's value times a log-normal of log-sd
+    0.2, so its median is the model's value and its 10-90 % band that value times exp(-+1.2816 x 0.2) =
+    0.7739 and 1.2921 (z of the 90th percentile, 1.2816)."""
+    import numpy as np
+
+    from linkmodel.studies import calibrate
+
+    fig = next(f for f in calibrate.figures() if f.metric == "seq_write")
+    consts = {"program_power": 0.2, "controller_fixed_fraction": 0.3, "controller_energy": 0.4e-9}
+    consts["command_energy"] = 0.6e-6
+    n = 4096
+    draws = {k: np.full(n, v) for k, v in consts.items()}
+    draws |= {f"sigma.{c}": np.full(n, 0.2) for c in calibrate.CLASSES}
+    (p,) = loo.predict_discrepancy([fig], draws, n=n, seed=1)
+    m = calibrate.Problem([fig]).predict(np.array([list(consts.values())]))[0, 0]
+    # Monte Carlo: relative SE of a median 1.2533 x 0.2 / 64 = 0.4 %, of a 10th/90th percentile 0.5 %
+    assert p.median == pytest.approx(m, rel=0.016)
+    assert p.low / m == pytest.approx(0.7739, rel=0.02) and p.high / m == pytest.approx(1.2921, rel=0.02)
