@@ -52,7 +52,7 @@ def test_stored_table_in_validation_docs_has_the_study_shape():
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text()
     start, end = text.index("<!-- loo-table:start -->"), text.index("<!-- loo-table:end -->")
-    block = text[start:end]
+    block = text[start + len("<!-- loo-table:start -->") : end]
     assert "python -m linkmodel.studies.calibrate --loo" in text[start - 2000 : start]
     assert re.search(r"20\d\d-\d\d-\d\d", text[start - 2000 : start])
     header = loo.markdown(loo.Loo((), (), (), (), 0, 0, 0)).splitlines()
