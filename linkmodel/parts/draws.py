@@ -7,6 +7,9 @@ resting on it: dies, channels, timings) and stacks the draws into one
 :func:`linkmodel.ssd.drive.evaluate` and :func:`~linkmodel.ssd.drive.predict` then broadcast over the draws
 in one call.
 
+The four calibrated constants are not drawn from their ``Input`` priors: each draw takes one joint row of the
+posterior draws in use (:func:`linkmodel.parts.calibration.posterior_draws`, stored beside the catalogue).
+
 Sampling: each input is drawn by its inverse CDF from uniforms. Plain Monte Carlo (``method="mc"``,
 default) gives every input its own stream, ``numpy.random.default_rng([seed, crc32(name)])``, so adding an
 input does not move the draws of the others; ``"sobol"`` (scrambled, n a power of 2) and ``"lhs"`` use
@@ -22,6 +25,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 from scipy import special
 
+from linkmodel.parts.calibration import posterior_draws
 from linkmodel.parts.files import Part, SpecError, catalogue
 from linkmodel.parts.files import part as _part
 from linkmodel.parts.priors import Z90, Input, priors
@@ -191,6 +195,27 @@ def _one(part: Part, capacity, cat, inputs, x, i: int, peers: bool) -> dict | No
     return out if static < out["power_cap"] else None
 
 
+def _calibrated(inputs: dict[str, Input], u: dict, scale: float) -> dict[str, np.ndarray]:
+    """The calibrated constants' draws from the posterior draws in use (linkmodel.parts.calibration).
+
+    One joint posterior row per draw (the constants stay together), picked by the uniform of the first
+    calibrated input; ``scale`` scales each draw's log ratio to the point value (0: the point, 1: the
+    posterior draw as stored).
+    """
+    names = sorted(n for n, inp in inputs.items() if inp.scope == "calibrated")
+    if not names:
+        return {}
+    post = posterior_draws()
+    n_post = len(next(iter(post.values())))
+    row = np.minimum((np.asarray(u[names[0]]) * n_post).astype(int), n_post - 1)
+    out = {}
+    for name in names:
+        point = float(inputs[name].prior.value)
+        drawn = post[inputs[name].key][row]
+        out[name] = point * (drawn / point) ** scale if point > 0 else drawn * (scale > 0)
+    return out
+
+
 #: redraw rounds before giving up on priors that seldom make a drive
 _ROUNDS = 20
 
@@ -210,6 +235,7 @@ def _feasible(part: Part, capacity, cat, inputs, n: int, seed: int, method: str,
         for name, inp in inputs.items():
             v = sample(inp.prior, u[name], scale)
             x[name] = v if inp.bounds is None else np.clip(v, *inp.bounds)
+        x.update(_calibrated(inputs, u, scale))
         for i in range(n):
             row = _one(part, capacity, cat, inputs, x, i, scale > 0)
             if row is None:

@@ -21,7 +21,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from linkmodel.parts.calibration import CONSTANTS, stored
+import numpy as np
+
+from linkmodel.parts.calibration import CONSTANTS, posterior_draws, stored
 from linkmodel.parts.fields import CONTROLLER_FIELDS, NAND_FIELDS, PART_FIELDS
 from linkmodel.parts.files import CatalogueEntry, Part, SpecError, Value, catalogue
 from linkmodel.parts.priorspec import Prior
@@ -84,9 +86,9 @@ DEFAULT_SPREAD: dict[str, Spread] = {
     ),
     "calibrated constant": Spread(
         1.5,
-        "a constant fitted once for all parts (data/catalogue/calibration.toml): its leave-one-out values range "
-        "from +-10 % (program power) to 3x (command energy) of the fit; 1.5x is their geometric middle, until "
-        "a posterior replaces it",
+        "a constant fitted once for all parts (data/catalogue/calibration.toml); used only where no posterior "
+        "draws are stored: the calibration's posterior gives each constant's own range "
+        "(:func:`calibrated_prior`)",
     ),
     "peer controllers": Spread(
         1.2,
@@ -142,6 +144,19 @@ def default_prior(value: float, kind: str) -> Prior:
     """The default-spread prior of a value of provenance ``kind`` (a key of :data:`DEFAULT_SPREAD`) [SI]."""
     s = DEFAULT_SPREAD[kind]
     return Prior(float(value), float(value) / s.factor, float(value) * s.factor, "lognormal", (), kind, s.basis)
+
+
+def calibrated_prior(name: str, value: float) -> Prior:
+    """A calibrated constant's prior [SI]: the 5th and 95th percentiles of the calibration's posterior draws
+    (:func:`linkmodel.parts.calibration.posterior_draws`) around its point value, read as a log-normal's central
+    90 % like every range here. Draws take joint posterior rows instead (:mod:`linkmodel.parts.draws`); this
+    marginal serves what reads a range: the hard ceilings of a verdict, tornado swings, independent-input
+    sensitivity estimators."""
+    drawn = np.asarray(posterior_draws()[name], dtype=float)
+    lo, hi = (float(x) for x in np.percentile(drawn, [5.0, 95.0]))
+    lo, hi = min(lo, float(value)), max(hi, float(value))
+    basis = "the calibration's posterior (data/catalogue/calibration.toml): 5th-95th percentile of its draws"
+    return Prior(float(value), lo, hi, "lognormal", (), "calibrated constant", basis)
 
 
 def value_prior(v: Value, ft: FieldType) -> Prior | None:
@@ -266,7 +281,7 @@ def priors(part: Part, capacity: float | None = None, cat=None) -> dict[str, Inp
                 f"calibrated.{name}",
                 "calibrated",
                 name,
-                default_prior(constants[name], "calibrated constant"),
+                calibrated_prior(name, constants[name]),
                 bounds=bounds,
             )
         )

@@ -128,13 +128,14 @@ def test_errors():
 
 def test_infeasible_designs_error_or_masked():
     # Gen7 x8: the PHY alone draws 2 x 128 GT/s x 8 lanes x 5 pJ/b = 10.24 W; with the controller's fixed
-    # 0.28 x 7 W = 1.96 W, 65.5 GiB of DRAM (1 B per kB of 64 TiB NAND) x 0.054 W/GiB = 3.54 W and 512 dies'
-    # standby 0.05 W: 15.79 W, so a 15 W cap leaves nothing for I/O
+    # 0.3016 x 7 W = 2.11 W (the calibrated fixed share's posterior median, data/catalogue/calibration.toml),
+    # 65.5 GiB of DRAM (1 B per kB of 64 TiB NAND) x 0.054 W/GiB = 3.54 W and 512 dies' standby 0.05 W:
+    # 15.94 W, so a 15 W cap leaves nothing for I/O
     axes = {"gen": [6, 7], "lanes": [4, 8], "power_cap": [15.0, 25.0]}
     with pytest.raises(
         ValueError,
         match=r"axes: 1 of 8 designs .* \(e.g. gen=7, lanes=8, power_cap=15: 15 W "
-        r"vs 15\.79 W\).*infeasible='mask'",
+        r"vs 15\.94 W\).*infeasible='mask'",
     ):
         sweep.run("samsung-pm1763", axes, workloads=["seq_read"])
     ds = sweep.run("samsung-pm1763", axes, workloads=["seq_read"], infeasible="mask")

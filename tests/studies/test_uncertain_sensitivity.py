@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import qmc
 
+from linkmodel.parts.calibration import posterior_draws
 from linkmodel.parts.draws import draw_params, sample
 from linkmodel.ssd import drive
 from linkmodel.studies import sensitivity, uncertain
@@ -78,7 +79,11 @@ def test_given_data_agrees_with_salib_on_a_part_figure():
         row = {}
         for k, ui in zip(names, r, strict=True):
             inp = inputs[k]
-            v = float(sample(inp.prior, np.array([ui]))[0])
+            if inp.scope == "calibrated":  # drawn from the calibration's posterior draws (its marginal here:
+                # SALib needs independent inputs; the draws take joint rows), as draw_params does
+                v = float(np.quantile(posterior_draws()[inp.key], ui))
+            else:
+                v = float(sample(inp.prior, np.array([ui]))[0])
             row[k] = v if inp.bounds is None else float(np.clip(v, *inp.bounds))
         rows.append(row)
     params, ok, _ = sensitivity.params_at("samsung-pm1763", rows)
@@ -97,5 +102,8 @@ def test_intervals_carry_the_sensitivity_of_each_figure():
     seq = next(f for f in r.figures if f.metric == "seq_write")
     assert list(seq.sensitivity.values()) == sorted(seq.sensitivity.values(), reverse=True)
     assert all(v > sensitivity.noise_floor(256) for v in seq.sensitivity.values())
-    # power-bound at 25 W: the program time and the program power decide it (uncertainty.md's t_prog prior)
-    assert {"nand samsung-v9-tlc.t_prog", "calibrated.program_power"} <= set(list(seq.sensitivity)[:3])
+    # power-bound at 25 W: the program time (an assumption, x/ 1.5) is among the two inputs that decide it; the
+    # program power still counts, but the calibration's posterior pins it to about +-13 % (0.16-0.21 W, 10-90 %),
+    # so it no longer leads as it did under the generic x/ 1.5 spread of a calibrated constant
+    assert "nand samsung-v9-tlc.t_prog" in list(seq.sensitivity)[:2]
+    assert "calibrated.program_power" in seq.sensitivity
