@@ -149,6 +149,9 @@ def fused_rows(loop, element, nin: int, nout: int):
             with np.errstate(all="ignore"):  # see the note above (speculated divisions)
                 compiled()(*cols, flat)
             return out
+        if size == 1:  # one configuration (the scalar call): no per-input broadcasting
+            flat[0] = element(*(a.item(0) for a in arrs))
+            return out
         rows = [np.broadcast_to(a, shape).ravel().tolist() for a in arrs]
         for i, row in enumerate(zip(*rows, strict=True)):
             flat[i] = element(*row)

@@ -24,7 +24,7 @@ from linkmodel.pcie import phy, skp
 from linkmodel.pcie import transactions as _tx
 from linkmodel.pcie._jit import fused_rows, jitable
 
-__all__ = ["N_INPUTS", "OPTION_CODES", "OUTPUTS", "PER_DIRECTION", "link_elements"]
+__all__ = ["FIRST_PER_DIRECTION", "N_INPUTS", "OPTION_CODES", "OUTPUTS", "PER_DIRECTION", "link_elements"]
 
 #: the string options as the kernel's codes: option -> its values in code order (0, 1, ...)
 OPTION_CODES = {
@@ -65,6 +65,8 @@ OUTPUTS = (
     "skp_fraction",
     *(f"{name}/{d}" for name in PER_DIRECTION for d in ("up", "down")),
 )
+#: index in :data:`OUTPUTS` of the first per-direction value
+FIRST_PER_DIRECTION = OUTPUTS.index("replay_overhead/up")
 N_INPUTS = 26
 
 #: Relative size (of the line rate) below which a direction's idle capacity is round-off and reported as 0 [1]:

@@ -432,9 +432,10 @@ def _results(out, flit, g):
     res["binding"] = BINDINGS[col["binding"].astype(np.intp)]
     res["flit"] = flit
     res["provisional"] = phy.provisional_kernel(g)
-    res.update({name: col[name] for name in _stages.OUTPUTS[9:13]})
-    start = 13
-    for name in _stages.PER_DIRECTION:
-        res[name] = np.moveaxis(out[..., start : start + 2], -1, 0)
-        start += 2
+    res.update({name: col[name] for name in _stages.OUTPUTS[9 : _stages.FIRST_PER_DIRECTION]})
+    per_dir = np.moveaxis(
+        out[..., _stages.FIRST_PER_DIRECTION :], -1, 0
+    )  # (upstream, downstream) pairs along the leading axis
+    for i, name in enumerate(_stages.PER_DIRECTION):
+        res[name] = per_dir[2 * i : 2 * i + 2]
     return res
