@@ -7,7 +7,7 @@ compilation. Arrays go through :func:`elementwise` (one output) or the
 link budget's fused row kernel (:func:`fused_rows`): below
 :data:`NUMBA_MIN_ELEMENTS` elements, or when numba is not installed, a Python
 loop over the same function (about 1 us per element and formula; the whole
-link budget ~30-60 us per element); above it, the function compiled by numba
+link budget ~20 us per element); above it, the function compiled by numba
 (``nopython``, ``cache=True``), imported and compiled the first time it is
 needed. numba compiles the *same* function objects (each :func:`jitable`
 function is registered with ``numba.extending.register_jitable`` then), so
@@ -36,9 +36,9 @@ __all__ = ["NUMBA_MIN_ELEMENTS", "elementwise", "fused_rows", "jitable", "numba_
 
 #: Arrays with at least this many elements are evaluated by numba (when installed); smaller ones loop over the
 #: plain Python functions. Measured on the 2-core machine: numba's import and the cached kernels' load take
-#: ~0.3-0.5 s once per process, the Python loop over the link budget ~40 us per element; 256 elements keep a
+#: ~0.3-0.5 s once per process, the Python loop over the link budget ~20 us per element; 64 elements keep a
 #: small call (the hypothesis tests, a notebook's few configurations) off numba and a sweep on it.
-NUMBA_MIN_ELEMENTS = 256
+NUMBA_MIN_ELEMENTS = 64
 
 _REGISTRY: list = []
 

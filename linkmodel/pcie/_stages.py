@@ -120,8 +120,8 @@ def stage_transactions_kernel(s, o, w, f, mps, mrrs, rcb, addressing, ecrc, cut,
     n_c = _tx.n_chunks_scalar_kernel(s, _tx.completion_unit_scalar_kernel(mps, mrrs, rcb, split), o)
     padded = _framing.dw_padded_scalar_kernel(s, o)
     h_req = _framing.request_header_scalar_kernel(addressing, ecrc)
-    h_cpl = _framing.HEADER_CPL + _framing.ECRC * ecrc
-    fr = 0.0 if f else float(_framing.NONFLIT_FRAMING)
+    h_cpl = _framing.completion_header_scalar_kernel(ecrc)
+    fr = _framing.framing_scalar_kernel(f)
     r = 1.0 - w
     # flit mode: a memory request whose first or last DW is partial carries 1 DW of OHC-A1 for its
     # byte enables [SPEC62 §2.2.1.2, §2.2.5]; only a transfer's first and last TLP can be partial
@@ -194,8 +194,8 @@ def link_element_kernel(
     cut, cub, cdt, cdb, clk, policy, split, credits, packing, replay,
 ):  # fmt: skip
     """The link budget of one configuration: the floats of :data:`OUTPUTS` [B/s, 1, 1/s, B]."""
-    line = phy.rate_scalar_kernel(g) * n / 8.0
-    raw = line * phy.encoding_efficiency_scalar_kernel(g)
+    line = phy.line_rate_scalar_kernel(g, n)
+    raw = phy.raw_bandwidth_scalar_kernel(g, n)
     skp_frac = skp.skp_fraction_scalar_kernel(g, n, f, clk)
     after_skp = raw * (1.0 - skp_frac)
     tlp_space = after_skp * _flit.TLP_BYTES / _flit.FLIT_BYTES if f else after_skp

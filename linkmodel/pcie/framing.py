@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from linkmodel._array import check_bool, check_in, check_integer, check_range, pack, unpack
 from linkmodel._typing import ArrayLike
 from linkmodel.pcie._jit import elementwise, jitable
@@ -107,7 +105,7 @@ def completion_header_bytes(ecrc: ArrayLike = False, ohc_dw: ArrayLike = 0):
     a, k = unpack(ecrc=ecrc, ohc_dw=ohc_dw)
     e = check_bool("ecrc", a["ecrc"])
     _check_ohc(a["ohc_dw"])
-    return pack(HEADER_CPL + ECRC * e.astype(np.int64) + DW * a["ohc_dw"], k, "completion_header_bytes", "B")
+    return pack(completion_header_kernel(e) + DW * a["ohc_dw"], k, "completion_header_bytes", "B")
 
 
 def framing_bytes(flit: ArrayLike):
@@ -124,7 +122,7 @@ def framing_bytes(flit: ArrayLike):
         [B].
     """
     a, k = unpack(flit=flit)
-    return pack(np.where(check_bool("flit", a["flit"]), 0, NONFLIT_FRAMING), k, "framing_bytes", "B")
+    return pack(framing_kernel(check_bool("flit", a["flit"])), k, "framing_bytes", "B")
 
 
 def dw_padded(size: ArrayLike, offset: ArrayLike = 0):
@@ -167,6 +165,22 @@ def dw_padded_scalar_kernel(size, offset):
     return float(DW * (math.ceil((offset + size) / DW) - math.floor(offset / DW)))
 
 
+@jitable
+def completion_header_scalar_kernel(ecrc):
+    """Completion header + digest bytes [B] of one element: 3 DW, + 1 DW if `ecrc`."""
+    return float(HEADER_CPL + ECRC * ecrc)
+
+
+@jitable
+def framing_scalar_kernel(flit):
+    """Per-TLP data-link framing bytes [B] of one element: 0 in flit mode, else 8."""
+    return 0.0 if flit else float(NONFLIT_FRAMING)
+
+
+#: :func:`completion_header_scalar_kernel` on validated arrays [B].
+completion_header_kernel = elementwise(completion_header_scalar_kernel)
+#: :func:`framing_scalar_kernel` on validated arrays [B].
+framing_kernel = elementwise(framing_scalar_kernel)
 #: :func:`request_header_scalar_kernel` on validated arrays [B].
 request_header_kernel = elementwise(request_header_scalar_kernel)
 #: :func:`dw_padded_scalar_kernel` on validated arrays [B].

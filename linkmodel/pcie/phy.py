@@ -274,7 +274,7 @@ def line_rate(gen, lanes):
     """
     a, k = unpack(gen=gen, lanes=lanes)
     g, n = check_gen(a["gen"]), check_lanes(a["lanes"])
-    return pack(_RATE[g] * n / 8.0, k, "line_rate", "B/s", "line rate per direction")
+    return pack(line_rate_kernel(g, n), k, "line_rate", "B/s", "line rate per direction")
 
 
 def raw_bandwidth(gen, lanes):
@@ -349,7 +349,7 @@ def raw_bandwidth_and_kind(gen, lanes):
     """
     a, k = unpack(gen=gen, lanes=lanes)
     g, n = check_gen(a["gen"]), check_lanes(a["lanes"])
-    return _RATE[g] * n / 8.0 * _ENC[g], k
+    return raw_bandwidth_kernel(g, n), k
 
 
 # -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
@@ -415,5 +415,21 @@ def symbol_time_scalar_kernel(g):
     return (10.0 if _ENC_INDEX_T[int(g)] == 0 else 8.0) / _RATE_T[int(g)]
 
 
+@jitable
+def line_rate_scalar_kernel(g, lanes):
+    """Line rate per direction [B/s] of one validated element: rate x lanes / 8."""
+    return _RATE_T[int(g)] * lanes / 8.0
+
+
+@jitable
+def raw_bandwidth_scalar_kernel(g, lanes):
+    """Raw bandwidth per direction [B/s] of one validated element: line rate x encoding efficiency."""
+    return line_rate_scalar_kernel(g, lanes) * _ENC_T[int(g)]
+
+
 #: Symbol time [s] of validated generations `g` (arrays): :func:`symbol_time_scalar_kernel` per element.
 symbol_time_kernel = elementwise(symbol_time_scalar_kernel)
+#: :func:`line_rate_scalar_kernel` on validated arrays [B/s].
+line_rate_kernel = elementwise(line_rate_scalar_kernel)
+#: :func:`raw_bandwidth_scalar_kernel` on validated arrays [B/s].
+raw_bandwidth_kernel = elementwise(raw_bandwidth_scalar_kernel)
