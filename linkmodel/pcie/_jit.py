@@ -28,6 +28,7 @@ import hashlib
 import importlib.util
 import inspect
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,8 @@ __all__ = ["NUMBA_MIN_ELEMENTS", "elementwise", "fused_rows", "jitable", "numba_
 NUMBA_MIN_ELEMENTS = 64
 
 _REGISTRY: list = []
+#: held while numba is set up or a kernel compiled: Dask's threads may ask for the same kernel at once
+_LOCK = threading.RLock()
 
 # Why numba's loops run under ``np.errstate(all="ignore")`` : LLVM may compute both sides of a guarded
 # ``a / b if b > 0 else c`` and keep one (a float division has no side effect for it), which raises the
@@ -68,9 +71,14 @@ def _source_hash() -> str:
     return h.hexdigest()[:16]
 
 
-@functools.lru_cache(maxsize=1)
 def _numba():
-    """Import numba, point its cache at this source version, register every :func:`jitable` function."""
+    """Import numba, point its cache at this source version, register every :func:`jitable` function (once)."""
+    with _LOCK:
+        return _setup_numba()
+
+
+@functools.lru_cache(maxsize=1)
+def _setup_numba():
     import numba
     from numba.extending import register_jitable
 
@@ -97,8 +105,12 @@ def elementwise(fn):
     """
     nin = len(inspect.signature(fn).parameters)
 
-    @functools.lru_cache(maxsize=1)
     def compiled():
+        with _LOCK:
+            return _compiled()
+
+    @functools.lru_cache(maxsize=1)
+    def _compiled():
         numba = _numba()
         return numba.vectorize([f"float64({', '.join(['float64'] * nin)})"], cache=True)(fn)
 
@@ -128,8 +140,12 @@ def fused_rows(loop, element, nin: int, nout: int):
     returns it [units of each output].
     """
 
-    @functools.lru_cache(maxsize=1)
     def compiled():
+        with _LOCK:
+            return _compiled()
+
+    @functools.lru_cache(maxsize=1)
+    def _compiled():
         numba = _numba()
         t = numba.types
         column = t.Array(t.float64, 1, "A", readonly=True)  # np.broadcast_to's views: read-only, any stride
