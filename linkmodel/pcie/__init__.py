@@ -15,10 +15,13 @@ Public API and kernels
 A module's public names are its ``__all__``: functions that validate their
 inputs, broadcast them and return the caller's kind (number, numpy array or
 DataArray). A phenomenon module ends with a section "Kernels (validated
-inputs, no checks; for linkmodel.pcie's own use)": functions named
-``*_kernel`` that compute the same physics element-wise on numpy arrays that
-have already been validated. :func:`link` validates every input once and
-composes the kernels. A few checked helpers for the package's own use
+inputs, no checks; for linkmodel.pcie's own use)": each formula is one
+``*_scalar_kernel`` (plain floats in, a float out), and its ``*_kernel``
+twin runs that same function element-wise over validated numpy arrays
+(a Python loop for small arrays, numba for large ones:
+:mod:`linkmodel.pcie._jit`). :func:`link` validates every input once and
+runs the budget of each configuration as one fused scalar kernel
+(``_stages``). A few checked helpers for the package's own use
 (:func:`~linkmodel.pcie.flit.resolve_flit`,
 :func:`~linkmodel.pcie.phy.raw_bandwidth_and_kind`) sit beside them. Outside
 ``linkmodel.pcie`` only ``__all__`` names are used: ``tests/pcie/test_api.py``

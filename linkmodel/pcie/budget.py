@@ -77,10 +77,6 @@ DEFAULT_ROUND_TRIP = 1e-6
 #: 128 B; flit-capable functions must support >= 512 B [SPEC62 ch7]).
 DEFAULT_MPS = 256
 
-#: Relative size (of the line rate) below which a direction's idle capacity is round-off and reported as 0 [1]:
-#: the breakdown sums about ten terms, each at most the line rate, in float64 (eps 2.2e-16), so its round-off is
-#: a few 1e-16 of the line rate; 1e-12 is far above that and far below any printed digit.
-_IDLE_ROUNDOFF = 1e-12
 #: the smallest TLP: a 3-DW header with no payload [B] (PCIe Base spec, TLP header formats; framing is added apart)
 _MIN_TLP_BYTES = 12
 
@@ -327,29 +323,25 @@ def _slice_lead(v, ndim, sl):
 
 
 def _evaluate_blocked(a, kind: Kind, **opts):
-    """:func:`_evaluate` over blocks of the leading axis; same result, less memory traffic."""
+    """Validate and evaluate in blocks of the leading axis (small temporaries), every block's kernel writing into
+    one output array; the result's variables are views of it."""
     shape = kind.shape
     n = int(np.prod(shape)) if shape else 1
+    out = np.empty((*shape, len(_stages.OUTPUTS)))
     if not shape or n <= BLOCK or shape[0] == 1:
-        return _evaluate(a, kind, **opts)
+        flit, g = _evaluate(a, out, **opts)
+        return _results(out, flit, g)
     lead = shape[0]
     step = max(1, BLOCK // max(1, n // lead))
-    out: dict = {}
+    flit, g = np.empty(shape, dtype=bool), np.empty(shape, dtype=np.int64)
     for start in range(0, lead, step):
         sl = slice(start, min(lead, start + step))
         sub_shape = (sl.stop - sl.start, *shape[1:])
         sub = {k: _slice_lead(v, len(shape), sl) for k, v in a.items()}
-        res = _evaluate(sub, Kind(kind.kind, sub_shape), **opts)
-        for name, arr in res.items():
-            arr = np.asarray(arr)
-            per_dir = arr.ndim == len(shape) + 1
-            if name not in out:
-                out[name] = np.empty((2, *shape) if per_dir else shape, dtype=arr.dtype)
-            if per_dir:
-                out[name][:, sl] = arr
-            else:
-                out[name][sl] = np.broadcast_to(arr, sub_shape)
-    return out
+        f_sub, g_sub = _evaluate(sub, out[sl], **opts)
+        flit[sl] = np.broadcast_to(f_sub, sub_shape)
+        g[sl] = np.broadcast_to(g_sub, sub_shape)
+    return _results(out, flit, g)
 
 
 def _validate(a, given):
@@ -407,75 +399,43 @@ def _validate(a, given):
     return v
 
 
-def _evaluate(a, kind: Kind, *, clocking, dllp_policy, completion_split, completion_credits, packing, replay, given):
+def _evaluate(a, out, *, clocking, dllp_policy, completion_split, completion_credits, packing, replay, given):
+    """Validate inputs `a` and write the kernel's :data:`_stages.OUTPUTS` into `out` (shape ``inputs + (k,)``);
+    return the flit mode and generation (validated arrays) for the result."""
     v = _validate(a, given)
-    f = v["flit"]
-    line, raw = _stages.stage_phy(v)
-    skp_frac = _skp.skp_fraction_kernel(v["g"], v["n"], f, clocking)
-    after_skp = raw * (1.0 - skp_frac)
-    tlp_space = np.where(f, after_skp * _flit.TLP_BYTES / _flit.FLIT_BYTES, after_skp)
-    t = _stages.stage_transactions(v, completion_split)
-    _stages.stage_packing(v, t, packing)
-    _stages.stage_replay(v, t, after_skp, replay)
-    kinds, pb_frac = _stages.stage_dllp(v, t, dllp_policy, completion_credits)
+    options = dict(
+        dllp_policy=dllp_policy,
+        completion_split=completion_split,
+        completion_credits=completion_credits,
+        packing=packing,
+        replay=replay,
+    )
+    codes = [float(_skp.clocking_code(clocking))] + [
+        float(_stages.OPTION_CODES[k].index(x)) for k, x in options.items()
+    ]
+    _stages.link_elements(
+        *(v[k] for k in ("g", "n", "size", "mps", "mrrs", "rcb", "offset", "w", "addressing", "ecrc", "flit")),
+        *(v[k] for k in ("ber", "fer", "replay_rtt", "rtt", "tags")),
+        *(v[f"command_{d}_{q}"] for d in ("upstream", "downstream") for q in ("tlps", "bytes")),
+        *codes,
+        out=out,
+    )
+    return v["flit"], v["g"]
 
-    x_dir = {}
-    for d in ("up", "down"):
-        c = tlp_space * t[d]["pack"] * t[d]["replay_eff"] * (1.0 - pb_frac)
-        x_dir[d] = _dllp.max_rate_under_dllps_kernel(c, t[d]["bytes"], kinds[d])
-    read_tlps = (1.0 - v["w"]) * t["n_r"]
-    with np.errstate(divide="ignore"):
-        x_tags = np.where(
-            (read_tlps > 0) & (v["rtt"] > 0),
-            v["tags"] / (np.where(v["rtt"] > 0, v["rtt"], 1.0) * np.where(read_tlps > 0, read_tlps, 1.0)),
-            np.inf,
-        )
-    stack = np.stack(np.broadcast_arrays(x_dir["up"], x_dir["down"], x_tags))
-    idx = np.argmin(stack, axis=0)
-    x = np.min(stack, axis=0)
-    if not np.all(np.isfinite(x)):  # cannot happen for valid input; never hand back inf silently
+
+def _results(out, flit, g):
+    """The result's variables (views of the kernel's `out`), in the Dataset's order."""
+    col = {name: out[..., i] for i, name in enumerate(_stages.OUTPUTS)}
+    if not np.all(np.isfinite(col["transfer_rate"])):  # cannot happen for valid input; never hand back inf silently
         raise ValueError("link: no finite ceiling for these inputs")
-    data_scale = v["size"] * np.maximum(v["w"], 1.0 - v["w"])
-
-    res = {
-        "line_rate": line,
-        "raw_bandwidth": raw,
-        "effective_bandwidth": x * data_scale,
-        "efficiency": x * data_scale / raw,
-        "transfer_rate": x,
-        "ceiling_link_upstream": x_dir["up"] * data_scale,
-        "ceiling_link_downstream": x_dir["down"] * data_scale,
-        "ceiling_tags": x_tags * data_scale,
-        "binding": BINDINGS[idx],
-        "flit": f,
-        "provisional": phy.provisional_kernel(v["g"]),
-    }
-    res["encoding_overhead"] = line - raw
-    res["skp_overhead"] = raw * skp_frac
-    res["flit_overhead"] = after_skp - tlp_space
-    res["skp_fraction"] = skp_frac
-    names = (*BREAKDOWN[3:], "replay_efficiency", "tlps_per_transfer", "bytes_per_transfer")
-    per_dir = {name: np.empty((2, *kind.shape)) for name in names}
-    for i, d in enumerate(("up", "down")):
-        td = t[d]
-        used = x * td["bytes"]
-        nop_pack = used * (1.0 / td["pack"] - 1.0)
-        dl = _dllp.dllp_rate_kernel(x, kinds[d]) + pb_frac * tlp_space
-        replayed = (used + nop_pack) * (1.0 / td["replay_eff"] - 1.0)  # DLLPs are not replayed
-        busy = used + nop_pack + dl
-        per_dir["replay_overhead"][i] = replayed
-        per_dir["dllp_overhead"][i] = dl
-        per_dir["framing_overhead"][i] = x * td["framing"]
-        per_dir["header_overhead"][i] = x * td["headers"]
-        per_dir["command_overhead"][i] = x * td["command"]
-        per_dir["padding_overhead"][i] = x * (td["padding"] + td["nop"]) + nop_pack
-        per_dir["payload"][i] = x * td["payload"]
-        idle = tlp_space - busy - replayed
-        # a binding direction's idle is 0 up to round-off (a few 1e-16 of the line rate, once printed as
-        # "idle -3.5e-06 B/s"): below _IDLE_ROUNDOFF of the line rate it is 0
-        per_dir["idle"][i] = np.where(np.abs(idle) < _IDLE_ROUNDOFF * line, 0.0, idle)
-        per_dir["replay_efficiency"][i] = td["replay_eff"]
-        per_dir["tlps_per_transfer"][i] = td["tlps"]
-        per_dir["bytes_per_transfer"][i] = td["bytes"]
-    res.update(per_dir)
+    res = {name: col[name] for name in _stages.OUTPUTS[:8]}
+    res["binding"] = BINDINGS[col["binding"].astype(np.intp)]
+    res["flit"] = flit
+    res["provisional"] = phy.provisional_kernel(g)
+    res.update({name: col[name] for name in _stages.OUTPUTS[9 : _stages.FIRST_PER_DIRECTION]})
+    per_dir = np.moveaxis(
+        out[..., _stages.FIRST_PER_DIRECTION :], -1, 0
+    )  # (upstream, downstream) pairs along the leading axis
+    for i, name in enumerate(_stages.PER_DIRECTION):
+        res[name] = per_dir[2 * i : 2 * i + 2]
     return res

@@ -47,13 +47,13 @@ credit type (< 0.001 % of a x1 Gen1 link) and is not modelled.
 
 from __future__ import annotations
 
+import math
 from typing import get_args
-
-import numpy as np
 
 from linkmodel._array import check_choice, pack, unpack
 from linkmodel._typing import ArrayLike, DllpPolicy
 from linkmodel.pcie import phy
+from linkmodel.pcie._jit import elementwise, jitable
 from linkmodel.pcie.transactions import check_mps
 
 __all__ = [
@@ -72,14 +72,7 @@ INTERNAL_DELAY = {1: 19, 2: 70, 3: 115}
 POLICIES: tuple[DllpPolicy, ...] = get_args(DllpPolicy)
 
 
-def _factor(lanes, mps):
-    small = np.where(lanes <= 4, 1.4, np.where(lanes <= 8, 2.5, 3.0))
-    large = np.where(lanes <= 8, 1.0, 2.0)
-    return np.where(mps <= 256, small, large)
-
-
-def _internal_delay(g):
-    return np.where(g == 1, INTERNAL_DELAY[1], np.where(g == 2, INTERNAL_DELAY[2], INTERNAL_DELAY[3]))
+_DELAY_T = (float(INTERNAL_DELAY[1]), float(INTERNAL_DELAY[2]), float(INTERNAL_DELAY[3]))
 
 
 def latency_limit(gen: ArrayLike, lanes: ArrayLike, mps: ArrayLike):
@@ -114,56 +107,48 @@ def check_policy(policy: DllpPolicy) -> DllpPolicy:
 # -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
 
 
-def latency_limit_kernel(g, lanes, mps):
-    """:func:`latency_limit` on validated arrays [symbol times]."""
-    return np.floor((mps + TLP_OVERHEAD_SYMBOLS) * _factor(lanes, mps) / lanes + _internal_delay(g))
+@jitable
+def latency_limit_scalar_kernel(g, lanes, mps):
+    """:func:`latency_limit` of one validated element [symbol times]: ``floor((MPS + 28) x factor / lanes + delay)``."""
+    small = 1.4 if lanes <= 4 else (2.5 if lanes <= 8 else 3.0)  # MPS <= 256
+    large = 1.0 if lanes <= 8 else 2.0  # MPS >= 512
+    factor = small if mps <= 256 else large
+    gi = int(g)
+    delay = _DELAY_T[0] if gi == 1 else (_DELAY_T[1] if gi == 2 else _DELAY_T[2])
+    return float(math.floor((mps + TLP_OVERHEAD_SYMBOLS) * factor / lanes + delay))
 
 
-def max_rate_under_dllps_kernel(capacity, bytes_per_unit, kinds):
-    """Largest rate X with ``X*b + 8*sum_k min(X*t_k, c_k) <= capacity``.
+#: :func:`latency_limit_scalar_kernel` on validated arrays [symbol times].
+latency_limit_kernel = elementwise(latency_limit_scalar_kernel)
 
-    Each kind k of DLLP is sent at ``min(X*t_k, c_k)`` per second: one per
-    answered TLP (t_k TLPs per unit) but at most c_k per second. The left side
-    is concave and increasing in X, so X* is the largest of the candidates
-    obtained by fixing each min() to one branch (2**K combinations).
 
-    Parameters
-    ----------
-    capacity : ndarray
-        Link-layer capacity of the direction [B/s].
-    bytes_per_unit : ndarray
-        TLP bytes per unit of work in this direction [B].
-    kinds : list of (t, c)
-        Per DLLP kind: TLPs answered per unit of work [1] and cap [1/s].
+@jitable
+def max_rate_under_dllps_scalar_kernel(capacity, bytes_per_unit, t0, c0, t1, c1, t2, c2):
+    """Largest rate X with ``X*b + 8*sum_k min(X*t_k, c_k) <= capacity``, for one element [units/s].
 
-    Returns
-    -------
-    ndarray
-        X* [units/s].
+    Each kind k of DLLP (up to three; an absent kind has ``t = c = 0``, which
+    adds exact zeros) is sent at ``min(X*t_k, c_k)`` per second: one per
+    answered TLP (t_k TLPs per unit of work [1]) but at most c_k per second
+    [1/s]. The left side is concave and increasing in X, so X* is the largest
+    of the candidates obtained by fixing each min() to one branch (2**3
+    combinations). `capacity` [B/s] is the direction's link-layer capacity,
+    `bytes_per_unit` [B] its TLP bytes per unit of work.
     """
-    best = np.zeros(np.broadcast(capacity, bytes_per_unit).shape)
-    n = len(kinds)
-    for mask in range(2**n):
-        slope = np.asarray(bytes_per_unit, dtype=float)
-        const = np.zeros_like(best)
-        for i, (t, c) in enumerate(kinds):
+    best = 0.0
+    for mask in range(8):
+        slope = 1.0 * bytes_per_unit
+        const = 0.0
+        for i, (t, c) in enumerate(((t0, c0), (t1, c1), (t2, c2))):
             if mask >> i & 1:
                 const = const + DLLP_BYTES * c
             else:
                 slope = slope + DLLP_BYTES * t
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x = np.where(
-                slope > 0,
-                (capacity - const) / np.where(slope > 0, slope, 1.0),
-                np.where(capacity - const >= 0, np.inf, -np.inf),
-            )
-        best = np.maximum(best, x)
+        x = (capacity - const) / slope if slope > 0 else (math.inf if capacity - const >= 0 else -math.inf)
+        best = max(best, x)
     return best
 
 
-def dllp_rate_kernel(x, kinds):
-    """DLLP bytes per second at unit rate x, for kinds [(t, c), ...]."""
-    total = np.zeros(np.shape(x))
-    for t, c in kinds:
-        total = total + DLLP_BYTES * np.minimum(x * t, c)
-    return total
+@jitable
+def dllp_rate_scalar_kernel(x, t0, c0, t1, c1, t2, c2):
+    """DLLP bytes per second [B/s] at unit rate `x` [1/s] for up to three kinds (t [1], c [1/s]; absent: 0, 0)."""
+    return DLLP_BYTES * min(x * t0, c0) + DLLP_BYTES * min(x * t1, c1) + DLLP_BYTES * min(x * t2, c2)

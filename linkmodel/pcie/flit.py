@@ -26,6 +26,7 @@ Consequences modelled here:
 from __future__ import annotations
 
 import functools
+import math
 from typing import get_args
 
 import numpy as np
@@ -33,6 +34,7 @@ import numpy as np
 from linkmodel._array import check_bool, check_choice, check_range, pack, unpack
 from linkmodel._typing import ArrayLike, Packing, Replay
 from linkmodel.pcie import phy
+from linkmodel.pcie._jit import elementwise, jitable
 
 __all__ = [
     "CRC_BYTES",
@@ -254,24 +256,29 @@ def resolve_flit(g, flit):
 # -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
 
 
-def packing_efficiency_kernel(mean_tlp_bytes):
-    """:func:`packing_efficiency` on a validated array [1]: usable share of the 236 TLP bytes."""
-    s = np.asarray(mean_tlp_bytes, dtype=float)
-    used = np.minimum(HALF_BYTES[0], MAX_TLPS_PER_HALF * s) + np.minimum(HALF_BYTES[1], MAX_TLPS_PER_HALF * s)
+@jitable
+def packing_efficiency_scalar_kernel(mean_tlp_bytes):
+    """:func:`packing_efficiency` of one validated element [1]: usable share of the 236 TLP bytes."""
+    s = 1.0 * mean_tlp_bytes
+    used = min(float(HALF_BYTES[0]), MAX_TLPS_PER_HALF * s) + min(float(HALF_BYTES[1]), MAX_TLPS_PER_HALF * s)
     return used / TLP_BYTES
 
 
-def flit_error_probability_kernel(fber):
-    """:func:`flit_error_probability` on a validated array [1]."""
-    q = -np.expm1(8 * np.log1p(-np.asarray(fber, dtype=float)))  # a lane byte hit by an error event
-    log_ok = np.zeros_like(q)
+@jitable
+def flit_error_probability_scalar_kernel(fber):
+    """:func:`flit_error_probability` of one validated element [1]."""
+    q = -math.expm1(8 * math.log1p(-fber))  # a lane byte hit by an error event
+    log_ok = 0.0
     for n in (86, 85, 85):  # the three interleaved codewords of a flit
-        with np.errstate(divide="ignore"):  # a codeword that surely fails: log 0 = -inf, the flit fails
-            log_ok = log_ok + np.log1p(-_two_or_more(q, n))
-    return -np.expm1(log_ok)
+        tail = _two_or_more(q, n)
+        if tail >= 1.0:  # a codeword that surely fails: the flit fails
+            return 1.0
+        log_ok = log_ok + math.log1p(-tail)
+    return -math.expm1(log_ok)
 
 
-def _two_or_more(q, n: int):
+@jitable
+def _two_or_more(q, n):
     """P(two or more of `n` independent symbols hit), each with probability `q` [1]: a binomial tail.
 
     The same value as the regularized incomplete beta ``I_q(2, n - 1)``. Where
@@ -281,21 +288,40 @@ def _two_or_more(q, n: int):
     faster, and the sum stops once they are below 1e-17 of it); elsewhere
     (the tail is above 0.26) it is ``1 - (1-q)^n - n q (1-q)^(n-1)``.
     """
-    q = np.asarray(q, dtype=float)
-    small = n * q <= 1.0
-    qs = np.where(small, q, 0.0)
-    ratio = qs / (1.0 - qs)
-    term = n * (n - 1) / 2.0 * qs * qs * np.exp((n - 2) * np.log1p(-qs))
-    total = term
-    for k in range(2, n):
-        term = term * ((n - k) / (k + 1.0)) * ratio
-        total = total + term
-        if not np.any(term > 1e-17 * total):
-            break
-    if np.all(small):
+    if n * q <= 1.0:
+        ratio = q / (1.0 - q)
+        term = n * (n - 1) / 2.0 * q * q * math.exp((n - 2) * math.log1p(-q))
+        total = term
+        for k in range(2, n):
+            term = term * ((n - k) / (k + 1.0)) * ratio
+            total = total + term
+            if not term > 1e-17 * total:
+                break
         return total
     ok = (1.0 - q) ** (n - 1)
-    return np.where(small, total, 1.0 - ok * (1.0 - q) - n * q * ok)
+    return 1.0 - ok * (1.0 - q) - n * q * ok
+
+
+@jitable
+def replay_efficiency_scalar_kernel(p, window, selective):
+    """:func:`replay_efficiency` of one validated element [1]; `selective` true for selective replay, else
+    go-back-N."""
+    if selective:
+        return 1.0 - p
+    w = max(window, 1.0)
+    return (1.0 - p) / (1.0 - p + p * w)
+
+
+#: :func:`packing_efficiency_scalar_kernel` on validated arrays [1].
+packing_efficiency_kernel = elementwise(packing_efficiency_scalar_kernel)
+#: :func:`flit_error_probability_scalar_kernel` on validated arrays [1].
+flit_error_probability_kernel = elementwise(flit_error_probability_scalar_kernel)
+_replay_efficiency = elementwise(replay_efficiency_scalar_kernel)
+
+
+def replay_efficiency_kernel(p, window, mode: Replay):
+    """:func:`replay_efficiency` on validated arrays [1]."""
+    return _replay_efficiency(p, window, float(mode == "selective"))
 
 
 def default_flit_error_rate_kernel(g):
@@ -316,11 +342,3 @@ def _default_fer_table() -> np.ndarray:
     table[gens] = flit_error_probability_kernel(phy.bit_error_rate_kernel(gens))
     table.flags.writeable = False
     return table
-
-
-def replay_efficiency_kernel(p, window, mode: Replay):
-    """:func:`replay_efficiency` on validated arrays [1]."""
-    if mode == "selective":
-        return 1.0 - p
-    w = np.maximum(window, 1.0)
-    return (1.0 - p) / (1.0 - p + p * w)

@@ -18,10 +18,11 @@ Sources:
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
 from linkmodel._array import check_bool, check_in, check_integer, check_range, pack, unpack
 from linkmodel._typing import ArrayLike
+from linkmodel.pcie._jit import elementwise, jitable
 from linkmodel.pcie.transactions import check_offset, check_size
 
 __all__ = [
@@ -78,8 +79,7 @@ def request_header_bytes(addressing: ArrayLike = 64, ecrc: ArrayLike = False, oh
     check_addressing(a["addressing"])
     e = check_bool("ecrc", a["ecrc"])
     _check_ohc(a["ohc_dw"])
-    hdr = np.where(a["addressing"] == 64, HEADER_MEM_64, HEADER_MEM_32)
-    return pack(hdr + ECRC * e.astype(np.int64) + DW * a["ohc_dw"], k, "request_header_bytes", "B")
+    return pack(request_header_kernel(a["addressing"], e) + DW * a["ohc_dw"], k, "request_header_bytes", "B")
 
 
 def _check_ohc(ohc_dw):
@@ -105,7 +105,7 @@ def completion_header_bytes(ecrc: ArrayLike = False, ohc_dw: ArrayLike = 0):
     a, k = unpack(ecrc=ecrc, ohc_dw=ohc_dw)
     e = check_bool("ecrc", a["ecrc"])
     _check_ohc(a["ohc_dw"])
-    return pack(HEADER_CPL + ECRC * e.astype(np.int64) + DW * a["ohc_dw"], k, "completion_header_bytes", "B")
+    return pack(completion_header_kernel(e) + DW * a["ohc_dw"], k, "completion_header_bytes", "B")
 
 
 def framing_bytes(flit: ArrayLike):
@@ -122,7 +122,7 @@ def framing_bytes(flit: ArrayLike):
         [B].
     """
     a, k = unpack(flit=flit)
-    return pack(np.where(check_bool("flit", a["flit"]), 0, NONFLIT_FRAMING), k, "framing_bytes", "B")
+    return pack(framing_kernel(check_bool("flit", a["flit"])), k, "framing_bytes", "B")
 
 
 def dw_padded(size: ArrayLike, offset: ArrayLike = 0):
@@ -146,12 +146,42 @@ def dw_padded(size: ArrayLike, offset: ArrayLike = 0):
     """
     a, k = unpack(size=size, offset=offset)
     s, o = check_size(a["size"]), check_offset(a["offset"])
-    return pack(DW * (np.ceil((o + s) / DW) - np.floor(o / DW)), k, "dw_padded", "B")
+    return pack(dw_padded_kernel(s, o), k, "dw_padded", "B")
 
 
 # -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
 
 
-def request_header_kernel(addressing, ecrc):
-    """Memory request header + digest bytes [B] on validated arrays: 3 or 4 DW, + 1 DW if `ecrc`."""
-    return np.where(addressing == 64, HEADER_MEM_64, HEADER_MEM_32) + ECRC * ecrc
+@jitable
+def request_header_scalar_kernel(addressing, ecrc):
+    """Memory request header + digest bytes [B] of one element: 3 or 4 DW (`addressing` 32 or 64 [bit]), + 1 DW if
+    `ecrc`."""
+    return float((HEADER_MEM_64 if addressing == 64 else HEADER_MEM_32) + ECRC * ecrc)
+
+
+@jitable
+def dw_padded_scalar_kernel(size, offset):
+    """:func:`dw_padded` of one validated element [B]: ``4 * (ceil((offset + size) / 4) - floor(offset / 4))``."""
+    return float(DW * (math.ceil((offset + size) / DW) - math.floor(offset / DW)))
+
+
+@jitable
+def completion_header_scalar_kernel(ecrc):
+    """Completion header + digest bytes [B] of one element: 3 DW, + 1 DW if `ecrc`."""
+    return float(HEADER_CPL + ECRC * ecrc)
+
+
+@jitable
+def framing_scalar_kernel(flit):
+    """Per-TLP data-link framing bytes [B] of one element: 0 in flit mode, else 8."""
+    return 0.0 if flit else float(NONFLIT_FRAMING)
+
+
+#: :func:`completion_header_scalar_kernel` on validated arrays [B].
+completion_header_kernel = elementwise(completion_header_scalar_kernel)
+#: :func:`framing_scalar_kernel` on validated arrays [B].
+framing_kernel = elementwise(framing_scalar_kernel)
+#: :func:`request_header_scalar_kernel` on validated arrays [B].
+request_header_kernel = elementwise(request_header_scalar_kernel)
+#: :func:`dw_padded_scalar_kernel` on validated arrays [B].
+dw_padded_kernel = elementwise(dw_padded_scalar_kernel)

@@ -266,10 +266,10 @@ def _validate(a: dict, given_flit: bool) -> dict:
 def _terms(v: dict, a: dict, transfer: LatencyTransfer) -> dict:
     """The latency terms [s] of one transfer (validated inputs)."""
     g, n, s, m, r, f = v["g"], v["n"], v["s"], v["m"], v["r"], v["f"]
-    raw = phy.rate_kernel(g) * n / 8 * phy.encoding_efficiency_kernel(g)
+    raw = phy.raw_bandwidth_kernel(g, n)
     t_flit = _flit.FLIT_BYTES / raw
     tlp_rate = np.where(f, raw * _flit.TLP_BYTES / _flit.FLIT_BYTES, raw)
-    fr = np.where(f, 0, _framing.NONFLIT_FRAMING)
+    fr = _framing.framing_kernel(f)
     h_req = _framing.request_header_kernel(a["addressing"], False)
     padded = _framing.DW * np.ceil(s / _framing.DW)
     ohc = np.where(f & (s % _framing.DW != 0), _framing.DW, 0.0)  # OHC-A1 on the partial last DW (flit mode)
@@ -290,7 +290,7 @@ def _terms(v: dict, a: dict, transfer: LatencyTransfer) -> dict:
         # the first read request starts the completions; later requests go out while completions
         # stream back, so only the first request's serialization is on the critical path
         req = h_req + fr + np.where(_tx.n_chunks_kernel(s, r, 0) == 1, ohc, 0.0)
-        cpl = padded + _tx.n_chunks_kernel(s, np.minimum(m, r), 0) * (_framing.HEADER_CPL + fr)
+        cpl = padded + _tx.n_chunks_kernel(s, np.minimum(m, r), 0) * (_framing.completion_header_kernel(False) + fr)
         a1, s1, c1 = one_way(req)
         a2, s2, c2 = one_way(cpl)
         align, ser, acc = a1 + a2, s1 + s2, c1 + c2

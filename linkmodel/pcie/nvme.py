@@ -183,7 +183,6 @@ def command_traffic(
     _framing.check_addressing(a["addressing"])
     mrrs_ = _tx.check_mrrs(a["mrrs"])
     ecrc = check_bool("ecrc", a["ecrc"])
-    ecrc_bytes = _framing.ECRC * ecrc
     h_req = _framing.request_header_kernel(a["addressing"], ecrc)
     out = _command_traffic(
         a["size"],
@@ -192,7 +191,7 @@ def command_traffic(
         a["irq_coalesce"],
         a["doorbell_batch"],
         h_req,
-        _framing.HEADER_CPL + ecrc_bytes,
+        _framing.completion_header_kernel(ecrc),
         data_pointer,
         MEMORY_PAGE,
         a["completion_unit"],

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from linkmodel._array import check_in, pack, unpack
+from linkmodel.pcie._jit import elementwise, jitable
 
 __all__ = [
     "ALLOWED_GENS",
@@ -144,6 +145,10 @@ _PROVISIONAL = np.array([False] + [GENERATIONS[g].provisional for g in sorted(GE
 #: 0 = 8b/10b, 1 = 128b/130b, 2 = 1b/1b (index used by per-encoding tables)
 ENCODINGS = ("8b/10b", "128b/130b", "1b/1b")
 _ENC_INDEX = np.array([-1] + [ENCODINGS.index(GENERATIONS[g].encoding) for g in sorted(GENERATIONS)])
+# the same tables as tuples, for the scalar kernels (plain Python and numba read them as constants)
+_RATE_T = tuple(float(x) for x in _RATE)
+_ENC_T = tuple(float(x) for x in _ENC)
+_ENC_INDEX_T = tuple(int(x) for x in _ENC_INDEX)
 
 
 def check_gen(gen) -> np.ndarray:
@@ -269,7 +274,7 @@ def line_rate(gen, lanes):
     """
     a, k = unpack(gen=gen, lanes=lanes)
     g, n = check_gen(a["gen"]), check_lanes(a["lanes"])
-    return pack(_RATE[g] * n / 8.0, k, "line_rate", "B/s", "line rate per direction")
+    return pack(line_rate_kernel(g, n), k, "line_rate", "B/s", "line rate per direction")
 
 
 def raw_bandwidth(gen, lanes):
@@ -344,7 +349,7 @@ def raw_bandwidth_and_kind(gen, lanes):
     """
     a, k = unpack(gen=gen, lanes=lanes)
     g, n = check_gen(a["gen"]), check_lanes(a["lanes"])
-    return _RATE[g] * n / 8.0 * _ENC[g], k
+    return raw_bandwidth_kernel(g, n), k
 
 
 # -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
@@ -383,6 +388,48 @@ def bit_error_rate_kernel(g):
     return _BER[g]
 
 
-def symbol_time_kernel(g):
-    """Symbol time [s] of validated generations `g`: 10 UI (8b/10b) or 8 UI per symbol."""
-    return np.where(_ENC_INDEX[g] == 0, 10.0, 8.0) / _RATE[g]
+# Scalar kernels (one element: plain floats in, a float out; see linkmodel.pcie._jit)
+
+
+@jitable
+def rate_scalar_kernel(g):
+    """Signalling rate per lane [T/s] of one validated generation `g` (a float or int)."""
+    return _RATE_T[int(g)]
+
+
+@jitable
+def encoding_efficiency_scalar_kernel(g):
+    """Line-encoding efficiency [1] of one validated generation `g`."""
+    return _ENC_T[int(g)]
+
+
+@jitable
+def encoding_index_scalar_kernel(g):
+    """Index into :data:`ENCODINGS` (0 8b/10b, 1 128b/130b, 2 1b/1b) of one validated generation `g`."""
+    return _ENC_INDEX_T[int(g)]
+
+
+@jitable
+def symbol_time_scalar_kernel(g):
+    """Symbol time [s] of one validated generation `g`: 10 UI (8b/10b) or 8 UI per symbol."""
+    return (10.0 if _ENC_INDEX_T[int(g)] == 0 else 8.0) / _RATE_T[int(g)]
+
+
+@jitable
+def line_rate_scalar_kernel(g, lanes):
+    """Line rate per direction [B/s] of one validated element: rate x lanes / 8."""
+    return _RATE_T[int(g)] * lanes / 8.0
+
+
+@jitable
+def raw_bandwidth_scalar_kernel(g, lanes):
+    """Raw bandwidth per direction [B/s] of one validated element: line rate x encoding efficiency."""
+    return line_rate_scalar_kernel(g, lanes) * _ENC_T[int(g)]
+
+
+#: Symbol time [s] of validated generations `g` (arrays): :func:`symbol_time_scalar_kernel` per element.
+symbol_time_kernel = elementwise(symbol_time_scalar_kernel)
+#: :func:`line_rate_scalar_kernel` on validated arrays [B/s].
+line_rate_kernel = elementwise(line_rate_scalar_kernel)
+#: :func:`raw_bandwidth_scalar_kernel` on validated arrays [B/s].
+raw_bandwidth_kernel = elementwise(raw_bandwidth_scalar_kernel)

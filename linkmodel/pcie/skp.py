@@ -21,13 +21,13 @@ are assumed for 128b/130b (retimers may add or remove 4 symbols).
 
 from __future__ import annotations
 
+import math
 from typing import get_args
-
-import numpy as np
 
 from linkmodel._array import check_choice, pack, unpack
 from linkmodel._typing import ArrayLike, Clocking
 from linkmodel.pcie import phy
+from linkmodel.pcie._jit import elementwise, jitable
 from linkmodel.pcie.flit import FLIT_BYTES, resolve_flit
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "SKP_128B130B_BYTES",
     "SKP_128B130B_INTERVAL",
     "check_clocking",
+    "clocking_code",
     "skp_fraction",
 ]
 
@@ -69,10 +70,17 @@ def check_clocking(clocking: Clocking) -> Clocking:
     return "srns" if clocking == "common" else clocking
 
 
-def _flit_interval(lanes, clk, enc_name):
-    table = np.asarray(FLIT_SKP_INTERVAL[(clk, enc_name)], dtype=float)
-    idx = np.select([lanes == 1, lanes == 2, lanes == 4, lanes == 8], [0, 1, 2, 3], 4)
-    return table[idx]
+#: the clocking codes of the scalar kernel (0 SRNS or common clock, 1 SRIS) and its tables by code
+_CLK_CODES = ("srns", "sris")
+_8B10B_INTERVAL_T = tuple(float(SKP_8B10B_INTERVAL[c]) for c in _CLK_CODES)
+_128B130B_INTERVAL_T = tuple(float(SKP_128B130B_INTERVAL[c]) for c in _CLK_CODES)
+_FLIT_128_T = tuple(tuple(float(x) for x in FLIT_SKP_INTERVAL[(c, "128b/130b")]) for c in _CLK_CODES)
+_FLIT_1B1B_T = tuple(tuple(float(x) for x in FLIT_SKP_INTERVAL[(c, "1b/1b")]) for c in _CLK_CODES)
+
+
+def clocking_code(clk: Clocking) -> int:
+    """The scalar kernel's code of a clocking from :func:`check_clocking` (0 SRNS, 1 SRIS)."""
+    return _CLK_CODES.index(clk)
 
 
 def skp_fraction(gen: ArrayLike, lanes: ArrayLike, flit: ArrayLike | None = None, clocking: Clocking = "common"):
@@ -105,18 +113,30 @@ def skp_fraction(gen: ArrayLike, lanes: ArrayLike, flit: ArrayLike | None = None
 # -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
 
 
+@jitable
+def skp_fraction_scalar_kernel(g, lanes, flit, clk):
+    """SKP share of lane time [1] of one validated element; `clk` from :func:`clocking_code` (0 SRNS, 1 SRIS)."""
+    enc = phy.encoding_index_scalar_kernel(g)
+    c = int(clk)
+    if enc == 0:  # 8b/10b, flit or not
+        return SKP_8B10B_SYMBOLS / _8B10B_INTERVAL_T[c]
+    if not flit:
+        if enc != 1:
+            return math.nan
+        # the 4-byte EDS token is one DW of the data stream, striped over all lanes: 4/N bytes per lane
+        return (SKP_128B130B_BYTES + EDS_BYTES / lanes) / (_128B130B_INTERVAL_T[c] * SKP_128B130B_BYTES)
+    # flit mode: per-lane bytes between ordered sets = flits * 256 / lanes (Table 4-21 columns x1 .. x16)
+    col = 0 if lanes == 1 else (1 if lanes == 2 else (2 if lanes == 4 else (3 if lanes == 8 else 4)))
+    if enc == 1:
+        per_lane = _FLIT_128_T[c][col] * FLIT_BYTES / lanes
+        return SKP_128B130B_BYTES / (per_lane + SKP_128B130B_BYTES)
+    per_lane = _FLIT_1B1B_T[c][col] * FLIT_BYTES / lanes
+    return SKP_1B1B_BYTES / (per_lane + SKP_1B1B_BYTES)
+
+
+_skp_fraction = elementwise(skp_fraction_scalar_kernel)
+
+
 def skp_fraction_kernel(g, lanes, flit, clk):
     """Element-wise SKP share of lane time [1] on validated arrays; `clk` from :func:`check_clocking`."""
-    enc = phy.encoding_index_kernel(g)
-    # non-flit
-    nf_8b10b = SKP_8B10B_SYMBOLS / SKP_8B10B_INTERVAL[clk]
-    # the 4-byte EDS token is one DW of the data stream, striped over all lanes: 4/N bytes per lane
-    nf_128 = (SKP_128B130B_BYTES + EDS_BYTES / lanes) / (SKP_128B130B_INTERVAL[clk] * SKP_128B130B_BYTES)
-    # flit mode: per-lane bytes between ordered sets = flits * 256 / lanes
-    per_lane_128 = _flit_interval(lanes, clk, "128b/130b") * FLIT_BYTES / lanes
-    per_lane_1b1b = _flit_interval(lanes, clk, "1b/1b") * FLIT_BYTES / lanes
-    f_128 = SKP_128B130B_BYTES / (per_lane_128 + SKP_128B130B_BYTES)
-    f_1b1b = SKP_1B1B_BYTES / (per_lane_1b1b + SKP_1B1B_BYTES)
-    nonflit = np.where(enc == 0, nf_8b10b, np.where(enc == 1, nf_128, np.nan))
-    flitm = np.where(enc == 0, nf_8b10b, np.where(enc == 1, f_128, f_1b1b))
-    return np.where(flit, flitm, nonflit)
+    return _skp_fraction(g, lanes, flit, float(clocking_code(clk)))

@@ -29,10 +29,13 @@ one completion per RCB (some older chipsets; pcie-bench's ``rcb_chunks``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from linkmodel._array import check_choice, check_in, check_range, pack, unpack
 from linkmodel._typing import ArrayLike, CompletionSplit, Transfer
+from linkmodel.pcie._jit import elementwise, jitable
 
 __all__ = [
     "ALLOWED_MPS",
@@ -250,11 +253,26 @@ def tag_limited_bandwidth(
 # -- Kernels (validated inputs, no checks; for linkmodel.pcie's own use) ---------------
 
 
-def n_chunks_kernel(size, chunk, offset):
-    """:func:`n_chunks` on validated numpy arrays [1]."""
-    return np.floor((offset + size - 1) / chunk) - np.floor(offset / chunk) + 1
+@jitable
+def n_chunks_scalar_kernel(size, chunk, offset):
+    """:func:`n_chunks` of one validated element [1].
+
+    ``floor((offset + size - 1) / chunk) - floor(offset / chunk) + 1``.
+    """
+    return float(math.floor((offset + size - 1) / chunk) - math.floor(offset / chunk) + 1)
+
+
+@jitable
+def completion_unit_scalar_kernel(mps, mrrs, rcb, split_rcb):
+    """Completion size [B] of one element: RCB if `split_rcb` (``completion_split="rcb"``), else min(MPS, MRRS)."""
+    return rcb if split_rcb else min(mps, mrrs)
+
+
+#: :func:`n_chunks` on validated arrays [1]: :func:`n_chunks_scalar_kernel` per element.
+n_chunks_kernel = elementwise(n_chunks_scalar_kernel)
+_completion_unit = elementwise(completion_unit_scalar_kernel)
 
 
 def completion_unit_kernel(mps, mrrs, rcb, split: CompletionSplit):
-    """Completion size [B]: RCB with ``split="rcb"``, else min(MPS, MRRS); validated inputs."""
-    return rcb if split == "rcb" else np.minimum(mps, mrrs)
+    """Completion size [B] on validated arrays: RCB with ``split="rcb"``, else min(MPS, MRRS)."""
+    return _completion_unit(mps, mrrs, rcb, float(split == "rcb"))

@@ -10,8 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 #: third-party packages that take 0.1-1 s each to import on the 2-core machine (pint, xarray with pandas and,
-#: once a Dataset is built, dask; scipy; matplotlib; sympy), and the model layers `link` does not use
-HEAVY = ("xarray", "pandas", "scipy", "pint", "dask", "matplotlib", "sympy")
+#: once a Dataset is built, dask; scipy; matplotlib; sympy; numba, which the link model loads only for large
+#: arrays), and the model layers `link` does not use
+HEAVY = ("xarray", "pandas", "scipy", "pint", "dask", "matplotlib", "sympy", "numba")
 
 
 def _loaded_after(code: str) -> dict:

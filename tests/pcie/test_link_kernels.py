@@ -134,3 +134,51 @@ def test_command_tlps_need_their_header_bytes(direction):
             link(5, 4, 4096, **{f"command_{direction}_tlps": 2, f"command_{direction}_bytes": nbytes})
     ds = link(5, 4, 4096, **{f"command_{direction}_tlps": 2, f"command_{direction}_bytes": 24.0})
     assert np.all(np.isfinite(ds.effective_bandwidth.values))
+
+
+_OPTION_SETS = [
+    {},
+    dict(dllp_policy="per_tlp", completion_credits="finite", packing="per_transfer", replay="selective"),
+    dict(dllp_policy="pcie_bench", completion_split="rcb", clocking="sris"),
+    dict(dllp_policy="none", transfer="read", ecrc=True, addressing=32),
+]
+
+
+@pytest.mark.parametrize("options", _OPTION_SETS)
+def test_numba_and_the_plain_python_loop_give_the_same_numbers(options, monkeypatch):
+    # one scalar kernel, two ways of looping over it: numba (large arrays) and plain Python (small arrays, or
+    # numba not installed); both must give every variable to 1e-12 (they give the same bits where measured)
+    from linkmodel.pcie import _jit, link_values
+
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(17)
+    n = 600
+    gen = rng.integers(1, 9, n)
+    cfg = dict(
+        gen=gen,
+        lanes=rng.choice([1, 2, 4, 8, 16], n),
+        size=rng.integers(1, 1 << 20, n).astype(float),
+        mps=rng.choice([128, 256, 512, 1024], n),
+        offset=rng.integers(0, 4096, n),
+        bit_error_rate=np.where(rng.random(n) < 0.5, 1e-12, 1e-7),
+        command_upstream_tlps=2.0,
+        command_upstream_bytes=80.0,
+    )
+    if "transfer" not in options:
+        cfg["write_fraction"] = rng.random(n)
+    monkeypatch.setattr(_jit, "NUMBA_MIN_ELEMENTS", 1)
+    fast = link_values(**cfg, **options)
+    monkeypatch.setattr(_jit, "NUMBA_MIN_ELEMENTS", 10**9)
+    slow = link_values(**cfg, **options)
+    for name, want in slow.values.items():
+        got = fast[name]
+        if want.dtype.kind == "f":
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=0, err_msg=name)
+        else:
+            assert np.array_equal(got, want), name
+    # and a public per-phenomenon function through numba's vectorize equals its plain loop
+    fber = np.geomspace(1e-15, 0.5, 400)
+    monkeypatch.setattr(_jit, "NUMBA_MIN_ELEMENTS", 1)
+    fast_fer = flit.flit_error_probability(fber)
+    monkeypatch.setattr(_jit, "NUMBA_MIN_ELEMENTS", 10**9)
+    np.testing.assert_allclose(fast_fer, flit.flit_error_probability(fber), rtol=1e-12, atol=0)
