@@ -177,7 +177,7 @@ def _drive_cases() -> list[Case]:
     for f in dataclasses.fields(DriveParams):
         domain = f.metadata["domain"]
         values = [NAN, -1.0, 1e300, "abc", None, [1.0, [2.0]], np.array([1.0, NAN])]
-        values += [0.0] if domain in ("positive", "positive_or_inf", "link") else []
+        values += [0.0] if domain in ("positive", "positive_or_inf") else []  # link_family 0 is PCIe: valid
         values += [INF] if domain != "positive_or_inf" else []
         values += [1.5] if domain.startswith("fraction") else []
         values += [1.0] if domain == "fraction_below_one" else []
