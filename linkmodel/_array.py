@@ -51,30 +51,22 @@ def _is_dataarray(x) -> bool:
     return type(x).__name__ == "DataArray" and hasattr(x, "dims")
 
 
-#: Take the scalar fast path in the checks below (plain Python comparisons when the input is one number: a Python
-#: int, float or bool, or a 0-d / numpy scalar of int64, float64 or bool). False: always the array path (for the
-#: test that compares the two, tests/test_array.py).
+#: Checks take the scalar fast path (:func:`_one`; False: always the array path, for tests/test_array.py).
 _SCALAR_FAST = True
-
-_FAST_TYPES = (int, float, bool)
 _FAST_DTYPES = (np.dtype(np.float64), np.dtype(np.int64), np.dtype(np.bool_))
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-#: returned by :func:`_one` for input the fast path leaves to the array path
-_NO = object()
+_NO = object()  # from _one: input left to the array path
 
 
 def _one(a):
-    """`a` as one Python number (int, float or bool) if the scalar fast path takes it, else :data:`_NO` [units of
-    `a`]. Taken: Python int (within int64), float, bool; 0-d arrays and numpy scalars of float64, int64, bool.
-    Everything else (text, other dtypes, arrays, DataArrays) takes the array path, so its messages stay as they
-    are."""
+    """`a` as one Python number if the scalar fast path takes it (Python int within int64, float, bool; 0-d or
+    numpy scalars of float64, int64, bool), else ``_NO``: the array path, whose messages stay as they are."""
     if not _SCALAR_FAST:
         return _NO
     t = type(a)
     if t is float or t is bool:
         return a
     if t is int:
-        return a if _INT64_MIN <= a <= _INT64_MAX else _NO
+        return a if -(2**63) <= a < 2**63 else _NO
     if (t is np.ndarray and a.ndim == 0) or isinstance(a, np.generic):
         return a.item() if a.dtype in _FAST_DTYPES else _NO
     return _NO
@@ -107,10 +99,8 @@ def _numeric(name: str, value) -> np.ndarray:
 def _numeric_fast(name: str, value) -> np.ndarray:
     """:func:`_numeric`, with the scalar fast path (the same result and message) [units of `value`]."""
     x = _one(value)
-    if x is _NO:
+    if x is _NO or x != x:  # NaN: _numeric's error
         return _numeric(name, value)
-    if x != x:
-        raise ValueError(f"{name}: NaN is not a value")
     return value if type(value) is np.ndarray else np.asarray(x)
 
 
@@ -270,7 +260,9 @@ def check_in(name: str, a, allowed, describe: str | None = None) -> None:
         _finite_one(name, x)
         xf = float(x)  # as the array path compares: in float64
         if not any(xf == float(v) for v in allowed):
-            raise ValueError(f"{name}: {_fmt(x)} not allowed; allowed: {describe or ', '.join(str(v) for v in allowed)}")
+            raise ValueError(
+                f"{name}: {_fmt(x)} not allowed; allowed: {describe or ', '.join(str(v) for v in allowed)}"
+            )
         return
     a = np.asarray(a)
     if a.dtype.kind not in "biuf" and not all(isinstance(x, (int, float)) for x in allowed):
@@ -328,16 +320,11 @@ def _range_one(name: str, x, lo, hi, lo_open, hi_open, unit, allow_inf) -> None:
         x = float(x)  # the array path converts first: a bool passes as 0 or 1
         if x != x:
             raise ValueError(f"{name}: must not be NaN")
-        if x == math.inf:
-            x = _FLOAT_MAX
+        x = _FLOAT_MAX if x == math.inf else x
     _finite_one(name, x)
     x = float(x)
-    bad = False
-    if lo is not None:
-        bad = (x <= lo) if lo_open else (x < lo)
-    if hi is not None:
-        bad = bad or ((x >= hi) if hi_open else (x > hi))
-    if bad:
+    below = lo is not None and ((x <= lo) if lo_open else (x < lo))
+    if below or (hi is not None and ((x >= hi) if hi_open else (x > hi))):
         _out_of_range(name, _fmt(x), lo, hi, lo_open, hi_open, unit)
 
 
@@ -510,4 +497,3 @@ def check_bool(name: str, a) -> np.ndarray:
             raise ValueError(f"{name}: must be true or false, got {_show(arr)}")
         return arr.astype(bool)
     raise ValueError(f"{name}: must be true or false, got {_show(arr)}")
-
