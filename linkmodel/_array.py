@@ -13,6 +13,8 @@ With DataArray inputs the arrays are aligned and broadcast by dimension name
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +51,27 @@ def _is_dataarray(x) -> bool:
     return type(x).__name__ == "DataArray" and hasattr(x, "dims")
 
 
+#: Checks take the scalar fast path (:func:`_one`; False: always the array path, for tests/test_array.py).
+_SCALAR_FAST = True
+_FAST_DTYPES = (np.dtype(np.float64), np.dtype(np.int64), np.dtype(np.bool_))
+_NO = object()  # from _one: input left to the array path
+
+
+def _one(a):
+    """`a` as one Python number if the scalar fast path takes it (Python int within int64, float, bool; 0-d or
+    numpy scalars of float64, int64, bool), else ``_NO``: the array path, whose messages stay as they are."""
+    if not _SCALAR_FAST:
+        return _NO
+    t = type(a)
+    if t is float or t is bool:
+        return a
+    if t is int:
+        return a if -(2**63) <= a < 2**63 else _NO
+    if (t is np.ndarray and a.ndim == 0) or isinstance(a, np.generic):
+        return a.item() if a.dtype in _FAST_DTYPES else _NO
+    return _NO
+
+
 def _numeric(name: str, value) -> np.ndarray:
     """`value` as a numeric numpy array, or a one-line ValueError naming `name`.
 
@@ -71,6 +94,14 @@ def _numeric(name: str, value) -> np.ndarray:
     if a.dtype.kind == "f" and np.isnan(a).any():
         raise ValueError(f"{name}: NaN is not a value")
     return a
+
+
+def _numeric_fast(name: str, value) -> np.ndarray:
+    """:func:`_numeric`, with the scalar fast path (the same result and message) [units of `value`]."""
+    x = _one(value)
+    if x is _NO or x != x:  # NaN: _numeric's error
+        return _numeric(name, value)
+    return value if type(value) is np.ndarray else np.asarray(x)
 
 
 def unpack(**inputs):
@@ -131,7 +162,9 @@ def unpack(**inputs):
                 )
             out[k] = a
         return out, Kind("xarray", shape, tuple(dims), coords)
-    arrays = {k: _numeric(k, v) for k, v in inputs.items()}
+    arrays = {k: _numeric_fast(k, v) for k, v in inputs.items()}
+    if all(a.ndim == 0 for a in arrays.values()):
+        return arrays, Kind("scalar", ())
     try:
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
     except ValueError:
@@ -197,8 +230,20 @@ def _show(values) -> str:
     return shown + (", ..." if vals.size > 5 else "")
 
 
+def _finite_one(name: str, x) -> None:
+    """:func:`check_finite` of one Python number `x` (from :func:`_one`)."""
+    if type(x) is bool:
+        raise ValueError(f"{name}: must be a number, got {_fmt(x)}")
+    if type(x) is float and not math.isfinite(x):
+        raise ValueError(f"{name}: must be finite, got {_fmt(x)}")
+
+
 def check_finite(name: str, a) -> None:
     """Raise ValueError if `a` holds NaN or infinity, or is not numeric (bools included)."""
+    x = _one(a)
+    if x is not _NO:
+        _finite_one(name, x)
+        return
     a = np.asarray(a)
     if a.dtype.kind == "b":
         raise ValueError(f"{name}: must be a number, got {_show(a)}")
@@ -210,6 +255,15 @@ def check_finite(name: str, a) -> None:
 
 def check_in(name: str, a, allowed, describe: str | None = None) -> None:
     """Raise ValueError unless every element of `a` is one of `allowed`."""
+    x = _one(a)
+    if x is not _NO:
+        _finite_one(name, x)
+        xf = float(x)  # as the array path compares: in float64
+        if not any(xf == float(v) for v in allowed):
+            raise ValueError(
+                f"{name}: {_fmt(x)} not allowed; allowed: {describe or ', '.join(str(v) for v in allowed)}"
+            )
+        return
     a = np.asarray(a)
     if a.dtype.kind not in "biuf" and not all(isinstance(x, (int, float)) for x in allowed):
         bad = ~np.isin(a, list(allowed))
@@ -231,6 +285,10 @@ def check_range(
 
     NaN is always an error; +inf only with ``allow_inf`` (e.g. "no limit").
     """
+    x = _one(a)
+    if x is not _NO:
+        _range_one(name, x, lo, hi, lo_open, hi_open, unit, allow_inf)
+        return
     if allow_inf:
         b = np.asarray(a, dtype=float)
         if np.any(np.isnan(b)):
@@ -244,11 +302,33 @@ def check_range(
     if hi is not None:
         bad |= (a >= hi) if hi_open else (a > hi)
     if np.any(bad):
-        lo_s = "" if lo is None else (f"> {lo:g}" if lo_open else f">= {lo:g}")
-        hi_s = "" if hi is None else (f"< {hi:g}" if hi_open else f"<= {hi:g}")
-        rng = " and ".join(x for x in (lo_s, hi_s) if x)
-        u = f" {unit}" if unit else ""
-        raise ValueError(f"{name}: {_show(a[bad])}{u} out of range; must be {rng}{u}")
+        _out_of_range(name, _show(a[bad]), lo, hi, lo_open, hi_open, unit)
+
+
+def _out_of_range(name: str, shown: str, lo, hi, lo_open, hi_open, unit) -> None:
+    """Raise :func:`check_range`'s one-line error for the offending values `shown`."""
+    lo_s = "" if lo is None else (f"> {lo:g}" if lo_open else f">= {lo:g}")
+    hi_s = "" if hi is None else (f"< {hi:g}" if hi_open else f"<= {hi:g}")
+    rng = " and ".join(x for x in (lo_s, hi_s) if x)
+    u = f" {unit}" if unit else ""
+    raise ValueError(f"{name}: {shown}{u} out of range; must be {rng}{u}")
+
+
+def _range_one(name: str, x, lo, hi, lo_open, hi_open, unit, allow_inf) -> None:
+    """:func:`check_range` of one Python number `x` (from :func:`_one`): the same checks in the same order."""
+    if allow_inf:
+        x = float(x)  # the array path converts first: a bool passes as 0 or 1
+        if x != x:
+            raise ValueError(f"{name}: must not be NaN")
+        x = _FLOAT_MAX if x == math.inf else x
+    _finite_one(name, x)
+    x = float(x)
+    below = lo is not None and ((x <= lo) if lo_open else (x < lo))
+    if below or (hi is not None and ((x >= hi) if hi_open else (x > hi))):
+        _out_of_range(name, _fmt(x), lo, hi, lo_open, hi_open, unit)
+
+
+_FLOAT_MAX = float(np.finfo(float).max)
 
 
 #: Working memory a single model call may claim before it is refused [B]. ASSUMPTION: 2 GiB, a quarter of a
@@ -275,6 +355,12 @@ def check_memory(name: str, elements: float, bytes_per_element: float, hint: str
 
 def check_integer(name: str, a) -> None:
     """Raise ValueError unless every element of `a` is a whole number."""
+    x = _one(a)
+    if x is not _NO:
+        _finite_one(name, x)
+        if float(x) != round(float(x)):
+            raise ValueError(f"{name}: must be a whole number, got {_fmt(float(x))}")
+        return
     check_finite(name, a)
     a = np.asarray(a, dtype=float)
     bad = a != np.round(a)
@@ -369,9 +455,7 @@ def _dataset_direct(data_vars: dict, leading: tuple | None, attrs: dict | None):
     """The Dataset :func:`dataset` builds for scalar or numpy inputs (no input coordinates), put together from
     its Variables and the leading dimension's index without xarray's merge and alignment (about 0.15 ms
     instead of 1 ms for the link budget's 26 variables; identical, tested in tests/test_array.py)."""
-    import pandas as pd
     import xarray as xr
-    from xarray.core.indexes import PandasIndex
 
     variables: dict = {}
     sizes: dict = {}
@@ -380,16 +464,31 @@ def _dataset_direct(data_vars: dict, leading: tuple | None, attrs: dict | None):
         sizes.update(zip(d, arr.shape, strict=True))
     indexes: dict = {}
     if leading is not None:
-        labels = np.array(list(leading[1]))
-        index = PandasIndex(pd.Index(labels), leading[0], coord_dtype=labels.dtype)
+        index = _leading_index(leading[0], tuple(leading[1]))
         variables.update(index.create_variables())
         indexes[leading[0]] = index
-        sizes[leading[0]] = len(labels)
+        sizes[leading[0]] = len(leading[1])
     return xr.Dataset._construct_direct(variables, set(indexes), sizes, dict(attrs or {}), indexes)
+
+
+@functools.lru_cache(maxsize=16)
+def _leading_index(name: str, labels: tuple):
+    """The xarray index of a leading dimension `name` with `labels` (built once: the same for every call; xarray's
+    indexes are immutable, so Datasets may share one)."""
+    import pandas as pd
+    from xarray.core.indexes import PandasIndex
+
+    arr = np.array(list(labels))
+    return PandasIndex(pd.Index(arr), name, coord_dtype=arr.dtype)
 
 
 def check_bool(name: str, a) -> np.ndarray:
     """Validate a boolean option (True/False, or 0/1); return a bool array."""
+    x = _one(a)
+    if x is not _NO:
+        if type(x) is not bool and x != 0 and x != 1:  # NaN is neither
+            raise ValueError(f"{name}: must be true or false, got {_fmt(x)}")
+        return np.asarray(bool(x))
     arr = np.asarray(a)
     if arr.dtype.kind == "b":
         return arr

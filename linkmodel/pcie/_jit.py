@@ -116,8 +116,9 @@ def elementwise(fn):
 
     def array_kernel(*args):
         arrs = _floats(args)
-        shape = np.broadcast_shapes(*(a.shape for a in arrs))
-        size = int(np.prod(shape))
+        scalar = all(a.ndim == 0 for a in arrs)
+        shape = () if scalar else np.broadcast_shapes(*(a.shape for a in arrs))
+        size = 1 if scalar else int(np.prod(shape))
         if size >= NUMBA_MIN_ELEMENTS and numba_available():
             with np.errstate(all="ignore"):  # see the note above (speculated divisions)
                 return np.asarray(compiled()(*arrs))
@@ -153,8 +154,9 @@ def fused_rows(loop, element, nin: int, nout: int):
 
     def evaluate(*args, out=None):
         arrs = _floats(args)
-        shape = np.broadcast_shapes(*(a.shape for a in arrs))
-        size = int(np.prod(shape))
+        scalar = all(a.ndim == 0 for a in arrs)
+        shape = () if scalar else np.broadcast_shapes(*(a.shape for a in arrs))
+        size = 1 if scalar else int(np.prod(shape))
         if out is None:
             out = np.empty((*shape, nout))
         flat = out.reshape(size, nout)  # a view: `out` is C-contiguous

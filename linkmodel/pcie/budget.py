@@ -370,13 +370,13 @@ def _validate(a, given):
             v[name] = np.asarray(a[name], dtype=float)
         # every TLP has at least a 3-DW (12 B) header (PCIe Base spec, TLP header formats): fewer bytes than that per
         # TLP is no TLP (and zero bytes made the packing ratio 0/0 downstream)
-        if np.any(v[f"command_{d}_bytes"] < _MIN_TLP_BYTES * v[f"command_{d}_tlps"]):
+        if (v[f"command_{d}_bytes"] < _MIN_TLP_BYTES * v[f"command_{d}_tlps"]).any():
             raise ValueError(
                 f"command_{d}_bytes: at least {_MIN_TLP_BYTES} B (a 3-DW header) per TLP of command_{d}_tlps; "
                 "give the TLPs' header + payload bytes"
             )
     v["flit"] = _flit.resolve_flit(v["g"], a["flit"] if "flit" in given else None)
-    if np.any((np.asarray(a["tag_bits"]) == 14) & ~v["flit"]):
+    if ((np.asarray(a["tag_bits"]) == 14) & ~v["flit"]).any():
         raise ValueError(
             "tag_bits: 14-bit tags need flit mode (non-flit headers carry at most 10 tag bits); "
             "allowed without flit mode: 5, 8, 10"
@@ -426,16 +426,15 @@ def _evaluate(a, out, *, clocking, dllp_policy, completion_split, completion_cre
 def _results(out, flit, g):
     """The result's variables (views of the kernel's `out`), in the Dataset's order."""
     col = {name: out[..., i] for i, name in enumerate(_stages.OUTPUTS)}
-    if not np.all(np.isfinite(col["transfer_rate"])):  # cannot happen for valid input; never hand back inf silently
+    if not np.isfinite(col["transfer_rate"]).all():  # cannot happen for valid input; never hand back inf silently
         raise ValueError("link: no finite ceiling for these inputs")
     res = {name: col[name] for name in _stages.OUTPUTS[:8]}
     res["binding"] = BINDINGS[col["binding"].astype(np.intp)]
     res["flit"] = flit
     res["provisional"] = phy.provisional_kernel(g)
     res.update({name: col[name] for name in _stages.OUTPUTS[9 : _stages.FIRST_PER_DIRECTION]})
-    per_dir = np.moveaxis(
-        out[..., _stages.FIRST_PER_DIRECTION :], -1, 0
-    )  # (upstream, downstream) pairs along the leading axis
+    tail = out[..., _stages.FIRST_PER_DIRECTION :]
+    per_dir = tail.transpose(tail.ndim - 1, *range(tail.ndim - 1))  # (upstream, downstream) pairs, leading axis
     for i, name in enumerate(_stages.PER_DIRECTION):
         res[name] = per_dir[2 * i : 2 * i + 2]
     return res

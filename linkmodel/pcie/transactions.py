@@ -96,12 +96,13 @@ def check_rcb(rcb):
 
 def check_size(size, name="size"):
     """Validate transfer sizes [B]: whole bytes, 1 B .. 1 TiB."""
-    a = np.asarray(size, dtype=float) if np.asarray(size).dtype.kind in "biuf" else np.asarray(size)
+    a = np.asarray(size)
+    a = a.astype(float) if a.dtype.kind in "biuf" else a
     check_range(name, a, lo=1, unit="B")
-    if np.any(a > MAX_SIZE):
+    if (a > MAX_SIZE).any():
         raise ValueError(f"{name}: larger than 1 TiB; one transfer must be 1 B to 1 TiB")
     a = np.asarray(size, dtype=float)
-    if np.any(a != np.round(a)):
+    if (a != np.round(a)).any():
         raise ValueError(f"{name}: must be a whole number of bytes")
     return a
 
@@ -110,7 +111,7 @@ def check_offset(offset):
     """Validate start offsets [B]: whole bytes in [0, 4096)."""
     check_range("offset", offset, lo=0, hi=4096, hi_open=True, unit="B")
     a = np.asarray(offset, dtype=float)
-    if np.any(a != np.round(a)):
+    if (a != np.round(a)).any():
         raise ValueError("offset: must be a whole number of bytes")
     return a
 
@@ -119,6 +120,8 @@ def check_tag_bits(tag_bits):
     """Validate tag field widths; return the usable tag counts."""
     check_in("tag_bits", tag_bits, tuple(TAGS), ", ".join(map(str, TAGS)))
     t = np.asarray(tag_bits)
+    if t.ndim == 0:  # one width (whole, in TAGS: checked above): a look-up, not np.select's set-up
+        return np.asarray(float(TAGS[int(t)]))
     return np.select([t == bits for bits in TAGS], [float(n) for n in TAGS.values()])
 
 
