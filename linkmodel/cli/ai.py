@@ -19,12 +19,14 @@ from linkmodel.cli import ai_tables
 from linkmodel.cli._common import (
     UsageError,
     count_arg,
+    draws_arg,
     flag_message,
     part_arg,
     parts_arg,
     print_json,
     quantity_arg,
     rate_arg,
+    seed_arg,
     share_arg,
 )
 from linkmodel.cli.edge import add_edge_parser
@@ -129,6 +131,13 @@ def add_parser(sub):
     g.add_argument("part", help="a part id or spec file")
     g.add_argument("--target", default="100M", help="target IOPS per drive, e.g. 100M or 2.0M IOPS (default 100M)")
     g.add_argument("--size", default="512", help="I/O size for the target, up to 16 KiB (default 512 B)")
+    g.add_argument(
+        "--draws",
+        default=None,
+        help="also draw the part's unpublished inputs N times (a whole number, e.g. 1000): IOPS per size and the "
+        "target's gap as median and 80 %% interval (default: no draws)",
+    )
+    g.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     g.add_argument("--json", action="store_true", help=_JSON_HELP)
     g.set_defaults(func=_cmd_smallblock)
 
@@ -356,8 +365,12 @@ def _cmd_smallblock(args) -> int:
         raise _usage(f"--target: expected a rate above 0, got {args.target!r}")
     # 1 B up to 16 KiB: "small blocks" are below the 4 KiB-16 KiB pages; a bare number is bytes here
     size = quantity_arg("--size", args.size, "size", 1.0, 16384.0, "B", "512 B", bare=True)
-    ds = ai_smallblock.ceilings(part, sorted({512.0, 1024.0, 2048.0, 4096.0, size}))
+    seed = seed_arg(args.seed)
+    n = None if args.draws is None else draws_arg(args.draws)
+    sizes = sorted({512.0, 1024.0, 2048.0, 4096.0, size})
+    ds = ai_smallblock.ceilings(part, sizes)
     c = ai_smallblock.closing(part, target, size)
+    drawn = None if n is None else ai_smallblock.iops_draws(part, sizes, target, size, n, seed)
     rows: list[dict[str, Any]] = [
         {
             "size": float(s),
@@ -372,9 +385,12 @@ def _cmd_smallblock(args) -> int:
         for s in ds["size"].values
     ]
     if args.json:
-        _dump({"part": part.id, "sizes": rows, "closing": c})
+        extra = {} if drawn is None else {"draws": n, "seed": seed, "intervals": drawn}
+        _dump({"part": part.id, "sizes": rows, "closing": c, **extra})
         return 0
     ai_tables.print_smallblock(part.id, rows, c, target, size)
+    if drawn is not None:
+        ai_tables.print_smallblock_draws(drawn)
     return 0
 
 

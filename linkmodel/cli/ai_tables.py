@@ -6,7 +6,7 @@ import math
 
 from linkmodel.cli._common import cell
 
-__all__ = ["print_kv_parts", "print_smallblock"]
+__all__ = ["print_kv_parts", "print_smallblock", "print_smallblock_draws"]
 
 
 def print_kv_parts(rows: list[dict]) -> None:
@@ -84,3 +84,17 @@ def print_smallblock(part_id: str, rows: list[dict], c: dict, target: float, siz
         f"  in flight: {c['outstanding_ios']:.0f} reads (Little's law at the QD1 latency "
         f"{c['qd1_latency'] * 1e6:.1f} us)"
     )
+
+
+def print_smallblock_draws(d: dict) -> None:
+    """``linkmodel ai smallblock --draws``: IOPS per size and the target's gap, median [80 % interval]."""
+    print()
+    print(
+        f"Over {d['draws']} draws of the part's unpublished inputs (seed {d['seed']}): median [80 % interval, "
+        "10th-90th percentile]"
+    )
+    for r in d["iops"]:
+        lo, hi = r["interval"]
+        print(f"{r['size']:6.0f} {r['median'] / 1e6:9.2f}M  [{lo / 1e6:.2f}M-{hi / 1e6:.2f}M]")
+    g = d["gap"]
+    print(f"  gap to the target: {g['median']:.3g}x [{g['interval'][0]:.3g}-{g['interval'][1]:.3g}x]")

@@ -11,7 +11,16 @@ from __future__ import annotations
 import xarray as xr
 
 from linkmodel import parts as _parts
-from linkmodel.cli._common import UsageError, count_arg, flag_message, part_arg, print_json, share_arg
+from linkmodel.cli._common import (
+    UsageError,
+    count_arg,
+    draws_arg,
+    flag_message,
+    part_arg,
+    print_json,
+    seed_arg,
+    share_arg,
+)
 from linkmodel.parts import devices as _devices
 from linkmodel.studies import edge
 
@@ -85,6 +94,14 @@ def add_edge_parser(s) -> None:
     e.add_argument("--depth", default="32", help="reads in flight (threads or queue depth), 1-65536 (default 32)")
     e.add_argument("--experts", default=None, help="MoE experts read per token and layer (default the model's top-k)")
     e.add_argument("--target", default=None, help="a target rate in tokens/s: report the DRAM it needs")
+    e.add_argument(
+        "--draws",
+        default=None,
+        help="also draw the storage part's unpublished inputs and its controller's firmware times N times (a whole "
+        "number, e.g. 1000): tokens/s, flash time per token and the DRAM a --target needs as median and 80 %% "
+        "interval; one value per knob (default: no draws)",
+    )
+    e.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     e.add_argument("--json", action="store_true", help="one JSON document in SI units")
     e.set_defaults(func=_cmd_edge)
 
@@ -144,15 +161,50 @@ def _cmd_edge(args) -> int:
         raise UsageError(f"--device: {str(e).removeprefix('device: ')}") from None
     storage = None if args.storage is None else part_arg(args.storage, "--storage")
     k = _knobs(args)
+    seed = seed_arg(args.seed)
+    n = None if args.draws is None else draws_arg(args.draws)
+    if n is not None:
+        axes = [_FLAGS[name] for name, v in k.items() if isinstance(v, xr.DataArray)]
+        if axes:
+            raise UsageError(f"--draws: one value per knob expected, got comma-separated values in {', '.join(axes)}")
     try:
         rep = edge.tokens(m, dev, storage, **k)
+        drawn = None if n is None else edge.tokens(m, dev, storage, draws=n, seed=seed, **k)
     except ValueError as e:
         raise UsageError(flag_message(e, _FLAGS)) from None
+    stats = None if drawn is None else edge.draw_stats(drawn)
     if args.json:
-        print_json(rep.to_dict())
+        doc = rep.to_dict()
+        if drawn is not None and stats is not None:
+            doc |= {"draws": n, "seed": seed, "drawn": drawn.inputs["drawn"], "intervals": stats}
+        print_json(doc)
         return 0
     _print(rep, m, dev)
+    if drawn is not None and stats is not None:
+        _print_draws(drawn, stats)
     return 0
+
+
+def _print_draws(rep, stats: dict) -> None:
+    """The drawn outputs: median [80 % interval] (tokens/s, ms, GB), or why there is nothing to draw."""
+    n, seed = rep.inputs["draws"], rep.inputs["seed"]
+    if not rep.inputs["drawn"]:
+        print("  --draws: the device's storage is measured (no storage part), so it has no drive priors to draw")
+        return
+    print(
+        f"Over {n} draws of {rep.inputs['storage']}'s unpublished inputs and its controller's firmware times "
+        f"(seed {seed}): median [80 % interval, 10th-90th percentile]"
+    )
+    scales = {"tokens_per_second": (1.0, "tokens/s"), "flash_time": (1e3, "ms"), "dram_needed": (1e-9, "GB")}
+    labels = {"tokens_per_second": "tokens/s", "flash_time": "flash per token", "dram_needed": "DRAM for the target"}
+    for name, st in stats.items():
+        f, unit = scales[name]
+        lo, hi = st["interval"]
+        print(f"  {labels[name]}: {_v(st['median'] * f)} [{_v(lo * f)}-{_v(hi * f)}] {unit}")
+
+
+def _v(x: float) -> str:
+    return "out of reach" if x == float("inf") else f"{x:.3g}"
 
 
 def _print(rep, m, dev) -> None:

@@ -20,10 +20,12 @@ import numpy as np
 
 from linkmodel import parts
 from linkmodel._array import check_range
+from linkmodel.parts.draws import draw_params
 from linkmodel.pcie import link, nvme
 from linkmodel.ssd import drive, latency
+from linkmodel.studies import drawn
 
-__all__ = ["GPU_BATCHING", "ceilings", "closing"]
+__all__ = ["GPU_BATCHING", "ceilings", "closing", "iops_draws"]
 
 #: NVMe batching a GPU-side driver can use (SQ doorbell per 8, CQ entries and interrupts coalesced by 8):
 #: ASSUMPTION. Basis: BaM runs 128 queues x 1024 entries from 262,144 GPU threads (ai_workloads.md §5.2), so
@@ -182,3 +184,40 @@ def closing(
         "qd1_latency": qd1,
         "outstanding_ios": float(target_iops) * qd1,
     }
+
+
+def iops_draws(part, sizes, target_iops, size, n: int, seed: int = 0, capacity=None, scale: float = 1.0) -> dict:
+    """The drive model's random-read IOPS at small sizes over ``n`` draws of the part's priors, in one broadcast
+    call (:func:`linkmodel.parts.draws.draw_params`, plain Monte Carlo; ``scale`` 0: the point).
+
+    Parameters
+    ----------
+    part : Part or str
+    sizes : sequence of float
+        I/O sizes [B], as :func:`ceilings`.
+    target_iops : float
+        [1/s], as :func:`closing`.
+    size : float
+        The target's I/O size [B] (one of ``sizes``).
+    n, seed, capacity, scale
+        As :func:`linkmodel.parts.draws.draw_params`.
+
+    Returns
+    -------
+    dict
+        ``draws``, ``seed``; ``iops``: per size ``{"size", "median", "interval": [10th, 90th percentile]}``
+        [B, 1/s]; ``gap``: target / IOPS at ``size`` over the draws, as a median and interval [1].
+    """
+    import xarray as xr
+
+    part = parts.part(part)
+    s = np.asarray(sizes, dtype=float)
+    sz = xr.DataArray(s, dims="size", coords={"size": s})
+    d = draw_params(part, n, seed, capacity, None, "mc", scale)
+    with parts.about(part, capacity):
+        _pcie_only(d.point, part)
+        ds = drive.evaluate(d.params, drive.Workload("small_read", sz, 1.0, True))
+    per = {float(v): drawn.per_draw(ds.iops.sel(size=v).values, n) for v in s}
+    rows = [{"size": v, **drawn.stats(x)} for v, x in per.items()]
+    gap = drawn.stats(float(target_iops) / per[float(size)])
+    return {"draws": int(n), "seed": int(seed), "iops": rows, "gap": gap}

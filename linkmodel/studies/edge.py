@@ -44,9 +44,13 @@ from linkmodel._array import check_range
 from linkmodel.ai import edge as _edge
 from linkmodel.ai.models import Model
 from linkmodel.parts import devices as _devices
-from linkmodel.studies import edge_read
+from linkmodel.studies import drawn, edge_read
 
-__all__ = ["EdgeReport", "geometry", "read_bandwidth", "tokens"]
+__all__ = ["DRAWN", "EdgeReport", "draw_stats", "geometry", "read_bandwidth", "tokens"]
+
+#: the outputs summarized over draws (median and 80 % interval): tokens/s [1/s], flash time per token [s],
+#: DRAM a target rate needs [B]
+DRAWN = ("tokens_per_second", "flash_time", "dram_needed")
 
 _GB = 1e9
 
@@ -86,20 +90,28 @@ def geometry(m: Model):
     return streamable, m.params - streamable, 2.0, m.ffn, 1.0
 
 
-def read_bandwidth(device, size, depth, storage=None, capacity=None, span=np.inf):
+def read_bandwidth(device, size, depth, storage=None, capacity=None, span=np.inf, draws=None, seed=0, scale=1.0):
     """Effective read throughput of a device's storage at read size ``size`` [B] and ``depth`` reads in
     flight [1] [B/s] (broadcasting DataArrays): a storage part through :func:`edge_read.read_curve` with
     reads spread over ``span`` bytes [B] (default the whole drive), else the device's measured bandwidth and
-    first-byte latency (:func:`linkmodel.ai.edge.read_throughput`)."""
+    first-byte latency (:func:`linkmodel.ai.edge.read_throughput`). With ``draws`` (a storage part only), over
+    that many draws of the part's priors (``seed``, ``scale``): a ``draw`` dimension where they move it."""
     dev = _devices.device(device)
     size, depth = xr.broadcast(xr.DataArray(size), xr.DataArray(depth))
     part = storage if storage is not None else (dev.storage or None)
     if part is None:
         return _edge.read_throughput(size, dev.storage_latency, dev.storage_bandwidth, depth)
-    curve = edge_read.read_curve(part, size.values.ravel(), depth.values.ravel(), capacity, span=span)
+    curve = edge_read.read_curve(
+        part, size.values.ravel(), depth.values.ravel(), capacity, span=span, draws=draws, seed=seed, scale=scale
+    )
     si = np.searchsorted(curve["size"].values, size.values)
     di = np.searchsorted(curve["depth"].values, depth.values)
-    return size.copy(data=curve.throughput.values[si, di]).assign_attrs(units="B/s")
+    thr = curve.throughput
+    if "draw" not in thr.dims:
+        return size.copy(data=thr.values[si, di]).assign_attrs(units="B/s")
+    vals = thr.transpose("size", "depth", "draw").values[si, di]
+    coords = {**dict(size.coords), "draw": thr["draw"].values}
+    return xr.DataArray(vals, dims=(*size.dims, "draw"), coords=coords, attrs={"units": "B/s"})
 
 
 def _da(x):
@@ -156,6 +168,9 @@ def tokens(
     experts=None,
     target=None,
     capacity=None,
+    draws=None,
+    seed=0,
+    scale=1.0,
 ) -> EdgeReport:
     """Tokens per second of a model on a device with its weights streamed from flash.
 
@@ -191,6 +206,12 @@ def tokens(
         A target rate [1/s] for ``dram_needed``.
     capacity : float, optional
         Storage SKU [B].
+    draws : int, optional
+        Evaluate the storage part's read cost over this many draws of its priors (its unpublished inputs
+        and its controller's firmware times, as ``linkmodel latency --draws``; ``seed`` >= 0, ``scale`` the
+        spread multiplier, 0: every input at its value): the outputs it moves gain a ``draw`` dimension
+        (:func:`draw_stats` summarizes them). A device without a storage part has no priors to draw
+        (``inputs["drawn"]`` False).
 
     Returns
     -------
@@ -227,7 +248,8 @@ def tokens(
     streamed = s_all * fresh * (1.0 - k["hit_rate"])
     # the streamed weights are the span the reads cover (a DRAM-less drive's mapping cache misses beyond what it
     # covers); one span per call: the largest weight file of the sweep (e.g. of a bits axis), the conservative one
-    bw = read_bandwidth(dev, unit, k["depth"], storage, capacity, span=float(np.max(s_all)))
+    dk = {"draws": draws, "seed": seed, "scale": scale}
+    bw = read_bandwidth(dev, unit, k["depth"], storage, capacity, float(np.max(s_all)), **dk)
     memory = res_bytes + s_all * alpha
     flops = 2.0 * (resident + k["predictor"] * m.params + s_all / b * alpha)
     ov = dev.overlap if overlap is None else overlap
@@ -254,7 +276,42 @@ def tokens(
         "storage": str(getattr(storage, "id", storage or dev.storage)),
     }
     inputs |= {"overlap": bool(ov), "bundle": bundle, "device_dram": dev.dram}
+    if draws is not None:
+        inputs |= {"draws": int(draws), "seed": int(seed), "drawn": bool(storage or dev.storage)}
     return EdgeReport(inputs, ds)
+
+
+def draw_stats(rep: EdgeReport) -> dict:
+    """Per output of :data:`DRAWN` in the result, ``{"median", "interval": [low, high]}`` over the draws of a
+    :func:`tokens` call with ``draws`` and no knob axes (:func:`linkmodel.studies.drawn.stats`; an output no
+    draw moves is its point value) [units of the output]. ``dram_needed`` is ``inf`` in a draw whose target is
+    out of reach; a percentile that falls at or beyond such a draw is ``inf``."""
+    n = rep.inputs["draws"]
+    out = {}
+    for name in DRAWN:
+        if name not in rep.result:
+            continue
+        da = rep.result[name]
+        if set(da.dims) - {"draw"}:
+            raise ValueError(f"draws: one value per knob expected (no axes), got axes {', '.join(map(str, da.dims))}")
+        x = drawn.per_draw(da.values, n)
+        finite = np.isfinite(x)
+        if finite.all():
+            out[name] = drawn.stats(x)
+            continue
+        if not finite.any():  # out of reach in every draw
+            out[name] = {"median": np.inf, "interval": [np.inf, np.inf]}
+            continue
+        # out of reach in some draws: rank them above every finite draw, then read percentiles past the last
+        # finite draw as out of reach
+        top = float(x[finite].max())
+        st = drawn.stats(np.where(finite, x, 2.0 * top + 1.0))
+        out[name] = {"median": _inf_above(st["median"], top), "interval": [_inf_above(v, top) for v in st["interval"]]}
+    return out
+
+
+def _inf_above(v: float, top: float) -> float:
+    return float("inf") if v > top else v
 
 
 def _needed(ds, target, s_all, fresh, held, res_bytes, bw, overlap):

@@ -31,9 +31,11 @@ import xarray as xr
 
 from linkmodel import parts
 from linkmodel._array import check_range
+from linkmodel.parts.draws import draw_params
 from linkmodel.ssd import closedloop, hostpath
+from linkmodel.studies import latency_draws
 
-__all__ = ["MAX_PIECES_IN_FLIGHT", "read_curve", "storage_params"]
+__all__ = ["MAX_PIECES_IN_FLIGHT", "drawn_params", "read_curve", "storage_params"]
 
 #: Pieces in flight above which the closed loop is not solved further [1].
 #: ASSUMPTION: 8192. Basis: the largest bundled design has 512 dies of at most 6 planes (3072 plane reads at
@@ -61,6 +63,30 @@ def storage_params(part, capacity=None):
     return params, path, p.id
 
 
+def drawn_params(part, n: int, seed: int = 0, capacity=None, scale: float = 1.0):
+    """A storage part's drive parameters [SI] and host path over ``n`` draws of its priors (varying fields
+    DataArrays along ``draw``), as ``linkmodel latency --draws`` draws them: the drive's inputs
+    (:func:`linkmodel.parts.draws.draw_params`) and its controller's firmware times
+    (:func:`linkmodel.studies.latency_draws.path_draws`), same seed, plain Monte Carlo.
+
+    Returns
+    -------
+    (params, path, part id)
+
+    Raises
+    ------
+    ValueError
+        Drive parameters given as a dict (they carry no priors), a bad number of draws, seed or scale.
+    """
+    if isinstance(part, dict):
+        raise ValueError("draws: drive parameters given as numbers carry no priors; give a storage part")
+    p = parts.part(part)
+    cat = parts.catalogue()
+    d = draw_params(p, n, seed, capacity, cat, "mc", scale)
+    path, _ = latency_draws.path_draws(p, n, seed, cat, "mc", scale)
+    return d.params, path, p.id
+
+
 def _sizes(values, name):
     a = np.unique(np.asarray(values, dtype=float).ravel())
     if a.size == 0:
@@ -75,6 +101,9 @@ def read_curve(
     capacity=None,
     path=None,
     span=np.inf,
+    draws=None,
+    seed=0,
+    scale=1.0,
 ):
     """Effective random-read throughput of a storage part over read size and reads in flight.
 
@@ -95,6 +124,10 @@ def read_curve(
         Bytes the reads are spread over, uniformly [B] (default: the whole drive, as vendors test); a
         DRAM-less drive's mapping cache misses on a span larger than it covers
         (:mod:`linkmodel.ssd.mapping`).
+    draws : int, optional
+        Evaluate over this many draws of the part's priors (:func:`drawn_params`, ``seed`` and ``scale``
+        as :func:`linkmodel.parts.draws.draw_params`): every output gains a ``draw`` dimension where the
+        draws move it, from one broadcast call of the closed loop per read size. ``path`` is then ignored.
 
     Returns
     -------
@@ -110,36 +143,57 @@ def read_curve(
     check_range("depths", q, lo=1, hi=65536)
     if np.any(q != np.round(q)):
         raise ValueError(f"depths: whole numbers of reads in flight expected, got {q[q != np.round(q)][0]:g}")
-    params, own, pid = storage_params(part, capacity)
+    if draws is None:
+        params, own, pid = storage_params(part, capacity)
+    else:
+        params, own, pid = drawn_params(part, draws, seed, capacity, scale)
+        path = None
     check_range("span", span, lo=0, lo_open=True, unit="B", allow_inf=True)
     params = replace(params, read_span=float(span))  # the mapping cache's misses depend on the span read
     p = own if path is None else path
-    chunk = float(params["planes"]) * float(params["page_size"])
-    out = {k: np.empty((s.size, q.size)) for k in ("throughput", "pieces")}
-    qd1, ceiling = np.empty(s.size), np.empty(s.size)
+    chunks = np.unique(np.asarray(params["planes"], dtype=float) * np.asarray(params["page_size"], dtype=float))
+    if chunks.size != 1:
+        raise ValueError(
+            "draws: the part's priors move its die geometry (planes x page), which sets the pieces a read is "
+            "split into; such a part's read cost is not drawn"
+        )
+    chunk = float(chunks[0])
+    thr, qd1, ceiling, pieces = [], [], [], np.empty((s.size, q.size))
     for i, size in enumerate(s):
         n = float(np.ceil(size / chunk))
         piece = size / n
         need = np.minimum(q * n, MAX_PIECES_IN_FLIGHT).astype(int)
         curve = closedloop.queue_depth_curve(params, "read", sorted(set(need.tolist())), piece, p)
-        iops = curve.iops.sel(queue_depth=need).values
-        out["throughput"][i] = iops * piece
-        out["pieces"][i] = n
-        qd1[i] = float(hostpath.qd1(params, "read", piece, p).total)
-        ceiling[i] = float(curve.ceiling) * piece
+        iops = curve.iops.sel(queue_depth=xr.DataArray(need, dims="depth")).drop_vars("queue_depth")
+        thr.append(iops * piece)
+        pieces[i] = n
+        qd1.append(xr.DataArray(hostpath.qd1(params, "read", piece, p).total))
+        ceiling.append(xr.DataArray(curve.ceiling) * piece)
     coords = {"size": ("size", s, {"units": "B"}), "depth": ("depth", q, {"units": "1"})}
     dims = ("size", "depth")
-    thr = out["throughput"]
+    t = (
+        xr.concat(thr, "size", coords="minimal")
+        .transpose("size", "depth", ...)
+        .drop_vars(("size", "depth"), errors="ignore")
+    )
+    sz = xr.DataArray(s, dims="size")
     ds = xr.Dataset(
         {
-            "throughput": (dims, thr, {"units": "B/s", "long_name": "random-read throughput"}),
-            "iops": (dims, thr / s[:, None], {"units": "1/s", "long_name": "reads per second"}),
-            "latency": (dims, q[None, :] * s[:, None] / thr, {"units": "s", "long_name": "mean latency per read"}),
-            "pieces": (dims, out["pieces"], {"units": "1", "long_name": "die-sized pieces per read"}),
-            "qd1_latency": ("size", qd1, {"units": "s", "long_name": "QD1 latency of one piece"}),
-            "ceiling": ("size", ceiling, {"units": "B/s", "long_name": "drive ceiling for these reads"}),
+            "throughput": t.assign_attrs(units="B/s", long_name="random-read throughput"),
+            "iops": (t / sz).assign_attrs(units="1/s", long_name="reads per second"),
+            "latency": (xr.DataArray(q, dims="depth") * sz / t).assign_attrs(
+                units="s", long_name="mean latency per read"
+            ),
+            "pieces": (dims, pieces, {"units": "1", "long_name": "die-sized pieces per read"}),
+            "qd1_latency": _stacked(qd1).assign_attrs(units="s", long_name="QD1 latency of one piece"),
+            "ceiling": _stacked(ceiling).assign_attrs(units="B/s", long_name="drive ceiling for these reads"),
         },
         coords=coords,
         attrs={"part": pid or "", "model": "linkmodel.studies.edge_read.read_curve"},
     )
     return ds
+
+
+def _stacked(per_size: list) -> xr.DataArray:
+    """Per-size values (scalars or DataArrays along ``draw``) along ``size``."""
+    return xr.concat(per_size, "size", coords="minimal").transpose("size", ...).drop_vars("size", errors="ignore")

@@ -69,6 +69,11 @@ EXTRA_BASELINES: dict[str, list[str]] = {
     "whatif draws": ["whatif", "micron-9650-pro", "micron-9550-max", "--draws", "16", "--seed", "3", "--json"],
     "latency draws": ["latency", CM9, "--draws", "16", "--seed", "3", "--json"],
     "endurance draws": ["endurance", CM9, "--draws", "16", "--seed", "3", "--json"],
+    "ai smallblock draws": ["ai", "smallblock", "micron-9650-pro", "--draws", "16", "--seed", "3", "--json"],
+    "ai edge draws": [
+        *("ai", "edge", "opt-6.7b", "--device", "oneplus-12", "--sparsity", "0.9", "--target", "5"),
+        *("--draws", "16", "--seed", "3", "--json"),
+    ],
 }
 
 #: (command, flag) -> (kind, zero allowed); kinds are the keys of VALUES
@@ -148,6 +153,8 @@ KINDS: dict[tuple[str, str], tuple[str, bool]] = {
     ("ai smallblock", "part"): ("part", False),
     ("ai smallblock", "--target"): ("iops", False),
     ("ai smallblock", "--size"): ("size", False),
+    ("ai smallblock", "--draws"): ("int", False),
+    ("ai smallblock", "--seed"): ("int", True),
     ("ai coldstart", "--model"): ("word", False),
     ("ai coldstart", "--bits"): ("number", False),
     ("ai coldstart", "--drives"): ("int_list", False),
@@ -174,6 +181,8 @@ KINDS: dict[tuple[str, str], tuple[str, bool]] = {
     ("ai edge", "--depth"): ("int_list", False),
     ("ai edge", "--experts"): ("int_list", False),
     ("ai edge", "--target"): ("number_list", False),
+    ("ai edge", "--draws"): ("int", False),
+    ("ai edge", "--seed"): ("int", True),
     ("ufs", "--gear"): ("int", False),
     ("ufs", "--lanes"): ("int", False),
     ("ufs", "--size"): ("size", False),
