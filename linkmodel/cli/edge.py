@@ -219,6 +219,11 @@ def _print(rep, m, dev) -> None:
         f"{f['read_size'] / 1024:.1f} KiB at {f['read_bandwidth'] / 1e9:.2f} GB/s"
     )
     print(f"  memory per token: {f['memory_bytes'] / 1e9:.2f} GB; DRAM used {f['dram_used'] / 1e9:.1f} GB")
+    if f["dram_used"] > dev.dram:  # the token's working set held at once exceeds the device: say so, never hide it
+        print(
+            f"  does not fit: the token's weights held at once take {f['dram_used'] / 1e9:.1f} GB but the device "
+            f"has {dev.dram / 1e9:.1f} GB of DRAM (fewer bits, more sparsity or a smaller model)"
+        )
     print(
         f"  time per token: memory {f['memory_time'] * 1e3:.1f} ms, flash {f['flash_time'] * 1e3:.1f} ms, "
         f"compute {f['compute_time'] * 1e3:.1f} ms -> {f['token_time'] * 1e3:.1f} ms"

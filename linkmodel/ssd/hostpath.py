@@ -34,7 +34,7 @@ All SI (s, B, 1/s); every function broadcasts over the drive parameters.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, get_args
 
 import numpy as np
@@ -341,7 +341,12 @@ def qd1(params: Mapping[str, Any], io: StorageIo = "read", size=4096.0, path: Ho
     """
     check_choice("io", io, IOS)
     optional = {k: params.get(k, v) for k, v in _QD1_OPTIONAL.items()}  # parameter sets written before these
-    a, kind = unpack(**{k: params[k] for k in _QD1_INPUTS}, **optional, size=size)
+    # host-path terms may vary too (e.g. a controller's firmware times over draws): they join the same frame
+    varying = {f.name: v for f in fields(path) if np.ndim(v := getattr(path, f.name)) > 0}
+    a, kind = unpack(
+        **{k: params[k] for k in _QD1_INPUTS}, **optional, size=size, **{f"path:{k}": varying[k] for k in varying}
+    )
+    path = replace(path, **{k: a.pop(f"path:{k}") for k in varying})
     check_range("size", a["size"], lo=0, lo_open=True, unit="B")
     check_link_family(a["link_family"])
     _check_one_die(a["size"], params)

@@ -33,6 +33,7 @@ from linkmodel import parts
 from linkmodel._array import check_range
 from linkmodel.parts.draws import draw_params
 from linkmodel.ssd import closedloop, hostpath
+from linkmodel.ssd.params import DriveParams
 from linkmodel.studies import latency_draws
 
 __all__ = ["MAX_PIECES_IN_FLIGHT", "drawn_params", "read_curve", "storage_params"]
@@ -42,6 +43,13 @@ __all__ = ["MAX_PIECES_IN_FLIGHT", "drawn_params", "read_curve", "storage_params
 #: once), so 8192 pieces in flight hold every die busy and the curve sits at the drive's ceiling; beyond it
 #: more depth changes nothing but the MVA's run time. Plausible range 4096-65536.
 MAX_PIECES_IN_FLIGHT = 8192
+
+
+def _with_span(params, span: float):
+    """Drive parameters (a DriveParams or a dict) with ``read_span`` = ``span`` [B]."""
+    if isinstance(params, DriveParams):
+        return replace(params, read_span=span)
+    return {**params, "read_span": span}
 
 
 def storage_params(part, capacity=None):
@@ -149,7 +157,8 @@ def read_curve(
         params, own, pid = drawn_params(part, draws, seed, capacity, scale)
         path = None
     check_range("span", span, lo=0, lo_open=True, unit="B", allow_inf=True)
-    params = replace(params, read_span=float(span))  # the mapping cache's misses depend on the span read
+    # the mapping cache's misses depend on the span read (drive parameters may come as a DriveParams or a dict)
+    params = _with_span(params, float(span))
     p = own if path is None else path
     chunks = np.unique(np.asarray(params["planes"], dtype=float) * np.asarray(params["page_size"], dtype=float))
     if chunks.size != 1:

@@ -350,8 +350,8 @@ def run(
     check_choice("infeasible", infeasible, INFEASIBLE_CHOICES)
     wls = _workloads(workloads)
     part = _parts.part(part)
+    _check_axes(axes)
     if draws is not None:
-        _check_axes(axes)
         drawn.check_sweep(axes, draws, seed, DESIGN_AXES)
         axes = {**axes, DRAW: list(range(int(draws)))}
     feasibility.check_memory_for(axes, chunks, len(wls))

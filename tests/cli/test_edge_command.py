@@ -59,3 +59,13 @@ def test_comma_separated_knob_is_an_axis(capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["tokens_per_second"]["dims"] == ["sparsity"]
     assert doc["coords"]["sparsity"] == [0.9, 0.97]
+
+
+def test_a_working_set_larger_than_the_device_dram_is_said(capsys):
+    # Qwen3.5-397B-A17B activates ~17 B parameters per token: at 16 bits that is ~34 GB held at once, more than the
+    # OnePlus 12's 24 GB of DRAM; at 4 bits ~8.5 GB fits
+    assert main(["ai", "edge", "qwen3.5-397b-a17b", "--device", "oneplus-12"]) == 0
+    out = capsys.readouterr().out
+    assert "does not fit:" in out and "the device has 24.0 GB of DRAM" in out
+    assert main(["ai", "edge", "qwen3.5-397b-a17b", "--device", "oneplus-12", "--bits", "4"]) == 0
+    assert "does not fit" not in capsys.readouterr().out
