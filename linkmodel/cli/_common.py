@@ -18,6 +18,7 @@ __all__ = [
     "SEED_MAX",
     "Parser",
     "UsageError",
+    "add_draw_flags",
     "capacity_arg",
     "cell",
     "count_arg",
@@ -243,6 +244,15 @@ def count_arg(
         rng = _between(lo, hi) + (" (not 0)" if not allow_zero and lo <= 0 else "")
         raise UsageError(f"{flag}: expected {what} {rng}, got {text!r}")
     return v
+
+
+def add_draw_flags(parser, draws_help: str, default=None) -> None:
+    """``--draws N`` (help ``draws_help``: what is drawn and shown) and ``--seed S`` on a command's parser.
+
+    Read them with :func:`draws_arg` and :func:`seed_arg`.
+    """
+    parser.add_argument("--draws", default=default, help=draws_help)
+    parser.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
 
 
 def draws_arg(text: str, flag: str = "--draws") -> int:

@@ -18,6 +18,7 @@ from linkmodel.ai import kvtier, models, weights
 from linkmodel.cli import ai_tables
 from linkmodel.cli._common import (
     UsageError,
+    add_draw_flags,
     count_arg,
     draws_arg,
     flag_message,
@@ -131,13 +132,11 @@ def add_parser(sub):
     g.add_argument("part", help="a part id or spec file")
     g.add_argument("--target", default="100M", help="target IOPS per drive, e.g. 100M or 2.0M IOPS (default 100M)")
     g.add_argument("--size", default="512", help="I/O size for the target, up to 16 KiB (default 512 B)")
-    g.add_argument(
-        "--draws",
-        default=None,
-        help="also draw the part's unpublished inputs N times (a whole number, e.g. 1000): IOPS per size and the "
+    add_draw_flags(
+        g,
+        "also draw the part's unpublished inputs N times (a whole number, e.g. 1000): IOPS per size and the "
         "target's gap as median and 80 %% interval (default: no draws)",
     )
-    g.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     g.add_argument("--json", action="store_true", help=_JSON_HELP)
     g.set_defaults(func=_cmd_smallblock)
 

@@ -13,6 +13,7 @@ import xarray as xr
 from linkmodel import parts as _parts
 from linkmodel.cli._common import (
     UsageError,
+    add_draw_flags,
     count_arg,
     draws_arg,
     flag_message,
@@ -94,14 +95,12 @@ def add_edge_parser(s) -> None:
     e.add_argument("--depth", default="32", help="reads in flight (threads or queue depth), 1-65536 (default 32)")
     e.add_argument("--experts", default=None, help="MoE experts read per token and layer (default the model's top-k)")
     e.add_argument("--target", default=None, help="a target rate in tokens/s: report the DRAM it needs")
-    e.add_argument(
-        "--draws",
-        default=None,
-        help="also draw the storage part's unpublished inputs and its controller's firmware times N times (a whole "
+    add_draw_flags(
+        e,
+        "also draw the storage part's unpublished inputs and its controller's firmware times N times (a whole "
         "number, e.g. 1000): tokens/s, flash time per token and the DRAM a --target needs as median and 80 %% "
         "interval; one value per knob (default: no draws)",
     )
-    e.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     e.add_argument("--json", action="store_true", help="one JSON document in SI units")
     e.set_defaults(func=_cmd_edge)
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from linkmodel.cli._common import (
     UsageError,
+    add_draw_flags,
     capacity_arg,
     cell,
     count_arg,
@@ -77,14 +78,12 @@ def add_endurance_parser(sub) -> None:
         "on top of the shared reserve, which stands for unpublished parity)",
     )
     p.add_argument("--metadata", default="0", help="mapping/journal bytes per data byte, 0-1 (default 0)")
-    p.add_argument(
-        "--draws",
-        default=None,
-        help="also draw each part's unpublished inputs (P/E cycles, GC reserve, ...) N times (a whole number, e.g. "
+    add_draw_flags(
+        p,
+        "also draw each part's unpublished inputs (P/E cycles, GC reserve, ...) N times (a whole number, e.g. "
         "1000): the WAF's, DWPD's and TBW's median and 80 %% interval, a published rating's quantile "
         "(default: no draws)",
     )
-    p.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
     p.set_defaults(func=_cmd_endurance)
 

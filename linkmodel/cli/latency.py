@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from linkmodel.cli._common import (
     UsageError,
+    add_draw_flags,
     capacity_arg,
     cell,
     count_arg,
@@ -88,14 +89,12 @@ def add_parser(sub):
         help="read share of a closed-loop random read/write mix, e.g. 0.7 or 70%%: IOPS and read/write latency vs "
         "queue depth, reads waiting behind the writes' programs",
     )
-    p.add_argument(
-        "--draws",
-        default=None,
-        help="also draw the part's unpublished inputs N times (a whole number, e.g. 1000): the QD1 latency's and "
+    add_draw_flags(
+        p,
+        "also draw the part's unpublished inputs N times (a whole number, e.g. 1000): the QD1 latency's and "
         "each depth's mean, p99 and IOPS median and 80 %% interval, and a published QD1 figure's quantile "
         "(default: no draws)",
     )
-    p.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of tables")
     p.set_defaults(func=run)
 

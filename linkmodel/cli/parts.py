@@ -7,6 +7,7 @@ import math
 from linkmodel import parts as _parts
 from linkmodel.cli._common import (
     UsageError,
+    add_draw_flags,
     draws_arg,
     flag_message,
     part_arg,
@@ -67,13 +68,11 @@ def add_validate_parser(sub) -> None:
         help="only this part: a bundled id or a spec file (repeat it or separate with commas; "
         "default every bundled part)",
     )
-    p.add_argument(
-        "--draws",
-        default=None,
-        help="also draw every unpublished input N times per SKU (a whole number, e.g. 200) and show each "
+    add_draw_flags(
+        p,
+        "also draw every unpublished input N times per SKU (a whole number, e.g. 200) and show each "
         "drive-model figure's median, 80 %% interval and the published figure's quantile (default: no draws)",
     )
-    p.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     p.set_defaults(func=_cmd_validate)
 
 
@@ -201,13 +200,11 @@ def add_check_parser(sub) -> None:
     )
     p.add_argument("path", metavar="part", help="a bundled part id or a part spec file (.toml)")
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
-    p.add_argument(
-        "--draws",
-        default=None,
-        help=f"draws of every unpublished input per SKU for the intervals, sensitivities and verdicts, a whole "
+    add_draw_flags(
+        p,
+        f"draws of every unpublished input per SKU for the intervals, sensitivities and verdicts, a whole "
         f"number >= 1 (default {check.DEFAULT_DRAWS})",
     )
-    p.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     p.set_defaults(func=_cmd_check)
 
 
@@ -319,13 +316,11 @@ def add_whatif_parser(sub) -> None:
         "(default: each its own)",
     )
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of a table")
-    p.add_argument(
-        "--draws",
-        default=None,
-        help="also draw both parts' unpublished inputs N times (a whole number, e.g. 1000; inputs they share drawn "
+    add_draw_flags(
+        p,
+        "also draw both parts' unpublished inputs N times (a whole number, e.g. 1000; inputs they share drawn "
         "once for both) and show each figure's and each ratio's median and 80 %% interval (default: no draws)",
     )
-    p.add_argument("--seed", default="0", help="seed of the draws, a whole number >= 0 (default 0)")
     p.set_defaults(func=_cmd_whatif)
 
 
