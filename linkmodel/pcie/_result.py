@@ -10,6 +10,7 @@ from typing import ClassVar
 import numpy as np
 
 from linkmodel._array import Kind, dataset
+from linkmodel.pcie import _stages
 
 __all__ = ["BREAKDOWN", "DIRECTIONS", "LinkValues"]
 
@@ -57,23 +58,8 @@ UNITS = {
     "tlps_per_transfer": ("1", "TLPs per transfer in this direction"),
     "bytes_per_transfer": ("B", "TLP-layer bytes per transfer in this direction"),
 }
-_SCALAR_VARS = (
-    "encoding_overhead",
-    "skp_overhead",
-    "flit_overhead",
-    "skp_fraction",
-    "line_rate",
-    "raw_bandwidth",
-    "effective_bandwidth",
-    "efficiency",
-    "transfer_rate",
-    "ceiling_link_upstream",
-    "ceiling_link_downstream",
-    "ceiling_tags",
-    "binding",
-    "flit",
-    "provisional",
-)
+#: the variables with no direction dimension: every output but the per-direction ones of the kernel
+_SCALAR_VARS = frozenset(UNITS) - frozenset(_stages.PER_DIRECTION)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from draw_flags import BAD_DRAW_FLAGS
 
 from linkmodel.cli import main
 
@@ -47,15 +48,7 @@ def test_validate_with_draws_keeps_every_key(capsys):
 
 @pytest.mark.parametrize(
     ("argv", "flag"),
-    [
-        (["--draws", "0"], "--draws"),
-        (["--draws=-5"], "--draws"),
-        (["--draws", "1.5"], "--draws"),
-        (["--draws", "many"], "--draws"),
-        (["--draws", "1e300"], "--draws"),
-        (["--seed=-1"], "--seed"),
-        (["--seed", "0.5"], "--seed"),
-    ],
+    BAD_DRAW_FLAGS,
 )
 @pytest.mark.parametrize("command", [["check", "samsung-pm1763"], ["validate", "--part", "samsung-pm1763"]])
 def test_bad_draws_and_seed_are_one_line_errors(capsys, command, argv, flag):

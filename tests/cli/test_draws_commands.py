@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from draw_flags import BAD_DRAW_FLAGS
 
 from linkmodel.cli import main
 
@@ -66,15 +67,7 @@ def test_endurance_json_with_draws_carries_the_rating_quantile(capsys):
 
 @pytest.mark.parametrize(
     ("argv", "flag"),
-    [
-        (["--draws", "0"], "--draws"),
-        (["--draws=-5"], "--draws"),
-        (["--draws", "1.5"], "--draws"),
-        (["--draws", "many"], "--draws"),
-        (["--draws", "1e300"], "--draws"),
-        (["--seed=-1"], "--seed"),
-        (["--seed", "0.5"], "--seed"),
-    ],
+    BAD_DRAW_FLAGS,
 )
 @pytest.mark.parametrize(
     "command", [["whatif", "micron-9650-pro", "micron-9550-max"], ["latency", CM9], ["endurance", CM9]]

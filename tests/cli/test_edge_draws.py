@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from draw_flags import BAD_DRAW_FLAGS
 
 from linkmodel.cli import main
 
@@ -47,16 +48,7 @@ def test_measured_storage_says_so_in_one_line(capsys):
 
 @pytest.mark.parametrize(
     ("argv", "flag"),
-    [
-        (["--draws", "0"], "--draws"),
-        (["--draws=-5"], "--draws"),
-        (["--draws", "1.5"], "--draws"),
-        (["--draws", "many"], "--draws"),
-        (["--draws", "1e300"], "--draws"),
-        (["--seed=-1"], "--seed"),
-        (["--seed", "0.5"], "--seed"),
-        (["--draws", "4", "--bits", "4,16"], "--draws"),
-    ],
+    [*BAD_DRAW_FLAGS, (["--draws", "4", "--bits", "4,16"], "--draws")],
 )
 def test_bad_draws_and_seed_are_one_line_errors(capsys, argv, flag):
     code, out, err = run(capsys, *BASE, *argv)
