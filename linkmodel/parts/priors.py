@@ -34,6 +34,7 @@ from linkmodel.parts.shared import SHARED
 
 __all__ = [
     "DEFAULT_SPREAD",
+    "PEER_LIMITS",
     "SHARED_PRIORS",
     "Input",
     "Spread",
@@ -53,6 +54,11 @@ class Spread:
 
     factor: float
     basis: str
+
+    def __post_init__(self):
+        f = self.factor
+        if isinstance(f, bool) or not isinstance(f, int | float) or not math.isfinite(f) or f <= 1:
+            raise ValueError(f"factor: expected a finite number above 1 (a spread either way), got {f!r}")
 
     @property
     def log_sd(self) -> float:
@@ -92,8 +98,10 @@ DEFAULT_SPREAD: dict[str, Spread] = {
     ),
     "peer controllers": Spread(
         1.2,
-        "the span of the limits published for controllers of the same PCIe generation and channel count, "
-        "widened by the secondary-source factor: two or three peers understate the spread of a class",
+        "a merchant controller's published 'up to' limit is what its reference drive reached, a lower bound "
+        "on the silicon: SMI rates the SM8366 at 3.0 M random reads and a drive on it showed 3.4 M (Kioxia, "
+        "OCP 2022; published_parts.toml smi-sm8366), 13 % above; 1.2x above the best peer covers that, and "
+        "1.2x below the lowest the spread of a class that two or three peers understate",
     ),
 }
 
@@ -110,6 +118,9 @@ SHARED_DRAWN = ("reserve_fraction", "dram_power_per_byte", "phy_energy_per_bit")
 PART_READ = tuple(k for k in PART_FIELDS if k not in ("nand_by_capacity", "dwpd", "warranty_years", "form_factor"))
 NAND_READ = (*NAND_PARAMS, "program_power", "interface_rate", "die_capacity")
 CONTROLLER_READ = ("gen", "lanes", "channels", "max_channel_rate", "iops_limit", "bandwidth_limit", "active_power")
+
+#: the controller limits a controller that publishes none gets a peer prior on (:func:`peer_limit_prior`)
+PEER_LIMITS = ("iops_limit", "bandwidth_limit")
 
 #: hard limits of drawn shares (the field's span where it has none) [1]
 SHARE_BOUNDS = {"slc_cache": (0.0, 1.0), "reserve_fraction": (0.0, 0.5)}
@@ -181,11 +192,21 @@ def peer_limit_prior(ctrl: CatalogueEntry, key: str, controllers: dict[str, Cata
     """A prior on a limit (``iops_limit`` [1/s] or ``bandwidth_limit`` [B/s]) the controller does not publish.
 
     Peers: the other controllers whose limit is a published fact and whose PCIe generation and channel count
-    are published facts equal to this controller's (its own may be assumed). The prior is a log-normal with
-    median the geometric mean of the peers' lowest and highest limit and central 90 % interval from lowest
-    / k to highest x k, k the ``"peer controllers"`` factor of :data:`DEFAULT_SPREAD`. None when the
-    controller publishes the limit, or no controller of its generation and channel count publishes one.
+    are published facts equal to this controller's (its own may be assumed). A peer's published limit is
+    what its maker's reference drive reached, a lower bound on what its silicon allows, not an estimate of
+    it; so the prior's median is the highest peer limit (the generation's silicon reaches at least that), its
+    central 90 % interval runs from the lowest peer limit / k to the highest x k, k the ``"peer
+    controllers"`` factor of :data:`DEFAULT_SPREAD` (a split log-normal: the lower side's log-sd spans from
+    the lowest peer to the highest). None when the controller publishes the limit, or no controller of its
+    generation and channel count publishes one.
+
+    Raises
+    ------
+    ValueError
+        ``key`` not ``"iops_limit"`` or ``"bandwidth_limit"``.
     """
+    if key not in PEER_LIMITS:
+        raise ValueError(f"key: {key!r} not allowed; allowed: {', '.join(PEER_LIMITS)}")
     if key in ctrl.fields or "gen" not in ctrl.fields or "channels" not in ctrl.fields:
         return None
 
@@ -207,9 +228,10 @@ def peer_limit_prior(ctrl: CatalogueEntry, key: str, controllers: dict[str, Cata
     named = ", ".join(f"{cid} {x:.4g}" for x, cid in peers)
     basis = (
         f"controller {ctrl.id} publishes no {key}; the published {key} of Gen{gen:g} {channels:g}-channel "
-        f"controllers ({named}), their span widened {s.factor:g}x either way: {s.basis}"
+        f"controllers ({named}); median the highest, central 90 % from the lowest / {s.factor:g} to the highest x "
+        f"{s.factor:g}: {s.basis}"
     )
-    return Prior(math.sqrt(lo * hi), lo / s.factor, hi * s.factor, "lognormal", (), "peer controllers", basis)
+    return Prior(hi, lo / s.factor, hi * s.factor, "lognormal", (), "peer controllers", basis)
 
 
 def _span(ft: FieldType, key: str) -> tuple[float, float] | None:
@@ -270,7 +292,7 @@ def priors(part: Part, capacity: float | None = None, cat=None) -> dict[str, Inp
             e = lookup(cat[kind], eid, part, kind)
             out += _file_inputs(kind, e, read, fields, e.path == part.path)
             if kind == "controller":
-                for key in ("iops_limit", "bandwidth_limit"):
+                for key in PEER_LIMITS:
                     p = peer_limit_prior(e, key, cat["controller"])
                     if p is not None:
                         out.append(Input(f"controller {eid}.{key}", "peer", key, p, eid))

@@ -15,7 +15,7 @@ from scipy import stats
 from linkmodel.parts import SpecError, catalogue, load, load_part, params_from_part
 from linkmodel.parts import shared as _shared
 from linkmodel.parts.draws import draw_params, sample, uniforms
-from linkmodel.parts.priors import DEFAULT_SPREAD, peer_limit_prior, priors, value_prior
+from linkmodel.parts.priors import DEFAULT_SPREAD, Spread, peer_limit_prior, priors, value_prior
 from linkmodel.parts.priorspec import Prior
 from linkmodel.parts.schema import FieldType, Value
 from linkmodel.ssd import drive
@@ -186,23 +186,39 @@ def test_bundled_part_priors_by_kind():
 def test_controller_generation_prior_from_published_peers():
     """Gen6 16-channel controllers publishing limits as facts (controllers.toml): Phison PS5303-X3 6.8 MIOPS and
     28 GB/s, SMI SM8466 7 MIOPS and 28 GB/s (InnoGrit IG5686's 28 GB/s is left out: its 16 channels are
-    assumed). Span widened 1.2x either way: IOPS 6.8 M / 1.2 = 5.667 M to 7 M x 1.2 = 8.4 M, median
-    sqrt(6.8 M x 7 M) = 6.899 M; bandwidth 23.33-33.6 GB/s around 28 GB/s."""
+    assumed). A published limit is a lower bound on the silicon, so the median is the highest peer and the
+    central 90 % runs from the lowest / 1.2 to the highest x 1.2: IOPS 6.8 M / 1.2 = 5.667 M, median 7 M,
+    7 M x 1.2 = 8.4 M; bandwidth 23.33 GB/s, 28 GB/s, 33.6 GB/s."""
     ctrls = catalogue()["controller"]
     c = ctrls["samsung-pm1763-ctrl"]
     iops = peer_limit_prior(c, "iops_limit", ctrls)
-    assert (iops.lo, iops.hi, iops.value) == (
-        pytest.approx(5.6667e6, rel=1e-4),
-        pytest.approx(8.4e6),
-        pytest.approx(6.8993e6, rel=1e-4),
-    )
+    assert (iops.lo, iops.value, iops.hi) == (pytest.approx(5.6667e6, rel=1e-4), 7e6, pytest.approx(8.4e6))
     bw = peer_limit_prior(c, "bandwidth_limit", ctrls)
     assert (bw.lo, bw.value, bw.hi) == (pytest.approx(23.333e9, rel=1e-4), pytest.approx(28e9), pytest.approx(33.6e9))
-    # Gen5 16-channel: Marvell MV-SS1333 2 MIOPS, SMI SM8366 3 MIOPS (Alibaba Zhenyue 510: channels assumed)
+    # Gen5 16-channel: Marvell MV-SS1333 2 MIOPS, SMI SM8366 3 MIOPS (Alibaba Zhenyue 510: channels assumed):
+    # median 3 M (was the geometric mean 2.449 M), 2 M / 1.2 = 1.667 M to 3 M x 1.2 = 3.6 M
     g5 = peer_limit_prior(ctrls["micron-gen5-ctrl"], "iops_limit", ctrls)
-    assert (g5.lo, g5.hi) == (pytest.approx(2e6 / 1.2), pytest.approx(3.6e6))
+    assert (g5.lo, g5.value, g5.hi) == (pytest.approx(2e6 / 1.2), 3e6, pytest.approx(3.6e6))
+    assert "marvell-bravera-sc5-16 2e+06, smi-sm8366 3e+06" in g5.basis
+    # drawn: the split log-normal's median is the highest peer, its 5th and 95th percentiles the range ends
+    d = draw_params("micron-9550-max", 2000, seed=3)
+    x = d.values["controller micron-gen5-ctrl.iops_limit"]
+    assert np.quantile(x, [0.05, 0.5, 0.95]) == pytest.approx([2e6 / 1.2, 3e6, 3.6e6], rel=0.04)
+    # Gen5 8-channel: Phison E28 3 MIOPS alone (E26 publishes a bandwidth only): 2.5 M, 3 M, 3.6 M
+    g5_8 = peer_limit_prior(ctrls["kioxia-gen5-8ch"], "iops_limit", ctrls)
+    assert (g5_8.lo, g5_8.value, g5_8.hi) == (pytest.approx(2.5e6), 3e6, pytest.approx(3.6e6))
     # a controller that publishes its limit keeps it
     assert peer_limit_prior(ctrls["smi-sm8366"], "iops_limit", ctrls) is None
+
+
+def test_peer_limit_prior_bad_values_are_one_line_errors():
+    ctrls = catalogue()["controller"]
+    with pytest.raises(ValueError, match=r"^key: 'power_cap' not allowed; allowed: iops_limit, bandwidth_limit$"):
+        peer_limit_prior(ctrls["micron-gen5-ctrl"], "power_cap", ctrls)
+    for bad in (1.0, 0.5, float("inf"), True):
+        with pytest.raises(ValueError, match=r"^factor: expected a finite number above 1") as e:
+            Spread(bad, "x")
+        assert "\n" not in str(e.value)
 
 
 # ---------------------------------------------------------------------------- sampling
