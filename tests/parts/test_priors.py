@@ -154,9 +154,8 @@ def test_counts_and_sizes_stay_fixed_without_alternatives():
 
 def test_bundled_part_priors_by_kind():
     ins = priors(load("samsung-pm1763"))
-    # samsung-v9-tlc's tR is assumed with its author's range (40 us in 30-45 us, nand.toml); its erase time a
-    # TLC [shared] value (4 ms, x/ 2); its program time an assumption by analogy with no range written (1.07 ms,
-    # x/ 1.5, the default spread of its kind)
+    # samsung-v9-tlc's tR is assumed with its author's range (40 us in 30-45 us, nand.toml); its program time
+    # an assumption by analogy with no range written (1.07 ms, x/ 1.5, the default spread of its kind)
     t_read = ins["nand samsung-v9-tlc.t_read"].prior
     assert t_read.kind == "author"
     assert (t_read.lo, t_read.value, t_read.hi) == pytest.approx((30e-6, 40e-6, 45e-6))
@@ -166,11 +165,12 @@ def test_bundled_part_priors_by_kind():
         pytest.approx(1.07e-3 / 1.5),
         pytest.approx(1.07e-3 * 1.5),
     )
-    assert ins["nand samsung-v9-tlc.t_erase"].prior.kind == "shared cell-type value"
-    assert (ins["nand samsung-v9-tlc.t_erase"].prior.lo, ins["nand samsung-v9-tlc.t_erase"].prior.hi) == (
-        pytest.approx(2e-3),
-        pytest.approx(8e-3),
-    )
+    # the TLC [shared] erase time carries the reference's working range, 3-5 ms (ssd_modeling.md §4.2); the
+    # shared read power none: 0.15 W x/ 2, the default of a shared cell-type value
+    erase = ins["nand samsung-v9-tlc.t_erase"].prior
+    assert (erase.kind, erase.lo, erase.value, erase.hi) == ("author", 3e-3, 4e-3, 5e-3)
+    rp = ins["nand samsung-v9-tlc.read_power"].prior
+    assert (rp.kind, rp.lo, rp.hi) == ("shared cell-type value", pytest.approx(0.075), pytest.approx(0.3))
     # calibrated program power 0.1823 W (the posterior median in calibration.toml) in 0.1514-0.2129 W, the 5th and
     # 95th percentiles of the 400 posterior draws stored there (draws themselves take joint rows of them);
     # reserve 2 %, x/ 2; PHY 4-8 pJ/bit as published
