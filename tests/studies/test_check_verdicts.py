@@ -41,14 +41,14 @@ def test_nand_bus_ceiling_at_the_top_of_its_range(pm1763_seq_read):
     """PM1763 (16 channels, data/specs) with Samsung V9 TLC (data/catalogue/nand.toml: Toggle 5.1 at
     3200 MT/s, one byte per transfer, 16 KiB pages). The controller's max channel rate 3200 MT/s (assumed,
     range to 4800 MT/s) is capped by the die's published 3200 MT/s. The favourable ends: spare area
-    0.11 / 2 = 0.055 and command cycles 0.3 us / 2 = 0.15 us (the shared cell-type spread, factor 2).
-    A 128 KiB read moves 131072 x 1.055 B at 3.2e9 B/s plus 8 page commands:
-    131072 x 1.055 / 3.2e9 + 8 x 0.15e-6 = 44.413 us per I/O and channel, so
-    16 / 44.413e-6 x 131072 B = 47.22 GB/s."""
+    0.10 (the low end of its written range 0.10-0.125, ssd_modeling.md §4.2's 10-12 %) and command cycles
+    0.3 us / 2 = 0.15 us (the shared cell-type spread, factor 2). A 128 KiB read moves 131072 x 1.10 B at
+    3.2e9 B/s plus 8 page commands: 131072 x 1.10 / 3.2e9 + 8 x 0.15e-6 = 46.256 us per I/O and channel,
+    so 16 / 46.256e-6 x 131072 B = 45.34 GB/s."""
     c = pm1763_seq_read["channels"]
-    assert c["ceiling"] * 131072 == pytest.approx(16 / (131072 * 1.055 / 3.2e9 + 8 * 0.15e-6) * 131072, rel=1e-6)
-    assert c["ceiling"] * 131072 == pytest.approx(47.22 * GB, rel=1e-3)
-    assert c["inputs"]["nand samsung-v9-tlc.spare_fraction"] == pytest.approx(0.055)
+    assert c["ceiling"] * 131072 == pytest.approx(16 / (131072 * 1.10 / 3.2e9 + 8 * 0.15e-6) * 131072, rel=1e-6)
+    assert c["ceiling"] * 131072 == pytest.approx(45.34 * GB, rel=1e-3)
+    assert c["inputs"]["nand samsung-v9-tlc.spare_fraction"] == pytest.approx(0.10)
 
 
 def test_die_ceiling_at_the_best_read_time():
