@@ -8,6 +8,7 @@ Comma-separated values of a knob become a named axis of the result.
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
 from linkmodel import parts as _parts
@@ -99,7 +100,7 @@ def add_edge_parser(s) -> None:
         e,
         "also draw the storage part's unpublished inputs and its controller's firmware times N times (a whole "
         "number, e.g. 1000): tokens/s, flash time per token and the DRAM a --target needs as median and 80 %% "
-        "interval; one value per knob (default: no draws)",
+        "interval, one per combination of comma-separated knob values (default: no draws)",
     )
     e.add_argument("--json", action="store_true", help="one JSON document in SI units")
     e.set_defaults(func=_cmd_edge)
@@ -162,10 +163,6 @@ def _cmd_edge(args) -> int:
     k = _knobs(args)
     seed = seed_arg(args.seed)
     n = None if args.draws is None else draws_arg(args.draws)
-    if n is not None:
-        axes = [_FLAGS[name] for name, v in k.items() if isinstance(v, xr.DataArray)]
-        if axes:
-            raise UsageError(f"--draws: one value per knob expected, got comma-separated values in {', '.join(axes)}")
     try:
         rep = edge.tokens(m, dev, storage, **k)
         drawn = None if n is None else edge.tokens(m, dev, storage, draws=n, seed=seed, **k)
@@ -198,8 +195,16 @@ def _print_draws(rep, stats: dict) -> None:
     labels = {"tokens_per_second": "tokens/s", "flash_time": "flash per token", "dram_needed": "DRAM for the target"}
     for name, st in stats.items():
         f, unit = scales[name]
-        lo, hi = st["interval"]
-        print(f"  {labels[name]}: {_v(st['median'] * f)} [{_v(lo * f)}-{_v(hi * f)}] {unit}")
+        if "dims" not in st:
+            lo, hi = st["interval"]
+            print(f"  {labels[name]}: {_v(st['median'] * f)} [{_v(lo * f)}-{_v(hi * f)}] {unit}")
+            continue
+        print(f"  {labels[name]} [{unit}], by {', '.join(st['dims'])}:")
+        med, lo, hi = (np.asarray(a, dtype=float) for a in (st["median"], *st["interval"]))
+        for idx in np.ndindex(med.shape):
+            where = ", ".join(f"{d} {st['coords'][d][i]:g}" for d, i in zip(st["dims"], idx, strict=True))
+            m_, l_, h_ = (float(a[idx]) * f for a in (med, lo, hi))
+            print(f"    {where}: {_v(m_)} [{_v(l_)}-{_v(h_)}]")
 
 
 def _v(x: float) -> str:

@@ -282,32 +282,53 @@ def tokens(
 
 
 def draw_stats(rep: EdgeReport) -> dict:
-    """Per output of :data:`DRAWN` in the result, ``{"median", "interval": [low, high]}`` over the draws of a
-    :func:`tokens` call with ``draws`` and no knob axes (:func:`linkmodel.studies.drawn.stats`; an output no
-    draw moves is its point value) [units of the output]. ``dram_needed`` is ``inf`` in a draw whose target is
-    out of reach; a percentile that falls at or beyond such a draw is ``inf``."""
+    """Per output of :data:`DRAWN` in the result, its median and 80 % interval over the draws of a
+    :func:`tokens` call with ``draws`` (:func:`linkmodel.studies.drawn.stats`; an output no draw moves is its
+    point value) [units of the output].
+
+    With no knob axes: ``{"median": m, "interval": [low, high]}`` of floats. With knob axes (comma-separated
+    values in the command line, DataArrays here), the same keys hold nested lists over the knob axes, in the
+    order of ``"dims"``, with ``"coords"`` giving each axis's values: one interval per knob combination, each
+    over the same draws. ``dram_needed`` is ``inf`` in a draw whose target is out of reach; a percentile that
+    falls at or beyond such a draw is ``inf``."""
     n = rep.inputs["draws"]
     out = {}
     for name in DRAWN:
         if name not in rep.result:
             continue
         da = rep.result[name]
-        if set(da.dims) - {"draw"}:
-            raise ValueError(f"draws: one value per knob expected (no axes), got axes {', '.join(map(str, da.dims))}")
-        x = drawn.per_draw(da.values, n)
-        finite = np.isfinite(x)
-        if finite.all():
-            out[name] = drawn.stats(x)
+        axes = [d for d in da.dims if d != "draw"]
+        if not axes:
+            out[name] = _one_stats(drawn.per_draw(da.values, n))
             continue
-        if not finite.any():  # out of reach in every draw
-            out[name] = {"median": np.inf, "interval": [np.inf, np.inf]}
-            continue
-        # out of reach in some draws: rank them above every finite draw, then read percentiles past the last
-        # finite draw as out of reach
-        top = float(x[finite].max())
-        st = drawn.stats(np.where(finite, x, 2.0 * top + 1.0))
-        out[name] = {"median": _inf_above(st["median"], top), "interval": [_inf_above(v, top) for v in st["interval"]]}
+        cells = da.transpose(*axes, ...).values.reshape(-1, *(da.sizes["draw"],) if "draw" in da.dims else ())
+        each = [_one_stats(drawn.per_draw(c, n)) for c in cells]
+        shape = tuple(da.sizes[d] for d in axes)
+        med = np.array([e["median"] for e in each]).reshape(shape)
+        lo = np.array([e["interval"][0] for e in each]).reshape(shape)
+        hi = np.array([e["interval"][1] for e in each]).reshape(shape)
+        coords = {str(d): (da[d].values.tolist() if d in da.coords else list(range(da.sizes[d]))) for d in axes}
+        out[name] = {
+            "dims": [str(d) for d in axes],
+            "coords": coords,
+            "median": med.tolist(),
+            "interval": [lo.tolist(), hi.tolist()],
+        }
     return out
+
+
+def _one_stats(x: np.ndarray) -> dict:
+    """Median and 80 % interval of one output's draws, out-of-reach draws (inf) ranked above every other."""
+    finite = np.isfinite(x)
+    if finite.all():
+        return drawn.stats(x)
+    if not finite.any():  # out of reach in every draw
+        return {"median": np.inf, "interval": [np.inf, np.inf]}
+    # out of reach in some draws: rank them above every finite draw, then read percentiles past the last
+    # finite draw as out of reach
+    top = float(x[finite].max())
+    st = drawn.stats(np.where(finite, x, 2.0 * top + 1.0))
+    return {"median": _inf_above(st["median"], top), "interval": [_inf_above(v, top) for v in st["interval"]]}
 
 
 def _inf_above(v: float, top: float) -> float:

@@ -46,11 +46,22 @@ def test_measured_storage_says_so_in_one_line(capsys):
     assert len(extra) == 1 and "no drive priors" in extra[0]
 
 
-@pytest.mark.parametrize(
-    ("argv", "flag"),
-    [*BAD_DRAW_FLAGS, (["--draws", "4", "--bits", "4,16"], "--draws")],
-)
+@pytest.mark.parametrize(("argv", "flag"), BAD_DRAW_FLAGS)
 def test_bad_draws_and_seed_are_one_line_errors(capsys, argv, flag):
     code, out, err = run(capsys, *BASE, *argv)
     assert code == 2 and not out
     assert err.startswith(f"linkmodel: error: {flag}: ") and err.count("\n") == 1
+
+
+def test_knob_axes_get_one_interval_per_value(capsys):
+    argv = ["ai", "edge", "opt-6.7b", "--device", "oneplus-12", "--sparsity", "0.9", "--bits", "4,16"]
+    code, out, _ = run(capsys, *argv, "--draws", "16", "--seed", "4", "--json")
+    assert code == 0
+    st = json.loads(out)["intervals"]["tokens_per_second"]
+    assert st["dims"] == ["bits"] and st["coords"] == {"bits": [4.0, 16.0]}
+    lo, hi = st["interval"]
+    assert all(a <= m <= b for a, m, b in zip(lo, st["median"], hi, strict=True))
+    assert st["median"][0] > st["median"][1]  # 4-bit weights stream a quarter of the 16-bit bytes
+    code, text, _ = run(capsys, *argv, "--draws", "16", "--seed", "4")
+    assert code == 0 and "tokens/s [tokens/s], by bits:" in text
+    assert "    bits 4: " in text and "    bits 16: " in text

@@ -72,6 +72,22 @@ def test_bad_draws_are_one_line_errors():
         edge_read.read_curve({"planes": 4.0}, draws=4)
     with pytest.raises(ValueError, match=r"^scale: "):
         edge.tokens("opt-6.7b", PHONE, draws=4, scale=-1)
-    rep = edge.tokens("opt-6.7b", PHONE, sparsity=xr.DataArray([0.8, 0.9], dims="sparsity"), draws=4)
-    with pytest.raises(ValueError, match=r"^draws: one value per knob"):
-        edge.draw_stats(rep)
+
+
+def test_knob_axes_give_each_combination_the_interval_of_its_own_call():
+    # the draws are of the storage part's priors, not of the knobs: with one seed, each cell of a knob grid
+    # must hold exactly the median and interval that a call with that one knob value gives
+    sp = xr.DataArray([0.8, 0.9], dims="sparsity", coords={"sparsity": [0.8, 0.9]})
+    depth = xr.DataArray([1, 32], dims="depth", coords={"depth": [1, 32]})
+    grid = edge.draw_stats(edge.tokens("opt-6.7b", PHONE, sparsity=sp, depth=depth, target=5.0, draws=24, seed=3))
+    assert grid["tokens_per_second"]["dims"] == ["sparsity", "depth"]
+    assert grid["tokens_per_second"]["coords"] == {"sparsity": [0.8, 0.9], "depth": [1, 32]}
+    for i, s in enumerate((0.8, 0.9)):
+        for j, q in enumerate((1, 32)):
+            one = edge.draw_stats(edge.tokens("opt-6.7b", PHONE, sparsity=s, depth=q, target=5.0, draws=24, seed=3))
+            for name, st in one.items():
+                assert grid[name]["median"][i][j] == pytest.approx(st["median"], rel=1e-12)
+                for k in (0, 1):
+                    assert grid[name]["interval"][k][i][j] == pytest.approx(st["interval"][k], rel=1e-12)
+    # more reads in flight never give fewer tokens/s in any percentile
+    assert all(row[1] >= row[0] for row in grid["tokens_per_second"]["median"])
