@@ -226,7 +226,7 @@ def _chain(a: Mapping[str, np.ndarray], random: bool, wp, link) -> dict[str, np.
         "power": pw,
         "efficiency": iops * s / pw,
         "iops_per_watt": iops / pw,
-        "binding": np.array(tuple(ceilings))[first],
+        "binding": first,  # index into the stage names (strings: _values)
         "waf": np.where(d.app_write_share > 0, d.waf, 1.0),
         "active_dies": iops * die_time,
         "die_time": die_time,
@@ -258,27 +258,26 @@ def _lowest(ceilings: list) -> tuple:
 def _values(a: Mapping[str, np.ndarray], shape: tuple, random: bool, wp, link) -> dict[str, np.ndarray]:
     """:func:`_chain` over inputs that broadcast to `shape`, in blocks of :data:`BLOCK` elements when larger.
 
-    Every output of a blocked evaluation has the full shape; a string output takes the widest dtype of its
-    blocks (as one call over all elements would give).
+    Every output of a blocked evaluation has the full shape and is written once: the blocks' binding indices
+    become the stage names at the end, and a string output takes the widest dtype of its blocks (as one call
+    over all elements gives).
     """
+    names = np.array(tuple(stages.STAGES))
     if int(np.prod(shape)) <= BLOCK:
-        return _chain(a, random, wp, link)
+        res = _chain(a, random, wp, link)
+        res["binding"] = names[res["binding"]]
+        return res
     out: dict[str, np.ndarray] = {}
-    strings: dict[str, list] = {}
     for index in _blocks(shape, BLOCK):
         res = _chain({k: _take(v, index) for k, v in a.items()}, random, wp, link)
         for k, v in res.items():
             v = np.asarray(v)
-            if v.dtype.kind == "U":
-                strings.setdefault(k, []).append((index, v))
-                continue
             if k not in out:
-                out[k] = np.empty(shape, dtype=v.dtype)
+                out[k] = np.empty(shape, dtype=np.int8 if k == "binding" else v.dtype)
+            elif v.dtype.kind == "U" and v.dtype.itemsize > out[k].dtype.itemsize:
+                out[k] = out[k].astype(v.dtype)  # a wider string in this block
             out[k][index] = v
-    for k, pieces in strings.items():
-        out[k] = np.empty(shape, dtype=np.result_type(*(v.dtype for _, v in pieces)))
-        for index, v in pieces:
-            out[k][index] = v
+    out["binding"] = names[out["binding"]]
     return {k: out[k] for k in res}
 
 
@@ -335,6 +334,8 @@ def predict(params: Mapping[str, Any], workloads=None, write_path=None, link: nv
         arr = np.empty(shape, dtype=np.result_type(*(np.asarray(res[k]).dtype for _, res in groups)))
         for at, res in groups:
             arr[at] = np.broadcast_to(res[k], (len(at), *kind.shape))
+        if arr.dtype.kind == "U" and not kind.shape:  # as one workload's scalar strings stack: the longest held
+            arr = np.array(arr.tolist())
         variables[k] = (arr, *glossary[k], True)
     attrs = _drop_conflicts([_attrs(wl, wp, wl.size, wl.read_fraction) for wl in wls])
     attrs["model"] = "linkmodel.ssd.drive"
