@@ -13,6 +13,13 @@ application write costs the drive h writes and h - 1 reads of the same size;
 IOPS, throughput and efficiency are then per *application* I/O.
 
 All inputs broadcast (scalars, numpy arrays, xarray DataArrays).
+
+How a call is evaluated (results do not depend on it; see docs/performance.md for the measurements): a
+broadcast of more than :data:`BLOCK` elements runs the stage chain block by block along the flattened
+broadcast shape (:func:`_blocks`), so that its temporaries stay in cache and every output is written once;
+within a block the link stage runs its budget once per distinct link configuration
+(:func:`linkmodel.ssd.stages.on_distinct`). :func:`predict` checks the parameters once and evaluates the
+workloads of each access pattern in one broadcast along a leading ``workload`` axis.
 """
 
 from __future__ import annotations
@@ -96,9 +103,10 @@ OUTPUTS = {
 }
 
 
-#: Elements evaluated per block of a large broadcast: the stage chain's ~100 temporaries of 64 Ki float64
-#: (512 KiB each) are reused from the allocator's cache instead of faulting in fresh full-size pages. Measured on
-#: the 2-core machine (docs/performance.md): 10^6 designs x 5 workloads ...
+#: Elements evaluated per block of a large broadcast: the stage chain's temporaries of 64 Ki float64
+#: (512 KiB each) are reused from the allocator instead of faulting in fresh full-size pages; the block's fixed
+#: cost (the link budget's validation and Dataset, ~1.5 ms) stays small against its ~5 ms of arithmetic. 2^15 to
+#: 2^18 measured within the noise of the shared 2-core machine (docs/performance.md).
 BLOCK = 1 << 16
 
 
@@ -277,7 +285,7 @@ def _values(a: Mapping[str, np.ndarray], shape: tuple, random: bool, wp, link) -
             elif v.dtype.kind == "U" and v.dtype.itemsize > out[k].dtype.itemsize:
                 out[k] = out[k].astype(v.dtype)  # a wider string in this block
             out[k][index] = v
-    out["binding"] = names[out["binding"]]
+    out["binding"] = np.take(names, out["binding"])  # np.take: faster than fancy indexing for strings
     return {k: out[k] for k in res}
 
 

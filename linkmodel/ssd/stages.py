@@ -192,7 +192,7 @@ def on_distinct(func, inputs: tuple) -> tuple:
     for i in varying:  # mixed radix: the first varying input is the lowest digit
         args[i] = values[i][combos % len(values[i])]
         combos = combos // len(values[i])
-    return tuple(np.asarray(out)[where].reshape(shape) for out in func(*args))
+    return tuple(np.take(np.asarray(out), where).reshape(shape) for out in func(*args))
 
 
 def _factor(x):
