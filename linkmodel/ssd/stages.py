@@ -205,7 +205,7 @@ def _factor(x):
     while found.size <= DISTINCT_MAX_VALUES:
         for j in range(done, found.size):
             at = bits == found[j]
-            covered += np.count_nonzero(at)
+            covered += int(np.count_nonzero(at))
             code += at.view(np.int8) * np.int8(j)
         done = found.size
         if covered == bits.size:
