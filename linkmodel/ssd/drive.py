@@ -315,6 +315,8 @@ def predict(params: Mapping[str, Any], workloads=None, write_path=None, link: nv
         ``size`` [B] and ``read_fraction`` [1] coordinates.
     """
     wls = list(WORKLOADS.values()) if workloads is None else list(workloads)
+    if not wls:
+        raise ValueError("workloads: none given; pass at least one Workload (WORKLOADS holds the standard ones)")
     for wl in wls:
         _check_workload_type(wl)
     if any(np.ndim(wl.size) or np.ndim(wl.read_fraction) for wl in wls):

@@ -144,6 +144,8 @@ def test_predict_refuses_what_evaluate_refuses():
         drive.predict(BASE, [drive.Workload("empty", 0.0, 1.0, True)])
     with pytest.raises(ValueError, match="dies: 0 out of range"):
         drive.predict(dict(BASE, dies=0))
+    with pytest.raises(ValueError, match="workloads: none given"):
+        drive.predict(BASE, [])
 
 
 @given(
