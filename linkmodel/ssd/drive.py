@@ -228,11 +228,12 @@ def _chain(a: Mapping[str, np.ndarray], random: bool, wp, link) -> dict[str, np.
     static = results["power"].outputs["static_power"]
     s = a["size"]
     pw = static + iops * energy
+    throughput = iops * s
     return {
         "iops": iops,
-        "throughput": iops * s,
+        "throughput": throughput,
         "power": pw,
-        "efficiency": iops * s / pw,
+        "efficiency": throughput / pw,  # = iops * s / pw, evaluated left to right
         "iops_per_watt": iops / pw,
         "binding": first,  # index into the stage names (strings: _values)
         "waf": np.where(d.app_write_share > 0, d.waf, 1.0),
