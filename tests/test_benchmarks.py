@@ -45,6 +45,7 @@ def test_benchmark_prints_json_last():
         "cli_check_seconds",
         "ssd_configs_per_s",
         "ssd_speedup_vs_loop",
+        "predict_part_seconds",
         "dask_sweep_peak_rss_bytes",
         "dask_sweep_configs",
     ):
