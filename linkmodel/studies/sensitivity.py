@@ -144,7 +144,12 @@ def ends(prior: Prior, bounds: tuple[float, float] | None = None) -> tuple:
 
 
 def params_at(
-    part, rows: Sequence[Mapping[str, object]], capacity: float | None = None, cat=None, inputs=None
+    part,
+    rows: Sequence[Mapping[str, object]],
+    capacity: float | None = None,
+    cat=None,
+    inputs=None,
+    labelled: bool = True,
 ) -> tuple[DriveParams, np.ndarray, dict[str, Input]]:
     """A SKU's drive parameters at given values of its uncertain inputs, along a ``draw`` dimension.
 
@@ -161,6 +166,9 @@ def params_at(
         The catalogue.
     inputs : dict, optional
         The SKU's priors, when already computed.
+    labelled : bool
+        Fields that vary as DataArrays along ``draw`` (False: numpy arrays, for a model call that needs no
+        labels).
 
     Returns
     -------
@@ -187,12 +195,10 @@ def params_at(
         x[name] = np.array(col, dtype=object if inp.prior.shape == "categorical" else float)
     with _parts.about(part, capacity):
         point, _ = _parts.params_from_part(part, capacity, cat)
-        out = [_draws._one(part, capacity, cat, inputs, x, i, True) for i in range(len(rows))]
-    ok = np.array([r is not None for r in out], dtype=bool)
-    kept = [r for r in out if r is not None]
-    if not kept:
+        cols, ok = _draws.columns(part, capacity, cat, inputs, x)
+    if not ok.any():
         raise ValueError(f"rows: none makes a drive of {part.id} that can run I/O (static power >= power cap)")
-    return _draws._stack(kept, point), ok, inputs
+    return _draws._stack({k: c[ok] for k, c in cols.items()}, point, labelled), ok, inputs
 
 
 def _outputs(part, rows, workload, quantity, capacity, power_cap, cat) -> np.ndarray:

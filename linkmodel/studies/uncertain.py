@@ -126,18 +126,20 @@ class _Runs:
         wl_name, quantity = PREDICTED[metric]
         key = (wl_name, block)
         if key not in self._cache:
-            d = self.draws
-            if wl_name is None:  # the highest average power over the standard workloads
-                pt, ds = drive.predict(d.point), drive.predict(d.params)
-                self._cache[key] = (pt.power.max("workload"), ds.power.max("workload"))
+            d, arrays = self.draws, self.draws.arrays()  # numpy draws: no labels needed, none built
+            if wl_name is None:  # the highest average power over the standard workloads (drive.predict's)
+                runs = [(drive.evaluate(d.point, wl), drive.evaluate(arrays, wl)) for wl in drive.WORKLOADS.values()]
+                pt = np.nanmax([float(p_.power) for p_, _ in runs])  # NaN skipped, as xarray's max skips it
+                self._cache[key] = (pt, np.nanmax([_per_draw(x.power.values, d.n) for _, x in runs], axis=0))
             else:
                 base = drive.WORKLOADS[wl_name]
                 wl = drive.Workload(wl_name, float(block), base.read_fraction, base.random)
-                self._cache[key] = (drive.evaluate(d.point, wl), drive.evaluate(d.params, wl))
+                pt, ds = drive.evaluate(d.point, wl), drive.evaluate(arrays, wl)
+                self._cache[key] = (pt, ds)
         pt, ds = self._cache[key]
-        if wl_name is not None:
-            pt, ds = pt[quantity], ds[quantity]
-        return float(pt), _per_draw(ds.values, self.draws.n)
+        if wl_name is None:
+            return float(pt), ds
+        return float(pt[quantity]), _per_draw(ds[quantity].values, self.draws.n)
 
 
 #: the QD1 latency figures drawn (metric -> I/O direction)

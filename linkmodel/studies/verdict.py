@@ -119,7 +119,7 @@ def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=No
     cat = _parts.catalogue() if cat is None else cat
     inputs = priors(part, capacity, cat)
     rows, which = _stage_rows(inputs)
-    params, ok, _ = params_at(part, rows, capacity, cat, inputs)
+    params, ok, _ = params_at(part, rows, capacity, cat, inputs, labelled=False)
     with _parts.about(part, capacity):
         ds = drive.evaluate(params, workload)
         point, _ = _parts.params_from_part(part, capacity, cat)
@@ -134,7 +134,7 @@ def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=No
             if np.isfinite(ci) and ci > c[0] * (1 + _TIE) and (name not in best or ci > best[name][0]):
                 best[name] = (ci, v)
         best_rows.append({k: v for k, (_, v) in best.items()})
-    params2, ok2, _ = params_at(part, best_rows, capacity, cat, inputs)
+    params2, ok2, _ = params_at(part, best_rows, capacity, cat, inputs, labelled=False)
     with _parts.about(part, capacity):
         ds2 = drive.evaluate(params2, workload)
     for i, stage in enumerate(STAGES):
