@@ -32,7 +32,7 @@ from linkmodel.ssd import drive
 from linkmodel.ssd.params import DriveParams
 from linkmodel.studies import feasibility
 
-__all__ = ["bins_for", "ends", "first_order", "noise_floor", "params_at", "ranked", "swings"]
+__all__ = ["bins_for", "ends", "first_order", "groups", "noise_floor", "params_at", "ranked", "swings"]
 
 #: the fewest and most equal-count bins of the given-data estimator (uncertainty.md §5 measured 32 bins at
 #: n = 16,384 within 0.02 of the Ishigami indices); between them about sqrt(n) / 2 (16 at 1,000 draws), so
@@ -84,7 +84,15 @@ def _eta2(labels: np.ndarray, y: np.ndarray) -> float:
     return float(np.clip((ss_between - (m - 1) * ms_within) / ss_total, 0.0, 1.0))
 
 
-def first_order(values: Mapping[str, np.ndarray], y, log: bool = True, bins: int | None = None) -> dict[str, float]:
+def groups(values: Mapping[str, np.ndarray], bins: int) -> dict[str, np.ndarray]:
+    """Each input's bin label per draw for :func:`first_order` with ``bins`` bins (they rest on the inputs
+    alone: computed once, they serve every output of the same draws) [1]."""
+    return {name: _groups(np.asarray(x), bins) for name, x in values.items()}
+
+
+def first_order(
+    values: Mapping[str, np.ndarray], y, log: bool = True, bins: int | None = None, labels: Mapping | None = None
+) -> dict[str, float]:
     """First-order Sobol' indices of ``y`` (of ``ln y`` when ``log``) on each input, from one sample.
 
     Parameters
@@ -98,6 +106,8 @@ def first_order(values: Mapping[str, np.ndarray], y, log: bool = True, bins: int
         Analyse ``ln y`` (the figures span decades and their errors are multiplicative).
     bins : int, optional
         Equal-count bins per input (default :func:`bins_for`).
+    labels : mapping, optional
+        Inputs' bin labels from :func:`groups` with these bins, where already computed.
 
     Returns
     -------
@@ -123,7 +133,7 @@ def first_order(values: Mapping[str, np.ndarray], y, log: bool = True, bins: int
         x = np.asarray(x)
         if x.shape != y.shape:
             raise ValueError(f"values[{name!r}]: {x.size} draws, y has {y.size}")
-        out[name] = 0.0 if same else _eta2(_groups(x, m), y)
+        out[name] = 0.0 if same else _eta2(labels[name] if labels and name in labels else _groups(x, m), y)
     return out
 
 
