@@ -86,13 +86,13 @@ def power_state_rows(part: Part) -> list[dict]:
         row: dict = {"state": f"PS{i}", "power_cap": cap, "error": None}
         try:
             params, _ = _parts.params_from_part(part, power_state=i)
-            ds = drive.predict(params, [drive.WORKLOADS[w] for w in POWER_STATE_WORKLOADS])
+            # one workload at a time, as drive.predict evaluates them (without stacking them on an axis)
+            runs = {wl: drive.evaluate(params, drive.WORKLOADS[wl]) for wl in POWER_STATE_WORKLOADS}
         except ValueError as exc:
             row["error"] = str(exc)
             rows.append(row)
             continue
-        for wl in POWER_STATE_WORKLOADS:
-            sel = ds.sel(workload=wl)
+        for wl, sel in runs.items():
             value = float(sel.throughput) if wl.startswith("seq") else float(sel.iops)
             row[wl] = {"value": value, "power": float(sel.power), "binding": str(sel.binding.values)}
         rows.append(row)
