@@ -8,9 +8,10 @@ part's own inputs (its file's fields, an entry its file holds inline) are stream
 part's id: a part compared with itself is drawn identically on both sides and every ratio is exactly 1.
 
 Sampling is :func:`linkmodel.parts.draws.uniforms` and :func:`~linkmodel.parts.draws.sample` (one stream per
-input name, reproducible for the seed), each SKU resolved per draw as
-:func:`~linkmodel.parts.draws.draw_params` resolves it. A draw that makes no drive of any of the parts
-(static power at or above the power cap, ``power_cap`` when one is imposed) is refused for all of them and
+input name, reproducible for the seed), each SKU resolved with the draws as
+:func:`~linkmodel.parts.draws.draw_params` resolves it (:func:`~linkmodel.parts.draws.columns`). A draw that
+makes no drive of any of the parts (static power at or above the power cap, ``power_cap`` when one is imposed)
+is refused for all of them and
 drawn again in the next round, so the draws stay paired.
 
 :func:`stats` gives the median, the 80 % interval and (for a published figure) its quantile of one output

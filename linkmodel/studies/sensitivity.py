@@ -4,7 +4,7 @@
 ``ln Y`` from the draws already made for an interval (the *given-data* estimator, reference
 uncertainty.md §5: sort the draws by ``X_i``, cut them into equal-count bins, and take the variance of the
 bin means over the variance of ``Y``). It costs no model run beyond the draws, where Saltelli's estimator
-costs ``N (k + 2)`` resolutions of the part (about 0.5 ms each: 25,000 for 23 inputs at N = 1,024). The
+costs ``N (k + 2)`` model runs (25,000 for 23 inputs at N = 1,024). The
 between-bin variance of pure noise is not 0 but about ``(M - 1) / (n - M)`` of the within-bin variance;
 that share is taken off (the analysis-of-variance epsilon-squared), so an input that does not move the
 figure scores about 0, not ``M / n``. ``S1`` is the expected share of the variance removed by learning
