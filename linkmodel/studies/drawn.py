@@ -11,8 +11,7 @@ Sampling is :func:`linkmodel.parts.draws.uniforms` and :func:`~linkmodel.parts.d
 input name, reproducible for the seed), each SKU resolved with the draws as
 :func:`~linkmodel.parts.draws.draw_params` resolves it (:func:`~linkmodel.parts.draws.columns`). A draw that
 makes no drive of any of the parts (static power at or above the power cap, ``power_cap`` when one is imposed)
-is refused for all of them and
-drawn again in the next round, so the draws stay paired.
+is refused for all of them and drawn again in the next round, so the draws stay paired.
 
 :func:`stats` gives the median, the 80 % interval and (for a published figure) its quantile of one output
 over draws, as ``--json`` carries them.
