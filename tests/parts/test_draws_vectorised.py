@@ -8,6 +8,11 @@ part and catalogue with that draw's values written in). The two must agree exact
 does the same IEEE operations element by element, so any difference is a resolver that does not broadcast.
 """
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import spec_fixture
@@ -130,3 +135,15 @@ def test_params_at_rows_equal_each_row_resolved_alone():
         one = resolved(part, None, catalogue(), inputs, at)
         for f, v in one.items():
             assert _column(params[f], len(rows))[i] == float(v), (i, f)
+
+
+def test_draws_and_intervals_build_no_probing_arrays():
+    """The draws' DataArrays and the drive over numpy draws never make xarray probe for dask or pint (their
+    imports cost 0.3-0.5 s of a ``linkmodel check``): neither module is imported after an interval."""
+    code = (
+        "import sys; from linkmodel.studies import uncertain; uncertain.intervals('samsung-pm1763', 50); "
+        "print(sorted(m for m in ('dask', 'pint') if m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "[]"
