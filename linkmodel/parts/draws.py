@@ -201,7 +201,7 @@ def resolved(part: Part, capacity, cat, inputs: dict[str, Input], x: dict, peers
         elif peers and inp.scope == "peer" and inp.entry == ctrl:
             target = _PEER_TARGET[inp.key]
             out[target] = np.where(np.isinf(out[target]), number(x[name]), out[target])
-    return out
+    return {k: float(v) if isinstance(v, np.ndarray) and v.ndim == 0 else v for k, v in out.items()}
 
 
 def broadcasts(inp: Input) -> bool:
