@@ -6,7 +6,9 @@ rule lists them: a mode or what-if override, the part's own fact or
 assumption, the catalogue (the SKU's NAND or controller entry), a shared
 default, a calibrated constant, or a value derived from parameters resolved
 before it (``ctx.values``). Rules run in the order of :data:`RULES`, so a
-derived parameter comes after what it rests on.
+derived parameter comes after what it rests on. A resolver reading a field of
+:data:`BROADCAST_FIELDS` takes an array of its values as well as one value
+(the draws resolve a SKU once with them; tests/parts/test_draws_vectorised.py).
 """
 
 from __future__ import annotations
