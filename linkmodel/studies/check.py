@@ -111,7 +111,7 @@ def _hard_ceilings(part: Part, checks, blocks) -> dict:
     wanted: dict = {}
     for c, b in zip(checks, blocks, strict=True):
         wanted.setdefault(c.capacity, {}).setdefault((c.capacity, c.metric, b), _workload(c, b))
-    out = {}
+    out: dict = {}
     for capacity, wls in wanted.items():
         out |= dict(zip(wls, verdict.ceilings(part, capacity, list(wls.values())), strict=True))
     return out
