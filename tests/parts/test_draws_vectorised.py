@@ -147,3 +147,24 @@ def test_draws_and_intervals_build_no_probing_arrays():
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_broadcast_part_field_drawn_at_once(tmp_path):
+    """The part's own broadcast fields (power cap, channel rate, SLC-cache share) drawn from author ranges of
+    every shape: one resolution over the arrays equals each draw resolved alone."""
+    assumed = (
+        "[assumed]\n"
+        'power_cap = { value = "25 W", range = ["20 W", "28 W"], shape = "uniform", basis = "x" }\n'
+        'channel_rate = { value = "2000 MT/s", range = ["1600 MT/s", "2400 MT/s"], shape = "triangular", '
+        'basis = "x" }\n'
+        'slc_cache = { value = 0.3, range = [0.1, 0.5], shape = "loguniform", basis = "x" }\n\n'
+    )
+    facts = "\n".join(ln for ln in spec_fixture.BASE.splitlines() if not ln.startswith("power_cap ="))
+    p = tmp_path / "test-part.toml"
+    p.write_text(facts.replace("[[published]]", assumed + "[[published]]", 1) + "\n")
+    part = load_part(p)
+    d = draw_params(part, 40, seed=11)
+    for name in ("part.power_cap", "part.channel_rate", "part.slc_cache"):
+        assert broadcasts(d.inputs[name]) and len(set(d.values[name])) == 40
+    assert hasattr(d.params.slc_fraction, "dims") and hasattr(d.params.channel_rate, "dims")
+    _assert_draws_resolve_alone(part, None, d)
