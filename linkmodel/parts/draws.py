@@ -1,8 +1,9 @@
 """Draws from a part's priors: drive parameters with a ``draw`` dimension, for one broadcast model call.
 
 :func:`draw_params` samples every uncertain input of one SKU (:func:`linkmodel.parts.priors.priors`),
-resolves the SKU once per draw (so a categorical choice, a different NAND die say, re-derives everything
-resting on it: dies, channels, timings) and stacks the draws into one
+resolves the SKU with the draws (:func:`columns`: once per distinct value of the inputs a resolver branches
+on, a categorical choice say, so a different NAND die re-derives everything resting on it: dies, channels,
+timings; the continuous inputs enter that one resolution as arrays along the draws) and gives one
 :class:`~linkmodel.ssd.params.DriveParams` whose varying fields are DataArrays along ``draw``.
 :func:`linkmodel.ssd.drive.evaluate` and :func:`~linkmodel.ssd.drive.predict` then broadcast over the draws
 in one call.
@@ -30,13 +31,13 @@ from linkmodel.parts.files import Part, SpecError, catalogue
 from linkmodel.parts.files import part as _part
 from linkmodel.parts.priors import Z90, Input, priors
 from linkmodel.parts.priorspec import Prior
-from linkmodel.parts.resolve import about
-from linkmodel.parts.rules import params_from_part
+from linkmodel.parts.resolve import about, number
+from linkmodel.parts.rules import BROADCAST_FIELDS, params_from_part
 from linkmodel.parts.shared import SHARED
 from linkmodel.ssd.params import DriveParams
 from linkmodel.ssd.power import static_power
 
-__all__ = ["METHODS", "Draws", "draw_params", "sample", "uniforms"]
+__all__ = ["METHODS", "Draws", "broadcasts", "columns", "draw_params", "resolved", "sample", "uniforms"]
 
 #: sampling methods
 METHODS = ("mc", "sobol", "lhs")
@@ -150,20 +151,26 @@ class Draws:
     scale: float
     redrawn: int = 0
 
+    def arrays(self) -> DriveParams:
+        """:attr:`params` with numpy arrays (``n`` long) for the DataArrays: a drive-model call on them builds
+        its result without xarray's alignment (its ``draw`` axis is then ``dim_0``) [SI]."""
+        return DriveParams.from_mapping({k: getattr(v, "values", v) for k, v in self.params.items()})
+
 
 def _swap(values: dict, name: str, x):
-    """``values`` (a fields dict) with field ``name``'s value replaced by ``x``."""
+    """``values`` (a fields dict) with field ``name``'s value replaced by ``x`` (one value, or an array)."""
     v = values[name]
     return {**values, name: replace(v, value=x.item() if isinstance(x, np.generic) else x)}
 
 
-def _substituted(part: Part, cat: dict, inputs: dict[str, Input], x: dict[str, np.ndarray], i: int):
-    """(part, catalogue, calibrated constants) with draw ``i`` of every file and calibrated input."""
+def _substituted(part: Part, cat: dict, inputs: dict[str, Input], x: dict):
+    """(part, catalogue, calibrated constants) with every file and calibrated input at its value in ``x``
+    (input name -> one value, or an array of values) [SI]."""
     pfields, inline = dict(part.fields), {k: dict(v) for k, v in part.inline.items()}
     cat_i = {k: dict(v) for k, v in cat.items()}
     constants = {}
     for name, inp in inputs.items():
-        xi = x[name][i]
+        xi = x[name]
         if inp.scope == "part":
             pfields = _swap(pfields, inp.key, xi)
         elif inp.scope in ("nand", "controller"):
@@ -171,28 +178,64 @@ def _substituted(part: Part, cat: dict, inputs: dict[str, Input], x: dict[str, n
             e = table[inp.entry]
             table[inp.entry] = replace(e, fields=_swap(e.fields, inp.key, xi))
         elif inp.scope == "calibrated":
-            constants[inp.key] = float(xi)
+            constants[inp.key] = number(xi)
     return replace(part, fields=pfields, inline=inline), cat_i, constants
 
 
-def _one(part: Part, capacity, cat, inputs, x, i: int, peers: bool) -> dict | None:
-    """The drive parameters of draw ``i`` (a dict of floats), None when they make no drive (static power at
-    or above the power cap); ``peers``: a missing controller limit takes its peer draw (else it stays "no
-    limit", the point value)."""
-    p_i, cat_i, constants = _substituted(part, cat, inputs, x, i)
+def resolved(part: Part, capacity, cat, inputs: dict[str, Input], x: dict, peers: bool = True) -> dict:
+    """The drive parameters of a SKU at given values of its uncertain inputs [SI].
+
+    ``x`` maps every input name to one value, or (an input of :func:`broadcasts`) to an array of values,
+    all of one length: the parameters are then arrays of that length (or one value where no array moves
+    them). ``peers``: a controller limit its maker does not publish takes its peer input's value (else it
+    stays "no limit", the point value). The static power is not checked here (:func:`columns` does).
+    """
+    p_i, cat_i, constants = _substituted(part, cat, inputs, x)
     params, _ = params_from_part(p_i, capacity, cat_i, constants)
     out = dict(params)
     ctrl = p_i.get("controller")
     for name, inp in inputs.items():
         if inp.scope == "shared" and not (inp.key == "dram_per_nand_byte" and "dram" in part.fields):
             target = _SHARED_TARGET[inp.key]
-            out[target] = out[target] * float(x[name][i]) / SHARED[inp.key].value
-        elif peers and inp.scope == "peer" and inp.entry == ctrl and np.isinf(out[_PEER_TARGET[inp.key]]):
-            out[_PEER_TARGET[inp.key]] = float(x[name][i])
+            out[target] = out[target] * number(x[name]) / SHARED[inp.key].value
+        elif peers and inp.scope == "peer" and inp.entry == ctrl:
+            target = _PEER_TARGET[inp.key]
+            out[target] = np.where(np.isinf(out[target]), number(x[name]), out[target])
+    return {k: float(v) if isinstance(v, np.ndarray) and v.ndim == 0 else v for k, v in out.items()}
+
+
+def broadcasts(inp: Input) -> bool:
+    """Whether the resolution takes an input's draws as one array (a calibrated constant, a shared default,
+    a peer limit, a continuous file value in :data:`~linkmodel.parts.rules.BROADCAST_FIELDS`); the draws of
+    any other input (a choice, a count, a size) are resolved value by value."""
+    if inp.scope in ("calibrated", "shared", "peer"):
+        return True
+    return inp.prior.shape != "categorical" and (inp.scope, inp.key) in BROADCAST_FIELDS
+
+
+def columns(part: Part, capacity, cat, inputs: dict[str, Input], x: dict, peers: bool = True):
+    """Every drive parameter at each of ``n`` draws: (field -> ``n`` values [SI], a bool per draw: it makes a
+    drive, its static power below its power cap).
+
+    ``x`` maps every input name to its ``n`` drawn values. The SKU is resolved once per distinct combination
+    of the inputs that do not broadcast (:func:`broadcasts`; usually one, a few with a choice of NAND die),
+    with the others as arrays over that combination's draws (:func:`resolved`).
+    """
+    n = len(next(iter(x.values()))) if x else 1
+    keyed = [k for k, inp in inputs.items() if not broadcasts(inp)]
+    groups: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(*(x[k] for k in keyed), strict=True) if keyed else [()] * n):
+        groups.setdefault(key, []).append(i)
+    cols = {f.name: np.empty(n) for f in fields(DriveParams)}
+    for idx_list in groups.values():
+        idx = np.asarray(idx_list)
+        at = {k: x[k][idx[0]] if k in keyed else np.asarray(x[k][idx], dtype=float) for k in inputs}
+        for name, v in resolved(part, capacity, cat, inputs, at, peers).items():
+            cols[name][idx] = v
     static = static_power(
-        out["controller_power"], out["dram_power"], out["phy_power"], out["standby_power"], out["dies"]
+        cols["controller_power"], cols["dram_power"], cols["phy_power"], cols["standby_power"], cols["dies"]
     )
-    return out if static < out["power_cap"] else None
+    return cols, static < cols["power_cap"]
 
 
 def _calibrated(inputs: dict[str, Input], u: dict, scale: float) -> dict[str, np.ndarray]:
@@ -221,14 +264,14 @@ _ROUNDS = 20
 
 
 def _feasible(part: Part, capacity, cat, inputs, n: int, seed: int, method: str, scale: float):
-    """(rows, drawn input values, draws refused): ``n`` draws that make a drive, refused ones drawn again.
+    """(parameter columns, drawn input values, draws refused): ``n`` draws that make a drive, refused ones
+    drawn again.
 
     A draw whose static power reaches the power cap is no possible drive (the prior is truncated to drives
-    that can run I/O); it is replaced by a draw of the next round (seeded ``[seed, round]``).
+    that can run I/O); it is replaced by a draw of the next round (seeded ``[seed, round]``), in draw order.
     """
-    rows: list[dict] = []
-    kept: dict[str, list] = {k: [] for k in inputs}
-    refused = 0
+    got: list[tuple[dict, dict]] = []
+    have = refused = 0
     for r in range(_ROUNDS):
         u = uniforms(inputs, n, seed, method, r)
         x = {}
@@ -236,31 +279,45 @@ def _feasible(part: Part, capacity, cat, inputs, n: int, seed: int, method: str,
             v = sample(inp.prior, u[name], scale)
             x[name] = v if inp.bounds is None else np.clip(v, *inp.bounds)
         x.update(_calibrated(inputs, u, scale))
-        for i in range(n):
-            row = _one(part, capacity, cat, inputs, x, i, scale > 0)
-            if row is None:
-                refused += 1
-                continue
-            rows.append(row)
-            for k in inputs:
-                kept[k].append(x[k][i])
-            if len(rows) == n:
-                return rows, {k: np.array(v, dtype=x[k].dtype) for k, v in kept.items()}, refused
+        cols, ok = columns(part, capacity, cat, inputs, x, scale > 0)
+        take = np.flatnonzero(ok)[: n - have]
+        # the draws refused before the last one taken (a round that completes the n stops there)
+        refused += int(take[-1]) + 1 - take.size if have + take.size == n else n - take.size
+        have += take.size
+        got.append(({k: c[take] for k, c in cols.items()}, {k: v[take] for k, v in x.items()}))
+        if have == n:
+            cols = {k: np.concatenate([c[k] for c, _ in got]) for k in cols}
+            return cols, {k: np.concatenate([v[k] for _, v in got]) for k in inputs}, refused
     raise SpecError(f"{part.path}: priors: fewer than {n} of {_ROUNDS * n} draws make a drive that can run I/O")
 
 
-def _stack(rows: list[dict], point: DriveParams) -> DriveParams:
+def _draw_coords(n: int):
+    """The ``draw`` coordinate (0 .. n - 1) as xarray Coordinates, built from its index: no probing of the
+    array libraries xarray checks a plain array against (dask, pint, ...; their imports cost 0.3-0.5 s)."""
+    import pandas as pd
     import xarray as xr
 
-    out = {}
+    return xr.Coordinates.from_xindex(xr.indexes.PandasIndex(pd.Index(np.arange(n)), "draw"))
+
+
+def _stack(cols: dict, point: DriveParams, labelled: bool = True) -> DriveParams:
+    """Drive parameters from per-draw columns [SI]: a field no draw moves off its point value is that value,
+    the others DataArrays along ``draw`` (``labelled`` False: numpy arrays, for a model call that needs no
+    labels)."""
+    out: dict = {}
+    coords = None
     for f in fields(DriveParams):
-        col = np.array([r[f.name] for r in rows], dtype=float)
+        col = np.asarray(cols[f.name], dtype=float)
         same = np.all(col == col[0]) or np.all(np.isnan(col))
-        out[f.name] = (
-            point[f.name]
-            if same and col[0] == point[f.name]
-            else xr.DataArray(col, dims="draw", coords={"draw": np.arange(len(rows))})
-        )
+        if same and col[0] == point[f.name]:
+            out[f.name] = point[f.name]
+        elif not labelled:
+            out[f.name] = col
+        else:
+            import xarray as xr
+
+            coords = _draw_coords(col.size) if coords is None else coords
+            out[f.name] = xr.DataArray(xr.Variable(("draw",), col, fastpath=True), coords=coords)
     return DriveParams.from_mapping(out)
 
 
@@ -303,5 +360,5 @@ def draw_params(
     inputs = priors(part, capacity, cat)
     with about(part, capacity):
         point, prov = params_from_part(part, capacity, cat)
-        rows, x, redrawn = _feasible(part, capacity, cat, inputs, n, seed, method, scale)
-    return Draws(_stack(rows, point), point, prov, inputs, x, int(seed), int(n), method, float(scale), redrawn)
+        cols, x, redrawn = _feasible(part, capacity, cat, inputs, n, seed, method, scale)
+    return Draws(_stack(cols, point), point, prov, inputs, x, int(seed), int(n), method, float(scale), redrawn)

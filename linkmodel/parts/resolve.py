@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
+import numpy as np
+
 from linkmodel._typing import CellMode
 from linkmodel.parts.calibration import stored
 from linkmodel.parts.files import CatalogueEntry, Part, SpecError, Value, same_capacity
@@ -32,8 +34,10 @@ __all__ = [
     "about",
     "context",
     "from_entry",
+    "g",
     "lookup",
     "nand_id",
+    "number",
     "power_states",
     "resolve",
     "shared",
@@ -87,6 +91,20 @@ class Context:
 Resolver = Callable[[Context, str], "Resolved | None"]
 
 
+def number(x):
+    """A file value as a number: a float, or a float array where a draw put an array of values (each
+    element resolved as that value alone would be) [SI]."""
+    return np.asarray(x, dtype=float) if isinstance(x, np.ndarray) else float(x)
+
+
+def g(x) -> str:
+    """A value for a provenance text, as ``f"{x:g}"``; an array of draws as ``"lo-hi"`` (its least and
+    greatest element) [units of ``x``]."""
+    if isinstance(x, np.ndarray):
+        return f"{float(np.min(x)):g}-{float(np.max(x)):g}"
+    return f"{x:g}"
+
+
 def value_kind(v: Value) -> str:
     """Provenance source of a part's own value: assumed, fact, or fact (secondary source)."""
     return "assumed" if v.assumed else ("fact (secondary source)" if v.secondary else "fact")
@@ -102,7 +120,7 @@ def from_entry(ctx: Context, entry: CatalogueEntry, key: str) -> Resolved:
         why = "ASSUMPTION: "
     else:
         why = ""
-    return float(v.value), Provenance(ctx.entry_source(entry), f"{entry.kind} {entry.id}: " + why + v.basis)
+    return number(v.value), Provenance(ctx.entry_source(entry), f"{entry.kind} {entry.id}: " + why + v.basis)
 
 
 def lookup(table: dict[str, CatalogueEntry], key: str, part: Part, kind: str) -> CatalogueEntry:

@@ -6,7 +6,9 @@ rule lists them: a mode or what-if override, the part's own fact or
 assumption, the catalogue (the SKU's NAND or controller entry), a shared
 default, a calibrated constant, or a value derived from parameters resolved
 before it (``ctx.values``). Rules run in the order of :data:`RULES`, so a
-derived parameter comes after what it rests on.
+derived parameter comes after what it rests on. A resolver reading a field of
+:data:`BROADCAST_FIELDS` takes an array of its values as well as one value
+(the draws resolve a SKU once with them; tests/parts/test_draws_vectorised.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from linkmodel.parts.resolve import (
     Resolver,
     context,
     from_entry,
+    g,
+    number,
     resolve,
     shared,
     value_kind,
@@ -31,7 +35,7 @@ from linkmodel.ssd import mapping as _mapping
 from linkmodel.ssd import nand as _nand
 from linkmodel.ssd.params import DriveParams
 
-__all__ = ["NAND_PARAMS", "RULES", "params_from_part"]
+__all__ = ["BROADCAST_FIELDS", "NAND_PARAMS", "RULES", "params_from_part"]
 
 
 # ---------------------------------------------------------------------------
@@ -47,7 +51,7 @@ def fact(key: str | None = None, unless: tuple[str, ...] = ()) -> Resolver:
         if k not in ctx.part.fields or any(w in ctx.whatif for w in unless):
             return None
         v = ctx.part.fields[k]
-        return float(v.value), Provenance(value_kind(v), v.basis)
+        return number(v.value), Provenance(value_kind(v), v.basis)
 
     return res
 
@@ -88,7 +92,8 @@ def derived(func) -> Resolver:
 
 def _channel_rate(ctx: Context) -> Resolved:
     ctrl, nand = ctx.ctrl, ctx.nand
-    rate = min(ctrl.get("max_channel_rate"), nand.get("interface_rate"))
+    most, interface = number(ctrl.get("max_channel_rate")), number(nand.get("interface_rate"))
+    rate = min(most, interface) if np.ndim(most) == np.ndim(interface) == 0 else np.minimum(most, interface)
     assumed_in = [
         f"{e.kind} {e.id}'s {k}"
         for e, k in ((ctrl, "max_channel_rate"), (nand, "interface_rate"))
@@ -96,8 +101,7 @@ def _channel_rate(ctx: Context) -> Resolved:
     ]
     return rate, Provenance(
         "derived",
-        f"min(controller {ctrl.id} max {ctrl.get('max_channel_rate') / 1e6:g} "
-        f"MT/s, NAND {nand.id} interface {nand.get('interface_rate') / 1e6:g} MT/s)"
+        f"min(controller {ctrl.id} max {g(most / 1e6)} MT/s, NAND {nand.id} interface {g(interface / 1e6)} MT/s)"
         + (f"; ASSUMPTION: {', '.join(assumed_in)} assumed" if assumed_in else ""),
     )
 
@@ -228,23 +232,23 @@ def no_limit(ctx: Context, name: str) -> Resolved:
 
 def _controller_power(ctx: Context) -> Resolved:
     hostlink.check_link_within_controller(ctx)
-    p_full = float(ctx.ctrl.get("active_power"))
+    p_full = number(ctx.ctrl.get("active_power"))
     basis = ctx.ctrl.fields["active_power"]
     src = f"controller {ctx.ctrl.id}: " + ("ASSUMPTION: " if basis.assumed else "") + basis.basis
     return ctx.calibrated["controller_fixed_fraction"] * p_full, Provenance(
         "calibrated",
-        f"fixed share f of its {p_full:g} W full-load power ({src}); "
+        f"fixed share f of its {g(p_full)} W full-load power ({src}); "
         "f shared by all parts, calibrated on published idle power",
     )
 
 
 def _controller_energy(ctx: Context) -> Resolved:
-    p_full = float(ctx.ctrl.get("active_power"))
+    p_full = number(ctx.ctrl.get("active_power"))
     label, b_full = hostlink.controller_interface(ctx)
     f = ctx.calibrated["controller_fixed_fraction"]
     return (1.0 - f) * p_full / b_full + ctx.calibrated["controller_energy"], Provenance(
         "calibrated",
-        f"(1 - f) x {p_full:g} W / {b_full / 1e9:.4g} GB/s ({label} "
+        f"(1 - f) x {g(p_full)} W / {b_full / 1e9:.4g} GB/s ({label} "
         f"line rate: full load, ASSUMPTION) + the shared un-itemised "
         "data-path energy per byte (calibrated)",
     )
@@ -335,9 +339,9 @@ def _slc_fraction(ctx: Context) -> Resolved | None:
     if ctx.cell_mode == "slc":
         return 0.0, Provenance("derived", "SLC mode: every write is already an SLC program")
     got = fact("slc_cache")(ctx, "slc_fraction")
-    if got is not None and not 0.0 <= got[0] <= 1.0:
+    if got is not None and np.any((got[0] < 0.0) | (got[0] > 1.0) | np.isnan(got[0])):
         raise SpecError(
-            f"{ctx.part.path}: slc_cache: {got[0]:g} out of range; must be a share of host writes between 0 and 1"
+            f"{ctx.part.path}: slc_cache: {g(got[0])} out of range; must be a share of host writes between 0 and 1"
         )
     return got
 
@@ -361,6 +365,22 @@ NAND_PARAMS = (
     "io_energy",
     "t_read_slc",
     "t_prog_slc",
+)
+
+
+#: the file fields, as (``"part"``, ``"nand"`` or ``"controller"``, key), that every resolver reading them takes
+#: as an array of values as well as one value (read with :func:`~linkmodel.parts.resolve.number`, used in
+#: arithmetic only, shown with :func:`~linkmodel.parts.resolve.g`): :func:`linkmodel.parts.draws.draw_params`
+#: resolves a SKU once with their draws as arrays; a drawn value of any other field (a count, a size, an
+#: identifier: what a resolver branches on) is resolved value by value
+BROADCAST_FIELDS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("part", "channel_rate"),
+        ("part", "power_cap"),
+        ("part", "slc_cache"),
+        *(("nand", k) for k in (*NAND_PARAMS, "program_power", "interface_rate")),
+        *(("controller", k) for k in ("max_channel_rate", "iops_limit", "bandwidth_limit", "active_power")),
+    }
 )
 
 

@@ -86,24 +86,41 @@ def power_state_rows(part: Part) -> list[dict]:
         row: dict = {"state": f"PS{i}", "power_cap": cap, "error": None}
         try:
             params, _ = _parts.params_from_part(part, power_state=i)
-            ds = drive.predict(params, [drive.WORKLOADS[w] for w in POWER_STATE_WORKLOADS])
+            # one workload at a time, as drive.predict evaluates them (without stacking them on an axis)
+            runs = {wl: drive.evaluate(params, drive.WORKLOADS[wl]) for wl in POWER_STATE_WORKLOADS}
         except ValueError as exc:
             row["error"] = str(exc)
             rows.append(row)
             continue
-        for wl in POWER_STATE_WORKLOADS:
-            sel = ds.sel(workload=wl)
+        for wl, sel in runs.items():
             value = float(sel.throughput) if wl.startswith("seq") else float(sel.iops)
             row[wl] = {"value": value, "power": float(sel.power), "binding": str(sel.binding.values)}
         rows.append(row)
     return rows
 
 
+def _workload(c: sanity.Check, block: float) -> drive.Workload:
+    """The workload of a sanity check's figure at I/O size ``block`` [B]."""
+    base = drive.WORKLOADS[c.metric]
+    return drive.Workload(c.metric, block, base.read_fraction, base.random)
+
+
+def _hard_ceilings(part: Part, checks, blocks) -> dict:
+    """(capacity, metric, I/O size) -> the hard ceilings of each check's figure (:func:`verdict.ceilings`, one
+    call per SKU) [1/s]."""
+    wanted: dict = {}
+    for c, b in zip(checks, blocks, strict=True):
+        wanted.setdefault(c.capacity, {}).setdefault((c.capacity, c.metric, b), _workload(c, b))
+    out: dict = {}
+    for capacity, wls in wanted.items():
+        out |= dict(zip(wls, verdict.ceilings(part, capacity, list(wls.values())), strict=True))
+    return out
+
+
 def _with_verdict(part: Part, c: sanity.Check, block: float, f, ceilings: dict) -> sanity.Check:
     """A sanity check (of a figure at I/O size ``block`` [B]) with its hard ceiling, and (when drawn) its
-    interval and verdict."""
-    base = drive.WORKLOADS[c.metric]
-    wl = drive.Workload(c.metric, block, base.read_fraction, base.random)
+    interval and verdict; ``ceilings`` from :func:`_hard_ceilings`."""
+    wl = _workload(c, block)
     key = (c.capacity, c.metric, block)
     if key not in ceilings:
         ceilings[key] = verdict.hard_ceilings(part, c.capacity, wl)
@@ -129,8 +146,8 @@ def report(part: Part, draws: int = DEFAULT_DRAWS, seed: int = 0) -> CheckReport
     checks = sanity.check_part(part)
     iv = uncertain.intervals(part, draws, seed) if draws else None
     rep = CheckReport(part, records, checks, intervals=iv)
-    ceilings: dict = {}
     blocks = [p.block_size for p in part.published if p.metric in sanity.PERF_METRICS]  # check_part's order
+    ceilings = _hard_ceilings(part, checks, blocks)
     checks = [_with_verdict(part, c, b, rep.interval_of(c), ceilings) for c, b in zip(checks, blocks, strict=True)]
     with _parts.about(part):
         params, prov = _parts.params_from_part(part)

@@ -8,10 +8,10 @@ part's own inputs (its file's fields, an entry its file holds inline) are stream
 part's id: a part compared with itself is drawn identically on both sides and every ratio is exactly 1.
 
 Sampling is :func:`linkmodel.parts.draws.uniforms` and :func:`~linkmodel.parts.draws.sample` (one stream per
-input name, reproducible for the seed), each SKU resolved per draw as
-:func:`~linkmodel.parts.draws.draw_params` resolves it. A draw that makes no drive of any of the parts
-(static power at or above the power cap, ``power_cap`` when one is imposed) is refused for all of them and
-drawn again in the next round, so the draws stay paired.
+input name, reproducible for the seed), each SKU resolved with the draws as
+:func:`~linkmodel.parts.draws.draw_params` resolves it (:func:`~linkmodel.parts.draws.columns`). A draw that
+makes no drive of any of the parts (static power at or above the power cap, ``power_cap`` when one is imposed)
+is refused for all of them and drawn again in the next round, so the draws stay paired.
 
 :func:`stats` gives the median, the 80 % interval and (for a published figure) its quantile of one output
 over draws, as ``--json`` carries them.
@@ -75,26 +75,25 @@ class Joint:
     redrawn: int = 0
 
 
-def _capped(row: dict | None, power_cap: float | None) -> dict | None:
-    """A draw's parameters held to ``power_cap`` [W] (None: it makes no drive under that cap)."""
-    if row is None or power_cap is None:
-        return row
-    row = {**row, "power_cap": float(power_cap)}
-    static = static_power(
-        row["controller_power"], row["dram_power"], row["phy_power"], row["standby_power"], row["dies"]
-    )
-    return row if static < power_cap else None
-
-
-def _round(skus, cat, keys, inputs, x, n: int, peers: bool, power_cap) -> list[list]:
-    """Per part, the rows of one round's ``n`` draws (None where the draw makes no drive)."""
-    out = []
+def _round(skus, cat, keys, inputs, x, peers: bool, power_cap) -> tuple[list[dict], np.ndarray]:
+    """Per part, the parameter columns of one round's draws, and a bool per draw: it makes a drive of every
+    part (static power below its power cap, and below ``power_cap`` [W] when given)."""
+    out: list[dict] = []
+    ok = np.ones(x[next(iter(x))].size if x else 1, dtype=bool)
     for (part, capacity), names in zip(skus, keys, strict=True):
         own = {name: inputs[key] for key, name in names.items()}
         xs = {name: x[key] for key, name in names.items()}
         with _parts.about(part, capacity):
-            out.append([_capped(_draws._one(part, capacity, cat, own, xs, i, peers), power_cap) for i in range(n)])
-    return out
+            cols, good = _draws.columns(part, capacity, cat, own, xs, peers)
+        if power_cap is not None:
+            cols["power_cap"] = np.full(good.size, float(power_cap))
+            static = static_power(
+                cols["controller_power"], cols["dram_power"], cols["phy_power"], cols["standby_power"], cols["dies"]
+            )
+            good = good & (static < power_cap)
+        out.append(cols)
+        ok &= good
+    return out, ok
 
 
 def joint_draws(
@@ -156,29 +155,27 @@ def joint_draws(
         with _parts.about(p, c):
             point, _ = _parts.params_from_part(p, c, cat)
         points.append(point if power_cap is None else replace(point, power_cap=float(power_cap)))
-    rows: list[list] = [[] for _ in skus]
-    kept: dict[str, list] = {k: [] for k in inputs}
-    refused = 0
+    got: list[tuple[list[dict], dict]] = []
+    have = refused = 0
     for r in range(_ROUNDS):
         u = _draws.uniforms(inputs, n, seed, method, r)
         x = {}
         for key, inp in inputs.items():
             v = _draws.sample(inp.prior, u[key], scale)
             x[key] = v if inp.bounds is None else np.clip(v, *inp.bounds)
-        got = _round(skus, cat, keys, inputs, x, n, scale > 0, power_cap)
-        for i in range(n):
-            if any(g[i] is None for g in got):
-                refused += 1
-                continue
-            for j, g in enumerate(got):
-                rows[j].append(g[i])
-            for k in inputs:
-                kept[k].append(x[k][i])
-            if len(rows[0]) == n:
-                values = {k: np.array(v, dtype=x[k].dtype) for k, v in kept.items()}
-                params = tuple(_draws._stack(rs, pt) for rs, pt in zip(rows, points, strict=True))
-                made = (int(seed), int(n), method, float(scale), refused)
-                return Joint(params, tuple(points), inputs, values, users, *made)
+        cols, ok = _round(skus, cat, keys, inputs, x, scale > 0, power_cap)
+        take = np.flatnonzero(ok)[: n - have]
+        refused += int(take[-1]) + 1 - take.size if have + take.size == n else n - take.size  # as draw_params
+        have += take.size
+        got.append(([{k: c[take] for k, c in cp.items()} for cp in cols], {k: v[take] for k, v in x.items()}))
+        if have == n:
+            values = {k: np.concatenate([v[k] for _, v in got]) for k in inputs}
+            params = tuple(
+                _draws._stack({k: np.concatenate([c[j][k] for c, _ in got]) for k in cols[j]}, pt)
+                for j, pt in enumerate(points)
+            )
+            made = (int(seed), int(n), method, float(scale), refused)
+            return Joint(params, tuple(points), inputs, values, users, *made)
     names = " and ".join(p.id for p in parts)
     raise SpecError(f"priors: fewer than {n} of {_ROUNDS * n} draws make drives of {names} that can run I/O")
 

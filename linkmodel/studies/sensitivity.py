@@ -4,7 +4,7 @@
 ``ln Y`` from the draws already made for an interval (the *given-data* estimator, reference
 uncertainty.md §5: sort the draws by ``X_i``, cut them into equal-count bins, and take the variance of the
 bin means over the variance of ``Y``). It costs no model run beyond the draws, where Saltelli's estimator
-costs ``N (k + 2)`` resolutions of the part (about 0.5 ms each: 25,000 for 23 inputs at N = 1,024). The
+costs ``N (k + 2)`` model runs (25,000 for 23 inputs at N = 1,024). The
 between-bin variance of pure noise is not 0 but about ``(M - 1) / (n - M)`` of the within-bin variance;
 that share is taken off (the analysis-of-variance epsilon-squared), so an input that does not move the
 figure scores about 0, not ``M / n``. ``S1`` is the expected share of the variance removed by learning
@@ -32,7 +32,7 @@ from linkmodel.ssd import drive
 from linkmodel.ssd.params import DriveParams
 from linkmodel.studies import feasibility
 
-__all__ = ["bins_for", "ends", "first_order", "noise_floor", "params_at", "ranked", "swings"]
+__all__ = ["bins_for", "ends", "first_order", "groups", "noise_floor", "params_at", "ranked", "swings"]
 
 #: the fewest and most equal-count bins of the given-data estimator (uncertainty.md §5 measured 32 bins at
 #: n = 16,384 within 0.02 of the Ishigami indices); between them about sqrt(n) / 2 (16 at 1,000 draws), so
@@ -84,7 +84,15 @@ def _eta2(labels: np.ndarray, y: np.ndarray) -> float:
     return float(np.clip((ss_between - (m - 1) * ms_within) / ss_total, 0.0, 1.0))
 
 
-def first_order(values: Mapping[str, np.ndarray], y, log: bool = True, bins: int | None = None) -> dict[str, float]:
+def groups(values: Mapping[str, np.ndarray], bins: int) -> dict[str, np.ndarray]:
+    """Each input's bin label per draw for :func:`first_order` with ``bins`` bins (they rest on the inputs
+    alone: computed once, they serve every output of the same draws) [1]."""
+    return {name: _groups(np.asarray(x), bins) for name, x in values.items()}
+
+
+def first_order(
+    values: Mapping[str, np.ndarray], y, log: bool = True, bins: int | None = None, labels: Mapping | None = None
+) -> dict[str, float]:
     """First-order Sobol' indices of ``y`` (of ``ln y`` when ``log``) on each input, from one sample.
 
     Parameters
@@ -98,6 +106,8 @@ def first_order(values: Mapping[str, np.ndarray], y, log: bool = True, bins: int
         Analyse ``ln y`` (the figures span decades and their errors are multiplicative).
     bins : int, optional
         Equal-count bins per input (default :func:`bins_for`).
+    labels : mapping, optional
+        Inputs' bin labels from :func:`groups` with these bins, where already computed.
 
     Returns
     -------
@@ -123,7 +133,7 @@ def first_order(values: Mapping[str, np.ndarray], y, log: bool = True, bins: int
         x = np.asarray(x)
         if x.shape != y.shape:
             raise ValueError(f"values[{name!r}]: {x.size} draws, y has {y.size}")
-        out[name] = 0.0 if same else _eta2(_groups(x, m), y)
+        out[name] = 0.0 if same else _eta2(labels[name] if labels and name in labels else _groups(x, m), y)
     return out
 
 
@@ -144,7 +154,12 @@ def ends(prior: Prior, bounds: tuple[float, float] | None = None) -> tuple:
 
 
 def params_at(
-    part, rows: Sequence[Mapping[str, object]], capacity: float | None = None, cat=None, inputs=None
+    part,
+    rows: Sequence[Mapping[str, object]],
+    capacity: float | None = None,
+    cat=None,
+    inputs=None,
+    labelled: bool = True,
 ) -> tuple[DriveParams, np.ndarray, dict[str, Input]]:
     """A SKU's drive parameters at given values of its uncertain inputs, along a ``draw`` dimension.
 
@@ -161,6 +176,9 @@ def params_at(
         The catalogue.
     inputs : dict, optional
         The SKU's priors, when already computed.
+    labelled : bool
+        Fields that vary as DataArrays along ``draw`` (False: numpy arrays, for a model call that needs no
+        labels).
 
     Returns
     -------
@@ -187,12 +205,10 @@ def params_at(
         x[name] = np.array(col, dtype=object if inp.prior.shape == "categorical" else float)
     with _parts.about(part, capacity):
         point, _ = _parts.params_from_part(part, capacity, cat)
-        out = [_draws._one(part, capacity, cat, inputs, x, i, True) for i in range(len(rows))]
-    ok = np.array([r is not None for r in out], dtype=bool)
-    kept = [r for r in out if r is not None]
-    if not kept:
+        cols, ok = _draws.columns(part, capacity, cat, inputs, x)
+    if not ok.any():
         raise ValueError(f"rows: none makes a drive of {part.id} that can run I/O (static power >= power cap)")
-    return _draws._stack(kept, point), ok, inputs
+    return _draws._stack({k: c[ok] for k, c in cols.items()}, point, labelled), ok, inputs
 
 
 def _outputs(part, rows, workload, quantity, capacity, power_cap, cat) -> np.ndarray:

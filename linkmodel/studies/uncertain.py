@@ -30,7 +30,7 @@ from linkmodel.ssd import drive
 from linkmodel.studies import latency_draws
 from linkmodel.studies.figures import PREDICTED
 from linkmodel.studies.report import Report
-from linkmodel.studies.sensitivity import first_order, noise_floor, ranked
+from linkmodel.studies.sensitivity import bins_for, first_order, groups, noise_floor, ranked
 
 __all__ = [
     "INTERVAL",
@@ -99,13 +99,14 @@ def summarize(samples) -> tuple[float, float, float]:
     return float(med), float(lo), float(hi)
 
 
-def sensitivities(values: dict, y) -> dict:
+def sensitivities(values: dict, y, labels: dict | None = None) -> dict:
     """Input -> first-order Sobol' index of ``ln y`` over draws [1], largest first, those above the estimator's
-    noise (:func:`linkmodel.studies.sensitivity.noise_floor`) and :data:`SENSITIVITY_FLOOR`."""
+    noise (:func:`linkmodel.studies.sensitivity.noise_floor`) and :data:`SENSITIVITY_FLOOR`; ``labels``: the
+    inputs' bins where already computed (:func:`linkmodel.studies.sensitivity.groups` at ``bins_for(n)``)."""
     n = np.asarray(y).size
     if n < MIN_SENSITIVITY_DRAWS:
         return {}
-    return dict(ranked(first_order(values, y), max(SENSITIVITY_FLOOR, noise_floor(n))))
+    return dict(ranked(first_order(values, y, labels=labels), max(SENSITIVITY_FLOOR, noise_floor(n))))
 
 
 def _per_draw(values, n: int) -> np.ndarray:
@@ -120,24 +121,33 @@ class _Runs:
     def __init__(self, draws: Draws):
         self.draws = draws
         self._cache: dict[tuple, tuple] = {}
+        self._labels: dict | None = None
+
+    def labels(self) -> dict:
+        """The drawn inputs' bins for the sensitivities (one sort per input for every figure of the SKU)."""
+        if self._labels is None:
+            self._labels = groups(self.draws.values, bins_for(self.draws.n))
+        return self._labels
 
     def figure(self, metric: str, block: float) -> tuple[float, np.ndarray]:
         """(point prediction, the n drawn predictions) of a metric at an I/O size [B]."""
         wl_name, quantity = PREDICTED[metric]
         key = (wl_name, block)
         if key not in self._cache:
-            d = self.draws
-            if wl_name is None:  # the highest average power over the standard workloads
-                pt, ds = drive.predict(d.point), drive.predict(d.params)
-                self._cache[key] = (pt.power.max("workload"), ds.power.max("workload"))
+            d, arrays = self.draws, self.draws.arrays()  # numpy draws: no labels needed, none built
+            if wl_name is None:  # the highest average power over the standard workloads (drive.predict's)
+                runs = [(drive.evaluate(d.point, wl), drive.evaluate(arrays, wl)) for wl in drive.WORKLOADS.values()]
+                pt = np.nanmax([float(p_.power) for p_, _ in runs])  # NaN skipped, as xarray's max skips it
+                self._cache[key] = (pt, np.nanmax([_per_draw(x.power.values, d.n) for _, x in runs], axis=0))
             else:
                 base = drive.WORKLOADS[wl_name]
                 wl = drive.Workload(wl_name, float(block), base.read_fraction, base.random)
-                self._cache[key] = (drive.evaluate(d.point, wl), drive.evaluate(d.params, wl))
+                pt, ds = drive.evaluate(d.point, wl), drive.evaluate(arrays, wl)
+                self._cache[key] = (pt, ds)
         pt, ds = self._cache[key]
-        if wl_name is not None:
-            pt, ds = pt[quantity], ds[quantity]
-        return float(pt), _per_draw(ds.values, self.draws.n)
+        if wl_name is None:
+            return float(pt), ds
+        return float(pt[quantity]), _per_draw(ds[quantity].values, self.draws.n)
 
 
 #: the QD1 latency figures drawn (metric -> I/O direction)
@@ -210,7 +220,7 @@ def intervals(part, n: int = 1024, seed: int = 0, cat=None, method: str = "mc", 
                 point, x = runs[pub.capacity].figure(pub.metric, pub.block_size)
         med, lo, hi = summarize(x)
         q = quantile_of(x, pub.value)
-        sens = sensitivities(values, x)
+        sens = sensitivities(values, x, runs[pub.capacity].labels())
         out.append(FigureInterval(pub.metric, pub.capacity, pub.value, point, med, lo, hi, q, pub.block_size, sens))
     drawn = {name for r in runs.values() for name in r.draws.inputs}
     drawn |= {k for r in runs.values() for key, v in r._cache.items() if key[0] == "latency" for k in v[2]}

@@ -30,7 +30,7 @@ from linkmodel.ssd.params import LINK_FAMILIES
 from linkmodel.studies import sanity
 from linkmodel.studies.sensitivity import ends, params_at
 
-__all__ = ["STAGES", "VERDICTS", "classify", "hard_ceilings"]
+__all__ = ["STAGES", "VERDICTS", "ceilings", "classify", "hard_ceilings"]
 
 #: verdict -> meaning
 VERDICTS = {
@@ -115,31 +115,50 @@ def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=No
         ``"link"``, ``"channels"``, ``"dies"`` -> ``{"ceiling": [1/s], "at": what it assumes}``, the
         back-end stages with ``"inputs"``: the inputs moved off their value, and the end each takes [SI].
     """
+    return ceilings(part, capacity, [workload], cat)[0]
+
+
+def _best_row(ds, stage: str, ok: np.ndarray, which) -> dict:
+    """The inputs at the range ends that raise a stage's ceiling above the point's (row 0), each at its best."""
+    c = _per_row(ds, f"ceiling_{stage}", ok)
+    best: dict[str, tuple[float, object]] = {}
+    for (name, v), ci in zip(which[1:], c[1:], strict=True):
+        if np.isfinite(ci) and ci > c[0] * (1 + _TIE) and (name not in best or ci > best[name][0]):
+            best[name] = (ci, v)
+    return {k: v for k, (_, v) in best.items()}
+
+
+def ceilings(part, capacity: float | None, workloads, cat=None) -> list[dict]:
+    """:func:`hard_ceilings` of several workloads of one SKU, resolved once at every range end for all of them.
+
+    Returns
+    -------
+    list of dict
+        One per workload, as :func:`hard_ceilings` [1/s].
+    """
     part = _parts.part(part)
+    if not workloads:
+        return []
     cat = _parts.catalogue() if cat is None else cat
     inputs = priors(part, capacity, cat)
     rows, which = _stage_rows(inputs)
-    params, ok, _ = params_at(part, rows, capacity, cat, inputs)
+    params, ok, _ = params_at(part, rows, capacity, cat, inputs, labelled=False)
     with _parts.about(part, capacity):
-        ds = drive.evaluate(params, workload)
+        firsts = [drive.evaluate(params, wl) for wl in workloads]
         point, _ = _parts.params_from_part(part, capacity, cat)
-    out = {}
-    rate, where = _link_ceiling(point, workload)
-    out["link"] = {"ceiling": rate, "at": where, "inputs": {}}
-    best_rows = []
-    for stage in STAGES:
-        c = _per_row(ds, f"ceiling_{stage}", ok)
-        best: dict[str, tuple[float, object]] = {}
-        for (name, v), ci in zip(which[1:], c[1:], strict=True):
-            if np.isfinite(ci) and ci > c[0] * (1 + _TIE) and (name not in best or ci > best[name][0]):
-                best[name] = (ci, v)
-        best_rows.append({k: v for k, (_, v) in best.items()})
-    params2, ok2, _ = params_at(part, best_rows, capacity, cat, inputs)
-    with _parts.about(part, capacity):
-        ds2 = drive.evaluate(params2, workload)
-    for i, stage in enumerate(STAGES):
-        top = float(_per_row(ds2, f"ceiling_{stage}", ok2)[i])
-        if not np.isfinite(top):  # the favourable design cannot run: take the best single move instead
-            top = float(np.nanmax(_per_row(ds, f"ceiling_{stage}", ok)))
-        out[stage] = {"ceiling": top, "at": STAGES[stage], "inputs": best_rows[i]}
+    best_rows = [_best_row(ds, stage, ok, which) for ds in firsts for stage in STAGES]
+    params2, ok2, _ = params_at(part, best_rows, capacity, cat, inputs, labelled=False)
+    out = []
+    for w, (wl, ds) in enumerate(zip(workloads, firsts, strict=True)):
+        rate, where = _link_ceiling(point, wl)
+        res: dict = {"link": {"ceiling": rate, "at": where, "inputs": {}}}
+        with _parts.about(part, capacity):
+            ds2 = drive.evaluate(params2, wl)
+        for i, stage in enumerate(STAGES):
+            row = w * len(STAGES) + i
+            top = float(_per_row(ds2, f"ceiling_{stage}", ok2)[row])
+            if not np.isfinite(top):  # the favourable design cannot run: take the best single move instead
+                top = float(np.nanmax(_per_row(ds, f"ceiling_{stage}", ok)))
+            res[stage] = {"ceiling": top, "at": STAGES[stage], "inputs": best_rows[row]}
+        out.append(res)
     return out
