@@ -92,8 +92,9 @@ def add_parser(sub):
     add_draw_flags(
         p,
         "also draw the part's unpublished inputs N times (a whole number, e.g. 1000): the QD1 latency's and "
-        "each depth's mean, p99 and IOPS median and 80 %% interval, and a published QD1 figure's quantile "
-        "(default: no draws)",
+        "each depth's mean, p99 and IOPS median and 80 %% interval, and a published QD1 figure's quantile; "
+        "with --write-iops also the curve with the writes (tails and writes over the first 64 draws); not "
+        "with --mix (default: no draws)",
     )
     p.add_argument("--json", action="store_true", help="print JSON (SI units) instead of tables")
     p.set_defaults(func=run)
@@ -178,6 +179,8 @@ def run(args) -> int:
     kw = _parse(args)
     seed = seed_arg(args.seed)
     n = None if args.draws is None else draws_arg(args.draws)
+    if n is not None and kw["mix"] is not None:
+        raise UsageError("--draws: not with --mix (one mixed curve is seconds of bisection per draw); leave one out")
     try:
         rep = _study.report(**kw)
         drawn = None if n is None else _study.report_draws(n=n, seed=seed, **_draw_kw(kw))
@@ -199,8 +202,8 @@ def run(args) -> int:
 
 
 def _draw_kw(kw: dict) -> dict:
-    """The keyword arguments of :func:`linkmodel.studies.latency.report_draws` (no writes alongside, no mix)."""
-    return {k: v for k, v in kw.items() if k not in ("write_iops", "mix", "suspend")}
+    """The keyword arguments of :func:`linkmodel.studies.latency.report_draws` (the mix is not drawn)."""
+    return {k: v for k, v in kw.items() if k != "mix"}
 
 
 def _render_draws(d, rep) -> None:
@@ -218,6 +221,16 @@ def _render_draws(d, rep) -> None:
         print(
             f"{r['queue_depth']:12d}{_span(r['latency'], 1e6, 'us'):>24}{_span(r['p99'], 1e6, 'us'):>24}"
             f"{_span(r['iops'], 1e-3, 'k'):>26}"
+        )
+    if d.writes is None:
+        return
+    refused = f"; {d.writes_refused} cannot carry them (out of reach)" if d.writes_refused else ""
+    print(f"  with {d.write_iops / 1e3:.4g} k writes/s alongside, over the first {d.tail_draws} draws{refused}:")
+    print(f"{'queue depth':>12}{'mean':>24}{'p99':>24}{'p99, suspend':>24}")
+    for r in d.writes:
+        print(
+            f"{r['queue_depth']:12d}{_span(r['latency'], 1e6, 'us'):>24}{_span(r['p99'], 1e6, 'us'):>24}"
+            f"{_span(r['p99_suspend'], 1e6, 'us'):>24}"
         )
 
 

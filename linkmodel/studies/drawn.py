@@ -31,7 +31,7 @@ from linkmodel.ssd.power import static_power
 from linkmodel.studies.uncertain import _per_draw as per_draw
 from linkmodel.studies.uncertain import quantile_of, summarize
 
-__all__ = ["Joint", "check_sweep", "joint_draws", "over_draws", "per_draw", "stats", "stream_key"]
+__all__ = ["Joint", "check_sweep", "joint_draws", "over_draws", "per_draw", "stats", "stats_ranked", "stream_key"]
 
 #: redraw rounds before giving up (as linkmodel.parts.draws: priors that seldom make a drive)
 _ROUNDS = 20
@@ -188,6 +188,25 @@ def stats(samples, published: float | None = None) -> dict:
     if published is not None:
         out["quantile"] = quantile_of(samples, published)
     return out
+
+
+def stats_ranked(samples) -> dict:
+    """As :func:`stats`, where a draw may be out of reach (``inf``: a target no design reaches, a load the
+    drive cannot carry): such draws rank above every other, and a percentile that falls at or beyond one is
+    ``inf`` [units of the draws]."""
+    x = np.asarray(samples, dtype=float)
+    finite = np.isfinite(x)
+    if finite.all():
+        return stats(x)
+    if not finite.any():  # out of reach in every draw
+        return {"median": np.inf, "interval": [np.inf, np.inf]}
+    top = float(x[finite].max())
+    st = stats(np.where(finite, x, 2.0 * top + 1.0))  # ranked above every finite draw
+    return {"median": _inf_above(st["median"], top), "interval": [_inf_above(v, top) for v in st["interval"]]}
+
+
+def _inf_above(v: float, top: float) -> float:
+    return float("inf") if v > top else float(v)
 
 
 def over_draws(part, params: dict, capacity, cat, n: int, seed: int, coord) -> dict:

@@ -299,10 +299,10 @@ def draw_stats(rep: EdgeReport) -> dict:
         da = rep.result[name]
         axes = [d for d in da.dims if d != "draw"]
         if not axes:
-            out[name] = _one_stats(drawn.per_draw(da.values, n))
+            out[name] = drawn.stats_ranked(drawn.per_draw(da.values, n))
             continue
         cells = da.transpose(*axes, ...).values.reshape(-1, *(da.sizes["draw"],) if "draw" in da.dims else ())
-        each = [_one_stats(drawn.per_draw(c, n)) for c in cells]
+        each = [drawn.stats_ranked(drawn.per_draw(c, n)) for c in cells]
         shape = tuple(da.sizes[d] for d in axes)
         med = np.array([e["median"] for e in each]).reshape(shape)
         lo = np.array([e["interval"][0] for e in each]).reshape(shape)
@@ -315,24 +315,6 @@ def draw_stats(rep: EdgeReport) -> dict:
             "interval": [lo.tolist(), hi.tolist()],
         }
     return out
-
-
-def _one_stats(x: np.ndarray) -> dict:
-    """Median and 80 % interval of one output's draws, out-of-reach draws (inf) ranked above every other."""
-    finite = np.isfinite(x)
-    if finite.all():
-        return drawn.stats(x)
-    if not finite.any():  # out of reach in every draw
-        return {"median": np.inf, "interval": [np.inf, np.inf]}
-    # out of reach in some draws: rank them above every finite draw, then read percentiles past the last
-    # finite draw as out of reach
-    top = float(x[finite].max())
-    st = drawn.stats(np.where(finite, x, 2.0 * top + 1.0))
-    return {"median": _inf_above(st["median"], top), "interval": [_inf_above(v, top) for v in st["interval"]]}
-
-
-def _inf_above(v: float, top: float) -> float:
-    return float("inf") if v > top else v
 
 
 def _needed(ds, target, s_all, fresh, held, res_bytes, bw, overlap):

@@ -10,7 +10,7 @@ and calls the models (:mod:`linkmodel.ssd.hostpath`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -287,7 +287,10 @@ class LatencyDraws(Report):
     ``qd1``: the sustained QD1 latency's ``{"median", "interval": [low, high]}`` and, where the part publishes
     a QD1 figure for this I/O (direction, size, SKU), ``"quantile"`` (of ``published``); ``curve``: per queue
     depth ``{"queue_depth", "latency", "iops", "p99", "p999"}``, each a median and interval (the tails over
-    the first ``tail_draws`` draws).
+    the first ``tail_draws`` draws). With writes alongside, ``writes``: per queue depth ``{"queue_depth",
+    "latency", "p99", "latency_suspend", "p99_suspend"}`` of the read curve with those writes, without and with
+    program/erase suspend, over the same first ``tail_draws`` draws (a draw whose dies or ceilings cannot carry
+    the writes counts as out of reach, ``inf``; ``writes_refused`` counts them).
     """
 
     seed: int
@@ -298,6 +301,9 @@ class LatencyDraws(Report):
     curve: list
     tail_draws: int
     published: float | None = None
+    write_iops: float | None = None
+    writes: list | None = None
+    writes_refused: int | None = None
 
 
 def _published_qd1(part, io: str, size: float, capacity: float) -> float | None:
@@ -335,6 +341,9 @@ def report_draws(
     span=None,
     method: str = "mc",
     scale: float = 1.0,
+    write_iops=None,
+    suspend=None,
+    mix=None,
 ) -> LatencyDraws:
     """The QD1 latency and queue-depth curve over ``n`` draws of the part's priors, in one broadcast call each.
 
@@ -342,7 +351,10 @@ def report_draws(
     from :func:`linkmodel.studies.latency_draws.path_draws` (same seed); the other arguments as
     :func:`report`. The mean latency and IOPS per depth are one call of
     :func:`linkmodel.ssd.closedloop.queue_depth_curve` over every draw; the tails, draw by draw, over the
-    first ``tail_draws`` (:data:`TAIL_DRAWS`).
+    first ``tail_draws`` (:data:`TAIL_DRAWS`). With ``write_iops`` [1/s] (and ``suspend`` as :func:`report`),
+    the read curve with those writes alongside, draw by draw over the same first ``tail_draws`` draws (one
+    write load per curve: :func:`linkmodel.ssd.closedloop.queue_depth_curve`). ``mix`` is refused: one mixed
+    curve is a bisection of seconds per draw.
 
     Returns
     -------
@@ -355,11 +367,15 @@ def report_draws(
         d = replace(d, params=replace(d.params, read_span=float(span)), point=replace(d.point, read_span=float(span)))
     path, _ = latency_draws.path_draws(part, n, seed, cat, method, scale, **_polled(polling, write_ack, mapping_miss))
     qds = sorted(set(qds))
-    _check_reads_only(io, None, None, page_types)
+    _check_reads_only(io, write_iops, mix, page_types)
+    if mix is not None:
+        raise ValueError("mix: not drawn (one mixed curve is seconds of bisection per draw); draw the reads alone")
     x = latency_draws.qd1_draws(part, d.params, io, size, path, page_types)
     with _parts.about(part, capacity):
         curve = closedloop.queue_depth_curve(d.params, io, qds, size, path, page_types=page_types)
         tails = _tails(curve, min(int(tail_draws), n))
+        sus = hostpath.DEFAULT_SUSPEND if suspend is None else tuple(suspend)
+        writes = None if write_iops is None else _writes_draws(d.params, path, write_iops, sus, qds, size, tails)
     pub = _published_qd1(part, io, size, d.point["user_capacity"])
     rows = []
     for j, q in enumerate(qds):
@@ -373,4 +389,37 @@ def report_draws(
                 "p999": drawn.stats(tails[:, j, 1]),
             }
         )
-    return LatencyDraws(d.seed, d.n, d.method, INTERVAL, drawn.stats(x, pub), rows, tails.shape[0], pub)
+    out = LatencyDraws(d.seed, d.n, d.method, INTERVAL, drawn.stats(x, pub), rows, tails.shape[0], pub)
+    if writes is not None:
+        out = replace(out, write_iops=float(write_iops), writes=writes[0], writes_refused=writes[1])
+    return out
+
+
+def _at_draw(obj, i: int):
+    """Drive parameters or a host path with every field along ``draw`` taken at draw ``i`` (floats)."""
+    moved = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    return replace(obj, **{k: float(v.values[i]) for k, v in moved.items() if getattr(v, "dims", ()) == ("draw",)})
+
+
+def _writes_draws(params, path, write_iops, sus, qds, size, tails) -> tuple[list, int]:
+    """Per queue depth, the read curve's mean and p99 with ``write_iops`` writes alongside (without, with
+    suspend) over the draws ``tails`` covers, and the number of draws that cannot carry the writes [s]."""
+    k = tails.shape[0]
+    out = np.full((k, len(qds), 4), np.inf)
+    refused = 0
+    for i in range(k):
+        p_i, path_i = _at_draw(params, i), _at_draw(path, i)
+        try:
+            loads = [interference.read_interference(p_i, write_iops, suspend=s_) for s_ in (None, sus)]
+        except ValueError:  # this draw's dies or ceilings cannot carry the writes: out of reach
+            refused += 1
+            continue
+        for j, w in enumerate(loads):
+            c = _with_tails(closedloop.queue_depth_curve(p_i, "read", qds, size, path_i, interference=w), w)
+            out[i, :, 2 * j], out[i, :, 2 * j + 1] = c.latency.values, c.p99.values
+    keys = ("latency", "p99", "latency_suspend", "p99_suspend")
+    rows = [
+        {"queue_depth": int(q)} | {key: drawn.stats_ranked(out[:, j, m]) for m, key in enumerate(keys)}
+        for j, q in enumerate(qds)
+    ]
+    return rows, refused

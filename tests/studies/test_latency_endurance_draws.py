@@ -70,3 +70,26 @@ def test_endurance_draws_dwpd_moves_with_the_drawn_pe_cycles():
     # the die's P/E cycles are a shared TLC value (8,500): log-normal, central 90 % within 2x either way, so the
     # 10th-90th percentile span is exp(2 x 1.2816 x ln 2 / 1.6449) = 2.95x
     assert hi / lo == pytest.approx(2.95, rel=0.25)
+
+
+def test_latency_draws_with_writes_collapse_to_the_point_report():
+    # scale 0: every draw is the point drive, so the drawn read curve with writes alongside must be the point
+    # report's own curve_writes (without suspend) and curve_writes_suspend, built from scalars in report()
+    point = latency.report(CM9, qds=(1, 8, 64), write_iops=50e3)
+    d = latency.report_draws(CM9, n=4, seed=0, qds=(1, 8, 64), scale=0, tail_draws=3, write_iops=50e3)
+    assert d.write_iops == 50e3 and d.writes_refused == 0 and len(d.writes) == 3
+    for j, row in enumerate(d.writes):
+        for key, curve, var in (
+            ("latency", point.curve_writes, "latency"),
+            ("p99", point.curve_writes, "p99"),
+            ("p99_suspend", point.curve_writes_suspend, "p99"),
+        ):
+            want = float(curve[var][j])
+            assert row[key]["interval"] == [pytest.approx(want, rel=1e-12)] * 2, key
+    # writes alongside make reads wait: never faster than the read curve alone
+    assert all(w["latency"]["median"] >= r["latency"]["median"] for w, r in zip(d.writes, d.curve, strict=True))
+
+
+def test_latency_draws_refuse_the_mix_in_one_line():
+    with pytest.raises(ValueError, match=r"^mix: not drawn"):
+        latency.report_draws(CM9, n=4, seed=0, qds=(1,), mix=0.7)
