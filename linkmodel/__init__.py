@@ -11,15 +11,8 @@ The short facade: ``link`` (a PCIe link budget), ``evaluate``/``predict``
 ``studies`` <- ``cli``.
 """
 
-from importlib import metadata as _metadata
-
 from linkmodel import units
 from linkmodel.pcie import link
-
-try:  # the version is stated once, in pyproject.toml (D31)
-    __version__ = _metadata.version("linkmodel")
-except _metadata.PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0+unknown"
 
 #: the short facade: name -> (module, attribute or None for the module itself), imported on first use
 _FACADE = {
@@ -37,7 +30,20 @@ _FACADE = {
 __all__ = ["__version__", "link", "units", *_FACADE]
 
 
+def _version() -> str:
+    """The installed distribution's version, stated once in pyproject.toml (D31); read on first use, since
+    importlib.metadata costs ~40 ms of every command's start."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("linkmodel")
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str):
+    if name == "__version__":
+        return _version()
     if name in _FACADE:
         import importlib
 

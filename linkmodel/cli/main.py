@@ -15,7 +15,7 @@ import argparse
 import importlib
 import sys
 
-from linkmodel import __version__
+import linkmodel
 from linkmodel.cli._common import Parser, UsageError, print_json
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -37,10 +37,18 @@ COMMANDS = {
 }
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed version, read only when asked (importlib.metadata costs ~40 ms of a start)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"linkmodel {linkmodel.__version__}")
+        parser.exit()
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests); with `only` a known command, just that one."""
     parser = Parser(prog="linkmodel", description="Analytical performance models for PCIe links and SSDs.")
-    parser.add_argument("--version", action="version", version=f"linkmodel {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, (module, register) in COMMANDS.items():
         if only in (None, name):

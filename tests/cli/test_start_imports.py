@@ -72,3 +72,21 @@ def test_link_command_runs_without_xarray_or_pint():
         "assert json.loads(out.getvalue())['latency']['total'] > 0"
     )
     assert [m for m, on in loaded.items() if on] == []
+
+
+def test_version_is_read_only_when_asked(capsys):
+    # --version prints the installed distribution's version (pyproject.toml, via importlib.metadata) ...
+    from importlib import metadata
+
+    from linkmodel.cli import main
+
+    try:
+        main(["--version"])
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    assert capsys.readouterr().out == f"linkmodel {metadata.version('linkmodel')}\n"
+    # ... and a command's start does not read it (importlib.metadata: ~40 ms of every start)
+    probe = "import linkmodel.cli.main, sys\nprint('importlib.metadata' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env, cwd=ROOT)
+    assert out.stdout.strip() == "False"
