@@ -32,6 +32,7 @@ __all__ = [
     "check_range",
     "dataset",
     "is_choice",
+    "number",
     "pack",
     "unpack",
 ]
@@ -70,6 +71,19 @@ def _one(a):
     if (t is np.ndarray and a.ndim == 0) or isinstance(a, np.generic):
         return a.item() if a.dtype in _FAST_DTYPES else _NO
     return _NO
+
+
+def number(a):
+    """`a` as one Python number (int, float or bool) if the checks' scalar fast path takes it and it is not NaN,
+    else None (then :func:`unpack` and the array checks decide, with their messages) [units of `a`].
+
+    For a model's scalar path: a value it gets here gives, through the checks, the outcome :func:`unpack` and the
+    checks give for ``np.asarray(value)``.
+    """
+    x = _one(a)
+    if x is _NO or x != x:
+        return None
+    return x
 
 
 def _numeric(name: str, value) -> np.ndarray:
@@ -259,11 +273,10 @@ def check_in(name: str, a, allowed, describe: str | None = None) -> None:
     if x is not _NO:
         _finite_one(name, x)
         xf = float(x)  # as the array path compares: in float64
-        if not any(xf == float(v) for v in allowed):
-            raise ValueError(
-                f"{name}: {_fmt(x)} not allowed; allowed: {describe or ', '.join(str(v) for v in allowed)}"
-            )
-        return
+        for v in allowed:
+            if xf == float(v):
+                return
+        raise ValueError(f"{name}: {_fmt(x)} not allowed; allowed: {describe or ', '.join(str(v) for v in allowed)}")
     a = np.asarray(a)
     if a.dtype.kind not in "biuf" and not all(isinstance(x, (int, float)) for x in allowed):
         bad = ~np.isin(a, list(allowed))

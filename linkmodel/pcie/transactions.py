@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from linkmodel._array import check_choice, check_in, check_range, pack, unpack
+from linkmodel._array import check_choice, check_in, check_range, number, pack, unpack
 from linkmodel._typing import ArrayLike, CompletionSplit, Transfer
 from linkmodel.pcie._jit import elementwise, jitable
 
@@ -95,7 +95,16 @@ def check_rcb(rcb):
 
 
 def check_size(size, name="size"):
-    """Validate transfer sizes [B]: whole bytes, 1 B .. 1 TiB."""
+    """Validate transfer sizes [B]: whole bytes, 1 B .. 1 TiB; return a float array."""
+    x = number(size)
+    if x is not None:  # one number: the checks below in plain Python, in the same order (a bool counts as 0 / 1)
+        xf = float(x)
+        check_range(name, xf, lo=1, unit="B")
+        if xf > MAX_SIZE:
+            raise ValueError(f"{name}: larger than 1 TiB; one transfer must be 1 B to 1 TiB")
+        if xf != round(xf):
+            raise ValueError(f"{name}: must be a whole number of bytes")
+        return np.asarray(xf)
     a = np.asarray(size)
     a = a.astype(float) if a.dtype.kind in "biuf" else a
     check_range(name, a, lo=1, unit="B")
@@ -110,6 +119,11 @@ def check_size(size, name="size"):
 def check_offset(offset):
     """Validate start offsets [B]: whole bytes in [0, 4096)."""
     check_range("offset", offset, lo=0, hi=4096, hi_open=True, unit="B")
+    x = number(offset)
+    if x is not None:  # one number (checked above): whole?
+        if float(x) != round(float(x)):
+            raise ValueError("offset: must be a whole number of bytes")
+        return np.asarray(float(x))
     a = np.asarray(offset, dtype=float)
     if (a != np.round(a)).any():
         raise ValueError("offset: must be a whole number of bytes")
