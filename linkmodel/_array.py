@@ -434,24 +434,32 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
         dims, coords = tuple(f"dim_{i}" for i in range(len(kind.shape))), {}
     else:
         dims, coords = (), {}
-    data_vars = {}
+    shape = kind.shape
+    if leading is not None:  # one dims tuple and one shape for every variable with the leading axis
+        lead_dims, lead_shape = (leading[0], *dims), (len(leading[1]), *shape)
+    direct = _DIRECT and kind.kind != "xarray" and hasattr(xr.Dataset, "_construct_direct")
+    data_vars: dict = {}
+    first_lead = None  # whether the first variable has the leading axis (it orders the Dataset's dims)
     for name, (arr, units, long_name, lead) in variables.items():
         if name in coords:
             continue  # an input swept under this name: its coordinate already holds the values
         arr = np.asarray(arr)
         if lead:
             assert leading is not None, "a variable with a leading axis needs `leading`"
-            target, d = (len(leading[1]), *kind.shape), (leading[0], *dims)
+            target, d = lead_shape, lead_dims
         else:
-            target, d = kind.shape, dims
+            target, d = shape, dims
         if arr.shape != target or not arr.flags.writeable:
             arr = np.array(np.broadcast_to(arr, target))  # a real, writable array of the full shape
         a = {"long_name": long_name}
         if units:
             a["units"] = units
-        data_vars[name] = (d, arr, a)
-    if _DIRECT and kind.kind != "xarray" and hasattr(xr.Dataset, "_construct_direct"):
-        return _dataset_direct(data_vars, leading, attrs)
+        # the direct construction: xarray's Variable without its input conversion (`arr` is a numpy array of the
+        # right shape already), see _dataset_direct
+        data_vars[name] = xr.Variable(d, arr, a, fastpath=True) if direct else (d, arr, a)
+        first_lead = bool(lead) if first_lead is None else first_lead
+    if direct:
+        return _dataset_direct(data_vars, dims, shape, leading, attrs, bool(first_lead))
     if leading is not None:
         coords[leading[0]] = (leading[0], list(leading[1]))
     ds = xr.Dataset(data_vars, coords=coords)
@@ -464,21 +472,23 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
 _DIRECT = True
 
 
-def _dataset_direct(data_vars: dict, leading: tuple | None, attrs: dict | None):
+def _dataset_direct(variables: dict, dims: tuple, shape: tuple, leading: tuple | None, attrs, first_lead: bool):
     """The Dataset :func:`dataset` builds for scalar or numpy inputs (no input coordinates), put together from
-    its Variables and the leading dimension's index without xarray's merge and alignment (about 0.15 ms
-    instead of 1 ms for the link budget's 26 variables; identical, tested in tests/test_array.py)."""
+    its `variables` (``xarray.Variable``s) and the leading dimension's index without xarray's merge and alignment
+    (about 40 us instead of 0.5-1 ms for the link budget's 27 variables; identical, tested in tests/test_array.py).
+    `first_lead`: the first variable has the leading axis (its dims come first, as xarray's constructor orders
+    them)."""
     import xarray as xr
 
-    variables: dict = {}
     sizes: dict = {}
-    for name, (d, arr, a) in data_vars.items():
-        variables[name] = xr.Variable(d, arr, a, fastpath=True)
-        sizes.update(zip(d, arr.shape, strict=True))
     indexes: dict = {}
+    if leading is not None and first_lead:
+        sizes[leading[0]] = len(leading[1])
+    if variables:
+        sizes.update(zip(dims, shape, strict=True))
     if leading is not None:
-        index = _leading_index(leading[0], tuple(leading[1]))
-        variables.update(index.create_variables())
+        index, coord = _leading_index(leading[0], tuple(leading[1]))
+        variables[leading[0]] = coord.copy(deep=False)  # its own attrs; the index data is immutable
         indexes[leading[0]] = index
         sizes[leading[0]] = len(leading[1])
     return xr.Dataset._construct_direct(variables, set(indexes), sizes, dict(attrs or {}), indexes)
@@ -486,13 +496,15 @@ def _dataset_direct(data_vars: dict, leading: tuple | None, attrs: dict | None):
 
 @functools.lru_cache(maxsize=16)
 def _leading_index(name: str, labels: tuple):
-    """The xarray index of a leading dimension `name` with `labels` (built once: the same for every call; xarray's
-    indexes are immutable, so Datasets may share one)."""
+    """The xarray index of a leading dimension `name` with `labels` and its coordinate variable (built once: the
+    same for every call; xarray's indexes are immutable, so Datasets may share one; each takes a shallow copy of
+    the coordinate variable)."""
     import pandas as pd
     from xarray.core.indexes import PandasIndex
 
     arr = np.array(list(labels))
-    return PandasIndex(pd.Index(arr), name, coord_dtype=arr.dtype)
+    index = PandasIndex(pd.Index(arr), name, coord_dtype=arr.dtype)
+    return index, index.create_variables()[name]
 
 
 def check_bool(name: str, a) -> np.ndarray:

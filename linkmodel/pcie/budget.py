@@ -362,16 +362,18 @@ def _evaluate(a, out, codes, given):
     return v["flit"], v["g"]
 
 
+_TRANSFER_RATE, _BINDING = _stages.OUTPUTS.index("transfer_rate"), _stages.OUTPUTS.index("binding")
+
+
 def _results(out, flit, g):
     """The result's variables (views of the kernel's `out`), in the Dataset's order."""
-    col = {name: out[..., i] for i, name in enumerate(_stages.OUTPUTS)}
-    if not np.isfinite(col["transfer_rate"]).all():  # cannot happen for valid input; never hand back inf silently
+    if not np.isfinite(out[..., _TRANSFER_RATE]).all():  # cannot happen for valid input; never hand back inf silently
         raise ValueError("link: no finite ceiling for these inputs")
-    res = {name: col[name] for name in _stages.OUTPUTS[:8]}
-    res["binding"] = BINDINGS[col["binding"].astype(np.intp)]
+    res = {name: out[..., i] for i, name in enumerate(_stages.OUTPUTS[:8])}
+    res["binding"] = BINDINGS[out[..., _BINDING].astype(np.intp)]
     res["flit"] = flit
     res["provisional"] = phy.provisional_kernel(g)
-    res.update({name: col[name] for name in _stages.OUTPUTS[9 : _stages.FIRST_PER_DIRECTION]})
+    res.update({name: out[..., i] for i, name in enumerate(_stages.OUTPUTS[: _stages.FIRST_PER_DIRECTION]) if i > 8})
     tail = out[..., _stages.FIRST_PER_DIRECTION :]
     per_dir = tail.transpose(tail.ndim - 1, *range(tail.ndim - 1))  # (upstream, downstream) pairs, leading axis
     for i, name in enumerate(_stages.PER_DIRECTION):
