@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "PLAIN_NUMBERS",
     "Kind",
     "check_bool",
     "check_choice",
@@ -71,6 +72,10 @@ def _one(a):
     if (t is np.ndarray and a.ndim == 0) or isinstance(a, np.generic):
         return a.item() if a.dtype in _FAST_DTYPES else _NO
     return _NO
+
+
+#: the types of one plain Python number: a check given one of these may return a Python number (not a 0-d array)
+PLAIN_NUMBERS = (int, float, bool)
 
 
 def number(a):
@@ -438,12 +443,13 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
     if leading is not None:  # one dims tuple and one shape for every variable with the leading axis
         lead_dims, lead_shape = (leading[0], *dims), (len(leading[1]), *shape)
     direct = _DIRECT and kind.kind != "xarray" and hasattr(xr.Dataset, "_construct_direct")
+    variable = xr.Variable
     data_vars: dict = {}
-    first_lead = None  # whether the first variable has the leading axis (it orders the Dataset's dims)
     for name, (arr, units, long_name, lead) in variables.items():
         if name in coords:
             continue  # an input swept under this name: its coordinate already holds the values
-        arr = np.asarray(arr)
+        if type(arr) is not np.ndarray:
+            arr = np.asarray(arr)
         if lead:
             assert leading is not None, "a variable with a leading axis needs `leading`"
             target, d = lead_shape, lead_dims
@@ -456,10 +462,10 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
             a["units"] = units
         # the direct construction: xarray's Variable without its input conversion (`arr` is a numpy array of the
         # right shape already), see _dataset_direct
-        data_vars[name] = xr.Variable(d, arr, a, fastpath=True) if direct else (d, arr, a)
-        first_lead = bool(lead) if first_lead is None else first_lead
-    if direct:
-        return _dataset_direct(data_vars, dims, shape, leading, attrs, bool(first_lead))
+        data_vars[name] = variable(d, arr, a, fastpath=True) if direct else (d, arr, a)
+    if direct:  # no coordinates here: the first variable is the first of `variables`
+        first_lead = bool(next(iter(variables.values()))[3]) if variables else False
+        return _dataset_direct(data_vars, dims, shape, leading, attrs, first_lead)
     if leading is not None:
         coords[leading[0]] = (leading[0], list(leading[1]))
     ds = xr.Dataset(data_vars, coords=coords)

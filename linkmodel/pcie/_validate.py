@@ -109,18 +109,17 @@ def validate(a: dict, given: set) -> dict:
 def validate_one(x: dict, given: set) -> tuple[list, bool, int]:
     """:func:`validate` of one configuration of Python numbers `x`: the kernel's inputs as floats in the order of
     :data:`KERNEL_INPUTS`, the flit mode and the generation [SI units of each input]."""
-    phy.check_gen(x["gen"])
-    g = int(x["gen"])
-    phy.check_lanes(x["lanes"])
-    size = float(_tx.check_size(x["size"]))
-    mps, mrrs, rcb = float(_tx.check_mps(x["mps"])), float(_tx.check_mrrs(x["mrrs"])), float(_tx.check_rcb(x["rcb"]))
-    offset = float(_tx.check_offset(x["offset"]))
+    g = phy.check_gen(x["gen"])  # the checks return Python numbers for Python numbers
+    n = float(phy.check_lanes(x["lanes"]))
+    size = _tx.check_size(x["size"])
+    mps, mrrs, rcb = _tx.check_mps(x["mps"]), _tx.check_mrrs(x["mrrs"]), _tx.check_rcb(x["rcb"])
+    offset = _tx.check_offset(x["offset"])
     check_range("write_fraction", x["write_fraction"], lo=0, hi=1)
     _framing.check_addressing(x["addressing"])
     ecrc = float(check_bool("ecrc", x["ecrc"]))
     check_range("replay_round_trip", x["replay_round_trip"], lo=0, hi=1e-3, unit="s")
     check_range("round_trip", x["round_trip"], lo=0, hi=1.0, unit="s")
-    tags = float(_tx.check_tag_bits(x["tag_bits"]))
+    tags = _tx.check_tag_bits(x["tag_bits"])
     if "outstanding" in given:
         check_range("outstanding", x["outstanding"], lo=1, hi=2**20)
         tags = min(tags, float(x["outstanding"]))
@@ -145,6 +144,6 @@ def validate_one(x: dict, given: set) -> tuple[list, bool, int]:
         fer = _flit.flit_error_probability_scalar_kernel(ber)
     else:
         fer = float(_flit.default_flit_error_rate_kernel(g))
-    head = [float(g), float(x["lanes"]), size, mps, mrrs, rcb, offset, float(x["write_fraction"])]
+    head = [float(g), n, size, mps, mrrs, rcb, offset, float(x["write_fraction"])]
     rest = [float(x["addressing"]), ecrc, float(f), ber, fer, float(x["replay_round_trip"]), float(x["round_trip"])]
     return [*head, *rest, tags, *command], f, g

@@ -23,6 +23,7 @@ All quantities are SI: bytes, seconds, B/s.
 
 from __future__ import annotations
 
+import math
 from typing import get_args
 
 import numpy as np
@@ -288,7 +289,7 @@ def link_values(
     if None not in x.values():  # one configuration of plain numbers: no arrays until the result
         kin, f, g = _validate.validate_one(x, given)
         out = np.array(_stages.link_element_kernel(*kin, *codes))
-        return LinkValues(_results(out, np.asarray(f), np.asarray(g)), _SCALAR, options)
+        return LinkValues(_results(out, np.asarray(f), g), _SCALAR, options)
     a, kind = unpack(**inputs)
     check_memory(
         "link", np.prod(kind.shape, dtype=float), LINK_BYTES_PER_ELEMENT, "evaluate the inputs in smaller batches"
@@ -367,7 +368,8 @@ _TRANSFER_RATE, _BINDING = _stages.OUTPUTS.index("transfer_rate"), _stages.OUTPU
 
 def _results(out, flit, g):
     """The result's variables (views of the kernel's `out`), in the Dataset's order."""
-    if not np.isfinite(out[..., _TRANSFER_RATE]).all():  # cannot happen for valid input; never hand back inf silently
+    rate = out[..., _TRANSFER_RATE]
+    if not (math.isfinite(rate) if out.ndim == 1 else np.isfinite(rate).all()):  # never hand back inf silently
         raise ValueError("link: no finite ceiling for these inputs")
     res = {name: out[..., i] for i, name in enumerate(_stages.OUTPUTS[:8])}
     res["binding"] = BINDINGS[out[..., _BINDING].astype(np.intp)]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from linkmodel._array import check_in, pack, unpack
+from linkmodel._array import PLAIN_NUMBERS, check_in, pack, unpack
 from linkmodel.pcie._jit import elementwise, jitable
 
 __all__ = [
@@ -152,7 +152,7 @@ _ENC_INDEX_T = tuple(int(x) for x in _ENC_INDEX)
 
 
 def check_gen(gen) -> np.ndarray:
-    """Validate generation numbers; return them as an integer array.
+    """Validate generation numbers; return them as an integer array (a Python int for a Python number).
 
     Raises
     ------
@@ -160,11 +160,11 @@ def check_gen(gen) -> np.ndarray:
         If any value is not one of 1..8.
     """
     check_in("gen", gen, ALLOWED_GENS, GEN_DESCRIPTION)
-    return np.asarray(gen).astype(np.int64)
+    return int(gen) if type(gen) in PLAIN_NUMBERS else np.asarray(gen).astype(np.int64)
 
 
 def check_lanes(lanes) -> np.ndarray:
-    """Validate link widths; return them as an integer array.
+    """Validate link widths; return them as an integer array (a Python int for a Python number).
 
     Raises
     ------
@@ -172,7 +172,7 @@ def check_lanes(lanes) -> np.ndarray:
         If any value is not 1, 2, 4, 8 or 16.
     """
     check_in("lanes", lanes, ALLOWED_LANES, LANES_DESCRIPTION)
-    return np.asarray(lanes).astype(np.int64)
+    return int(lanes) if type(lanes) in PLAIN_NUMBERS else np.asarray(lanes).astype(np.int64)
 
 
 # -- public, broadcasting ------------------------------------------------------
