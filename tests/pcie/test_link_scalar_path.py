@@ -42,7 +42,7 @@ _OPTIONAL = {
     "outstanding": [1, 64, 2.5, 2**20, 2**21, *_ODD],
 }
 #: how many of each list's first values are valid
-_VALID = dict.fromkeys(_INPUTS, 3) | {"gen": 6, "ecrc": 5, "tag_bits": 4, "write_fraction": 3} | dict.fromkeys(_OPTIONAL, 2)
+_VALID = dict.fromkeys(_INPUTS, 3) | {"gen": 6, "ecrc": 5, "tag_bits": 4} | dict.fromkeys(_OPTIONAL, 2)
 
 
 @st.composite
