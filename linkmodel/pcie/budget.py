@@ -39,7 +39,7 @@ from linkmodel._typing import (
     Replay,
     Transfer,
 )
-from linkmodel.pcie import _stages, _validate, phy
+from linkmodel.pcie import _jit, _stages, _validate, phy
 from linkmodel.pcie import dllp as _dllp
 from linkmodel.pcie import flit as _flit
 from linkmodel.pcie import skp as _skp
@@ -345,14 +345,20 @@ def _evaluate_blocked(a, kind: Kind, codes: list, given: set):
     lead = shape[0]
     step = max(1, BLOCK // max(1, n // lead))
     flit, g = np.empty(shape, dtype=bool), np.empty(shape, dtype=np.int64)
-    for start in range(0, lead, step):
+    binding, provisional = np.empty(shape, dtype=BINDINGS.dtype), np.empty(shape, dtype=bool)
+
+    def block(start):  # validate and evaluate rows start.. of the leading axis into the shared arrays
         sl = slice(start, min(lead, start + step))
         sub_shape = (sl.stop - sl.start, *shape[1:])
         sub = {k: _slice_lead(v, len(shape), sl) for k, v in a.items()}
         f_sub, g_sub = _evaluate(sub, out[sl], codes, given)
         flit[sl] = np.broadcast_to(f_sub, sub_shape)
         g[sl] = np.broadcast_to(g_sub, sub_shape)
-    return _results(out, flit, g)
+        np.take(BINDINGS, out[sl][..., _BINDING].astype(np.intp), out=binding[sl], mode="clip")
+        provisional[sl] = phy.provisional_kernel(g[sl])
+
+    _jit.map_blocks(block, range(0, lead, step))
+    return _results(out, flit, g, binding, provisional)
 
 
 def _evaluate(a, out, codes, given):
@@ -366,15 +372,16 @@ def _evaluate(a, out, codes, given):
 _TRANSFER_RATE, _BINDING = _stages.OUTPUTS.index("transfer_rate"), _stages.OUTPUTS.index("binding")
 
 
-def _results(out, flit, g):
-    """The result's variables (views of the kernel's `out`), in the Dataset's order."""
+def _results(out, flit, g, binding=None, provisional=None):
+    """The result's variables (views of the kernel's `out`), in the Dataset's order; `binding` and `provisional`
+    when the blocks have filled them already."""
     rate = out[..., _TRANSFER_RATE]
     if not (math.isfinite(rate) if out.ndim == 1 else np.isfinite(rate).all()):  # never hand back inf silently
         raise ValueError("link: no finite ceiling for these inputs")
     res = {name: out[..., i] for i, name in enumerate(_stages.OUTPUTS[:8])}
-    res["binding"] = BINDINGS[out[..., _BINDING].astype(np.intp)]
+    res["binding"] = BINDINGS[out[..., _BINDING].astype(np.intp)] if binding is None else binding
     res["flit"] = flit
-    res["provisional"] = phy.provisional_kernel(g)
+    res["provisional"] = phy.provisional_kernel(g) if provisional is None else provisional
     res.update({name: out[..., i] for i, name in enumerate(_stages.OUTPUTS[: _stages.FIRST_PER_DIRECTION]) if i > 8})
     tail = out[..., _stages.FIRST_PER_DIRECTION :]
     per_dir = tail.transpose(tail.ndim - 1, *range(tail.ndim - 1))  # (upstream, downstream) pairs, leading axis
