@@ -80,11 +80,8 @@ PLAIN_NUMBERS = (int, float, bool)
 
 def number(a):
     """`a` as one Python number (int, float or bool) if the checks' scalar fast path takes it and it is not NaN,
-    else None (then :func:`unpack` and the array checks decide, with their messages) [units of `a`].
-
-    For a model's scalar path: a value it gets here gives, through the checks, the outcome :func:`unpack` and the
-    checks give for ``np.asarray(value)``.
-    """
+    else None [units of `a`]. Through the checks, it gives the outcome :func:`unpack` and the checks give for
+    ``np.asarray(a)`` (a model's scalar path; None: the array path decides, with its messages)."""
     x = _one(a)
     if x is _NO or x != x:
         return None
@@ -195,21 +192,9 @@ def unpack(**inputs):
 
 
 def pack(value, kind: Kind, name: str | None = None, units: str | None = None, long_name: str | None = None):
-    """Return `value` (a numpy array) as the caller's kind of array.
-
-    Parameters
-    ----------
-    value : numpy.ndarray
-        Result with the broadcast shape (or broadcastable to it).
-    kind : Kind
-        From :func:`unpack`.
-    name, units, long_name : str, optional
-        Set on a DataArray result (``attrs["units"]``, ``attrs["long_name"]``).
-
-    Returns
-    -------
-    float, numpy.ndarray or xarray.DataArray
-    """
+    """Return `value` (a numpy array with the broadcast shape, or broadcastable to it) as the caller's kind of array
+    (`kind` from :func:`unpack`): a Python number, a numpy array or an xarray DataArray, on which `name`, `units`
+    and `long_name` are set (``attrs["units"]``, ``attrs["long_name"]``) [units of `value`]."""
     value = np.asarray(value)
     if kind.kind == "scalar":
         v = value.reshape(())[()]
@@ -411,25 +396,12 @@ def check_choice(name: str, value, allowed) -> None:
 
 
 def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: dict | None = None):
-    """Build an xarray Dataset from numpy results in the caller's layout.
+    """Build an xarray Dataset from numpy results in the caller's layout [units in each variable's attrs].
 
-    Parameters
-    ----------
-    variables : dict
-        ``name -> (array, units, long_name, leading)``; with ``leading`` True
-        the array has an extra first axis named by `leading`.
-    kind : Kind
-        From :func:`unpack`: DataArray inputs give their dims and coords,
-        numpy inputs ``dim_0, dim_1, ...``, scalars none.
-    leading : (name, labels), optional
-        The extra leading dimension (e.g. ``("direction", ["upstream",
-        "downstream"])``).
-    attrs : dict, optional
-        Dataset attributes.
-
-    Returns
-    -------
-    xarray.Dataset
+    `variables` maps ``name -> (array, units, long_name, leading)``; with ``leading`` True the array has an extra
+    first axis, the dimension `leading` = ``(name, labels)`` (e.g. ``("direction", ["upstream", "downstream"])``).
+    `kind` (from :func:`unpack`) gives the other dims: DataArray inputs' dims and coords, ``dim_0, dim_1, ...`` for
+    numpy inputs, none for scalars. `attrs`: the Dataset's attributes.
     """
     import xarray as xr
 
@@ -460,8 +432,7 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
         a = {"long_name": long_name}
         if units:
             a["units"] = units
-        # the direct construction: xarray's Variable without its input conversion (`arr` is a numpy array of the
-        # right shape already), see _dataset_direct
+        # direct: xarray's Variable without its input conversion (`arr` is a numpy array of the right shape)
         data_vars[name] = variable(d, arr, a, fastpath=True) if direct else (d, arr, a)
     if direct:  # no coordinates here: the first variable is the first of `variables`
         first_lead = bool(next(iter(variables.values()))[3]) if variables else False
@@ -479,11 +450,9 @@ _DIRECT = True
 
 
 def _dataset_direct(variables: dict, dims: tuple, shape: tuple, leading: tuple | None, attrs, first_lead: bool):
-    """The Dataset :func:`dataset` builds for scalar or numpy inputs (no input coordinates), put together from
-    its `variables` (``xarray.Variable``s) and the leading dimension's index without xarray's merge and alignment
-    (about 40 us instead of 0.5-1 ms for the link budget's 27 variables; identical, tested in tests/test_array.py).
-    `first_lead`: the first variable has the leading axis (its dims come first, as xarray's constructor orders
-    them)."""
+    """The Dataset :func:`dataset` builds for scalar or numpy inputs (no input coordinates) from its `variables`
+    (``xarray.Variable``s; `first_lead`: the first has the leading axis, whose dims then come first) and the leading
+    index, without xarray's merge and alignment (~45 us, not 0.5-1 ms, for the link budget; tests/test_array.py)."""
     import xarray as xr
 
     sizes: dict = {}
@@ -502,9 +471,8 @@ def _dataset_direct(variables: dict, dims: tuple, shape: tuple, leading: tuple |
 
 @functools.lru_cache(maxsize=16)
 def _leading_index(name: str, labels: tuple):
-    """The xarray index of a leading dimension `name` with `labels` and its coordinate variable (built once: the
-    same for every call; xarray's indexes are immutable, so Datasets may share one; each takes a shallow copy of
-    the coordinate variable)."""
+    """The (immutable, shared) xarray index of a leading dimension `name` with `labels` and its coordinate variable
+    (each Dataset takes a shallow copy), built once."""
     import pandas as pd
     from xarray.core.indexes import PandasIndex
 

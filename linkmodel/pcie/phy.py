@@ -17,6 +17,7 @@ Sources (see ``docs/sources.md`` for the full key):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -151,7 +152,7 @@ _ENC_T = tuple(float(x) for x in _ENC)
 _ENC_INDEX_T = tuple(int(x) for x in _ENC_INDEX)
 
 
-def check_gen(gen) -> np.ndarray:
+def check_gen(gen) -> Any:
     """Validate generation numbers; return them as an integer array (a Python int for a Python number).
 
     Raises
@@ -163,7 +164,7 @@ def check_gen(gen) -> np.ndarray:
     return int(gen) if type(gen) in PLAIN_NUMBERS else np.asarray(gen).astype(np.int64)
 
 
-def check_lanes(lanes) -> np.ndarray:
+def check_lanes(lanes) -> Any:
     """Validate link widths; return them as an integer array (a Python int for a Python number).
 
     Raises
