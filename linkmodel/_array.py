@@ -121,27 +121,13 @@ def _numeric_fast(name: str, value) -> np.ndarray:
 
 
 def unpack(**inputs):
-    """Turn named inputs into numpy arrays that broadcast to one shape.
+    """Turn named inputs into numpy arrays that broadcast to one shape: ``(dict of arrays, Kind)`` [units of each].
 
-    Inputs keep their own shapes (a scalar stays 0-d), so arithmetic on them
-    only materializes full-size arrays where the inputs actually vary; the
-    common shape is recorded in the returned :class:`Kind`.
-
-    Parameters
-    ----------
-    **inputs
-        Scalars, array-likes or DataArrays. DataArrays are aligned (exactly)
-        and broadcast by dimension name; numpy arrays and scalars broadcast
-        against the trailing dimensions as numpy would.
-
-    Returns
-    -------
-    dict of numpy.ndarray, Kind
-
-    Raises
-    ------
-    ValueError
-        If the inputs do not broadcast together.
+    Inputs keep their own shapes (a scalar stays 0-d), so arithmetic on them only materializes full-size arrays
+    where the inputs actually vary; the common shape is recorded in the returned :class:`Kind`. Inputs are
+    scalars, array-likes or DataArrays: DataArrays are aligned (exactly) and broadcast by dimension name; numpy
+    arrays and scalars broadcast against the trailing dimensions as numpy would. ValueError (one line) if the
+    inputs do not broadcast together.
     """
     das = {k: v for k, v in inputs.items() if _is_dataarray(v)}
     if das:
@@ -414,7 +400,7 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
     shape = kind.shape
     if leading is not None:  # one dims tuple and one shape for every variable with the leading axis
         lead_dims, lead_shape = (leading[0], *dims), (len(leading[1]), *shape)
-    direct = _DIRECT and kind.kind != "xarray" and hasattr(xr.Dataset, "_construct_direct")
+    direct = _DIRECT and kind.kind != "xarray" and _direct_available()
     variable = xr.Variable
     data_vars: dict = {}
     for name, (arr, units, long_name, lead) in variables.items():
@@ -467,6 +453,16 @@ def _dataset_direct(variables: dict, dims: tuple, shape: tuple, leading: tuple |
         indexes[leading[0]] = index
         sizes[leading[0]] = len(leading[1])
     return xr.Dataset._construct_direct(variables, set(indexes), sizes, dict(attrs or {}), indexes)
+
+
+@functools.lru_cache(maxsize=1)
+def _direct_available() -> bool:
+    """Whether the installed xarray has what :func:`_dataset_direct` uses (else the public constructor)."""
+    import inspect
+
+    import xarray as xr
+
+    return hasattr(xr.Dataset, "_construct_direct") and "fastpath" in inspect.signature(xr.Variable).parameters
 
 
 @functools.lru_cache(maxsize=16)
