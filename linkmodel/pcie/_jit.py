@@ -197,7 +197,9 @@ THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 
 
 
 @functools.lru_cache(maxsize=4)
-def _pool(workers: int) -> concurrent.futures.ThreadPoolExecutor:
+def _pool(workers: int, pid: int) -> concurrent.futures.ThreadPoolExecutor:
+    # one pool per process: a child forked after a large call inherits the parent's pool without its threads (its
+    # work would wait forever), so the pool is keyed by the process id
     return concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="linkmodel")
 
 
@@ -212,7 +214,8 @@ def map_blocks(fn, items) -> list:
     items = list(items)
     if THREADS < 2 or len(items) < 2 or threading.current_thread() is not threading.main_thread():
         return [fn(x) for x in items]
-    futures = [_pool(THREADS).submit(fn, x) for x in items]
+    pool = _pool(THREADS, os.getpid())
+    futures = [pool.submit(fn, x) for x in items]
     try:
         return [f.result() for f in futures]
     finally:

@@ -79,3 +79,31 @@ def test_blocks_run_serially_off_the_main_thread(monkeypatch):
     assert seen == [[t.name, t.name]]
     names = _jit.map_blocks(lambda x: threading.current_thread().name, [1, 2, 3])
     assert all(name.startswith("linkmodel") for name in names)
+
+
+def _large_call_in_child(queue) -> None:
+    from linkmodel.pcie import _jit, budget, link_values
+
+    _jit.THREADS = 2
+    v = link_values(np.full(2 * budget.BLOCK + 1, 5), 4, 4096)
+    queue.put(float(v["effective_bandwidth"][-1]))
+
+
+def test_a_process_forked_after_a_threaded_call_runs_its_own_threads(monkeypatch):
+    # a forked child inherits the parent's pool object but not its threads: without a pool of its own, its blocks
+    # would wait forever (a hang, caught here by the timeout)
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(_jit, "THREADS", 2)
+    want = float(link_values(np.full(2 * budget.BLOCK + 1, 5), 4, 4096)["effective_bandwidth"][-1])
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_large_call_in_child, args=(queue,))
+    child.start()
+    child.join(timeout=120)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("the forked child's threaded call did not finish")
+    assert child.exitcode == 0 and queue.get(timeout=5) == want
