@@ -259,7 +259,7 @@ def link_values(
         packing=packing,
         replay=replay,
     )
-    _check_options(options)
+    codes = _checked_codes(options)
     if write_fraction is None:
         write_fraction = _tx.transfer_write_fraction(transfer)
     inputs = dict(
@@ -284,7 +284,6 @@ def link_values(
     optional = dict(flit=flit, flit_error_rate=flit_error_rate, bit_error_rate=bit_error_rate, outstanding=outstanding)
     inputs.update({k: v for k, v in optional.items() if v is not None})
     given = {k for k, v in optional.items() if v is not None}
-    codes = _option_codes(options)
     x = {k: number(v) for k, v in inputs.items()}
     if None not in x.values():  # one configuration of plain numbers: no arrays until the result
         kin, f, g = _validate.validate_one(x, given)
@@ -298,6 +297,22 @@ def link_values(
 
 
 _SCALAR = Kind("scalar", ())
+
+
+#: the kernel's codes of each combination of string options checked so far (at most the 192 valid ones)
+_CODES: dict = {}
+
+
+def _checked_codes(options: dict) -> tuple:
+    """:func:`_check_options`, then the options' kernel codes (:func:`_option_codes`), remembered per combination."""
+    key = tuple(options.values())
+    try:
+        return _CODES[key]
+    except (KeyError, TypeError):  # not seen yet, or an unhashable (wrong) value: checked below
+        pass
+    _check_options(options)
+    codes = _CODES[key] = tuple(_option_codes(options))  # every value is one of the allowed strings
+    return codes
 
 
 def _option_codes(options: dict) -> list[float]:
@@ -333,7 +348,7 @@ def _slice_lead(v, ndim, sl):
     return v
 
 
-def _evaluate_blocked(a, kind: Kind, codes: list, given: set):
+def _evaluate_blocked(a, kind: Kind, codes: tuple, given: set):
     """Validate and evaluate in blocks of the leading axis (small temporaries), every block's kernel writing into
     one output array; the result's variables are views of it."""
     shape = kind.shape
