@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "PLAIN_NUMBERS",
     "Kind",
     "check_bool",
     "check_choice",
@@ -32,6 +33,7 @@ __all__ = [
     "check_range",
     "dataset",
     "is_choice",
+    "number",
     "pack",
     "unpack",
 ]
@@ -72,6 +74,20 @@ def _one(a):
     return _NO
 
 
+#: the types of one plain Python number: a check given one of these may return a Python number (not a 0-d array)
+PLAIN_NUMBERS = (int, float, bool)
+
+
+def number(a):
+    """`a` as one Python number (int, float or bool) if the checks' scalar fast path takes it and it is not NaN,
+    else None [units of `a`]. Through the checks, it gives the outcome :func:`unpack` and the checks give for
+    ``np.asarray(a)`` (a model's scalar path; None: the array path decides, with its messages)."""
+    x = _one(a)
+    if x is _NO or x != x:
+        return None
+    return x
+
+
 def _numeric(name: str, value) -> np.ndarray:
     """`value` as a numeric numpy array, or a one-line ValueError naming `name`.
 
@@ -105,27 +121,13 @@ def _numeric_fast(name: str, value) -> np.ndarray:
 
 
 def unpack(**inputs):
-    """Turn named inputs into numpy arrays that broadcast to one shape.
+    """Turn named inputs into numpy arrays that broadcast to one shape: ``(dict of arrays, Kind)`` [units of each].
 
-    Inputs keep their own shapes (a scalar stays 0-d), so arithmetic on them
-    only materializes full-size arrays where the inputs actually vary; the
-    common shape is recorded in the returned :class:`Kind`.
-
-    Parameters
-    ----------
-    **inputs
-        Scalars, array-likes or DataArrays. DataArrays are aligned (exactly)
-        and broadcast by dimension name; numpy arrays and scalars broadcast
-        against the trailing dimensions as numpy would.
-
-    Returns
-    -------
-    dict of numpy.ndarray, Kind
-
-    Raises
-    ------
-    ValueError
-        If the inputs do not broadcast together.
+    Inputs keep their own shapes (a scalar stays 0-d), so arithmetic on them only materializes full-size arrays
+    where the inputs actually vary; the common shape is recorded in the returned :class:`Kind`. Inputs are
+    scalars, array-likes or DataArrays: DataArrays are aligned (exactly) and broadcast by dimension name; numpy
+    arrays and scalars broadcast against the trailing dimensions as numpy would. ValueError (one line) if the
+    inputs do not broadcast together.
     """
     das = {k: v for k, v in inputs.items() if _is_dataarray(v)}
     if das:
@@ -176,21 +178,9 @@ def unpack(**inputs):
 
 
 def pack(value, kind: Kind, name: str | None = None, units: str | None = None, long_name: str | None = None):
-    """Return `value` (a numpy array) as the caller's kind of array.
-
-    Parameters
-    ----------
-    value : numpy.ndarray
-        Result with the broadcast shape (or broadcastable to it).
-    kind : Kind
-        From :func:`unpack`.
-    name, units, long_name : str, optional
-        Set on a DataArray result (``attrs["units"]``, ``attrs["long_name"]``).
-
-    Returns
-    -------
-    float, numpy.ndarray or xarray.DataArray
-    """
+    """Return `value` (a numpy array with the broadcast shape, or broadcastable to it) as the caller's kind of array
+    (`kind` from :func:`unpack`): a Python number, a numpy array or an xarray DataArray, on which `name`, `units`
+    and `long_name` are set (``attrs["units"]``, ``attrs["long_name"]``) [units of `value`]."""
     value = np.asarray(value)
     if kind.kind == "scalar":
         v = value.reshape(())[()]
@@ -259,11 +249,10 @@ def check_in(name: str, a, allowed, describe: str | None = None) -> None:
     if x is not _NO:
         _finite_one(name, x)
         xf = float(x)  # as the array path compares: in float64
-        if not any(xf == float(v) for v in allowed):
-            raise ValueError(
-                f"{name}: {_fmt(x)} not allowed; allowed: {describe or ', '.join(str(v) for v in allowed)}"
-            )
-        return
+        for v in allowed:
+            if xf == float(v):
+                return
+        raise ValueError(f"{name}: {_fmt(x)} not allowed; allowed: {describe or ', '.join(str(v) for v in allowed)}")
     a = np.asarray(a)
     if a.dtype.kind not in "biuf" and not all(isinstance(x, (int, float)) for x in allowed):
         bad = ~np.isin(a, list(allowed))
@@ -393,25 +382,12 @@ def check_choice(name: str, value, allowed) -> None:
 
 
 def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: dict | None = None):
-    """Build an xarray Dataset from numpy results in the caller's layout.
+    """Build an xarray Dataset from numpy results in the caller's layout [units in each variable's attrs].
 
-    Parameters
-    ----------
-    variables : dict
-        ``name -> (array, units, long_name, leading)``; with ``leading`` True
-        the array has an extra first axis named by `leading`.
-    kind : Kind
-        From :func:`unpack`: DataArray inputs give their dims and coords,
-        numpy inputs ``dim_0, dim_1, ...``, scalars none.
-    leading : (name, labels), optional
-        The extra leading dimension (e.g. ``("direction", ["upstream",
-        "downstream"])``).
-    attrs : dict, optional
-        Dataset attributes.
-
-    Returns
-    -------
-    xarray.Dataset
+    `variables` maps ``name -> (array, units, long_name, leading)``; with ``leading`` True the array has an extra
+    first axis, the dimension `leading` = ``(name, labels)`` (e.g. ``("direction", ["upstream", "downstream"])``).
+    `kind` (from :func:`unpack`) gives the other dims: DataArray inputs' dims and coords, ``dim_0, dim_1, ...`` for
+    numpy inputs, none for scalars. `attrs`: the Dataset's attributes.
     """
     import xarray as xr
 
@@ -421,24 +397,32 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
         dims, coords = tuple(f"dim_{i}" for i in range(len(kind.shape))), {}
     else:
         dims, coords = (), {}
-    data_vars = {}
+    shape = kind.shape
+    if leading is not None:  # one dims tuple and one shape for every variable with the leading axis
+        lead_dims, lead_shape = (leading[0], *dims), (len(leading[1]), *shape)
+    direct = _DIRECT and kind.kind != "xarray" and _direct_available()
+    variable = xr.Variable
+    data_vars: dict = {}
     for name, (arr, units, long_name, lead) in variables.items():
         if name in coords:
             continue  # an input swept under this name: its coordinate already holds the values
-        arr = np.asarray(arr)
+        if type(arr) is not np.ndarray:
+            arr = np.asarray(arr)
         if lead:
             assert leading is not None, "a variable with a leading axis needs `leading`"
-            target, d = (len(leading[1]), *kind.shape), (leading[0], *dims)
+            target, d = lead_shape, lead_dims
         else:
-            target, d = kind.shape, dims
+            target, d = shape, dims
         if arr.shape != target or not arr.flags.writeable:
             arr = np.array(np.broadcast_to(arr, target))  # a real, writable array of the full shape
         a = {"long_name": long_name}
         if units:
             a["units"] = units
-        data_vars[name] = (d, arr, a)
-    if _DIRECT and kind.kind != "xarray" and hasattr(xr.Dataset, "_construct_direct"):
-        return _dataset_direct(data_vars, leading, attrs)
+        # direct: xarray's Variable without its input conversion (`arr` is a numpy array of the right shape)
+        data_vars[name] = variable(d, arr, a, fastpath=True) if direct else (d, arr, a)
+    if direct:  # no coordinates here: the first variable is the first of `variables`
+        first_lead = bool(next(iter(variables.values()))[3]) if variables else False
+        return _dataset_direct(data_vars, dims, shape, leading, attrs, first_lead)
     if leading is not None:
         coords[leading[0]] = (leading[0], list(leading[1]))
     ds = xr.Dataset(data_vars, coords=coords)
@@ -451,35 +435,46 @@ def dataset(variables: dict, kind: Kind, leading: tuple | None = None, attrs: di
 _DIRECT = True
 
 
-def _dataset_direct(data_vars: dict, leading: tuple | None, attrs: dict | None):
-    """The Dataset :func:`dataset` builds for scalar or numpy inputs (no input coordinates), put together from
-    its Variables and the leading dimension's index without xarray's merge and alignment (about 0.15 ms
-    instead of 1 ms for the link budget's 26 variables; identical, tested in tests/test_array.py)."""
+def _dataset_direct(variables: dict, dims: tuple, shape: tuple, leading: tuple | None, attrs, first_lead: bool):
+    """The Dataset :func:`dataset` builds for scalar or numpy inputs (no input coordinates) from its `variables`
+    (``xarray.Variable``s; `first_lead`: the first has the leading axis, whose dims then come first) and the leading
+    index, without xarray's merge and alignment (~45 us, not 0.5-1 ms, for the link budget; tests/test_array.py)."""
     import xarray as xr
 
-    variables: dict = {}
     sizes: dict = {}
-    for name, (d, arr, a) in data_vars.items():
-        variables[name] = xr.Variable(d, arr, a, fastpath=True)
-        sizes.update(zip(d, arr.shape, strict=True))
     indexes: dict = {}
+    if leading is not None and first_lead:
+        sizes[leading[0]] = len(leading[1])
+    if variables:
+        sizes.update(zip(dims, shape, strict=True))
     if leading is not None:
-        index = _leading_index(leading[0], tuple(leading[1]))
-        variables.update(index.create_variables())
+        index, coord = _leading_index(leading[0], tuple(leading[1]))
+        variables[leading[0]] = coord.copy(deep=False)  # its own attrs; the index data is immutable
         indexes[leading[0]] = index
         sizes[leading[0]] = len(leading[1])
     return xr.Dataset._construct_direct(variables, set(indexes), sizes, dict(attrs or {}), indexes)
 
 
+@functools.lru_cache(maxsize=1)
+def _direct_available() -> bool:
+    """Whether the installed xarray has what :func:`_dataset_direct` uses (else the public constructor)."""
+    import inspect
+
+    import xarray as xr
+
+    return hasattr(xr.Dataset, "_construct_direct") and "fastpath" in inspect.signature(xr.Variable).parameters
+
+
 @functools.lru_cache(maxsize=16)
 def _leading_index(name: str, labels: tuple):
-    """The xarray index of a leading dimension `name` with `labels` (built once: the same for every call; xarray's
-    indexes are immutable, so Datasets may share one)."""
+    """The (immutable, shared) xarray index of a leading dimension `name` with `labels` and its coordinate variable
+    (each Dataset takes a shallow copy), built once."""
     import pandas as pd
     from xarray.core.indexes import PandasIndex
 
     arr = np.array(list(labels))
-    return PandasIndex(pd.Index(arr), name, coord_dtype=arr.dtype)
+    index = PandasIndex(pd.Index(arr), name, coord_dtype=arr.dtype)
+    return index, index.create_variables()[name]
 
 
 def check_bool(name: str, a) -> np.ndarray:

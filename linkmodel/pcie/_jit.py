@@ -14,6 +14,17 @@ function is registered with ``numba.extending.register_jitable`` then), so
 there is one copy of each formula; numba only changes how the loop over
 elements runs.
 
+Large calls of the link budget are cut into blocks (:data:`linkmodel.pcie.budget.BLOCK`
+configurations) that :func:`map_blocks` evaluates on :data:`THREADS` worker threads (the
+cores the process may use): each block's validation (numpy loops, which release the GIL),
+kernel (numba, ``nogil``) and its share of the result arrays' first-touch page faults run in
+parallel. Chosen over numba's ``parallel=True``/``prange`` in the kernel because the kernel is
+~55-65 % of a 10^6-configuration call's CPU time (validation ~10 %, page faults of the 280 MB
+result ~15 %, binding labels ~8 %): threads over whole blocks parallelize all of it, keep
+one compiled loop (no parfors compilation, same cache) and give bit-identical results (the
+same loop over the same rows). Off the main thread (a Dask worker) blocks run serially: no
+threads within threads.
+
 numba's on-disk cache checks only the source file of the top-level function,
 not those of the functions it calls, so the cache lives in a directory named
 after a hash of this package's sources (``$XDG_CACHE_HOME/linkmodel/numba/<hash>``,
@@ -23,6 +34,7 @@ cache. A private module of :mod:`linkmodel.pcie`.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import hashlib
 import importlib.util
@@ -33,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["NUMBA_MIN_ELEMENTS", "elementwise", "fused_rows", "jitable", "numba_available"]
+__all__ = ["NUMBA_MIN_ELEMENTS", "THREADS", "elementwise", "fused_rows", "jitable", "map_blocks", "numba_available"]
 
 #: Arrays with at least this many elements are evaluated by numba (when installed); smaller ones loop over the
 #: plain Python functions. Measured on the 2-core machine: numba's import and the cached kernels' load take
@@ -176,3 +188,37 @@ def fused_rows(loop, element, nin: int, nout: int):
         return out
 
     return evaluate
+
+
+#: Worker threads for the blocks of one large call (:func:`map_blocks`): the processor cores this process may run
+#: on. numba's loops release the GIL (``nogil``) and numpy's element loops do too, so blocks evaluate in parallel;
+#: 1 evaluates them one after the other.
+THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@functools.lru_cache(maxsize=4)
+def _pool(workers: int, pid: int) -> concurrent.futures.ThreadPoolExecutor:
+    # one pool per process: a child forked after a large call inherits the parent's pool without its threads (its
+    # work would wait forever), so the pool is keyed by the process id
+    return concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="linkmodel")
+
+
+def map_blocks(fn, items) -> list:
+    """``[fn(x) for x in items]``, on :data:`THREADS` worker threads when there are several items and the caller is
+    the main thread (a Dask worker or any other thread evaluates its blocks itself: no threads within threads).
+
+    `fn` writes its block's results into arrays shared by the blocks (disjoint parts). An exception is raised as
+    the serial loop raises it: that of the first item (in order) that raises, once every started block has
+    finished (the others are cancelled). Returns the results in order [units of `fn`].
+    """
+    items = list(items)
+    if THREADS < 2 or len(items) < 2 or threading.current_thread() is not threading.main_thread():
+        return [fn(x) for x in items]
+    pool = _pool(THREADS, os.getpid())
+    futures = [pool.submit(fn, x) for x in items]
+    try:
+        return [f.result() for f in futures]
+    finally:
+        for f in futures:
+            f.cancel()
+        concurrent.futures.wait(futures)

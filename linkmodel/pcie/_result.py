@@ -60,6 +60,10 @@ UNITS = {
 }
 #: the variables with no direction dimension: every output but the per-direction ones of the kernel
 _SCALAR_VARS = frozenset(UNITS) - frozenset(_stages.PER_DIRECTION)
+#: each variable's units, long name and whether it has the direction axis (for :func:`linkmodel._array.dataset`)
+_META = {name: (units, long_name, name not in _SCALAR_VARS) for name, (units, long_name) in UNITS.items()}
+_LEADING = ("direction", DIRECTIONS)
+_BREAKDOWN_ATTR = "line_rate = " + " + ".join(BREAKDOWN)
 
 
 @dataclass(frozen=True)
@@ -93,14 +97,6 @@ class LinkValues:
 
     def to_dataset(self):
         """The :func:`linkmodel.pcie.link` Dataset of these values (dims and coords of the inputs)."""
-        variables = {name: (arr, *UNITS[name], name not in _SCALAR_VARS) for name, arr in self.values.items()}
-        return dataset(
-            variables,
-            self.kind,
-            leading=("direction", DIRECTIONS),
-            attrs={
-                "model": "linkmodel.pcie.budget",
-                **self.options,
-                "breakdown": "line_rate = " + " + ".join(BREAKDOWN),
-            },
-        )
+        variables = {name: (arr, *_META[name]) for name, arr in self.values.items()}
+        attrs = {"model": "linkmodel.pcie.budget", **self.options, "breakdown": _BREAKDOWN_ATTR}
+        return dataset(variables, self.kind, leading=_LEADING, attrs=attrs)

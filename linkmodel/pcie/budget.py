@@ -23,11 +23,12 @@ All quantities are SI: bytes, seconds, B/s.
 
 from __future__ import annotations
 
+import math
 from typing import get_args
 
 import numpy as np
 
-from linkmodel._array import Kind, check_bool, check_choice, check_memory, check_range, unpack
+from linkmodel._array import Kind, check_choice, check_memory, number, unpack
 from linkmodel._typing import (
     ArrayLike,
     Clocking,
@@ -38,10 +39,9 @@ from linkmodel._typing import (
     Replay,
     Transfer,
 )
-from linkmodel.pcie import _stages, phy
+from linkmodel.pcie import _jit, _stages, _validate, phy
 from linkmodel.pcie import dllp as _dllp
 from linkmodel.pcie import flit as _flit
-from linkmodel.pcie import framing as _framing
 from linkmodel.pcie import skp as _skp
 from linkmodel.pcie import transactions as _tx
 from linkmodel.pcie._result import BREAKDOWN, DIRECTIONS, LinkValues
@@ -76,9 +76,6 @@ DEFAULT_ROUND_TRIP = 1e-6
 #: ASSUMPTION: 256 B is the most common server setting (spec reset default is
 #: 128 B; flit-capable functions must support >= 512 B [SPEC62 ch7]).
 DEFAULT_MPS = 256
-
-#: the smallest TLP: a 3-DW header with no payload [B] (PCIe Base spec, TLP header formats; framing is added apart)
-_MIN_TLP_BYTES = 12
 
 
 def link(
@@ -262,7 +259,7 @@ def link_values(
         packing=packing,
         replay=replay,
     )
-    _check_options(options)
+    codes = _checked_codes(options)
     if write_fraction is None:
         write_fraction = _tx.transfer_write_fraction(transfer)
     inputs = dict(
@@ -286,13 +283,42 @@ def link_values(
     )
     optional = dict(flit=flit, flit_error_rate=flit_error_rate, bit_error_rate=bit_error_rate, outstanding=outstanding)
     inputs.update({k: v for k, v in optional.items() if v is not None})
+    given = {k for k, v in optional.items() if v is not None}
+    x = {k: number(v) for k, v in inputs.items()}
+    if None not in x.values():  # one configuration of plain numbers: no arrays until the result
+        kin, f, g = _validate.validate_one(x, given)
+        out = np.array(_stages.link_element_kernel(*kin, *codes))
+        return LinkValues(_results(out, np.asarray(f), g), _SCALAR, options)
     a, kind = unpack(**inputs)
     check_memory(
         "link", np.prod(kind.shape, dtype=float), LINK_BYTES_PER_ELEMENT, "evaluate the inputs in smaller batches"
     )
-    given = {k for k, v in optional.items() if v is not None}
-    out = _evaluate_blocked(a, kind, **{**options, "clocking": _skp.check_clocking(clocking)}, given=given)
-    return LinkValues(out, kind, options)
+    return LinkValues(_evaluate_blocked(a, kind, codes, given), kind, options)
+
+
+_SCALAR = Kind("scalar", ())
+
+
+#: the kernel's codes of each combination of string options checked so far (at most the 192 valid ones)
+_CODES: dict = {}
+
+
+def _checked_codes(options: dict) -> tuple:
+    """:func:`_check_options`, then the options' kernel codes (:func:`_option_codes`), remembered per combination."""
+    key = tuple(options.values())
+    try:
+        return _CODES[key]
+    except (KeyError, TypeError):  # not seen yet, or an unhashable (wrong) value: checked below
+        pass
+    _check_options(options)
+    codes = _CODES[key] = tuple(_option_codes(options))  # every value is one of the allowed strings
+    return codes
+
+
+def _option_codes(options: dict) -> list[float]:
+    """The kernel's codes of the (checked) string options: clocking, then :data:`_stages.OPTION_CODES`' order."""
+    clk = float(_skp.clocking_code(_skp.check_clocking(options["clocking"])))
+    return [clk] + [float(values.index(options[k])) for k, values in _stages.OPTION_CODES.items()]
 
 
 def _check_options(options: dict) -> None:
@@ -322,117 +348,56 @@ def _slice_lead(v, ndim, sl):
     return v
 
 
-def _evaluate_blocked(a, kind: Kind, **opts):
+def _evaluate_blocked(a, kind: Kind, codes: tuple, given: set):
     """Validate and evaluate in blocks of the leading axis (small temporaries), every block's kernel writing into
     one output array; the result's variables are views of it."""
     shape = kind.shape
     n = int(np.prod(shape)) if shape else 1
     out = np.empty((*shape, len(_stages.OUTPUTS)))
     if not shape or n <= BLOCK or shape[0] == 1:
-        flit, g = _evaluate(a, out, **opts)
+        flit, g = _evaluate(a, out, codes, given)
         return _results(out, flit, g)
     lead = shape[0]
     step = max(1, BLOCK // max(1, n // lead))
     flit, g = np.empty(shape, dtype=bool), np.empty(shape, dtype=np.int64)
-    for start in range(0, lead, step):
+    binding, provisional = np.empty(shape, dtype=BINDINGS.dtype), np.empty(shape, dtype=bool)
+
+    def block(start):  # validate and evaluate rows start.. of the leading axis into the shared arrays
         sl = slice(start, min(lead, start + step))
         sub_shape = (sl.stop - sl.start, *shape[1:])
         sub = {k: _slice_lead(v, len(shape), sl) for k, v in a.items()}
-        f_sub, g_sub = _evaluate(sub, out[sl], **opts)
+        f_sub, g_sub = _evaluate(sub, out[sl], codes, given)
         flit[sl] = np.broadcast_to(f_sub, sub_shape)
         g[sl] = np.broadcast_to(g_sub, sub_shape)
-    return _results(out, flit, g)
+        np.take(BINDINGS, out[sl][..., _BINDING].astype(np.intp), out=binding[sl], mode="clip")
+        provisional[sl] = phy.provisional_kernel(g[sl])
+
+    _jit.map_blocks(block, range(0, lead, step))
+    return _results(out, flit, g, binding, provisional)
 
 
-def _validate(a, given):
-    v = {}
-    v["g"] = phy.check_gen(a["gen"])
-    v["n"] = phy.check_lanes(a["lanes"]).astype(float)
-    v["size"] = _tx.check_size(a["size"])
-    v["mps"] = _tx.check_mps(a["mps"])
-    v["mrrs"] = _tx.check_mrrs(a["mrrs"])
-    v["rcb"] = _tx.check_rcb(a["rcb"])
-    v["offset"] = _tx.check_offset(a["offset"])
-    check_range("write_fraction", a["write_fraction"], lo=0, hi=1)
-    v["w"] = np.asarray(a["write_fraction"], dtype=float)
-    _framing.check_addressing(a["addressing"])
-    v["ecrc"] = check_bool("ecrc", a["ecrc"])
-    check_range("replay_round_trip", a["replay_round_trip"], lo=0, hi=1e-3, unit="s")
-    check_range("round_trip", a["round_trip"], lo=0, hi=1.0, unit="s")
-    v["tags"] = _tx.check_tag_bits(a["tag_bits"])
-    if "outstanding" in given:
-        check_range("outstanding", a["outstanding"], lo=1, hi=2**20)  # beyond 14-bit tags (16,384) by 64x
-        v["tags"] = np.minimum(v["tags"], np.asarray(a["outstanding"], dtype=float))
-    for d in ("upstream", "downstream"):
-        for q, unit in (("tlps", ""), ("bytes", "B")):
-            name = f"command_{d}_{q}"
-            check_range(name, a[name], lo=0, hi=1e6 if q == "tlps" else 1e9, unit=unit)  # NVMe: a few TLPs, < 1 KiB
-            v[name] = np.asarray(a[name], dtype=float)
-        # every TLP has at least a 3-DW (12 B) header (PCIe Base spec, TLP header formats): fewer bytes than that per
-        # TLP is no TLP (and zero bytes made the packing ratio 0/0 downstream)
-        if (v[f"command_{d}_bytes"] < _MIN_TLP_BYTES * v[f"command_{d}_tlps"]).any():
-            raise ValueError(
-                f"command_{d}_bytes: at least {_MIN_TLP_BYTES} B (a 3-DW header) per TLP of command_{d}_tlps; "
-                "give the TLPs' header + payload bytes"
-            )
-    v["flit"] = _flit.resolve_flit(v["g"], a["flit"] if "flit" in given else None)
-    if ((np.asarray(a["tag_bits"]) == 14) & ~v["flit"]).any():
-        raise ValueError(
-            "tag_bits: 14-bit tags need flit mode (non-flit headers carry at most 10 tag bits); "
-            "allowed without flit mode: 5, 8, 10"
-        )
-    if "bit_error_rate" in given:
-        check_range("bit_error_rate", a["bit_error_rate"], lo=0, hi=1e-6)
-        v["ber"] = np.asarray(a["bit_error_rate"], dtype=float)
-    else:
-        v["ber"] = phy.bit_error_rate_kernel(v["g"])
-    if "flit_error_rate" in given:
-        check_range("flit_error_rate", a["flit_error_rate"], lo=0, hi=0.1)
-        v["fer"] = np.asarray(a["flit_error_rate"], dtype=float)
-    elif "bit_error_rate" in given:
-        v["fer"] = _flit.flit_error_probability_kernel(v["ber"])
-    else:  # the generation's target rate: a table
-        v["fer"] = _flit.default_flit_error_rate_kernel(v["g"])
-    v["addressing"] = np.asarray(a["addressing"])
-    v["replay_rtt"] = np.asarray(a["replay_round_trip"], dtype=float)
-    v["rtt"] = np.asarray(a["round_trip"], dtype=float)
-    return v
-
-
-def _evaluate(a, out, *, clocking, dllp_policy, completion_split, completion_credits, packing, replay, given):
+def _evaluate(a, out, codes, given):
     """Validate inputs `a` and write the kernel's :data:`_stages.OUTPUTS` into `out` (shape ``inputs + (k,)``);
     return the flit mode and generation (validated arrays) for the result."""
-    v = _validate(a, given)
-    options = dict(
-        dllp_policy=dllp_policy,
-        completion_split=completion_split,
-        completion_credits=completion_credits,
-        packing=packing,
-        replay=replay,
-    )
-    codes = [float(_skp.clocking_code(clocking))] + [
-        float(_stages.OPTION_CODES[k].index(x)) for k, x in options.items()
-    ]
-    _stages.link_elements(
-        *(v[k] for k in ("g", "n", "size", "mps", "mrrs", "rcb", "offset", "w", "addressing", "ecrc", "flit")),
-        *(v[k] for k in ("ber", "fer", "replay_rtt", "rtt", "tags")),
-        *(v[f"command_{d}_{q}"] for d in ("upstream", "downstream") for q in ("tlps", "bytes")),
-        *codes,
-        out=out,
-    )
+    v = _validate.validate(a, given)
+    _stages.link_elements(*(v[k] for k in _validate.KERNEL_INPUTS), *codes, out=out)
     return v["flit"], v["g"]
 
 
-def _results(out, flit, g):
-    """The result's variables (views of the kernel's `out`), in the Dataset's order."""
-    col = {name: out[..., i] for i, name in enumerate(_stages.OUTPUTS)}
-    if not np.isfinite(col["transfer_rate"]).all():  # cannot happen for valid input; never hand back inf silently
+_TRANSFER_RATE, _BINDING = _stages.OUTPUTS.index("transfer_rate"), _stages.OUTPUTS.index("binding")
+
+
+def _results(out, flit, g, binding=None, provisional=None):
+    """The result's variables (views of the kernel's `out`), in the Dataset's order; `binding` and `provisional`
+    when the blocks have filled them already."""
+    rate = out[..., _TRANSFER_RATE]
+    if not (math.isfinite(rate) if out.ndim == 1 else np.isfinite(rate).all()):  # never hand back inf silently
         raise ValueError("link: no finite ceiling for these inputs")
-    res = {name: col[name] for name in _stages.OUTPUTS[:8]}
-    res["binding"] = BINDINGS[col["binding"].astype(np.intp)]
+    res = {name: out[..., i] for i, name in enumerate(_stages.OUTPUTS[:8])}
+    res["binding"] = BINDINGS[out[..., _BINDING].astype(np.intp)] if binding is None else binding
     res["flit"] = flit
-    res["provisional"] = phy.provisional_kernel(g)
-    res.update({name: col[name] for name in _stages.OUTPUTS[9 : _stages.FIRST_PER_DIRECTION]})
+    res["provisional"] = phy.provisional_kernel(g) if provisional is None else provisional
+    res.update({name: out[..., i] for i, name in enumerate(_stages.OUTPUTS[: _stages.FIRST_PER_DIRECTION]) if i > 8})
     tail = out[..., _stages.FIRST_PER_DIRECTION :]
     per_dir = tail.transpose(tail.ndim - 1, *range(tail.ndim - 1))  # (upstream, downstream) pairs, leading axis
     for i, name in enumerate(_stages.PER_DIRECTION):

@@ -135,14 +135,28 @@ def max_rate_under_dllps_scalar_kernel(capacity, bytes_per_unit, t0, c0, t1, c1,
     `bytes_per_unit` [B] its TLP bytes per unit of work.
     """
     best = 0.0
+    s0, s1, s2 = DLLP_BYTES * t0, DLLP_BYTES * t1, DLLP_BYTES * t2
+    k0, k1, k2 = DLLP_BYTES * c0, DLLP_BYTES * c1, DLLP_BYTES * c2
     for mask in range(8):
+        # a kind with t = 0 (none sent, or carried in flits) adds 8*c >= 0 to the constant at the same slope when its
+        # min() is fixed to c: a candidate no larger than the one with the kind's min() at 0, so skipping it leaves
+        # the maximum unchanged (to the bit) and halves the work per absent kind
+        if (mask & 1 and t0 == 0) or (mask & 2 and t1 == 0) or (mask & 4 and t2 == 0):
+            continue
         slope = 1.0 * bytes_per_unit
         const = 0.0
-        for i, (t, c) in enumerate(((t0, c0), (t1, c1), (t2, c2))):
-            if mask >> i & 1:
-                const = const + DLLP_BYTES * c
-            else:
-                slope = slope + DLLP_BYTES * t
+        if mask & 1:
+            const = const + k0
+        else:
+            slope = slope + s0
+        if mask & 2:
+            const = const + k1
+        else:
+            slope = slope + s1
+        if mask & 4:
+            const = const + k2
+        else:
+            slope = slope + s2
         x = (capacity - const) / slope if slope > 0 else (math.inf if capacity - const >= 0 else -math.inf)
         best = max(best, x)
     return best

@@ -17,10 +17,11 @@ Sources (see ``docs/sources.md`` for the full key):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from linkmodel._array import check_in, pack, unpack
+from linkmodel._array import PLAIN_NUMBERS, check_in, pack, unpack
 from linkmodel.pcie._jit import elementwise, jitable
 
 __all__ = [
@@ -151,8 +152,8 @@ _ENC_T = tuple(float(x) for x in _ENC)
 _ENC_INDEX_T = tuple(int(x) for x in _ENC_INDEX)
 
 
-def check_gen(gen) -> np.ndarray:
-    """Validate generation numbers; return them as an integer array.
+def check_gen(gen) -> Any:
+    """Validate generation numbers; return them as an integer array (a Python int for a Python number).
 
     Raises
     ------
@@ -160,11 +161,11 @@ def check_gen(gen) -> np.ndarray:
         If any value is not one of 1..8.
     """
     check_in("gen", gen, ALLOWED_GENS, GEN_DESCRIPTION)
-    return np.asarray(gen).astype(np.int64)
+    return int(gen) if type(gen) in PLAIN_NUMBERS else np.asarray(gen).astype(np.int64)
 
 
-def check_lanes(lanes) -> np.ndarray:
-    """Validate link widths; return them as an integer array.
+def check_lanes(lanes) -> Any:
+    """Validate link widths; return them as an integer array (a Python int for a Python number).
 
     Raises
     ------
@@ -172,7 +173,7 @@ def check_lanes(lanes) -> np.ndarray:
         If any value is not 1, 2, 4, 8 or 16.
     """
     check_in("lanes", lanes, ALLOWED_LANES, LANES_DESCRIPTION)
-    return np.asarray(lanes).astype(np.int64)
+    return int(lanes) if type(lanes) in PLAIN_NUMBERS else np.asarray(lanes).astype(np.int64)
 
 
 # -- public, broadcasting ------------------------------------------------------

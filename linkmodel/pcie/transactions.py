@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from linkmodel._array import check_choice, check_in, check_range, pack, unpack
+from linkmodel._array import PLAIN_NUMBERS, check_choice, check_in, check_range, number, pack, unpack
 from linkmodel._typing import ArrayLike, CompletionSplit, Transfer
 from linkmodel.pcie._jit import elementwise, jitable
 
@@ -77,25 +77,34 @@ MAX_SIZE = 2.0**40  # 1 TiB: beyond any single DMA transfer
 
 
 def check_mps(mps):
-    """Validate Max_Payload_Size values [B]; return a float array."""
+    """Validate Max_Payload_Size values [B]; return a float array (a float for a Python number)."""
     check_in("mps", mps, ALLOWED_MPS)
-    return np.asarray(mps, dtype=float)
+    return float(mps) if type(mps) in PLAIN_NUMBERS else np.asarray(mps, dtype=float)
 
 
 def check_mrrs(mrrs):
-    """Validate Max_Read_Request_Size values [B]; return a float array."""
+    """Validate Max_Read_Request_Size values [B]; return a float array (a float for a Python number)."""
     check_in("mrrs", mrrs, ALLOWED_MRRS)
-    return np.asarray(mrrs, dtype=float)
+    return float(mrrs) if type(mrrs) in PLAIN_NUMBERS else np.asarray(mrrs, dtype=float)
 
 
 def check_rcb(rcb):
-    """Validate Read Completion Boundary values [B]; return a float array."""
+    """Validate Read Completion Boundary values [B]; return a float array (a float for a Python number)."""
     check_in("rcb", rcb, ALLOWED_RCB)
-    return np.asarray(rcb, dtype=float)
+    return float(rcb) if type(rcb) in PLAIN_NUMBERS else np.asarray(rcb, dtype=float)
 
 
 def check_size(size, name="size"):
-    """Validate transfer sizes [B]: whole bytes, 1 B .. 1 TiB."""
+    """Validate transfer sizes [B]: whole bytes, 1 B .. 1 TiB; return a float array (a float for a Python number)."""
+    x = number(size)
+    if x is not None:  # one number: the checks below in plain Python, in the same order (a bool counts as 0 / 1)
+        xf = float(x)
+        check_range(name, xf, lo=1, unit="B")
+        if xf > MAX_SIZE:
+            raise ValueError(f"{name}: larger than 1 TiB; one transfer must be 1 B to 1 TiB")
+        if xf != round(xf):
+            raise ValueError(f"{name}: must be a whole number of bytes")
+        return xf if type(size) in PLAIN_NUMBERS else np.asarray(xf)
     a = np.asarray(size)
     a = a.astype(float) if a.dtype.kind in "biuf" else a
     check_range(name, a, lo=1, unit="B")
@@ -108,8 +117,13 @@ def check_size(size, name="size"):
 
 
 def check_offset(offset):
-    """Validate start offsets [B]: whole bytes in [0, 4096)."""
+    """Validate start offsets [B]: whole bytes in [0, 4096); return a float array (a float for a Python number)."""
     check_range("offset", offset, lo=0, hi=4096, hi_open=True, unit="B")
+    x = number(offset)
+    if x is not None:  # one number (checked above): whole?
+        if float(x) != round(float(x)):
+            raise ValueError("offset: must be a whole number of bytes")
+        return float(x) if type(offset) in PLAIN_NUMBERS else np.asarray(float(x))
     a = np.asarray(offset, dtype=float)
     if (a != np.round(a)).any():
         raise ValueError("offset: must be a whole number of bytes")
@@ -117,8 +131,10 @@ def check_offset(offset):
 
 
 def check_tag_bits(tag_bits):
-    """Validate tag field widths; return the usable tag counts."""
+    """Validate tag field widths; return the usable tag counts [1] (a float for a Python number)."""
     check_in("tag_bits", tag_bits, tuple(TAGS), ", ".join(map(str, TAGS)))
+    if type(tag_bits) in PLAIN_NUMBERS:
+        return float(TAGS[int(tag_bits)])
     t = np.asarray(tag_bits)
     if t.ndim == 0:  # one width (whole, in TAGS: checked above): a look-up, not np.select's set-up
         return np.asarray(float(TAGS[int(t)]))
