@@ -24,7 +24,6 @@ import zlib
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
-from scipy import special
 
 from linkmodel.parts.calibration import posterior_draws
 from linkmodel.parts.files import Part, SpecError, catalogue
@@ -57,6 +56,95 @@ _SHARED_TARGET = {
 _PEER_TARGET = {"iops_limit": "controller_iops", "bandwidth_limit": "controller_bandwidth"}
 
 
+# Wichura's AS241 (PPND16), Applied Statistics 37(3):477-484 (1988): the standard normal quantile as three
+# rational functions (|q| <= 0.425, then r = sqrt(-log(min(p, 1 - p))) <= 5 and beyond), each numerator and
+# denominator of degree 7, coefficients as published (highest degree first, for numpy.polyval); relative
+# error about 1e-16 over (0, 1).
+_AS241 = (
+    (
+        (
+            2509.0809287301226727,
+            33430.575583588128105,
+            67265.770927008700853,
+            45921.953931549871457,
+            13731.693765509461125,
+            1971.5909503065514427,
+            133.14166789178437745,
+            3.387132872796366608,
+        ),
+        (
+            5226.495278852854561,
+            28729.085735721942674,
+            39307.89580009271061,
+            21213.794301586595867,
+            5394.1960214247511077,
+            687.1870074920579083,
+            42.313330701600911252,
+            1.0,
+        ),
+    ),
+    (
+        (
+            7.7454501427834140764e-4,
+            0.0227238449892691845833,
+            0.24178072517745061177,
+            1.27045825245236838258,
+            3.64784832476320460504,
+            5.7694972214606914055,
+            4.6303378461565452959,
+            1.42343711074968357734,
+        ),
+        (
+            1.05075007164441684324e-9,
+            5.475938084995344946e-4,
+            0.0151986665636164571966,
+            0.14810397642748007459,
+            0.68976733498510000455,
+            1.6763848301838038494,
+            2.05319162663775882187,
+            1.0,
+        ),
+    ),
+    (
+        (
+            2.01033439929228813265e-7,
+            2.71155556874348757815e-5,
+            0.0012426609473880784386,
+            0.026532189526576123093,
+            0.29656057182850489123,
+            1.7848265399172913358,
+            5.4637849111641143699,
+            6.6579046435011037772,
+        ),
+        (
+            2.04426310338993978564e-15,
+            1.4215117583164458887e-7,
+            1.8463183175100546818e-5,
+            7.868691311456132591e-4,
+            0.0148753612908506148525,
+            0.13692988092273580531,
+            0.59983220655588793769,
+            1.0,
+        ),
+    ),
+)
+
+
+def ndtri(u) -> np.ndarray:
+    """The standard normal quantile of probabilities ``u`` in (0, 1) [1] (AS241; equal to
+    ``scipy.special.ndtri`` to ~1e-15 relative, tested), without importing scipy (~0.2 s of a command's start)."""
+    p = np.asarray(u, dtype=float)
+    q = p - 0.5
+    (cn, cd), (tn, td), (fn, fd) = _AS241
+    r = 0.180625 - q * q
+    central = q * np.polyval(cn, r) / np.polyval(cd, r)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.sqrt(-np.log(np.minimum(p, 1.0 - p)))
+        tail = np.where(t <= 5.0, np.polyval(tn, t - 1.6) / np.polyval(td, t - 1.6), 0.0)
+        tail = np.where(t > 5.0, np.polyval(fn, t - 5.0) / np.polyval(fd, t - 5.0), tail)
+    return np.where(np.abs(q) <= 0.425, central, np.where(q < 0, -tail, tail))
+
+
 def sample(prior: Prior, u, scale: float = 1.0) -> np.ndarray:
     """Values of a prior at uniforms ``u`` in (0, 1) (its inverse CDF), spread scaled by ``scale`` [SI].
 
@@ -73,7 +161,7 @@ def sample(prior: Prior, u, scale: float = 1.0) -> np.ndarray:
         return choices[np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(choices) - 1)]
     lo, hi = float(prior.lo), float(prior.hi)  # type: ignore[arg-type]
     if prior.shape == "lognormal":
-        z = special.ndtri(u)
+        z = ndtri(u)
         sd = np.where(z < 0, np.log(v / lo), np.log(hi / v)) / Z90
         return v * np.exp(scale * sd * z)
     if prior.shape == "loguniform":
