@@ -99,14 +99,16 @@ def power_state_rows(part: Part) -> list[dict]:
     return rows
 
 
-def _with_verdict(part: Part, c: sanity.Check, block: float, f, ceilings: dict) -> sanity.Check:
-    """A sanity check (of a figure at I/O size ``block`` [B]) with its hard ceiling, and (when drawn) its
-    interval and verdict."""
+def _with_verdict(
+    part: Part, c: sanity.Check, block: float, f, ceilings: dict, state: str = "steady"
+) -> sanity.Check:
+    """A sanity check (of a figure at I/O size ``block`` [B], measured in drive ``state``) with its hard
+    ceiling, and (when drawn) its interval and verdict."""
     base = drive.WORKLOADS[c.metric]
     wl = drive.Workload(c.metric, block, base.read_fraction, base.random)
-    key = (c.capacity, c.metric, block)
+    key = (c.capacity, c.metric, block, state)
     if key not in ceilings:
-        ceilings[key] = verdict.hard_ceilings(part, c.capacity, wl)
+        ceilings[key] = verdict.hard_ceilings(part, c.capacity, wl, state=state)
     at, rate = min(((v["at"], v["ceiling"]) for v in ceilings[key].values()), key=lambda x: x[1])
     ceiling = sanity.as_metric(c.metric, rate, wl.size)
     low, high = (None, None) if f is None else (f.low, f.high)
@@ -130,8 +132,11 @@ def report(part: Part, draws: int = DEFAULT_DRAWS, seed: int = 0) -> CheckReport
     iv = uncertain.intervals(part, draws, seed) if draws else None
     rep = CheckReport(part, records, checks, intervals=iv)
     ceilings: dict = {}
-    blocks = [p.block_size for p in part.published if p.metric in sanity.PERF_METRICS]  # check_part's order
-    checks = [_with_verdict(part, c, b, rep.interval_of(c), ceilings) for c, b in zip(checks, blocks, strict=True)]
+    pubs = [p for p in part.published if p.metric in sanity.PERF_METRICS]  # check_part's order
+    checks = [
+        _with_verdict(part, c, p.block_size, rep.interval_of(c), ceilings, p.state)
+        for c, p in zip(checks, pubs, strict=True)
+    ]
     with _parts.about(part):
         params, prov = _parts.params_from_part(part)
     inputs = [

@@ -28,7 +28,7 @@ from linkmodel._typing import StorageIo
 from linkmodel.parts.draws import Draws, draw_params
 from linkmodel.ssd import drive
 from linkmodel.studies import latency_draws
-from linkmodel.studies.figures import PREDICTED
+from linkmodel.studies.figures import PREDICTED, params_for
 from linkmodel.studies.report import Report
 from linkmodel.studies.sensitivity import first_order, noise_floor, ranked
 
@@ -121,19 +121,21 @@ class _Runs:
         self.draws = draws
         self._cache: dict[tuple, tuple] = {}
 
-    def figure(self, metric: str, block: float) -> tuple[float, np.ndarray]:
-        """(point prediction, the n drawn predictions) of a metric at an I/O size [B]."""
+    def figure(self, metric: str, block: float, state: str = "steady") -> tuple[float, np.ndarray]:
+        """(point prediction, the n drawn predictions) of a metric at an I/O size [B], of a figure measured in
+        ``state`` (:func:`linkmodel.studies.figures.params_for`)."""
         wl_name, quantity = PREDICTED[metric]
-        key = (wl_name, block)
+        key = (wl_name, block, state)
         if key not in self._cache:
             d = self.draws
+            point, drawn = params_for(d.point, state), params_for(d.params, state)
             if wl_name is None:  # the highest average power over the standard workloads
-                pt, ds = drive.predict(d.point), drive.predict(d.params)
+                pt, ds = drive.predict(point), drive.predict(drawn)
                 self._cache[key] = (pt.power.max("workload"), ds.power.max("workload"))
             else:
                 base = drive.WORKLOADS[wl_name]
                 wl = drive.Workload(wl_name, float(block), base.read_fraction, base.random)
-                self._cache[key] = (drive.evaluate(d.point, wl), drive.evaluate(d.params, wl))
+                self._cache[key] = (drive.evaluate(point, wl), drive.evaluate(drawn, wl))
         pt, ds = self._cache[key]
         if wl_name is not None:
             pt, ds = pt[quantity], ds[quantity]
@@ -207,7 +209,7 @@ def intervals(part, n: int = 1024, seed: int = 0, cat=None, method: str = "mc", 
                 point, x, fw = _qd1(part, runs[pub.capacity], pub, cat)
                 values = values | fw
             else:
-                point, x = runs[pub.capacity].figure(pub.metric, pub.block_size)
+                point, x = runs[pub.capacity].figure(pub.metric, pub.block_size, pub.state)
         med, lo, hi = summarize(x)
         q = quantile_of(x, pub.value)
         sens = sensitivities(values, x)

@@ -28,6 +28,7 @@ from linkmodel.parts.priors import priors
 from linkmodel.ssd import drive
 from linkmodel.ssd.params import LINK_FAMILIES
 from linkmodel.studies import sanity
+from linkmodel.studies.figures import params_for
 from linkmodel.studies.sensitivity import ends, params_at
 
 __all__ = ["STAGES", "VERDICTS", "classify", "hard_ceilings"]
@@ -96,7 +97,7 @@ def _per_row(ds, var: str, ok: np.ndarray) -> np.ndarray:
     return out
 
 
-def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=None) -> dict:
+def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=None, state: str = "steady") -> dict:
     """The ceilings of one workload no allowed value of the unknown inputs exceeds [1/s].
 
     Parameters
@@ -108,6 +109,9 @@ def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=No
         The figure's workload (its I/O size [B] and read share).
     cat : dict, optional
         The catalogue.
+    state : str
+        The drive state of the figure (``[[published]].state``; ``"slc_burst"``: the dies in SLC mode,
+        :func:`linkmodel.studies.figures.params_for`).
 
     Returns
     -------
@@ -121,7 +125,7 @@ def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=No
     rows, which = _stage_rows(inputs)
     params, ok, _ = params_at(part, rows, capacity, cat, inputs)
     with _parts.about(part, capacity):
-        ds = drive.evaluate(params, workload)
+        ds = drive.evaluate(params_for(params, state), workload)
         point, _ = _parts.params_from_part(part, capacity, cat)
     out = {}
     rate, where = _link_ceiling(point, workload)
@@ -136,7 +140,7 @@ def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=No
         best_rows.append({k: v for k, (_, v) in best.items()})
     params2, ok2, _ = params_at(part, best_rows, capacity, cat, inputs)
     with _parts.about(part, capacity):
-        ds2 = drive.evaluate(params2, workload)
+        ds2 = drive.evaluate(params_for(params2, state), workload)
     for i, stage in enumerate(STAGES):
         top = float(_per_row(ds2, f"ceiling_{stage}", ok2)[i])
         if not np.isfinite(top):  # the favourable design cannot run: take the best single move instead
