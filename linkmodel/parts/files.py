@@ -197,8 +197,7 @@ def _published(ps: str, data: dict, headline: float) -> tuple[Published, ...]:
         got = {k: convert(ps, f"{where}.{k}", v, ft) for k, v in e.items() if (ft := PUBLISHED_KEYS[k]) is not None}
         if got.get("state", "steady") == "slc_burst" and metric not in BURST_METRICS:
             raise SpecError(
-                f"{ps}: {where}.state: an SLC-cache burst is modelled for {', '.join(BURST_METRICS)} only, "
-                f"not {metric}"
+                f"{ps}: {where}.state: an SLC-cache burst is modelled for {', '.join(BURST_METRICS)} only, not {metric}"
             )
         mkind, span, _ = METRICS[metric]
         out.append(

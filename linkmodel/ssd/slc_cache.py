@@ -26,10 +26,10 @@ SLC cache with (a published figure's ``state = "slc_burst"``).
 
 from __future__ import annotations
 
-import numpy as np
-
 from collections.abc import Mapping
 from dataclasses import replace
+
+import numpy as np
 
 from linkmodel._array import check_range, pack, unpack
 from linkmodel.ssd.params import DriveParams

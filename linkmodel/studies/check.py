@@ -99,9 +99,7 @@ def power_state_rows(part: Part) -> list[dict]:
     return rows
 
 
-def _with_verdict(
-    part: Part, c: sanity.Check, block: float, f, ceilings: dict, state: str = "steady"
-) -> sanity.Check:
+def _with_verdict(part: Part, c: sanity.Check, block: float, f, ceilings: dict, state: str = "steady") -> sanity.Check:
     """A sanity check (of a figure at I/O size ``block`` [B], measured in drive ``state``) with its hard
     ceiling, and (when drawn) its interval and verdict."""
     base = drive.WORKLOADS[c.metric]

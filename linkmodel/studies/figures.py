@@ -38,7 +38,6 @@ PREDICTED = {
 }
 
 
-
 def params_for(params: Mapping, state: str):
     """The drive parameters [SI] a figure measured in ``state`` (``[[published]].state``) is predicted with:
     ``params`` as they are for ``"steady"``, the SLC-cache burst drive for ``"slc_burst"``
