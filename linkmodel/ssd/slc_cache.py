@@ -36,11 +36,15 @@ from linkmodel.ssd.params import DriveParams
 
 __all__ = [
     "BURST_CHANGES",
+    "SLC_TIMES",
     "burst_capacity",
     "burst_duration",
     "burst_params",
     "folded_rate",
 ]
+
+#: the die times of a burst: native time -> the SLC-mode time that replaces it (:func:`burst_params`)
+SLC_TIMES = {"t_prog": "t_prog_slc", "t_read": "t_read_slc"}
 
 #: what :func:`burst_params` changes: parameter -> its value in the burst (every other parameter is kept)
 BURST_CHANGES = {
@@ -82,8 +86,7 @@ def burst_params(params: Mapping) -> DriveParams:
     check_range("bits_per_cell", bits, lo=1)
     return replace(
         p,
-        t_prog=p.t_prog_slc,
-        t_read=p.t_read_slc,
+        **{native: p[slc] for native, slc in SLC_TIMES.items()},
         bits_per_cell=1.0,
         block_pages=p.block_pages / bits,
         slc_fraction=0.0,

@@ -88,10 +88,6 @@ def explain(record: Record, prov: dict) -> str:
     return explain_miss(record, prov)[1]
 
 
-#: in an SLC-cache burst (linkmodel.ssd.slc_cache.burst_params) the die times a stage rests on are these
-_BURST_NAMES = {"t_prog": "t_prog_slc", "t_read": "t_read_slc"}
-
-
 def explain_miss(record: Record, prov: dict, state: str = "steady") -> tuple[str, str]:
     """(cause, text) of a miss: a key of :data:`~linkmodel.studies.figures.CAUSES` and what it rests on.
 
@@ -130,7 +126,7 @@ def explain_miss(record: Record, prov: dict, state: str = "steady") -> tuple[str
     if record.metric in ("rand_write", "mixed_70_30"):
         keys = keys + _RANDOM_WRITE_INPUTS
     if state == "slc_burst":
-        keys = tuple(_BURST_NAMES.get(k, k) for k in keys)
+        keys = tuple(slc_cache.SLC_TIMES.get(k, k) for k in keys)
     parts = []
     for k in keys:
         p = prov.get(k)
