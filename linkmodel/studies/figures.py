@@ -121,6 +121,8 @@ class Record:
     queue_depth: float | None = None  # the stated depth the figure was evaluated at
     predicted_low: float | None = None  # the prediction's range over unstated inputs (both or neither)
     predicted_high: float | None = None
+    #: the drive state the figure was measured in (``[[published]].state``): ``steady`` or ``slc_burst``
+    state: str = "steady"
 
     @property
     def in_range(self) -> bool | None:

@@ -124,6 +124,7 @@ def _record(part: Part, pub, predicted, binding: str, error=None) -> Record:
         pub.confirmed,
         pub.block_size,
         pub.source,
+        state=pub.state,
     )
 
 

@@ -65,7 +65,7 @@ def test_micron_ufs40_burst_by_hand():
     assert rec.binding == "dies"
     assert rec.predicted == pytest.approx(8 / per_byte, rel=1e-9)
     assert rec.predicted == pytest.approx(3.050 * GB, rel=1e-3)
-    assert rec.why.startswith("SLC-cache burst: t_prog_slc 250 us")
+    assert rec.why.startswith("SLC-cache burst: t_prog_slc 250 us") and rec.state == "slc_burst"
 
 
 def _without_states(part_id: str, tmp_path) -> Path:
