@@ -14,6 +14,7 @@ from linkmodel.ufs import mphy
 from linkmodel.units import GB, PB, TB, KiB, MiB, pJ
 
 __all__ = [
+    "BURST_METRICS",
     "CONTROLLER_FIELDS",
     "ENDURANCE_METRICS",
     "LINK_FAMILIES",
@@ -21,6 +22,7 @@ __all__ = [
     "NAND_FIELDS",
     "PART_FIELDS",
     "PUBLISHED_KEYS",
+    "PUBLISHED_STATES",
 ]
 
 # ---------------------------------------------------------------------------
@@ -159,6 +161,17 @@ METRICS: dict[str, tuple[str, tuple[float, float], str]] = {
 #: endurance ratings: no I/O size or queue depth belongs to them
 ENDURANCE_METRICS = ("dwpd", "tbw_random", "tbw_seq")
 
+#: the drive state a published figure was measured in (``[[published]].state``) -> what it means
+PUBLISHED_STATES = {
+    "steady": "the drive as the model predicts it by default: native programs, steady state (the default)",
+    "slc_burst": "a burst into the SLC write cache of a fresh drive (a client drive's 'up to' write, a UFS "
+    "WriteBooster figure): predicted with every die in SLC mode (linkmodel.ssd.slc_cache.burst_params)",
+}
+#: the metrics a figure may be an SLC-cache burst of: sequential writes (no garbage collection in a
+#: sequential burst, so the burst drive's write amplification is 1; a random burst on a fresh drive would
+#: need the GC model switched off, which the drive model does not offer)
+BURST_METRICS = ("seq_write", "seq_write_power")
+
 #: key of a [[published]] table -> how it is read (metric and value are read per metric, kind from its list)
 PUBLISHED_KEYS: dict[str, FieldType | None] = {
     "metric": None,
@@ -171,6 +184,7 @@ PUBLISHED_KEYS: dict[str, FieldType | None] = {
     "confirmed": FieldType("bool"),
     "note": FieldType("str"),
     "sets": FieldType("str"),
+    "state": FieldType("choice", choices=tuple(PUBLISHED_STATES)),
 }
 
 # ---------------------------------------------------------------------------

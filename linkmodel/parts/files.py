@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linkmodel.parts.catalogue import CatalogueEntry, inline_entries, load_catalogue_file
-from linkmodel.parts.fields import ENDURANCE_METRICS, METRICS, PART_FIELDS, PUBLISHED_KEYS
+from linkmodel.parts.fields import (
+    BURST_METRICS,
+    ENDURANCE_METRICS,
+    METRICS,
+    PART_FIELDS,
+    PUBLISHED_KEYS,
+    PUBLISHED_STATES,
+)
 from linkmodel.parts.locations import data_dir, specs_dir
 from linkmodel.parts.schema import (
     SCHEMA,
@@ -37,6 +44,7 @@ from linkmodel.units import KiB
 __all__ = [
     "PART_FIELDS",
     "PUBLISHED_KINDS",
+    "PUBLISHED_STATES",
     "SEQUENTIAL_METRICS",
     "CatalogueEntry",
     "Part",
@@ -87,6 +95,10 @@ class Published:
     sets : str
         Non-empty when a shared catalogue value is inferred from this figure
         (named here): validation then does not score it, being circular.
+    state : str
+        The drive state the figure was measured in, a key of :data:`PUBLISHED_STATES`: ``steady`` (the
+        default) or ``slc_burst`` (a burst into the SLC write cache of a fresh drive; sequential writes
+        only, :data:`~linkmodel.parts.fields.BURST_METRICS`).
     """
 
     metric: str
@@ -99,6 +111,7 @@ class Published:
     confirmed: bool
     note: str = ""
     sets: str = ""
+    state: str = "steady"
 
 
 @dataclass(frozen=True)
@@ -182,6 +195,10 @@ def _published(ps: str, data: dict, headline: float) -> tuple[Published, ...]:
             if key in e and metric in ENDURANCE_METRICS:
                 raise SpecError(f"{ps}: {where}.{key}: an endurance rating ({metric}) has no {key.replace('_', ' ')}")
         got = {k: convert(ps, f"{where}.{k}", v, ft) for k, v in e.items() if (ft := PUBLISHED_KEYS[k]) is not None}
+        if got.get("state", "steady") == "slc_burst" and metric not in BURST_METRICS:
+            raise SpecError(
+                f"{ps}: {where}.state: an SLC-cache burst is modelled for {', '.join(BURST_METRICS)} only, not {metric}"
+            )
         mkind, span, _ = METRICS[metric]
         out.append(
             Published(
@@ -195,6 +212,7 @@ def _published(ps: str, data: dict, headline: float) -> tuple[Published, ...]:
                 got.get("confirmed", True),
                 got.get("note", ""),
                 got.get("sets", ""),
+                got.get("state", "steady"),
             )
         )
     return tuple(out)
@@ -252,8 +270,9 @@ def load_part(path) -> Part:
         (:mod:`~linkmodel.parts.fields`), link fields of the other link family
         (a ``gear`` on PCIe, a ``gen`` on UFS), ``dram`` on a DRAM-less part or
         ``hmb`` on one with DRAM, idle power above the power cap or
-        the active power, an endurance figure with a block size, an ``id``
-        that is not the file name.
+        the active power, an endurance figure with a block size, a figure's
+        ``state`` not in :data:`PUBLISHED_STATES` (or ``slc_burst`` on a
+        metric other than a sequential write), an ``id`` that is not the file name.
     """
     if not isinstance(path, str | Path) or not str(path).strip():
         raise SpecError(f"path: expected a spec file's path (a .toml file), got {path!r}")

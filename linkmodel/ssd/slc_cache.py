@@ -17,19 +17,80 @@ again. So
 
 Rates here are the drive's *internal* ceilings (channels, dies, power); the
 host link can bind the burst on top of them. All functions broadcast.
+
+:func:`burst_params` is the one home of the *burst* drive: the drive's own
+parameters with every die run in SLC mode on a fresh drive, which the drive
+model (:func:`linkmodel.ssd.drive.evaluate`) predicts a figure measured in the
+SLC cache with (a published figure's ``state = "slc_burst"``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 import numpy as np
 
 from linkmodel._array import check_range, pack, unpack
+from linkmodel.ssd.params import DriveParams
 
 __all__ = [
+    "BURST_CHANGES",
+    "SLC_TIMES",
     "burst_capacity",
     "burst_duration",
+    "burst_params",
     "folded_rate",
 ]
+
+#: the die times of a burst: native time -> the SLC-mode time that replaces it (:func:`burst_params`)
+SLC_TIMES = {"t_prog": "t_prog_slc", "t_read": "t_read_slc"}
+
+#: what :func:`burst_params` changes: parameter -> its value in the burst (every other parameter is kept)
+BURST_CHANGES = {
+    "t_prog": "t_prog_slc: a die programs one page per plane in SLC mode",
+    "t_read": "t_read_slc: a page written in SLC mode is sensed in SLC mode",
+    "bits_per_cell": "1: one bit per cell, so a program writes planes x page_size bytes",
+    "block_pages": "block_pages / bits_per_cell: an SLC-mode block holds one page per wordline",
+    "slc_fraction": "0: the burst itself is the SLC program; no folding runs during it",
+}
+
+
+def burst_params(params: Mapping) -> DriveParams:
+    """The drive writing a burst into its SLC cache: the same drive with every die in SLC mode, fresh.
+
+    A figure measured in the SLC cache (a client drive's "up to" sequential write, a UFS WriteBooster
+    figure) is predicted by the drive model with these parameters. The dies program one page per plane in
+    ``t_prog_slc`` [s] instead of ``bits_per_cell`` pages per plane in ``t_prog`` [s] (``bits_per_cell``
+    1), read in ``t_read_slc`` [s], erase an SLC-mode block of ``block_pages / bits_per_cell`` pages per
+    plane [1] per ``t_erase`` [s] (as the SLC share of :func:`linkmodel.ssd.stages.die_stage` counts it),
+    and nothing is folded during the burst (``slc_fraction`` 0 [1]): a die's SLC-mode write rate is
+    ``planes x page_size / t_prog_slc`` [B/s], e.g. 4 x 16 KiB / 250 us = 262 MB/s. Everything else is
+    the drive's own: link, channels (a byte crosses once, at ``channel_rate`` [T/s]), controller, capacity
+    (no GC on a sequential burst: its write amplification is 1, as for any sequential write), and power
+    (the die draws ``program_power`` [W] for the shorter ``t_prog_slc``). The capacity the burst fills
+    is :func:`burst_capacity`.
+
+    Parameters
+    ----------
+    params : DriveParams or mapping of its fields
+        SI; floats, arrays or DataArrays (a ``draw`` dimension broadcasts through).
+
+    Returns
+    -------
+    DriveParams
+        SI, the fields of :data:`BURST_CHANGES` replaced.
+    """
+    p = DriveParams.from_mapping(params)
+    bits = p.bits_per_cell
+    check_range("bits_per_cell", bits, lo=1)
+    return replace(
+        p,
+        **{native: p[slc] for native, slc in SLC_TIMES.items()},
+        bits_per_cell=1.0,
+        block_pages=p.block_pages / bits,
+        slc_fraction=0.0,
+    )
 
 
 def burst_capacity(raw_capacity, bits_per_cell, stored=0.0, reserve_fraction=0.0):

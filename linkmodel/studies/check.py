@@ -105,25 +105,26 @@ def _workload(c: sanity.Check, block: float) -> drive.Workload:
     return drive.Workload(c.metric, block, base.read_fraction, base.random)
 
 
-def _hard_ceilings(part: Part, checks, blocks) -> dict:
-    """(capacity, metric, I/O size) -> the hard ceilings of each check's figure (:func:`verdict.ceilings`, one
-    call per SKU) [1/s]."""
+def _hard_ceilings(part: Part, checks, blocks, states) -> dict:
+    """(capacity, metric, I/O size, drive state) -> the hard ceilings of each check's figure
+    (:func:`verdict.ceilings`, one call per SKU) [1/s]."""
     wanted: dict = {}
-    for c, b in zip(checks, blocks, strict=True):
-        wanted.setdefault(c.capacity, {}).setdefault((c.capacity, c.metric, b), _workload(c, b))
+    for c, b, st in zip(checks, blocks, states, strict=True):
+        wanted.setdefault(c.capacity, {}).setdefault((c.capacity, c.metric, b, st), _workload(c, b))
     out: dict = {}
     for capacity, wls in wanted.items():
-        out |= dict(zip(wls, verdict.ceilings(part, capacity, list(wls.values())), strict=True))
+        tops = verdict.ceilings(part, capacity, list(wls.values()), states=[k[3] for k in wls])
+        out |= dict(zip(wls, tops, strict=True))
     return out
 
 
-def _with_verdict(part: Part, c: sanity.Check, block: float, f, ceilings: dict) -> sanity.Check:
-    """A sanity check (of a figure at I/O size ``block`` [B]) with its hard ceiling, and (when drawn) its
-    interval and verdict; ``ceilings`` from :func:`_hard_ceilings`."""
+def _with_verdict(part: Part, c: sanity.Check, block: float, f, ceilings: dict, state: str = "steady") -> sanity.Check:
+    """A sanity check (of a figure at I/O size ``block`` [B], measured in drive ``state``) with its hard
+    ceiling, and (when drawn) its interval and verdict; ``ceilings`` from :func:`_hard_ceilings`."""
     wl = _workload(c, block)
-    key = (c.capacity, c.metric, block)
+    key = (c.capacity, c.metric, block, state)
     if key not in ceilings:
-        ceilings[key] = verdict.hard_ceilings(part, c.capacity, wl)
+        ceilings[key] = verdict.hard_ceilings(part, c.capacity, wl, state=state)
     at, rate = min(((v["at"], v["ceiling"]) for v in ceilings[key].values()), key=lambda x: x[1])
     ceiling = sanity.as_metric(c.metric, rate, wl.size)
     low, high = (None, None) if f is None else (f.low, f.high)
@@ -146,9 +147,13 @@ def report(part: Part, draws: int = DEFAULT_DRAWS, seed: int = 0) -> CheckReport
     checks = sanity.check_part(part)
     iv = uncertain.intervals(part, draws, seed) if draws else None
     rep = CheckReport(part, records, checks, intervals=iv)
-    blocks = [p.block_size for p in part.published if p.metric in sanity.PERF_METRICS]  # check_part's order
-    ceilings = _hard_ceilings(part, checks, blocks)
-    checks = [_with_verdict(part, c, b, rep.interval_of(c), ceilings) for c, b in zip(checks, blocks, strict=True)]
+    pubs = [p for p in part.published if p.metric in sanity.PERF_METRICS]  # check_part's order
+    blocks, states = [p.block_size for p in pubs], [p.state for p in pubs]
+    ceilings = _hard_ceilings(part, checks, blocks, states)
+    checks = [
+        _with_verdict(part, c, b, rep.interval_of(c), ceilings, st)
+        for c, b, st in zip(checks, blocks, states, strict=True)
+    ]
     with _parts.about(part):
         params, prov = _parts.params_from_part(part)
     inputs = [

@@ -7,11 +7,11 @@ parameters it rests on: :meth:`linkmodel.ssd.stages.Stage.rests_on`).
 
 from __future__ import annotations
 
-from linkmodel.ssd import stages
+from linkmodel.ssd import slc_cache, stages
 from linkmodel.ssd.latency import DEFAULTS
 from linkmodel.studies.figures import CLASSES, TARGETS, Record
 
-__all__ = ["explain", "explain_latency", "explain_miss", "short", "unpublished"]
+__all__ = ["burst_why", "explain", "explain_latency", "explain_miss", "short", "unpublished"]
 
 #: for each binding stage: the inputs a prediction bound there rests on (for reads, for writes)
 #: random writes also rest on the over-provisioning (WAF) and the mapping unit (read-modify-write)
@@ -50,6 +50,33 @@ def explain_latency(record: Record, prov: dict, br) -> str:
     )
 
 
+def _detail(p) -> str:
+    """A provenance's detail without the catalogue entry's name."""
+    return p.detail.split(": ", 1)[1] if p.source in ("catalogue", "part file") and ": " in p.detail else p.detail
+
+
+def burst_why(native, prov: dict, rate: float | None = None, source: bool = True) -> str:
+    """What an SLC-cache burst prediction rests on (a figure with ``state = "slc_burst"``).
+
+    ``native``: the SKU's own drive parameters (SI); ``prov``: their provenance; ``rate``: the predicted burst
+    write rate [B/s] (None: not a throughput figure), which with :func:`linkmodel.ssd.slc_cache.burst_capacity`
+    of a fresh drive (every free byte of NAND [B] in SLC mode) gives how long the burst can last [s];
+    ``source``: name where ``t_prog_slc`` comes from (False when the miss's own text names it).
+    """
+    slc, src = float(native["t_prog_slc"]), prov["t_prog_slc"]
+    where = f" ({src.source}: {short(_detail(src))})" if source else ""
+    text = (
+        f"SLC-cache burst: t_prog_slc {slc * 1e6:.4g} us{where} in place of t_prog "
+        f"{float(native['t_prog']) * 1e6:.4g} us, one bit per cell, fresh drive (no GC, no folding)"
+    )
+    if rate:
+        cap = float(
+            slc_cache.burst_capacity(native["raw_capacity"], native["bits_per_cell"], 0.0, native["reserve_fraction"])
+        )
+        text += f"; an empty drive's cache holds at most {cap / 1e9:.0f} GB, {cap / rate:.0f} s at this rate"
+    return text
+
+
 def explain(record: Record, prov: dict) -> str:
     """Why a prediction misses its class target, from the binding stage and the inputs' provenance.
 
@@ -61,10 +88,11 @@ def explain(record: Record, prov: dict) -> str:
     return explain_miss(record, prov)[1]
 
 
-def explain_miss(record: Record, prov: dict) -> tuple[str, str]:
+def explain_miss(record: Record, prov: dict, state: str = "steady") -> tuple[str, str]:
     """(cause, text) of a miss: a key of :data:`~linkmodel.studies.figures.CAUSES` and what it rests on.
 
-    ("", "") for a prediction within its class target.
+    ("", "") for a prediction within its class target. ``state``: the figure's ``[[published]].state``; in an
+    ``slc_burst`` the die times a stage rests on are the SLC-mode ones (``t_prog_slc``, ``t_read_slc``).
     """
     if record.error is None:
         return "", ""
@@ -97,14 +125,13 @@ def explain_miss(record: Record, prov: dict) -> tuple[str, str]:
         keys = ()
     if record.metric in ("rand_write", "mixed_70_30"):
         keys = keys + _RANDOM_WRITE_INPUTS
+    if state == "slc_burst":
+        keys = tuple(slc_cache.SLC_TIMES.get(k, k) for k in keys)
     parts = []
     for k in keys:
         p = prov.get(k)
         if p is not None and unpublished(p):
-            detail = (
-                p.detail.split(": ", 1)[1] if p.source in ("catalogue", "part file") and ": " in p.detail else p.detail
-            )
-            parts.append(f"{k} ({p.source}: {short(detail)})")
+            parts.append(f"{k} ({p.source}: {short(_detail(p))})")
     if record.metric == "mixed_70_30":
         parts.insert(
             0,

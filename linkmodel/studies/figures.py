@@ -2,13 +2,19 @@
 
 Shared by :mod:`~linkmodel.studies.validate` (which builds the records) and
 :mod:`~linkmodel.studies.explain` (which says what a miss rests on).
+:func:`params_for` is the one place a published figure's ``state`` maps to the
+drive parameters it is predicted with (validate, check's sanity lines and hard
+ceilings, the draws and the calibration all call it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-__all__ = ["CAUSES", "CLASSES", "PREDICTED", "TARGETS", "Record"]
+from linkmodel.ssd import slc_cache
+
+__all__ = ["CAUSES", "CLASSES", "PREDICTED", "TARGETS", "Record", "params_for"]
 
 #: metric -> (workload name, predicted quantity)
 PREDICTED = {
@@ -30,6 +36,18 @@ PREDICTED = {
     "read_latency": ("latency", "read"),
     "write_latency": ("latency", "write"),
 }
+
+
+def params_for(params: Mapping, state: str):
+    """The drive parameters [SI] a figure measured in ``state`` (``[[published]].state``) is predicted with:
+    ``params`` as they are for ``"steady"``, the SLC-cache burst drive for ``"slc_burst"``
+    (:func:`linkmodel.ssd.slc_cache.burst_params`: dies in SLC mode, ``t_prog_slc`` [s], fresh drive)."""
+    if state == "slc_burst":
+        return slc_cache.burst_params(params)
+    if state != "steady":
+        raise ValueError(f"state: {state!r} not allowed; allowed: steady, slc_burst")
+    return params
+
 
 #: metric -> class used in the summary
 CLASSES = {
@@ -103,6 +121,8 @@ class Record:
     queue_depth: float | None = None  # the stated depth the figure was evaluated at
     predicted_low: float | None = None  # the prediction's range over unstated inputs (both or neither)
     predicted_high: float | None = None
+    #: the drive state the figure was measured in (``[[published]].state``): ``steady`` or ``slc_burst``
+    state: str = "steady"
 
     @property
     def in_range(self) -> bool | None:

@@ -24,6 +24,7 @@ from linkmodel.pcie import link, nvme
 from linkmodel.pcie.transactions import ALLOWED_MPS
 from linkmodel.ssd import drive, waf, writepath
 from linkmodel.ssd.params import LINK_FAMILIES
+from linkmodel.studies.figures import params_for
 
 __all__ = [
     "PERF_METRICS",
@@ -131,7 +132,12 @@ def random_write_waf_bound(
         ``raw_min`` [B] (NAND the figure needs with the model's reserve), or
         None when the part publishes no sequential write for that capacity.
     """
-    seq = [p.value for p in part.published if p.metric == "seq_write" and parts.same_capacity(p.capacity, capacity)]
+    # a burst into the SLC cache is not the rate at which the drive programs its native NAND: left out
+    seq = [
+        p.value
+        for p in part.published
+        if p.metric == "seq_write" and p.state != "slc_burst" and parts.same_capacity(p.capacity, capacity)
+    ]
     if not seq or rand_write <= 0:
         return None
     seq_write = max(seq)
@@ -246,7 +252,8 @@ def _backend_requirements(part: Part, pub, params, ds, need: float, size: float)
     dies_needed = need * float(ds.die_time)
     if dies_needed > params["dies"]:
         reqs.append(
-            f"{dies_needed:.0f} NAND dies busy at once with {parts.nand_id(part, pub.capacity)} timing "
+            f"{dies_needed:.0f} NAND dies busy at once with {parts.nand_id(part, pub.capacity)} timing"
+            f"{' in SLC mode' if pub.state == 'slc_burst' else ''} "
             f"(the SKU has {params['dies']:.0f})"
         )
     ch_ceiling = float(ds.ceiling_channels)
@@ -276,7 +283,7 @@ def _check_figure(part: Part, pub, cat) -> Check:
     base = drive.WORKLOADS[pub.metric]
     wl = drive.Workload(pub.metric, pub.block_size, base.read_fraction, base.random)
     with parts.about(part, pub.capacity):
-        params, _ = parts.params_from_part(part, pub.capacity, cat)
+        params = params_for(parts.params_from_part(part, pub.capacity, cat)[0], pub.state)
         ds = drive.evaluate(params, wl)
     need = _per_io(pub.metric, pub.value, wl.size)
     gen, lanes, mps = int(params["gen"]), int(params["lanes"]), params["mps"]

@@ -28,7 +28,7 @@ from linkmodel._typing import StorageIo
 from linkmodel.parts.draws import Draws, draw_params
 from linkmodel.ssd import drive
 from linkmodel.studies import latency_draws
-from linkmodel.studies.figures import PREDICTED
+from linkmodel.studies.figures import PREDICTED, params_for
 from linkmodel.studies.report import Report
 from linkmodel.studies.sensitivity import bins_for, first_order, groups, noise_floor, ranked
 
@@ -129,20 +129,23 @@ class _Runs:
             self._labels = groups(self.draws.values, bins_for(self.draws.n))
         return self._labels
 
-    def figure(self, metric: str, block: float) -> tuple[float, np.ndarray]:
-        """(point prediction, the n drawn predictions) of a metric at an I/O size [B]."""
+    def figure(self, metric: str, block: float, state: str = "steady") -> tuple[float, np.ndarray]:
+        """(point prediction, the n drawn predictions) of a metric at an I/O size [B], of a figure measured in
+        ``state`` (:func:`linkmodel.studies.figures.params_for`)."""
         wl_name, quantity = PREDICTED[metric]
-        key = (wl_name, block)
+        key = (wl_name, block, state)
         if key not in self._cache:
-            d, arrays = self.draws, self.draws.arrays()  # numpy draws: no labels needed, none built
+            d = self.draws
+            # numpy draws (no labels needed, none built), in the figure's drive state
+            point, arrays = params_for(d.point, state), params_for(d.arrays(), state)
             if wl_name is None:  # the highest average power over the standard workloads (drive.predict's)
-                runs = [(drive.evaluate(d.point, wl), drive.evaluate(arrays, wl)) for wl in drive.WORKLOADS.values()]
+                runs = [(drive.evaluate(point, wl), drive.evaluate(arrays, wl)) for wl in drive.WORKLOADS.values()]
                 pt = np.nanmax([float(p_.power) for p_, _ in runs])  # NaN skipped, as xarray's max skips it
                 self._cache[key] = (pt, np.nanmax([_per_draw(x.power.values, d.n) for _, x in runs], axis=0))
             else:
                 base = drive.WORKLOADS[wl_name]
                 wl = drive.Workload(wl_name, float(block), base.read_fraction, base.random)
-                pt, ds = drive.evaluate(d.point, wl), drive.evaluate(arrays, wl)
+                pt, ds = drive.evaluate(point, wl), drive.evaluate(arrays, wl)
                 self._cache[key] = (pt, ds)
         pt, ds = self._cache[key]
         if wl_name is None:
@@ -217,7 +220,7 @@ def intervals(part, n: int = 1024, seed: int = 0, cat=None, method: str = "mc", 
                 point, x, fw = _qd1(part, runs[pub.capacity], pub, cat)
                 values = values | fw
             else:
-                point, x = runs[pub.capacity].figure(pub.metric, pub.block_size)
+                point, x = runs[pub.capacity].figure(pub.metric, pub.block_size, pub.state)
         med, lo, hi = summarize(x)
         q = quantile_of(x, pub.value)
         sens = sensitivities(values, x, runs[pub.capacity].labels())

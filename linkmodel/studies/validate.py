@@ -19,7 +19,7 @@ from linkmodel.parts import Part, bundled_parts, catalogue
 from linkmodel.ssd import drive
 from linkmodel.ssd import latency as _lat
 from linkmodel.studies import endurance_view, explain, sanity, spread
-from linkmodel.studies.figures import CAUSES, CLASSES, PREDICTED, TARGETS, Record
+from linkmodel.studies.figures import CAUSES, CLASSES, PREDICTED, TARGETS, Record, params_for
 
 __all__ = [
     "CAUSES",
@@ -90,11 +90,12 @@ class _Predictions:
             self._runs[key] = endurance_view.endurance(self.part, capacity, self.cat)
         return self._runs[key]
 
-    def drive(self, capacity, wl_name, block, quantity) -> tuple[float, str]:
-        """(predicted quantity, binding) of one workload; ``wl_name`` None: the highest power of the standard ones."""
-        key = (capacity, wl_name, block)
+    def drive(self, capacity, wl_name, block, quantity, state="steady") -> tuple[float, str]:
+        """(predicted quantity, binding) of one workload; ``wl_name`` None: the highest power of the standard ones;
+        ``state``: the drive state of the figure (:func:`linkmodel.studies.figures.params_for`)."""
+        key = (capacity, wl_name, block, state)
         if key not in self._runs:
-            params, _ = self.params(capacity)
+            params = params_for(self.params(capacity)[0], state)
             with _parts.about(self.part, capacity):
                 if wl_name is None:
                     ds = drive.predict(params)
@@ -123,6 +124,7 @@ def _record(part: Part, pub, predicted, binding: str, error=None) -> Record:
         pub.confirmed,
         pub.block_size,
         pub.source,
+        state=pub.state,
     )
 
 
@@ -194,13 +196,16 @@ def _endurance_record(part: Part, pub, quantity: str, run: _Predictions) -> Reco
 
 
 def _drive_record(part: Part, pub, wl_name, quantity: str, run: _Predictions) -> Record:
-    predicted, binding = run.drive(pub.capacity, wl_name, pub.block_size, quantity)
+    predicted, binding = run.drive(pub.capacity, wl_name, pub.block_size, quantity, pub.state)
     if quantity == "power" and binding.endswith("power") and np.isclose(pub.value, part.get("power_cap")):
         # power-bound prediction of a figure equal to the cap: equal by construction, not a check
         return _record(part, pub, predicted, "power (= the power cap by construction)")
     rec = _record(part, pub, predicted, binding)
     params, prov = run.params(pub.capacity)
-    cause, why = explain.explain_miss(rec, prov)
+    cause, why = explain.explain_miss(rec, prov, pub.state)
+    if pub.state == "slc_burst":
+        burst = explain.burst_why(params, prov, predicted if quantity == "throughput" else None, source=not why)
+        why = burst + ("; " + why if why else "")
     if why and pub.metric == "rand_write" and rec.error is not None and rec.error < 0:
         b = sanity.random_write_waf_bound(part, pub.capacity, pub.value, pub.block_size, params)
         if b is not None and b["waf_max"] < b["waf_model"]:

@@ -28,6 +28,7 @@ from linkmodel.parts.priors import priors
 from linkmodel.ssd import drive
 from linkmodel.ssd.params import LINK_FAMILIES
 from linkmodel.studies import sanity
+from linkmodel.studies.figures import params_for
 from linkmodel.studies.sensitivity import ends, params_at
 
 __all__ = ["STAGES", "VERDICTS", "ceilings", "classify", "hard_ceilings"]
@@ -96,7 +97,7 @@ def _per_row(ds, var: str, ok: np.ndarray) -> np.ndarray:
     return out
 
 
-def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=None) -> dict:
+def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=None, state: str = "steady") -> dict:
     """The ceilings of one workload no allowed value of the unknown inputs exceeds [1/s].
 
     Parameters
@@ -108,6 +109,9 @@ def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=No
         The figure's workload (its I/O size [B] and read share).
     cat : dict, optional
         The catalogue.
+    state : str
+        The drive state of the figure (``[[published]].state``; ``"slc_burst"``: the dies in SLC mode,
+        :func:`linkmodel.studies.figures.params_for`).
 
     Returns
     -------
@@ -115,7 +119,7 @@ def hard_ceilings(part, capacity: float | None, workload: drive.Workload, cat=No
         ``"link"``, ``"channels"``, ``"dies"`` -> ``{"ceiling": [1/s], "at": what it assumes}``, the
         back-end stages with ``"inputs"``: the inputs moved off their value, and the end each takes [SI].
     """
-    return ceilings(part, capacity, [workload], cat)[0]
+    return ceilings(part, capacity, [workload], cat, [state])[0]
 
 
 def _best_row(ds, stage: str, ok: np.ndarray, which) -> dict:
@@ -128,8 +132,9 @@ def _best_row(ds, stage: str, ok: np.ndarray, which) -> dict:
     return {k: v for k, (_, v) in best.items()}
 
 
-def ceilings(part, capacity: float | None, workloads, cat=None) -> list[dict]:
-    """:func:`hard_ceilings` of several workloads of one SKU, resolved once at every range end for all of them.
+def ceilings(part, capacity: float | None, workloads, cat=None, states=None) -> list[dict]:
+    """:func:`hard_ceilings` of several workloads of one SKU, resolved once at every range end for all of them;
+    ``states``: each workload's drive state (default ``"steady"`` for all).
 
     Returns
     -------
@@ -139,21 +144,22 @@ def ceilings(part, capacity: float | None, workloads, cat=None) -> list[dict]:
     part = _parts.part(part)
     if not workloads:
         return []
+    states = ["steady"] * len(workloads) if states is None else list(states)
     cat = _parts.catalogue() if cat is None else cat
     inputs = priors(part, capacity, cat)
     rows, which = _stage_rows(inputs)
     params, ok, _ = params_at(part, rows, capacity, cat, inputs, labelled=False)
     with _parts.about(part, capacity):
-        firsts = [drive.evaluate(params, wl) for wl in workloads]
+        firsts = [drive.evaluate(params_for(params, st), wl) for wl, st in zip(workloads, states, strict=True)]
         point, _ = _parts.params_from_part(part, capacity, cat)
     best_rows = [_best_row(ds, stage, ok, which) for ds in firsts for stage in STAGES]
     params2, ok2, _ = params_at(part, best_rows, capacity, cat, inputs, labelled=False)
     out = []
-    for w, (wl, ds) in enumerate(zip(workloads, firsts, strict=True)):
+    for w, (wl, ds, st) in enumerate(zip(workloads, firsts, states, strict=True)):
         rate, where = _link_ceiling(point, wl)
         res: dict = {"link": {"ceiling": rate, "at": where, "inputs": {}}}
         with _parts.about(part, capacity):
-            ds2 = drive.evaluate(params2, wl)
+            ds2 = drive.evaluate(params_for(params2, st), wl)
         for i, stage in enumerate(STAGES):
             row = w * len(STAGES) + i
             top = float(_per_row(ds2, f"ceiling_{stage}", ok2)[row])

@@ -19,7 +19,9 @@ parameters affinely; the affine map is measured from one resolution per SKU and 
 
 Figures: the confirmed vendor figures (``up_to``, ``typical``, ``max``, ``derived``) of the drive model's
 workloads, not those that set an input, no power figure equal to the part's power cap (a power-bound
-prediction equals it by construction), no mixed or highest-average-power figure. A figure that no draw of
+prediction equals it by construction), no mixed or highest-average-power figure. A figure measured in the SLC
+cache (``state = "slc_burst"``) is predicted as validate predicts it, by the burst drive
+(:func:`linkmodel.studies.figures.params_for`). A figure that no draw of
 the priors moves (bound by dies, channels or the link) is evaluated once; it still informs its class's
 sigma.
 
@@ -44,7 +46,7 @@ from linkmodel.ssd import drive
 from linkmodel.ssd.params import PARAMETERS, DriveParams
 from linkmodel.studies import posterior
 from linkmodel.studies.figures import CLASSES as FIGURE_CLASSES
-from linkmodel.studies.figures import PREDICTED
+from linkmodel.studies.figures import PREDICTED, params_for
 
 __all__ = [
     "CLASSES",
@@ -130,6 +132,8 @@ class Figure:
     capacity: float
     block: float
     published: float
+    #: the drive state it was measured in (``[[published]].state``): an SLC-cache burst is predicted so
+    state: str = "steady"
 
     @property
     def cls(self) -> str:
@@ -148,7 +152,7 @@ def figures(parts=None) -> list[Figure]:
             power = pub.metric != "idle_power" and pub.metric.endswith("_power")
             if power and cap is not None and np.isclose(pub.value, cap):
                 continue
-            out.append(Figure(part.id, pub.metric, pub.capacity, pub.block_size, pub.value))
+            out.append(Figure(part.id, pub.metric, pub.capacity, pub.block_size, pub.value, pub.state))
     return out
 
 
@@ -255,7 +259,8 @@ class Problem:
                 if key not in resolved:
                     resolved[key] = self._params(key, consts)
             static = self._static.setdefault((random, *idx), {})
-            params = _stack([resolved[self.figs[i].part, self.figs[i].capacity] for i in idx], k, static)
+            figs = [self.figs[i] for i in idx]
+            params = _stack([params_for(resolved[f.part, f.capacity], f.state) for f in figs], k, static)
             size = np.array([[self.figs[i].block for i in idx]])
             reads = np.array([[_WORKLOAD[self.figs[i].metric].read_fraction for i in idx]])
             ds = drive.evaluate(params, drive.Workload("calibration", size, reads, random))
