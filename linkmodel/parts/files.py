@@ -336,10 +336,23 @@ def load(part_id: str) -> Part:
     KeyError
         Listing the known ids.
     """
-    parts = {p.id: p for p in bundled_parts()}
-    if part_id not in parts:
-        raise KeyError(f"unknown part {part_id!r}; known: {', '.join(sorted(parts))}")
-    return parts[part_id]
+    known = _bundled_ids()
+    if part_id not in known:
+        raise KeyError(f"unknown part {part_id!r}; known: {', '.join(known)}")
+    if _bundled.cache_info().currsize:  # every part is read already
+        return next(p for p in _bundled() if p.id == part_id)
+    return _load_one(part_id)  # a part's id is its file's name: read that file alone
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_ids() -> tuple[str, ...]:
+    """The bundled parts' ids: their files' names (``load_part`` refuses an id that is not), sorted."""
+    return tuple(sorted(p.stem for p in specs_dir().glob("*.toml")))
+
+
+@functools.cache
+def _load_one(part_id: str) -> Part:
+    return load_part(specs_dir() / f"{part_id}.toml")
 
 
 @functools.lru_cache(maxsize=1)

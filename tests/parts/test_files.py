@@ -336,3 +336,16 @@ def test_small_sku_populates_fewer_channels(tmp_path):
     assert params["dies"] == 8 and params["channels"] == 8
     assert prov["channels"].source == "derived"
     assert "8 of controller kioxia-gen5-16ch's 16 channels" in prov["channels"].detail
+
+
+def test_one_part_by_id_reads_its_file_alone_and_equals_the_bundled_one():
+    # a part's id is its file's name: `load(id)` reads only that file (a command's start), and gives the
+    # same Part as the full bundle; an unknown id lists every bundled id from the file names
+    from linkmodel.parts import files
+
+    one = files._load_one("kioxia-cm9-r")
+    assert one == {p.id: p for p in _parts.bundled_parts()}["kioxia-cm9-r"]
+    assert one.path.endswith("kioxia-cm9-r.toml")
+    with pytest.raises(KeyError, match=r"unknown part 'nope'; known: .*samsung-pm1763"):
+        files.load("nope")
+    assert list(files._bundled_ids()) == sorted(p.stem for p in SPECS)
