@@ -271,10 +271,9 @@ def _values(a: Mapping[str, np.ndarray], shape: tuple, random: bool, wp, link) -
     become the stage names at the end, and a string output takes the widest dtype of its blocks (as one call
     over all elements gives).
     """
-    names = np.array(tuple(stages.STAGES))
     if int(np.prod(shape)) <= BLOCK:
         res = _chain(a, random, wp, link)
-        res["binding"] = names[res["binding"]]
+        res["binding"] = _names(res["binding"])
         return res
     out: dict[str, np.ndarray] = {}
     for index in _blocks(shape, BLOCK):
@@ -286,8 +285,19 @@ def _values(a: Mapping[str, np.ndarray], shape: tuple, random: bool, wp, link) -
             elif v.dtype.kind == "U" and v.dtype.itemsize > out[k].dtype.itemsize:
                 out[k] = out[k].astype(v.dtype)  # a wider string in this block
             out[k][index] = v
-    out["binding"] = np.take(names, out["binding"])  # np.take: faster than fancy indexing for strings
+    out["binding"] = _names(out["binding"])
     return {k: out[k] for k in res}
+
+
+def _names(codes: np.ndarray) -> np.ndarray:
+    """The stage names of binding codes (indices into :data:`stages.STAGES`), as strings as wide as the longest
+    name present (``<U8`` when only ``power`` and ``dies`` bind, not the ``<U20`` of every stage: the strings
+    are most of the bytes a large call writes). Names of absent codes may be cut short: none is taken."""
+    codes = np.asarray(codes)
+    every = tuple(stages.STAGES)
+    present = np.flatnonzero(np.bincount(codes.ravel().astype(np.intp), minlength=len(every)))
+    width = max((len(every[i]) for i in present), default=1)
+    return np.take(np.array(every, dtype=f"<U{width}"), codes)  # np.take: faster than fancy indexing
 
 
 def predict(params: Mapping[str, Any], workloads=None, write_path=None, link: nvme.LinkOptions | None = None):
